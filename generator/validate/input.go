@@ -1,0 +1,43 @@
+// Package validate checks Salesforce DX metadata files against the Metadata
+// API schemas of their API version and against the BYOC rules that no schema
+// expresses. It works on bytes handed to it, so the same checks run on a tree
+// on disk (byocpack validate) and on a tree that render is about to write.
+package validate
+
+import (
+	"time"
+
+	"byocpack/internal/diag"
+)
+
+// File is one metadata file handed to the validator.
+type File struct {
+	// Path is the file's path as it appears in messages, slash-separated.
+	Path string
+	// Type is the metadata type inferred from the file's suffix (for
+	// example "ExternalClientApplication"); empty when the suffix is unknown.
+	Type string
+	// Data is the file's content.
+	Data []byte
+	// InPackage is true for files under a packaged package directory (one
+	// with a "package" key in sfdx-project.json), where secrets and
+	// Dev Hub-only metadata must never appear.
+	InPackage bool
+}
+
+// Input is everything one validation run looks at.
+type Input struct {
+	Files []File
+	// APIVersion is the project's sourceApiVersion, such as "66.0"; it picks
+	// the schema and the field windows.
+	APIVersion string
+	// Now is the time certificates are checked against; the zero value means
+	// time.Now().
+	Now time.Time
+}
+
+// SchemaChecker validates one document against the XSD of its metadata type
+// for an API version. Problems carry Rule "xsd" and the document's Path.
+type SchemaChecker interface {
+	Check(apiVersion, metadataType, path string, data []byte) []diag.Problem
+}
