@@ -1,0 +1,51 @@
+// Command schemagen regenerates schemas/ from the Salesforce Metadata API
+// WSDLs; `make schemas` runs it from the repository root:
+//
+//	go run ./internal/tools/schemagen -wsdl ../shared/salesforce/metadata-wsdl -out schemas
+//
+// It is a build-time tool: the generated XSDs are committed and embedded, so
+// nothing reads a WSDL at run time.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"byocpack/internal/schemagen"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("schemagen", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	wsdlDir := fl.String("wsdl", "", "directory holding metadata-v<api>.wsdl files and LICENSE.txt")
+	outDir := fl.String("out", "schemas", "directory to write v<api>/<Type>.xsd into")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if *wsdlDir == "" || fl.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: schemagen -wsdl DIR [-out DIR]")
+		return 2
+	}
+	res, err := schemagen.Generate(os.DirFS(*wsdlDir), schemagen.DefaultRoots())
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if err := schemagen.Write(*outDir, res); err != nil {
+		fmt.Fprintln(stderr, "schemagen:", err)
+		return 1
+	}
+	// Skips are not failures: an older WSDL may predate a type. Saying so
+	// keeps a missing schema from looking like a bug later.
+	for _, s := range res.Skipped {
+		fmt.Fprintln(stderr, s)
+	}
+	fmt.Fprintf(stdout, "schemagen: wrote %d schemas to %s (%d skipped)\n", len(res.Files), *outDir, len(res.Skipped))
+	return 0
+}
