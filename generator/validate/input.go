@@ -34,6 +34,11 @@ type Input struct {
 	// Now is the time certificates are checked against; the zero value means
 	// time.Now().
 	Now time.Time
+	// Project is true when Files is a whole project tree. Rules that look
+	// across files (event and vendor references, the app a channel needs,
+	// the shared name prefix) only run then: a user who validates a few
+	// files by glob would otherwise get errors about files they did not pass.
+	Project bool
 }
 
 // SchemaChecker validates one document against the XSD of its metadata type

@@ -1,0 +1,71 @@
+package validate
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"strings"
+
+	"byocpack/internal/diag"
+)
+
+// minRSABits follows Salesforce's certificate recipe (RSA 2048, SHA-256).
+const minRSABits = 2048
+
+// parseCertText accepts what the certificate elements hold in practice:
+// full PEM contents, or only the base64 body some tools write.
+func parseCertText(s string) (*x509.Certificate, string) {
+	s = strings.TrimSpace(s)
+	var der []byte
+	if strings.Contains(s, "-----BEGIN") {
+		block, _ := pem.Decode([]byte(s))
+		if block == nil {
+			return nil, "the PEM block is damaged"
+		}
+		if block.Type != "CERTIFICATE" {
+			return nil, "the PEM block is " + block.Type + ", not CERTIFICATE"
+		}
+		der = block.Bytes
+	} else {
+		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+		if err != nil {
+			return nil, "it is neither PEM nor base64"
+		}
+		der = b
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return c, ""
+}
+
+// checkCert judges the JWT certificate in element n. Salesforce itself does
+// not refuse an expired certificate, so byocpack is the only place this is
+// caught before tokens stop working for subscribers.
+func (r *run) checkCert(f File, n *node) []diag.Problem {
+	c, why := parseCertText(n.Text)
+	if c == nil {
+		return []diag.Problem{r.problem(RuleCert, f, n,
+			"certificate does not parse (%s); paste the PEM contents of server.crt (-----BEGIN CERTIFICATE----- …)", why)}
+	}
+	var ps []diag.Problem
+	if k, ok := c.PublicKey.(*rsa.PublicKey); !ok {
+		ps = append(ps, r.problem(RuleCert, f, n,
+			"certificate key is %s, but the JWT bearer flow signs with RS256; issue an RSA 2048-bit certificate", c.PublicKeyAlgorithm))
+	} else if bits := k.N.BitLen(); bits < minRSABits {
+		ps = append(ps, r.problem(RuleCert, f, n,
+			"certificate RSA key is %d bits, under %d; issue a new certificate with an RSA 2048-bit key", bits, minRSABits))
+	}
+	const day = "2006-01-02"
+	switch {
+	case r.now.After(c.NotAfter):
+		ps = append(ps, r.problem(RuleCertValidity, f, n,
+			"certificate expired on %s; issue a new certificate and upload it", c.NotAfter.UTC().Format(day)))
+	case r.now.Before(c.NotBefore):
+		ps = append(ps, r.problem(RuleCertValidity, f, n,
+			"certificate is not valid before %s; issue one that is valid now", c.NotBefore.UTC().Format(day)))
+	}
+	return ps
+}

@@ -1,0 +1,221 @@
+package validate
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"byocpack/internal/diag"
+)
+
+// project indexes the parsed documents for the cross-file rules.
+type project struct {
+	byType map[string][]doc
+	// events maps a platform event name (namespace stripped) to the set of
+	// its field names (namespace stripped).
+	events map[string]map[string]bool
+}
+
+func indexProject(docs []doc) project {
+	p := project{byType: map[string][]doc{}, events: map[string]map[string]bool{}}
+	for _, d := range docs {
+		if d.Root == nil {
+			continue
+		}
+		p.byType[d.Type] = append(p.byType[d.Type], d)
+		switch d.Type {
+		case typeCustomObject:
+			if strings.HasSuffix(d.Name, "__e") {
+				if p.events[d.Name] == nil {
+					p.events[d.Name] = map[string]bool{}
+				}
+			}
+		case typeCustomField:
+			// objects/<Object>/fields/<Field>.field-meta.xml
+			obj := path.Base(path.Dir(path.Dir(d.Path)))
+			if strings.HasSuffix(obj, "__e") {
+				if p.events[obj] == nil {
+					p.events[obj] = map[string]bool{}
+				}
+				p.events[obj][d.Name] = true
+			}
+		}
+	}
+	return p
+}
+
+// apps are the OAuth apps a Partner channel can use.
+func (p project) apps() []doc {
+	return append(slices.Clone(p.byType[typeECA]), p.byType[typeConnectedApp]...)
+}
+
+func (r *run) crossFile(docs []doc) []diag.Problem {
+	p := indexProject(docs)
+	var ps []diag.Problem
+	add := func(x ...diag.Problem) { ps = append(ps, x...) }
+	add(r.ecaRefs(p)...)
+	for _, ccd := range p.byType[typeCCD] {
+		add(r.namePrefix(p, ccd)...)
+		add(r.appPresence(p, ccd)...)
+		add(r.eventRefs(p, ccd)...)
+		vendorType, vp := r.vendor(p, ccd)
+		add(vp...)
+		if vendorType != "" {
+			add(r.consentRouting(ccd, vendorType)...)
+			add(r.doubleOptIn(ccd, vendorType)...)
+		}
+	}
+	return ps
+}
+
+func (r *run) ecaRefs(p project) []diag.Problem {
+	ecas := map[string]bool{}
+	for _, e := range p.byType[typeECA] {
+		ecas[e.Name] = true
+	}
+	var ps []diag.Problem
+	for _, t := range []string{typeOauthSettings, typeGlobalOauth, typeOauthPolicies, typePolicies} {
+		for _, d := range p.byType[t] {
+			n := d.Root.child("externalClientApplication")
+			if n != nil && !ecas[n.Text] {
+				ps = append(ps, r.problem(RuleECARef, d.File, n,
+					"externalClientApplication %q names no external client app in the project; use the API name of an .eca-meta.xml file", n.Text))
+			}
+		}
+	}
+	return ps
+}
+
+func prefixOf(name string) (string, bool) {
+	pre, _, ok := strings.Cut(name, "_")
+	return pre, ok && pre != ""
+}
+
+func (r *run) namePrefix(p project, ccd doc) []diag.Problem {
+	dn := ccd.Root.child("developerName")
+	if dn == nil {
+		return nil
+	}
+	apps := p.apps()
+	if len(apps) == 0 {
+		return nil
+	}
+	var ps []diag.Problem
+	ccdPrefix, ok := prefixOf(dn.Text)
+	if !ok {
+		return []diag.Problem{r.problem(RuleNamePrefix, ccd.File, dn,
+			"developerName %q has no {prefix}_; name it {prefix}_{name} with the prefix of the app API name (e.g. Partner1_ChannelDefinition1 with Partner1_ExternalClientApp1)", dn.Text)}
+	}
+	for _, app := range apps {
+		appPrefix, ok := prefixOf(app.Name)
+		switch {
+		case !ok:
+			ps = append(ps, r.problem(RuleNamePrefix, app.File, app.Root,
+				"app API name %q has no {prefix}_; name it %s_{name} to match channel %s", app.Name, ccdPrefix, dn.Text))
+		case appPrefix != ccdPrefix:
+			ps = append(ps, r.problem(RuleNamePrefix, ccd.File, dn,
+				"developerName %q has prefix %s but app %s has prefix %s; the channel must use \"the prefix of the connected app\", rename one so both start with the same {prefix}_", dn.Text, ccdPrefix, app.Name, appPrefix))
+		}
+	}
+	return ps
+}
+
+func (r *run) appPresence(p project, ccd doc) []diag.Problem {
+	kind := ccd.Root.text("connectedAppType")
+	if kind == "" {
+		kind = "Partner"
+	}
+	var packaged []doc
+	for _, a := range p.apps() {
+		if a.InPackage {
+			packaged = append(packaged, a)
+		}
+	}
+	var ps []diag.Problem
+	switch kind {
+	case "Customer":
+		for _, a := range packaged {
+			ps = append(ps, r.problem(RuleAppPresence, a.File, a.Root,
+				"channel %s has connectedAppType Customer, so \"don't include an ECA or connected app in your managed package\"; remove this app or set connectedAppType to Partner", ccd.Name))
+		}
+	case "Partner":
+		at := ccd.Root.child("connectedAppType")
+		if at == nil {
+			at = ccd.Root
+		}
+		if len(packaged) == 0 {
+			ps = append(ps, r.problem(RuleAppPresence, ccd.File, at,
+				"connectedAppType is Partner but the package holds no external client app or connected app (subscribers get \"External client app is not installed in this org\"); add a Packaged external client app or set connectedAppType to Customer"))
+			break
+		}
+		settings := map[string]bool{}
+		for _, s := range p.byType[typeOauthSettings] {
+			if s.InPackage {
+				settings[s.Root.text("externalClientApplication")] = true
+			}
+		}
+		for _, a := range packaged {
+			if a.Type == typeECA && !settings[a.Name] {
+				ps = append(ps, r.problem(RuleAppPresence, a.File, a.Root,
+					"external client app %s has no ExtlClntAppOauthSettings in the package, so it has no OAuth and no Interaction scope; add an .ecaOauth-meta.xml whose externalClientApplication is %s", a.Name, a.Name))
+			}
+		}
+	}
+	return ps
+}
+
+func (r *run) eventRefs(p project, ccd doc) []diag.Problem {
+	ev := ccd.Root.child("customPlatformEvent")
+	if ev == nil || !strings.HasSuffix(ev.Text, "__e") {
+		return nil // shape problems are reported by the per-file pass
+	}
+	event := stripNamespace(ev.Text)
+	fields, ok := p.events[event]
+	if !ok {
+		return []diag.Problem{r.problem(RuleCCDEventRefs, ccd.File, ev,
+			"customPlatformEvent %q resolves to no platform event in the project; add objects/%s/%s.object-meta.xml or fix the name", ev.Text, event, event)}
+	}
+	var ps []diag.Problem
+	for _, name := range []string{"customEventPayloadField", "customEventTypeField"} {
+		n := ccd.Root.child(name)
+		if n == nil {
+			continue
+		}
+		_, f := eventFieldRef(n.Text)
+		if !strings.HasSuffix(f, "__c") {
+			continue
+		}
+		if !fields[stripNamespace(f)] {
+			ps = append(ps, r.problem(RuleCCDEventRefs, ccd.File, n,
+				"Custom Event Payload Field '%s' not found in Platform Event %s (%s); add objects/%s/fields/%s.field-meta.xml or fix the reference", f, event, name, event, stripNamespace(f)))
+		}
+	}
+	return ps
+}
+
+// vendor resolves the channel's ConversationVendorInfo and returns its
+// vendorType when it is a BYOC one.
+func (r *run) vendor(p project, ccd doc) (string, []diag.Problem) {
+	ref := ccd.Root.child("conversationVendorInfo")
+	if ref == nil {
+		return "", nil
+	}
+	for _, cvi := range p.byType[typeCVI] {
+		if want := stripNamespace(ref.Text); cvi.Name != want && cvi.Root.text("developerName") != want {
+			continue
+		}
+		vt := cvi.Root.child("vendorType")
+		switch {
+		case vt == nil:
+			return "", []diag.Problem{r.problem(RuleCCDVendor, cvi.File, cvi.Root,
+				"ConversationVendorInfo %s has no vendorType; set BringYourOwnChannelPartner (Messaging) or BringYourOwnContactCenter (CCaaS)", cvi.Name)}
+		case vt.Text == vendorMessaging || vt.Text == "BringYourOwnContactCenter":
+			return vt.Text, nil
+		default:
+			return "", []diag.Problem{r.problem(RuleCCDVendor, cvi.File, vt,
+				"VendorType is invalid for BYOC: %s (channel %s); set BringYourOwnChannelPartner (Messaging) or BringYourOwnContactCenter (CCaaS)", vt.Text, ccd.Name)}
+		}
+	}
+	return "", []diag.Problem{r.problem(RuleCCDVendor, ccd.File, ref,
+		"conversationVendorInfo %q resolves to no ConversationVendorInfo in the project; add ConversationVendorInformation/%s.ConversationVendorInformation-meta.xml or fix the name", ref.Text, ref.Text)}
+}
