@@ -152,7 +152,7 @@ func missingScopes(have map[string]bool) []string {
 	return miss
 }
 
-const scopeHint = "without Interaction every Interaction Service call fails with 10003 \"missing the required Connected App scope. Required value: interaction_api\""
+const scopeHint = "Interaction is interaction_api, without it calls fail with 10003 \"missing the required Connected App scope. Required value: interaction_api\"; RefreshToken is refresh_token, offline_access"
 
 func (r *run) ecaScopes(d doc) []diag.Problem {
 	n := d.Root.child("commaSeparatedOauthScopes")

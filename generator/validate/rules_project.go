@@ -176,8 +176,11 @@ func (r *run) eventRefs(p project, ccd doc) []diag.Problem {
 			"customPlatformEvent %q resolves to no platform event in the project; add objects/%s/%s.object-meta.xml or fix the name", ev.Text, event, event)}
 	}
 	var ps []diag.Problem
-	for _, name := range []string{"customEventPayloadField", "customEventTypeField"} {
-		n := ccd.Root.child(name)
+	for _, ref := range []struct{ name, label string }{
+		{"customEventPayloadField", "Custom Event Payload Field"},
+		{"customEventTypeField", "Custom Event Type Field"},
+	} {
+		n := ccd.Root.child(ref.name)
 		if n == nil {
 			continue
 		}
@@ -187,7 +190,7 @@ func (r *run) eventRefs(p project, ccd doc) []diag.Problem {
 		}
 		if !fields[stripNamespace(f)] {
 			ps = append(ps, r.problem(RuleCCDEventRefs, ccd.File, n,
-				"Custom Event Payload Field '%s' not found in Platform Event %s (%s); add objects/%s/fields/%s.field-meta.xml or fix the reference", f, event, name, event, stripNamespace(f)))
+				"%s '%s' not found in Platform Event %s; add objects/%s/fields/%s.field-meta.xml or fix the %s reference", ref.label, f, event, event, stripNamespace(f), ref.name))
 		}
 	}
 	return ps

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"strings"
 )
 
 // node is one element of a parsed metadata document with the position of
@@ -75,7 +74,7 @@ func parseXML(data []byte) (*node, error) {
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	var root *node
 	var stack []*node
-	var text []strings.Builder
+	var text [][]byte
 	for {
 		line, col := d.InputPos()
 		tok, err := d.Token()
@@ -103,15 +102,15 @@ func parseXML(data []byte) (*node, error) {
 				parent.Children = append(parent.Children, n)
 			}
 			stack = append(stack, n)
-			text = append(text, strings.Builder{})
+			text = append(text, nil)
 		case xml.EndElement:
 			n := stack[len(stack)-1]
-			n.Text = strings.TrimSpace(text[len(text)-1].String())
+			n.Text = string(bytes.TrimSpace(text[len(text)-1]))
 			stack = stack[:len(stack)-1]
 			text = text[:len(text)-1]
 		case xml.CharData:
 			if len(stack) > 0 {
-				text[len(text)-1].Write(t)
+				text[len(text)-1] = append(text[len(text)-1], t...)
 			} else if len(bytes.TrimSpace(t)) > 0 {
 				return nil, &parseError{Line: line, Col: col, Msg: "text outside the root element"}
 			}
