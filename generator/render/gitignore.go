@@ -1,0 +1,34 @@
+package render
+
+import (
+	"bytes"
+	"path"
+
+	"byocpack/generator/spec"
+)
+
+// mergeGitignore makes sure the global OAuth settings never reach source
+// control: Salesforce says they "can't be packaged and must not be added
+// to source control". A .gitignore the user already has keeps every line;
+// the pattern is appended only when it is missing.
+func mergeGitignore(existing []byte, s *spec.Spec) []byte {
+	pattern := []byte(path.Join(s.Package.SourceOrgPath, "**", "*.ecaGlblOauth-meta.xml"))
+	for _, line := range bytes.Split(existing, []byte("\n")) {
+		if bytes.Equal(bytes.TrimSpace(line), pattern) {
+			return existing
+		}
+	}
+	var b bytes.Buffer
+	b.Write(existing)
+	if len(existing) > 0 && !bytes.HasSuffix(existing, []byte("\n")) {
+		b.WriteByte('\n')
+	}
+	if len(existing) > 0 {
+		b.WriteByte('\n')
+	}
+	b.WriteString("# Added by byocpack: global OAuth settings (certificate, consumer key and secret)\n")
+	b.WriteString("# stay in the org that owns the app and must not be added to source control.\n")
+	b.Write(pattern)
+	b.WriteByte('\n')
+	return b.Bytes()
+}

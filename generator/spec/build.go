@@ -1,0 +1,217 @@
+package spec
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"io/fs"
+	"slices"
+	"strings"
+)
+
+func (l *loader) str(key string) string { return l.vals[key].str }
+
+func (l *loader) optBool(key string) *bool {
+	v := l.vals[key]
+	if v == nil || !v.present {
+		return nil
+	}
+	b := v.b
+	return &b
+}
+
+func (l *loader) build() *Spec {
+	s := &Spec{
+		File:   l.file,
+		Prefix: l.str("prefix"),
+		Package: Package{
+			Name:          l.str("package.name"),
+			Namespace:     l.str("package.namespace"),
+			Path:          l.str("package.path"),
+			SourceOrgPath: l.str("package.sourceOrgPath"),
+			VersionNumber: l.str("package.versionNumber"),
+			VersionName:   l.str("package.versionName"),
+			Description:   l.str("package.versionDescription"),
+			APIVersion:    l.str("package.apiVersion"),
+		},
+		Channel: Channel{
+			Name:             l.str("channel.name"),
+			Label:            l.str("channel.label"),
+			ConnectedAppType: l.str("channel.connectedAppType"),
+			Vendor: Vendor{
+				Name:  l.str("channel.vendor.name"),
+				Label: l.str("channel.vendor.label"),
+				Type:  l.str("channel.vendor.type"),
+			},
+			Event: Event{
+				Name:         l.str("channel.event.name"),
+				Label:        l.str("channel.event.label"),
+				TypeField:    l.str("channel.event.typeField"),
+				PayloadField: l.str("channel.event.payloadField"),
+			},
+			RoutingOwner: l.str("channel.routingOwner"),
+			ConsentOwner: l.str("channel.consentOwner"),
+			Features: Features{
+				Keywords:                l.optBool("channel.features.keywords"),
+				ExplicitConsent:         l.optBool("channel.features.explicitConsent"),
+				DoubleOptInConsent:      l.optBool("channel.features.doubleOptInConsent"),
+				IsoCountryCode:          l.optBool("channel.features.isoCountryCode"),
+				CustomChannelParameters: l.optBool("channel.features.customChannelParameters"),
+				InboundReceipts:         l.optBool("channel.features.inboundReceipts"),
+				TypingIndicatorHidden:   l.optBool("channel.features.typingIndicatorHidden"),
+				ConferenceSupported:     l.optBool("channel.features.conferenceSupported"),
+			},
+		},
+	}
+	if s.Channel.Vendor.Label == "" {
+		s.Channel.Vendor.Label = s.Channel.Vendor.Name
+	}
+	if s.Channel.Event.Label == "" {
+		s.Channel.Event.Label = strings.ReplaceAll(s.Channel.Event.Name, "_", " ")
+	}
+	if l.vals["app"].present {
+		a := &App{
+			Type:              l.str("app.type"),
+			Name:              l.str("app.name"),
+			Label:             l.str("app.label"),
+			ContactEmail:      l.str("app.contactEmail"),
+			Description:       l.str("app.description"),
+			CallbackURL:       l.str("app.callbackUrl"),
+			CertificatePath:   l.str("app.certificate"),
+			DistributionState: l.str("app.distributionState"),
+			Policies: Policies{
+				PermittedUsers: l.str("app.policies.permittedUsers"),
+				Profiles:       l.vals["app.policies.profiles"].list,
+				PermissionSets: l.vals["app.policies.permissionSets"].list,
+			},
+		}
+		for _, sc := range l.vals["app.scopes"].list {
+			a.Scopes = append(a.Scopes, scopeName(sc))
+		}
+		if a.Label == "" {
+			a.Label = s.Prefix + " " + a.Name
+		}
+		s.App = a
+	}
+	return s
+}
+
+// featureSince gives the first API version of the features that do not
+// exist in every supported version.
+func featureSince() map[string]int {
+	return map[string]int{
+		"inboundReceipts":       63,
+		"typingIndicatorHidden": 63,
+		"conferenceSupported":   64,
+	}
+}
+
+// crossCheck applies the rules that span keys. Each message is placed at
+// the key the user is most likely to change.
+func (l *loader) crossCheck(s *Spec) {
+	app := l.vals["app"]
+	cat := l.vals["channel.connectedAppType"]
+	switch {
+	case s.Channel.ConnectedAppType == Customer && app.present:
+		l.add(app.at, "app", "must be absent when channel.connectedAppType is Customer, because the customer's admin creates the app and the package must not carry one; remove the app block, or set connectedAppType: Partner")
+	case s.Channel.ConnectedAppType == Partner && !app.present:
+		l.add(cat.at, "channel.connectedAppType", "is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer")
+	}
+	if s.App != nil {
+		if s.App.Type == ConnectedApp && l.vals["app.distributionState"].present {
+			l.add(l.vals["app.distributionState"].at, "app.distributionState", "applies to ExternalClientApplication only; remove it for a ConnectedApp")
+		}
+		if full := s.AppAPIName(); len(l.problemsAt("app.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
+			l.add(l.vals["app.name"].at, "app.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or app.name", full, len(full), maxAPINameLen)
+		}
+		if len(l.problemsAt("app.scopes")) == 0 {
+			for _, need := range []scope{{"interaction_api", "Interaction"}, {"refresh_token", "RefreshToken"}} {
+				if !slices.Contains(s.App.Scopes, need.name) {
+					l.add(l.vals["app.scopes"].at, "app.scopes", "lacks %s; the Interaction Service needs it (without interaction_api every call fails with error 10003 \"missing the required Connected App scope\"); add it to the list", need.token)
+				}
+			}
+		}
+		if s.App.Policies.PermittedUsers == "AdminApprovedPreAuthorized" && len(s.App.Policies.Profiles)+len(s.App.Policies.PermissionSets) == 0 {
+			l.add(l.vals["app.policies.permittedUsers"].at, "app.policies", "AdminApprovedPreAuthorized needs at least one profile or permission set, or no user can use the app (\"user hasn't approved this consumer\"); add profiles: [System Administrator]")
+		}
+	}
+	if full := s.ChannelDeveloperName(); len(l.problemsAt("channel.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
+		l.add(l.vals["channel.name"].at, "channel.name", "the developerName %q is %d characters long; Salesforce allows at most %d, shorten prefix or channel.name", full, len(full), maxAPINameLen)
+	}
+	if p, so := s.Package.Path, s.Package.SourceOrgPath; p != "" && so != "" && (p == so || strings.HasPrefix(so+"/", p+"/") || strings.HasPrefix(p+"/", so+"/")) {
+		l.add(l.vals["package.sourceOrgPath"].at, "package.sourceOrgPath", "%q overlaps the package directory %q, so Dev Hub-only files would be packaged; choose a separate directory such as source-org", so, p)
+	}
+	ev := s.Channel.Event
+	if ev.TypeField != "" && ev.TypeField == ev.PayloadField {
+		l.add(l.vals["channel.event.payloadField"].at, "channel.event.payloadField", "is the same field as typeField (%s); give the payload its own field, such as Payload", ev.TypeField)
+	}
+	messaging := s.Channel.Vendor.Type == "BringYourOwnChannelPartner"
+	if messaging {
+		for _, k := range []string{"routingOwner", "consentOwner"} {
+			if v := l.vals["channel."+k]; v.str == "Partner" {
+				l.add(v.at, "channel."+k, "must be Salesforce for BYOC for Messaging (vendor type BringYourOwnChannelPartner); Partner ownership is for BYOC for CCaaS (BringYourOwnContactCenter)")
+			}
+		}
+	}
+	f := s.Channel.Features
+	if f.DoubleOptInConsent != nil && *f.DoubleOptInConsent {
+		at := l.vals["channel.features.doubleOptInConsent"].at
+		if messaging {
+			l.add(at, "channel.features.doubleOptInConsent", "double opt-in is not supported for BYOC for Messaging, only for CCaaS (BringYourOwnContactCenter); remove it")
+		} else if f.ExplicitConsent == nil || !*f.ExplicitConsent {
+			l.add(at, "channel.features.doubleOptInConsent", "needs explicitConsent: true; add it, or remove doubleOptInConsent")
+		}
+	}
+	if s.Channel.ConsentOwner == "Partner" && f.Keywords != nil && *f.Keywords {
+		l.add(l.vals["channel.features.keywords"].at, "channel.features.keywords", "must be false when consentOwner is Partner (the Consent API fails with error 10023 when keywords are on); remove it or set consentOwner: Salesforce")
+	}
+	version := apiVersionNumber(s.Package.APIVersion)
+	for key, since := range featureSince() {
+		v := l.vals["channel.features."+key]
+		if v.present && version != 0 && version < since {
+			l.add(v.at, "channel.features."+key, "needs API version %d.0 or later, but package.apiVersion is %s; raise apiVersion or remove the key", since, s.Package.APIVersion)
+		}
+	}
+}
+
+// loadCertificate reads the app's certificate and keeps only its public
+// PEM block. A file that also holds a private key is refused outright: the
+// key must never travel with the spec into generated files.
+func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
+	v := l.vals["app.certificate"]
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		l.add(v.at, "app.certificate", "cannot read %s: %v; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)", a.CertificatePath, unwrapPathError(err))
+		return
+	}
+	var certs []*pem.Block
+	rest := data
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if strings.Contains(b.Type, "PRIVATE KEY") {
+			l.add(v.at, "app.certificate", "%s holds a private key (%s); point to the certificate alone (server.crt) and keep the key out of the project", a.CertificatePath, b.Type)
+			return
+		}
+		if b.Type == "CERTIFICATE" {
+			certs = append(certs, b)
+		}
+	}
+	switch len(certs) {
+	case 0:
+		l.add(v.at, "app.certificate", "%s holds no PEM certificate (-----BEGIN CERTIFICATE-----); convert a DER file with openssl x509 -inform der -in cert.der -out server.crt", a.CertificatePath)
+		return
+	case 1:
+	default:
+		l.add(v.at, "app.certificate", "%s holds %d certificates; give the app's own self-signed certificate alone", a.CertificatePath, len(certs))
+		return
+	}
+	if _, err := x509.ParseCertificate(certs[0].Bytes); err != nil {
+		l.add(v.at, "app.certificate", "%s is not a valid X.509 certificate: %v", a.CertificatePath, err)
+		return
+	}
+	block := &pem.Block{Type: "CERTIFICATE", Bytes: certs[0].Bytes}
+	a.CertificatePEM = strings.TrimRight(string(pem.EncodeToMemory(block)), "\n")
+}

@@ -1,0 +1,182 @@
+package spec
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// apiNamePattern is Salesforce's rule for API names: a letter first, then
+// letters, digits and single underscores, no trailing underscore. A double
+// underscore reads as a namespace separator and fails on deploy with
+// "Cannot create a new component with the namespace".
+var apiNamePattern = regexp.MustCompile(`^[A-Za-z](?:[A-Za-z0-9]|_[A-Za-z0-9])*$`)
+
+// maxAPINameLen is the length limit of a DeveloperName.
+const maxAPINameLen = 40
+
+func checkAPIName(what, v string) string {
+	switch {
+	case v == "":
+		return fmt.Sprintf("%s is empty; give an API name such as Partner1", what)
+	case strings.Contains(v, "__"):
+		return fmt.Sprintf("%s %q contains a double underscore, which Salesforce reads as a namespace separator; use single underscores", what, v)
+	case strings.HasSuffix(v, "_"):
+		return fmt.Sprintf("%s %q ends with an underscore; remove it", what, v)
+	case !apiNamePattern.MatchString(v):
+		return fmt.Sprintf("%s %q is not a valid API name; start with a letter and use only letters, digits and single underscores", what, v)
+	case len(v) > maxAPINameLen:
+		return fmt.Sprintf("%s %q is %d characters long; Salesforce allows at most %d", what, v, len(v), maxAPINameLen)
+	}
+	return ""
+}
+
+// apiNameNoSuffix checks an object or field name given without its
+// Salesforce suffix, and says so when the suffix was written anyway.
+func apiNameNoSuffix(what, suffix string) func(string) string {
+	return func(v string) string {
+		if trimmed, ok := strings.CutSuffix(v, suffix); ok {
+			return fmt.Sprintf("%s %q carries the %s suffix; write %q, byocpack adds %s", what, v, suffix, trimmed, suffix)
+		}
+		return checkAPIName(what, v)
+	}
+}
+
+func checkLabel(v string) string {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return "the value is empty; give a label"
+	case strings.TrimSpace(v) != v:
+		return fmt.Sprintf("%q has leading or trailing spaces; remove them", v)
+	case len(v) > 80:
+		return fmt.Sprintf("%q is %d characters long; Salesforce labels allow at most 80", v, len(v))
+	}
+	return ""
+}
+
+func checkOptionalLabel(v string) string {
+	if v == "" {
+		return ""
+	}
+	return checkLabel(v)
+}
+
+// namespacePattern: a registered namespace prefix is up to 15 letters,
+// digits and single underscores, starting with a letter.
+var namespacePattern = regexp.MustCompile(`^[A-Za-z](?:[A-Za-z0-9]|_[A-Za-z0-9]){0,14}$`)
+
+func checkNamespace(v string) string {
+	if v == "" || namespacePattern.MatchString(v) {
+		return ""
+	}
+	return fmt.Sprintf("namespace %q is not a valid namespace prefix; use up to 15 letters, digits and single underscores, starting with a letter, or leave it empty", v)
+}
+
+func checkRelDir(v string) string {
+	clean := path.Clean(v)
+	switch {
+	case v == "":
+		return "the directory is empty; give a relative path such as force-app"
+	case strings.Contains(v, `\`):
+		return fmt.Sprintf("%q uses backslashes; use forward slashes", v)
+	case path.IsAbs(v) || clean == ".." || strings.HasPrefix(clean, "../"):
+		return fmt.Sprintf("%q must be a path inside the output directory, such as force-app", v)
+	case clean == ".":
+		return fmt.Sprintf("%q is the output directory itself; give a subdirectory such as force-app", v)
+	case clean != v:
+		return fmt.Sprintf("%q is not a clean path; write %q", v, clean)
+	}
+	return ""
+}
+
+var versionNumberPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8}|NEXT)$`)
+
+func checkVersionNumber(v string) string {
+	if versionNumberPattern.MatchString(v) {
+		return ""
+	}
+	return fmt.Sprintf("version number %q is not major.minor.patch.build; write it like 1.0.0.NEXT or 1.2.0.4", v)
+}
+
+func checkEmail(v string) string {
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Address != v || !strings.Contains(v[strings.LastIndex(v, "@")+1:], ".") {
+		return fmt.Sprintf("%q is not an email address; write it like dev@partner1.example", v)
+	}
+	return ""
+}
+
+func checkURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && u.Hostname() == "localhost")) {
+		return fmt.Sprintf("%q is not an https URL; write it like https://login.salesforce.com", v)
+	}
+	return ""
+}
+
+func checkCertPath(v string) string {
+	switch {
+	case v == "":
+		return "the path is empty; give the certificate file, such as certs/server.crt"
+	case path.IsAbs(v) || strings.Contains(v, `\`):
+		return fmt.Sprintf("%q must be a relative path with forward slashes, such as certs/server.crt, resolved from the spec's directory", v)
+	}
+	return ""
+}
+
+// scope pairs a UI token with its Metadata API name.
+type scope struct{ token, name string }
+
+// scopes are the OAuth scopes a spec may name, as the token shown in
+// Setup and as the ConnectedAppOauthAccessScope name written in metadata
+// (metadata-types §7). Only pairs the sources confirm are listed.
+func scopes() []scope {
+	return []scope{
+		{"interaction_api", "Interaction"},
+		{"refresh_token", "RefreshToken"},
+		{"offline_access", "OfflineAccess"},
+		{"api", "Api"},
+		{"web", "Web"},
+		{"full", "Full"},
+		{"chatter_api", "Chatter"},
+		{"openid", "OpenID"},
+		{"profile", "Profile"},
+		{"email", "Email"},
+		{"address", "Address"},
+		{"phone", "Phone"},
+		{"custom_permissions", "CustomPermissions"},
+		{"wave_api", "Wave"},
+		{"eclair_api", "Eclair"},
+		{"pardot_api", "Pardot"},
+		{"lightning", "Lightning"},
+		{"content", "Content"},
+		{"chatbot_api", "Chatbot"},
+		{"cdp_api", "CDP"},
+		{"einstein_gpt_api", "EinsteinGPT"},
+	}
+}
+
+// scopeInputs lists every accepted spelling: tokens, then metadata names.
+func scopeInputs() []string {
+	var in []string
+	for _, s := range scopes() {
+		in = append(in, s.token)
+	}
+	for _, s := range scopes() {
+		in = append(in, s.name)
+	}
+	return in
+}
+
+// scopeName maps a token or a metadata name to the metadata name.
+func scopeName(v string) string {
+	for _, s := range scopes() {
+		if v == s.token || v == s.name {
+			return s.name
+		}
+	}
+	return ""
+}

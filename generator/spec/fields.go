@@ -1,0 +1,132 @@
+package spec
+
+// kind is the YAML shape a key takes.
+type kind int
+
+const (
+	kindString kind = iota
+	kindBool
+	kindStringList
+	kindObject
+)
+
+// field defines one key of byoc.yaml. The loader, the defaults, the JSON
+// Schema and the commented file `byocpack init` writes are all read from
+// these definitions.
+type field struct {
+	key  string
+	doc  string
+	kind kind
+	// required keys have no default: the spec must say.
+	required bool
+	// def is the default: a string, a bool or a []string.
+	def any
+	// enum lists the allowed values of a string or of each list item.
+	enum []string
+	// check returns "" for a good value or a message that says what is
+	// wrong and how to fix it. It sees each item of a list.
+	check func(string) string
+	// number lets an unquoted YAML number stand for the string (apiVersion:
+	// 66.0 means "66.0").
+	number bool
+	// unique forbids repeated list items.
+	unique bool
+	// example is shown by init and in the JSON Schema.
+	example string
+	fields  []*field
+}
+
+// SupportedAPIVersions returns the Metadata API versions byocpack renders
+// and validates, oldest first: the WSDLs the schemas are generated from.
+func SupportedAPIVersions() []string {
+	return []string{"62.0", "63.0", "64.0", "65.0", "66.0"}
+}
+
+// LatestAPIVersion is the newest supported version, the default.
+func LatestAPIVersion() string { v := SupportedAPIVersions(); return v[len(v)-1] }
+
+// specFields is a function rather than a variable so that no package-level
+// state can be changed by a caller.
+func specFields() []*field {
+	apiName := func(what string) func(string) string {
+		return func(v string) string { return checkAPIName(what, v) }
+	}
+	return []*field{
+		{key: "prefix", kind: kindString, required: true, check: apiName("prefix"), example: "Partner1",
+			doc: "Shared by the app's API name ({prefix}_{app.name}) and the channel's developerName ({prefix}_{channel.name})."},
+		{key: "package", kind: kindObject, required: true, doc: "The second-generation managed package and its Salesforce DX project.", fields: []*field{
+			{key: "name", kind: kindString, required: true, check: checkLabel, example: "Partner1 Messaging",
+				doc: "2GP package name, written to sfdx-project.json."},
+			{key: "namespace", kind: kindString, def: "", check: checkNamespace, example: "partner1",
+				doc: "Registered namespace prefix of the Dev Hub; empty for a package without a namespace."},
+			{key: "path", kind: kindString, def: "force-app", check: checkRelDir, example: "force-app",
+				doc: "Package directory, relative to the output directory."},
+			{key: "sourceOrgPath", kind: kindString, def: "source-org", check: checkRelDir, example: "source-org",
+				doc: "Non-packaged directory for what stays in the org that owns the app (the Dev Hub): global OAuth settings and policies."},
+			{key: "versionNumber", kind: kindString, def: "1.0.0.NEXT", check: checkVersionNumber, example: "1.0.0.NEXT",
+				doc: "Package version number major.minor.patch.build; build may be NEXT."},
+			{key: "versionName", kind: kindString, def: "", example: "ver 1.0", doc: "Optional package version name."},
+			{key: "versionDescription", kind: kindString, def: "", doc: "Optional package version description."},
+			{key: "apiVersion", kind: kindString, def: LatestAPIVersion(), enum: SupportedAPIVersions(), number: true, example: `"66.0"`,
+				doc: "sourceApiVersion: picks the schema and which fields exist."},
+		}},
+		{key: "app", kind: kindObject, doc: "The Interaction Service OAuth app. Required when channel.connectedAppType is Partner; must be absent when it is Customer.", fields: []*field{
+			{key: "type", kind: kindString, def: ExternalClientApplication, enum: []string{ExternalClientApplication, ConnectedApp},
+				doc: "ExternalClientApplication (recommended, 2GP) or ConnectedApp (the legacy path)."},
+			{key: "name", kind: kindString, required: true, check: apiName("app.name"), example: "ExternalClientApp1",
+				doc: "App name; the API name is {prefix}_{name}."},
+			{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: `Label; defaults to "{prefix} {name}".`},
+			{key: "contactEmail", kind: kindString, required: true, check: checkEmail, example: "dev@partner1.example",
+				doc: "Email address Salesforce uses to contact the app's admin."},
+			{key: "description", kind: kindString, def: "", example: "Interaction Service integration", doc: "Optional description."},
+			{key: "callbackUrl", kind: kindString, def: "https://login.salesforce.com", check: checkURL, example: "https://login.salesforce.com",
+				doc: "OAuth callback URL (the JWT bearer flow does not call it, but Salesforce requires one)."},
+			{key: "scopes", kind: kindStringList, def: []string{"interaction_api", "refresh_token"}, enum: scopeInputs(), unique: true,
+				doc: "OAuth scopes, as UI tokens (interaction_api) or Metadata API names (Interaction). BYOC needs Interaction and RefreshToken."},
+			{key: "certificate", kind: kindString, required: true, check: checkCertPath, example: "certs/server.crt",
+				doc: "PEM X.509 certificate (public part only) for the JWT bearer flow, relative to this file."},
+			{key: "distributionState", kind: kindString, def: "Packaged", enum: []string{"Local", "Packaged"},
+				doc: "ExternalClientApplication only: Packaged to ship it in a 2GP package, Local otherwise."},
+			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: []*field{
+				{key: "permittedUsers", kind: kindString, def: "AdminApprovedPreAuthorized", enum: []string{"AdminApprovedPreAuthorized", "AllSelfAuthorized"},
+					doc: "AdminApprovedPreAuthorized: only users of the listed profiles and permission sets (what the Interaction Service needs)."},
+				{key: "profiles", kind: kindStringList, def: []string{"System Administrator"}, check: checkLabel, unique: true,
+					doc: "Pre-authorized profile names."},
+				{key: "permissionSets", kind: kindStringList, def: []string{}, check: apiName("permission set"), unique: true,
+					doc: "Pre-authorized permission set API names."},
+			}},
+		}},
+		{key: "channel", kind: kindObject, required: true, doc: "The ConversationChannelDefinition and what it references.", fields: []*field{
+			{key: "name", kind: kindString, required: true, check: apiName("channel.name"), example: "ChannelDefinition1",
+				doc: "Channel name; the developerName is {prefix}_{name}."},
+			{key: "label", kind: kindString, required: true, check: checkLabel, example: "Partner1 Messaging",
+				doc: "masterLabel shown in Setup; include the channel's name."},
+			{key: "connectedAppType", kind: kindString, def: Partner, enum: []string{Partner, Customer},
+				doc: "Partner: the app ships in this package. Customer: no app in the package; the customer's admin creates it."},
+			{key: "vendor", kind: kindObject, required: true, doc: "The ConversationVendorInfo record.", fields: []*field{
+				{key: "name", kind: kindString, required: true, check: apiName("vendor.name"), example: "Vendor1", doc: "developerName of the vendor record."},
+				{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: "masterLabel; defaults to the name."},
+				{key: "type", kind: kindString, required: true, enum: []string{"BringYourOwnChannelPartner", "BringYourOwnContactCenter"}, example: "BringYourOwnChannelPartner",
+					doc: "BringYourOwnChannelPartner (Messaging) or BringYourOwnContactCenter (CCaaS)."},
+			}},
+			{key: "event", kind: kindObject, required: true, doc: "The custom platform event Salesforce publishes outbound messages on.", fields: []*field{
+				{key: "name", kind: kindString, required: true, check: apiNameNoSuffix("event.name", "__e"), example: "Message_Event", doc: "Event name without __e."},
+				{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: "Label; defaults to the name with spaces for underscores."},
+				{key: "typeField", kind: kindString, def: "EventType", check: apiNameNoSuffix("event.typeField", "__c"), doc: "Text field holding the event type, without __c."},
+				{key: "payloadField", kind: kindString, def: "Payload", check: apiNameNoSuffix("event.payloadField", "__c"), doc: "Long text field holding the payload, without __c."},
+			}},
+			{key: "routingOwner", kind: kindString, def: "Salesforce", enum: []string{"Salesforce", "Partner"}, doc: "Who routes conversations; Salesforce for BYOC Messaging."},
+			{key: "consentOwner", kind: kindString, def: "Salesforce", enum: []string{"Salesforce", "Partner"}, doc: "Who owns consent; Salesforce for BYOC Messaging."},
+			{key: "features", kind: kindObject, doc: "Optional capabilities; a key left out keeps Salesforce's default.", fields: []*field{
+				{key: "keywords", kind: kindBool, doc: "supportsKeywords: opt-in and opt-out keywords (Salesforce-owned consent)."},
+				{key: "explicitConsent", kind: kindBool, doc: "supportsExplicitConsent."},
+				{key: "doubleOptInConsent", kind: kindBool, doc: "supportsDoubleOptInConsent: needs explicitConsent; CCaaS only."},
+				{key: "isoCountryCode", kind: kindBool, doc: "supportsIsoCountryCode."},
+				{key: "customChannelParameters", kind: kindBool, doc: "supportsCustomChannelParameters."},
+				{key: "inboundReceipts", kind: kindBool, doc: "Read and delivery receipts for inbound messages (isInboundReceiptsEnabled in API 63.0-64.0, isInboundAcknwOptionExposed from 65.0)."},
+				{key: "typingIndicatorHidden", kind: kindBool, doc: "Hide the outbound typing indicator option (isTypingIndicatorDisabled in API 63.0-64.0, isTypingIndicatorOptionHidden from 65.0)."},
+				{key: "conferenceSupported", kind: kindBool, doc: "isConferenceSupported (API 64.0 and later)."},
+			}},
+		}},
+	}
+}

@@ -1,0 +1,474 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+
+	"byocpack/internal/diag"
+)
+
+// RuleSpec is the rule ID of every problem found in a spec file.
+const RuleSpec = "spec"
+
+// pos is a 1-based line and column in the spec file.
+type pos struct{ line, col int }
+
+// value is what the spec said for one key, or its default.
+type value struct {
+	present bool
+	str     string
+	b       bool
+	list    []string
+	// at is the value's position (the key's when the value is absent);
+	// items holds each list item's position.
+	at    pos
+	items []pos
+}
+
+// loader walks the YAML tree against the field definitions. It collects
+// every problem instead of stopping at the first, so one run shows the
+// user all there is to fix.
+type loader struct {
+	file     string
+	problems []diag.Problem
+	vals     map[string]*value
+}
+
+// Load reads, checks and defaults the spec at name in fsys, and reads the
+// certificate it points to from the same filesystem. display is the path
+// shown in messages (the path the user typed); empty means name. On any
+// problem it returns a diag.List holding all of them.
+func Load(fsys fs.FS, name, display string) (*Spec, error) {
+	if display == "" {
+		display = name
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, diag.List{{File: display, Severity: diag.Error, Rule: RuleSpec,
+			Message: fmt.Sprintf("cannot read the spec: %v; pass the path of a byoc.yaml (byocpack init writes one)", unwrapPathError(err))}}
+	}
+	l := &loader{file: display, vals: map[string]*value{}}
+	root, ok := l.parse(data)
+	if !ok {
+		return nil, diag.List(diag.Sort(l.problems))
+	}
+	l.object("", specFields(), root, true)
+	s := l.build()
+	l.crossCheck(s)
+	if s.App != nil && l.vals["app.certificate"].present && len(l.problemsAt("app.certificate")) == 0 {
+		l.loadCertificate(fsys, path.Join(path.Dir(name), s.App.CertificatePath), s.App)
+	}
+	if len(l.problems) > 0 {
+		return nil, diag.List(diag.Sort(l.problems))
+	}
+	return s, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func (l *loader) add(at pos, key, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if key != "" {
+		msg = key + ": " + msg
+	}
+	l.problems = append(l.problems, diag.Problem{File: l.file, Line: at.line, Col: at.col,
+		Severity: diag.Error, Rule: RuleSpec, Message: msg})
+}
+
+// problemsAt reports the problems already found for a key, so that checks
+// that build on a value do not pile a second message on a bad one.
+func (l *loader) problemsAt(key string) []diag.Problem {
+	var out []diag.Problem
+	for _, p := range l.problems {
+		if strings.HasPrefix(p.Message, key+": ") || strings.HasPrefix(p.Message, key+"[") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func tokenPos(t *token.Token) pos {
+	if t == nil || t.Position == nil {
+		return pos{1, 1}
+	}
+	return pos{t.Position.Line, t.Position.Column}
+}
+
+// parse returns the single document's body, or false after recording why
+// there is none.
+func (l *loader) parse(data []byte) (ast.Node, bool) {
+	if len(strings.TrimSpace(string(data))) == 0 {
+		l.add(pos{1, 1}, "", "the spec is empty; run `byocpack init` to write a commented byoc.yaml")
+		return nil, false
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		var ye interface {
+			GetToken() *token.Token
+			GetMessage() string
+		}
+		if errors.As(err, &ye) {
+			l.add(tokenPos(ye.GetToken()), "", "not valid YAML: %s; fix the syntax (indent with spaces, quote values containing ': ')", ye.GetMessage())
+		} else {
+			l.add(pos{1, 1}, "", "not valid YAML: %v", err)
+		}
+		return nil, false
+	}
+	var docs []*ast.DocumentNode
+	for _, d := range f.Docs {
+		if d.Body != nil {
+			docs = append(docs, d)
+		}
+	}
+	switch len(docs) {
+	case 0:
+		l.add(pos{1, 1}, "", "the spec is empty; run `byocpack init` to write a commented byoc.yaml")
+		return nil, false
+	case 1:
+		return docs[0].Body, true
+	default:
+		l.add(tokenPos(docs[1].Body.GetToken()), "", "the file holds %d YAML documents; keep one spec per file", len(docs))
+		return nil, false
+	}
+}
+
+// mappingValues returns the key/value pairs of a mapping node. goccy
+// represents a one-key block mapping as a bare MappingValueNode.
+func mappingValues(n ast.Node) ([]*ast.MappingValueNode, bool) {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		return m.Values, true
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{m}, true
+	}
+	return nil, false
+}
+
+func join(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
+func describe(n ast.Node) string {
+	switch n.(type) {
+	case *ast.StringNode, *ast.LiteralNode:
+		return "a string"
+	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		return "a number"
+	case *ast.BoolNode:
+		return "a boolean"
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	case *ast.NullNode:
+		return "empty"
+	}
+	return "a " + n.Type().String()
+}
+
+// object checks one mapping against its field definitions. node is nil for
+// an absent object: its defaults are filled in, and its required keys are
+// not reported, because the object itself is optional.
+func (l *loader) object(prefix string, defs []*field, node ast.Node, present bool) {
+	seen := map[string]bool{}
+	at := pos{1, 1}
+	if node != nil {
+		at = tokenPos(node.GetToken())
+		values, ok := mappingValues(node)
+		if _, null := node.(*ast.NullNode); null {
+			values, ok = nil, true
+		}
+		if !ok {
+			l.add(at, prefix, "expected a mapping of keys, found %s", describe(node))
+			return
+		}
+		for _, mv := range values {
+			keyPos := tokenPos(mv.Key.GetToken())
+			key := mv.Key.GetToken().Value
+			if _, isMerge := mv.Key.(*ast.MergeKeyNode); isMerge {
+				l.add(keyPos, prefix, "YAML merge keys (<<) are not supported; write the keys out")
+				continue
+			}
+			def := findField(defs, key)
+			if def == nil {
+				l.add(keyPos, join(prefix, key), "unknown key%s; %s", suggestion(key, fieldKeys(defs)), validKeys(prefix, defs))
+				continue
+			}
+			if seen[key] {
+				l.add(keyPos, join(prefix, key), "the key appears twice; keep one")
+				continue
+			}
+			seen[key] = true
+			l.value(join(prefix, key), def, mv.Value, keyPos)
+		}
+	}
+	for _, def := range defs {
+		if seen[def.key] {
+			continue
+		}
+		p := join(prefix, def.key)
+		if def.kind == kindObject {
+			l.object(p, def.fields, nil, false)
+			l.vals[p] = &value{at: at}
+			continue
+		}
+		if def.required && present {
+			l.add(at, p, "missing required key; add %s", hint(def))
+		}
+		l.setDefault(p, def, at)
+	}
+}
+
+func (l *loader) setDefault(p string, def *field, at pos) {
+	v := &value{at: at}
+	switch d := def.def.(type) {
+	case string:
+		v.str = d
+	case bool:
+		v.b = d
+	case []string:
+		v.list = slices.Clone(d)
+	}
+	l.vals[p] = v
+}
+
+// unwrap strips what YAML allows around a value but a spec has no use for,
+// reporting it, so a clever document fails loudly rather than half-works.
+func (l *loader) unwrap(key string, n ast.Node) (ast.Node, bool) {
+	switch t := n.(type) {
+	case *ast.AnchorNode, *ast.AliasNode:
+		l.add(tokenPos(n.GetToken()), key, "YAML anchors and aliases are not supported; write the value out")
+		return nil, false
+	case *ast.TagNode:
+		if tag := t.Start.Value; tag == "!!str" {
+			return t.Value, true
+		}
+		l.add(tokenPos(n.GetToken()), key, "YAML tag %s is not supported; remove it", t.Start.Value)
+		return nil, false
+	}
+	return n, true
+}
+
+func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
+	n, ok := l.unwrap(key, n)
+	if !ok {
+		l.setDefault(key, def, keyPos)
+		return
+	}
+	if _, null := n.(*ast.NullNode); null && def.kind != kindObject {
+		if def.required {
+			l.add(keyPos, key, "no value; give %s", hint(def))
+		}
+		l.setDefault(key, def, keyPos)
+		return
+	}
+	at := tokenPos(n.GetToken())
+	switch def.kind {
+	case kindObject:
+		l.object(key, def.fields, n, true)
+		l.vals[key] = &value{present: true, at: keyPos}
+	case kindBool:
+		b, isBool := n.(*ast.BoolNode)
+		if !isBool {
+			l.add(at, key, "expected true or false, found %s", describe(n))
+			l.setDefault(key, def, at)
+			return
+		}
+		l.vals[key] = &value{present: true, b: b.Value, at: at}
+	case kindString:
+		s, ok := l.scalar(key, def, n)
+		if ok {
+			l.checkString(key, def, s, at)
+		}
+		l.vals[key] = &value{present: true, str: s, at: at}
+	case kindStringList:
+		seq, isSeq := n.(*ast.SequenceNode)
+		if !isSeq {
+			l.add(at, key, "expected a list such as [%s], found %s", strings.Join(listExample(def), ", "), describe(n))
+			l.setDefault(key, def, at)
+			return
+		}
+		v := &value{present: true, at: at, list: []string{}}
+		seenItem := map[string]int{}
+		for i, item := range seq.Values {
+			ik := fmt.Sprintf("%s[%d]", key, i)
+			item, ok := l.unwrap(ik, item)
+			if !ok {
+				continue
+			}
+			ip := tokenPos(item.GetToken())
+			s, ok := l.scalar(ik, def, item)
+			if !ok {
+				continue
+			}
+			if !l.checkString(ik, def, s, ip) {
+				continue
+			}
+			norm := s
+			if key == "app.scopes" {
+				norm = scopeName(s)
+			}
+			if j, dup := seenItem[norm]; dup && def.unique {
+				l.add(ip, ik, "%q repeats %s[%d]; list it once", s, key, j)
+				continue
+			}
+			seenItem[norm] = i
+			v.list = append(v.list, s)
+			v.items = append(v.items, ip)
+		}
+		l.vals[key] = v
+	}
+}
+
+// scalar returns a string value. Numbers are accepted only where def says
+// so, and then as written (66.0 stays "66.0").
+func (l *loader) scalar(key string, def *field, n ast.Node) (string, bool) {
+	switch t := n.(type) {
+	case *ast.StringNode:
+		return t.Value, true
+	case *ast.LiteralNode:
+		return t.Value.Value, true
+	case *ast.IntegerNode, *ast.FloatNode:
+		raw := n.GetToken().Value
+		if def.number {
+			return raw, true
+		}
+		l.add(tokenPos(n.GetToken()), key, "expected text, found the number %s; quote it if you mean the text: %q", raw, raw)
+		return "", false
+	}
+	l.add(tokenPos(n.GetToken()), key, "expected text, found %s; give %s", describe(n), hint(def))
+	return "", false
+}
+
+func (l *loader) checkString(key string, def *field, s string, at pos) bool {
+	if len(def.enum) > 0 && !slices.Contains(def.enum, s) {
+		l.add(at, key, "%q is not allowed%s; use one of %s", s, suggestion(s, def.enum), strings.Join(enumShown(def), ", "))
+		return false
+	}
+	if def.check != nil {
+		if msg := def.check(s); msg != "" {
+			l.add(at, key, "%s", msg)
+			return false
+		}
+	}
+	return true
+}
+
+// enumShown shortens the scope list in messages to the UI tokens.
+func enumShown(def *field) []string {
+	if def.key == "scopes" {
+		var tokens []string
+		for _, s := range scopes() {
+			tokens = append(tokens, s.token)
+		}
+		return tokens
+	}
+	return def.enum
+}
+
+func hint(def *field) string {
+	switch {
+	case def.example != "":
+		return fmt.Sprintf("%s: %s (%s)", def.key, def.example, strings.TrimSuffix(def.doc, "."))
+	case len(def.enum) > 0:
+		return fmt.Sprintf("%s: one of %s", def.key, strings.Join(enumShown(def), ", "))
+	}
+	return fmt.Sprintf("%s (%s)", def.key, strings.TrimSuffix(def.doc, "."))
+}
+
+func listExample(def *field) []string {
+	if d, ok := def.def.([]string); ok && len(d) > 0 {
+		return d
+	}
+	return []string{"..."}
+}
+
+func findField(defs []*field, key string) *field {
+	for _, d := range defs {
+		if d.key == key {
+			return d
+		}
+	}
+	return nil
+}
+
+func fieldKeys(defs []*field) []string {
+	keys := make([]string, len(defs))
+	for i, d := range defs {
+		keys[i] = d.key
+	}
+	return keys
+}
+
+func validKeys(prefix string, defs []*field) string {
+	where := "at the top level"
+	if prefix != "" {
+		where = "under " + prefix
+	}
+	return fmt.Sprintf("valid keys %s are %s", where, strings.Join(fieldKeys(defs), ", "))
+}
+
+// suggestion names the closest candidate when the input looks like a typo
+// of it: a case slip, or an edit distance small for the word's length.
+func suggestion(in string, candidates []string) string {
+	best, bestDist := "", 1<<30
+	for _, c := range candidates {
+		if strings.EqualFold(c, in) {
+			return fmt.Sprintf(" (did you mean %q?)", c)
+		}
+		if d := editDistance(strings.ToLower(in), strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	limit := max(2, len(in)/3)
+	if best != "" && bestDist <= limit {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// apiVersionNumber turns "66.0" into 66 for window comparisons.
+func apiVersionNumber(v string) int {
+	n, _ := strconv.Atoi(strings.TrimSuffix(v, ".0"))
+	return n
+}

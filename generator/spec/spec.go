@@ -1,0 +1,120 @@
+// Package spec defines byoc.yaml, the one file a partner writes, and loads
+// it strictly: every problem is reported with the file, line, column and key
+// path, and a fix. The same field definitions drive the loader, the defaults
+// and the JSON Schema that editors use, so they cannot drift apart.
+package spec
+
+// Spec is a loaded, checked and defaulted byoc.yaml.
+type Spec struct {
+	// File is the spec's path as given to Load, for messages.
+	File string
+
+	Prefix  string
+	Package Package
+	// App is nil when the channel's connectedAppType is Customer: the
+	// customer's admin creates the app, so the package carries none.
+	App     *App
+	Channel Channel
+}
+
+// Package describes the 2GP package and the Salesforce DX project.
+type Package struct {
+	Name          string
+	Namespace     string
+	Path          string
+	SourceOrgPath string
+	VersionNumber string
+	VersionName   string
+	Description   string
+	APIVersion    string
+}
+
+// App types.
+const (
+	ExternalClientApplication = "ExternalClientApplication"
+	ConnectedApp              = "ConnectedApp"
+)
+
+// App is the OAuth app the Interaction Service authenticates the partner
+// with.
+type App struct {
+	Type         string
+	Name         string
+	Label        string
+	ContactEmail string
+	Description  string
+	CallbackURL  string
+	// Scopes are Metadata API scope names (Interaction, RefreshToken, ...),
+	// in the order the spec lists them.
+	Scopes          []string
+	CertificatePath string
+	// CertificatePEM is the certificate re-encoded as PEM with LF endings.
+	CertificatePEM    string
+	DistributionState string
+	Policies          Policies
+}
+
+// APIName is the app's API name, {prefix}_{name}.
+func (s *Spec) AppAPIName() string { return s.Prefix + "_" + s.App.Name }
+
+// Policies are the admin-side OAuth policies of the app.
+type Policies struct {
+	PermittedUsers string
+	Profiles       []string
+	PermissionSets []string
+}
+
+// Connected app owners of a channel.
+const (
+	Partner  = "Partner"
+	Customer = "Customer"
+)
+
+// Channel is the ConversationChannelDefinition and what it references.
+type Channel struct {
+	Name             string
+	Label            string
+	ConnectedAppType string
+	Vendor           Vendor
+	Event            Event
+	RoutingOwner     string
+	ConsentOwner     string
+	Features         Features
+}
+
+// DeveloperName is the channel definition's developerName,
+// {prefix}_{name}.
+func (s *Spec) ChannelDeveloperName() string { return s.Prefix + "_" + s.Channel.Name }
+
+// Vendor is the ConversationVendorInfo the channel points to.
+type Vendor struct {
+	Name  string
+	Label string
+	Type  string
+}
+
+// Event is the custom platform event the Interaction Service publishes
+// outbound messages on.
+type Event struct {
+	Name         string
+	Label        string
+	TypeField    string
+	PayloadField string
+}
+
+// APIName is the event's object API name, such as Message_Event__e.
+func (e Event) APIName() string { return e.Name + "__e" }
+
+// Features are the optional channel capabilities. A nil pointer means the
+// spec did not say, and the element is left out so Salesforce's default
+// applies.
+type Features struct {
+	Keywords                *bool
+	ExplicitConsent         *bool
+	DoubleOptInConsent      *bool
+	IsoCountryCode          *bool
+	CustomChannelParameters *bool
+	InboundReceipts         *bool
+	TypingIndicatorHidden   *bool
+	ConferenceSupported     *bool
+}
