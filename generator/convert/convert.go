@@ -1,0 +1,259 @@
+// Package convert turns a Salesforce DX package directory (source format)
+// into the Metadata API format tree that `sf project convert source` and
+// `sf package version create` build, byte for byte, in memory.
+package convert
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"byocpack/internal/registry"
+	"byocpack/internal/sfdx"
+)
+
+// File is one file of the Metadata API tree.
+type File struct {
+	// Path is slash-separated and relative to the tree's root, e.g.
+	// "classes/Alpha.cls" or "package.xml".
+	Path string
+	Data []byte
+}
+
+// Component is one package.xml member.
+type Component struct {
+	Type     string
+	FullName string
+}
+
+// Result is a converted package directory.
+type Result struct {
+	// Files is the tree without package.xml, sorted by Path.
+	Files []File
+	// Components are the package.xml members, sorted by type then name.
+	Components []Component
+}
+
+// Options tune the conversion.
+type Options struct {
+	// Registry defaults to registry.New().
+	Registry *registry.Registry
+}
+
+// PackageDir converts the package directory pd of the project in
+// projectDir. Every type the converter cannot reproduce exactly is an error
+// that names the file and the type.
+func PackageDir(ctx context.Context, projectDir string, pd *sfdx.PackageDir, opts Options) (*Result, error) {
+	reg := opts.Registry
+	if reg == nil {
+		reg = registry.New()
+	}
+	files, err := sfdx.PackageFiles(reg, projectDir, pd)
+	if err != nil {
+		return nil, err
+	}
+	read := func(rel string) ([]byte, error) { return sfdx.ReadFile(projectDir, rel) }
+	return Files(ctx, files, read)
+}
+
+// Files converts already inferred source files; read returns a file's bytes
+// by its SourceFile path. It lets callers convert trees that are not on disk.
+func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) ([]byte, error)) (*Result, error) {
+	c := &converter{
+		read:    read,
+		byPath:  map[string]sfdx.SourceFile{},
+		used:    map[string]bool{},
+		objects: map[string]*objectParts{},
+		outputs: map[string]string{},
+		coll:    newCollationWeights(),
+	}
+	for _, f := range files {
+		c.byPath[f.Path] = f
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := c.add(f); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range files {
+		if f.Kind == sfdx.Content && !c.used[f.Path] {
+			if f.Type.Strategies.Adapter == "matchingContentFile" {
+				return nil, fmt.Errorf("%s: %s content file without its metadata file: add %s-meta.xml beside it", f.Path, f.Type.Name, path.Base(f.Path))
+			}
+			return nil, fmt.Errorf("%s: looks like a %s file in Metadata API format; in a source directory it must be named %s.%s-meta.xml", f.Path, f.Type.Name, f.FullName, f.Type.Suffix)
+		}
+	}
+	if err := c.finishObjects(); err != nil {
+		return nil, err
+	}
+	if len(c.res.Files) == 0 {
+		return nil, fmt.Errorf("no metadata source found in the package directory: add source files such as classes/Name.cls-meta.xml")
+	}
+	slices.SortFunc(c.res.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(c.res.Components, func(a, b Component) int {
+		if x := strings.Compare(a.Type, b.Type); x != 0 {
+			return x
+		}
+		return strings.Compare(a.FullName, b.FullName)
+	})
+	return &c.res, nil
+}
+
+type objectParts struct {
+	typ      *registry.Type
+	name     string
+	xml      string // parent .object-meta.xml, "" when only children exist
+	children []sfdx.SourceFile
+}
+
+type converter struct {
+	read    func(string) ([]byte, error)
+	byPath  map[string]sfdx.SourceFile
+	used    map[string]bool
+	objects map[string]*objectParts
+	outputs map[string]string // output path -> source path, to catch clashes
+	coll    *collationWeights
+	res     Result
+}
+
+func (c *converter) emit(out, src string, data []byte) error {
+	if prev, ok := c.outputs[out]; ok {
+		return fmt.Errorf("%s: converts to %s, which %s already produces: rename one of them", src, out, prev)
+	}
+	c.outputs[out] = src
+	c.res.Files = append(c.res.Files, File{Path: out, Data: data})
+	return nil
+}
+
+// unsupported explains why a type is refused instead of being converted
+// approximately.
+func unsupported(t *registry.Type) string {
+	s := t.Strategies
+	switch {
+	case t.InFolder:
+		return "it lives in folders (inFolder)"
+	case t.MetaFileSuffix != "":
+		return "it has a special metadata file suffix"
+	case s.Adapter == "decomposed" && s.Decomposition == "folderPerType" && s.Transformer == "decomposed":
+		return ""
+	case s.Adapter != "" && s.Adapter != "default" && s.Adapter != "matchingContentFile":
+		return "its " + s.Adapter + " layout"
+	case s.Transformer != "" || s.Recomposition != "" || s.Decomposition != "":
+		return "it is " + strings.TrimSpace(s.Transformer+" "+s.Decomposition+" "+s.Recomposition)
+	case t.Children != nil:
+		return "it has child types"
+	}
+	return ""
+}
+
+func (c *converter) add(f sfdx.SourceFile) error {
+	switch f.Kind {
+	case sfdx.NotMetadata, sfdx.Content:
+		return nil
+	case sfdx.InStrictFolder:
+		if why := unsupported(f.Type); why != "" {
+			return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter (%s), so it cannot be packaged byte for byte like the Salesforce CLI; remove it from the package directory or list it in .forceignore", f.Path, f.Type.Name, why)
+		}
+		return nil // a non-metadata file inside an object folder
+	case sfdx.Child:
+		if why := unsupported(f.Parent); why != "" {
+			return fmt.Errorf("%s: metadata type %s (child of %s) is not supported by byocpack's converter (%s); remove it or list it in .forceignore", f.Path, f.Type.Name, f.Parent.Name, why)
+		}
+		if f.ParentName == "" {
+			return fmt.Errorf("%s: a %s file must sit in %s/<Object>/%s/", f.Path, f.Type.Name, f.Parent.DirectoryName, f.Type.DirectoryName)
+		}
+		op := c.object(f.Parent, f.ParentName)
+		op.children = append(op.children, f)
+		return nil
+	}
+	t := f.Type
+	if why := unsupported(t); why != "" {
+		return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter (%s), so it cannot be packaged byte for byte like the Salesforce CLI; remove it from the package directory or list it in .forceignore", f.Path, t.Name, why)
+	}
+	if t.Strategies.Adapter == "decomposed" {
+		if f.ParentName == "" || f.FullName != f.ParentName {
+			return fmt.Errorf("%s: a %s must be %s/<Name>/<Name>.%s-meta.xml", f.Path, t.Name, t.DirectoryName, t.Suffix)
+		}
+		op := c.object(t, f.FullName)
+		op.xml = f.Path
+		return nil
+	}
+	if t.IgnoreParsedFullName || strings.Contains(f.FullName, "/") {
+		return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter; remove it or list it in .forceignore", f.Path, t.Name)
+	}
+	data, err := c.read(f.Path)
+	if err != nil {
+		return err
+	}
+	dir := t.DirectoryName
+	name := f.FullName + "." + t.Suffix
+	if t.Strategies.Adapter == "matchingContentFile" {
+		content := path.Join(path.Dir(f.Path), name)
+		cf, ok := c.byPath[content]
+		if !ok {
+			return fmt.Errorf("%s: the %s content file %s is missing (or ignored by .forceignore): add it beside the metadata file", f.Path, t.Name, name)
+		}
+		body, err := c.read(cf.Path)
+		if err != nil {
+			return err
+		}
+		c.used[cf.Path] = true
+		if err := c.emit(dir+"/"+name, cf.Path, body); err != nil {
+			return err
+		}
+		if err := c.emit(dir+"/"+name+"-meta.xml", f.Path, data); err != nil {
+			return err
+		}
+	} else if err := c.emit(dir+"/"+name, f.Path, data); err != nil {
+		return err
+	}
+	c.res.Components = append(c.res.Components, Component{Type: t.Name, FullName: f.FullName})
+	return nil
+}
+
+func (c *converter) object(t *registry.Type, name string) *objectParts {
+	op, ok := c.objects[name]
+	if !ok {
+		op = &objectParts{typ: t, name: name}
+		c.objects[name] = op
+	}
+	return op
+}
+
+func (c *converter) finishObjects() error {
+	names := make([]string, 0, len(c.objects))
+	for n := range c.objects {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		op := c.objects[n]
+		data, err := c.recompose(op)
+		if err != nil {
+			return err
+		}
+		out := op.typ.DirectoryName + "/" + op.name + "." + op.typ.Suffix
+		src := op.xml
+		if src == "" {
+			src = op.typ.DirectoryName + "/" + op.name
+		}
+		if err := c.emit(out, src, data); err != nil {
+			return err
+		}
+		// Like the CLI, package.xml lists each child as Parent.Child, and
+		// the parent only when its own metadata file exists (an object that
+		// only gains fields, such as Account, is not itself a member).
+		if op.xml != "" {
+			c.res.Components = append(c.res.Components, Component{Type: op.typ.Name, FullName: op.name})
+		}
+		for _, ch := range op.children {
+			c.res.Components = append(c.res.Components, Component{Type: ch.Type.Name, FullName: op.name + "." + ch.FullName})
+		}
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package convert
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"byocpack/internal/sfdx"
+)
+
+// The oracle tests run the real Salesforce CLI (installed by `make oracle`)
+// and require our converter to produce the same tree byte for byte. They
+// are skipped unless BYOCPACK_SF names the sf executable, so unit tests
+// never need Node or the network.
+
+func oracleSF(t *testing.T) string {
+	t.Helper()
+	sf := os.Getenv("BYOCPACK_SF")
+	if sf == "" {
+		t.Skip("BYOCPACK_SF is unset; run `make oracle` to compare against the real Salesforce CLI")
+	}
+	return sf
+}
+
+// oracleEnv keeps the CLI offline and away from the user's home: telemetry
+// and update checks off, HOME in a temporary directory, Node 22 first on PATH
+// (BYOCPACK_NODE names its binary; the CLI refuses older Node versions).
+func oracleEnv(t *testing.T, sf string) []string {
+	env := []string{
+		"HOME=" + t.TempDir(),
+		"SF_DISABLE_TELEMETRY=true", "SFDX_DISABLE_TELEMETRY=true",
+		"SF_AUTOUPDATE_DISABLE=true", "SF_SKIP_NEW_VERSION_CHECK=true",
+		"SF_USE_GENERIC_UNIX_KEYCHAIN=true", "SF_DISABLE_LOG_FILE=true",
+		"LANG=en_US.UTF-8", "LC_ALL=en_US.UTF-8", "TZ=UTC",
+		"SFDX_PROJECT_JSON_VALIDATION=true",
+	}
+	path := filepath.Dir(sf)
+	if node := os.Getenv("BYOCPACK_NODE"); node != "" {
+		path = filepath.Dir(node) + string(os.PathListSeparator) + path
+	}
+	return append(env, "PATH="+path+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+// oracleProjects lists this package's test projects and every rendered
+// fixture project (fixtures/*/golden) of the repository.
+func oracleProjects(t *testing.T) []string {
+	var dirs []string
+	for _, pattern := range []string{"testdata/*/sfdx-project.json", "../../fixtures/*/golden/sfdx-project.json"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range m {
+			dirs = append(dirs, filepath.Dir(f))
+		}
+	}
+	slices.Sort(dirs)
+	return dirs
+}
+
+func readTree(t *testing.T, root string) map[string][]byte {
+	out := map[string][]byte{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		data, err := os.ReadFile(p)
+		out[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestOracleConvertSource(t *testing.T) {
+	sf := oracleSF(t)
+	projects := oracleProjects(t)
+	if len(projects) == 0 {
+		t.Fatal("no oracle projects found")
+	}
+	for _, dir := range projects {
+		t.Run(filepath.ToSlash(dir), func(t *testing.T) {
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proj, err := sfdx.Load(abs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pd := proj.DefaultPackageDir()
+			res, err := PackageDir(context.Background(), abs, pd, Options{})
+			if err != nil {
+				t.Fatalf("our converter: %v", err)
+			}
+			ours := map[string][]byte{"package.xml": PackageXML(res.Components, PackageXMLOptions{APIVersion: proj.SourceAPIVersion})}
+			for _, f := range res.Files {
+				ours[f.Path] = f.Data
+			}
+
+			out := filepath.Join(t.TempDir(), "md")
+			cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", out, "--json")
+			cmd.Dir = abs
+			cmd.Env = oracleEnv(t, sf)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("sf project convert source: %v\n%s\n%s", err, stdout.String(), stderr.String())
+			}
+			var reply struct {
+				Status   int   `json:"status"`
+				Warnings []any `json:"warnings"`
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &reply); err != nil || reply.Status != 0 {
+				t.Fatalf("sf replied %s (%v)", stdout.String(), err)
+			}
+			if len(reply.Warnings) > 0 {
+				t.Errorf("sf warned: %v", reply.Warnings)
+			}
+			theirs := readTree(t, out)
+			compareTrees(t, ours, theirs)
+			t.Logf("%d files matched byte for byte", len(theirs))
+		})
+	}
+}
+
+func compareTrees(t *testing.T, ours, theirs map[string][]byte) {
+	t.Helper()
+	var names []string
+	for n := range theirs {
+		names = append(names, n)
+	}
+	for n := range ours {
+		if _, ok := theirs[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		a, inOurs := ours[n]
+		b, inTheirs := theirs[n]
+		switch {
+		case !inOurs:
+			t.Errorf("%s: written by the CLI, missing from ours", n)
+		case !inTheirs:
+			t.Errorf("%s: ours only; the CLI does not write it", n)
+		case n == "package.xml" && !bytes.Equal(a, b):
+			t.Errorf("package.xml differs type by type:\n%s", diffTypes(string(a), string(b)))
+		case !bytes.Equal(a, b):
+			t.Errorf("%s differs:\n--- ours\n%s\n--- CLI\n%s", n, a, b)
+		}
+	}
+}
+
+// diffTypes lists package.xml <types> blocks present in only one file.
+func diffTypes(ours, theirs string) string {
+	blocks := func(s string) []string { return strings.Split(s, "<types>") }
+	a, b := blocks(ours), blocks(theirs)
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, "ours only: <types>"+x)
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, "CLI only: <types>"+x)
+		}
+	}
+	return strings.Join(out, "\n")
+}

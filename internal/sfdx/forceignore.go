@@ -1,0 +1,149 @@
+package sfdx
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// ForceIgnoreFile is the ignore file the CLI reads at the project root.
+const ForceIgnoreFile = ".forceignore"
+
+// defaultIgnore are the rules the CLI (source-deploy-retrieve's ForceIgnore)
+// puts before the user's own; like the CLI, they only apply when a
+// .forceignore exists.
+func defaultIgnore() []string {
+	return []string{
+		"**/*.dup",
+		"**/.*",
+		"!.sf",
+		"**/.sf/**",
+		"!**/.sf/orgs",
+		"!**/.sf/orgs/**",
+		"**/.sf/orgs/*/**",
+		"!**/.sf/orgs/*/remoteMetadata",
+		"!**/.sf/orgs/*/remoteMetadata/**",
+		"**/package2-descriptor.json",
+		"**/package2-manifest.json",
+	}
+}
+
+type ignoreRule struct {
+	negate   bool
+	dirOnly  bool
+	anchored bool // matched against the whole path, not only the base name
+	glob     string
+}
+
+// ForceIgnore holds gitignore-style rules relative to the project root. The
+// zero value ignores nothing, as the CLI does when no .forceignore exists.
+type ForceIgnore struct {
+	rules []ignoreRule
+}
+
+// LoadForceIgnore reads projectDir/.forceignore; a missing file is not an
+// error.
+func LoadForceIgnore(projectDir string) (*ForceIgnore, error) {
+	file := filepath.Join(projectDir, ForceIgnoreFile)
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return &ForceIgnore{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return ParseForceIgnore(file, string(data))
+}
+
+// ParseForceIgnore parses .forceignore content; name is used in messages.
+func ParseForceIgnore(name, content string) (*ForceIgnore, error) {
+	f := &ForceIgnore{}
+	lines := append(defaultIgnore(), strings.Split(strings.ReplaceAll(content, "\r\n", "\n"), "\n")...)
+	nDefault := len(defaultIgnore())
+	for i, line := range lines {
+		r, ok, err := parseIgnoreLine(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, i-nDefault+1, err)
+		}
+		if ok {
+			f.rules = append(f.rules, r)
+		}
+	}
+	return f, nil
+}
+
+func parseIgnoreLine(line string) (ignoreRule, bool, error) {
+	var r ignoreRule
+	line = strings.TrimRight(line, " \t")
+	if line == "" || strings.HasPrefix(line, "#") {
+		return r, false, nil
+	}
+	if strings.Contains(line, "\\") && !strings.HasPrefix(line, "\\#") && !strings.HasPrefix(line, "\\!") {
+		return r, false, fmt.Errorf("%q uses a backslash; .forceignore separates folders with \"/\"", line)
+	}
+	if strings.HasPrefix(line, "!") {
+		r.negate = true
+		line = line[1:]
+	} else if strings.HasPrefix(line, "\\") {
+		line = line[1:]
+	}
+	if strings.HasSuffix(line, "/") {
+		r.dirOnly = true
+		line = strings.TrimSuffix(line, "/")
+	}
+	if strings.HasPrefix(line, "/") {
+		r.anchored = true
+		line = strings.TrimPrefix(line, "/")
+	} else if strings.Contains(line, "/") {
+		r.anchored = true
+	}
+	if !doublestar.ValidatePattern(line) {
+		return r, false, fmt.Errorf("%q is not a valid pattern", line)
+	}
+	r.glob = line
+	return r, true, nil
+}
+
+func (r ignoreRule) matches(rel string, isDir bool) bool {
+	if r.dirOnly && !isDir {
+		return false
+	}
+	if r.anchored {
+		ok, _ := doublestar.Match(r.glob, rel)
+		return ok
+	}
+	ok, _ := doublestar.Match(r.glob, path.Base(rel))
+	return ok
+}
+
+// decide applies the rules to one path; the last matching rule wins.
+func (f *ForceIgnore) decide(rel string, isDir bool) bool {
+	ignored := false
+	for _, r := range f.rules {
+		if r.matches(rel, isDir) {
+			ignored = !r.negate
+		}
+	}
+	return ignored
+}
+
+// Denies reports whether rel (slash-separated, relative to the project
+// root) is ignored. As in git, a file inside an ignored folder is ignored
+// and cannot be re-included.
+func (f *ForceIgnore) Denies(rel string) bool {
+	if f == nil || len(f.rules) == 0 {
+		return false
+	}
+	parts := strings.Split(rel, "/")
+	for i := 1; i < len(parts); i++ {
+		if f.decide(strings.Join(parts[:i], "/"), true) {
+			return true
+		}
+	}
+	return f.decide(rel, false)
+}

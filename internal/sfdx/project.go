@@ -1,0 +1,286 @@
+// Package sfdx reads a Salesforce DX project the way the Salesforce CLI
+// does: sfdx-project.json, .forceignore, and the metadata type of every
+// source file in a package directory.
+package sfdx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// ProjectFile is the name of the project file at a project's root.
+const ProjectFile = "sfdx-project.json"
+
+// Member is one key of a JSON object with its raw value, kept in file order
+// because the CLI's package2-descriptor.json follows the packageDirectories
+// entry's key order.
+type Member struct {
+	Key   string
+	Value json.RawMessage
+}
+
+// PackageDir is one packageDirectories entry.
+type PackageDir struct {
+	Path               string
+	Package            string
+	VersionName        string
+	VersionNumber      string
+	VersionDescription string
+	// Default is the effective default flag: with a single entry it is
+	// implied, as the CLI does.
+	Default bool
+	// Members is the entry exactly as written, in key order.
+	Members []Member
+	// Line is the 1-based line of the entry in sfdx-project.json.
+	Line int
+}
+
+// Project is a parsed sfdx-project.json.
+type Project struct {
+	// Dir is the project root as given to Load.
+	Dir                string
+	Name               string
+	Namespace          string
+	SourceAPIVersion   string
+	PackageDirectories []PackageDir
+	PackageAliases     map[string]string
+}
+
+// Load reads and checks dir/sfdx-project.json. Errors name the file and,
+// where the problem sits at one place, its line.
+func Load(dir string) (*Project, error) {
+	file := filepath.Join(dir, ProjectFile)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", file, ProjectFile)
+		}
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	p, err := parse(data, file)
+	if err != nil {
+		return nil, err
+	}
+	p.Dir = dir
+	for _, pd := range p.PackageDirectories {
+		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(pd.Path)))
+		if err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("%s:%d: package directory %q does not exist: create it or fix \"path\"", file, pd.Line, pd.Path)
+		}
+	}
+	return p, nil
+}
+
+func lineOf(data []byte, offset int64) int {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+func parse(data []byte, file string) (*Project, error) {
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		data = data[3:]
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("%s:%d: invalid JSON: %v", file, lineOf(data, se.Offset), se)
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fmt.Errorf("%s:%d: the file must hold one JSON object", file, lineOf(data, te.Offset))
+		}
+		return nil, fmt.Errorf("%s: invalid JSON: %v", file, err)
+	}
+	p := &Project{}
+	str := func(key string, dst *string) error {
+		raw, ok := top[key]
+		if !ok {
+			return nil
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			return fmt.Errorf("%s:%d: %q must be a string", file, lineOf(data, keyOffset(data, key)), key)
+		}
+		return nil
+	}
+	for key, dst := range map[string]*string{"name": &p.Name, "namespace": &p.Namespace, "sourceApiVersion": &p.SourceAPIVersion} {
+		if err := str(key, dst); err != nil {
+			return nil, err
+		}
+	}
+	if raw, ok := top["packageAliases"]; ok {
+		if err := json.Unmarshal(raw, &p.PackageAliases); err != nil {
+			return nil, fmt.Errorf("%s:%d: \"packageAliases\" must map alias names to id strings", file, lineOf(data, keyOffset(data, "packageAliases")))
+		}
+	}
+	if _, ok := top["packageDirectories"]; !ok {
+		return nil, fmt.Errorf("%s:1: \"packageDirectories\" is required: add [{\"path\": \"force-app\", \"default\": true}]", file)
+	}
+	dirs, err := packageDirs(data, file)
+	if err != nil {
+		return nil, err
+	}
+	p.PackageDirectories = dirs
+	return p, nil
+}
+
+// keyOffset finds where a top-level key is written, for a line number.
+func keyOffset(data []byte, key string) int64 {
+	i := bytes.Index(data, []byte(`"`+key+`"`))
+	if i < 0 {
+		return 0
+	}
+	return int64(i)
+}
+
+// packageDirs decodes packageDirectories token by token, to keep each
+// entry's key order and line.
+func packageDirs(data []byte, file string) ([]PackageDir, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // {
+		return nil, err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		if tok != "packageDirectories" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		at := dec.InputOffset()
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return nil, fmt.Errorf("%s:%d: \"packageDirectories\" must be an array of objects", file, lineOf(data, at))
+		}
+		var out []PackageDir
+		for dec.More() {
+			start := dec.InputOffset()
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, fmt.Errorf("%s:%d: %v", file, lineOf(data, start), err)
+			}
+			// The decoder's offset sits before the separating comma and
+			// blanks; the entry's line is that of its first byte.
+			line := lineOf(data, start+int64(bytes.Index(data[start:], raw[:1])))
+			pd, err := packageDir(raw, file, line)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pd)
+		}
+		return checkDefaults(out, file, lineOf(data, at))
+	}
+	return nil, fmt.Errorf("%s:1: \"packageDirectories\" is required", file)
+}
+
+func packageDir(raw json.RawMessage, file string, line int) (PackageDir, error) {
+	pd := PackageDir{Line: line}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return pd, fmt.Errorf("%s:%d: each packageDirectories entry must be an object", file, line)
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return pd, fmt.Errorf("%s:%d: %v", file, line, err)
+		}
+		key := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return pd, fmt.Errorf("%s:%d: %v", file, line, err)
+		}
+		for _, m := range pd.Members {
+			if m.Key == key {
+				return pd, fmt.Errorf("%s:%d: key %q appears twice in a packageDirectories entry", file, line, key)
+			}
+		}
+		pd.Members = append(pd.Members, Member{Key: key, Value: v})
+		var dst any
+		switch key {
+		case "path":
+			dst = &pd.Path
+		case "package":
+			dst = &pd.Package
+		case "versionName":
+			dst = &pd.VersionName
+		case "versionNumber":
+			dst = &pd.VersionNumber
+		case "versionDescription":
+			dst = &pd.VersionDescription
+		case "default":
+			dst = &pd.Default
+		default:
+			continue
+		}
+		if err := json.Unmarshal(v, dst); err != nil {
+			return pd, fmt.Errorf("%s:%d: packageDirectories %q has the wrong type: %v", file, line, key, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil && err != io.EOF {
+		return pd, err
+	}
+	if pd.Path == "" {
+		return pd, fmt.Errorf("%s:%d: a packageDirectories entry needs \"path\", e.g. \"force-app\"", file, line)
+	}
+	clean := path.Clean(strings.ReplaceAll(pd.Path, "\\", "/"))
+	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return pd, fmt.Errorf("%s:%d: package directory path %q must be relative and inside the project", file, line, pd.Path)
+	}
+	pd.Path = clean
+	return pd, nil
+}
+
+func checkDefaults(dirs []PackageDir, file string, line int) ([]PackageDir, error) {
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("%s:%d: \"packageDirectories\" must list at least one directory", file, line)
+	}
+	if len(dirs) == 1 {
+		if explicitFalse(dirs[0]) {
+			return nil, fmt.Errorf("%s:%d: the only package directory cannot have \"default\": false; remove the key or set it to true", file, dirs[0].Line)
+		}
+		dirs[0].Default = true
+		return dirs, nil
+	}
+	n := 0
+	for _, d := range dirs {
+		if d.Default {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, fmt.Errorf("%s:%d: %d package directories are marked \"default\": true; exactly one must be", file, line, n)
+	}
+	return dirs, nil
+}
+
+func explicitFalse(d PackageDir) bool {
+	for _, m := range d.Members {
+		if m.Key == "default" {
+			return string(bytes.TrimSpace(m.Value)) == "false"
+		}
+	}
+	return false
+}
+
+// DefaultPackageDir returns the package directory marked default.
+func (p *Project) DefaultPackageDir() *PackageDir {
+	for i := range p.PackageDirectories {
+		if p.PackageDirectories[i].Default {
+			return &p.PackageDirectories[i]
+		}
+	}
+	return &p.PackageDirectories[0]
+}
