@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"byocpack/generator/spec"
+)
+
+// InitOptions are the inputs of init.
+type InitOptions struct {
+	IO          IO
+	Output      string
+	Prefix      string
+	PackageName string
+	Namespace   string
+	AppType     string
+	Email       string
+	Customer    bool
+	Force       bool
+}
+
+// schemaFileName is written beside the spec; the spec's modeline points
+// to it.
+const schemaFileName = "byoc.schema.json"
+
+// NewCmdInit writes a commented byoc.yaml.
+func NewCmdInit(io IO, runF func(*InitOptions) error) *cobra.Command {
+	opts := &InitOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented byoc.yaml to start from",
+		Long: `Write a commented byoc.yaml, every key described, and byoc.schema.json beside
+it so editors complete and check the spec. Existing files are never
+overwritten unless --force is given.`,
+		Example: `  byocpack init --prefix Acme --package-name "Acme Messaging" --namespace acme
+  byocpack init --prefix Acme --customer -o acme/byoc.yaml`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if msg := spec.CheckAPIName("--prefix", opts.Prefix); msg != "" {
+				return usageErrorf("%s", msg)
+			}
+			if opts.AppType != spec.ExternalClientApplication && opts.AppType != spec.ConnectedApp {
+				return usageErrorf("--app-type must be %s or %s, not %q", spec.ExternalClientApplication, spec.ConnectedApp, opts.AppType)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runInit(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "byoc.yaml", "where to write the spec")
+	cmd.Flags().StringVar(&opts.Prefix, "prefix", "Partner1", "API-name prefix shared by the app and the channel definition")
+	cmd.Flags().StringVar(&opts.PackageName, "package-name", "", `2GP package name (default "<prefix> Messaging")`)
+	cmd.Flags().StringVar(&opts.Namespace, "namespace", "", "registered namespace prefix (empty for none)")
+	cmd.Flags().StringVar(&opts.AppType, "app-type", spec.ExternalClientApplication, "ExternalClientApplication or ConnectedApp")
+	cmd.Flags().StringVar(&opts.Email, "email", "dev@partner1.example", "contact email of the app")
+	cmd.Flags().BoolVar(&opts.Customer, "customer", false, "connectedAppType Customer: the customer's admin creates the app, the package carries none")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite existing files")
+	return cmd
+}
+
+func runInit(opts *InitOptions) error {
+	pkgName := opts.PackageName
+	if pkgName == "" {
+		pkgName = opts.Prefix + " Messaging"
+	}
+	values := map[string]string{
+		"prefix":            opts.Prefix,
+		"package.name":      pkgName,
+		"package.namespace": opts.Namespace,
+		"app.type":          opts.AppType,
+		"app.contactEmail":  opts.Email,
+		"channel.label":     pkgName,
+	}
+	if opts.AppType == spec.ConnectedApp {
+		values["app.distributionState"] = ""
+	}
+	schemaPath := filepath.Join(filepath.Dir(opts.Output), schemaFileName)
+	files := []struct {
+		path string
+		data []byte
+	}{
+		{opts.Output, spec.Skeleton(values, opts.Customer, schemaFileName)},
+		{schemaPath, spec.JSONSchema()},
+	}
+	if !opts.Force {
+		for _, f := range files {
+			if _, err := os.Stat(f.path); err == nil {
+				return fmt.Errorf("%s already exists; nothing was written. Pass --force to overwrite it, or -o to write elsewhere", f.path)
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(opts.Output), 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := os.WriteFile(f.path, f.data, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(opts.IO.Out, "wrote %s and %s\n", opts.Output, schemaPath)
+	if !opts.Customer {
+		fmt.Fprintf(opts.IO.Out, "next: put the app's certificate at %s (see the comment above app.certificate), then run\n", filepath.Join(filepath.Dir(opts.Output), "certs", "server.crt"))
+	} else {
+		fmt.Fprintln(opts.IO.Out, "next: run")
+	}
+	fmt.Fprintf(opts.IO.Out, "  byocpack render -f %s -o out\n", opts.Output)
+	return nil
+}

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"byocpack/generator"
+)
+
+// RenderOptions are the inputs of render.
+type RenderOptions struct {
+	IO       IO
+	SpecPath string
+	OutDir   string
+	Force    bool
+	DryRun   bool
+	JSON     bool
+}
+
+// NewCmdRender renders a spec into a Salesforce DX project.
+func NewCmdRender(io IO, runF func(*RenderOptions) error) *cobra.Command {
+	opts := &RenderOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Render byoc.yaml into a Salesforce DX project",
+		Long: `Render the spec into a Salesforce DX project in the output directory: the
+package directory with the app, the platform event, the vendor info and the
+channel definition, the non-packaged source-org directory with what stays in
+the org that owns the app, and sfdx-project.json (merged into an existing one).
+
+Every file is validated before anything is written; on any error nothing is
+written. byocpack records what it wrote in .byocpack-manifest.json, so a later
+render removes its own stale files and never touches a file you wrote.`,
+		Example: `  byocpack render -f byoc.yaml -o out
+  byocpack render -f fixtures/partner1/byoc.yaml -o out/partner1 --dry-run`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runRender(cmd, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.SpecPath, "file", "f", "byoc.yaml", "spec file (YAML or JSON)")
+	cmd.Flags().StringVarP(&opts.OutDir, "output", "o", "out", "output directory")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace or remove files byocpack did not write or that were edited since")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "render and validate, write nothing")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+// specSource opens the spec's directory, so the certificate it names
+// resolves beside it.
+func specSource(specPath string) (generator.RenderOptions, error) {
+	abs, err := filepath.Abs(specPath)
+	if err != nil {
+		return generator.RenderOptions{}, err
+	}
+	return generator.RenderOptions{
+		SpecFS:      os.DirFS(filepath.Dir(abs)),
+		SpecPath:    filepath.Base(abs),
+		SpecDisplay: filepath.ToSlash(specPath),
+	}, nil
+}
+
+func runRender(cmd *cobra.Command, opts *RenderOptions) error {
+	ro, err := specSource(opts.SpecPath)
+	if err != nil {
+		return err
+	}
+	ro.OutDir, ro.Force, ro.DryRun = opts.OutDir, opts.Force, opts.DryRun
+	res, err := generator.Render(cmd.Context(), ro)
+	if err != nil {
+		return err
+	}
+	printProblems(opts.IO.Err, res.Warnings)
+	if opts.JSON {
+		return writeJSON(opts.IO.Out, renderJSON(opts, res))
+	}
+	if res.Commit == nil {
+		fmt.Fprintf(opts.IO.Out, "%s is valid: %d files would be rendered into %s (dry run, nothing written)\n", opts.SpecPath, len(res.Files), opts.OutDir)
+		for _, f := range res.Files {
+			fmt.Fprintf(opts.IO.Out, "  %s\n", f.Path)
+		}
+		return nil
+	}
+	c := res.Commit
+	fmt.Fprintf(opts.IO.Out, "rendered %s into %s: %d written, %d unchanged, %d removed\n", opts.SpecPath, opts.OutDir, len(c.Written), len(c.Unchanged), len(c.Removed))
+	for _, p := range c.Written {
+		fmt.Fprintf(opts.IO.Out, "  wrote    %s\n", p)
+	}
+	for _, p := range c.Removed {
+		fmt.Fprintf(opts.IO.Out, "  removed  %s\n", p)
+	}
+	return nil
+}
+
+type renderOutput struct {
+	Spec      string   `json:"spec"`
+	OutDir    string   `json:"outDir"`
+	DryRun    bool     `json:"dryRun"`
+	Files     []string `json:"files"`
+	Written   []string `json:"written"`
+	Unchanged []string `json:"unchanged"`
+	Removed   []string `json:"removed"`
+	Warnings  []any    `json:"warnings"`
+}
+
+func renderJSON(opts *RenderOptions, res *generator.RenderResult) renderOutput {
+	out := renderOutput{Spec: opts.SpecPath, OutDir: opts.OutDir, DryRun: res.Commit == nil,
+		Files: []string{}, Written: []string{}, Unchanged: []string{}, Removed: []string{}, Warnings: []any{}}
+	for _, f := range res.Files {
+		out.Files = append(out.Files, f.Path)
+	}
+	if c := res.Commit; c != nil {
+		out.Written = append(out.Written, c.Written...)
+		out.Unchanged = append(out.Unchanged, c.Unchanged...)
+		out.Removed = append(out.Removed, c.Removed...)
+	}
+	for _, w := range res.Warnings {
+		out.Warnings = append(out.Warnings, w)
+	}
+	return out
+}
+
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"byocpack/generator"
+	"byocpack/internal/diag"
+)
+
+// ValidateOptions are the inputs of validate.
+type ValidateOptions struct {
+	IO         IO
+	Targets    []string
+	Format     string
+	APIVersion string
+	Strict     bool
+}
+
+// NewCmdValidate validates projects, files and globs.
+func NewCmdValidate(io IO, runF func(*ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "validate [PATH|GLOB ...]",
+		Short: "Check metadata against the Metadata API schemas and the BYOC rules",
+		Long: `Validate Salesforce DX metadata: a project directory (its sfdx-project.json
+gives the package directories and sourceApiVersion, its .forceignore is
+honoured), single files, or doublestar globs. Each file's type comes from its
+suffix. Problems print sorted as path:line:col: severity rule: message, then a
+summary. Rules are documented in docs/rules.md.
+
+Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
+2 on a usage error.`,
+		Example: `  byocpack validate out/partner1
+  byocpack validate 'force-app/**/*-meta.xml' --api-version 65.0
+  byocpack validate out/partner1 --format json --strict`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Targets = args
+			if opts.Format != "text" && opts.Format != "json" {
+				return usageErrorf("--format must be text or json, not %q", opts.Format)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runValidate(cmd, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&opts.APIVersion, "api-version", "", "validate against this API version instead of sourceApiVersion")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
+	return cmd
+}
+
+type validateOutput struct {
+	Files    int            `json:"files"`
+	Errors   int            `json:"errors"`
+	Warnings int            `json:"warnings"`
+	Problems []diag.Problem `json:"problems"`
+}
+
+func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
+	res, err := generator.Validate(cmd.Context(), generator.ValidateOptions{Targets: opts.Targets, APIVersion: opts.APIVersion})
+	if err != nil {
+		return err
+	}
+	errs, warns := diag.Count(res.Problems)
+	if opts.Format == "json" {
+		out := validateOutput{Files: res.Files, Errors: errs, Warnings: warns, Problems: res.Problems}
+		if out.Problems == nil {
+			out.Problems = []diag.Problem{}
+		}
+		if err := writeJSON(opts.IO.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printProblems(opts.IO.Out, res.Problems)
+		fmt.Fprintf(opts.IO.Out, "%s checked: %s, %s\n", plural(res.Files, "file"), plural(errs, "error"), plural(warns, "warning"))
+	}
+	if diag.HasErrors(res.Problems, opts.Strict) {
+		return &exitError{exitInvalid}
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"byocpack/generator/spec"
+)
+
+// VersionOptions are the inputs of version.
+type VersionOptions struct {
+	IO      IO
+	Version string
+}
+
+// NewCmdVersion prints the version and the API versions supported.
+func NewCmdVersion(io IO, version string, runF func(*VersionOptions) error) *cobra.Command {
+	opts := &VersionOptions{IO: io, Version: version}
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print byocpack's version and the Metadata API versions it supports",
+		Example: "  byocpack version",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runVersion(opts)
+		},
+	}
+}
+
+func runVersion(opts *VersionOptions) error {
+	v := spec.SupportedAPIVersions()
+	fmt.Fprintf(opts.IO.Out, "byocpack %s (%s), Metadata API %s to %s\n", opts.Version, runtime.Version(), v[0], v[len(v)-1])
+	return nil
+}

@@ -1,0 +1,227 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"byocpack/generator/spec"
+	"byocpack/generator/validate"
+	"byocpack/internal/diag"
+	"byocpack/internal/registry"
+	"byocpack/internal/sfdx"
+	"byocpack/internal/xsdcheck"
+	"byocpack/schemas"
+)
+
+// ValidateOptions are the inputs of Validate.
+type ValidateOptions struct {
+	// Targets are project directories (holding sfdx-project.json), files,
+	// or doublestar globs such as 'force-app/**/*-meta.xml'. Empty means
+	// the current directory.
+	Targets []string
+	// APIVersion overrides the projects' sourceApiVersion.
+	APIVersion string
+	// Now is the time certificates are checked against (zero: time.Now).
+	Now time.Time
+}
+
+// ValidateResult holds every problem found and how many files were read.
+type ValidateResult struct {
+	Problems []diag.Problem
+	Files    int
+}
+
+// UsageError is a bad invocation (a target that does not exist, a glob
+// that matches nothing), as opposed to a problem in a file.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Validate checks metadata trees and files against the Metadata API
+// schemas and the BYOC rules. A project directory is validated as a
+// whole, so rules that span files (the app a channel needs, event and
+// vendor references) apply; loose files and globs are checked one by one.
+func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error) {
+	if opts.APIVersion != "" && !slices.Contains(spec.SupportedAPIVersions(), opts.APIVersion) {
+		return nil, &UsageError{fmt.Sprintf("--api-version %s is not supported; use one of %s", opts.APIVersion, strings.Join(spec.SupportedAPIVersions(), ", "))}
+	}
+	targets := opts.Targets
+	if len(targets) == 0 {
+		targets = []string{"."}
+	}
+	reg := registry.New()
+	checker := xsdcheck.New(schemas.FS)
+	res := &ValidateResult{}
+	var loose []string
+	for _, t := range targets {
+		info, err := os.Stat(t)
+		switch {
+		case err == nil && info.IsDir():
+			in, problems, err := projectInput(reg, t, opts.APIVersion)
+			if err != nil {
+				return nil, err
+			}
+			in.Now = opts.Now
+			ps, err := validate.Run(ctx, in, validate.Options{Schema: checker})
+			if err != nil {
+				return nil, err
+			}
+			res.Problems = append(res.Problems, problems...)
+			res.Problems = append(res.Problems, ps...)
+			res.Files += len(in.Files)
+		case err == nil:
+			loose = append(loose, t)
+		case errors.Is(err, fs.ErrNotExist) && doublestar.ValidatePathPattern(filepath.ToSlash(t)) && strings.ContainsAny(t, "*?[{"):
+			matches, gerr := doublestar.FilepathGlob(t, doublestar.WithFilesOnly())
+			if gerr != nil {
+				return nil, &UsageError{fmt.Sprintf("bad glob %q: %v", t, gerr)}
+			}
+			if len(matches) == 0 {
+				return nil, &UsageError{fmt.Sprintf("%s matches no file; check the pattern (quote it so the shell does not expand it)", t)}
+			}
+			slices.Sort(matches)
+			loose = append(loose, matches...)
+		default:
+			return nil, &UsageError{fmt.Sprintf("%s does not exist; pass a project directory, a file or a glob", t)}
+		}
+	}
+	if len(loose) > 0 {
+		in, problems, err := looseInput(reg, loose, opts.APIVersion)
+		if err != nil {
+			return nil, err
+		}
+		in.Now = opts.Now
+		ps, err := validate.Run(ctx, in, validate.Options{Schema: checker})
+		if err != nil {
+			return nil, err
+		}
+		res.Problems = append(res.Problems, problems...)
+		res.Problems = append(res.Problems, ps...)
+		res.Files += len(in.Files)
+	}
+	res.Problems = diag.Sort(res.Problems)
+	return res, nil
+}
+
+// projectInput reads every package directory of a project, honouring its
+// .forceignore.
+func projectInput(reg *registry.Registry, dir, apiVersion string) (validate.Input, []diag.Problem, error) {
+	if _, err := os.Stat(filepath.Join(dir, "sfdx-project.json")); err != nil {
+		return validate.Input{}, nil, &UsageError{fmt.Sprintf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", dir)}
+	}
+	p, err := sfdx.Load(dir)
+	if err != nil {
+		return validate.Input{}, nil, err
+	}
+	in := validate.Input{APIVersion: versionOr(apiVersion, p.SourceAPIVersion), Project: true}
+	var problems []diag.Problem
+	if apiVersion == "" && !slices.Contains(spec.SupportedAPIVersions(), p.SourceAPIVersion) {
+		problems = append(problems, diag.Problem{File: display(dir, "sfdx-project.json"), Severity: diag.Warning, Rule: "api-version",
+			Message: fmt.Sprintf("sourceApiVersion %q is outside the supported %s–%s; validated against %s, pass --api-version to choose", p.SourceAPIVersion, spec.SupportedAPIVersions()[0], spec.LatestAPIVersion(), in.APIVersion)})
+	}
+	ign, err := sfdx.LoadForceIgnore(dir)
+	if err != nil {
+		return validate.Input{}, nil, err
+	}
+	for _, pd := range p.PackageDirectories {
+		files, err := sfdx.ListFiles(dir, pd.Path, ign)
+		if err != nil {
+			return validate.Input{}, nil, err
+		}
+		for _, rel := range files {
+			f, problem := readForValidation(reg, filepath.Join(dir, filepath.FromSlash(rel)), display(dir, rel), rel)
+			if problem != nil {
+				problems = append(problems, *problem)
+				continue
+			}
+			f.InPackage = pd.Package != ""
+			in.Files = append(in.Files, f)
+		}
+	}
+	return in, problems, nil
+}
+
+// looseInput reads files named on the command line. If the working
+// directory is a project, its sourceApiVersion, package directories and
+// .forceignore still apply.
+func looseInput(reg *registry.Registry, files []string, apiVersion string) (validate.Input, []diag.Problem, error) {
+	in := validate.Input{APIVersion: apiVersion}
+	var pkgDirs []string
+	var ign *sfdx.ForceIgnore
+	if p, err := sfdx.Load("."); err == nil {
+		in.APIVersion = versionOr(apiVersion, p.SourceAPIVersion)
+		for _, pd := range p.PackageDirectories {
+			if pd.Package != "" {
+				pkgDirs = append(pkgDirs, pd.Path)
+			}
+		}
+		if ign, err = sfdx.LoadForceIgnore("."); err != nil {
+			return in, nil, err
+		}
+	}
+	if in.APIVersion == "" || !slices.Contains(spec.SupportedAPIVersions(), in.APIVersion) {
+		in.APIVersion = versionOr(apiVersion, spec.LatestAPIVersion())
+	}
+	var problems []diag.Problem
+	for _, name := range files {
+		rel := filepath.ToSlash(filepath.Clean(name))
+		if ign != nil && ign.Denies(rel) {
+			continue
+		}
+		f, problem := readForValidation(reg, name, filepath.ToSlash(name), rel)
+		if problem != nil {
+			problems = append(problems, *problem)
+			continue
+		}
+		for _, d := range pkgDirs {
+			if strings.HasPrefix(rel, strings.TrimSuffix(d, "/")+"/") {
+				f.InPackage = true
+			}
+		}
+		in.Files = append(in.Files, f)
+	}
+	return in, problems, nil
+}
+
+// readForValidation reads one file and infers its type from the suffix.
+// A file that cannot be read becomes a problem of that file.
+func readForValidation(reg *registry.Registry, name, shown, rel string) (validate.File, *diag.Problem) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return validate.File{}, &diag.Problem{File: shown, Severity: diag.Error, Rule: "io",
+			Message: fmt.Sprintf("cannot read the file: %v; check its permissions", unwrapPath(err))}
+	}
+	f := validate.File{Path: shown, Data: data}
+	if sf, err := sfdx.Infer(reg, rel); err == nil && sf.Type != nil && (sf.Kind == sfdx.MetaXML || sf.Kind == sfdx.Child) {
+		f.Type = sf.Type.Name
+	}
+	return f, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func display(dir, rel string) string {
+	return filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(rel)))
+}
+
+func versionOr(override, v string) string {
+	if override != "" {
+		return override
+	}
+	return v
+}
