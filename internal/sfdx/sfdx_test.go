@@ -1,0 +1,149 @@
+package sfdx
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"byocpack/internal/registry"
+)
+
+func write(t *testing.T, root, rel, content string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadKeepsOrderAndImpliesDefault(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "force-app/x", "")
+	write(t, dir, ProjectFile, `{
+  "namespace": "ns",
+  "sourceApiVersion": "62.0",
+  "packageDirectories": [
+    {"versionNumber": "1.0.0.NEXT", "path": "force-app", "package": "P"}
+  ],
+  "packageAliases": {"P": "0Ho000000000001AAA"}
+}`)
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd := p.DefaultPackageDir()
+	if !pd.Default || pd.Path != "force-app" || pd.Package != "P" || pd.Line != 5 {
+		t.Fatalf("package dir = %+v", pd)
+	}
+	var keys []string
+	for _, m := range pd.Members {
+		keys = append(keys, m.Key)
+	}
+	if strings.Join(keys, ",") != "versionNumber,path,package" {
+		t.Fatalf("key order lost: %v", keys)
+	}
+	if p.PackageAliases["P"] != "0Ho000000000001AAA" || p.SourceAPIVersion != "62.0" || p.Namespace != "ns" {
+		t.Fatalf("project = %+v", p)
+	}
+}
+
+func TestLoadErrorsNameFileAndLine(t *testing.T) {
+	cases := map[string]struct{ json, want string }{
+		"syntax":      {"{\n  \"packageDirectories\": [\n    {\"path\": \"force-app\",}\n  ]\n}", "sfdx-project.json:3: invalid JSON"},
+		"missing dir": {"{\n\"packageDirectories\": [\n  {\"path\": \"nope\"}\n]}", `sfdx-project.json:3: package directory "nope" does not exist`},
+		"two default": {"{\"packageDirectories\": [{\"path\": \"force-app\", \"default\": true}, {\"path\": \"force-app\", \"default\": true}]}", "exactly one must be"},
+		"absolute":    {"{\"packageDirectories\": [{\"path\": \"/etc\"}]}", "must be relative"},
+		"no dirs":     {"{\"namespace\": \"x\"}", `"packageDirectories" is required`},
+		"only false":  {"{\"packageDirectories\": [{\"path\": \"force-app\", \"default\": false}]}", `cannot have "default": false`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "force-app/x", "")
+			write(t, dir, ProjectFile, c.json)
+			_, err := Load(dir)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), ProjectFile) {
+				t.Fatalf("want %q, got %v", c.want, err)
+			}
+		})
+	}
+}
+
+func TestForceIgnore(t *testing.T) {
+	f, err := ParseForceIgnore(".forceignore", "# comment\n**/jsconfig.json\nforce-app/main/default/secret/\n*.bak\n!keep.bak\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rel, want := range map[string]bool{
+		"force-app/a/jsconfig.json":                    true,
+		"force-app/main/default/secret/x.eca-meta.xml": true,
+		"force-app/x.bak":                              true,
+		"force-app/keep.bak":                           false,
+		"force-app/.hidden":                            true, // a CLI default rule
+		"force-app/p/package2-descriptor.json":         true,
+		"force-app/main/default/classes/A.cls":         false,
+	} {
+		if got := f.Denies(rel); got != want {
+			t.Errorf("Denies(%q) = %v, want %v", rel, got, want)
+		}
+	}
+	if (&ForceIgnore{}).Denies("force-app/.hidden") {
+		t.Error("without a .forceignore the CLI applies no rules")
+	}
+	if _, err := ParseForceIgnore(".forceignore", "ok\nforce-app\\main\n"); err == nil || !strings.Contains(err.Error(), ".forceignore:2:") {
+		t.Errorf("backslash rule: %v", err)
+	}
+}
+
+func TestInfer(t *testing.T) {
+	reg := registry.New()
+	cases := []struct {
+		rel, typ, full, parent string
+		kind                   Kind
+	}{
+		{"force-app/main/default/conversationChannelDefinitions/C.ConversationChannelDefinition-meta.xml", "ConversationChannelDefinition", "C", "", MetaXML},
+		{"force-app/misc/V.ConversationVendorInformation-meta.xml", "ConversationVendorInfo", "V", "", MetaXML},
+		{"force-app/x/App.eca-meta.xml", "ExternalClientApplication", "App", "", MetaXML},
+		{"force-app/classes/A.cls", "ApexClass", "A", "", Content},
+		{"force-app/objects/O__c/fields/F__c.field-meta.xml", "CustomField", "F__c", "O__c", Child},
+		{"force-app/objects/O__c/O__c.object-meta.xml", "CustomObject", "O__c", "O__c", MetaXML},
+		{"force-app/README.md", "", "", "", NotMetadata},
+		{"force-app/other/A.cls", "", "", "", NotMetadata},
+	}
+	for _, c := range cases {
+		sf, err := Infer(reg, c.rel)
+		if err != nil {
+			t.Fatalf("%s: %v", c.rel, err)
+		}
+		typ := ""
+		if sf.Type != nil {
+			typ = sf.Type.Name
+		}
+		if typ != c.typ || sf.FullName != c.full || sf.ParentName != c.parent || sf.Kind != c.kind {
+			t.Errorf("%s: got %s %q parent %q kind %d", c.rel, typ, sf.FullName, sf.ParentName, sf.Kind)
+		}
+	}
+	_, err := Infer(reg, "force-app/c/X.conversationChannelDefinition-meta.xml")
+	if err == nil || !strings.Contains(err.Error(), `did you mean ".ConversationChannelDefinition-meta.xml"`) || !strings.Contains(err.Error(), "force-app/c/X.") {
+		t.Fatalf("lower-case suffix: %v", err)
+	}
+}
+
+func TestListFilesSortedAndIgnored(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"force-app/b/Z.cls", "force-app/a/B.cls", "force-app/a/a.cls", "force-app/skip/x.cls"} {
+		write(t, dir, f, "")
+	}
+	ign, _ := ParseForceIgnore(".forceignore", "force-app/skip/\n")
+	got, err := ListFiles(dir, "force-app", ign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "force-app/a/B.cls force-app/a/a.cls force-app/b/Z.cls" {
+		t.Fatalf("got %v", got)
+	}
+}
