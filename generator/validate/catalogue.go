@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strings"
 
 	"byocpack/internal/diag"
@@ -83,6 +84,7 @@ func Rules() []Rule {
 		{RuleScopes, e, "OAuth app without the Interaction and RefreshToken scopes", "", false},
 		{RuleSuffixCase, e, "file suffix that matches a metadata suffix only case-insensitively", "", false},
 	}
+	slices.SortFunc(rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
 	for i := range rules {
 		rules[i].Anchor = docsFile + "#" + strings.ToLower(rules[i].ID)
 	}

@@ -29,7 +29,7 @@ var fixtureNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 // tree with sfdx-project.json is a whole project whose package directories
 // are the entries with a "package" key; a tree without one is a handful of
 // files where force-app/ counts as packaged.
-func loadTree(t *testing.T, dir string) Input {
+func loadTree(t testing.TB, dir string) Input {
 	t.Helper()
 	in := Input{APIVersion: "66.0", Now: fixtureNow}
 	pkgDirs := []string{"force-app"}

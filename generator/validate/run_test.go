@@ -1,0 +1,201 @@
+package validate
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"byocpack/internal/diag"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const ccdPath = "force-app/main/default/conversationChannelDefinitions/Partner1_ChannelDefinition1.ConversationChannelDefinition-meta.xml"
+
+const partnerCCD = `<?xml version="1.0" encoding="UTF-8"?>
+<ConversationChannelDefinition xmlns="http://soap.sforce.com/2006/04/metadata">
+    <connectedAppType>Partner</connectedAppType>
+    <customEventPayloadField>Message_Event__e.Payload__c</customEventPayloadField>
+    <customPlatformEvent>Message_Event__e</customPlatformEvent>
+    <developerName>Partner1_ChannelDefinition1</developerName>
+    <masterLabel>Channel</masterLabel>
+    <supportsImplicitConsent>true</supportsImplicitConsent>
+</ConversationChannelDefinition>
+`
+
+func rulesOf(ps []diag.Problem) []string {
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.Rule)
+	}
+	return ids
+}
+
+// A channel validated on its own must not be blamed for the event and app
+// it was not given; the same file in a project must.
+func TestCrossFileRulesNeedProject(t *testing.T) {
+	in := Input{APIVersion: "66.0", Files: []File{{Path: ccdPath, Data: []byte(partnerCCD), InPackage: true}}}
+	ps, err := Run(context.Background(), in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 0 {
+		t.Fatalf("single file: got %v", ps)
+	}
+	in.Project = true
+	ps, err = Run(context.Background(), in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rulesOf(ps)
+	want := []string{RuleAppPresence, RuleCCDEventRefs}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("project rules (-want +got):\n%s", diff)
+	}
+}
+
+type fakeSchema struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (f *fakeSchema) Check(api, typ, path string, _ []byte) []diag.Problem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, api+" "+typ+" "+path)
+	return []diag.Problem{{File: path, Line: 1, Severity: diag.Error, Rule: "xsd", Message: "fake"}}
+}
+
+// The schema checker sees only well-formed files of a known type, with the
+// project's API version, and a broken file does not stop the others.
+func TestSchemaCheckerAndBrokenFiles(t *testing.T) {
+	fs := &fakeSchema{}
+	in := Input{APIVersion: "65.0", Files: []File{
+		{Path: ccdPath, Data: []byte(partnerCCD)},
+		{Path: "a/Broken.eca-meta.xml", Data: []byte("<ExternalClientApplication>")},
+		{Path: "a/Empty.eca-meta.xml", Data: nil},
+		{Path: "a/notes.xml", Data: []byte("<notes/>")},
+		{Path: "a/readme.txt", Data: []byte("\x00\x01")},
+	}}
+	ps, err := Run(context.Background(), in, Options{Schema: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"65.0 ConversationChannelDefinition " + ccdPath}; !slices.Equal(fs.calls, want) {
+		t.Errorf("schema calls = %q, want %q", fs.calls, want)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.File+" "+p.Rule)
+	}
+	want := []string{
+		"a/Broken.eca-meta.xml " + RuleMalformedXML,
+		"a/Empty.eca-meta.xml " + RuleEmptyFile,
+		ccdPath + " xsd",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// Output must not depend on file order or on how many workers raced.
+func TestRunIsDeterministic(t *testing.T) {
+	in := loadTree(t, fixturesDir+"/BYOC-API-VERSION-FIELD/fail")
+	in.Files = append(in.Files, loadTree(t, fixturesDir+"/BYOC-CERT/fail").Files...)
+	first, err := Run(context.Background(), in, Options{Workers: 1})
+	if err != nil || len(first) == 0 {
+		t.Fatalf("baseline: %v %v", first, err)
+	}
+	if !slices.IsSortedFunc(first, diag.Compare) {
+		t.Error("problems are not sorted")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 20 {
+		shuffled := in
+		shuffled.Files = slices.Clone(in.Files)
+		rng.Shuffle(len(shuffled.Files), func(a, b int) { shuffled.Files[a], shuffled.Files[b] = shuffled.Files[b], shuffled.Files[a] })
+		got, err := Run(context.Background(), shuffled, Options{Workers: 1 + i%8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(first, got); diff != "" {
+			t.Fatalf("run %d differs:\n%s", i, diff)
+		}
+	}
+}
+
+func TestRunHonoursCancellation(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in := loadTree(t, fixturesDir+"/_clean")
+	_, err := Run(ctx, in, Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestTypeOf(t *testing.T) {
+	for path, want := range map[string]string{
+		"x/externalClientApps/A_B.eca-meta.xml":                                    typeECA,
+		"x/extlClntAppGlobalOauthSets/A_B.ecaGlblOauth-meta.xml":                   typeGlobalOauth,
+		"x/objects/E__e/E__e.object-meta.xml":                                      typeCustomObject,
+		"x/c/A_B.ConversationChannelDefinition-meta.xml":                           typeCCD,
+		"x/c/A_B.conversationChannelDefinition-meta.xml":                           "",
+		"x/ConversationVendorInformation/V.ConversationVendorInformation-meta.xml": typeCVI,
+		"x/README.md":          "",
+		"x/eca-meta.xml":       "",
+		"x/A.unknown-meta.xml": "",
+	} {
+		if got := TypeOf(path); got != want {
+			t.Errorf("TypeOf(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+func TestCatalogue(t *testing.T) {
+	rules := Rules()
+	if !slices.IsSortedFunc(rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) }) {
+		t.Error("catalogue not sorted by ID")
+	}
+	seen := map[string]bool{}
+	for _, r := range rules {
+		if seen[r.ID] {
+			t.Errorf("duplicate rule %s", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Severity != diag.Error && r.Severity != diag.Warning {
+			t.Errorf("%s: severity %q", r.ID, r.Severity)
+		}
+		if !strings.HasPrefix(r.ID, "BYOC-") || strings.ToUpper(r.ID) != r.ID || r.Summary == "" {
+			t.Errorf("bad rule entry %+v", r)
+		}
+	}
+	rules[0].ID = "changed"
+	if Rules()[0].ID == "changed" {
+		t.Error("Rules returns shared state")
+	}
+}
+
+// Positions point at the element's start tag, 1-based.
+func TestParsePositions(t *testing.T) {
+	root, err := parseXML([]byte("<?xml version=\"1.0\"?>\n<A>\n  <b>x</b><c>\n  y </c>\n</A>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []int{root.Line, root.Col, root.Children[0].Line, root.Children[0].Col, root.Children[1].Line, root.Children[1].Col}
+	if want := []int{2, 1, 3, 3, 3, 11}; !slices.Equal(got, want) {
+		t.Errorf("positions %v, want %v", got, want)
+	}
+	if root.text("c") != "y" {
+		t.Errorf("text = %q", root.text("c"))
+	}
+	for _, bad := range []string{"", "<?xml version=\"1.0\"?>", "<a/><b/>", "<a>", "x<a/>"} {
+		if _, err := parseXML([]byte(bad)); err == nil {
+			t.Errorf("parseXML(%q) accepted", bad)
+		}
+	}
+}
