@@ -1,0 +1,37 @@
+# byocpack: `make demo` builds and renders fixtures/partner1 into out/partner1;
+# `make test` runs every unit test (no network, no Salesforce CLI needed).
+
+GO       ?= go
+BIN      := bin/byocpack
+SHARED   ?= ../shared
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all build demo test vet fmt schemas registry oracle bench clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/byocpack
+
+demo: build
+	$(BIN) render -f fixtures/partner1/byoc.yaml -o out/partner1
+	$(BIN) validate out/partner1
+
+test:
+	@test -z "$$(gofmt -l cmd generator internal templates schemas)" || { gofmt -l cmd generator internal templates schemas; echo "gofmt: the files above need formatting"; exit 1; }
+	$(GO) vet ./...
+	$(GO) test ./...
+
+# Regenerate the embedded XSDs from the Metadata API WSDLs in ../shared.
+schemas:
+	$(GO) run ./internal/tools/schemagen -wsdl $(SHARED)/salesforce/metadata-wsdl -out schemas
+
+# Regenerate the embedded metadata registry from the Salesforce CLI's.
+registry:
+	$(GO) run ./internal/tools/registrygen -in $(SHARED)/salesforce/sdr-registry/metadataRegistry.json -out internal/registry/registry_gen.go
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/xsdcheck/ ./generator/validate/
+
+clean:
+	rm -rf bin out
