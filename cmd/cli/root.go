@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -72,7 +73,7 @@ func report(w io.Writer, cmd *cobra.Command, err error) int {
 		errs, warns := diag.Count(list)
 		fmt.Fprintf(w, "%s, %s; nothing was written\n", plural(errs, "error"), plural(warns, "warning"))
 		return exitInvalid
-	case errors.As(err, &ue), errors.As(err, &gue):
+	case errors.As(err, &ue), errors.As(err, &gue), strings.HasPrefix(err.Error(), "unknown command"):
 		fmt.Fprintf(w, "error: %v\n", err)
 		if cmd != nil {
 			fmt.Fprintf(w, "Run '%s --help' for usage.\n", cmd.CommandPath())

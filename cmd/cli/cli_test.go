@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(args, IO{In: strings.NewReader(""), Out: &out, Err: &errb}, "test")
+	return code, out.String(), errb.String()
+}
+
+func TestRenderFlagsReachOptions(t *testing.T) {
+	var got *RenderOptions
+	cmd := NewCmdRender(IO{}, func(o *RenderOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"-f", "x/byoc.yaml", "-o", "dist", "--force", "--dry-run", "--json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := RenderOptions{SpecPath: "x/byoc.yaml", OutDir: "dist", Force: true, DryRun: true, JSON: true}
+	got.IO = IO{}
+	if diff := cmp.Diff(want, *got, cmp.AllowUnexported(IO{})); diff != "" {
+		t.Fatal(diff)
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"render", "--bogus"},
+		{"render", "extra-arg"},
+		{"nope"},
+		{"validate", "--format", "xml"},
+		{"validate", "does/not/exist"},
+		{"init", "--prefix", "Bad__Prefix"},
+		{"validate", "--api-version", "61.0", "."},
+	} {
+		code, _, stderr := run(t, args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, stderr)
+		}
+		if !strings.Contains(stderr, "error: ") {
+			t.Errorf("%v: stderr does not say what is wrong: %q", args, stderr)
+		}
+	}
+}
+
+func TestRenderBadSpecExit1AndWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "byoc.yaml")
+	if err := os.WriteFile(spec, []byte("prefix: Acme\npackage:\n  nmae: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := run(t, "render", "-f", spec, "-o", out)
+	if code != 1 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	for _, want := range []string{
+		spec + `:3:3: error spec: package.nmae: unknown key (did you mean "name"?)`,
+		"nothing was written",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("output directory was created")
+	}
+}
+
+func TestInitRenderValidate(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "byoc.yaml")
+	if code, _, stderr := run(t, "init", "-o", spec, "--prefix", "Acme", "--namespace", "acme"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "init", "-o", spec); code != 1 || !strings.Contains(stderr, "already exists") {
+		t.Fatalf("second init: exit %d, %q; want a refusal to overwrite", code, stderr)
+	}
+	crt, err := os.ReadFile("../../fixtures/partner1/certs/server.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "certs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "certs", "server.crt"), crt, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := run(t, "render", "-f", spec, "-o", out)
+	if code != 0 {
+		t.Fatalf("render: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "externalClientApps/Acme_ExternalClientApp1.eca-meta.xml") {
+		t.Fatalf("render output does not list the app:\n%s", stdout)
+	}
+	code, stdout, _ = run(t, "validate", out, "--format", "json")
+	var res validateOutput
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 0 || res.Errors != 0 || res.Files == 0 {
+		t.Fatalf("validate: exit %d, %+v, %v", code, res, err)
+	}
+}
+
+func TestValidateReportsBrokenFileExit1(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "X.ConversationChannelDefinition-meta.xml")
+	if err := os.WriteFile(f, []byte("<ConversationChannelDefinition"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := run(t, "validate", f)
+	if code != 1 || !strings.Contains(stdout, filepath.ToSlash(f)+":") || !strings.Contains(stdout, "1 file checked: 1 error") {
+		t.Fatalf("exit %d:\n%s", code, stdout)
+	}
+}
+
+func TestVersionAndSchema(t *testing.T) {
+	_, stdout, _ := run(t, "version")
+	if !strings.HasPrefix(stdout, "byocpack test (go") || !strings.Contains(stdout, "62.0 to 66.0") {
+		t.Fatalf("version: %q", stdout)
+	}
+	_, stdout, _ = run(t, "schema")
+	var schema map[string]any
+	if err := json.Unmarshal([]byte(stdout), &schema); err != nil || schema["properties"] == nil {
+		t.Fatalf("schema is not a JSON Schema: %v", err)
+	}
+}
