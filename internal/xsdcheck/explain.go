@@ -3,6 +3,7 @@ package xsdcheck
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jacoelho/xsd/xsderrors"
@@ -107,6 +108,16 @@ func explainOne(m *model, file string, dc *doc, e *xsderrors.Error) diag.Problem
 		}
 	}
 	n := dc.at(e.Path, line)
+	if e.Code == xsderrors.CodeValidationNil {
+		// The engine reports xsi:nil trouble against the parent's path; the
+		// element that carries the attribute is the one to name.
+		for _, c := range dc.nodes {
+			if c.line == line && slices.Contains(c.attrs, "nil") {
+				n, names = c, splitPath(c.path)
+				break
+			}
+		}
+	}
 	where := e.Path
 	if n != nil {
 		// libxml2 and editors point at the start tag; the engine points at
@@ -115,6 +126,8 @@ func explainOne(m *model, file string, dc *doc, e *xsderrors.Error) diag.Problem
 	}
 	el := "<" + last(names) + ">"
 	switch e.Code {
+	case xsderrors.CodeValidationNil:
+		return problem(file, line, col, ruleXSD, fmt.Sprintf("%s at %s has xsi:nil, which only nillable elements may carry: %s", el, where, e.Message))
 	case xsderrors.CodeValidationFacet, xsderrors.CodeValidationType:
 		return problem(file, line, col, ruleXSD, valueMessage(m, names, n, el, where, e.Message))
 	case xsderrors.CodeValidationAttribute:
