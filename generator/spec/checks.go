@@ -180,3 +180,7 @@ func scopeName(v string) string {
 	}
 	return ""
 }
+
+// CheckAPIName returns "" when v is a valid Salesforce API name, or a
+// message naming what (a flag or key) and the fix.
+func CheckAPIName(what, v string) string { return checkAPIName(what, v) }
