@@ -124,13 +124,25 @@ func (l *loader) crossCheck(s *Spec) {
 			l.add(l.vals["app.name"].at, "app.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or app.name", full, len(full), maxAPINameLen)
 		}
 		if len(l.problemsAt("app.scopes")) == 0 {
-			for _, need := range []scope{{"interaction_api", "Interaction"}, {"refresh_token", "RefreshToken"}} {
-				if !slices.Contains(s.App.Scopes, need.name) {
-					l.add(l.vals["app.scopes"].at, "app.scopes", "lacks %s; the Interaction Service needs it (without interaction_api every call fails with error 10003 \"missing the required Connected App scope\"); add it to the list", need.token)
+			// The 10003 error is what a missing interaction_api causes; it
+			// must not be quoted for refresh_token.
+			needs := []struct{ scope, why string }{
+				{"Interaction", ` (without interaction_api every call fails with error 10003 "missing the required Connected App scope")`},
+				{"RefreshToken", ""},
+			}
+			for _, need := range needs {
+				if !slices.Contains(s.App.Scopes, need.scope) {
+					token := ""
+					for _, sc := range scopes() {
+						if sc.name == need.scope {
+							token = sc.token
+						}
+					}
+					l.add(l.vals["app.scopes"].at, "app.scopes", "lacks %s; the Interaction Service needs it%s; add it to the list", token, need.why)
 				}
 			}
 		}
-		if s.App.Policies.PermittedUsers == "AdminApprovedPreAuthorized" && len(s.App.Policies.Profiles)+len(s.App.Policies.PermissionSets) == 0 {
+		if s.App.Policies.PermittedUsers == "AdminApprovedPreAuthorized" && len(l.problemsAt("app.policies.profiles"))+len(l.problemsAt("app.policies.permissionSets")) == 0 && len(s.App.Policies.Profiles)+len(s.App.Policies.PermissionSets) == 0 {
 			l.add(l.vals["app.policies.permittedUsers"].at, "app.policies", "AdminApprovedPreAuthorized needs at least one profile or permission set, or no user can use the app (\"user hasn't approved this consumer\"); add profiles: [System Administrator]")
 		}
 	}
@@ -138,7 +150,12 @@ func (l *loader) crossCheck(s *Spec) {
 		l.add(l.vals["channel.name"].at, "channel.name", "the developerName %q is %d characters long; Salesforce allows at most %d, shorten prefix or channel.name", full, len(full), maxAPINameLen)
 	}
 	if p, so := s.Package.Path, s.Package.SourceOrgPath; p != "" && so != "" && (p == so || strings.HasPrefix(so+"/", p+"/") || strings.HasPrefix(p+"/", so+"/")) {
-		l.add(l.vals["package.sourceOrgPath"].at, "package.sourceOrgPath", "%q overlaps the package directory %q, so Dev Hub-only files would be packaged; choose a separate directory such as source-org", so, p)
+		if l.vals["package.sourceOrgPath"].present || !l.vals["package.path"].present {
+			l.add(l.vals["package.sourceOrgPath"].at, "package.sourceOrgPath", "%q overlaps the package directory %q, so Dev Hub-only files would be packaged; choose a separate directory such as source-org", so, p)
+		} else {
+			// Only path was written: point there, not at a default.
+			l.add(l.vals["package.path"].at, "package.path", "%q overlaps sourceOrgPath %q (the default), so Dev Hub-only files would be packaged; choose a separate directory such as force-app", p, so)
+		}
 	}
 	ev := s.Channel.Event
 	if ev.TypeField != "" && ev.TypeField == ev.PayloadField {

@@ -61,7 +61,7 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 	if !ok {
 		return nil, diag.List(diag.Sort(l.problems))
 	}
-	l.object("", specFields(), root, true)
+	l.object("", specFields(), root, true, pos{1, 1})
 	s := l.build()
 	l.crossCheck(s)
 	if s.App != nil && l.vals["app.certificate"].present && len(l.problemsAt("app.certificate")) == 0 {
@@ -116,7 +116,8 @@ func (l *loader) parse(data []byte) (ast.Node, bool) {
 		l.add(pos{1, 1}, "", "the spec is empty; run `byocpack init` to write a commented byoc.yaml")
 		return nil, false
 	}
-	f, err := parser.ParseBytes(data, 0)
+	// Duplicate keys are left to object, which names the key path.
+	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		var ye interface {
 			GetToken() *token.Token
@@ -142,7 +143,11 @@ func (l *loader) parse(data []byte) (ast.Node, bool) {
 	case 1:
 		return docs[0].Body, true
 	default:
-		l.add(tokenPos(docs[1].Body.GetToken()), "", "the file holds %d YAML documents; keep one spec per file", len(docs))
+		at := tokenPos(docs[1].Body.GetToken())
+		if values, ok := mappingValues(docs[1].Body); ok && len(values) > 0 {
+			at = tokenPos(values[0].Key.GetToken())
+		}
+		l.add(at, "", "the file holds %d YAML documents; keep one spec per file", len(docs))
 		return nil, false
 	}
 }
@@ -186,18 +191,24 @@ func describe(n ast.Node) string {
 
 // object checks one mapping against its field definitions. node is nil for
 // an absent object: its defaults are filled in, and its required keys are
-// not reported, because the object itself is optional.
-func (l *loader) object(prefix string, defs []*field, node ast.Node, present bool) {
+// not reported, because the object itself is optional. at is the object's
+// key (1:1 for the whole file); missing keys are reported at the first key
+// of the mapping, where they belong, or at the object's key when it is
+// empty.
+func (l *loader) object(prefix string, defs []*field, node ast.Node, present bool, at pos) {
 	seen := map[string]bool{}
-	at := pos{1, 1}
 	if node != nil {
-		at = tokenPos(node.GetToken())
 		values, ok := mappingValues(node)
 		if _, null := node.(*ast.NullNode); null {
 			values, ok = nil, true
 		}
+		if len(values) > 0 {
+			at = tokenPos(values[0].Key.GetToken())
+		}
 		if !ok {
-			l.add(at, prefix, "expected a mapping of keys, found %s", describe(node))
+			l.add(tokenPos(node.GetToken()), prefix, "expected a mapping of keys, found %s", describe(node))
+			// Fill in the defaults so later checks find every key.
+			l.object(prefix, defs, nil, false, at)
 			return
 		}
 		for _, mv := range values {
@@ -226,7 +237,10 @@ func (l *loader) object(prefix string, defs []*field, node ast.Node, present boo
 		}
 		p := join(prefix, def.key)
 		if def.kind == kindObject {
-			l.object(p, def.fields, nil, false)
+			if def.required && present {
+				l.add(at, p, "missing required key; add %s", hint(def))
+			}
+			l.object(p, def.fields, nil, false, at)
 			l.vals[p] = &value{at: at}
 			continue
 		}
@@ -259,6 +273,11 @@ func (l *loader) unwrap(key string, n ast.Node) (ast.Node, bool) {
 		return nil, false
 	case *ast.TagNode:
 		if tag := t.Start.Value; tag == "!!str" {
+			// !!str 3 is the text "3", as quoting it would be.
+			switch t.Value.(type) {
+			case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+				return ast.String(t.Value.GetToken()), true
+			}
 			return t.Value, true
 		}
 		l.add(tokenPos(n.GetToken()), key, "YAML tag %s is not supported; remove it", t.Start.Value)
@@ -270,6 +289,10 @@ func (l *loader) unwrap(key string, n ast.Node) (ast.Node, bool) {
 func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 	n, ok := l.unwrap(key, n)
 	if !ok {
+		if def.kind == kindObject {
+			// Fill in the object's defaults so later checks find every key.
+			l.object(key, def.fields, nil, false, keyPos)
+		}
 		l.setDefault(key, def, keyPos)
 		return
 	}
@@ -283,7 +306,7 @@ func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 	at := tokenPos(n.GetToken())
 	switch def.kind {
 	case kindObject:
-		l.object(key, def.fields, n, true)
+		l.object(key, def.fields, n, true, keyPos)
 		l.vals[key] = &value{present: true, at: keyPos}
 	case kindBool:
 		b, isBool := n.(*ast.BoolNode)
@@ -434,8 +457,12 @@ func suggestion(in string, candidates []string) string {
 		if strings.EqualFold(c, in) {
 			return fmt.Sprintf(" (did you mean %q?)", c)
 		}
-		if d := editDistance(strings.ToLower(in), strings.ToLower(c)); d < bestDist {
+		switch d := editDistance(strings.ToLower(in), strings.ToLower(c)); {
+		case d < bestDist:
 			best, bestDist = c, d
+		case d == bestDist:
+			// A tie (67.0 is as near 62.0 as 66.0) names no one.
+			best = ""
 		}
 	}
 	limit := max(2, len(in)/3)

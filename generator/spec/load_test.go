@@ -1,0 +1,109 @@
+package spec
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"byocpack/internal/diag"
+)
+
+// baseSpec is a valid spec that each case edits. Line numbers matter: the
+// expected messages below point into it.
+const baseSpec = `prefix: Partner1
+package:
+  name: Partner1 Messaging
+  namespace: partner1
+  versionNumber: 1.0.0.NEXT
+  apiVersion: "66.0"
+app:
+  name: ExternalClientApp1
+  contactEmail: dev@partner1.example
+  callbackUrl: https://login.salesforce.com
+  scopes: [interaction_api, refresh_token]
+  certificate: certs/server.crt
+  policies:
+    permittedUsers: AdminApprovedPreAuthorized
+    profiles: [System Administrator]
+channel:
+  name: ChannelDefinition1
+  label: Partner1 Messaging
+  vendor:
+    name: Vendor1
+    type: BringYourOwnChannelPartner
+  event:
+    name: Message_Event
+    typeField: EventType
+    payloadField: Payload
+  features:
+    keywords: true
+`
+
+func fixtureCert(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../fixtures/partner1/certs/server.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// edit applies old/new replacement pairs to s; each old must occur
+// exactly once, so a case cannot silently stop editing the base.
+func edit(t *testing.T, s string, pairs ...string) string {
+	t.Helper()
+	if len(pairs)%2 != 0 {
+		t.Fatalf("edit: odd number of arguments")
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		if n := strings.Count(s, pairs[i]); n != 1 {
+			t.Fatalf("edit: %q occurs %d times in the spec, want 1", pairs[i], n)
+		}
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return s
+}
+
+// privateKeyPEM returns a freshly generated throwaway key, so no key is
+// ever committed.
+func privateKeyPEM(t *testing.T) []byte {
+	t.Helper()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}
+
+func loadMap(fsys fstest.MapFS) (*Spec, error) {
+	return Load(fsys, "byoc.yaml", "")
+}
+
+func problemLines(t *testing.T, err error) []string {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var list diag.List
+	if !errors.As(err, &list) {
+		t.Fatalf("error is %T, want diag.List: %v", err, err)
+	}
+	out := make([]string, len(list))
+	for i, p := range list {
+		if p.Rule != RuleSpec || p.Severity != diag.Error {
+			t.Errorf("problem %v: rule %q severity %q, want %q %q", p, p.Rule, p.Severity, RuleSpec, diag.Error)
+		}
+		out[i] = p.String()
+	}
+	return out
+}

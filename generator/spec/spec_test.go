@@ -1,0 +1,198 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/byoc.schema.json and the golden files under testdata")
+
+func ptr(b bool) *bool { return &b }
+
+// certPEM is what Load keeps of a certificate file: the block, LF endings,
+// no trailing newline.
+func certPEM(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimRight(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+}
+
+func TestLoadFixtures(t *testing.T) {
+	tests := []struct {
+		dir  string
+		want Spec
+	}{
+		{"partner1", Spec{
+			File:   "fixtures/partner1/byoc.yaml",
+			Prefix: "Partner1",
+			Package: Package{Name: "Partner1 Messaging", Namespace: "partner1", Path: "force-app", SourceOrgPath: "source-org",
+				VersionNumber: "1.0.0.NEXT", VersionName: "ver 1.0", APIVersion: "66.0"},
+			App: &App{Type: ExternalClientApplication, Name: "ExternalClientApp1", Label: "Partner1 ExternalClientApp1",
+				ContactEmail: "dev@partner1.example", Description: "Interaction Service integration",
+				CallbackURL: "https://login.salesforce.com", Scopes: []string{"Interaction", "RefreshToken"},
+				CertificatePath: "certs/server.crt", CertificatePEM: certPEM(t, "../../fixtures/partner1/certs/server.crt"),
+				DistributionState: "Packaged",
+				Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator"},
+					PermissionSets: []string{}}},
+			Channel: Channel{Name: "ChannelDefinition1", Label: "Partner1 Messaging", ConnectedAppType: Partner,
+				Vendor:       Vendor{Name: "Vendor1", Label: "Vendor1", Type: "BringYourOwnChannelPartner"},
+				Event:        Event{Name: "Message_Event", Label: "Message Event", TypeField: "EventType", PayloadField: "Payload"},
+				RoutingOwner: "Salesforce", ConsentOwner: "Salesforce"},
+		}},
+		{"customer1", Spec{
+			File:   "fixtures/customer1/byoc.yaml",
+			Prefix: "Customer1",
+			Package: Package{Name: "Customer1 Contact Center", Path: "force-app", SourceOrgPath: "source-org",
+				VersionNumber: "2.1.0.NEXT", APIVersion: "65.0"},
+			Channel: Channel{Name: "ContactCenter1", Label: "Customer1 Contact Center", ConnectedAppType: Customer,
+				Vendor:       Vendor{Name: "Customer1_Vendor", Label: "Customer1 CCaaS", Type: "BringYourOwnContactCenter"},
+				Event:        Event{Name: "CCaaS_Event", Label: "CCaaS Event", TypeField: "EventType", PayloadField: "Payload"},
+				RoutingOwner: "Partner", ConsentOwner: "Partner",
+				Features: Features{Keywords: ptr(false), ExplicitConsent: ptr(true), DoubleOptInConsent: ptr(true),
+					ConferenceSupported: ptr(true), InboundReceipts: ptr(true)}},
+		}},
+		{"legacy1", Spec{
+			File:   "fixtures/legacy1/byoc.yaml",
+			Prefix: "Legacy1",
+			Package: Package{Name: "Legacy1 Messaging", Namespace: "legacy1", Path: "force-app", SourceOrgPath: "source-org",
+				VersionNumber: "1.4.0.NEXT", APIVersion: "63.0"},
+			App: &App{Type: ConnectedApp, Name: "ConnectedApp1", Label: "Legacy1 ConnectedApp1",
+				ContactEmail: "integrations@legacy1.example", CallbackURL: "https://login.salesforce.com",
+				Scopes:          []string{"Interaction", "RefreshToken", "OfflineAccess"},
+				CertificatePath: "certs/server.crt", CertificatePEM: certPEM(t, "../../fixtures/legacy1/certs/server.crt"),
+				DistributionState: "Packaged",
+				Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized",
+					Profiles:       []string{"System Administrator", "Legacy1 Integration & Support"},
+					PermissionSets: []string{"Legacy1_Integration"}}},
+			Channel: Channel{Name: "ChannelDefinition1", Label: "Legacy1 <Messaging> & Co", ConnectedAppType: Partner,
+				Vendor:       Vendor{Name: "Legacy1_Vendor", Label: "Legacy1_Vendor", Type: "BringYourOwnChannelPartner"},
+				Event:        Event{Name: "Legacy1_Event", Label: "Legacy1 Event", TypeField: "EventType", PayloadField: "Payload"},
+				RoutingOwner: "Salesforce", ConsentOwner: "Salesforce",
+				Features: Features{Keywords: ptr(true), TypingIndicatorHidden: ptr(true)}},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.dir, func(t *testing.T) {
+			s, err := Load(os.DirFS("../../fixtures/"+tc.dir), "byoc.yaml", "fixtures/"+tc.dir+"/byoc.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(*s, tc.want) {
+				t.Errorf("Load:\n got %s\nwant %s", specString(s), specString(&tc.want))
+			}
+			if s.App != nil && (strings.Contains(s.App.CertificatePEM, "\r") || !strings.HasPrefix(s.App.CertificatePEM, "-----BEGIN CERTIFICATE-----\n")) {
+				t.Errorf("CertificatePEM is not an LF PEM block: %q", s.App.CertificatePEM)
+			}
+		})
+	}
+}
+
+func specString(s *Spec) string {
+	b, _ := json.MarshalIndent(s, "", "  ")
+	return string(b)
+}
+
+// The fixtures point editors at the schema the golden test keeps current.
+func TestFixturesReferenceSchema(t *testing.T) {
+	for _, dir := range []string{"partner1", "customer1", "legacy1"} {
+		b, err := os.ReadFile(filepath.Join("../../fixtures", dir, "byoc.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const modeline = "# yaml-language-server: $schema="
+		first, _, _ := strings.Cut(string(b), "\n")
+		ref, ok := strings.CutPrefix(first, modeline)
+		if !ok {
+			t.Errorf("%s: first line %q, want the %s modeline", dir, first, modeline)
+			continue
+		}
+		if got, want := filepath.Clean(filepath.Join("../../fixtures", dir, ref)), filepath.Clean("../../docs/byoc.schema.json"); got != want {
+			t.Errorf("%s: schema reference %s resolves to %s, want %s", dir, ref, got, want)
+		}
+	}
+}
+
+// A certificate saved on Windows comes back with LF endings.
+func TestLoadCertificateCRLF(t *testing.T) {
+	crlf := bytes.ReplaceAll(fixtureCert(t), []byte("\n"), []byte("\r\n"))
+	s, err := loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(baseSpec)}, "certs/server.crt": {Data: crlf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := certPEM(t, "../../fixtures/partner1/certs/server.crt"); s.App.CertificatePEM != want {
+		t.Errorf("CertificatePEM = %q, want %q", s.App.CertificatePEM, want)
+	}
+}
+
+// The certificate path is resolved from the spec's directory, and display
+// names the file in messages.
+func TestLoadNestedPathAndDisplay(t *testing.T) {
+	fsys := fstest.MapFS{
+		"proj/byoc.yaml":        {Data: []byte(baseSpec)},
+		"proj/certs/server.crt": {Data: fixtureCert(t)},
+	}
+	s, err := Load(fsys, "proj/byoc.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.File != "proj/byoc.yaml" {
+		t.Errorf("File = %q, want proj/byoc.yaml", s.File)
+	}
+	delete(fsys, "proj/certs/server.crt")
+	_, err = Load(fsys, "proj/byoc.yaml", "./my spec.yaml")
+	want := "./my spec.yaml:12:16: error spec: app.certificate: cannot read certs/server.crt: file does not exist; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)"
+	if got := strings.Join(problemLines(t, err), "\n"); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	_, err = Load(fsys, "nope.yaml", "")
+	want = "nope.yaml: error spec: cannot read the spec: file does not exist; pass the path of a byoc.yaml (byocpack init writes one)"
+	if got := strings.Join(problemLines(t, err), "\n"); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// Variants YAML allows that the loader must accept as the base spec says.
+func TestLoadAccepts(t *testing.T) {
+	tests := []struct {
+		name  string
+		edits []string
+		check func(*Spec) any
+		want  any
+	}{
+		{"apiVersion unquoted", []string{`apiVersion: "66.0"`, `apiVersion: 66.0`}, func(s *Spec) any { return s.Package.APIVersion }, "66.0"},
+		{"apiVersion unquoted 62.0", []string{`apiVersion: "66.0"`, `apiVersion: 62.0`}, func(s *Spec) any { return s.Package.APIVersion }, "62.0"},
+		{"apiVersion default", []string{"  apiVersion: \"66.0\"\n", ""}, func(s *Spec) any { return s.Package.APIVersion }, LatestAPIVersion()},
+		{"!!str number", []string{"  name: Partner1 Messaging\n", "  name: Partner1 Messaging\n  versionName: !!str 2\n"}, func(s *Spec) any { return s.Package.VersionName }, "2"},
+		{"http localhost callback", []string{"callbackUrl: https://login.salesforce.com", "callbackUrl: http://localhost:1717/OauthRedirect"}, func(s *Spec) any { return s.App.CallbackURL }, "http://localhost:1717/OauthRedirect"},
+		{"metadata scope names", []string{"[interaction_api, refresh_token]", "[Interaction, RefreshToken, offline_access]"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "RefreshToken", "OfflineAccess"}},
+		{"flow mappings", []string{"  vendor:\n    name: Vendor1\n    type: BringYourOwnChannelPartner\n", "  vendor: {name: Vendor1, label: Vendor One, type: BringYourOwnChannelPartner}\n"}, func(s *Spec) any { return s.Channel.Vendor }, Vendor{"Vendor1", "Vendor One", "BringYourOwnChannelPartner"}},
+		{"block scalar", []string{"  name: Partner1 Messaging\n", "  name: Partner1 Messaging\n  versionDescription: |-\n    First line\n    second line\n"}, func(s *Spec) any { return s.Package.Description }, "First line\nsecond line"},
+		{"features absent stay nil", []string{"  features:\n    keywords: true\n", ""}, func(s *Spec) any { return s.Channel.Features }, Features{}},
+		{"feature false is kept", []string{"keywords: true", "keywords: false"}, func(s *Spec) any { return s.Channel.Features.Keywords != nil && !*s.Channel.Features.Keywords }, true},
+		{"empty namespace", []string{"namespace: partner1", `namespace: ""`}, func(s *Spec) any { return s.Package.Namespace }, ""},
+		{"explicit app label", []string{"  name: ExternalClientApp1\n", "  name: ExternalClientApp1\n  label: Partner One App\n"}, func(s *Spec) any { return s.App.Label }, "Partner One App"},
+		{"40-character developerName", []string{"  name: ChannelDefinition1", "  name: " + strings.Repeat("C", 31)}, func(s *Spec) any { return len(s.ChannelDeveloperName()) }, 40},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"byoc.yaml": {Data: []byte(edit(t, baseSpec, tc.edits...))}, "certs/server.crt": {Data: fixtureCert(t)}}
+			s, err := loadMap(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tc.check(s); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}
