@@ -74,7 +74,7 @@ func field(name string) string {
 
 func TestCustomObjectRecomposed(t *testing.T) {
 	dir := project(t, map[string]string{
-		"force-app/objects/O__c/O__c.object-meta.xml":        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CustomObject xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n\t<label>O</label>\n\t<a>1</a><b/><a>2</a>\n</CustomObject>\n",
+		"force-app/objects/O__c/O__c.object-meta.xml":         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CustomObject xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n\t<label>O</label>\n\t<a>1</a><b/><a>2</a>\n</CustomObject>\n",
 		"force-app/objects/O__c/fields/Zed__c.field-meta.xml": field("Zed__c"),
 		"force-app/objects/O__c/fields/abc__c.field-meta.xml": field("abc__c"),
 		"force-app/objects/O__c/fields/A_b__c.field-meta.xml": field("A_b__c"),

@@ -1,0 +1,215 @@
+// Package pack builds the artifacts of `sf package version create` without
+// the CLI: package.zip (the Metadata API tree plus package.xml) and
+// package-version-info.zip (package.zip plus package2-descriptor.json),
+// reproducibly: the same project gives the same bytes on every machine,
+// timezone and umask. It writes nothing; the caller stores the bytes.
+package pack
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mholt/archives"
+
+	"byocpack/generator/convert"
+	"byocpack/internal/registry"
+	"byocpack/internal/sfdx"
+)
+
+// DefaultEpoch is the zip timestamp when no SOURCE_DATE_EPOCH is given:
+// 1980-01-01T00:00:00Z, the earliest time a zip's DOS date can hold.
+const DefaultEpoch int64 = 315532800
+
+// Options tune Package.
+type Options struct {
+	// SourceDateEpoch is the zip entries' time in Unix seconds, usually
+	// from the SOURCE_DATE_EPOCH environment variable; nil means
+	// DefaultEpoch. Times before 1980 are refused (zips cannot hold them).
+	SourceDateEpoch *int64
+	// PackageDir selects a package directory by its path or package name;
+	// empty means the default one.
+	PackageDir string
+	// Registry defaults to registry.New().
+	Registry *registry.Registry
+}
+
+// Artifact is one built zip.
+type Artifact struct {
+	Name   string // file name, e.g. "package.zip"
+	Data   []byte
+	SHA256 string // hex
+}
+
+// Result is what Package built.
+type Result struct {
+	Package     Artifact // package.zip
+	VersionInfo Artifact // package-version-info.zip
+	// Descriptor is package2-descriptor.json as stored in VersionInfo.
+	Descriptor []byte
+	// PackageXML is package.xml as stored in package.zip.
+	PackageXML []byte
+	// Files is the converted Metadata API tree (without package.xml).
+	Files      []convert.File
+	Components []convert.Component
+	// Notes say what was left out because only the Dev Hub knows it.
+	Notes []string
+}
+
+// Package converts the project's package directory and builds both zips.
+func Package(ctx context.Context, projectDir string, opts Options) (*Result, error) {
+	epoch := DefaultEpoch
+	if opts.SourceDateEpoch != nil {
+		epoch = *opts.SourceDateEpoch
+	}
+	if epoch < DefaultEpoch {
+		return nil, fmt.Errorf("SOURCE_DATE_EPOCH %d is before 1980-01-01, which zip timestamps cannot hold: use %d or later", epoch, DefaultEpoch)
+	}
+	mtime := time.Unix(epoch, 0).UTC()
+
+	proj, err := sfdx.Load(projectDir)
+	if err != nil {
+		return nil, err
+	}
+	pd, err := pickDir(proj, opts.PackageDir)
+	if err != nil {
+		return nil, err
+	}
+	if proj.SourceAPIVersion == "" {
+		return nil, fmt.Errorf("%s: \"sourceApiVersion\" is required: without it the CLI asks an org for the API version, so the package.xml <version> would not be reproducible", filepath.Join(projectDir, sfdx.ProjectFile))
+	}
+	conv, err := convert.PackageDir(ctx, projectDir, pd, convert.Options{Registry: opts.Registry})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range conv.Components {
+		if c.Type == "Profile" {
+			return nil, fmt.Errorf("profile %q: the CLI rewrites profiles while packaging, which byocpack does not reproduce; move it out of %s or list it in .forceignore", c.FullName, pd.Path)
+		}
+	}
+	desc, notes, err := descriptor(proj, pd, filepath.Join(projectDir, sfdx.ProjectFile))
+	if err != nil {
+		return nil, err
+	}
+	pkgXML := convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: proj.SourceAPIVersion, ProfileEntry: true})
+
+	entries := []entry{{name: "package.xml", data: pkgXML}}
+	for _, f := range conv.Files {
+		entries = append(entries, entry{name: f.Path, data: f.Data})
+	}
+	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
+	if err != nil {
+		return nil, err
+	}
+	info, err := writeZip(ctx, []entry{
+		{name: "package.zip", data: pkgZip},
+		{name: "package2-descriptor.json", data: desc},
+	}, mtime)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{
+		Package:     artifact("package.zip", pkgZip),
+		VersionInfo: artifact("package-version-info.zip", info),
+		Descriptor:  desc,
+		PackageXML:  pkgXML,
+		Files:       conv.Files,
+		Components:  conv.Components,
+		Notes:       notes,
+	}, nil
+}
+
+func pickDir(proj *sfdx.Project, want string) (*sfdx.PackageDir, error) {
+	if want == "" {
+		return proj.DefaultPackageDir(), nil
+	}
+	for i := range proj.PackageDirectories {
+		pd := &proj.PackageDirectories[i]
+		if pd.Path == path.Clean(want) || pd.Package == want {
+			return pd, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: no package directory has path or package %q", filepath.Join(proj.Dir, sfdx.ProjectFile), want)
+}
+
+func artifact(name string, data []byte) Artifact {
+	sum := sha256.Sum256(data)
+	return Artifact{Name: name, Data: data, SHA256: hex.EncodeToString(sum[:])}
+}
+
+type entry struct {
+	name string
+	data []byte
+	dir  bool
+}
+
+// withDirs adds a directory entry for every folder, as the CLI's zips
+// have ("classes/" before "classes/A.cls"), and sorts by name.
+func withDirs(files []entry) []entry {
+	seen := map[string]bool{}
+	out := slices.Clone(files)
+	for _, f := range files {
+		for d := path.Dir(f.name); d != "." && !seen[d]; d = path.Dir(d) {
+			seen[d] = true
+			out = append(out, entry{name: d + "/", dir: true})
+		}
+	}
+	slices.SortFunc(out, func(a, b entry) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+// fixedInfo gives every entry the same time and permissions, so neither
+// the clock, the timezone nor the umask reaches the zip.
+type fixedInfo struct {
+	e     entry
+	mtime time.Time
+}
+
+func (f fixedInfo) Name() string       { return path.Base(strings.TrimSuffix(f.e.name, "/")) }
+func (f fixedInfo) Size() int64        { return int64(len(f.e.data)) }
+func (f fixedInfo) ModTime() time.Time { return f.mtime }
+func (f fixedInfo) IsDir() bool        { return f.e.dir }
+func (f fixedInfo) Sys() any           { return nil }
+func (f fixedInfo) Mode() fs.FileMode {
+	if f.e.dir {
+		return fs.ModeDir | 0o755
+	}
+	return 0o644
+}
+
+type memFile struct {
+	*bytes.Reader
+	info fixedInfo
+}
+
+func (m memFile) Stat() (fs.FileInfo, error) { return m.info, nil }
+func (m memFile) Close() error               { return nil }
+
+// writeZip stores the entries in the given order with DEFLATE.
+func writeZip(ctx context.Context, entries []entry, mtime time.Time) ([]byte, error) {
+	files := make([]archives.FileInfo, 0, len(entries))
+	for _, e := range entries {
+		info := fixedInfo{e: e, mtime: mtime}
+		files = append(files, archives.FileInfo{
+			FileInfo:      info,
+			NameInArchive: e.name,
+			Open: func() (fs.File, error) {
+				return memFile{Reader: bytes.NewReader(e.data), info: info}, nil
+			},
+		})
+	}
+	var buf bytes.Buffer
+	z := archives.Zip{Compression: 8} // DEFLATE, as the CLI's zips use
+	if err := z.Archive(ctx, &buf, files); err != nil {
+		return nil, fmt.Errorf("writing zip: %w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,184 @@
+package pack
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func basicProject(t *testing.T) string {
+	t.Helper()
+	abs, err := filepath.Abs("../convert/testdata/basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+func unzip(t *testing.T, data []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f.Name] = b
+	}
+	return out
+}
+
+func TestPackageLayout(t *testing.T) {
+	res, err := Package(context.Background(), basicProject(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := unzip(t, res.VersionInfo.Data)
+	if len(info) != 2 || !bytes.Equal(info["package.zip"], res.Package.Data) {
+		t.Fatalf("package-version-info.zip entries: %v", len(info))
+	}
+	want := `{"path":"force-app","versionName":"ver 1.0","versionNumber":"1.0.0.NEXT","versionDescription":"first","id":"0Ho5g000000TestAAA"}`
+	if string(info["package2-descriptor.json"]) != want {
+		t.Fatalf("descriptor = %s", info["package2-descriptor.json"])
+	}
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "ancestorId") {
+		t.Fatalf("notes = %v", res.Notes)
+	}
+	pkg := unzip(t, res.Package.Data)
+	for _, name := range []string{"package.xml", "classes/", "classes/Alpha.cls", "classes/Alpha.cls-meta.xml", "objects/Chat_Session__c.object", "externalClientApps/Acme_App.eca"} {
+		if _, ok := pkg[name]; !ok {
+			t.Errorf("package.zip lacks %s", name)
+		}
+	}
+	if !strings.Contains(string(pkg["package.xml"]), "<types>\n        <name>Profile</name>\n    </types>\n    <version>62.0</version>") {
+		t.Errorf("package.xml lacks the CLI's trailing Profile entry:\n%s", pkg["package.xml"])
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(res.Package.Data), int64(len(res.Package.Data)))
+	for _, f := range zr.File {
+		if got := f.Modified.UTC().Unix(); got != DefaultEpoch {
+			t.Errorf("%s: time %d, want %d", f.Name, got, DefaultEpoch)
+		}
+		if m := f.Mode().Perm(); m != 0o644 && m != 0o755 {
+			t.Errorf("%s: mode %v", f.Name, m)
+		}
+	}
+}
+
+func TestSourceDateEpoch(t *testing.T) {
+	e := int64(1700000000)
+	a, err := Package(context.Background(), basicProject(t), Options{SourceDateEpoch: &e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Package(context.Background(), basicProject(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Package.SHA256 == b.Package.SHA256 {
+		t.Fatal("SOURCE_DATE_EPOCH did not reach the zip")
+	}
+	old := int64(0)
+	if _, err := Package(context.Background(), basicProject(t), Options{SourceDateEpoch: &old}); err == nil || !strings.Contains(err.Error(), "1980") {
+		t.Fatalf("pre-1980 epoch: %v", err)
+	}
+}
+
+// TestReproducibleAcrossTZAndUmask builds in two child processes with
+// different TZ and umask and requires identical SHA-256 sums.
+func TestReproducibleAcrossTZAndUmask(t *testing.T) {
+	if os.Getenv("BYOCPACK_PACK_CHILD") == "1" {
+		syscall.Umask(0o077)
+		if os.Getenv("BYOCPACK_UMASK") == "0" {
+			syscall.Umask(0)
+		}
+		// Copy the project so file modes and times differ too.
+		src := basicProject(t)
+		dst := t.TempDir()
+		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Package(context.Background(), dst, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Stdout.WriteString("SUM " + res.Package.SHA256 + " " + res.VersionInfo.SHA256 + "\n")
+		return
+	}
+	var sums []string
+	for _, env := range [][]string{{"TZ=UTC", "BYOCPACK_UMASK=0"}, {"TZ=Pacific/Kiritimati", "BYOCPACK_UMASK=077"}} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestReproducibleAcrossTZAndUmask$", "-test.v")
+		cmd.Env = append(append(os.Environ(), "BYOCPACK_PACK_CHILD=1"), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", env, err, out)
+		}
+		i := strings.Index(string(out), "SUM ")
+		if i < 0 {
+			t.Fatalf("no sum in output:\n%s", out)
+		}
+		sums = append(sums, strings.SplitN(string(out[i:]), "\n", 2)[0])
+	}
+	if sums[0] != sums[1] {
+		t.Fatalf("builds differ: %s vs %s", sums[0], sums[1])
+	}
+}
+
+func TestUnsupportedTypeFails(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0"}`,
+		"force-app/main/default/flows/My_Flow.flow-meta.xml":            "<Flow/>",
+		"force-app/main/default/staticresources/logo.resource-meta.xml": "<StaticResource/>",
+		"force-app/main/default/staticresources/logo.png":               "png",
+	}
+	for rel, c := range files {
+		p := filepath.Join(dir, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(c), 0o644)
+	}
+	_, err := Package(context.Background(), dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/staticresources/logo.png") || !strings.Contains(err.Error(), "StaticResource") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDescriptorKeysAndDependencies(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "force-app/classes"), 0o755)
+	os.WriteFile(filepath.Join(dir, "force-app/classes/A.cls"), []byte("class A {}"), 0o644)
+	os.WriteFile(filepath.Join(dir, "force-app/classes/A.cls-meta.xml"), []byte("<ApexClass/>"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sfdx-project.json"), []byte(`{
+  "packageDirectories": [{
+    "path": "force-app", "default": true, "package": "P", "versionNumber": "2.1.0.NEXT",
+    "dependencies": [{"package": "Dep@1.0.0-1"}, {"package": "04t000000000002AAA"}],
+    "ancestorVersion": "Anc", "scopeProfiles": true, "postInstallScript": "Post\u00e9",
+    "packageMetadataAccess": {"permissionSets": "PS_A, PS_B", "permissionSetLicenses": []}
+  }],
+  "sourceApiVersion": "62.0",
+  "packageAliases": {"P": "0Ho000000000001AAA", "Dep@1.0.0-1": "04t000000000001AAA", "Anc": "05i000000000001AAA"}
+}`), 0o644)
+	res, err := Package(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"path":"force-app","versionNumber":"2.1.0.NEXT","dependencies":[{"subscriberPackageVersionId":"04t000000000001AAA"},{"subscriberPackageVersionId":"04t000000000002AAA"}],"postInstallScript":"Posté","id":"0Ho000000000001AAA","packageMetadataPermissionSetNames":["PS_A","PS_B"],"packageMetadataPermissionSetLicenseNames":[],"versionName":"2.1.0","ancestorId":"05i000000000001AAA"}`
+	if string(res.Descriptor) != want || len(res.Notes) != 0 {
+		t.Fatalf("descriptor\n got %s\nwant %s\nnotes %v", res.Descriptor, want, res.Notes)
+	}
+}
