@@ -22,6 +22,10 @@ import (
 	"byocpack/schemas"
 )
 
+// The schema engine lives below the generator layer; this is where the two
+// meet, so this is where the fit is checked.
+var _ validate.SchemaChecker = (*xsdcheck.Checker)(nil)
+
 // RenderOptions are the inputs of Render.
 type RenderOptions struct {
 	// SpecFS holds the spec and the files it references (the certificate).

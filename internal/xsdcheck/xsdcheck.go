@@ -25,7 +25,6 @@ import (
 	"github.com/jacoelho/xsd"
 	"github.com/jacoelho/xsd/xsderrors"
 
-	"byocpack/generator/validate"
 	"byocpack/internal/diag"
 )
 
@@ -37,8 +36,6 @@ const (
 	ruleXSD = "xsd"
 	ruleXML = "xml"
 )
-
-var _ validate.SchemaChecker = (*Checker)(nil)
 
 // Schema identifies one schema the Checker can use.
 type Schema struct {
