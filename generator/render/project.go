@@ -129,7 +129,9 @@ func mergeProject(existing []byte, s *spec.Spec) ([]byte, error) {
 		pkgDir.set("versionDescription", p.Description)
 	}
 	pkgDir.set("versionNumber", p.VersionNumber)
-	if findDir(dirs, func(d *object) bool { return d.str("path") == p.SourceOrgPath }) == nil {
+	// The source-org directory is listed only when something goes there:
+	// sf refuses a project whose package directory does not exist.
+	if s.HasSourceOrgFiles() && findDir(dirs, func(d *object) bool { return d.str("path") == p.SourceOrgPath }) == nil {
 		org := newObject()
 		org.set("path", p.SourceOrgPath)
 		dirs = append(dirs, org)

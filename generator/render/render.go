@@ -148,7 +148,7 @@ func (r *Renderer) Render(s *spec.Spec, existingProject, existingGitignore []byt
 		return nil, err
 	}
 	files = append(files, File{Path: "sfdx-project.json", Data: project, Merged: true})
-	if s.App != nil && s.App.Type == spec.ExternalClientApplication {
+	if s.HasSourceOrgFiles() {
 		files = append(files, File{Path: ".gitignore", Data: mergeGitignore(existingGitignore, s), Merged: true})
 	}
 	sortFiles(files)

@@ -57,6 +57,13 @@ type App struct {
 // APIName is the app's API name, {prefix}_{name}.
 func (s *Spec) AppAPIName() string { return s.Prefix + "_" + s.App.Name }
 
+// HasSourceOrgFiles reports whether anything is rendered into the
+// non-packaged source-org directory: only an external client app has
+// settings and policies that stay in the org that owns it.
+func (s *Spec) HasSourceOrgFiles() bool {
+	return s.App != nil && s.App.Type == ExternalClientApplication
+}
+
 // Policies are the admin-side OAuth policies of the app.
 type Policies struct {
 	PermittedUsers string

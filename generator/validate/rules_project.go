@@ -14,10 +14,15 @@ type project struct {
 	// events maps a platform event name (namespace stripped) to the set of
 	// its field names (namespace stripped).
 	events map[string]map[string]bool
+	// packagedApps are the ECAs and connected apps under a package
+	// directory; oauthSettings names the apps packaged OAuth settings
+	// point to. Both are computed once, not per channel definition.
+	packagedApps  []doc
+	oauthSettings map[string]bool
 }
 
 func indexProject(docs []doc) project {
-	p := project{byType: map[string][]doc{}, events: map[string]map[string]bool{}}
+	p := project{byType: map[string][]doc{}, events: map[string]map[string]bool{}, oauthSettings: map[string]bool{}}
 	for _, d := range docs {
 		if d.Root == nil {
 			continue
@@ -39,6 +44,16 @@ func indexProject(docs []doc) project {
 				}
 				p.events[obj][d.Name] = true
 			}
+		}
+	}
+	for _, a := range p.apps() {
+		if a.InPackage {
+			p.packagedApps = append(p.packagedApps, a)
+		}
+	}
+	for _, s := range p.byType[typeOauthSettings] {
+		if s.InPackage {
+			p.oauthSettings[s.Root.text("externalClientApplication")] = true
 		}
 	}
 	return p
@@ -125,12 +140,7 @@ func (r *run) appPresence(p project, ccd doc) []diag.Problem {
 	if kind == "" {
 		kind = "Partner"
 	}
-	var packaged []doc
-	for _, a := range p.apps() {
-		if a.InPackage {
-			packaged = append(packaged, a)
-		}
-	}
+	packaged := p.packagedApps
 	var ps []diag.Problem
 	switch kind {
 	case "Customer":
@@ -148,14 +158,8 @@ func (r *run) appPresence(p project, ccd doc) []diag.Problem {
 				"connectedAppType is Partner but the package holds no external client app or connected app (subscribers get \"External client app is not installed in this org\"); add a Packaged external client app or set connectedAppType to Customer"))
 			break
 		}
-		settings := map[string]bool{}
-		for _, s := range p.byType[typeOauthSettings] {
-			if s.InPackage {
-				settings[s.Root.text("externalClientApplication")] = true
-			}
-		}
 		for _, a := range packaged {
-			if a.Type == typeECA && !settings[a.Name] {
+			if a.Type == typeECA && !p.oauthSettings[a.Name] {
 				ps = append(ps, r.problem(RuleAppPresence, a.File, a.Root,
 					"external client app %s has no ExtlClntAppOauthSettings in the package, so it has no OAuth and no Interaction scope; add an .ecaOauth-meta.xml whose externalClientApplication is %s", a.Name, a.Name))
 			}
