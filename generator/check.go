@@ -18,8 +18,6 @@ import (
 	"byocpack/internal/diag"
 	"byocpack/internal/registry"
 	"byocpack/internal/sfdx"
-	"byocpack/internal/xsdcheck"
-	"byocpack/schemas"
 )
 
 // ValidateOptions are the inputs of Validate.
@@ -38,6 +36,9 @@ type ValidateOptions struct {
 type ValidateResult struct {
 	Problems []diag.Problem
 	Files    int
+	// WithoutSchema counts metadata files of types byocpack ships no
+	// schema for: they got the BYOC rules only.
+	WithoutSchema int
 }
 
 // UsageError is a bad invocation (a target that does not exist, a glob
@@ -59,7 +60,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 		targets = []string{"."}
 	}
 	reg := registry.New()
-	checker := xsdcheck.New(schemas.FS)
+	checker := newBundledSchemas()
 	res := &ValidateResult{}
 	var loose []string
 	for _, t := range targets {
@@ -109,6 +110,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 		res.Files += len(in.Files)
 	}
 	res.Problems = diag.Sort(res.Problems)
+	res.WithoutSchema = int(checker.skipped.Load())
 	return res, nil
 }
 

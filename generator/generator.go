@@ -18,13 +18,7 @@ import (
 	"byocpack/generator/validate"
 	"byocpack/internal/diag"
 	"byocpack/internal/outdir"
-	"byocpack/internal/xsdcheck"
-	"byocpack/schemas"
 )
-
-// The schema engine lives below the generator layer; this is where the two
-// meet, so this is where the fit is checked.
-var _ validate.SchemaChecker = (*xsdcheck.Checker)(nil)
 
 // RenderOptions are the inputs of Render.
 type RenderOptions struct {
@@ -125,7 +119,7 @@ func validateRendered(ctx context.Context, s *spec.Spec, files []render.File, ou
 			InPackage: f.InPackage,
 		})
 	}
-	problems, err := validate.Run(ctx, in, validate.Options{Schema: xsdcheck.New(schemas.FS)})
+	problems, err := validate.Run(ctx, in, validate.Options{Schema: newBundledSchemas()})
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err

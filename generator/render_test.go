@@ -34,7 +34,7 @@ func fixtures() []string { return []string{"partner1", "customer1", "legacy1"} }
 
 // testNow pins certificate checks, so the goldens do not depend on the day
 // the tests run.
-var testNow = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+var testNow = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func renderFixture(t *testing.T, name, out string) *RenderResult {
 	t.Helper()

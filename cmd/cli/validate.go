@@ -53,10 +53,11 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 }
 
 type validateOutput struct {
-	Files    int            `json:"files"`
-	Errors   int            `json:"errors"`
-	Warnings int            `json:"warnings"`
-	Problems []diag.Problem `json:"problems"`
+	Files         int            `json:"files"`
+	WithoutSchema int            `json:"withoutSchema"`
+	Errors        int            `json:"errors"`
+	Warnings      int            `json:"warnings"`
+	Problems      []diag.Problem `json:"problems"`
 }
 
 func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
@@ -66,7 +67,7 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 	}
 	errs, warns := diag.Count(res.Problems)
 	if opts.Format == "json" {
-		out := validateOutput{Files: res.Files, Errors: errs, Warnings: warns, Problems: res.Problems}
+		out := validateOutput{Files: res.Files, WithoutSchema: res.WithoutSchema, Errors: errs, Warnings: warns, Problems: res.Problems}
 		if out.Problems == nil {
 			out.Problems = []diag.Problem{}
 		}
@@ -75,7 +76,11 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 		}
 	} else {
 		printProblems(opts.IO.Out, res.Problems)
-		fmt.Fprintf(opts.IO.Out, "%s checked: %s, %s\n", plural(res.Files, "file"), plural(errs, "error"), plural(warns, "warning"))
+		fmt.Fprintf(opts.IO.Out, "%s checked: %s, %s", plural(res.Files, "file"), plural(errs, "error"), plural(warns, "warning"))
+		if res.WithoutSchema > 0 {
+			fmt.Fprintf(opts.IO.Out, " (%d of a type without a bundled schema: BYOC rules only)", res.WithoutSchema)
+		}
+		fmt.Fprintln(opts.IO.Out)
 	}
 	if diag.HasErrors(res.Problems, opts.Strict) {
 		return &exitError{exitInvalid}

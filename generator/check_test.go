@@ -1,0 +1,55 @@
+package generator
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"byocpack/internal/diag"
+)
+
+func TestValidateGoldenProjectsAreClean(t *testing.T) {
+	for _, name := range fixtures() {
+		res, err := Validate(context.Background(), ValidateOptions{Targets: []string{filepath.Join("..", "fixtures", name, "golden")}, Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Problems) != 0 || res.Files == 0 {
+			t.Errorf("%s: %d files, problems:\n%v", name, res.Files, diag.List(res.Problems))
+		}
+	}
+}
+
+// TestValidateOtherMetadataGetsRulesOnly: a project that also holds an
+// Apex class is not an error for lack of an ApexClass schema, but the
+// secret scan still applies to it.
+func TestValidateOtherMetadataGetsRulesOnly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	renderFixture(t, "partner1", dir)
+	classes := filepath.Join(dir, "force-app", "main", "default", "classes")
+	writeTree(t, classes, map[string]string{
+		"Hook.cls":          "public class Hook {}\n",
+		"Hook.cls-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n",
+		"Leak.cls":          "/* -----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY----- */\n",
+		"Leak.cls-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n",
+	})
+	res, err := Validate(context.Background(), ValidateOptions{Targets: []string{dir}, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.WithoutSchema != 2 {
+		t.Errorf("WithoutSchema = %d, want the 2 Apex class metadata files", res.WithoutSchema)
+	}
+	var rules []string
+	for _, p := range res.Problems {
+		rules = append(rules, p.Rule+" "+filepath.Base(p.File))
+	}
+	if got := strings.Join(rules, "; "); got != "BYOC-NO-PRIVATE-KEY Leak.cls" {
+		t.Errorf("problems: %s", got)
+	}
+	if _, err := os.Stat(filepath.Join(classes, "Hook.cls")); err != nil {
+		t.Fatal(err)
+	}
+}
