@@ -1,4 +1,5 @@
-# byocpack: `make demo` builds and renders fixtures/partner1 into out/partner1;
+# byocpack: `make demo` builds, then renders, validates and packages
+# fixtures/partner1 into out/partner1 (zips in out/partner1/dist);
 # `make test` runs every unit test (no network, no Salesforce CLI needed).
 
 GO       ?= go
@@ -14,7 +15,7 @@ build:
 	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/byocpack
 
 demo: build
-	$(BIN) render -f fixtures/partner1/byoc.yaml -o out/partner1
+	$(BIN) build -f fixtures/partner1/byoc.yaml -o out/partner1
 	$(BIN) validate out/partner1
 
 test:

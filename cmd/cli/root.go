@@ -118,6 +118,8 @@ and zips the package reproducibly.`,
 		NewCmdInit(io, nil),
 		NewCmdRender(io, nil),
 		NewCmdValidate(io, nil),
+		NewCmdPackage(io, nil),
+		NewCmdBuild(io, nil),
 		NewCmdSchema(io, nil),
 		NewCmdVersion(io, version, nil),
 	)
