@@ -71,14 +71,9 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 			if err != nil {
 				return nil, err
 			}
-			in.Now = opts.Now
-			ps, err := validate.Run(ctx, in, validate.Options{Schema: checker})
-			if err != nil {
+			if err := res.add(ctx, in, opts.Now, problems, checker); err != nil {
 				return nil, err
 			}
-			res.Problems = append(res.Problems, problems...)
-			res.Problems = append(res.Problems, ps...)
-			res.Files += len(in.Files)
 		case err == nil:
 			loose = append(loose, t)
 		case errors.Is(err, fs.ErrNotExist) && doublestar.ValidatePathPattern(filepath.ToSlash(t)) && strings.ContainsAny(t, "*?[{"):
@@ -100,18 +95,27 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 		if err != nil {
 			return nil, err
 		}
-		in.Now = opts.Now
-		ps, err := validate.Run(ctx, in, validate.Options{Schema: checker})
-		if err != nil {
+		if err := res.add(ctx, in, opts.Now, problems, checker); err != nil {
 			return nil, err
 		}
-		res.Problems = append(res.Problems, problems...)
-		res.Problems = append(res.Problems, ps...)
-		res.Files += len(in.Files)
 	}
 	res.Problems = diag.Sort(res.Problems)
 	res.WithoutSchema = int(checker.skipped.Load())
 	return res, nil
+}
+
+// add validates one input and adds its problems, and those found while
+// reading it, to the result.
+func (res *ValidateResult) add(ctx context.Context, in validate.Input, now time.Time, readProblems []diag.Problem, checker validate.SchemaChecker) error {
+	in.Now = now
+	ps, err := validate.Run(ctx, in, validate.Options{Schema: checker})
+	if err != nil {
+		return err
+	}
+	res.Problems = append(res.Problems, readProblems...)
+	res.Problems = append(res.Problems, ps...)
+	res.Files += len(in.Files)
+	return nil
 }
 
 // projectInput reads every package directory of a project, honouring its
