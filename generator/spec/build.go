@@ -113,7 +113,7 @@ func (l *loader) crossCheck(s *Spec) {
 	switch {
 	case s.Channel.ConnectedAppType == Customer && app.present:
 		l.add(app.at, "app", "must be absent when channel.connectedAppType is Customer, because the customer's admin creates the app and the package must not carry one; remove the app block, or set connectedAppType: Partner")
-	case s.Channel.ConnectedAppType == Partner && !app.present:
+	case s.Channel.ConnectedAppType == Partner && !app.present && len(l.problemsAt("app")) == 0:
 		l.add(cat.at, "channel.connectedAppType", "is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer")
 	}
 	if s.App != nil {
