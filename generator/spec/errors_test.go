@@ -113,8 +113,10 @@ func errCases(t *testing.T) []errCase {
 			w + "26:13: error spec: channel.features: expected a mapping of keys, found a string",
 		}},
 		{name: "top level is a list", raw: str("- prefix: Partner1\n"), want: []string{
-			w + "1:1: error spec: channel.connectedAppType: is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer",
-			w + "1:1: error spec: expected a mapping of keys, found a list",
+			w + "1:1: error spec: expected a mapping of keys at the top level, found a list; start from `byocpack init`",
+		}},
+		{name: "app is not a mapping", edits: []string{baseSpec[strings.Index(baseSpec, "app:"):strings.Index(baseSpec, "channel:")], "app: 3\n"}, want: []string{
+			w + "7:6: error spec: app: expected a mapping of keys, found a number",
 		}},
 
 		// Missing required values, at every level.

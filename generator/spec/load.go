@@ -61,6 +61,12 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 	if !ok {
 		return nil, diag.List(diag.Sort(l.problems))
 	}
+	if _, isMapping := mappingValues(root); !isMapping {
+		// Nothing below a non-mapping can be checked; rules across keys
+		// would only add noise to the one real problem.
+		l.add(tokenPos(root.GetToken()), "", "expected a mapping of keys at the top level, found %s; start from `byocpack init`", describe(root))
+		return nil, diag.List(l.problems)
+	}
 	l.object("", specFields(), root, true, pos{1, 1})
 	s := l.build()
 	l.crossCheck(s)
