@@ -64,7 +64,7 @@ func Package(ctx context.Context, opts PackageOptions) (*PackageResult, error) {
 		{Path: built.Package.Name, Data: built.Package.Data},
 		{Path: built.VersionInfo.Name, Data: built.VersionInfo.Data},
 	}
-	if _, err := outdir.Commit(dist, files, opts.Force); err != nil {
+	if _, err := outdir.Commit(dist, files, outdir.Options{Force: opts.Force}); err != nil {
 		return nil, err
 	}
 	return packageResult(built, dist, ""), nil
@@ -134,7 +134,7 @@ func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
 	for _, a := range []pack.Artifact{built.Package, built.VersionInfo} {
 		files = append(files, outdir.File{Path: path.Join(DistDirName, a.Name), Data: a.Data})
 	}
-	if rendered.Commit, err = outdir.Commit(ro.OutDir, files, ro.Force); err != nil {
+	if rendered.Commit, err = outdir.Commit(ro.OutDir, files, outdir.Options{Force: ro.Force}); err != nil {
 		return nil, err
 	}
 	return &BuildResult{Render: rendered, Package: packageResult(built, ro.OutDir, DistDirName)}, nil

@@ -120,3 +120,49 @@ func TestBuildRefusesUnsupportedTypeAndWritesNothing(t *testing.T) {
 		t.Fatal("first build wrote no package.zip")
 	}
 }
+
+func TestRenderAfterBuildKeepsTheZips(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := buildFixture(t, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	res := renderFixture(t, "partner1", out)
+	if len(res.Commit.Removed) != 0 {
+		t.Fatalf("render removed %v", res.Commit.Removed)
+	}
+	for _, z := range []string{"package.zip", "package-version-info.zip"} {
+		if _, err := os.Stat(filepath.Join(out, "dist", z)); err != nil {
+			t.Errorf("render after build lost dist/%s: %v", z, err)
+		}
+	}
+	// A second build still owns and rewrites them.
+	if _, err := buildFixture(t, out, nil); err != nil {
+		t.Fatalf("build after render: %v", err)
+	}
+}
+
+func TestDryRunShowsConflictsAndRemovals(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := renderFS(specFS(t, func(s string) string { return s }), out); err != nil {
+		t.Fatal(err)
+	}
+	renamed := specFS(t, func(s string) string { return strings.Replace(s, "name: ExternalClientApp1", "name: ExternalClientApp2", 1) })
+	res, err := Render(context.Background(), RenderOptions{SpecFS: renamed, SpecPath: "byoc.yaml", OutDir: out, Now: testNow, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.DryRun || len(res.Commit.Removed) != 5 || len(res.Commit.Written) != 5 {
+		t.Fatalf("dry run plan: written %v, removed %v", res.Commit.Written, res.Commit.Removed)
+	}
+	if _, err := os.Stat(filepath.Join(out, "force-app/main/default/externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml")); err != nil {
+		t.Fatal("the dry run removed a file")
+	}
+	eca := filepath.Join(out, "force-app/main/default/externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml")
+	if err := os.WriteFile(eca, []byte("edited by hand"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Render(context.Background(), RenderOptions{SpecFS: renamed, SpecPath: "byoc.yaml", OutDir: out, Now: testNow, DryRun: true})
+	if err == nil || !strings.Contains(err.Error(), "edited since") {
+		t.Fatalf("dry run did not report the hand-edited file: %v", err)
+	}
+}

@@ -45,8 +45,10 @@ type RenderResult struct {
 	Files []render.File
 	// Warnings are problems that did not stop the render.
 	Warnings []diag.Problem
-	// Commit is nil on a dry run.
+	// Commit says what was written, left unchanged and removed; on a dry
+	// run, what would be.
 	Commit *outdir.Result
+	DryRun bool
 }
 
 // Render turns a spec into a Salesforce DX project in opts.OutDir. Nothing
@@ -88,15 +90,18 @@ func Render(ctx context.Context, opts RenderOptions) (*RenderResult, error) {
 	if diag.HasErrors(problems, false) {
 		return nil, diag.List(problems)
 	}
-	if opts.DryRun {
-		return res, nil
-	}
-
 	out := make([]outdir.File, len(files))
 	for i, f := range files {
 		out[i] = outdir.File{Path: f.Path, Data: f.Data, Merged: f.Merged}
 	}
-	res.Commit, err = outdir.Commit(opts.OutDir, out, opts.Force)
+	// Render leaves the zips of an earlier build alone.
+	commitOpts := outdir.Options{Force: opts.Force, Keep: []string{DistDirName + "/"}}
+	if opts.DryRun {
+		res.DryRun = true
+		res.Commit, err = outdir.Plan(opts.OutDir, out, commitOpts)
+	} else {
+		res.Commit, err = outdir.Commit(opts.OutDir, out, commitOpts)
+	}
 	if err != nil {
 		return nil, err
 	}

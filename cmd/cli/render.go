@@ -81,20 +81,17 @@ func runRender(cmd *cobra.Command, opts *RenderOptions) error {
 	if opts.JSON {
 		return writeJSON(opts.IO.Out, renderJSON(opts, res))
 	}
-	if res.Commit == nil {
-		fmt.Fprintf(opts.IO.Out, "%s is valid: %d files would be rendered into %s (dry run, nothing written)\n", opts.SpecPath, len(res.Files), opts.OutDir)
-		for _, f := range res.Files {
-			fmt.Fprintf(opts.IO.Out, "  %s\n", f.Path)
-		}
-		return nil
-	}
 	c := res.Commit
-	fmt.Fprintf(opts.IO.Out, "rendered %s into %s: %d written, %d unchanged, %d removed\n", opts.SpecPath, opts.OutDir, len(c.Written), len(c.Unchanged), len(c.Removed))
+	verb, wrote, removed := "rendered", "wrote  ", "removed"
+	if res.DryRun {
+		verb, wrote, removed = "dry run, nothing written: would render", "would write ", "would remove"
+	}
+	fmt.Fprintf(opts.IO.Out, "%s %s into %s: %d written, %d unchanged, %d removed\n", verb, opts.SpecPath, opts.OutDir, len(c.Written), len(c.Unchanged), len(c.Removed))
 	for _, p := range c.Written {
-		fmt.Fprintf(opts.IO.Out, "  wrote    %s\n", p)
+		fmt.Fprintf(opts.IO.Out, "  %s %s\n", wrote, p)
 	}
 	for _, p := range c.Removed {
-		fmt.Fprintf(opts.IO.Out, "  removed  %s\n", p)
+		fmt.Fprintf(opts.IO.Out, "  %s %s\n", removed, p)
 	}
 	return nil
 }
@@ -111,7 +108,7 @@ type renderOutput struct {
 }
 
 func renderJSON(opts *RenderOptions, res *generator.RenderResult) renderOutput {
-	out := renderOutput{Spec: opts.SpecPath, OutDir: opts.OutDir, DryRun: res.Commit == nil,
+	out := renderOutput{Spec: opts.SpecPath, OutDir: opts.OutDir, DryRun: res.DryRun,
 		Files: []string{}, Written: []string{}, Unchanged: []string{}, Removed: []string{}, Warnings: []any{}}
 	for _, f := range res.Files {
 		out.Files = append(out.Files, f.Path)

@@ -94,18 +94,50 @@ func readManifest(dir string) (map[string]manifestEntry, error) {
 	return owned, nil
 }
 
-// Commit writes files into dir. With force, files byocpack did not write
-// (or that were edited since) are replaced or removed instead of being
-// reported as conflicts.
-func Commit(dir string, files []File, force bool) (*Result, error) {
+// Options tune a commit.
+type Options struct {
+	// Force replaces or removes files byocpack did not write, or that
+	// were edited since, instead of reporting them as conflicts.
+	Force bool
+	// Keep lists path prefixes (such as "dist/") of files an earlier run
+	// wrote that this run does not produce but must not remove: render
+	// leaves the zips of build alone.
+	Keep []string
+}
+
+// Plan works out what Commit would do, conflicts included, and changes
+// nothing: it is what a dry run shows.
+func Plan(dir string, files []File, opts Options) (*Result, error) {
+	res, _, _, err := plan(dir, files, opts)
+	return res, err
+}
+
+// Commit writes files into dir and removes the stale files of an earlier
+// run, all or nothing.
+func Commit(dir string, files []File, opts Options) (*Result, error) {
+	res, changed, stale, err := plan(dir, files, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := apply(dir, changed, stale); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func plan(dir string, files []File, opts Options) (*Result, []File, []string, error) {
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		return nil, nil, nil, fmt.Errorf("%s is a file, not a directory; choose another output directory", dir)
+	}
+	force := opts.Force
 	for _, f := range files {
 		if !fs.ValidPath(f.Path) || f.Path == ManifestName {
-			return nil, fmt.Errorf("refusing to write %q outside %s", f.Path, dir)
+			return nil, nil, nil, fmt.Errorf("refusing to write %q outside %s", f.Path, dir)
 		}
 	}
 	owned, err := readManifest(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	res := &Result{}
 	var conflicts []string
@@ -115,7 +147,7 @@ func Commit(dir string, files []File, force bool) (*Result, error) {
 		next[f.Path] = true
 		cur, err := ReadFile(dir, f.Path)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		switch {
 		case cur == nil:
@@ -134,15 +166,20 @@ func Commit(dir string, files []File, force bool) (*Result, error) {
 		}
 	}
 	var stale []string
+	var kept []manifestEntry
 	for p, e := range owned {
 		if next[p] || e.Merged {
 			continue
 		}
 		cur, err := ReadFile(dir, p)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if cur == nil {
+			continue
+		}
+		if keep(p, opts.Keep) {
+			kept = append(kept, e)
 			continue
 		}
 		if !force && e.SHA256 != digest(cur) {
@@ -153,9 +190,9 @@ func Commit(dir string, files []File, force bool) (*Result, error) {
 	}
 	if len(conflicts) > 0 {
 		slices.Sort(conflicts)
-		return nil, &ConflictError{Dir: dir, Conflicts: conflicts}
+		return nil, nil, nil, &ConflictError{Dir: dir, Conflicts: conflicts}
 	}
-	m := manifest{Tool: "byocpack"}
+	m := manifest{Tool: "byocpack", Files: kept}
 	for _, f := range files {
 		m.Files = append(m.Files, manifestEntry{Path: f.Path, SHA256: digest(f.Data), Merged: f.Merged})
 	}
@@ -166,9 +203,6 @@ func Commit(dir string, files []File, force bool) (*Result, error) {
 		changed = append(changed, File{Path: ManifestName, Data: mb})
 	}
 	slices.Sort(stale)
-	if err := apply(dir, changed, stale); err != nil {
-		return nil, err
-	}
 	for _, f := range changed {
 		if f.Path != ManifestName {
 			res.Written = append(res.Written, f.Path)
@@ -177,7 +211,30 @@ func Commit(dir string, files []File, force bool) (*Result, error) {
 	res.Removed = stale
 	slices.Sort(res.Written)
 	slices.Sort(res.Unchanged)
-	return res, nil
+	return res, changed, stale, nil
+}
+
+func keep(p string, prefixes []string) bool {
+	for _, k := range prefixes {
+		if strings.HasPrefix(p, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// unwrapPath drops the operation and paths an os error repeats, which
+// name byocpack's temporary files rather than the user's.
+func unwrapPath(err error) error {
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func describeConflict(p string, ours bool) string {
@@ -194,13 +251,18 @@ func apply(dir string, changed []File, stale []string) (err error) {
 	if len(changed) == 0 && len(stale) == 0 {
 		return nil
 	}
+	// Stage next to where the files really go, so a symlinked output
+	// directory on another filesystem still gets atomic renames.
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	parent := filepath.Dir(filepath.Clean(dir))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
 	stage, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".byocpack-")
 	if err != nil {
-		return fmt.Errorf("stage output beside %s: %w", dir, err)
+		return fmt.Errorf("cannot stage the output beside %s (%v); byocpack writes a temporary directory next to the output directory, so its parent must be writable", dir, unwrapPath(err))
 	}
 	defer os.RemoveAll(stage)
 	newDir := filepath.Join(stage, "new")
@@ -247,7 +309,7 @@ func apply(dir string, changed []File, stale []string) (err error) {
 			}
 		}
 		if err := moveFile(filepath.Join(newDir, filepath.FromSlash(f.Path)), target); err != nil {
-			return fmt.Errorf("write %s: %w", f.Path, err)
+			return fmt.Errorf("cannot write %s (%v); nothing was changed, check the permissions of %s", filepath.Join(dir, filepath.FromSlash(f.Path)), unwrapPath(err), dir)
 		}
 	}
 	for _, p := range stale {
