@@ -146,7 +146,9 @@ func TestDryRunShowsConflictsAndRemovals(t *testing.T) {
 	if _, err := renderFS(specFS(t, func(s string) string { return s }), out); err != nil {
 		t.Fatal(err)
 	}
-	renamed := specFS(t, func(s string) string { return strings.Replace(s, "name: ExternalClientApp1", "name: ExternalClientApp2", 1) })
+	renamed := specFS(t, func(s string) string {
+		return strings.Replace(s, "name: ExternalClientApp1", "name: ExternalClientApp2", 1)
+	})
 	res, err := Render(context.Background(), RenderOptions{SpecFS: renamed, SpecPath: "byoc.yaml", OutDir: out, Now: testNow, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
