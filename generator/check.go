@@ -131,8 +131,13 @@ func projectInput(reg *registry.Registry, dir, apiVersion string) (validate.Inpu
 	in := validate.Input{APIVersion: versionOr(apiVersion, p.SourceAPIVersion), Project: true}
 	var problems []diag.Problem
 	if apiVersion == "" && !slices.Contains(spec.SupportedAPIVersions(), p.SourceAPIVersion) {
-		problems = append(problems, diag.Problem{File: display(dir, "sfdx-project.json"), Severity: diag.Warning, Rule: "api-version",
-			Message: fmt.Sprintf("sourceApiVersion %q is outside the supported %s–%s; validated against %s, pass --api-version to choose", p.SourceAPIVersion, spec.SupportedAPIVersions()[0], spec.LatestAPIVersion(), in.APIVersion)})
+		in.APIVersion = spec.LatestAPIVersion()
+		what := fmt.Sprintf("sourceApiVersion %q is outside the supported %s to %s", p.SourceAPIVersion, spec.SupportedAPIVersions()[0], spec.LatestAPIVersion())
+		if p.SourceAPIVersion == "" {
+			what = "sfdx-project.json sets no sourceApiVersion"
+		}
+		problems = append(problems, diag.Problem{File: display(dir, "sfdx-project.json"), Severity: diag.Warning, Rule: RuleAPIVersion,
+			Message: fmt.Sprintf("%s; validated against %s instead: set sourceApiVersion or pass --api-version", what, in.APIVersion)})
 	}
 	ign, err := sfdx.LoadForceIgnore(dir)
 	if err != nil {
@@ -188,6 +193,12 @@ func looseInput(reg *registry.Registry, files []string, apiVersion string) (vali
 			problems = append(problems, *problem)
 			continue
 		}
+		if f.Type == "" && validate.TypeOf(rel) == "" && !strings.HasSuffix(rel, "-meta.xml") {
+			// Named explicitly, so say it was not checked rather than
+			// count it as clean.
+			problems = append(problems, diag.Problem{File: f.Path, Severity: diag.Warning, Rule: RuleNotMetadata,
+				Message: "not a metadata file (no <Name>.<suffix>-meta.xml name), so only the secret scan applied; pass metadata files or a project directory"})
+		}
 		for _, d := range pkgDirs {
 			if strings.HasPrefix(rel, strings.TrimSuffix(d, "/")+"/") {
 				f.InPackage = true
@@ -203,15 +214,31 @@ func looseInput(reg *registry.Registry, files []string, apiVersion string) (vali
 func readForValidation(reg *registry.Registry, name, shown, rel string) (validate.File, *diag.Problem) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return validate.File{}, &diag.Problem{File: shown, Severity: diag.Error, Rule: "io",
+		return validate.File{}, &diag.Problem{File: shown, Severity: diag.Error, Rule: RuleIO,
 			Message: fmt.Sprintf("cannot read the file: %v; check its permissions", unwrapPath(err))}
 	}
 	f := validate.File{Path: shown, Data: data}
-	if sf, err := sfdx.Infer(reg, rel); err == nil && sf.Type != nil && (sf.Kind == sfdx.MetaXML || sf.Kind == sfdx.Child) {
+	sf, err := sfdx.Infer(reg, rel)
+	var tie *sfdx.TypeInferenceError
+	switch {
+	case errors.As(err, &tie) && tie.Suggestion == "":
+		// The same failure sf package version create would stop on. A
+		// suffix that is only in the wrong case is BYOC-SUFFIX-CASE's.
+		return f, &diag.Problem{File: shown, Severity: diag.Error, Rule: RuleTypeInference,
+			Message: fmt.Sprintf("could not infer a metadata type from the suffix %q, so sf cannot deploy or package this file; rename it to <Name>.<suffix>-meta.xml with a suffix of the Salesforce CLI's registry", "."+tie.Suffix+"-meta.xml")}
+	case err == nil && sf.Type != nil && (sf.Kind == sfdx.MetaXML || sf.Kind == sfdx.Child):
 		f.Type = sf.Type.Name
 	}
 	return f, nil
 }
+
+// Rule IDs of problems found while reading files, before any check runs.
+const (
+	RuleTypeInference = "type-inference"
+	RuleNotMetadata   = "not-metadata"
+	RuleIO            = "io"
+	RuleAPIVersion    = "api-version"
+)
 
 func unwrapPath(err error) error {
 	var pe *fs.PathError

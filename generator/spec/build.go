@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 func (l *loader) str(key string) string { return l.vals[key].str }
@@ -122,6 +123,16 @@ func (l *loader) crossCheck(s *Spec) {
 		}
 		if full := s.AppAPIName(); len(l.problemsAt("app.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 			l.add(l.vals["app.name"].at, "app.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or app.name", full, len(full), maxAPINameLen)
+		}
+		// Render appends at most this much to the app's label for the
+		// settings and policies files; they must fit Salesforce's limit too.
+		const longestLabelSuffix = len(" Global OAuth Settings")
+		if n := utf8.RuneCountInString(s.App.Label); len(l.problemsAt("app.label")) == 0 && n+longestLabelSuffix > maxLabelLen {
+			at, key := l.vals["app.label"].at, "app.label"
+			if !l.vals["app.label"].present {
+				at, key = l.vals["app.name"].at, "app.name"
+			}
+			l.add(at, key, "the app's label %q is %d characters long; the settings files add up to %d characters to it and Salesforce labels allow %d, so keep it to %d (set app.label)", s.App.Label, n, longestLabelSuffix, maxLabelLen, maxLabelLen-longestLabelSuffix)
 		}
 		if len(l.problemsAt("app.scopes")) == 0 {
 			// The 10003 error is what a missing interaction_api causes; it

@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // apiNamePattern is Salesforce's rule for API names: a letter first, then
@@ -28,8 +29,8 @@ func checkAPIName(what, v string) string {
 		return fmt.Sprintf("%s %q ends with an underscore; remove it", what, v)
 	case !apiNamePattern.MatchString(v):
 		return fmt.Sprintf("%s %q is not a valid API name; start with a letter and use only letters, digits and single underscores", what, v)
-	case len(v) > maxAPINameLen:
-		return fmt.Sprintf("%s %q is %d characters long; Salesforce allows at most %d", what, v, len(v), maxAPINameLen)
+	case utf8.RuneCountInString(v) > maxAPINameLen:
+		return fmt.Sprintf("%s %q is %d characters long; Salesforce allows at most %d", what, v, utf8.RuneCountInString(v), maxAPINameLen)
 	}
 	return ""
 }
@@ -51,10 +52,25 @@ func checkLabel(v string) string {
 		return "the value is empty; give a label"
 	case strings.TrimSpace(v) != v:
 		return fmt.Sprintf("%q has leading or trailing spaces; remove them", v)
-	case len(v) > 80:
-		return fmt.Sprintf("%q is %d characters long; Salesforce labels allow at most 80", v, len(v))
+	case utf8.RuneCountInString(v) > maxLabelLen:
+		return fmt.Sprintf("%q is %d characters long; Salesforce labels allow at most %d", v, utf8.RuneCountInString(v), maxLabelLen)
 	}
 	return ""
+}
+
+// maxLabelLen is Salesforce's limit for labels.
+const maxLabelLen = 80
+
+// controlChar returns the first control character in v, which XML 1.0
+// cannot carry (byocpack would have to replace it) or which has no place
+// in a one-line value. Tabs and newlines are allowed where multiline is.
+func controlChar(v string, multiline bool) (rune, bool) {
+	for _, r := range v {
+		if (r < 0x20 && !(multiline && (r == '\t' || r == '\n' || r == '\r'))) || r == 0x7f || r == 0xfffe || r == 0xffff || (r >= 0x80 && r <= 0x9f) {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 func checkOptionalLabel(v string) string {
@@ -123,6 +139,8 @@ func checkCertPath(v string) string {
 		return "the path is empty; give the certificate file, such as certs/server.crt"
 	case path.IsAbs(v) || strings.Contains(v, `\`):
 		return fmt.Sprintf("%q must be a relative path with forward slashes, such as certs/server.crt, resolved from the spec's directory", v)
+	case path.Clean(v) == ".." || strings.HasPrefix(path.Clean(v), "../"):
+		return fmt.Sprintf("%q leaves the spec's directory; keep the certificate beside the spec, such as certs/server.crt", v)
 	}
 	return ""
 }

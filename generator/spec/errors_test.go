@@ -115,6 +115,21 @@ func errCases(t *testing.T) []errCase {
 		{name: "top level is a list", raw: str("- prefix: Partner1\n"), want: []string{
 			w + "1:1: error spec: expected a mapping of keys at the top level, found a list; start from `byocpack init`",
 		}},
+		{name: "control character in a label", edits: []string{"  label: Partner1 Messaging", `  label: "Partner1\u0001 Messaging"`}, want: []string{
+			w + "18:10: error spec: channel.label: contains the control character U+0001, which metadata XML cannot carry; remove it",
+		}},
+		{name: "line break in a one-line label", edits: []string{"  label: Partner1 Messaging", `  label: "Partner1\nMessaging"`}, want: []string{
+			w + "18:10: error spec: channel.label: contains the control character U+000A, which metadata XML cannot carry; remove it",
+		}},
+		{name: "label length counts characters, not bytes", edits: []string{"  label: Partner1 Messaging", "  label: " + strings.Repeat("é", 81)}, want: []string{
+			w + "18:10: error spec: channel.label: \"" + strings.Repeat("é", 81) + "\" is 81 characters long; Salesforce labels allow at most 80",
+		}},
+		{name: "app label leaves no room for the settings labels", edits: []string{"  name: ExternalClientApp1\n", "  name: ExternalClientApp1\n  label: " + strings.Repeat("L", 59) + "\n"}, want: []string{
+			w + "9:10: error spec: app.label: the app's label \"" + strings.Repeat("L", 59) + "\" is 59 characters long; the settings files add up to 22 characters to it and Salesforce labels allow 80, so keep it to 58 (set app.label)",
+		}},
+		{name: "certificate outside the spec's directory", edits: []string{"certificate: certs/server.crt", "certificate: ../certs/server.crt"}, want: []string{
+			w + "12:16: error spec: app.certificate: \"../certs/server.crt\" leaves the spec's directory; keep the certificate beside the spec, such as certs/server.crt",
+		}},
 		{name: "app is not a mapping", edits: []string{baseSpec[strings.Index(baseSpec, "app:"):strings.Index(baseSpec, "channel:")], "app: 3\n"}, want: []string{
 			w + "7:6: error spec: app: expected a mapping of keys, found a number",
 		}},

@@ -33,7 +33,9 @@ type field struct {
 	unique bool
 	// example is shown by init and in the JSON Schema.
 	example string
-	fields  []*field
+	// multiline allows tabs and line breaks in the value.
+	multiline bool
+	fields    []*field
 }
 
 // SupportedAPIVersions returns the Metadata API versions byocpack renders
@@ -66,7 +68,7 @@ func specFields() []*field {
 			{key: "versionNumber", kind: kindString, def: "1.0.0.NEXT", check: checkVersionNumber, example: "1.0.0.NEXT",
 				doc: "Package version number major.minor.patch.build; build may be NEXT."},
 			{key: "versionName", kind: kindString, def: "", example: "ver 1.0", doc: "Optional package version name."},
-			{key: "versionDescription", kind: kindString, def: "", doc: "Optional package version description."},
+			{key: "versionDescription", kind: kindString, def: "", multiline: true, doc: "Optional package version description."},
 			{key: "apiVersion", kind: kindString, def: LatestAPIVersion(), enum: SupportedAPIVersions(), number: true, example: `"66.0"`,
 				doc: "sourceApiVersion: picks the schema and which fields exist."},
 		}},
@@ -78,7 +80,7 @@ func specFields() []*field {
 			{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: `Label; defaults to "{prefix} {name}".`},
 			{key: "contactEmail", kind: kindString, required: true, check: checkEmail, example: "dev@partner1.example",
 				doc: "Email address Salesforce uses to contact the app's admin."},
-			{key: "description", kind: kindString, def: "", example: "Interaction Service integration", doc: "Optional description."},
+			{key: "description", kind: kindString, def: "", example: "Interaction Service integration", multiline: true, doc: "Optional description."},
 			{key: "callbackUrl", kind: kindString, def: "https://login.salesforce.com", check: checkURL, example: "https://login.salesforce.com",
 				doc: "OAuth callback URL (the JWT bearer flow does not call it, but Salesforce requires one)."},
 			{key: "scopes", kind: kindStringList, def: []string{"interaction_api", "refresh_token"}, enum: scopeInputs(), unique: true,

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,6 +53,8 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 		display = name
 	}
 	data, err := fs.ReadFile(fsys, name)
+	// Editors on Windows save a byte-order mark; YAML does not need it.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if err != nil {
 		return nil, diag.List{{File: display, Severity: diag.Error, Rule: RuleSpec,
 			Message: fmt.Sprintf("cannot read the spec: %v; pass the path of a byoc.yaml (byocpack init writes one)", unwrapPathError(err))}}
@@ -388,6 +391,10 @@ func (l *loader) scalar(key string, def *field, n ast.Node) (string, bool) {
 }
 
 func (l *loader) checkString(key string, def *field, s string, at pos) bool {
+	if r, bad := controlChar(s, def.multiline); bad {
+		l.add(at, key, "contains the control character U+%04X, which metadata XML cannot carry; remove it", r)
+		return false
+	}
 	if len(def.enum) > 0 && !slices.Contains(def.enum, s) {
 		l.add(at, key, "%q is not allowed%s; use one of %s", s, suggestion(s, def.enum), strings.Join(enumShown(def), ", "))
 		return false

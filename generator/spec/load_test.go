@@ -107,3 +107,18 @@ func problemLines(t *testing.T, err error) []string {
 	}
 	return out
 }
+
+func TestLoadAcceptsByteOrderMark(t *testing.T) {
+	spec, err := os.ReadFile("../../fixtures/partner1/byoc.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	crt, err := os.ReadFile("../../fixtures/partner1/certs/server.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{"byoc.yaml": {Data: append([]byte("\xef\xbb\xbf"), spec...)}, "certs/server.crt": {Data: crt}}
+	if _, err := Load(fsys, "byoc.yaml", ""); err != nil {
+		t.Fatalf("a spec saved with a UTF-8 byte-order mark: %v", err)
+	}
+}

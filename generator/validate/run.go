@@ -106,6 +106,9 @@ func isXMLPath(p string) bool {
 }
 
 func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
+	// XML allows a UTF-8 byte-order mark (editors on Windows write one);
+	// the decoders here would take it for text before the root.
+	f.Data = bytes.TrimPrefix(f.Data, []byte("\xef\xbb\xbf"))
 	d := doc{File: f, Name: fullName(f.Path)}
 	if d.Type == "" {
 		d.Type = TypeOf(f.Path)
