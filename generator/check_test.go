@@ -60,3 +60,34 @@ func TestValidateOtherMetadataGetsRulesOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestValidateReportsUninferableAndNonMetadataFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	renderFixture(t, "partner1", dir)
+	eca := filepath.Join(dir, "force-app", "main", "default", "externalClientApps")
+	data, err := os.ReadFile(filepath.Join(eca, "Partner1_ExternalClientApp1.eca-meta.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(eca, "Other.externalClientApp-meta.xml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Validate(context.Background(), ValidateOptions{Targets: []string{dir}, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Rule != RuleTypeInference || !strings.HasSuffix(res.Problems[0].File, "Other.externalClientApp-meta.xml") {
+		t.Fatalf("want one type-inference error, got:\n%v", diag.List(res.Problems))
+	}
+	stray := filepath.Join(t.TempDir(), "notes.bin")
+	if err := os.WriteFile(stray, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err = Validate(context.Background(), ValidateOptions{Targets: []string{stray}, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Rule != RuleNotMetadata || res.Problems[0].Severity != diag.Warning {
+		t.Fatalf("want one not-metadata warning, got:\n%v", diag.List(res.Problems))
+	}
+}
