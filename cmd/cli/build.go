@@ -56,7 +56,7 @@ func runBuild(cmd *cobra.Command, opts *BuildOptions) error {
 	ro.OutDir, ro.Force = opts.OutDir, opts.Force
 	res, err := generator.Build(cmd.Context(), generator.BuildOptions{Render: ro, SourceDateEpoch: epoch})
 	if err != nil {
-		return err
+		return jsonProblems(opts.IO, opts.JSON, err)
 	}
 	printProblems(opts.IO.Err, res.Render.Warnings)
 	if opts.JSON {

@@ -133,3 +133,49 @@ func TestVersionAndSchema(t *testing.T) {
 		t.Fatalf("schema is not a JSON Schema: %v", err)
 	}
 }
+
+func TestRenderJSONReportsProblemsOnStdout(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "byoc.yaml")
+	if err := os.WriteFile(spec, []byte("prefix: 1Acme\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "render", "-f", spec, "-o", filepath.Join(dir, "out"), "--json")
+	var got struct {
+		Problems []struct{ Rule, Message string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil || code != 1 || len(got.Problems) == 0 {
+		t.Fatalf("exit %d, stdout %q: %v", code, stdout, err)
+	}
+	if !strings.Contains(stderr, "nothing was written") {
+		t.Fatalf("stderr lacks the human summary: %q", stderr)
+	}
+}
+
+func TestSourceDateEpochOutOfRangeIsAUsageError(t *testing.T) {
+	for _, v := range []string{"abc", "-5", "99999999999"} {
+		t.Setenv("SOURCE_DATE_EPOCH", v)
+		code, _, stderr := run(t, "package", "-p", t.TempDir())
+		if code != 2 || !strings.Contains(stderr, "SOURCE_DATE_EPOCH") {
+			t.Errorf("SOURCE_DATE_EPOCH=%s: exit %d, %q", v, code, stderr)
+		}
+	}
+}
+
+func TestInitRefusesBadFlagValues(t *testing.T) {
+	for _, args := range [][]string{
+		{"--namespace", "toolongnamespace123"},
+		{"--email", "notanemail"},
+		{"--app-type", "Lambda"},
+		{"--customer", "--app-type", "ConnectedApp"},
+	} {
+		out := filepath.Join(t.TempDir(), "byoc.yaml")
+		code, _, stderr := run(t, append([]string{"init", "-o", out}, args...)...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%v: wrote %s anyway", args, out)
+		}
+	}
+}

@@ -45,8 +45,21 @@ overwritten unless --force is given.`,
 			if msg := spec.CheckAPIName("--prefix", opts.Prefix); msg != "" {
 				return usageErrorf("%s", msg)
 			}
-			if opts.AppType != spec.ExternalClientApplication && opts.AppType != spec.ConnectedApp {
-				return usageErrorf("--app-type must be %s or %s, not %q", spec.ExternalClientApplication, spec.ConnectedApp, opts.AppType)
+			for _, f := range []struct{ flag, key, value string }{
+				{"--app-type", "app.type", opts.AppType},
+				{"--namespace", "package.namespace", opts.Namespace},
+				{"--email", "app.contactEmail", opts.Email},
+				{"--package-name", "package.name", opts.PackageName},
+			} {
+				if f.value == "" && f.flag == "--package-name" {
+					continue
+				}
+				if msg := spec.CheckValue(f.key, f.value); msg != "" {
+					return usageErrorf("%s: %s", f.flag, msg)
+				}
+			}
+			if opts.Customer && cmd.Flags().Changed("app-type") {
+				return usageErrorf("--customer and --app-type conflict: with connectedAppType Customer the package carries no app")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -80,8 +93,10 @@ func runInit(opts *InitOptions) error {
 	}
 	if opts.AppType == spec.ConnectedApp {
 		values["app.distributionState"] = ""
+		values["app.name"] = "ConnectedApp1"
 	}
-	schemaPath := filepath.Join(filepath.Dir(opts.Output), schemaFileName)
+	dir := filepath.Dir(opts.Output)
+	schemaPath := filepath.Join(dir, schemaFileName)
 	files := []struct {
 		path string
 		data []byte
@@ -91,15 +106,22 @@ func runInit(opts *InitOptions) error {
 	}
 	if !opts.Force {
 		for _, f := range files {
-			if _, err := os.Stat(f.path); err == nil {
+			cur, err := os.ReadFile(f.path)
+			switch {
+			case err == nil && f.path == schemaPath && string(cur) == string(f.data):
+				// The same schema another spec in this folder uses.
+			case err == nil:
 				return fmt.Errorf("%s already exists; nothing was written. Pass --force to overwrite it, or -o to write elsewhere", f.path)
-			} else if !errors.Is(err, fs.ErrNotExist) {
+			case !errors.Is(err, fs.ErrNotExist):
 				return err
 			}
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(opts.Output), 0o755); err != nil {
-		return err
+	certDir := filepath.Join(dir, "certs")
+	if !opts.Customer {
+		if err := os.MkdirAll(certDir, 0o755); err != nil {
+			return err
+		}
 	}
 	for _, f := range files {
 		if err := os.WriteFile(f.path, f.data, 0o644); err != nil {
@@ -108,10 +130,12 @@ func runInit(opts *InitOptions) error {
 	}
 	fmt.Fprintf(opts.IO.Out, "wrote %s and %s\n", opts.Output, schemaPath)
 	if !opts.Customer {
-		fmt.Fprintf(opts.IO.Out, "next: put the app's certificate at %s (see the comment above app.certificate), then run\n", filepath.Join(filepath.Dir(opts.Output), "certs", "server.crt"))
+		fmt.Fprintf(opts.IO.Out, "next: make the app's certificate (keep server.key out of the project and out of git):\n")
+		fmt.Fprintf(opts.IO.Out, "  openssl req -x509 -sha256 -nodes -days 365 -newkey rsa:2048 -keyout server.key -out %s\n", filepath.Join(certDir, "server.crt"))
+		fmt.Fprintln(opts.IO.Out, "then run")
 	} else {
 		fmt.Fprintln(opts.IO.Out, "next: run")
 	}
-	fmt.Fprintf(opts.IO.Out, "  byocpack render -f %s -o out\n", opts.Output)
+	fmt.Fprintf(opts.IO.Out, "  byocpack build -f %s -o %s\n", opts.Output, filepath.Join(dir, "out"))
 	return nil
 }

@@ -59,9 +59,11 @@ func sourceDateEpoch() (*int64, error) {
 	if !ok || v == "" {
 		return nil, nil
 	}
+	// A zip's DOS timestamps hold 1980-01-01 to 2107-12-31 only.
+	const first, last = 315532800, 4354819199
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return nil, usageErrorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970; unset it or give e.g. $(git log -1 --format=%%ct)", v)
+	if err != nil || n < first || n > last {
+		return nil, usageErrorf("SOURCE_DATE_EPOCH=%q is not seconds since 1970 between %d (1980-01-01) and %d (2107-12-31), the range a zip can hold; unset it or give e.g. $(git log -1 --format=%%ct)", v, first, last)
 	}
 	return &n, nil
 }

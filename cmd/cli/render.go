@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"byocpack/generator"
+	"byocpack/internal/diag"
 )
 
 // RenderOptions are the inputs of render.
@@ -75,7 +77,7 @@ func runRender(cmd *cobra.Command, opts *RenderOptions) error {
 	ro.OutDir, ro.Force, ro.DryRun = opts.OutDir, opts.Force, opts.DryRun
 	res, err := generator.Render(cmd.Context(), ro)
 	if err != nil {
-		return err
+		return jsonProblems(opts.IO, opts.JSON, err)
 	}
 	printProblems(opts.IO.Err, res.Warnings)
 	if opts.JSON {
@@ -122,6 +124,21 @@ func renderJSON(opts *RenderOptions, res *generator.RenderResult) renderOutput {
 		out.Warnings = append(out.Warnings, w)
 	}
 	return out
+}
+
+// jsonProblems prints a refused spec's or tree's problems as JSON on
+// stdout when --json is set, so a CI step that parses stdout sees why; the
+// error still goes to stderr and sets the exit code.
+func jsonProblems(io IO, enabled bool, err error) error {
+	var list diag.List
+	if enabled && errors.As(err, &list) {
+		if werr := writeJSON(io.Out, struct {
+			Problems []diag.Problem `json:"problems"`
+		}{list}); werr != nil {
+			return werr
+		}
+	}
+	return err
 }
 
 func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {

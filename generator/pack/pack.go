@@ -29,6 +29,10 @@ import (
 // 1980-01-01T00:00:00Z, the earliest time a zip's DOS date can hold.
 const DefaultEpoch int64 = 315532800
 
+// lastZipTime is 2107-12-31T23:59:59Z, the latest time a zip's DOS date
+// can hold; later times would wrap around silently.
+const lastZipTime int64 = 4354819199
+
 // Options tune Package.
 type Options struct {
 	// SourceDateEpoch is the zip entries' time in Unix seconds, usually
@@ -69,6 +73,9 @@ func Package(ctx context.Context, projectDir string, opts Options) (*Result, err
 	epoch := DefaultEpoch
 	if opts.SourceDateEpoch != nil {
 		epoch = *opts.SourceDateEpoch
+	}
+	if epoch > lastZipTime {
+		return nil, fmt.Errorf("SOURCE_DATE_EPOCH %d is after 2107-12-31, which zip timestamps cannot hold: use %d or earlier", epoch, lastZipTime)
 	}
 	if epoch < DefaultEpoch {
 		return nil, fmt.Errorf("SOURCE_DATE_EPOCH %d is before 1980-01-01, which zip timestamps cannot hold: use %d or later", epoch, DefaultEpoch)

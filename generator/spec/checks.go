@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -202,3 +203,28 @@ func scopeName(v string) string {
 // CheckAPIName returns "" when v is a valid Salesforce API name, or a
 // message naming what (a flag or key) and the fix.
 func CheckAPIName(what, v string) string { return checkAPIName(what, v) }
+
+// CheckValue checks one value for the key at a dotted path (such as
+// "package.namespace") the way the loader would, so a CLI flag that fills
+// a key is refused up front. It returns "" for a good value or an unknown
+// key.
+func CheckValue(key, v string) string {
+	defs := specFields()
+	var def *field
+	for _, part := range strings.Split(key, ".") {
+		if def = findField(defs, part); def == nil {
+			return ""
+		}
+		defs = def.fields
+	}
+	if len(def.enum) > 0 && !slices.Contains(def.enum, v) {
+		return fmt.Sprintf("%q is not allowed; use one of %s", v, strings.Join(enumShown(def), ", "))
+	}
+	if r, bad := controlChar(v, def.multiline); bad {
+		return fmt.Sprintf("contains the control character U+%04X; remove it", r)
+	}
+	if def.check != nil && (v != "" || def.required) {
+		return def.check(v)
+	}
+	return ""
+}
