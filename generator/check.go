@@ -16,6 +16,7 @@ import (
 	"byocpack/generator/spec"
 	"byocpack/generator/validate"
 	"byocpack/internal/diag"
+	"byocpack/internal/fserr"
 	"byocpack/internal/registry"
 	"byocpack/internal/sfdx"
 )
@@ -215,7 +216,7 @@ func readForValidation(reg *registry.Registry, name, shown, rel string) (validat
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return validate.File{}, &diag.Problem{File: shown, Severity: diag.Error, Rule: RuleIO,
-			Message: fmt.Sprintf("cannot read the file: %v; check its permissions", unwrapPath(err))}
+			Message: fmt.Sprintf("cannot read the file: %v; check its permissions", fserr.Cause(err))}
 	}
 	f := validate.File{Path: shown, Data: data}
 	sf, err := sfdx.Infer(reg, rel)
@@ -239,14 +240,6 @@ const (
 	RuleIO            = "io"
 	RuleAPIVersion    = "api-version"
 )
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
 
 func display(dir, rel string) string {
 	return filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(rel)))

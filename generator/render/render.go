@@ -72,7 +72,7 @@ type component struct {
 // Plan lists the metadata components the spec calls for, without
 // rendering them.
 func plan(s *spec.Spec) []component {
-	v := apiVersion(s.Package.APIVersion)
+	v := spec.APIVersionNumber(s.Package.APIVersion)
 	pkg := path.Join(s.Package.Path, "main", "default")
 	org := path.Join(s.Package.SourceOrgPath, "main", "default")
 	d := func(typ string) doc { return doc{typ: typ, version: v} }

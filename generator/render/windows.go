@@ -1,10 +1,5 @@
 package render
 
-import (
-	"strconv"
-	"strings"
-)
-
 // window is the range of Metadata API versions in which a field exists;
 // to == 0 means it still exists in the newest version.
 type window struct{ from, to int }
@@ -25,12 +20,6 @@ func fieldWindows() map[string]window {
 		"ExtlClntAppGlobalOauthSettings.isNamedUserJwtEnabled":          {61, 0},
 		"ExtlClntAppGlobalOauthSettings.certificate":                    {60, 0},
 	}
-}
-
-// apiVersion turns "66.0" into 66.
-func apiVersion(v string) int {
-	n, _ := strconv.Atoi(strings.TrimSuffix(v, ".0"))
-	return n
 }
 
 // doc is embedded in every template's data: it knows the metadata type

@@ -24,7 +24,7 @@ func TestFieldWindowsMatchWSDL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := doc{version: apiVersion(v)}
+		d := doc{version: spec.APIVersionNumber(v)}
 		for key := range fieldWindows() {
 			typ, field, _ := strings.Cut(key, ".")
 			d.typ = typ

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"byocpack/internal/fserr"
 )
 
 func (l *loader) str(key string) string { return l.vals[key].str }
@@ -192,7 +194,7 @@ func (l *loader) crossCheck(s *Spec) {
 	if s.Channel.ConsentOwner == "Partner" && f.Keywords != nil && *f.Keywords {
 		l.add(l.vals["channel.features.keywords"].at, "channel.features.keywords", "must be false when consentOwner is Partner (the Consent API fails with error 10023 when keywords are on); remove it or set consentOwner: Salesforce")
 	}
-	version := apiVersionNumber(s.Package.APIVersion)
+	version := APIVersionNumber(s.Package.APIVersion)
 	for key, since := range featureSince() {
 		v := l.vals["channel.features."+key]
 		if v.present && version != 0 && version < since {
@@ -208,7 +210,7 @@ func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 	v := l.vals["app.certificate"]
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		l.add(v.at, "app.certificate", "cannot read %s: %v; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)", a.CertificatePath, unwrapPathError(err))
+		l.add(v.at, "app.certificate", "cannot read %s: %v; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)", a.CertificatePath, fserr.Cause(err))
 		return
 	}
 	var certs []*pem.Block

@@ -15,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/fserr"
 )
 
 // RuleSpec is the rule ID of every problem found in a spec file.
@@ -57,7 +58,7 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if err != nil {
 		return nil, diag.List{{File: display, Severity: diag.Error, Rule: RuleSpec,
-			Message: fmt.Sprintf("cannot read the spec: %v; pass the path of a byoc.yaml (byocpack init writes one)", unwrapPathError(err))}}
+			Message: fmt.Sprintf("cannot read the spec: %v; pass the path of a byoc.yaml (byocpack init writes one)", fserr.Cause(err))}}
 	}
 	l := &loader{file: display, vals: map[string]*value{}}
 	root, ok := l.parse(data)
@@ -80,14 +81,6 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 		return nil, diag.List(diag.Sort(l.problems))
 	}
 	return s, nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 func (l *loader) add(at pos, key, format string, args ...any) {
@@ -507,8 +500,9 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// apiVersionNumber turns "66.0" into 66 for window comparisons.
-func apiVersionNumber(v string) int {
+// APIVersionNumber turns "66.0" into 66 for comparisons of API versions;
+// anything else gives 0.
+func APIVersionNumber(v string) int {
 	n, _ := strconv.Atoi(strings.TrimSuffix(v, ".0"))
 	return n
 }

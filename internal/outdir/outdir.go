@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"byocpack/internal/fserr"
 )
 
 // ManifestName is the manifest's file name inside the output directory.
@@ -223,20 +225,6 @@ func keep(p string, prefixes []string) bool {
 	return false
 }
 
-// unwrapPath drops the operation and paths an os error repeats, which
-// name byocpack's temporary files rather than the user's.
-func unwrapPath(err error) error {
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 func describeConflict(p string, ours bool) string {
 	if ours {
 		return p + " (edited since byocpack wrote it)"
@@ -262,7 +250,7 @@ func apply(dir string, changed []File, stale []string) (err error) {
 	}
 	stage, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".byocpack-")
 	if err != nil {
-		return fmt.Errorf("cannot stage the output beside %s (%v); byocpack writes a temporary directory next to the output directory, so its parent must be writable", dir, unwrapPath(err))
+		return fmt.Errorf("cannot stage the output beside %s (%v); byocpack writes a temporary directory next to the output directory, so its parent must be writable", dir, fserr.Cause(err))
 	}
 	defer os.RemoveAll(stage)
 	newDir := filepath.Join(stage, "new")
@@ -309,7 +297,7 @@ func apply(dir string, changed []File, stale []string) (err error) {
 			}
 		}
 		if err := moveFile(filepath.Join(newDir, filepath.FromSlash(f.Path)), target); err != nil {
-			return fmt.Errorf("cannot write %s (%v); nothing was changed, check the permissions of %s", filepath.Join(dir, filepath.FromSlash(f.Path)), unwrapPath(err), dir)
+			return fmt.Errorf("cannot write %s (%v); nothing was changed, check the permissions of %s", filepath.Join(dir, filepath.FromSlash(f.Path)), fserr.Cause(err), dir)
 		}
 	}
 	for _, p := range stale {
