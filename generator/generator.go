@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -58,6 +59,10 @@ func Render(ctx context.Context, opts RenderOptions) (*RenderResult, error) {
 	s, err := spec.Load(opts.SpecFS, opts.SpecPath, opts.SpecDisplay)
 	if err != nil {
 		return nil, err
+	}
+
+	if info, err := os.Stat(opts.OutDir); err == nil && !info.IsDir() {
+		return nil, fmt.Errorf("%s is a file, not a directory; choose another output directory", opts.OutDir)
 	}
 
 	r, err := render.New()

@@ -356,3 +356,14 @@ func TestGitignoreKeepsGlobalSettingsOutOfGit(t *testing.T) {
 		t.Fatalf(".gitignore does not say why")
 	}
 }
+
+func TestRenderIntoAFileSaysSo(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sfdx-project.json")
+	if err := os.WriteFile(file, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := renderFS(specFS(t, func(s string) string { return s }), file)
+	if err == nil || err.Error() != file+" is a file, not a directory; choose another output directory" {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -131,7 +131,7 @@ func runInit(opts *InitOptions) error {
 	fmt.Fprintf(opts.IO.Out, "wrote %s and %s\n", opts.Output, schemaPath)
 	if !opts.Customer {
 		fmt.Fprintf(opts.IO.Out, "next: make the app's certificate (keep server.key out of the project and out of git):\n")
-		fmt.Fprintf(opts.IO.Out, "  openssl req -x509 -sha256 -nodes -days 365 -newkey rsa:2048 -keyout server.key -out %s\n", filepath.Join(certDir, "server.crt"))
+		fmt.Fprintf(opts.IO.Out, "  openssl req -x509 -sha256 -nodes -days 365 -newkey rsa:2048 -keyout %s -out %s\n", filepath.Join(dir, "..", "server.key"), filepath.Join(certDir, "server.crt"))
 		fmt.Fprintln(opts.IO.Out, "then run")
 	} else {
 		fmt.Fprintln(opts.IO.Out, "next: run")
