@@ -127,8 +127,8 @@ func TestRenderAfterBuildKeepsTheZips(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := renderFixture(t, "partner1", out)
-	if len(res.Commit.Removed) != 0 {
-		t.Fatalf("render removed %v", res.Commit.Removed)
+	if len(res.Changes.Removed) != 0 {
+		t.Fatalf("render removed %v", res.Changes.Removed)
 	}
 	for _, z := range []string{"package.zip", "package-version-info.zip"} {
 		if _, err := os.Stat(filepath.Join(out, "dist", z)); err != nil {
@@ -153,8 +153,8 @@ func TestDryRunShowsConflictsAndRemovals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.DryRun || len(res.Commit.Removed) != 5 || len(res.Commit.Written) != 5 {
-		t.Fatalf("dry run plan: written %v, removed %v", res.Commit.Written, res.Commit.Removed)
+	if !res.DryRun || len(res.Changes.Removed) != 5 || len(res.Changes.Written) != 5 {
+		t.Fatalf("dry run plan: written %v, removed %v", res.Changes.Written, res.Changes.Removed)
 	}
 	if _, err := os.Stat(filepath.Join(out, "force-app/main/default/externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml")); err != nil {
 		t.Fatal("the dry run removed a file")

@@ -17,8 +17,10 @@ import (
 	"byocpack/generator/validate"
 	"byocpack/internal/diag"
 	"byocpack/internal/fserr"
+	"byocpack/internal/outdir"
 	"byocpack/internal/registry"
 	"byocpack/internal/sfdx"
+	"byocpack/internal/tree"
 )
 
 // ValidateOptions are the inputs of Validate.
@@ -35,7 +37,8 @@ type ValidateOptions struct {
 
 // ValidateResult holds every problem found and how many files were read.
 type ValidateResult struct {
-	Problems []diag.Problem
+	Problems []Problem
+	problems []diag.Problem
 	Files    int
 	// WithoutSchema counts metadata files of types byocpack ships no
 	// schema for: they got the BYOC rules only.
@@ -100,7 +103,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 			return nil, err
 		}
 	}
-	res.Problems = diag.Sort(res.Problems)
+	res.Problems = fromDiag(diag.Sort(res.problems))
 	res.WithoutSchema = int(checker.skipped.Load())
 	return res, nil
 }
@@ -113,22 +116,45 @@ func (res *ValidateResult) add(ctx context.Context, in validate.Input, now time.
 	if err != nil {
 		return err
 	}
-	res.Problems = append(res.Problems, readProblems...)
-	res.Problems = append(res.Problems, ps...)
+	res.problems = append(res.problems, readProblems...)
+	res.problems = append(res.problems, ps...)
 	res.Files += len(in.Files)
 	return nil
 }
 
-// projectInput reads every package directory of a project, honouring its
-// .forceignore.
+// projectInput reads a project directory: it finishes or undoes an
+// interrupted byocpack run there first, then snapshots the project.
 func projectInput(reg *registry.Registry, dir, apiVersion string) (validate.Input, []diag.Problem, error) {
-	if _, err := os.Stat(filepath.Join(dir, "sfdx-project.json")); err != nil {
-		return validate.Input{}, nil, &UsageError{fmt.Sprintf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", dir)}
-	}
-	p, err := sfdx.Load(dir)
+	d, err := outdir.Open(dir, outdir.OpenOptions{})
 	if err != nil {
 		return validate.Input{}, nil, err
 	}
+	defer d.Close()
+	project, err := d.ReadFile(sfdx.ProjectFile)
+	if err != nil {
+		return validate.Input{}, nil, err
+	}
+	if project == nil {
+		return validate.Input{}, nil, &UsageError{fmt.Sprintf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", dir)}
+	}
+	snap, err := snapshot(d, project)
+	if err != nil {
+		return validate.Input{}, nil, err
+	}
+	if err := snap.Project.CheckDirs(filepath.Join(dir, sfdx.ProjectFile), func(rel string) bool {
+		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
+		return err == nil && fi.IsDir()
+	}); err != nil {
+		return validate.Input{}, nil, err
+	}
+	in, problems := treeInput(reg, snap, dir, apiVersion)
+	return in, problems, nil
+}
+
+// treeInput turns every file of every package directory of a snapshot
+// into validator input, shown at its path under shown.
+func treeInput(reg *registry.Registry, snap *sfdx.Snapshot, shown, apiVersion string) (validate.Input, []diag.Problem) {
+	p := snap.Project
 	in := validate.Input{APIVersion: versionOr(apiVersion, p.SourceAPIVersion), Project: true}
 	var problems []diag.Problem
 	if apiVersion == "" && !slices.Contains(spec.SupportedAPIVersions(), p.SourceAPIVersion) {
@@ -137,20 +163,18 @@ func projectInput(reg *registry.Registry, dir, apiVersion string) (validate.Inpu
 		if p.SourceAPIVersion == "" {
 			what = "sfdx-project.json sets no sourceApiVersion"
 		}
-		problems = append(problems, diag.Problem{File: display(dir, "sfdx-project.json"), Severity: diag.Warning, Rule: RuleAPIVersion,
+		problems = append(problems, diag.Problem{File: display(shown, sfdx.ProjectFile), Severity: diag.Warning, Rule: RuleAPIVersion,
 			Message: fmt.Sprintf("%s; validated against %s instead: set sourceApiVersion or pass --api-version", what, in.APIVersion)})
 	}
-	ign, err := sfdx.LoadForceIgnore(dir)
-	if err != nil {
-		return validate.Input{}, nil, err
-	}
+	seen := map[string]bool{}
 	for _, pd := range p.PackageDirectories {
-		files, err := sfdx.ListFiles(dir, pd.Path, ign)
-		if err != nil {
-			return validate.Input{}, nil, err
-		}
-		for _, rel := range files {
-			f, problem := readForValidation(reg, filepath.Join(dir, filepath.FromSlash(rel)), display(dir, rel), rel)
+		for _, rel := range snap.Tree.Under(pd.Path) {
+			if seen[rel] || snap.Ignore.Denies(rel) || isState(rel) {
+				continue
+			}
+			seen[rel] = true
+			data, _ := snap.Tree.Get(rel)
+			f, problem := typed(reg, data, display(shown, rel), rel)
 			if problem != nil {
 				problems = append(problems, *problem)
 				continue
@@ -159,7 +183,7 @@ func projectInput(reg *registry.Registry, dir, apiVersion string) (validate.Inpu
 			in.Files = append(in.Files, f)
 		}
 	}
-	return in, problems, nil
+	return in, problems
 }
 
 // looseInput reads files named on the command line. If the working
@@ -210,14 +234,20 @@ func looseInput(reg *registry.Registry, files []string, apiVersion string) (vali
 	return in, problems, nil
 }
 
-// readForValidation reads one file and infers its type from the suffix.
-// A file that cannot be read becomes a problem of that file.
+// readForValidation reads one file the user named and infers its type
+// from the suffix. A file that cannot be read becomes a problem of that
+// file.
 func readForValidation(reg *registry.Registry, name, shown, rel string) (validate.File, *diag.Problem) {
-	data, err := os.ReadFile(name)
+	data, err := tree.ReadPath(name)
 	if err != nil {
 		return validate.File{}, &diag.Problem{File: shown, Severity: diag.Error, Rule: RuleIO,
 			Message: fmt.Sprintf("cannot read the file: %v; check its permissions", fserr.Cause(err))}
 	}
+	return typed(reg, data, shown, rel)
+}
+
+// typed infers a file's type from its suffix, as sf does.
+func typed(reg *registry.Registry, data []byte, shown, rel string) (validate.File, *diag.Problem) {
 	f := validate.File{Path: shown, Data: data}
 	sf, err := sfdx.Infer(reg, rel)
 	var tie *sfdx.TypeInferenceError
@@ -232,6 +262,8 @@ func readForValidation(reg *registry.Registry, name, shown, rel string) (validat
 	}
 	return f, nil
 }
+
+func registryOf() *registry.Registry { return registry.New() }
 
 // Rule IDs of problems found while reading files, before any check runs.
 const (

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"byocpack/internal/diag"
 )
 
 func TestValidateGoldenProjectsAreClean(t *testing.T) {
@@ -22,7 +20,7 @@ func TestValidateGoldenProjectsAreClean(t *testing.T) {
 			want = 1
 		}
 		if len(res.Problems) != want || res.Files == 0 {
-			t.Errorf("%s: %d files, problems:\n%v", name, res.Files, diag.List(res.Problems))
+			t.Errorf("%s: %d files, problems:\n%v", name, res.Files, ProblemList(res.Problems))
 		}
 	}
 }
@@ -77,7 +75,7 @@ func TestValidateReportsUninferableAndNonMetadataFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(res.Problems) != 1 || res.Problems[0].Rule != RuleTypeInference || !strings.HasSuffix(res.Problems[0].File, "Other.externalClientApp-meta.xml") {
-		t.Fatalf("want one type-inference error, got:\n%v", diag.List(res.Problems))
+		t.Fatalf("want one type-inference error, got:\n%v", ProblemList(res.Problems))
 	}
 	stray := filepath.Join(t.TempDir(), "notes.bin")
 	if err := os.WriteFile(stray, []byte("x"), 0o644); err != nil {
@@ -87,7 +85,7 @@ func TestValidateReportsUninferableAndNonMetadataFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Problems) != 1 || res.Problems[0].Rule != RuleNotMetadata || res.Problems[0].Severity != diag.Warning {
-		t.Fatalf("want one not-metadata warning, got:\n%v", diag.List(res.Problems))
+	if len(res.Problems) != 1 || res.Problems[0].Rule != RuleNotMetadata || res.Problems[0].Severity != SeverityWarning {
+		t.Fatalf("want one not-metadata warning, got:\n%v", ProblemList(res.Problems))
 	}
 }

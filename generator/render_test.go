@@ -20,9 +20,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"byocpack/internal/diag"
-	"byocpack/internal/outdir"
 )
 
 // update rewrites fixtures/*/golden from the current renderer:
@@ -118,8 +115,8 @@ func TestRenderTwiceGivesSameBytes(t *testing.T) {
 				t.Fatalf("two renders differ:\n%s", diff)
 			}
 			again := renderFixture(t, name, a)
-			if len(again.Commit.Written) != 0 || len(again.Commit.Removed) != 0 {
-				t.Fatalf("re-render into the same directory changed files: wrote %v, removed %v", again.Commit.Written, again.Commit.Removed)
+			if len(again.Changes.Written) != 0 || len(again.Changes.Removed) != 0 {
+				t.Fatalf("re-render into the same directory changed files: wrote %v, removed %v", again.Changes.Written, again.Changes.Removed)
 			}
 		})
 	}
@@ -179,8 +176,8 @@ func TestRenameAppRemovesStaleFilesAndKeepsUserFiles(t *testing.T) {
 	if tree["force-app/main/default/externalClientApps/Notes.md"] != "mine" {
 		t.Error("the user's own file was changed or removed")
 	}
-	if len(res.Commit.Removed) != 5 {
-		t.Errorf("removed %v, want the 5 files of the old app", res.Commit.Removed)
+	if len(res.Changes.Removed) != 5 {
+		t.Errorf("removed %v, want the 5 files of the old app", res.Changes.Removed)
 	}
 }
 
@@ -195,7 +192,7 @@ func TestFailedRenderChangesNothing(t *testing.T) {
 		return strings.Replace(s, "contactEmail: dev@partner1.example", "contactEmail: not-an-email", 1)
 	})
 	_, err := renderFS(bad, out)
-	var list diag.List
+	var list ProblemList
 	if !errors.As(err, &list) || !strings.Contains(err.Error(), "app.contactEmail") {
 		t.Fatalf("want a spec problem about app.contactEmail, got %v", err)
 	}
@@ -250,7 +247,7 @@ func TestRenderConflictsWithUserFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := renderFS(specFS(t, func(s string) string { return s }), out)
-	var conflict *outdir.ConflictError
+	var conflict *ConflictError
 	if !errors.As(err, &conflict) || len(conflict.Conflicts) != 1 || !strings.Contains(conflict.Conflicts[0], "not written by byocpack") {
 		t.Fatalf("want one conflict on the hand-written file, got %v", err)
 	}

@@ -14,6 +14,7 @@ type BuildOptions struct {
 	SpecPath string
 	OutDir   string
 	Force    bool
+	DryRun   bool
 	JSON     bool
 }
 
@@ -40,6 +41,7 @@ packaged too. Nothing is written when any step fails.`,
 	cmd.Flags().StringVarP(&opts.SpecPath, "file", "f", "byoc.yaml", "spec file (YAML or JSON)")
 	cmd.Flags().StringVarP(&opts.OutDir, "output", "o", "out", "output directory")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace or remove files byocpack did not write or that were edited since")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "render, validate and zip in memory; write nothing")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
 	return cmd
 }
@@ -53,21 +55,27 @@ func runBuild(cmd *cobra.Command, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
-	ro.OutDir, ro.Force = opts.OutDir, opts.Force
+	ro.OutDir, ro.Force, ro.DryRun = opts.OutDir, opts.Force, opts.DryRun
 	res, err := generator.Build(cmd.Context(), generator.BuildOptions{Render: ro, SourceDateEpoch: epoch})
 	if err != nil {
 		return jsonProblems(opts.IO, opts.JSON, err)
 	}
-	printProblems(opts.IO.Err, res.Render.Warnings)
+	printRecovered(opts.IO, res.Render.Recovered)
+	printProblems(opts.IO.Err, res.Render.Problems)
 	if opts.JSON {
 		return writeJSON(opts.IO.Out, struct {
 			Render  renderOutput  `json:"render"`
 			Package packageOutput `json:"package"`
 		}{renderJSON(&RenderOptions{SpecPath: opts.SpecPath, OutDir: opts.OutDir}, res.Render), packageJSON(res.Package)})
 	}
-	c := res.Render.Commit
-	fmt.Fprintf(opts.IO.Out, "built %s from %s: %d written, %d unchanged, %d removed; %s packaged\n",
-		opts.OutDir, opts.SpecPath, len(c.Written), len(c.Unchanged), len(c.Removed), plural(res.Package.Components, "component"))
+	c := res.Render.Changes
+	verb := "built"
+	if res.Render.DryRun {
+		verb = "dry run, nothing written: would build"
+	}
+	fmt.Fprintf(opts.IO.Out, "%s %s from %s: %d written, %d unchanged, %d removed; %s packaged\n",
+		verb, opts.OutDir, opts.SpecPath, len(c.Written), len(c.Unchanged), len(c.Removed), plural(res.Package.Components, "component"))
+	printChanges(opts.IO, c, res.Render.DryRun)
 	printArtifacts(opts.IO, res.Package)
 	return nil
 }

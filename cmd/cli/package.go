@@ -17,6 +17,7 @@ type PackageOptions struct {
 	DistDir    string
 	PackageDir string
 	Force      bool
+	DryRun     bool
 	JSON       bool
 }
 
@@ -48,6 +49,7 @@ else 1980-01-01, so the same project gives the same SHA-256 on any machine.`,
 	cmd.Flags().StringVarP(&opts.DistDir, "output", "o", "", "where to write the zips (default PROJECT/dist)")
 	cmd.Flags().StringVar(&opts.PackageDir, "package-dir", "", "package directory path or package name (default: the default one)")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace zips byocpack did not write")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "validate and zip in memory; write nothing")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
 	return cmd
 }
@@ -74,15 +76,22 @@ func runPackage(cmd *cobra.Command, opts *PackageOptions) error {
 		return err
 	}
 	res, err := generator.Package(cmd.Context(), generator.PackageOptions{
-		ProjectDir: opts.ProjectDir, DistDir: opts.DistDir, PackageDir: opts.PackageDir, SourceDateEpoch: epoch, Force: opts.Force,
+		ProjectDir: opts.ProjectDir, DistDir: opts.DistDir, PackageDir: opts.PackageDir, SourceDateEpoch: epoch, Force: opts.Force, DryRun: opts.DryRun,
 	})
 	if err != nil {
-		return err
+		return jsonProblems(opts.IO, opts.JSON, err)
 	}
+	printRecovered(opts.IO, res.Recovered)
+	printProblems(opts.IO.Err, res.Problems)
 	if opts.JSON {
 		return writeJSON(opts.IO.Out, packageJSON(res))
 	}
-	fmt.Fprintf(opts.IO.Out, "packaged %s: %s\n", opts.ProjectDir, plural(res.Components, "component"))
+	verb := "packaged"
+	if res.DryRun {
+		verb = "dry run, nothing written: would package"
+	}
+	fmt.Fprintf(opts.IO.Out, "%s %s: %s\n", verb, opts.ProjectDir, plural(res.Components, "component"))
+	printChanges(opts.IO, res.Changes, res.DryRun)
 	printArtifacts(opts.IO, res)
 	return nil
 }

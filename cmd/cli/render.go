@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"byocpack/generator"
-	"byocpack/internal/diag"
 )
 
 // RenderOptions are the inputs of render.
@@ -79,50 +79,66 @@ func runRender(cmd *cobra.Command, opts *RenderOptions) error {
 	if err != nil {
 		return jsonProblems(opts.IO, opts.JSON, err)
 	}
-	printProblems(opts.IO.Err, res.Warnings)
+	printRecovered(opts.IO, res.Recovered)
+	printProblems(opts.IO.Err, res.Problems)
 	if opts.JSON {
 		return writeJSON(opts.IO.Out, renderJSON(opts, res))
 	}
-	c := res.Commit
-	verb, wrote, removed := "rendered", "wrote  ", "removed"
+	c := res.Changes
+	verb := "rendered"
 	if res.DryRun {
-		verb, wrote, removed = "dry run, nothing written: would render", "would write ", "would remove"
+		verb = "dry run, nothing written: would render"
 	}
 	fmt.Fprintf(opts.IO.Out, "%s %s into %s: %d written, %d unchanged, %d removed\n", verb, opts.SpecPath, opts.OutDir, len(c.Written), len(c.Unchanged), len(c.Removed))
-	for _, p := range c.Written {
-		fmt.Fprintf(opts.IO.Out, "  %s %s\n", wrote, p)
-	}
-	for _, p := range c.Removed {
-		fmt.Fprintf(opts.IO.Out, "  %s %s\n", removed, p)
-	}
+	printChanges(opts.IO, c, res.DryRun)
 	return nil
 }
 
+// printRecovered says that an interrupted run was finished or undone.
+func printRecovered(io IO, msg string) {
+	if msg != "" {
+		fmt.Fprintf(io.Err, "note: %s\n", msg)
+	}
+}
+
+// printChanges lists each file a run wrote or removed, and the files it
+// left as the user's.
+func printChanges(io IO, c generator.Changes, dryRun bool) {
+	wrote, removed := "wrote  ", "removed"
+	if dryRun {
+		wrote, removed = "would write ", "would remove"
+	}
+	for _, p := range c.Written {
+		fmt.Fprintf(io.Out, "  %s %s\n", wrote, p)
+	}
+	for _, p := range c.Removed {
+		why := ""
+		if slices.Contains(c.StaleZips, p) {
+			why = " (built from an earlier tree; run byocpack build or package again)"
+		}
+		fmt.Fprintf(io.Out, "  %s %s%s\n", removed, p, why)
+	}
+	for _, p := range c.Yours {
+		fmt.Fprintf(io.Out, "  kept    %s (yours: it already holds what byocpack would write, so byocpack leaves it to you)\n", p)
+	}
+}
+
 type renderOutput struct {
-	Spec      string   `json:"spec"`
-	OutDir    string   `json:"outDir"`
-	DryRun    bool     `json:"dryRun"`
-	Files     []string `json:"files"`
-	Written   []string `json:"written"`
-	Unchanged []string `json:"unchanged"`
-	Removed   []string `json:"removed"`
-	Warnings  []any    `json:"warnings"`
+	Spec   string   `json:"spec"`
+	OutDir string   `json:"outDir"`
+	DryRun bool     `json:"dryRun"`
+	Files  []string `json:"files"`
+	generator.Changes
+	Warnings []generator.Problem `json:"warnings"`
 }
 
 func renderJSON(opts *RenderOptions, res *generator.RenderResult) renderOutput {
 	out := renderOutput{Spec: opts.SpecPath, OutDir: opts.OutDir, DryRun: res.DryRun,
-		Files: []string{}, Written: []string{}, Unchanged: []string{}, Removed: []string{}, Warnings: []any{}}
+		Files: []string{}, Changes: res.Changes, Warnings: []generator.Problem{}}
 	for _, f := range res.Files {
 		out.Files = append(out.Files, f.Path)
 	}
-	if c := res.Commit; c != nil {
-		out.Written = append(out.Written, c.Written...)
-		out.Unchanged = append(out.Unchanged, c.Unchanged...)
-		out.Removed = append(out.Removed, c.Removed...)
-	}
-	for _, w := range res.Warnings {
-		out.Warnings = append(out.Warnings, w)
-	}
+	out.Warnings = append(out.Warnings, res.Problems...)
 	return out
 }
 
@@ -130,10 +146,10 @@ func renderJSON(opts *RenderOptions, res *generator.RenderResult) renderOutput {
 // stdout when --json is set, so a CI step that parses stdout sees why; the
 // error still goes to stderr and sets the exit code.
 func jsonProblems(io IO, enabled bool, err error) error {
-	var list diag.List
+	var list generator.ProblemList
 	if enabled && errors.As(err, &list) {
 		if werr := writeJSON(io.Out, struct {
-			Problems []diag.Problem `json:"problems"`
+			Problems []generator.Problem `json:"problems"`
 		}{list}); werr != nil {
 			return werr
 		}

@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"byocpack/generator"
-	"byocpack/internal/diag"
 )
 
 // Exit codes.
@@ -62,7 +61,7 @@ func Main(args []string, io IO, version string) int {
 
 func report(w io.Writer, cmd *cobra.Command, err error) int {
 	var ee *exitError
-	var list diag.List
+	var list generator.ProblemList
 	var ue *UsageError
 	var gue *generator.UsageError
 	switch {
@@ -70,7 +69,7 @@ func report(w io.Writer, cmd *cobra.Command, err error) int {
 		return ee.code
 	case errors.As(err, &list):
 		printProblems(w, list)
-		errs, warns := diag.Count(list)
+		errs, warns := generator.Count(list)
 		fmt.Fprintf(w, "%s, %s; nothing was written\n", plural(errs, "error"), plural(warns, "warning"))
 		return exitInvalid
 	case errors.As(err, &ue), errors.As(err, &gue), strings.HasPrefix(err.Error(), "unknown command"):
@@ -84,7 +83,7 @@ func report(w io.Writer, cmd *cobra.Command, err error) int {
 	return exitInvalid
 }
 
-func printProblems(w io.Writer, ps []diag.Problem) {
+func printProblems(w io.Writer, ps []generator.Problem) {
 	for _, p := range ps {
 		fmt.Fprintln(w, p.String())
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"byocpack/generator"
-	"byocpack/internal/diag"
 )
 
 // ValidateOptions are the inputs of validate.
@@ -53,11 +52,11 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 }
 
 type validateOutput struct {
-	Files         int            `json:"files"`
-	WithoutSchema int            `json:"withoutSchema"`
-	Errors        int            `json:"errors"`
-	Warnings      int            `json:"warnings"`
-	Problems      []diag.Problem `json:"problems"`
+	Files         int                 `json:"files"`
+	WithoutSchema int                 `json:"withoutSchema"`
+	Errors        int                 `json:"errors"`
+	Warnings      int                 `json:"warnings"`
+	Problems      []generator.Problem `json:"problems"`
 }
 
 func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
@@ -65,11 +64,11 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
-	errs, warns := diag.Count(res.Problems)
+	errs, warns := generator.Count(res.Problems)
 	if opts.Format == "json" {
 		out := validateOutput{Files: res.Files, WithoutSchema: res.WithoutSchema, Errors: errs, Warnings: warns, Problems: res.Problems}
 		if out.Problems == nil {
-			out.Problems = []diag.Problem{}
+			out.Problems = []generator.Problem{}
 		}
 		if err := writeJSON(opts.IO.Out, out); err != nil {
 			return err
@@ -82,7 +81,7 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 		}
 		fmt.Fprintln(opts.IO.Out)
 	}
-	if diag.HasErrors(res.Problems, opts.Strict) {
+	if generator.HasErrors(res.Problems, opts.Strict) {
 		return &exitError{exitInvalid}
 	}
 	return nil

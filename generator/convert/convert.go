@@ -42,19 +42,34 @@ type Options struct {
 	Registry *registry.Registry
 }
 
-// PackageDir converts the package directory pd of the project in
-// projectDir. Every type the converter cannot reproduce exactly is an error
-// that names the file and the type.
+// PackageDir converts the package directory pd of the project read from
+// disk at projectDir. Every type the converter cannot reproduce exactly is
+// an error that names the file and the type.
 func PackageDir(ctx context.Context, projectDir string, pd *sfdx.PackageDir, opts Options) (*Result, error) {
+	snap, err := sfdx.ReadProject(projectDir)
+	if err != nil {
+		return nil, err
+	}
+	return Tree(ctx, snap, pd, opts)
+}
+
+// Tree converts the package directory pd of a project held in memory.
+func Tree(ctx context.Context, snap *sfdx.Snapshot, pd *sfdx.PackageDir, opts Options) (*Result, error) {
 	reg := opts.Registry
 	if reg == nil {
 		reg = registry.New()
 	}
-	files, err := sfdx.PackageFiles(reg, projectDir, pd)
+	files, err := sfdx.PackageFiles(reg, snap.Tree, pd, snap.Ignore)
 	if err != nil {
 		return nil, err
 	}
-	read := func(rel string) ([]byte, error) { return sfdx.ReadFile(projectDir, rel) }
+	read := func(rel string) ([]byte, error) {
+		b, ok := snap.Tree.Get(rel)
+		if !ok {
+			return nil, fmt.Errorf("%s: not in the project", rel)
+		}
+		return b, nil
+	}
 	return Files(ctx, files, read)
 }
 

@@ -68,8 +68,18 @@ type Result struct {
 	Notes []string
 }
 
-// Package converts the project's package directory and builds both zips.
+// Package reads the project at projectDir from disk and builds both zips.
 func Package(ctx context.Context, projectDir string, opts Options) (*Result, error) {
+	snap, err := sfdx.ReadProject(projectDir)
+	if err != nil {
+		return nil, err
+	}
+	return Snapshot(ctx, snap, opts)
+}
+
+// Snapshot converts the package directory of a project held in memory and
+// builds both zips. What it zips is exactly the snapshot's bytes.
+func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, error) {
 	epoch := DefaultEpoch
 	if opts.SourceDateEpoch != nil {
 		epoch = *opts.SourceDateEpoch
@@ -82,10 +92,8 @@ func Package(ctx context.Context, projectDir string, opts Options) (*Result, err
 	}
 	mtime := time.Unix(epoch, 0).UTC()
 
-	proj, err := sfdx.Load(projectDir)
-	if err != nil {
-		return nil, err
-	}
+	proj := snap.Project
+	projectDir := proj.Dir
 	pd, err := pickDir(proj, opts.PackageDir)
 	if err != nil {
 		return nil, err
@@ -93,7 +101,7 @@ func Package(ctx context.Context, projectDir string, opts Options) (*Result, err
 	if proj.SourceAPIVersion == "" {
 		return nil, fmt.Errorf("%s: \"sourceApiVersion\" is required: without it the CLI asks an org for the API version, so the package.xml <version> would not be reproducible", filepath.Join(projectDir, sfdx.ProjectFile))
 	}
-	conv, err := convert.PackageDir(ctx, projectDir, pd, convert.Options{Registry: opts.Registry})
+	conv, err := convert.Tree(ctx, snap, pd, convert.Options{Registry: opts.Registry})
 	if err != nil {
 		return nil, err
 	}

@@ -1,57 +1,54 @@
-// Package outdir commits generated files into an output directory as one
-// step: every file is staged beside the directory first, conflicts are
-// found before anything moves, and a failure part-way puts back what was
-// there. A manifest inside the directory records what byocpack wrote, so
-// a later run removes its own stale files and never a file the user wrote.
+// Package outdir owns what byocpack writes into a directory. A run opens
+// the directory (taking its lock and finishing or undoing any run that
+// was killed half-way), reads what it needs, plans the change against the
+// manifest of what byocpack wrote before, and applies the plan as one
+// step: staged inside the directory itself, so renames never cross a
+// filesystem (a mount point works), journalled, so that after a kill the
+// next run leaves either the old tree or the new one.
+//
+// Ownership is strict: byocpack replaces or removes only files it wrote
+// and that are unchanged since; a file that was there before it first
+// wrote to that path stays the user's, even when the bytes match.
 package outdir
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"byocpack/internal/fserr"
+	"byocpack/internal/tree"
 )
 
-// ManifestName is the manifest's file name inside the output directory.
-const ManifestName = ".byocpack-manifest.json"
-
-// File is one file to commit. Path is relative and slash-separated.
+// File is one file a run wants in the directory. Path is relative and
+// slash-separated.
 type File struct {
 	Path string
 	Data []byte
 	// Merged files were built from the user's existing content (such as
 	// sfdx-project.json): they may replace a file byocpack did not write,
 	// and they are never removed as stale.
-	Merged bool
+	Merged  bool
+	Role    Role
+	Project string
+	Inputs  string
 }
 
-// manifest is the record of what byocpack wrote, with a digest per file
-// so that a file edited by hand is recognised and left alone.
-type manifest struct {
-	Tool  string          `json:"tool"`
-	Files []manifestEntry `json:"files"`
-}
-
-type manifestEntry struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-	Merged bool   `json:"merged,omitempty"`
-}
-
-// Result says what a commit changed.
+// Result says what a plan changes.
 type Result struct {
 	Written   []string // created or changed
 	Unchanged []string
 	Removed   []string // stale files of an earlier run
+	// Yours are paths byocpack would write that already hold exactly its
+	// bytes but were not written by it: they stay the user's files.
+	Yours []string
 }
 
 // ConflictError lists files byocpack will not touch without --force.
@@ -65,164 +62,258 @@ func (e *ConflictError) Error() string {
 		e.Dir, strings.Join(e.Conflicts, "\n  "))
 }
 
-func digest(b []byte) string {
+// Digest is the hex SHA-256 the manifest records.
+func Digest(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
-// ReadFile returns a file of the output directory, or nil when it does
-// not exist; renderers use it to merge into the user's files.
-func ReadFile(dir, rel string) ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-	if errors.Is(err, fs.ErrNotExist) {
+// OpenOptions tune Open.
+type OpenOptions struct {
+	// Create makes the directory when it does not exist (a run that will
+	// write). Without it, a missing directory is opened as empty.
+	Create bool
+	// LockWait is how long to wait for another run's lock; 0 means 30s.
+	LockWait time.Duration
+	// ExclusiveLockFile uses the O_EXCL lock file even where flock works
+	// (tests of the fallback; network volumes take it by themselves).
+	ExclusiveLockFile bool
+}
+
+// Dir is an opened output directory. Close it when done.
+type Dir struct {
+	// Path is the directory as the caller named it, for messages.
+	Path    string
+	missing bool
+	created bool
+	lock    *lock
+	owned   map[string]Entry
+	// Recovered says what Open did about a run that was killed part-way:
+	// "" when there was none.
+	Recovered string
+	// fault, when set (by tests), is called before each step of an apply;
+	// an error stops the apply there, and errKilled stops it as a kill
+	// would, without rolling back.
+	fault func(step string) error
+}
+
+// errKilled, returned by a test fault, makes Apply stop as if the process
+// had been killed: nothing after that step runs, not even the rollback.
+var errKilled = errors.New("killed (test)")
+
+func (d *Dir) state() string       { return filepath.Join(d.Path, StateDirName) }
+func (d *Dir) txn() string         { return filepath.Join(d.state(), "txn") }
+func (d *Dir) journal() string     { return filepath.Join(d.state(), "journal.json") }
+func (d *Dir) abs(p string) string { return filepath.Join(d.Path, filepath.FromSlash(p)) }
+
+// Open opens dir, waits for its lock, completes or rolls back a run that
+// was interrupted, and reads the manifest.
+func Open(dir string, opts OpenOptions) (*Dir, error) {
+	d := &Dir{Path: dir}
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && !fi.IsDir():
+		return nil, fmt.Errorf("%s is a file, not a directory; choose another output directory", dir)
+	case errors.Is(err, fs.ErrNotExist) && !opts.Create:
+		d.missing = true
+		d.owned = map[string]Entry{}
+		return d, nil
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("cannot create %s (%v); check the permissions of its parent", dir, fserr.Cause(err))
+		}
+		d.created = true
+	case err != nil:
+		return nil, fmt.Errorf("%s: %v", dir, fserr.Cause(err))
+	}
+	_, stateErr := os.Lstat(d.state())
+	if opts.Create || stateErr == nil {
+		if err := d.takeLock(opts); err != nil {
+			d.cleanupCreated()
+			return nil, err
+		}
+		if err := d.recover(); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	mb, err := tree.ReadFile(dir, ManifestName)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, ManifestName), fserr.Cause(err))
+	}
+	if d.owned, err = parseManifest(filepath.Join(dir, ManifestName), mb); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Dir) takeLock(opts OpenOptions) error {
+	if fi, err := os.Lstat(d.state()); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is a file; byocpack keeps its lock in that directory: move the file away", d.state())
+	}
+	if err := os.Mkdir(d.state(), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("cannot write in %s (%v); byocpack needs to write there", d.Path, fserr.Cause(err))
+	}
+	wait := opts.LockWait
+	if wait == 0 {
+		wait = 30 * time.Second
+	}
+	l, err := acquire(d.state(), d.Path, wait, opts.ExclusiveLockFile)
+	if err != nil {
+		var busy *BusyError
+		if errors.As(err, &busy) {
+			return err
+		}
+		return fmt.Errorf("cannot lock %s (%v)", d.Path, fserr.Cause(err))
+	}
+	d.lock = l
+	return nil
+}
+
+// Close releases the lock and removes byocpack's state directory, and the
+// output directory itself when this run created it and left it empty.
+func (d *Dir) Close() {
+	if d == nil || d.lock == nil {
+		return
+	}
+	d.lock.release()
+	d.lock = nil
+	os.Remove(d.state()) // only when empty: another run may be waiting in it
+	d.cleanupCreated()
+}
+
+func (d *Dir) cleanupCreated() {
+	if d.created {
+		os.Remove(d.Path) // only when empty
+	}
+}
+
+// Missing reports whether the directory did not exist (and was not
+// created).
+func (d *Dir) Missing() bool { return d.missing }
+
+// ReadFile reads a file of the directory (nil when it does not exist),
+// never through a link, a FIFO or a device, and bounded in size.
+func (d *Dir) ReadFile(rel string) ([]byte, error) {
+	if d.missing {
 		return nil, nil
 	}
-	return b, err
+	b, err := tree.ReadFile(d.Path, rel)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.Join(d.Path, filepath.FromSlash(rel)), fserr.Cause(err))
+	}
+	return b, nil
 }
 
-func readManifest(dir string) (map[string]manifestEntry, error) {
-	b, err := ReadFile(dir, ManifestName)
-	if err != nil || b == nil {
-		return map[string]manifestEntry{}, err
+// Owned returns the manifest's entries, sorted by path.
+func (d *Dir) Owned() []Entry {
+	out := make([]Entry, 0, len(d.owned))
+	for _, e := range d.owned {
+		out = append(out, e)
 	}
-	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: not a byocpack manifest (%v); it records which files byocpack owns, restore it or remove it together with the files it listed", filepath.Join(dir, ManifestName), err)
-	}
-	owned := map[string]manifestEntry{}
-	for _, e := range m.Files {
-		owned[e.Path] = e
-	}
-	return owned, nil
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+	return out
 }
 
-// Options tune a commit.
-type Options struct {
+// PlanOptions tune Plan.
+type PlanOptions struct {
 	// Force replaces or removes files byocpack did not write, or that
 	// were edited since, instead of reporting them as conflicts.
 	Force bool
-	// Keep lists path prefixes (such as "dist/") of files an earlier run
-	// wrote that this run does not produce but must not remove: render
-	// leaves the zips of build alone.
-	Keep []string
+	// Replaces says which earlier entries this run's files stand for: an
+	// entry it replaces and does not produce again is stale and removed;
+	// the others are kept as they are (render keeps zips that still match
+	// the tree; package keeps the rendered files).
+	Replaces func(Entry) bool
 }
 
-// Plan works out what Commit would do, conflicts included, and changes
-// nothing: it is what a dry run shows.
-func Plan(dir string, files []File, opts Options) (*Result, error) {
-	res, _, _, err := plan(dir, files, opts)
-	return res, err
+// Plan is a change worked out against the directory, applied by Apply.
+type Plan struct {
+	Result  Result
+	writes  []File
+	removes []string
 }
 
-// Commit writes files into dir and removes the stale files of an earlier
-// run, all or nothing.
-func Commit(dir string, files []File, opts Options) (*Result, error) {
-	res, changed, stale, err := plan(dir, files, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := apply(dir, changed, stale); err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
-func plan(dir string, files []File, opts Options) (*Result, []File, []string, error) {
-	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
-		return nil, nil, nil, fmt.Errorf("%s is a file, not a directory; choose another output directory", dir)
-	}
-	force := opts.Force
+// Plan works out what writing files means for the directory, conflicts
+// included, and changes nothing: it is also what a dry run shows.
+func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
+	p := &Plan{}
+	var conflicts []string
+	next := map[string]bool{}
+	var entries []Entry
 	for _, f := range files {
-		if !fs.ValidPath(f.Path) || f.Path == ManifestName {
-			return nil, nil, nil, fmt.Errorf("refusing to write %q outside %s", f.Path, dir)
+		if err := tree.CheckPath(f.Path); err != nil || f.Path == ManifestName || f.Path == StateDirName || strings.HasPrefix(f.Path, StateDirName+"/") {
+			return nil, fmt.Errorf("refusing to write %q: not a path byocpack may write inside %s", f.Path, d.Path)
+		}
+		if next[f.Path] {
+			return nil, fmt.Errorf("%s is produced twice", f.Path)
+		}
+		next[f.Path] = true
+		cur, err := d.ReadFile(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		e, ours := d.owned[f.Path]
+		ours = ours && cur != nil && e.SHA256 == Digest(cur)
+		claim := true
+		switch {
+		case cur == nil:
+			p.writes = append(p.writes, f)
+			p.Result.Written = append(p.Result.Written, f.Path)
+		case string(cur) == string(f.Data) && (ours || f.Merged || d.owned[f.Path].Path != ""):
+			p.Result.Unchanged = append(p.Result.Unchanged, f.Path)
+		case string(cur) == string(f.Data):
+			// There before byocpack wrote here: it stays the user's.
+			p.Result.Yours = append(p.Result.Yours, f.Path)
+			claim = false
+		case f.Merged || ours || opts.Force:
+			p.writes = append(p.writes, f)
+			p.Result.Written = append(p.Result.Written, f.Path)
+		default:
+			conflicts = append(conflicts, describeConflict(f.Path, d.owned[f.Path].Path != ""))
+			continue
+		}
+		if claim {
+			entries = append(entries, Entry{Path: f.Path, SHA256: Digest(f.Data), Merged: f.Merged, Role: f.Role, Project: f.Project, Inputs: f.Inputs})
 		}
 	}
-	owned, err := readManifest(dir)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	res := &Result{}
-	var conflicts []string
-	var changed []File
-	next := map[string]bool{}
-	for _, f := range files {
-		next[f.Path] = true
-		cur, err := ReadFile(dir, f.Path)
+	for _, e := range d.Owned() {
+		if next[e.Path] {
+			continue
+		}
+		if e.Merged || opts.Replaces == nil || !opts.Replaces(e) {
+			entries = append(entries, e)
+			continue
+		}
+		cur, err := d.ReadFile(e.Path)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		switch {
 		case cur == nil:
-			changed = append(changed, f)
-		case string(cur) == string(f.Data):
-			res.Unchanged = append(res.Unchanged, f.Path)
-		case f.Merged:
-			changed = append(changed, f)
+		case e.SHA256 == Digest(cur) || opts.Force:
+			p.removes = append(p.removes, e.Path)
+			p.Result.Removed = append(p.Result.Removed, e.Path)
 		default:
-			e, ours := owned[f.Path]
-			if !force && (!ours || e.SHA256 != digest(cur)) {
-				conflicts = append(conflicts, describeConflict(f.Path, ours))
-				continue
-			}
-			changed = append(changed, f)
+			conflicts = append(conflicts, e.Path+" (written by an earlier run, no longer generated, and edited since)")
 		}
-	}
-	var stale []string
-	var kept []manifestEntry
-	for p, e := range owned {
-		if next[p] || e.Merged {
-			continue
-		}
-		cur, err := ReadFile(dir, p)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if cur == nil {
-			continue
-		}
-		if keep(p, opts.Keep) {
-			kept = append(kept, e)
-			continue
-		}
-		if !force && e.SHA256 != digest(cur) {
-			conflicts = append(conflicts, p+" (written by an earlier run, no longer generated, and edited since)")
-			continue
-		}
-		stale = append(stale, p)
 	}
 	if len(conflicts) > 0 {
 		slices.Sort(conflicts)
-		return nil, nil, nil, &ConflictError{Dir: dir, Conflicts: conflicts}
+		return nil, &ConflictError{Dir: d.Path, Conflicts: conflicts}
 	}
-	m := manifest{Tool: "byocpack", Files: kept}
-	for _, f := range files {
-		m.Files = append(m.Files, manifestEntry{Path: f.Path, SHA256: digest(f.Data), Merged: f.Merged})
+	mb := marshalManifest(entries)
+	if cur, err := d.ReadFile(ManifestName); err != nil {
+		return nil, err
+	} else if string(cur) != string(mb) {
+		p.writes = append(p.writes, File{Path: ManifestName, Data: mb})
 	}
-	slices.SortFunc(m.Files, func(a, b manifestEntry) int { return strings.Compare(a.Path, b.Path) })
-	mb, _ := json.MarshalIndent(m, "", "  ")
-	mb = append(mb, '\n')
-	if cur, _ := ReadFile(dir, ManifestName); string(cur) != string(mb) {
-		changed = append(changed, File{Path: ManifestName, Data: mb})
+	for _, r := range []*[]string{&p.Result.Written, &p.Result.Unchanged, &p.Result.Removed, &p.Result.Yours} {
+		slices.Sort(*r)
 	}
-	slices.Sort(stale)
-	for _, f := range changed {
-		if f.Path != ManifestName {
-			res.Written = append(res.Written, f.Path)
-		}
-	}
-	res.Removed = stale
-	slices.Sort(res.Written)
-	slices.Sort(res.Unchanged)
-	return res, changed, stale, nil
-}
-
-func keep(p string, prefixes []string) bool {
-	for _, k := range prefixes {
-		if strings.HasPrefix(p, k) {
-			return true
-		}
-	}
-	return false
+	return p, nil
 }
 
 func describeConflict(p string, ours bool) string {
@@ -232,92 +323,5 @@ func describeConflict(p string, ours bool) string {
 	return p + " (exists and was not written by byocpack)"
 }
 
-// apply stages every file in a directory beside dir (same filesystem, so
-// renames are atomic), then moves them into place, keeping what it
-// replaces or removes until the end so that a failure can put it back.
-func apply(dir string, changed []File, stale []string) (err error) {
-	if len(changed) == 0 && len(stale) == 0 {
-		return nil
-	}
-	// Stage next to where the files really go, so a symlinked output
-	// directory on another filesystem still gets atomic renames.
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = real
-	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".byocpack-")
-	if err != nil {
-		return fmt.Errorf("cannot stage the output beside %s (%v); byocpack writes a temporary directory next to the output directory, so its parent must be writable", dir, fserr.Cause(err))
-	}
-	defer os.RemoveAll(stage)
-	newDir := filepath.Join(stage, "new")
-	backup := filepath.Join(stage, "old")
-	for _, f := range changed {
-		p := filepath.Join(newDir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return fmt.Errorf("stage %s: %w", f.Path, err)
-		}
-	}
-	if _, statErr := os.Stat(dir); errors.Is(statErr, fs.ErrNotExist) && len(stale) == 0 {
-		// A new output directory appears whole or not at all.
-		return os.Rename(newDir, dir)
-	}
-
-	type move struct{ from, to string }
-	var done []move // undo log, replayed backwards on failure
-	defer func() {
-		if err == nil {
-			return
-		}
-		for i := len(done) - 1; i >= 0; i-- {
-			_ = os.Rename(done[i].to, done[i].from)
-		}
-	}()
-	moveFile := func(from, to string) error {
-		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-			return err
-		}
-		if err := os.Rename(from, to); err != nil {
-			return err
-		}
-		done = append(done, move{from, to})
-		return nil
-	}
-	for _, f := range changed {
-		target := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if _, err := os.Lstat(target); err == nil {
-			if err := moveFile(target, filepath.Join(backup, filepath.FromSlash(f.Path))); err != nil {
-				return fmt.Errorf("replace %s: %w", f.Path, err)
-			}
-		}
-		if err := moveFile(filepath.Join(newDir, filepath.FromSlash(f.Path)), target); err != nil {
-			return fmt.Errorf("cannot write %s (%v); nothing was changed, check the permissions of %s", filepath.Join(dir, filepath.FromSlash(f.Path)), fserr.Cause(err), dir)
-		}
-	}
-	for _, p := range stale {
-		if err := moveFile(filepath.Join(dir, filepath.FromSlash(p)), filepath.Join(backup, filepath.FromSlash(p))); err != nil {
-			return fmt.Errorf("remove stale %s: %w", p, err)
-		}
-	}
-	pruneEmptyDirs(dir, stale)
-	return nil
-}
-
-// pruneEmptyDirs removes the directories that removing stale files left
-// empty, up to (not including) dir. A directory with anything else in it
-// stays.
-func pruneEmptyDirs(dir string, removed []string) {
-	for _, p := range removed {
-		for d := path.Dir(p); d != "." && d != "/"; d = path.Dir(d) {
-			if os.Remove(filepath.Join(dir, filepath.FromSlash(d))) != nil {
-				break
-			}
-		}
-	}
-}
+// Empty reports whether applying the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.writes) == 0 && len(p.removes) == 0 }

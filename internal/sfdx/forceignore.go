@@ -1,9 +1,8 @@
 package sfdx
 
 import (
-	"errors"
+	"byocpack/internal/tree"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -50,12 +49,12 @@ type ForceIgnore struct {
 // error.
 func LoadForceIgnore(projectDir string) (*ForceIgnore, error) {
 	file := filepath.Join(projectDir, ForceIgnoreFile)
-	data, err := os.ReadFile(file)
-	if errors.Is(err, os.ErrNotExist) {
-		return &ForceIgnore{}, nil
-	}
+	data, err := tree.ReadFile(projectDir, ForceIgnoreFile)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if data == nil {
+		return &ForceIgnore{}, nil
 	}
 	return ParseForceIgnore(file, string(data))
 }

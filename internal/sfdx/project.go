@@ -13,6 +13,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"byocpack/internal/tree"
 )
 
 // ProjectFile is the name of the project file at a project's root.
@@ -57,25 +59,34 @@ type Project struct {
 // where the problem sits at one place, its line.
 func Load(dir string) (*Project, error) {
 	file := filepath.Join(dir, ProjectFile)
-	data, err := os.ReadFile(file)
+	data, err := tree.ReadFile(dir, ProjectFile)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", file, ProjectFile)
-		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	p, err := parse(data, file)
+	if data == nil {
+		return nil, fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", file, ProjectFile)
+	}
+	p, err := Parse(data, file)
 	if err != nil {
 		return nil, err
 	}
 	p.Dir = dir
+	err = p.CheckDirs(file, func(rel string) bool {
+		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
+		return err == nil && fi.IsDir()
+	})
+	return p, err
+}
+
+// CheckDirs fails for the first package directory that exists returns
+// false for; file names sfdx-project.json in the message.
+func (p *Project) CheckDirs(file string, exists func(rel string) bool) error {
 	for _, pd := range p.PackageDirectories {
-		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(pd.Path)))
-		if err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("%s:%d: package directory %q does not exist: create it or fix \"path\"", file, pd.Line, pd.Path)
+		if !exists(pd.Path) {
+			return fmt.Errorf("%s:%d: package directory %q does not exist: create it or fix \"path\"", file, pd.Line, pd.Path)
 		}
 	}
-	return p, nil
+	return nil
 }
 
 func lineOf(data []byte, offset int64) int {
@@ -85,7 +96,9 @@ func lineOf(data []byte, offset int64) int {
 	return bytes.Count(data[:offset], []byte("\n")) + 1
 }
 
-func parse(data []byte, file string) (*Project, error) {
+// Parse checks the bytes of an sfdx-project.json; file is its name in
+// messages. It does not look at the disk.
+func Parse(data []byte, file string) (*Project, error) {
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		data = data[3:]
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"byocpack/internal/registry"
+	"byocpack/internal/tree"
 )
 
 func write(t *testing.T, root, rel, content string) {
@@ -133,17 +134,18 @@ func TestInfer(t *testing.T) {
 	}
 }
 
-func TestListFilesSortedAndIgnored(t *testing.T) {
+func TestReadPackageDirsSortedAndIgnored(t *testing.T) {
 	dir := t.TempDir()
-	for _, f := range []string{"force-app/b/Z.cls", "force-app/a/B.cls", "force-app/a/a.cls", "force-app/skip/x.cls"} {
+	for _, f := range []string{"force-app/b/Z.cls", "force-app/a/B.cls", "force-app/a/a.cls", "force-app/skip/x.cls", "force-app/node_modules/m.cls", "force-app/.git/config", "other/o.cls"} {
 		write(t, dir, f, "")
 	}
-	ign, _ := ParseForceIgnore(".forceignore", "force-app/skip/\n")
-	got, err := ListFiles(dir, "force-app", ign)
-	if err != nil {
+	ign, _ := ParseForceIgnore(".forceignore", "force-app/skip/\n**/node_modules/**\n")
+	r := tree.NewReader(dir)
+	p := &Project{PackageDirectories: []PackageDir{{Path: "force-app"}}}
+	if err := ReadPackageDirs(r, p, ign); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(got, " ") != "force-app/a/B.cls force-app/a/a.cls force-app/b/Z.cls" {
+	if got := strings.Join(r.Tree.Paths(), " "); got != "force-app/a/B.cls force-app/a/a.cls force-app/b/Z.cls" {
 		t.Fatalf("got %v", got)
 	}
 }

@@ -2,8 +2,6 @@ package sfdx
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -11,6 +9,7 @@ import (
 	"strings"
 
 	"byocpack/internal/registry"
+	"byocpack/internal/tree"
 )
 
 // Kind says what role a source file plays for its metadata type.
@@ -53,47 +52,6 @@ type SourceFile struct {
 // metaXML mirrors the CLI's (unanchored, greedy) "<name>.<suffix>-meta.xml"
 // pattern, so the same names are taken apart the same way.
 func metaXMLPattern() *regexp.Regexp { return regexp.MustCompile(`(.+)\.(.+)-meta\.xml`) }
-
-// ListFiles returns the files of projectDir/pkgPath that .forceignore does
-// not deny, as slash-separated paths relative to projectDir, sorted by byte
-// order so results never depend on the file system.
-func ListFiles(projectDir, pkgPath string, ign *ForceIgnore) ([]string, error) {
-	root := filepath.Join(projectDir, filepath.FromSlash(pkgPath))
-	var out []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(projectDir, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			// The CLI never descends into node_modules it ignores.
-			if d.Name() == "node_modules" && ign.Denies(rel+"/x") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace it with the file", rel)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		if ign.Denies(rel) {
-			return nil
-		}
-		out = append(out, rel)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(out)
-	return out, nil
-}
 
 // TypeInferenceError is returned for a -meta.xml file whose suffix no
 // metadata type has.
@@ -199,20 +157,15 @@ func lastIndex(parts []string, s string) int {
 	return -1
 }
 
-// PackageFiles loads .forceignore, lists the package directory and infers
-// every file's type. The first file whose type cannot be inferred is an
-// error naming it.
-func PackageFiles(reg *registry.Registry, projectDir string, pd *PackageDir) ([]SourceFile, error) {
-	ign, err := LoadForceIgnore(projectDir)
-	if err != nil {
-		return nil, err
-	}
-	files, err := ListFiles(projectDir, pd.Path, ign)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SourceFile, 0, len(files))
-	for _, f := range files {
+// PackageFiles lists the files of package directory pd in t that ign does
+// not deny, and infers every file's type. The first file whose type
+// cannot be inferred is an error naming it.
+func PackageFiles(reg *registry.Registry, t *tree.Tree, pd *PackageDir, ign *ForceIgnore) ([]SourceFile, error) {
+	var out []SourceFile
+	for _, f := range t.Under(pd.Path) {
+		if ign.Denies(f) {
+			continue
+		}
 		sf, err := Infer(reg, f)
 		if err != nil {
 			return nil, err
@@ -222,7 +175,76 @@ func PackageFiles(reg *registry.Registry, projectDir string, pd *PackageDir) ([]
 	return out, nil
 }
 
-// ReadFile reads a file named by a SourceFile path.
-func ReadFile(projectDir, rel string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(projectDir, filepath.FromSlash(rel)))
+// SkipDir reports whether a walk of a package directory prunes rel: the
+// CLI never descends into a node_modules it ignores, nor into .git.
+func SkipDir(ign *ForceIgnore, rel string) bool {
+	base := path.Base(rel)
+	return base == ".git" || (base == "node_modules" && ign.Denies(rel+"/x"))
+}
+
+// ReadPackageDirs adds to r every package directory of p that ign does not
+// deny, as the CLI would read them.
+func ReadPackageDirs(r *tree.Reader, p *Project, ign *ForceIgnore) error {
+	for _, pd := range p.PackageDirectories {
+		err := r.Dir(pd.Path, func(rel string) bool { return !ign.Denies(rel) }, func(rel string) bool { return SkipDir(ign, rel) })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Snapshot is a project read into memory: its sfdx-project.json,
+// .forceignore and package directories, nothing else (never .git or the
+// rest of a large repository).
+type Snapshot struct {
+	Project *Project
+	Ignore  *ForceIgnore
+	Tree    *tree.Tree
+}
+
+// ReadProject reads the project at dir into memory, bounded as tree.Reader
+// bounds it.
+func ReadProject(dir string) (*Snapshot, error) {
+	p, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	ign, err := LoadForceIgnore(dir)
+	if err != nil {
+		return nil, err
+	}
+	r := tree.NewReader(dir)
+	for _, name := range []string{ProjectFile, ForceIgnoreFile} {
+		if err := r.File(name); err != nil {
+			return nil, err
+		}
+	}
+	if err := ReadPackageDirs(r, p, ign); err != nil {
+		return nil, err
+	}
+	return &Snapshot{Project: p, Ignore: ign, Tree: r.Tree}, nil
+}
+
+// ParseSnapshot reads the project held in t (sfdx-project.json and
+// .forceignore at its root); shown is how the project's root is named in
+// messages.
+func ParseSnapshot(t *tree.Tree, shown string) (*Snapshot, error) {
+	file := filepath.Join(shown, ProjectFile)
+	data, ok := t.Get(ProjectFile)
+	if !ok {
+		return nil, fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", file, ProjectFile)
+	}
+	p, err := Parse(data, file)
+	if err != nil {
+		return nil, err
+	}
+	p.Dir = shown
+	ign := &ForceIgnore{}
+	if b, ok := t.Get(ForceIgnoreFile); ok {
+		if ign, err = ParseForceIgnore(filepath.Join(shown, ForceIgnoreFile), string(b)); err != nil {
+			return nil, err
+		}
+	}
+	return &Snapshot{Project: p, Ignore: ign, Tree: t}, nil
 }

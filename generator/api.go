@@ -1,0 +1,239 @@
+// Package generator is byocpack as a library: Render, Build, Package and
+// Validate, each one flow over one in-memory project tree (pipeline.go
+// reads top to bottom). It takes its inputs as values and filesystems,
+// returns data and errors, and never prints or exits; the CLI in cmd/ is a
+// thin shell over it.
+package generator
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"time"
+
+	"byocpack/generator/render"
+	"byocpack/generator/spec"
+	"byocpack/internal/diag"
+	"byocpack/internal/outdir"
+)
+
+// Severity says whether a problem blocks the run.
+type Severity string
+
+// Severities.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Problem is one finding in a file: a spec error, a schema violation, a
+// BYOC rule violation. Line and Column are 1-based; 0 means unknown.
+type Problem struct {
+	File     string   `json:"file"`
+	Line     int      `json:"line,omitempty"`
+	Column   int      `json:"column,omitempty"`
+	Severity Severity `json:"severity"`
+	Rule     string   `json:"rule"`
+	Message  string   `json:"message"`
+}
+
+// String formats the problem as "path:line:col: severity rule: message".
+func (p Problem) String() string { return toDiag(p).String() }
+
+// ProblemList is every problem that stopped a run, sorted; it is the
+// error Render, Build and Package return when a spec or a file is refused.
+type ProblemList []Problem
+
+func (l ProblemList) Error() string {
+	lines := make([]string, len(l))
+	for i, p := range l {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Count returns the number of errors and warnings.
+func Count(ps []Problem) (errs, warnings int) {
+	for _, p := range ps {
+		switch p.Severity {
+		case SeverityError:
+			errs++
+		case SeverityWarning:
+			warnings++
+		}
+	}
+	return errs, warnings
+}
+
+// HasErrors reports whether any problem is an error (strict: or a
+// warning).
+func HasErrors(ps []Problem, strict bool) bool {
+	e, w := Count(ps)
+	return e > 0 || (strict && w > 0)
+}
+
+func fromDiag(ps []diag.Problem) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		out[i] = Problem{File: p.File, Line: p.Line, Column: p.Col, Severity: Severity(p.Severity), Rule: p.Rule, Message: p.Message}
+	}
+	return out
+}
+
+func toDiag(p Problem) diag.Problem {
+	return diag.Problem{File: p.File, Line: p.Line, Col: p.Column, Severity: diag.Severity(p.Severity), Rule: p.Rule, Message: p.Message}
+}
+
+// ConflictError lists files byocpack will not overwrite or remove without
+// Force: files it did not write, or that were edited since it did.
+type ConflictError struct {
+	Dir       string
+	Conflicts []string
+}
+
+func (e *ConflictError) Error() string {
+	return (&outdir.ConflictError{Dir: e.Dir, Conflicts: e.Conflicts}).Error()
+}
+
+// BusyError says another byocpack run holds the output directory's lock
+// for longer than the run was willing to wait.
+type BusyError struct{ msg string }
+
+func (e *BusyError) Error() string { return e.msg }
+
+// publicError turns the errors of the layers below into the ones this
+// package exports, so callers can match them with errors.As.
+func publicError(err error) error {
+	var list diag.List
+	var conflict *outdir.ConflictError
+	var busy *outdir.BusyError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &list):
+		return ProblemList(fromDiag(list))
+	case errors.As(err, &conflict):
+		return &ConflictError{Dir: conflict.Dir, Conflicts: conflict.Conflicts}
+	case errors.As(err, &busy):
+		return &BusyError{msg: busy.Error()}
+	}
+	return err
+}
+
+// RenderOptions are the inputs of Render.
+type RenderOptions struct {
+	// SpecFS holds the spec and the files it references (the certificate).
+	SpecFS fs.FS
+	// SpecPath is the spec's path within SpecFS.
+	SpecPath string
+	// SpecDisplay is the spec's path as the user wrote it, for messages.
+	SpecDisplay string
+	// OutDir is the output directory on disk.
+	OutDir string
+	// Force replaces or removes files byocpack did not write, or that were
+	// edited since it wrote them.
+	Force bool
+	// Now is the time certificates are checked against (zero: time.Now).
+	Now time.Time
+	// DryRun runs every step but writes nothing.
+	DryRun bool
+	// LockWait is how long to wait for another run on OutDir (0: 30s).
+	LockWait time.Duration
+}
+
+// Changes says what a run wrote, left and removed in its output
+// directory; on a dry run, what it would.
+type Changes struct {
+	Written   []string `json:"written"`
+	Unchanged []string `json:"unchanged"`
+	Removed   []string `json:"removed"`
+	// Yours are files that already held exactly what byocpack would write
+	// but that it did not write: they stay yours, never removed by it.
+	Yours []string `json:"yours"`
+	// StaleZips are the zips of an earlier build or package that no
+	// longer match the tree, removed (they are also in Removed).
+	StaleZips []string `json:"staleZips"`
+}
+
+func changesOf(r outdir.Result, stale []string) Changes {
+	nz := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	return Changes{Written: nz(r.Written), Unchanged: nz(r.Unchanged), Removed: nz(r.Removed), Yours: nz(r.Yours), StaleZips: nz(stale)}
+}
+
+// RenderResult says what Render produced.
+type RenderResult struct {
+	Spec  *spec.Spec
+	Files []render.File
+	// Problems did not stop the run: warnings, and errors in files the
+	// run does not write (render refuses only on its own files).
+	Problems []Problem
+	Changes  Changes
+	DryRun   bool
+	// Recovered says how an earlier, interrupted run was finished or
+	// undone first; empty when there was none.
+	Recovered string
+}
+
+// DistDirName is where build writes the zips inside the output directory.
+const DistDirName = "dist"
+
+// PackageOptions are the inputs of Package.
+type PackageOptions struct {
+	// ProjectDir holds sfdx-project.json.
+	ProjectDir string
+	// DistDir receives the zips; empty means <ProjectDir>/dist.
+	DistDir string
+	// PackageDir picks a package directory by path or package name; empty
+	// means the default one.
+	PackageDir string
+	// SourceDateEpoch fixes the zip timestamps (the SOURCE_DATE_EPOCH
+	// convention); nil means 1980-01-01.
+	SourceDateEpoch *int64
+	// Force replaces zips byocpack did not write.
+	Force bool
+	// DryRun validates and builds the zips in memory but writes nothing.
+	DryRun bool
+	// Now is the time certificates are checked against (zero: time.Now).
+	Now time.Time
+	// LockWait is how long to wait for another run (0: 30s).
+	LockWait time.Duration
+}
+
+// Artifact is one zip.
+type Artifact struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Size   int    `json:"size"`
+}
+
+// PackageResult says what Package or Build zipped.
+type PackageResult struct {
+	Artifacts []Artifact
+	// Components counts the metadata components in package.zip.
+	Components int
+	// Notes say what was left out because only the Dev Hub knows it.
+	Notes []string
+	// Problems are the warnings of validating the tree that was zipped.
+	Problems  []Problem
+	Changes   Changes
+	DryRun    bool
+	Recovered string
+}
+
+// BuildOptions are the inputs of Build.
+type BuildOptions struct {
+	Render          RenderOptions
+	SourceDateEpoch *int64
+}
+
+// BuildResult says what Build produced.
+type BuildResult struct {
+	Render  *RenderResult
+	Package *PackageResult
+}

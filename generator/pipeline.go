@@ -1,0 +1,454 @@
+package generator
+
+// The pipeline, top to bottom. Every command is this one flow, started
+// from a spec or from a tree on disk and stopped at a different point:
+//
+//	render:   spec → plan+render → open OUT → snapshot → next tree → validate (refuse on rendered files) → apply
+//	build:    spec → plan+render → open OUT → snapshot → next tree → validate (refuse on any file) → secrets gate → convert+zip → apply (files and zips)
+//	package:  open PROJECT → snapshot → validate (refuse on any file) → secrets gate → convert+zip → apply (zips)
+//	validate: open PROJECT (finishing an interrupted run) → snapshot → validate
+//
+// The snapshot reads only what matters (sfdx-project.json, .forceignore,
+// .gitignore, the package directories sfdx-project.json lists, the files
+// byocpack owns) into memory; every later stage works on that tree, so
+// what is zipped is exactly what was validated, and nothing the process
+// wrote is ever read back. The apply is one journalled step (internal/outdir).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"byocpack/generator/pack"
+	"byocpack/generator/render"
+	"byocpack/generator/spec"
+	"byocpack/generator/validate"
+	"byocpack/internal/diag"
+	"byocpack/internal/outdir"
+	"byocpack/internal/sfdx"
+	"byocpack/internal/tree"
+)
+
+// Render turns a spec into a Salesforce DX project in opts.OutDir. Nothing
+// is written when the spec is invalid or a rendered file breaks a schema
+// or a BYOC rule: those come back as a ProblemList.
+func Render(ctx context.Context, opts RenderOptions) (*RenderResult, error) {
+	res, _, err := fromSpec(ctx, opts, nil)
+	return res, publicError(err)
+}
+
+// Build renders the spec, validates the whole next tree (rendered files
+// and the user's), zips its package directory, and writes the project and
+// the zips (under dist/) in one step. Nothing is written when any step
+// fails.
+func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
+	epoch := opts.SourceDateEpoch
+	r, p, err := fromSpec(ctx, opts.Render, &zipping{epoch: epoch})
+	if err != nil {
+		return nil, publicError(err)
+	}
+	return &BuildResult{Render: r, Package: p}, nil
+}
+
+// zipping asks fromSpec to package the tree too.
+type zipping struct{ epoch *int64 }
+
+func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResult, *PackageResult, error) {
+	// 1. Load the spec and plan its components; no disk beyond the spec.
+	s, err := spec.Load(opts.SpecFS, opts.SpecPath, opts.SpecDisplay)
+	if err != nil {
+		return nil, nil, err
+	}
+	renderer, err := render.New()
+	if err != nil {
+		return nil, nil, err
+	}
+
+	// 2. Open the output directory: wait for its lock, finish or undo an
+	// interrupted run, read the manifest.
+	out, err := outdir.Open(opts.OutDir, outdir.OpenOptions{Create: !opts.DryRun, LockWait: opts.LockWait})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer out.Close()
+
+	// 3. Render into memory, merging the user's sfdx-project.json and
+	// .gitignore.
+	project, err := out.ReadFile(sfdx.ProjectFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	gitignore, err := out.ReadFile(".gitignore")
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := renderer.Render(s, project, gitignore)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	// 4. Snapshot what matters on disk and lay the rendered files over it:
+	// the tree as it will be.
+	rendered := map[string]bool{}
+	for _, f := range files {
+		rendered[f.Path] = true
+	}
+	before, err := snapshot(out, project)
+	if err != nil {
+		return nil, nil, err
+	}
+	next := before.Tree.Clone()
+	for _, f := range files {
+		if f.Path == sfdx.ProjectFile {
+			next.Set(f.Path, f.Data)
+		}
+	}
+	nextSnap, err := sfdx.ParseSnapshot(next, opts.OutDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := readPackageDirs(out, nextSnap); err != nil {
+		return nil, nil, err
+	}
+	for _, e := range out.Owned() {
+		if e.Role == outdir.RoleRendered && !e.Merged && !rendered[e.Path] {
+			next.Delete(e.Path) // stale: the plan removes it
+		}
+	}
+	for _, f := range files {
+		next.Set(f.Path, f.Data)
+	}
+
+	// 5. Validate the next tree. Render refuses only on the files it
+	// writes; build zips the tree, so it refuses on any file.
+	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now)
+	if err != nil {
+		return nil, nil, err
+	}
+	blocking := func(p diag.Problem) bool {
+		if p.Severity != diag.Error {
+			return false
+		}
+		rel, ok := relTo(opts.OutDir, p.File)
+		return z != nil || !ok || rendered[rel]
+	}
+	var refused, reported []diag.Problem
+	for _, p := range problems {
+		if blocking(p) {
+			refused = append(refused, p)
+		} else {
+			reported = append(reported, p)
+		}
+	}
+	if len(refused) > 0 {
+		return nil, nil, diag.List(diag.Sort(refused))
+	}
+	res := &RenderResult{Spec: s, Files: files, Problems: fromDiag(reported), DryRun: opts.DryRun, Recovered: out.Recovered}
+
+	// 6. For build: the secrets gate, then convert and zip in memory.
+	plan := make([]outdir.File, 0, len(files)+2)
+	for _, f := range files {
+		plan = append(plan, outdir.File{Path: f.Path, Data: f.Data, Merged: f.Merged})
+	}
+	inputs := inputsDigest(nextSnap)
+	var built *pack.Result
+	if z != nil {
+		if built, err = zipTree(ctx, nextSnap, opts.OutDir, "", z.epoch); err != nil {
+			return nil, nil, err
+		}
+		plan = append(plan, zipFiles(built, DistDirName, ".", inputs)...)
+	}
+
+	// 7. Plan against the manifest: rendered files replace the earlier
+	// ones; a zip of this project is stale when the tree it was built from
+	// is not the tree this run leaves.
+	staleInputs := inputsDigest(before)
+	var stale []string
+	replaces := func(e outdir.Entry) bool {
+		switch {
+		case e.Role == outdir.RoleRendered:
+			return true
+		case e.Role == outdir.RoleZip && e.Project == ".":
+			if z != nil {
+				return true
+			}
+			if e.Inputs == inputs || (e.Inputs == "" && staleInputs == inputs) {
+				return false
+			}
+			stale = append(stale, e.Path)
+			return true
+		}
+		return false
+	}
+	changes, err := out.Plan(plan, outdir.PlanOptions{Force: opts.Force, Replaces: replaces})
+	if err != nil {
+		return nil, nil, err
+	}
+
+	// 8. Apply: files, removals, zips and the manifest, as one step.
+	if !opts.DryRun {
+		if err := out.Apply(changes); err != nil {
+			return nil, nil, err
+		}
+	}
+	res.Changes = changesOf(changes.Result, removedOnly(stale, changes.Result.Removed))
+	if built == nil {
+		return res, nil, nil
+	}
+	return res, packageResult(built, opts.OutDir, DistDirName, reported, res.Changes, opts.DryRun, out.Recovered), nil
+}
+
+// Package validates a project's tree as it is on disk, converts its
+// package directory to Metadata API format and writes package.zip and
+// package-version-info.zip, reproducibly. Nothing is written when any file
+// is refused.
+func Package(ctx context.Context, opts PackageOptions) (*PackageResult, error) {
+	res, err := packageProject(ctx, opts)
+	return res, publicError(err)
+}
+
+func packageProject(ctx context.Context, opts PackageOptions) (*PackageResult, error) {
+	// 1. Where the zips go decides who owns them: the project's manifest
+	// when they land inside the project, else the dist directory's own.
+	dist := opts.DistDir
+	if dist == "" {
+		dist = filepath.Join(opts.ProjectDir, DistDirName)
+	}
+	distRel, inside := relTo(opts.ProjectDir, filepath.ToSlash(dist))
+	ownerDir, projectRel := opts.ProjectDir, "."
+	if !inside {
+		ownerDir, distRel = dist, "."
+		r, err := filepath.Rel(absPath(dist), absPath(opts.ProjectDir))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", opts.ProjectDir, err)
+		}
+		projectRel = filepath.ToSlash(r)
+	}
+
+	// 2. Open the project (and the dist directory, when it is another).
+	proj, err := outdir.Open(opts.ProjectDir, outdir.OpenOptions{Create: inside && !opts.DryRun, LockWait: opts.LockWait})
+	if err != nil {
+		return nil, err
+	}
+	defer proj.Close()
+	if proj.Missing() {
+		return nil, fmt.Errorf("%s does not exist; pass the directory that holds sfdx-project.json", opts.ProjectDir)
+	}
+	owner := proj
+	if !inside {
+		if owner, err = outdir.Open(ownerDir, outdir.OpenOptions{Create: !opts.DryRun, LockWait: opts.LockWait}); err != nil {
+			return nil, err
+		}
+		defer owner.Close()
+	}
+
+	// 3. Snapshot the project.
+	project, err := proj.ReadFile(sfdx.ProjectFile)
+	if err != nil {
+		return nil, err
+	}
+	if project == nil {
+		return nil, fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", filepath.Join(opts.ProjectDir, sfdx.ProjectFile), sfdx.ProjectFile)
+	}
+	snap, err := snapshot(proj, project)
+	if err != nil {
+		return nil, err
+	}
+	if inside {
+		for _, pd := range snap.Project.PackageDirectories {
+			if distRel == pd.Path || strings.HasPrefix(distRel, pd.Path+"/") || pd.Path == "." {
+				return nil, fmt.Errorf("--output %s is inside the package directory %q: the zips would be packaged into the next version; write them outside it (the default is %s)", dist, pd.Path, filepath.Join(opts.ProjectDir, DistDirName))
+			}
+		}
+	}
+
+	// 4. Validate all of it: what is zipped is what was validated.
+	problems, err := validateTree(ctx, snap, opts.ProjectDir, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	if diag.HasErrors(problems, false) {
+		var errs []diag.Problem
+		for _, p := range problems {
+			if p.Severity == diag.Error {
+				errs = append(errs, p)
+			}
+		}
+		return nil, diag.List(errs)
+	}
+
+	// 5. The secrets gate, then convert and zip in memory.
+	built, err := zipTree(ctx, snap, opts.ProjectDir, opts.PackageDir, opts.SourceDateEpoch)
+	if err != nil {
+		return nil, err
+	}
+
+	// 6. Plan and apply the zips in the owner's manifest; earlier zips of
+	// this project elsewhere in it are stale.
+	changes, err := owner.Plan(zipFiles(built, distRel, projectRel, inputsDigest(snap)), outdir.PlanOptions{
+		Force:    opts.Force,
+		Replaces: func(e outdir.Entry) bool { return e.Role == outdir.RoleZip && e.Project == projectRel },
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !opts.DryRun {
+		if err := owner.Apply(changes); err != nil {
+			return nil, err
+		}
+	}
+	return packageResult(built, ownerDir, distRel, problems, changesOf(changes.Result, nil), opts.DryRun, strings.TrimSpace(proj.Recovered+" "+owner.Recovered)), nil
+}
+
+// snapshot reads the project in d whose sfdx-project.json holds project:
+// the project files and every package directory, honouring .forceignore.
+// A directory that does not exist yet gives an empty tree.
+func snapshot(d *outdir.Dir, project []byte) (*sfdx.Snapshot, error) {
+	t := tree.New()
+	for _, name := range []string{sfdx.ForceIgnoreFile, ".gitignore"} {
+		b, err := d.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if b != nil {
+			t.Set(name, b)
+		}
+	}
+	if project == nil {
+		return &sfdx.Snapshot{Project: &sfdx.Project{Dir: d.Path}, Ignore: &sfdx.ForceIgnore{}, Tree: t}, nil
+	}
+	t.Set(sfdx.ProjectFile, project)
+	snap, err := sfdx.ParseSnapshot(t, d.Path)
+	if err != nil {
+		return nil, err
+	}
+	return snap, readPackageDirs(d, snap)
+}
+
+// readPackageDirs adds to the snapshot's tree the files on disk in its
+// package directories that it does not hold yet.
+func readPackageDirs(d *outdir.Dir, snap *sfdx.Snapshot) error {
+	if d.Missing() {
+		return nil
+	}
+	r := tree.NewReader(d.Path)
+	if err := sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore); err != nil {
+		return err
+	}
+	for _, p := range r.Tree.Paths() {
+		if _, ok := snap.Tree.Get(p); !ok && !isState(p) {
+			b, _ := r.Tree.Get(p)
+			snap.Tree.Set(p, b)
+		}
+	}
+	return nil
+}
+
+func isState(p string) bool {
+	return p == outdir.ManifestName || p == outdir.StateDirName || strings.HasPrefix(p, outdir.StateDirName+"/") || strings.Contains(p, "/"+outdir.StateDirName+"/")
+}
+
+// validateTree runs the checks `byocpack validate` runs on every file of
+// every package directory of the tree, reporting them at the paths they
+// have (or will have) on disk under shown.
+func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now time.Time) ([]diag.Problem, error) {
+	in, problems := treeInput(registryOf(), snap, shown, "")
+	in.Now = now
+	ps, err := validate.Run(ctx, in, validate.Options{Schema: newBundledSchemas()})
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("validate %s: %w", shown, err)
+	}
+	return diag.Sort(append(problems, ps...)), nil
+}
+
+// zipTree runs the secrets gate on the package directory that goes into
+// the zip and builds both zips from the tree.
+func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown, packageDir string, epoch *int64) (*pack.Result, error) {
+	if err := secretsGate(snap, shown, packageDir); err != nil {
+		return nil, err
+	}
+	built, err := pack.Snapshot(ctx, snap, pack.Options{SourceDateEpoch: epoch, PackageDir: packageDir})
+	if err != nil {
+		return nil, fmt.Errorf("package %s: %w", shown, err)
+	}
+	return built, nil
+}
+
+func zipFiles(built *pack.Result, dir, project, inputs string) []outdir.File {
+	var out []outdir.File
+	for _, a := range []pack.Artifact{built.Package, built.VersionInfo} {
+		out = append(out, outdir.File{Path: path.Join(dir, a.Name), Data: a.Data, Role: outdir.RoleZip, Project: project, Inputs: inputs})
+	}
+	return out
+}
+
+func packageResult(built *pack.Result, dir, rel string, problems []diag.Problem, changes Changes, dryRun bool, recovered string) *PackageResult {
+	res := &PackageResult{Components: len(built.Components), Notes: built.Notes, Problems: fromDiag(problems), Changes: changes, DryRun: dryRun, Recovered: recovered}
+	for _, a := range []pack.Artifact{built.Package, built.VersionInfo} {
+		res.Artifacts = append(res.Artifacts, Artifact{Name: a.Name, Path: filepath.Join(dir, filepath.FromSlash(path.Join(rel, a.Name))), SHA256: a.SHA256, Size: len(a.Data)})
+	}
+	return res
+}
+
+// inputsDigest is the digest of what a zip is built from: the project
+// files and every packaged package directory.
+func inputsDigest(snap *sfdx.Snapshot) string {
+	var b strings.Builder
+	add := func(p string) {
+		if data, ok := snap.Tree.Get(p); ok {
+			fmt.Fprintf(&b, "%s\x00%s\n", p, outdir.Digest(data))
+		}
+	}
+	add(sfdx.ProjectFile)
+	add(sfdx.ForceIgnoreFile)
+	for _, pd := range snap.Project.PackageDirectories {
+		if pd.Package == "" {
+			continue
+		}
+		for _, p := range snap.Tree.Under(pd.Path) {
+			add(p)
+		}
+	}
+	return outdir.Digest([]byte(b.String()))
+}
+
+// relTo returns p (slash-separated, as shown in messages) relative to dir,
+// and whether it lies inside dir.
+func relTo(dir, p string) (string, bool) {
+	r, err := filepath.Rel(absPath(dir), absPath(filepath.FromSlash(p)))
+	if err != nil {
+		return "", false
+	}
+	r = filepath.ToSlash(r)
+	if r == ".." || strings.HasPrefix(r, "../") {
+		return "", false
+	}
+	return r, true
+}
+
+func absPath(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	return a
+}
+
+func removedOnly(candidates, removed []string) []string {
+	var out []string
+	for _, c := range candidates {
+		if slices.Contains(removed, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

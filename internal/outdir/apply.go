@@ -1,0 +1,297 @@
+package outdir
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"byocpack/internal/fserr"
+	"byocpack/internal/tree"
+)
+
+// journal is written before the first file moves and says how to undo or
+// finish the apply. Its state is "prepared" while files move and
+// "committed" once all have; the next run reads it if this one is killed.
+type journal struct {
+	State   string   `json:"state"`
+	Writes  []string `json:"writes"`
+	Removes []string `json:"removes"`
+	// Dirs are the directories this apply creates, shallowest first, so a
+	// rollback removes them again.
+	Dirs []string `json:"dirs"`
+}
+
+const (
+	statePrepared  = "prepared"
+	stateCommitted = "committed"
+)
+
+// Apply carries out a plan as one step. Files are staged under
+// .byocpack/txn inside the directory, the journal is written, then each
+// file moves into place with a rename (an existing one moves aside into
+// the transaction first); if any step fails the moves are undone. A kill
+// part-way leaves the journal, and the next Open finishes or undoes it.
+func (d *Dir) Apply(p *Plan) (err error) {
+	if d.lock == nil {
+		return errors.New("outdir: Apply needs a directory opened with Create")
+	}
+	if p.Empty() {
+		return nil
+	}
+	j := journal{State: statePrepared, Removes: p.removes}
+	for _, f := range p.writes {
+		j.Writes = append(j.Writes, f.Path)
+	}
+	for _, rel := range append(slices.Clone(j.Writes), j.Removes...) {
+		if err := tree.NoSymlinkedParents(d.Path, rel); err != nil {
+			return err
+		}
+	}
+	j.Dirs = d.missingDirs(j.Writes)
+	killed, journaled := false, false
+	defer func() {
+		if err == nil || killed {
+			return
+		}
+		if !journaled {
+			// Nothing has moved yet: drop the staged files.
+			os.RemoveAll(d.txn())
+			return
+		}
+		{
+			if rerr := d.rollback(j); rerr != nil {
+				err = fmt.Errorf("%w; undoing the partial change also failed (%v): run byocpack again to finish undoing it", err, rerr)
+			}
+		}
+	}()
+	step := func(name string) error {
+		if d.fault == nil {
+			return nil
+		}
+		ferr := d.fault(name)
+		if errors.Is(ferr, errKilled) {
+			killed = true
+		}
+		return ferr
+	}
+
+	if err := step("stage"); err != nil {
+		return err
+	}
+	for _, f := range p.writes {
+		staged := filepath.Join(d.txn(), "new", filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(staged), 0o755); err != nil {
+			return d.writeErr(f.Path, err)
+		}
+		if err := os.WriteFile(staged, f.Data, 0o644); err != nil {
+			return d.writeErr(f.Path, err)
+		}
+	}
+	if err := step("journal"); err != nil {
+		return err
+	}
+	if err := d.writeJournal(j); err != nil {
+		return err
+	}
+	// From here on a rollback is possible: every staged file exists, so a
+	// missing one has been moved into place.
+	journaled = true
+	for _, dir := range j.Dirs {
+		if err := step("mkdir " + dir); err != nil {
+			return err
+		}
+		if err := os.Mkdir(d.abs(dir), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return d.writeErr(dir, err)
+		}
+	}
+	for _, rel := range j.Writes {
+		if err := step("write " + rel); err != nil {
+			return err
+		}
+		if err := d.moveAside(rel); err != nil {
+			return err
+		}
+		if err := os.Rename(filepath.Join(d.txn(), "new", filepath.FromSlash(rel)), d.abs(rel)); err != nil {
+			return d.writeErr(rel, err)
+		}
+	}
+	for _, rel := range j.Removes {
+		if err := step("remove " + rel); err != nil {
+			return err
+		}
+		if err := d.moveAside(rel); err != nil {
+			return err
+		}
+	}
+	if err := step("commit"); err != nil {
+		return err
+	}
+	j.State = stateCommitted
+	if err := d.writeJournal(j); err != nil {
+		return err
+	}
+	killed = true // from here on, finishing is the only way; never roll back
+	if err := step("cleanup"); err != nil {
+		return nil // the next Open finishes the cleanup
+	}
+	d.finish(j)
+	return nil
+}
+
+func (d *Dir) writeErr(rel string, err error) error {
+	return fmt.Errorf("cannot write %s (%v); nothing was changed, check the permissions of %s", filepath.Join(d.Path, filepath.FromSlash(rel)), fserr.Cause(err), d.Path)
+}
+
+// moveAside moves the current file at rel (if any) into the transaction,
+// from where a rollback puts it back and a commit deletes it.
+func (d *Dir) moveAside(rel string) error {
+	if _, err := os.Lstat(d.abs(rel)); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	old := filepath.Join(d.txn(), "old", filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(old), 0o755); err != nil {
+		return d.writeErr(rel, err)
+	}
+	if err := os.Rename(d.abs(rel), old); err != nil {
+		return d.writeErr(rel, err)
+	}
+	return nil
+}
+
+// missingDirs lists the parent directories of paths that do not exist
+// yet, shallowest first.
+func (d *Dir) missingDirs(paths []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		var chain []string
+		for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {
+			chain = append(chain, dir)
+		}
+		for i := len(chain) - 1; i >= 0; i-- {
+			dir := chain[i]
+			if seen[dir] {
+				continue
+			}
+			seen[dir] = true
+			if _, err := os.Lstat(d.abs(dir)); errors.Is(err, fs.ErrNotExist) {
+				out = append(out, dir)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return strings.Count(a, "/") - strings.Count(b, "/") })
+	return out
+}
+
+func (d *Dir) writeJournal(j journal) error {
+	b, _ := json.Marshal(j)
+	tmp := d.journal() + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("cannot write in %s (%v); nothing was changed", d.Path, fserr.Cause(err))
+	}
+	if err := os.Rename(tmp, d.journal()); err != nil {
+		return fmt.Errorf("cannot write in %s (%v); nothing was changed", d.Path, fserr.Cause(err))
+	}
+	return nil
+}
+
+// recover finishes or undoes an apply that a killed run left behind. Every
+// step checks what is there before it moves anything, so a recovery that
+// is itself killed is simply run again.
+func (d *Dir) recover() error {
+	b, err := os.ReadFile(d.journal())
+	if errors.Is(err, fs.ErrNotExist) {
+		// Killed before the journal was written: nothing moved yet.
+		if _, err := os.Lstat(d.txn()); err == nil {
+			d.Recovered = "removed the staged files of a byocpack run that was interrupted before it changed anything"
+		}
+		os.RemoveAll(d.txn())
+		os.Remove(d.journal() + ".tmp")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %v", d.journal(), fserr.Cause(err))
+	}
+	var j journal
+	if err := json.Unmarshal(b, &j); err != nil || (j.State != statePrepared && j.State != stateCommitted) {
+		return fmt.Errorf("%s: not a byocpack journal; an interrupted run cannot be undone automatically: compare %s with %s/txn, then remove %s", d.journal(), d.Path, d.state(), d.state())
+	}
+	for _, p := range slices.Concat(j.Writes, j.Removes, j.Dirs) {
+		if tree.CheckPath(p) != nil || tree.NoSymlinkedParents(d.Path, p) != nil {
+			return fmt.Errorf("%s: lists %q, which is not a path inside %s; byocpack will not follow it: remove %s and check the directory by hand", d.journal(), p, d.Path, d.state())
+		}
+	}
+	if j.State == stateCommitted {
+		d.finish(j)
+		d.Recovered = "finished a byocpack run that was interrupted after it had written every file"
+		return nil
+	}
+	if err := d.rollback(j); err != nil {
+		return fmt.Errorf("cannot undo the byocpack run that was interrupted in %s (%v); fix the permissions and run again", d.Path, fserr.Cause(err))
+	}
+	d.Recovered = "undid a byocpack run that was interrupted part-way; the directory is as it was before that run"
+	return nil
+}
+
+// rollback puts back what an apply moved, newest first, with renames only.
+func (d *Dir) rollback(j journal) error {
+	var errs []error
+	back := func(rel string) {
+		old := filepath.Join(d.txn(), "old", filepath.FromSlash(rel))
+		if _, err := os.Lstat(old); err == nil {
+			if err := os.Rename(old, d.abs(rel)); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for i := len(j.Removes) - 1; i >= 0; i-- {
+		back(j.Removes[i])
+	}
+	for i := len(j.Writes) - 1; i >= 0; i-- {
+		rel := j.Writes[i]
+		staged := filepath.Join(d.txn(), "new", filepath.FromSlash(rel))
+		if _, err := os.Lstat(staged); errors.Is(err, fs.ErrNotExist) {
+			// The new file was moved into place: move it back out.
+			if _, err := os.Lstat(d.abs(rel)); err == nil {
+				if err := os.MkdirAll(filepath.Dir(staged), 0o755); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				if err := os.Rename(d.abs(rel), staged); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+			}
+		}
+		back(rel)
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	for i := len(j.Dirs) - 1; i >= 0; i-- {
+		os.Remove(d.abs(j.Dirs[i])) // only when empty
+	}
+	os.RemoveAll(d.txn())
+	os.Remove(d.journal())
+	return nil
+}
+
+// finish deletes what a committed apply replaced and the directories its
+// removals left empty.
+func (d *Dir) finish(j journal) {
+	for _, p := range j.Removes {
+		for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {
+			if os.Remove(d.abs(dir)) != nil {
+				break
+			}
+		}
+	}
+	os.RemoveAll(d.txn())
+	os.Remove(d.journal())
+}

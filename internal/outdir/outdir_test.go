@@ -1,0 +1,388 @@
+package outdir
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for p, data := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// readTree returns every file and every directory (as "dir/") under dir,
+// so leftovers and empty directories show up in comparisons.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			return nil
+		}
+		if d.IsDir() {
+			out[rel+"/"] = ""
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		out[rel] = string(b)
+		return err
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func commit(t *testing.T, dir string, files []File, opts PlanOptions) (*Result, error) {
+	t.Helper()
+	d, err := Open(dir, OpenOptions{Create: true})
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	p, err := d.Plan(files, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &p.Result, d.Apply(p)
+}
+
+func replacesRendered(e Entry) bool { return e.Role == RoleRendered }
+
+func TestCommitThenRenameRemovesOnlyOwnStaleFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := commit(t, dir, []File{{Path: "a/One.xml", Data: []byte("1")}, {Path: "b.txt", Data: []byte("b")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{"a/mine.xml": "user"})
+	res, err := commit(t, dir, []File{{Path: "c/Two.xml", Data: []byte("2")}, {Path: "b.txt", Data: []byte("b")}}, PlanOptions{Replaces: replacesRendered})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a/One.xml"}, res.Removed); diff != "" {
+		t.Errorf("removed (-want +got):\n%s", diff)
+	}
+	got := readTree(t, dir)
+	delete(got, ManifestName)
+	want := map[string]string{"a/": "", "a/mine.xml": "user", "b.txt": "b", "c/": "", "c/Two.xml": "2"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tree (-want +got):\n%s", diff)
+	}
+}
+
+func TestIdenticalFileThatWasThereFirstStaysTheUsers(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"x/Same.xml": "same"})
+	res, err := commit(t, dir, []File{{Path: "x/Same.xml", Data: []byte("same")}}, PlanOptions{Replaces: replacesRendered})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"x/Same.xml"}, res.Yours); diff != "" {
+		t.Fatalf("yours (-want +got):\n%s", diff)
+	}
+	// A later run that no longer produces the file must leave it.
+	if _, err := commit(t, dir, []File{{Path: "y.xml", Data: []byte("y")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readTree(t, dir)["x/Same.xml"]; got != "same" {
+		t.Fatalf("the user's identical file was removed after a rename (got %q)", got)
+	}
+}
+
+func TestEditedAndForeignFilesConflict(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := commit(t, dir, []File{{Path: "gen.xml", Data: []byte("v1")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{"gen.xml": "edited", "theirs.xml": "theirs"})
+	before := readTree(t, dir)
+	_, err := commit(t, dir, []File{{Path: "gen.xml", Data: []byte("v2")}, {Path: "theirs.xml", Data: []byte("ours")}}, PlanOptions{Replaces: replacesRendered})
+	var ce *ConflictError
+	if !errors.As(err, &ce) || len(ce.Conflicts) != 2 || !strings.Contains(ce.Conflicts[0], "edited since") || !strings.Contains(ce.Conflicts[1], "not written by byocpack") {
+		t.Fatalf("want two conflicts, got %v", err)
+	}
+	if diff := cmp.Diff(before, readTree(t, dir)); diff != "" {
+		t.Fatalf("a refused commit changed the tree:\n%s", diff)
+	}
+}
+
+// TestHostileManifestChangesNothingOutside plants manifests that name
+// files outside the directory and checks that nothing outside changes,
+// with and without Force.
+func TestHostileManifestChangesNothingOutside(t *testing.T) {
+	digestOf := Digest([]byte("victim"))
+	for name, entry := range map[string]string{
+		"dotdot":     "../victim.txt",
+		"deep":       "a/../../victim.txt",
+		"absolute":   "/etc/passwd",
+		"dot":        "./x",
+		"backslash":  `..\victim.txt`,
+		"state":      ".byocpack/journal.json",
+		"manifest":   ManifestName,
+		"empty":      "",
+		"doubleslsh": "a//b",
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			writeTree(t, root, map[string]string{"victim.txt": "victim"})
+			dir := filepath.Join(root, "out")
+			writeTree(t, dir, map[string]string{ManifestName: fmt.Sprintf(`{"tool":"byocpack","version":2,"files":[{"path":%q,"sha256":%q}]}`, entry, digestOf)})
+			before := readTree(t, root)
+			_, err := Open(dir, OpenOptions{Create: true})
+			var cm *CorruptManifestError
+			if !errors.As(err, &cm) {
+				t.Fatalf("want a corrupt-manifest error, got %v", err)
+			}
+			if diff := cmp.Diff(before, readTree(t, root)); diff != "" {
+				t.Fatalf("tree changed:\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSymlinkedParentIsNeverFollowed(t *testing.T) {
+	root := t.TempDir()
+	outside := filepath.Join(root, "outside")
+	writeTree(t, outside, map[string]string{"victim.xml": "victim"})
+	dir := filepath.Join(root, "out")
+	writeTree(t, dir, map[string]string{ManifestName: fmt.Sprintf(`{"tool":"byocpack","version":2,"files":[{"path":"link/victim.xml","sha256":%q}]}`, Digest([]byte("victim")))})
+	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	for _, force := range []bool{false, true} {
+		_, err := commit(t, dir, []File{{Path: "new.xml", Data: []byte("n")}}, PlanOptions{Force: force, Replaces: replacesRendered})
+		if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+			t.Fatalf("force=%v: want a symlink refusal, got %v", force, err)
+		}
+		_, err = commit(t, dir, []File{{Path: "link/victim.xml", Data: []byte("overwritten")}}, PlanOptions{Force: force, Replaces: replacesRendered})
+		if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+			t.Fatalf("force=%v: want a symlink refusal writing through the link, got %v", force, err)
+		}
+	}
+	if got := readTree(t, outside)["victim.xml"]; got != "victim" {
+		t.Fatalf("file outside the directory changed: %q", got)
+	}
+}
+
+func TestVersion1ManifestIsMigrated(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"gen.xml": "g", "dist/package.zip": "z"})
+	writeTree(t, dir, map[string]string{ManifestName: fmt.Sprintf(`{"tool":"byocpack","files":[{"path":"dist/package.zip","sha256":%q},{"path":"gen.xml","sha256":%q}]}`, Digest([]byte("z")), Digest([]byte("g")))})
+	d, err := Open(dir, OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	want := []Entry{{Path: "dist/package.zip", SHA256: Digest([]byte("z")), Role: RoleZip, Project: "."}, {Path: "gen.xml", SHA256: Digest([]byte("g"))}}
+	if diff := cmp.Diff(want, d.Owned()); diff != "" {
+		t.Fatalf("migrated entries (-want +got):\n%s", diff)
+	}
+	p, err := d.Plan([]File{{Path: "gen.xml", Data: []byte("g2")}}, PlanOptions{Replaces: replacesRendered})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Apply(p); err != nil {
+		t.Fatal(err)
+	}
+	if m := readTree(t, dir)[ManifestName]; !strings.Contains(m, `"version": 2`) || !strings.Contains(m, `"role": "zip"`) {
+		t.Fatalf("manifest not rewritten as version 2:\n%s", m)
+	}
+}
+
+// steps lists the names of every step an apply of files goes through in
+// dir, by recording them during a real apply.
+func steps(t *testing.T, dir string, files []File) []string {
+	t.Helper()
+	d, err := Open(dir, OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	p, err := d.Plan(files, PlanOptions{Replaces: replacesRendered})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	d.fault = func(step string) error { names = append(names, step); return nil }
+	if err := d.Apply(p); err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// TestFailureAndKillAtEveryStep stops an apply at each of its steps, once
+// as a failure (rolled back at once) and once as a kill (rolled back or
+// finished by the next Open), and checks that the tree is then exactly
+// the old one or the new one, with no leftovers.
+func TestFailureAndKillAtEveryStep(t *testing.T) {
+	oldFiles := []File{{Path: "keep.xml", Data: []byte("k1")}, {Path: "a/gone.xml", Data: []byte("g")}, {Path: "sub/change.xml", Data: []byte("c1")}}
+	newFiles := []File{{Path: "keep.xml", Data: []byte("k1")}, {Path: "sub/change.xml", Data: []byte("c2")}, {Path: "deep/new/file.xml", Data: []byte("n")}}
+	setup := func(t *testing.T) string {
+		dir := filepath.Join(t.TempDir(), "out")
+		if _, err := commit(t, dir, oldFiles, PlanOptions{Replaces: replacesRendered}); err != nil {
+			t.Fatal(err)
+		}
+		writeTree(t, dir, map[string]string{"user.txt": "mine"})
+		return dir
+	}
+	ref := setup(t)
+	oldTree := readTree(t, ref)
+	if _, err := commit(t, ref, newFiles, PlanOptions{Replaces: replacesRendered}); err != nil {
+		t.Fatal(err)
+	}
+	newTree := readTree(t, ref)
+
+	all := steps(t, setup(t), newFiles)
+	if len(all) < 6 {
+		t.Fatalf("only %d steps found: %v", len(all), all)
+	}
+	for i, step := range all {
+		for _, kill := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%02d-%s-kill=%v", i, step, kill), func(t *testing.T) {
+				dir := setup(t)
+				d, err := Open(dir, OpenOptions{Create: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := d.Plan(newFiles, PlanOptions{Replaces: replacesRendered})
+				if err != nil {
+					t.Fatal(err)
+				}
+				injected := errors.New("injected failure")
+				if kill {
+					injected = errKilled
+				}
+				d.fault = func(s string) error {
+					if s == step {
+						return injected
+					}
+					return nil
+				}
+				err = d.Apply(p)
+				if kill {
+					// The process is gone: no Close, the lock is dropped
+					// with it; the next run recovers.
+					d.lock.file.Close()
+				} else {
+					d.Close()
+					if step == "cleanup" {
+						if err != nil {
+							t.Fatalf("a failed cleanup after commit must not fail the run: %v", err)
+						}
+					} else if !errors.Is(err, injected) {
+						t.Fatalf("want the injected error, got %v", err)
+					}
+				}
+				d2, err := Open(dir, OpenOptions{Create: true})
+				if err != nil {
+					t.Fatalf("next run: %v", err)
+				}
+				d2.Close()
+				got := readTree(t, dir)
+				committed := step == "cleanup"
+				want := oldTree
+				if committed {
+					want = newTree
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Fatalf("after stopping at %s the tree is neither the old nor the new one (-want +got):\n%s", step, diff)
+				}
+			})
+		}
+	}
+}
+
+func TestSecondRunWaitsThenFailsClearly(t *testing.T) {
+	for _, excl := range []bool{false, true} {
+		t.Run(fmt.Sprintf("excl=%v", excl), func(t *testing.T) {
+			dir := t.TempDir()
+			first, err := Open(dir, OpenOptions{Create: true, ExclusiveLockFile: excl})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Open(dir, OpenOptions{Create: true, LockWait: 50 * time.Millisecond, ExclusiveLockFile: excl})
+			var busy *BusyError
+			if !errors.As(err, &busy) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) || strings.Contains(err.Error(), "txn") {
+				t.Fatalf("want a busy error naming the holder, got %v", err)
+			}
+			done := make(chan error)
+			go func() {
+				d, err := Open(dir, OpenOptions{Create: true, LockWait: 5 * time.Second, ExclusiveLockFile: excl})
+				if err == nil {
+					d.Close()
+				}
+				done <- err
+			}()
+			time.Sleep(100 * time.Millisecond)
+			first.Close()
+			if err := <-done; err != nil {
+				t.Fatalf("a waiting run did not get the lock once it was released: %v", err)
+			}
+			if got := readTree(t, dir); len(got) != 0 {
+				t.Fatalf("leftovers after both runs: %v", got)
+			}
+		})
+	}
+}
+
+func TestStaleExclusiveLockOfDeadProcessIsTakenOver(t *testing.T) {
+	dir := t.TempDir()
+	host, _ := os.Hostname()
+	// pid 2^22+1 is above Linux's pid_max default range of live processes.
+	writeTree(t, dir, map[string]string{StateDirName + "/" + exclName: fmt.Sprintf("%d %s 2026-01-01T00:00:00Z\n", 4194305, host)})
+	d, err := Open(dir, OpenOptions{Create: true, LockWait: 100 * time.Millisecond, ExclusiveLockFile: true})
+	if err != nil {
+		t.Fatalf("stale lock not taken over: %v", err)
+	}
+	d.Close()
+	writeTree(t, dir, map[string]string{StateDirName + "/" + exclName: fmt.Sprintf("%d otherhost 2026-01-01T00:00:00Z\n", 1)})
+	if _, err := Open(dir, OpenOptions{Create: true, LockWait: 50 * time.Millisecond, ExclusiveLockFile: true}); err == nil {
+		t.Fatal("a lock held on another host was taken over")
+	}
+}
+
+func TestNewDirectoryAppearsWholeAndFailedOneLeavesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new", "out")
+	d, err := Open(dir, OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := d.Plan([]File{{Path: "a.xml", Data: []byte("a")}}, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.fault = func(s string) error {
+		if strings.HasPrefix(s, "write ") {
+			return errors.New("disk full")
+		}
+		return nil
+	}
+	if err := d.Apply(p); err == nil {
+		t.Fatal("want the injected error")
+	}
+	d.Close()
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a failed first run left %s behind: %v", dir, readTree(t, dir))
+	}
+}

@@ -1,0 +1,221 @@
+package tree
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// Limits bound what is read from disk, so that a FIFO, a device, a link to
+// /dev/zero or a runaway directory can neither hang nor exhaust the
+// process.
+const (
+	// MaxFileSize is the largest file read: far above any metadata file
+	// (a platform event's long text field holds 131,072 characters; a
+	// static resource may hold 5 MB), far below what would hurt.
+	MaxFileSize = 64 << 20
+	// MaxFiles bounds the files read from one project.
+	MaxFiles = 200_000
+	// MaxTotalSize bounds the bytes read from one project.
+	MaxTotalSize = 2 << 30
+)
+
+// ErrNotRegular is returned for a path that is a directory, a FIFO, a
+// socket or a device where a file was expected.
+var errNotRegular = errors.New("not a regular file")
+
+// CheckPath reports whether p is a clean, relative, slash-separated path
+// that stays inside its root: no "..", no leading "/", no empty or "."
+// elements, no backslashes.
+func CheckPath(p string) error {
+	if p == "" || !fs.ValidPath(p) || p == "." || strings.Contains(p, "\\") {
+		return fmt.Errorf("%q is not a clean relative path inside the directory", p)
+	}
+	return nil
+}
+
+// NoSymlinkedParents fails when a directory between root and root/rel is a
+// symbolic link: following it could reach outside root. root itself may be
+// a link (the user chose it).
+func NoSymlinkedParents(root, rel string) error {
+	dir := path.Dir(rel)
+	if dir == "." {
+		return nil
+	}
+	cur := root
+	for _, part := range strings.Split(dir, "/") {
+		cur = filepath.Join(cur, part)
+		fi, err := os.Lstat(cur)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symbolic link; byocpack does not follow links inside the output directory: replace it with a directory", filepath.ToSlash(cur))
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("%s is a file where a directory is needed: move it away", filepath.ToSlash(cur))
+		}
+	}
+	return nil
+}
+
+// ReadFile reads root/rel without following a link at rel or above it,
+// without blocking on a FIFO and without reading more than MaxFileSize.
+// A missing file returns (nil, nil).
+func ReadFile(root, rel string) ([]byte, error) {
+	if err := CheckPath(rel); err != nil {
+		return nil, err
+	}
+	if err := NoSymlinkedParents(root, rel); err != nil {
+		return nil, err
+	}
+	name := filepath.Join(root, filepath.FromSlash(rel))
+	fi, err := os.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return nil, fmt.Errorf("%s is a symbolic link; byocpack reads only regular files here: replace it with the file", filepath.ToSlash(name))
+	}
+	return readRegular(name)
+}
+
+// ReadPath reads a file the user named (it may be a link to a regular
+// file), bounded like ReadFile; a FIFO or device is refused, never opened
+// for a blocking read.
+func ReadPath(name string) ([]byte, error) { return readRegular(name) }
+
+func readRegular(name string) ([]byte, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w (%s); byocpack reads only regular files", filepath.ToSlash(name), errNotRegular, kind(fi.Mode()))
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %d bytes is more than the %d MiB byocpack reads from one file; remove it or list it in .forceignore", filepath.ToSlash(name), fi.Size(), MaxFileSize>>20)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileSize {
+		return nil, fmt.Errorf("%s: more than the %d MiB byocpack reads from one file", filepath.ToSlash(name), MaxFileSize>>20)
+	}
+	return b, nil
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a plain file"
+}
+
+// Reader adds files from disk to a tree within the limits above.
+type Reader struct {
+	Root  string
+	Tree  *Tree
+	files int
+	bytes int64
+}
+
+// NewReader reads into a new tree from root.
+func NewReader(root string) *Reader { return &Reader{Root: root, Tree: New()} }
+
+// File adds root/rel when it exists; a missing file is skipped.
+func (r *Reader) File(rel string) error {
+	if _, ok := r.Tree.Get(rel); ok {
+		return nil
+	}
+	b, err := ReadFile(r.Root, rel)
+	if err != nil || b == nil {
+		return err
+	}
+	return r.add(rel, b)
+}
+
+func (r *Reader) add(rel string, b []byte) error {
+	r.files++
+	r.bytes += int64(len(b))
+	if r.files > MaxFiles {
+		return fmt.Errorf("%s: more than %d files; byocpack reads package directories only, check sfdx-project.json's \"path\" entries or list generated folders in .forceignore", filepath.ToSlash(r.Root), MaxFiles)
+	}
+	if r.bytes > MaxTotalSize {
+		return fmt.Errorf("%s: more than %d GiB of files; list large folders in .forceignore", filepath.ToSlash(r.Root), MaxTotalSize>>30)
+	}
+	r.Tree.Set(rel, b)
+	return nil
+}
+
+// Dir adds every regular file under root/rel for which keep returns true.
+// It never follows links: a link, FIFO, socket or device inside the
+// directory is an error naming it, as sf cannot package it either. skipDir
+// prunes directories (node_modules, .git, byocpack's own state).
+func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel string) bool) error {
+	if err := NoSymlinkedParents(r.Root, rel+"/x"); err != nil {
+		return err
+	}
+	start := filepath.Join(r.Root, filepath.FromSlash(rel))
+	if fi, err := os.Lstat(start); err != nil || !fi.IsDir() {
+		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symbolic link; byocpack does not follow links in a project: replace it with the directory", filepath.ToSlash(start))
+		}
+		return nil
+	}
+	return filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		relp, err := filepath.Rel(r.Root, p)
+		if err != nil {
+			return err
+		}
+		relp = filepath.ToSlash(relp)
+		if d.IsDir() {
+			if p != start && skipDir != nil && skipDir(relp) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if keep != nil && !keep(relp) {
+			return nil
+		}
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace it with the file", relp)
+		case !d.Type().IsRegular():
+			return fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", relp, kind(d.Type()))
+		}
+		b, err := readRegular(p)
+		if err != nil {
+			return err
+		}
+		return r.add(relp, b)
+	})
+}
