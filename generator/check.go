@@ -43,6 +43,9 @@ type ValidateResult struct {
 	// WithoutSchema counts metadata files of types byocpack ships no
 	// schema for: they got the BYOC rules only.
 	WithoutSchema int
+	// Recovered says, per project, how an interrupted byocpack run there
+	// was finished or undone before validating.
+	Recovered []string
 }
 
 // UsageError is a bad invocation (a target that does not exist, a glob
@@ -71,9 +74,12 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 		info, err := os.Stat(t)
 		switch {
 		case err == nil && info.IsDir():
-			in, problems, err := projectInput(reg, t, opts.APIVersion)
+			in, problems, recovered, err := projectInput(reg, t, opts.APIVersion)
 			if err != nil {
-				return nil, err
+				return nil, publicError(err)
+			}
+			if recovered != "" {
+				res.Recovered = append(res.Recovered, t+": "+recovered)
 			}
 			if err := res.add(ctx, in, opts.Now, problems, checker); err != nil {
 				return nil, err
@@ -124,12 +130,17 @@ func (res *ValidateResult) add(ctx context.Context, in validate.Input, now time.
 
 // projectInput reads a project directory: it finishes or undoes an
 // interrupted byocpack run there first, then snapshots the project.
-func projectInput(reg *registry.Registry, dir, apiVersion string) (validate.Input, []diag.Problem, error) {
+func projectInput(reg *registry.Registry, dir, apiVersion string) (_ validate.Input, _ []diag.Problem, recovered string, _ error) {
 	d, err := outdir.Open(dir, outdir.OpenOptions{})
 	if err != nil {
-		return validate.Input{}, nil, err
+		return validate.Input{}, nil, "", err
 	}
 	defer d.Close()
+	in, problems, err := readProjectInput(reg, d, dir, apiVersion)
+	return in, problems, d.Recovered, err
+}
+
+func readProjectInput(reg *registry.Registry, d *outdir.Dir, dir, apiVersion string) (validate.Input, []diag.Problem, error) {
 	project, err := d.ReadFile(sfdx.ProjectFile)
 	if err != nil {
 		return validate.Input{}, nil, err

@@ -64,6 +64,9 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
+	for _, r := range res.Recovered {
+		fmt.Fprintf(opts.IO.Err, "note: %s\n", r)
+	}
 	errs, warns := generator.Count(res.Problems)
 	if opts.Format == "json" {
 		out := validateOutput{Files: res.Files, WithoutSchema: res.WithoutSchema, Errors: errs, Warnings: warns, Problems: res.Problems}

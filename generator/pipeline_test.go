@@ -1,0 +1,260 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const ecaPath = "force-app/main/default/externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml"
+
+func renamedApp(s string) string {
+	return strings.Replace(s, "name: ExternalClientApp1", "name: ExternalClientApp2", 1)
+}
+
+func buildFS(t *testing.T, edit func(string) string, out string) (*BuildResult, error) {
+	t.Helper()
+	return Build(context.Background(), BuildOptions{Render: RenderOptions{SpecFS: specFS(t, edit), SpecPath: "byoc.yaml", OutDir: out, Now: testNow}})
+}
+
+func TestBuildAfterRenameZipsExactlyTheNewComponents(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := buildFS(t, func(s string) string { return s }, out); err != nil {
+		t.Fatal(err)
+	}
+	res, err := buildFS(t, renamedApp, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := zipNames(t, res.Package.Artifacts[0].Path)
+	for _, n := range names {
+		if strings.Contains(n, "ExternalClientApp1") {
+			t.Errorf("package.zip still holds the renamed app's %s", n)
+		}
+	}
+	for _, want := range []string{"externalClientApps/Partner1_ExternalClientApp2.eca", "extlClntAppOauthSettings/Partner1_ExternalClientApp2_oauth.ecaOauth"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("package.zip lacks %s: %v", want, names)
+		}
+	}
+}
+
+// TestSecretsInThePackageDirectoryAreNeverZipped plants secrets under any
+// name in the package directory; package and build must refuse, naming
+// the file and line, and write nothing.
+func TestSecretsInThePackageDirectoryAreNeverZipped(t *testing.T) {
+	key := "-----BEGIN " + "PRIVATE KEY-----\nMIIB\n-----END " + "PRIVATE KEY-----\n"
+	for name, file := range map[string]struct{ path, data string }{
+		"pem key as .txt":   {"force-app/main/default/notes.txt", "hello\n" + key},
+		"key in a class":    {"force-app/main/default/classes/K.cls", "// key\n" + key},
+		"consumer secret":   {"force-app/main/default/x/Y.cls", "a\n<consumerSecret>s3cr3t</consumerSecret>\n"},
+		"global oauth copy": {"force-app/main/default/copy/Partner1_X_glbloauth.ecaGlblOauth-meta.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ExtlClntAppGlobalOauthSettings xmlns=\"http://soap.sforce.com/2006/04/metadata\"/>\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			if _, err := buildFS(t, func(s string) string { return s }, out); err != nil {
+				t.Fatal(err)
+			}
+			addFiles(t, out, map[string]string{file.path: file.data})
+			before := readTree(t, out)
+			_, err := Package(context.Background(), PackageOptions{ProjectDir: out, Now: testNow})
+			var list ProblemList
+			if !errors.As(err, &list) || !strings.Contains(err.Error(), filepath.ToSlash(filepath.Join(out, file.path))) {
+				t.Fatalf("package: want problems naming %s, got %v", file.path, err)
+			}
+			if _, err := buildFS(t, func(s string) string { return s }, out); err == nil || !strings.Contains(err.Error(), file.path) {
+				t.Fatalf("build: want a refusal naming %s, got %v", file.path, err)
+			}
+			if diff := cmp.Diff(before, readTree(t, out)); diff != "" {
+				t.Fatalf("a refused run changed the tree:\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPackageIntoTheProjectItselfLosesNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	renderFixture(t, "partner1", out)
+	before := readTree(t, out)
+	res, err := Package(context.Background(), PackageOptions{ProjectDir: out, DistDir: out, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := readTree(t, out)
+	for p, data := range before {
+		if p != ".byocpack-manifest.json" && after[p] != data {
+			t.Errorf("package -o PROJECT changed or removed %s", p)
+		}
+	}
+	for _, a := range res.Artifacts {
+		if _, ok := after[filepath.Base(a.Path)]; !ok {
+			t.Errorf("%s not written", a.Path)
+		}
+	}
+	// Rendering again keeps them (the tree did not change) and a second
+	// package replaces them without complaint.
+	if r := renderFixture(t, "partner1", out); len(r.Changes.Removed) != 0 {
+		t.Fatalf("render removed %v", r.Changes.Removed)
+	}
+	if _, err := Package(context.Background(), PackageOptions{ProjectDir: out, DistDir: out, Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Package(context.Background(), PackageOptions{ProjectDir: out, DistDir: filepath.Join(out, "force-app", "dist"), Now: testNow})
+	if err == nil || !strings.Contains(err.Error(), "inside the package directory") {
+		t.Fatalf("zips inside the package directory: want a refusal, got %v", err)
+	}
+}
+
+func TestRenderThatChangesTheTreeRemovesTheZipsSayingSo(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := buildFS(t, func(s string) string { return s }, out); err != nil {
+		t.Fatal(err)
+	}
+	res, err := renderFS(specFS(t, renamedApp), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"dist/package-version-info.zip", "dist/package.zip"}
+	if diff := cmp.Diff(want, res.Changes.StaleZips); diff != "" {
+		t.Fatalf("stale zips (-want +got):\n%s", diff)
+	}
+	if _, err := os.Stat(filepath.Join(out, "dist")); err == nil {
+		t.Fatal("dist/ still there after its zips were removed")
+	}
+	// package after build and a re-render: the manifest owns dist/.
+	if _, err := buildFS(t, func(s string) string { return s }, out); err != nil {
+		t.Fatal(err)
+	}
+	renderFixtureLike(t, out)
+	if _, err := Package(context.Background(), PackageOptions{ProjectDir: out, Now: testNow}); err != nil {
+		t.Fatalf("package after build and re-render: %v", err)
+	}
+}
+
+func renderFixtureLike(t *testing.T, out string) {
+	t.Helper()
+	if _, err := renderFS(specFS(t, func(s string) string { return s }), out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRenderIntoAnotherProjectsDistLeavesItsZips(t *testing.T) {
+	root := t.TempDir()
+	proj := filepath.Join(root, "proj")
+	renderFixture(t, "partner1", proj)
+	target := filepath.Join(root, "out", "force-app")
+	if _, err := Package(context.Background(), PackageOptions{ProjectDir: proj, DistDir: target, Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := renderFS(specFS(t, func(s string) string { return s }), target); err != nil {
+		t.Fatal(err)
+	}
+	for _, z := range []string{"package.zip", "package-version-info.zip"} {
+		if _, err := os.Stat(filepath.Join(target, z)); err != nil {
+			t.Errorf("render removed %s, which package wrote there for another project", z)
+		}
+	}
+}
+
+func TestPreExistingIdenticalFileSurvivesRenames(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	golden := readTree(t, "../fixtures/partner1/golden")
+	addFiles(t, out, map[string]string{ecaPath: golden[ecaPath]})
+	res, err := renderFS(specFS(t, func(s string) string { return s }), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res.Changes.Yours, ecaPath) {
+		t.Fatalf("the identical file was not reported as the user's: %+v", res.Changes)
+	}
+	if _, err := renderFS(specFS(t, renamedApp), out); err != nil {
+		t.Fatal(err)
+	}
+	if got := readTree(t, out)[ecaPath]; got != golden[ecaPath] {
+		t.Fatal("a file the user had before the first render was removed after a rename")
+	}
+}
+
+func TestHostileManifestIsRefusedAndNothingOutsideChanges(t *testing.T) {
+	root := t.TempDir()
+	addFiles(t, root, map[string]string{"victim.txt": "victim"})
+	out := filepath.Join(root, "out")
+	renderFixture(t, "partner1", out)
+	m := readTree(t, out)[".byocpack-manifest.json"]
+	m = strings.Replace(m, `"files": [`, `"files": [{"path": "../victim.txt", "sha256": "`+strings.Repeat("0", 64)+`"},`, 1)
+	addFiles(t, out, map[string]string{".byocpack-manifest.json": m})
+	for _, force := range []bool{false, true} {
+		_, err := Render(context.Background(), RenderOptions{SpecFS: specFS(t, renamedApp), SpecPath: "byoc.yaml", OutDir: out, Now: testNow, Force: force})
+		if err == nil || !strings.Contains(err.Error(), "corrupt byocpack manifest") {
+			t.Fatalf("force=%v: want a corrupt-manifest error, got %v", force, err)
+		}
+	}
+	if got := readTree(t, root)["victim.txt"]; got != "victim" {
+		t.Fatal("a file outside the output directory changed")
+	}
+}
+
+// TestConcurrentRendersLeaveOneWholeTree runs renders of two different
+// specs into one directory at once: each must succeed after the other, and
+// the tree must be exactly one of the two.
+func TestConcurrentRendersLeaveOneWholeTree(t *testing.T) {
+	specs := []func(string) string{func(s string) string { return s }, renamedApp}
+	want := make([]map[string]string, 2)
+	for i, edit := range specs {
+		dir := filepath.Join(t.TempDir(), "ref")
+		if _, err := renderFS(specFS(t, edit), dir); err != nil {
+			t.Fatal(err)
+		}
+		want[i] = readTree(t, dir)
+	}
+	for round := range 5 {
+		out := filepath.Join(t.TempDir(), "out")
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Go(func() {
+				_, errs[i] = renderFS(specFS(t, specs[i%2]), out)
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			// The later renders meet the earlier one's files: a rename
+			// removes them as stale, which is allowed.
+			if err != nil {
+				t.Fatalf("round %d render %d: %v", round, i, err)
+			}
+		}
+		got := readTree(t, out)
+		if cmp.Diff(want[0], got) != "" && cmp.Diff(want[1], got) != "" {
+			t.Fatalf("round %d: mixed tree:\n%s", round, fmt.Sprint(slices.Sorted(func(yield func(string) bool) {
+				for k := range got {
+					if !yield(k) {
+						return
+					}
+				}
+			})))
+		}
+	}
+}
+
+// addFiles writes files into dir, keeping what is there.
+func addFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for p, data := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
