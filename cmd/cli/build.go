@@ -38,7 +38,7 @@ packaged too. Nothing is written when any step fails.`,
 			return runBuild(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.SpecPath, "file", "f", "byoc.yaml", "spec file (YAML or JSON)")
+	cmd.Flags().StringVarP(&opts.SpecPath, "file", "f", "byoc.yaml", "spec file (YAML or JSON); - reads it from standard input")
 	cmd.Flags().StringVarP(&opts.OutDir, "output", "o", "out", "output directory")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace or remove files byocpack did not write or that were edited since")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "render, validate and zip in memory; write nothing")
@@ -51,7 +51,7 @@ func runBuild(cmd *cobra.Command, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
-	ro, err := specSource(opts.SpecPath)
+	ro, err := specSource(opts.IO, opts.SpecPath)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -177,5 +178,31 @@ func TestInitRefusesBadFlagValues(t *testing.T) {
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%v: wrote %s anyway", args, out)
 		}
+	}
+}
+
+func TestSpecFromStdinAndFIFORefused(t *testing.T) {
+	spec, err := os.ReadFile("../../fixtures/partner1/byoc.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, _ := filepath.Abs("../../fixtures/partner1/certs")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.CopyFS("certs", os.DirFS(certs)); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := Main([]string{"render", "-f", "-", "-o", "out"}, IO{In: bytes.NewReader(spec), Out: &out, Err: &errb}, "test")
+	// Relative paths in a spec on stdin resolve from the working directory.
+	if code != 0 || !strings.Contains(out.String(), "rendered - into out") {
+		t.Fatalf("spec on stdin: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "render", "-f", filepath.Join(dir, "fifo.yaml"), "-o", filepath.Join(dir, "out"))
+	if code != 1 || !strings.Contains(stderr, "it is a FIFO") {
+		t.Fatalf("FIFO spec: exit %d\n%s", code, stderr)
 	}
 }

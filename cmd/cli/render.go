@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/spf13/cobra"
 
 	"byocpack/generator"
+	"byocpack/internal/tree"
 )
 
 // RenderOptions are the inputs of render.
@@ -47,7 +47,7 @@ render removes its own stale files and never touches a file you wrote.`,
 			return runRender(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.SpecPath, "file", "f", "byoc.yaml", "spec file (YAML or JSON)")
+	cmd.Flags().StringVarP(&opts.SpecPath, "file", "f", "byoc.yaml", "spec file (YAML or JSON); - reads it from standard input")
 	cmd.Flags().StringVarP(&opts.OutDir, "output", "o", "out", "output directory")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace or remove files byocpack did not write or that were edited since")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "render and validate, write nothing")
@@ -56,21 +56,31 @@ render removes its own stale files and never touches a file you wrote.`,
 }
 
 // specSource opens the spec's directory, so the certificate it names
-// resolves beside it.
-func specSource(specPath string) (generator.RenderOptions, error) {
+// resolves beside it. "-" reads the spec from standard input; its relative
+// paths then resolve from the working directory. Either way reads are
+// bounded and a FIFO or device is refused rather than blocked on.
+func specSource(io IO, specPath string) (generator.RenderOptions, error) {
+	if specPath == "-" {
+		data, err := tree.ReadAllLimited(io.In, tree.MaxInputFile, "the spec on standard input")
+		if err != nil {
+			return generator.RenderOptions{}, err
+		}
+		const name = "<stdin>"
+		return generator.RenderOptions{SpecFS: tree.WithFile(tree.DirFS(".", tree.MaxInputFile), name, data), SpecPath: name, SpecDisplay: name}, nil
+	}
 	abs, err := filepath.Abs(specPath)
 	if err != nil {
 		return generator.RenderOptions{}, err
 	}
 	return generator.RenderOptions{
-		SpecFS:      os.DirFS(filepath.Dir(abs)),
+		SpecFS:      tree.DirFS(filepath.Dir(abs), tree.MaxInputFile),
 		SpecPath:    filepath.Base(abs),
 		SpecDisplay: filepath.ToSlash(specPath),
 	}, nil
 }
 
 func runRender(cmd *cobra.Command, opts *RenderOptions) error {
-	ro, err := specSource(opts.SpecPath)
+	ro, err := specSource(opts.IO, opts.SpecPath)
 	if err != nil {
 		return err
 	}

@@ -168,3 +168,12 @@ func TestXMLModelRoundTrip(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestDeepNestingIsRefusedNotRecursedInto(t *testing.T) {
+	const levels = 1_000_000
+	deep := strings.Repeat("<a>", levels) + strings.Repeat("</a>", levels)
+	_, _, err := parseXML("deep.xml", []byte("<?xml version=\"1.0\"?>\n"+deep))
+	if err == nil || !strings.Contains(err.Error(), "nest more than 64 levels") {
+		t.Fatalf("want a depth refusal, got %v", err)
+	}
+}

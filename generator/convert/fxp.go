@@ -105,10 +105,16 @@ func decodeEntities(s string) string {
 }
 
 type xmlParser struct {
-	src  string
-	pos  int
-	file string
+	src   string
+	pos   int
+	file  string
+	depth int
 }
+
+// maxDepth bounds element nesting. Metadata documents nest a handful of
+// levels (a CustomObject's deepest element is 4 down); the bound keeps a
+// hostile file of a million levels from exhausting the stack.
+const maxDepth = 64
 
 func (p *xmlParser) errorf(format string, args ...any) error {
 	line := strings.Count(p.src[:min(p.pos, len(p.src))], "\n") + 1
@@ -177,6 +183,11 @@ func (p *xmlParser) name() string {
 
 // element parses from '<' of a start tag to the end of its end tag.
 func (p *xmlParser) element() (string, xvalue, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return "", nil, p.errorf("elements nest more than %d levels deep; no metadata type nests like that, so the file is refused", maxDepth)
+	}
 	p.pos++ // <
 	name := p.name()
 	if name == "" {

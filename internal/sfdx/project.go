@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"byocpack/internal/tree"
@@ -138,9 +139,21 @@ func Parse(data []byte, file string) (*Project, error) {
 	if _, ok := top["packageDirectories"]; !ok {
 		return nil, fmt.Errorf("%s:1: \"packageDirectories\" is required: add [{\"path\": \"force-app\", \"default\": true}]", file)
 	}
+	if v := p.SourceAPIVersion; v != "" && !apiVersionPattern().MatchString(v) {
+		return nil, fmt.Errorf("%s:%d: \"sourceApiVersion\" %q is not an API version; write it like \"66.0\"", file, lineOf(data, keyOffset(data, "sourceApiVersion")), v)
+	}
 	dirs, err := packageDirs(data, file)
 	if err != nil {
 		return nil, err
+	}
+	// macOS and Windows fold case: "Force-App" and "force-app" would be one
+	// folder there and two here.
+	for i, a := range dirs {
+		for _, b := range dirs[:i] {
+			if a.Path != b.Path && strings.EqualFold(a.Path, b.Path) {
+				return nil, fmt.Errorf("%s:%d: package directories %q and %q differ only in letter case, which makes them one folder on macOS and Windows; rename one", file, a.Line, b.Path, a.Path)
+			}
+		}
 	}
 	p.PackageDirectories = dirs
 	return p, nil
@@ -297,3 +310,7 @@ func (p *Project) DefaultPackageDir() *PackageDir {
 	}
 	return &p.PackageDirectories[0]
 }
+
+// apiVersionPattern is what the CLI accepts as sourceApiVersion: a major
+// version and ".0".
+func apiVersionPattern() *regexp.Regexp { return regexp.MustCompile(`^[1-9][0-9]{1,2}\.0$`) }

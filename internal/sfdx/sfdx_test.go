@@ -149,3 +149,19 @@ func TestReadPackageDirsSortedAndIgnored(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+func TestParseRefusesGarbageVersionAndCaseTwins(t *testing.T) {
+	for name, c := range map[string]struct{ json, want string }{
+		"path in version": {`{"packageDirectories":[{"path":"force-app"}],"sourceApiVersion":"../../etc"}`, `"../../etc" is not an API version`},
+		"version no dot":  {`{"packageDirectories":[{"path":"force-app"}],"sourceApiVersion":"66"}`, `"66" is not an API version`},
+		"case twins":      {`{"packageDirectories":[{"path":"force-app","default":true},{"path":"Force-App"}],"sourceApiVersion":"66.0"}`, "differ only in letter case"},
+	} {
+		_, err := Parse([]byte(c.json), "sfdx-project.json")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: want %q, got %v", name, c.want, err)
+		}
+	}
+	if _, err := Parse([]byte(`{"packageDirectories":[{"path":"force-app"}],"sourceApiVersion":"67.0"}`), "sfdx-project.json"); err != nil {
+		t.Errorf("67.0 refused: %v", err)
+	}
+}
