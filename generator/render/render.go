@@ -72,7 +72,7 @@ type component struct {
 // Plan lists the metadata components the spec calls for, without
 // rendering them.
 func plan(s *spec.Spec) []component {
-	v := spec.APIVersionNumber(s.Package.APIVersion)
+	v := s.Package.API()
 	pkg := path.Join(s.Package.Path, "main", "default")
 	org := path.Join(s.Package.SourceOrgPath, "main", "default")
 	d := func(typ string) doc { return doc{typ: typ, version: v} }
@@ -121,7 +121,7 @@ func plan(s *spec.Spec) []component {
 	add(component{"ConversationChannelDefinition", path.Join(pkg, "conversationChannelDefinitions"), s.ChannelDeveloperName(), "ConversationChannelDefinition", true,
 		channelData{cd, ch.ConnectedAppType, ch.ConsentOwner, ch.RoutingOwner, ch.Vendor.Name, ev,
 			ev + "." + ch.Event.TypeField + "__c", ev + "." + ch.Event.PayloadField + "__c",
-			s.ChannelDeveloperName(), ch.Label, channelFlags(ch.Features, cd)}})
+			s.ChannelDeveloperName(), ch.Label, channelFlags(ch.Features, v)}})
 	return cs
 }
 

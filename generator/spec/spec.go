@@ -4,6 +4,8 @@
 // and the JSON Schema that editors use, so they cannot drift apart.
 package spec
 
+import "byocpack/internal/apiver"
+
 // Spec is a loaded, checked and defaulted byoc.yaml.
 type Spec struct {
 	// File is the spec's path as given to Load, for messages.
@@ -26,8 +28,13 @@ type Package struct {
 	VersionNumber string
 	VersionName   string
 	Description   string
-	APIVersion    string
+	// APIVersion is sourceApiVersion as written, such as "66.0".
+	APIVersion string
+	api        apiver.Version
 }
+
+// API is APIVersion, parsed when the spec was loaded.
+func (p Package) API() apiver.Version { return p.api }
 
 // App types.
 const (
