@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"byocpack/internal/apiver"
 	"byocpack/internal/diag"
 )
 
@@ -36,6 +37,9 @@ type run struct {
 	in  Input
 	now time.Time
 	sev map[string]diag.Severity
+	// version is in.APIVersion parsed, zero when it is not one.
+	version  apiver.Version
+	versions versionKnowledge
 }
 
 func (r *run) problem(rule string, f File, n *node, format string, args ...any) diag.Problem {
@@ -54,6 +58,8 @@ func (r *run) problem(rule string, f File, n *node, format string, args ...any) 
 // ctx.Err() with the problems found so far.
 func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 	r := &run{in: in, now: in.Now, sev: severities()}
+	r.version, _ = apiver.Parse(in.APIVersion)
+	r.versions = newVersionKnowledge()
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
