@@ -48,8 +48,8 @@ type eventData struct {
 
 type fieldData struct {
 	doc
-	FullName, Label, Type string
-	Length, VisibleLines  int
+	APIName, Label, Type string
+	Length, VisibleLines int
 }
 
 type vendorData struct {

@@ -122,10 +122,13 @@ func (l *loader) crossCheck(s *Spec) {
 		if full := s.AppAPIName(); len(l.problemsAt("app.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 			l.add(l.vals["app.name"].at, "app.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or app.name", full, len(full), maxAPINameLen)
 		}
-		// Render appends at most this much to the app's label for the
-		// settings and policies files; they must fit Salesforce's limit too.
-		const longestLabelSuffix = len(" Global OAuth Settings")
-		if n := utf8.RuneCountInString(s.App.Label); len(l.problemsAt("app.label")) == 0 && n+longestLabelSuffix > maxLabelLen {
+		// The settings and policies files add to the app's label; their
+		// labels must fit Salesforce's limit too.
+		n, longestLabelSuffix := utf8.RuneCountInString(s.App.Label), 0
+		for _, label := range s.App.Labels().all() {
+			longestLabelSuffix = max(longestLabelSuffix, utf8.RuneCountInString(label)-n)
+		}
+		if len(l.problemsAt("app.label")) == 0 && n+longestLabelSuffix > maxLabelLen {
 			at, key := l.vals["app.label"].at, "app.label"
 			if !l.vals["app.label"].present {
 				at, key = l.vals["app.name"].at, "app.name"

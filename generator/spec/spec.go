@@ -64,6 +64,27 @@ type App struct {
 // APIName is the app's API name, {prefix}_{name}.
 func (s *Spec) AppAPIName() string { return s.Prefix + "_" + s.App.Name }
 
+// AppLabels are the labels of the files an external client app is
+// rendered into, all derived from App.Label here alone.
+type AppLabels struct {
+	App, OAuthSettings, GlobalOAuthSettings, OAuthPolicies, Policies string
+}
+
+// Labels returns the labels of the app's files.
+func (a *App) Labels() AppLabels {
+	return AppLabels{
+		App:                 a.Label,
+		OAuthSettings:       a.Label + " OAuth Settings",
+		GlobalOAuthSettings: a.Label + " Global OAuth Settings",
+		OAuthPolicies:       a.Label + " OAuth Policies",
+		Policies:            a.Label + " Policies",
+	}
+}
+
+func (l AppLabels) all() []string {
+	return []string{l.App, l.OAuthSettings, l.GlobalOAuthSettings, l.OAuthPolicies, l.Policies}
+}
+
 // HasSourceOrgFiles reports whether anything is rendered into the
 // non-packaged source-org directory: only an external client app has
 // settings and policies that stay in the org that owns it.
