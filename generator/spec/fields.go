@@ -61,7 +61,7 @@ func specFields() []*field {
 		return func(v string) string { return checkAPIName(what, v) }
 	}
 	return []*field{
-		{key: "prefix", kind: kindString, required: true, check: apiName("prefix"), example: "Partner1",
+		{key: "prefix", kind: kindString, required: true, check: checkPrefix, example: "Partner1",
 			doc: "Shared by the app's API name ({prefix}_{app.name}) and the channel's developerName ({prefix}_{channel.name})."},
 		{key: "package", kind: kindObject, required: true, doc: "The second-generation managed package and its Salesforce DX project.", fields: []*field{
 			{key: "name", kind: kindString, required: true, check: checkLabel, example: "Partner1 Messaging",

@@ -62,7 +62,7 @@ type App struct {
 }
 
 // APIName is the app's API name, {prefix}_{name}.
-func (s *Spec) AppAPIName() string { return s.Prefix + "_" + s.App.Name }
+func (s *Spec) AppAPIName() string { return prefixed(s.Prefix, s.App.Name) }
 
 // AppLabels are the labels of the files an external client app is
 // rendered into, all derived from App.Label here alone.
@@ -119,7 +119,7 @@ type Channel struct {
 
 // DeveloperName is the channel definition's developerName,
 // {prefix}_{name}.
-func (s *Spec) ChannelDeveloperName() string { return s.Prefix + "_" + s.Channel.Name }
+func (s *Spec) ChannelDeveloperName() string { return prefixed(s.Prefix, s.Channel.Name) }
 
 // Vendor is the ConversationVendorInfo the channel points to.
 type Vendor struct {
