@@ -32,6 +32,10 @@ type docData interface{ setDoc(doc) }
 
 func (d *doc) setDoc(v doc) { *d = v }
 
+// globalOauthType holds the certificate and, once deployed, the consumer
+// key and secret: never packaged, and kept out of git.
+const globalOauthType = "ExtlClntAppGlobalOauthSettings"
+
 // Plan lists the metadata components the spec calls for, in a fixed order,
 // without rendering them.
 func Plan(s *spec.Spec) ([]Component, error) { return plan(s, registry.New()) }
@@ -49,9 +53,9 @@ type planner struct {
 // full name is prefixed with its parent's), placed where sf looks for it,
 // and returns it.
 func (p *planner) add(typ, name string, inPackage bool, parent *Component, data docData) (Component, error) {
-	t, parentType, ok := p.reg.ByName(typ)
-	if !ok {
-		return Component{}, fmt.Errorf("render: the metadata registry has no type %s", typ)
+	t, parentType, err := registryType(p.reg, typ)
+	if err != nil {
+		return Component{}, err
 	}
 	root := p.org
 	if inPackage {
@@ -73,11 +77,25 @@ func (p *planner) add(typ, name string, inPackage bool, parent *Component, data 
 	default:
 		dir = path.Join(root, t.DirectoryName)
 	}
-	c.Path = path.Join(dir, name+"."+t.Suffix+"-meta.xml")
+	c.Path = path.Join(dir, sourceFileName(t, name))
 	data.setDoc(doc{typ: t.Name, version: p.version})
 	p.out = append(p.out, c)
 	return c, nil
 }
+
+// registryType looks typ up in the registry, with its parent type when it
+// is a child type.
+func registryType(reg *registry.Registry, typ string) (t, parent *registry.Type, err error) {
+	t, parent, ok := reg.ByName(typ)
+	if !ok {
+		return nil, nil, fmt.Errorf("render: the metadata registry has no type %s", typ)
+	}
+	return t, parent, nil
+}
+
+// sourceFileName is the source-format file of a component: name, the
+// type's suffix, -meta.xml.
+func sourceFileName(t *registry.Type, name string) string { return name + "." + t.Suffix + "-meta.xml" }
 
 func plan(s *spec.Spec, reg *registry.Registry) ([]Component, error) {
 	p := &planner{
@@ -123,7 +141,7 @@ func (p *planner) app(s *spec.Spec) error {
 		{"ExternalClientApplication", "", true, &ecaData{ContactEmail: a.ContactEmail, Description: a.Description,
 			DistributionState: a.DistributionState, Label: labels.App}},
 		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings, Scopes: a.Scopes}},
-		{"ExtlClntAppGlobalOauthSettings", "_glbloauth", false, &ecaGlobalData{App: name, Label: labels.GlobalOAuthSettings,
+		{globalOauthType, "_glbloauth", false, &ecaGlobalData{App: name, Label: labels.GlobalOAuthSettings,
 			CallbackURL: a.CallbackURL, Certificate: a.CertificatePEM}},
 		{"ExtlClntAppOauthConfigurablePolicies", "_oauthPlcy", false, &ecaOauthPolicyData{App: name, Label: labels.OAuthPolicies,
 			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets}},

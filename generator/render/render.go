@@ -90,7 +90,11 @@ func (r *Renderer) Render(s *spec.Spec, existingProject, existingGitignore []byt
 	}
 	files = append(files, File{Path: "sfdx-project.json", Data: project, Merged: true})
 	if s.HasSourceOrgFiles() {
-		files = append(files, File{Path: ".gitignore", Data: mergeGitignore(existingGitignore, s), Merged: true})
+		gitignore, err := mergeGitignore(existingGitignore, s, r.reg)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Path: ".gitignore", Data: gitignore, Merged: true})
 	}
 	sortFiles(files)
 	return files, nil
