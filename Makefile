@@ -23,9 +23,10 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
-# Regenerate the embedded XSDs from the Metadata API WSDLs in ../shared.
+# Regenerate the embedded XSDs and the API-version knowledge base (supported
+# versions, which field exists in which version) from the WSDLs in ../shared.
 schemas:
-	$(GO) run ./internal/tools/schemagen -wsdl $(SHARED)/salesforce/metadata-wsdl -out schemas
+	$(GO) run ./internal/tools/schemagen -wsdl $(SHARED)/salesforce/metadata-wsdl -out schemas -kb internal/apiver/wsdl_gen.go
 
 # Regenerate the embedded metadata registry from the Salesforce CLI's.
 registry:

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"byocpack/generator/spec"
+	"byocpack/internal/apiver"
 )
 
 type ecaData struct {
@@ -47,8 +48,8 @@ type eventData struct {
 
 type fieldData struct {
 	doc
-	FullName, Label, Type string
-	Length, VisibleLines  int
+	APIName, Label, Type string
+	Length, VisibleLines int
 }
 
 type vendorData struct {
@@ -66,41 +67,24 @@ type channelData struct {
 
 // Flag returns "true" or "false" for a feature the spec set and this API
 // version has, and "" otherwise, so the template leaves the element out.
-func (c channelData) Flag(field string) string {
+func (c channelData) Flag(field string) (string, error) {
+	if _, err := c.Has(field); err != nil {
+		return "", err
+	}
 	v, ok := c.flags[field]
 	if !ok {
-		return ""
+		return "", nil
 	}
-	return strconv.FormatBool(v)
+	return strconv.FormatBool(v), nil
 }
 
-// channelFlags maps the spec's features to CCD fields. Where Salesforce
-// renamed a field, the candidates are listed newest first and the first
-// one the API version has is written.
-func channelFlags(f spec.Features, d doc) map[string]bool {
-	features := []struct {
-		value  *bool
-		fields []string
-	}{
-		{f.Keywords, []string{"supportsKeywords"}},
-		{f.ExplicitConsent, []string{"supportsExplicitConsent"}},
-		{f.DoubleOptInConsent, []string{"supportsDoubleOptInConsent"}},
-		{f.IsoCountryCode, []string{"supportsIsoCountryCode"}},
-		{f.CustomChannelParameters, []string{"supportsCustomChannelParameters"}},
-		{f.InboundReceipts, []string{"isInboundAcknwOptionExposed", "isInboundReceiptsEnabled"}},
-		{f.TypingIndicatorHidden, []string{"isTypingIndicatorOptionHidden", "isTypingIndicatorDisabled"}},
-		{f.ConferenceSupported, []string{"isConferenceSupported"}},
-	}
+// channelFlags maps the spec's features to the CCD fields of the API
+// version: where Salesforce renamed a field, the name the version has.
+func channelFlags(f spec.Features, version apiver.Version) map[string]bool {
 	flags := map[string]bool{}
-	for _, feat := range features {
-		if feat.value == nil {
-			continue
-		}
-		for _, field := range feat.fields {
-			if d.Has(field) {
-				flags[field] = *feat.value
-				break
-			}
+	for _, set := range f.Settings() {
+		if field := set.FieldAt(version); field != "" {
+			flags[field] = set.Value
 		}
 	}
 	return flags

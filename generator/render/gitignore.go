@@ -5,17 +5,22 @@ import (
 	"path"
 
 	"byocpack/generator/spec"
+	"byocpack/internal/registry"
 )
 
 // mergeGitignore makes sure the global OAuth settings never reach source
 // control: Salesforce says they "can't be packaged and must not be added
 // to source control". A .gitignore the user already has keeps every line;
 // the pattern is appended only when it is missing.
-func mergeGitignore(existing []byte, s *spec.Spec) []byte {
-	pattern := []byte(path.Join(s.Package.SourceOrgPath, "**", "*.ecaGlblOauth-meta.xml"))
+func mergeGitignore(existing []byte, s *spec.Spec, reg *registry.Registry) ([]byte, error) {
+	t, _, err := registryType(reg, globalOauthType)
+	if err != nil {
+		return nil, err
+	}
+	pattern := []byte(path.Join(s.Package.SourceOrgPath, "**", sourceFileName(t, "*")))
 	for _, line := range bytes.Split(existing, []byte("\n")) {
 		if bytes.Equal(bytes.TrimSpace(line), pattern) {
-			return existing
+			return existing, nil
 		}
 	}
 	var b bytes.Buffer
@@ -30,5 +35,5 @@ func mergeGitignore(existing []byte, s *spec.Spec) []byte {
 	b.WriteString("# stay in the org that owns the app and must not be added to source control.\n")
 	b.Write(pattern)
 	b.WriteByte('\n')
-	return b.Bytes()
+	return b.Bytes(), nil
 }

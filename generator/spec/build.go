@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"byocpack/internal/apiver"
 	"byocpack/internal/fserr"
 )
 
@@ -65,6 +66,11 @@ func (l *loader) build() *Spec {
 			},
 		},
 	}
+	// Parsed once, here. An unsupported version is already a problem of
+	// package.apiVersion and stays zero, so no check judges by it.
+	if v, err := apiver.Parse(s.Package.APIVersion); err == nil && v.IsSupported() {
+		s.Package.api = v
+	}
 	if s.Channel.Vendor.Label == "" {
 		s.Channel.Vendor.Label = s.Channel.Vendor.Name
 	}
@@ -98,16 +104,6 @@ func (l *loader) build() *Spec {
 	return s
 }
 
-// featureSince gives the first API version of the features that do not
-// exist in every supported version.
-func featureSince() map[string]int {
-	return map[string]int{
-		"inboundReceipts":       63,
-		"typingIndicatorHidden": 63,
-		"conferenceSupported":   64,
-	}
-}
-
 // crossCheck applies the rules that span keys. Each message is placed at
 // the key the user is most likely to change.
 func (l *loader) crossCheck(s *Spec) {
@@ -126,10 +122,13 @@ func (l *loader) crossCheck(s *Spec) {
 		if full := s.AppAPIName(); len(l.problemsAt("app.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 			l.add(l.vals["app.name"].at, "app.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or app.name", full, len(full), maxAPINameLen)
 		}
-		// Render appends at most this much to the app's label for the
-		// settings and policies files; they must fit Salesforce's limit too.
-		const longestLabelSuffix = len(" Global OAuth Settings")
-		if n := utf8.RuneCountInString(s.App.Label); len(l.problemsAt("app.label")) == 0 && n+longestLabelSuffix > maxLabelLen {
+		// The settings and policies files add to the app's label; their
+		// labels must fit Salesforce's limit too.
+		n, longestLabelSuffix := utf8.RuneCountInString(s.App.Label), 0
+		for _, label := range s.App.Labels().all() {
+			longestLabelSuffix = max(longestLabelSuffix, utf8.RuneCountInString(label)-n)
+		}
+		if len(l.problemsAt("app.label")) == 0 && n+longestLabelSuffix > maxLabelLen {
 			at, key := l.vals["app.label"].at, "app.label"
 			if !l.vals["app.label"].present {
 				at, key = l.vals["app.name"].at, "app.name"
@@ -194,11 +193,17 @@ func (l *loader) crossCheck(s *Spec) {
 	if s.Channel.ConsentOwner == "Partner" && f.Keywords != nil && *f.Keywords {
 		l.add(l.vals["channel.features.keywords"].at, "channel.features.keywords", "must be false when consentOwner is Partner (the Consent API fails with error 10023 when keywords are on); remove it or set consentOwner: Salesforce")
 	}
-	version := APIVersionNumber(s.Package.APIVersion)
-	for key, since := range featureSince() {
-		v := l.vals["channel.features."+key]
-		if v.present && version != 0 && version < since {
-			l.add(v.at, "channel.features."+key, "needs API version %d.0 or later, but package.apiVersion is %s; raise apiVersion or remove the key", since, s.Package.APIVersion)
+	if api := s.Package.API(); !api.IsZero() {
+		for _, set := range f.Settings() {
+			if set.FieldAt(api) != "" {
+				continue
+			}
+			key := "channel.features." + set.Key
+			if since := set.Since(); api.Before(since) {
+				l.add(l.vals[key].at, key, "needs API version %s or later, but package.apiVersion is %s; raise apiVersion or remove the key", since, api)
+			} else {
+				l.add(l.vals[key].at, key, "has no field (%s) in API version %s; remove the key or pick another apiVersion", strings.Join(set.Fields, " or "), api)
+			}
 		}
 	}
 }

@@ -36,6 +36,32 @@ func checkAPIName(what, v string) string {
 	return ""
 }
 
+// PrefixOf returns the prefix of an API name as Salesforce's BYOC procedure
+// defines it, the text before the first "_" (Partner1 of
+// Partner1_ChannelDefinition1); ok is false when the name has none. The
+// spec's prefix is checked against this definition, and the validator
+// reads the prefix of an app's and a channel's names with it.
+func PrefixOf(apiName string) (prefix string, ok bool) {
+	pre, _, ok := strings.Cut(apiName, "_")
+	return pre, ok && pre != ""
+}
+
+// prefixed is an API name that carries the spec's prefix, {prefix}_{name}.
+func prefixed(prefix, name string) string { return prefix + "_" + name }
+
+// checkPrefix refuses a prefix that PrefixOf would not give back from the
+// names it is put in front of: one with an underscore.
+func checkPrefix(v string) string {
+	if msg := checkAPIName("prefix", v); msg != "" {
+		return msg
+	}
+	if got, _ := PrefixOf(prefixed(v, "App")); got != v {
+		return fmt.Sprintf("prefix %q contains \"_\"; Salesforce's procedure defines the prefix as the text before the first \"_\" of the app's API name, so %s would have the prefix %q (and byocpack validate reads it so); write it without \"_\", such as %q",
+			v, prefixed(v, "{name}"), got, strings.ReplaceAll(v, "_", ""))
+	}
+	return ""
+}
+
 // apiNameNoSuffix checks an object or field name given without its
 // Salesforce suffix, and says so when the suffix was written anyway.
 func apiNameNoSuffix(what, suffix string) func(string) string {

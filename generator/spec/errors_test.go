@@ -195,6 +195,10 @@ func errCases(t *testing.T) []errCase {
 		{name: "api name leading digit", edits: []string{"prefix: Partner1", "prefix: 1Partner"}, want: []string{
 			w + "1:9: error spec: prefix: prefix \"1Partner\" is not a valid API name; start with a letter and use only letters, digits and single underscores",
 		}},
+		// The validator reads the prefix as the text before the first _.
+		{name: "prefix with underscore", edits: []string{"prefix: Partner1", "prefix: Acme_Corp"}, want: []string{
+			w + "1:9: error spec: prefix: prefix \"Acme_Corp\" contains \"_\"; Salesforce's procedure defines the prefix as the text before the first \"_\" of the app's API name, so Acme_Corp_{name} would have the prefix \"Acme\" (and byocpack validate reads it so); write it without \"_\", such as \"AcmeCorp\"",
+		}},
 		{name: "api name double underscore", edits: []string{"  name: ExternalClientApp1", "  name: External__App"}, want: []string{
 			w + "8:9: error spec: app.name: app.name \"External__App\" contains a double underscore, which Salesforce reads as a namespace separator; use single underscores",
 		}},

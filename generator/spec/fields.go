@@ -1,5 +1,7 @@
 package spec
 
+import "byocpack/internal/apiver"
+
 // kind is the YAML shape a key takes.
 type kind int
 
@@ -39,13 +41,18 @@ type field struct {
 }
 
 // SupportedAPIVersions returns the Metadata API versions byocpack renders
-// and validates, oldest first: the WSDLs the schemas are generated from.
+// and validates, oldest first: the WSDLs the schemas are generated from
+// (internal/apiver holds the one list).
 func SupportedAPIVersions() []string {
-	return []string{"62.0", "63.0", "64.0", "65.0", "66.0"}
+	var out []string
+	for _, v := range apiver.Supported() {
+		out = append(out, v.String())
+	}
+	return out
 }
 
 // LatestAPIVersion is the newest supported version, the default.
-func LatestAPIVersion() string { v := SupportedAPIVersions(); return v[len(v)-1] }
+func LatestAPIVersion() string { return apiver.Latest().String() }
 
 // specFields is a function rather than a variable so that no package-level
 // state can be changed by a caller.
@@ -54,7 +61,7 @@ func specFields() []*field {
 		return func(v string) string { return checkAPIName(what, v) }
 	}
 	return []*field{
-		{key: "prefix", kind: kindString, required: true, check: apiName("prefix"), example: "Partner1",
+		{key: "prefix", kind: kindString, required: true, check: checkPrefix, example: "Partner1",
 			doc: "Shared by the app's API name ({prefix}_{app.name}) and the channel's developerName ({prefix}_{channel.name})."},
 		{key: "package", kind: kindObject, required: true, doc: "The second-generation managed package and its Salesforce DX project.", fields: []*field{
 			{key: "name", kind: kindString, required: true, check: checkLabel, example: "Partner1 Messaging",

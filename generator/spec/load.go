@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -498,11 +497,4 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
-}
-
-// APIVersionNumber turns "66.0" into 66 for comparisons of API versions;
-// anything else gives 0.
-func APIVersionNumber(v string) int {
-	n, _ := strconv.Atoi(strings.TrimSuffix(v, ".0"))
-	return n
 }

@@ -4,6 +4,8 @@
 // and the JSON Schema that editors use, so they cannot drift apart.
 package spec
 
+import "byocpack/internal/apiver"
+
 // Spec is a loaded, checked and defaulted byoc.yaml.
 type Spec struct {
 	// File is the spec's path as given to Load, for messages.
@@ -26,8 +28,13 @@ type Package struct {
 	VersionNumber string
 	VersionName   string
 	Description   string
-	APIVersion    string
+	// APIVersion is sourceApiVersion as written, such as "66.0".
+	APIVersion string
+	api        apiver.Version
 }
+
+// API is APIVersion, parsed when the spec was loaded.
+func (p Package) API() apiver.Version { return p.api }
 
 // App types.
 const (
@@ -55,7 +62,28 @@ type App struct {
 }
 
 // APIName is the app's API name, {prefix}_{name}.
-func (s *Spec) AppAPIName() string { return s.Prefix + "_" + s.App.Name }
+func (s *Spec) AppAPIName() string { return prefixed(s.Prefix, s.App.Name) }
+
+// AppLabels are the labels of the files an external client app is
+// rendered into, all derived from App.Label here alone.
+type AppLabels struct {
+	App, OAuthSettings, GlobalOAuthSettings, OAuthPolicies, Policies string
+}
+
+// Labels returns the labels of the app's files.
+func (a *App) Labels() AppLabels {
+	return AppLabels{
+		App:                 a.Label,
+		OAuthSettings:       a.Label + " OAuth Settings",
+		GlobalOAuthSettings: a.Label + " Global OAuth Settings",
+		OAuthPolicies:       a.Label + " OAuth Policies",
+		Policies:            a.Label + " Policies",
+	}
+}
+
+func (l AppLabels) all() []string {
+	return []string{l.App, l.OAuthSettings, l.GlobalOAuthSettings, l.OAuthPolicies, l.Policies}
+}
 
 // HasSourceOrgFiles reports whether anything is rendered into the
 // non-packaged source-org directory: only an external client app has
@@ -91,7 +119,7 @@ type Channel struct {
 
 // DeveloperName is the channel definition's developerName,
 // {prefix}_{name}.
-func (s *Spec) ChannelDeveloperName() string { return s.Prefix + "_" + s.Channel.Name }
+func (s *Spec) ChannelDeveloperName() string { return prefixed(s.Prefix, s.Channel.Name) }
 
 // Vendor is the ConversationVendorInfo the channel points to.
 type Vendor struct {

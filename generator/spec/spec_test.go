@@ -10,11 +10,22 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"byocpack/internal/apiver"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/byoc.schema.json and the golden files under testdata")
 
 func ptr(b bool) *bool { return &b }
+
+func version(t *testing.T, s string) apiver.Version {
+	t.Helper()
+	v, err := apiver.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
 
 // certPEM is what Load keeps of a certificate file: the block, LF endings,
 // no trailing newline.
@@ -36,7 +47,7 @@ func TestLoadFixtures(t *testing.T) {
 			File:   "fixtures/partner1/byoc.yaml",
 			Prefix: "Partner1",
 			Package: Package{Name: "Partner1 Messaging", Namespace: "partner1", Path: "force-app", SourceOrgPath: "source-org",
-				VersionNumber: "1.0.0.NEXT", VersionName: "ver 1.0", APIVersion: "66.0"},
+				VersionNumber: "1.0.0.NEXT", VersionName: "ver 1.0", APIVersion: "66.0", api: version(t, "66.0")},
 			App: &App{Type: ExternalClientApplication, Name: "ExternalClientApp1", Label: "Partner1 ExternalClientApp1",
 				ContactEmail: "dev@partner1.example", Description: "Interaction Service integration",
 				CallbackURL: "https://login.salesforce.com", Scopes: []string{"Interaction", "RefreshToken"},
@@ -53,7 +64,7 @@ func TestLoadFixtures(t *testing.T) {
 			File:   "fixtures/customer1/byoc.yaml",
 			Prefix: "Customer1",
 			Package: Package{Name: "Customer1 Contact Center", Path: "force-app", SourceOrgPath: "source-org",
-				VersionNumber: "2.1.0.NEXT", APIVersion: "65.0"},
+				VersionNumber: "2.1.0.NEXT", APIVersion: "65.0", api: version(t, "65.0")},
 			Channel: Channel{Name: "ContactCenter1", Label: "Customer1 Contact Center", ConnectedAppType: Customer,
 				Vendor:       Vendor{Name: "Customer1_Vendor", Label: "Customer1 CCaaS", Type: "BringYourOwnContactCenter"},
 				Event:        Event{Name: "CCaaS_Event", Label: "CCaaS Event", TypeField: "EventType", PayloadField: "Payload"},
@@ -65,7 +76,7 @@ func TestLoadFixtures(t *testing.T) {
 			File:   "fixtures/legacy1/byoc.yaml",
 			Prefix: "Legacy1",
 			Package: Package{Name: "Legacy1 Messaging", Namespace: "legacy1", Path: "force-app", SourceOrgPath: "source-org",
-				VersionNumber: "1.4.0.NEXT", APIVersion: "63.0"},
+				VersionNumber: "1.4.0.NEXT", APIVersion: "63.0", api: version(t, "63.0")},
 			App: &App{Type: ConnectedApp, Name: "ConnectedApp1", Label: "Legacy1 ConnectedApp1",
 				ContactEmail: "integrations@legacy1.example", CallbackURL: "https://login.salesforce.com",
 				Scopes:          []string{"Interaction", "RefreshToken", "OfflineAccess"},

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"byocpack/generator/spec"
 	"byocpack/internal/diag"
 )
 
@@ -101,11 +102,6 @@ func (r *run) ecaRefs(p project) []diag.Problem {
 	return ps
 }
 
-func prefixOf(name string) (string, bool) {
-	pre, _, ok := strings.Cut(name, "_")
-	return pre, ok && pre != ""
-}
-
 func (r *run) namePrefix(p project, ccd doc) []diag.Problem {
 	dn := ccd.Root.child("developerName")
 	if dn == nil {
@@ -116,13 +112,13 @@ func (r *run) namePrefix(p project, ccd doc) []diag.Problem {
 		return nil
 	}
 	var ps []diag.Problem
-	ccdPrefix, ok := prefixOf(dn.Text)
+	ccdPrefix, ok := spec.PrefixOf(dn.Text)
 	if !ok {
 		return []diag.Problem{r.problem(RuleNamePrefix, ccd.File, dn,
 			"developerName %q has no {prefix}_; name it {prefix}_{name} with the prefix of the app API name (e.g. Partner1_ChannelDefinition1 with Partner1_ExternalClientApp1)", dn.Text)}
 	}
 	for _, app := range apps {
-		appPrefix, ok := prefixOf(app.Name)
+		appPrefix, ok := spec.PrefixOf(app.Name)
 		switch {
 		case !ok:
 			ps = append(ps, r.problem(RuleNamePrefix, app.File, app.Root,

@@ -10,7 +10,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"byocpack/internal/apiver"
 	"byocpack/internal/diag"
+	"byocpack/internal/registry"
 )
 
 // Options configures a validation run.
@@ -36,6 +38,10 @@ type run struct {
 	in  Input
 	now time.Time
 	sev map[string]diag.Severity
+	// version is in.APIVersion parsed, zero when it is not one.
+	version  apiver.Version
+	versions versionKnowledge
+	reg      *registry.Registry
 }
 
 func (r *run) problem(rule string, f File, n *node, format string, args ...any) diag.Problem {
@@ -54,6 +60,9 @@ func (r *run) problem(rule string, f File, n *node, format string, args ...any) 
 // ctx.Err() with the problems found so far.
 func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 	r := &run{in: in, now: in.Now, sev: severities()}
+	r.version, _ = apiver.Parse(in.APIVersion)
+	r.versions = newVersionKnowledge()
+	r.reg = registry.New()
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
@@ -111,10 +120,10 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 	f.Data = bytes.TrimPrefix(f.Data, []byte("\xef\xbb\xbf"))
 	d := doc{File: f, Name: fullName(f.Path)}
 	if d.Type == "" {
-		d.Type = TypeOf(f.Path)
+		d.Type = typeOf(r.reg, f.Path)
 	}
 	var ps []diag.Problem
-	if got, want, ok := caseMismatchSuffix(f.Path); ok {
+	if got, want, ok := caseMismatchSuffix(r.reg, f.Path); ok {
 		ps = append(ps, r.problem(RuleSuffixCase, f, nil,
 			"suffix %q is not a metadata suffix, sf fails with \"Could not infer a metadata type\"; rename the file to end in .%s-meta.xml",
 			got, want))

@@ -3,6 +3,8 @@ package validate
 import (
 	"path"
 	"strings"
+
+	"byocpack/internal/registry"
 )
 
 // Metadata type names the rules look at.
@@ -18,34 +20,6 @@ const (
 	typeCustomObject  = "CustomObject"
 	typeCustomField   = "CustomField"
 )
-
-// suffixTypes maps the exact source-format suffix to its metadata type, as
-// in source-deploy-retrieve's registry. The lookup is case-sensitive on
-// purpose: sf is, and that mismatch is what BYOC-SUFFIX-CASE catches.
-func suffixTypes() map[string]string {
-	return map[string]string{
-		"eca":                           typeECA,
-		"ecaOauth":                      typeOauthSettings,
-		"ecaGlblOauth":                  typeGlobalOauth,
-		"ecaOauthPlcy":                  typeOauthPolicies,
-		"ecaPlcy":                       typePolicies,
-		"ecaOauthSecurity":              "ExtlClntAppOauthSecuritySettings",
-		"ecaMobile":                     "ExtlClntAppMobileSettings",
-		"ecaMobilePlcy":                 "ExtlClntAppMobileConfigurablePolicies",
-		"ecaNotifications":              "ExtlClntAppNotificationSettings",
-		"ecaPush":                       "ExtlClntAppPushSettings",
-		"ecaPushPlcy":                   "ExtlClntAppPushConfigurablePolicies",
-		"ecaSamlPlcy":                   "ExtlClntAppSamlConfigurablePolicies",
-		"ecaCanvas":                     "ExtlClntAppCanvasSettings",
-		"connectedApp":                  typeConnectedApp,
-		"ConversationChannelDefinition": typeCCD,
-		"ConversationVendorInformation": typeCVI,
-		"object":                        typeCustomObject,
-		"field":                         typeCustomField,
-		"permissionset":                 "PermissionSet",
-		"settings":                      "Settings",
-	}
-}
 
 // splitMetaName splits "dir/Name.suffix-meta.xml" into "Name" and "suffix";
 // ok is false for files that are not source-format metadata.
@@ -63,14 +37,29 @@ func splitMetaName(p string) (name, suffix string, ok bool) {
 }
 
 // TypeOf infers the metadata type of a source-format path from its suffix,
-// exactly as sf does (case-sensitive). It returns "" when the suffix is not
-// one byocpack knows.
+// exactly as sf does: case-sensitive, by the Salesforce CLI's registry
+// (internal/registry), and a child type's suffix (CustomField's field)
+// wherever the file is. It returns "" when the registry knows no such
+// suffix.
 func TypeOf(p string) string {
+	if _, _, ok := splitMetaName(p); !ok {
+		return "" // spare building the registry for what is not metadata
+	}
+	return typeOf(registry.New(), p)
+}
+
+func typeOf(reg *registry.Registry, p string) string {
 	_, suffix, ok := splitMetaName(p)
 	if !ok {
 		return ""
 	}
-	return suffixTypes()[suffix]
+	if t, ok := reg.BySuffix(suffix); ok {
+		return t.Name
+	}
+	if t, _, ok := reg.ByChildSuffix(suffix); ok {
+		return t.Name
+	}
+	return ""
 }
 
 // fullName is the component name sf derives from a source path.
@@ -83,20 +72,19 @@ func fullName(p string) string {
 }
 
 // caseMismatchSuffix returns the correctly cased suffix when p's suffix
-// matches a known one only case-insensitively.
-func caseMismatchSuffix(p string) (got, want string, ok bool) {
+// matches a registry suffix only case-insensitively: the lookup is
+// case-sensitive on purpose, sf's is, and that mismatch is what
+// BYOC-SUFFIX-CASE catches.
+func caseMismatchSuffix(reg *registry.Registry, p string) (got, want string, ok bool) {
 	_, suffix, found := splitMetaName(p)
-	if !found {
+	if !found || typeOf(reg, p) != "" {
 		return "", "", false
 	}
-	known := suffixTypes()
-	if _, exact := known[suffix]; exact {
-		return "", "", false
+	if want, ok := reg.SuggestSuffix(suffix); ok {
+		return suffix, want, true
 	}
-	for k := range known {
-		if strings.EqualFold(k, suffix) {
-			return suffix, k, true
-		}
+	if want, ok := reg.SuggestChildSuffix(suffix); ok {
+		return suffix, want, true
 	}
 	return "", "", false
 }

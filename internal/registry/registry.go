@@ -80,6 +80,10 @@ type Registry struct {
 	strictDirs  map[string]string // directory name -> type ID
 	childTypes  map[string]string // child ID -> parent ID
 	byLowerName map[string]string // lower-cased type name -> ID
+	// childSuffixes maps the suffixes of child types that suffixes lacks
+	// (the CLI finds them only in their parent's folder) to the child ID;
+	// a suffix two parents share is left out.
+	childSuffixes map[string]string
 }
 
 // New returns the registry of the pinned Salesforce CLI.
@@ -94,6 +98,25 @@ func New() *Registry {
 	}
 	for _, t := range r.types {
 		r.byLowerName[strings.ToLower(t.Name)] = t.ID
+	}
+	r.childSuffixes = map[string]string{}
+	shared := map[string]bool{}
+	for _, t := range r.types {
+		if t.Children == nil {
+			continue
+		}
+		for suffix, id := range t.Children.Suffixes {
+			if _, top := r.suffixes[suffix]; top {
+				continue
+			}
+			if old, dup := r.childSuffixes[suffix]; dup && old != id {
+				shared[suffix] = true
+			}
+			r.childSuffixes[suffix] = id
+		}
+	}
+	for suffix := range shared {
+		delete(r.childSuffixes, suffix)
 	}
 	return r
 }
@@ -169,11 +192,33 @@ func (r *Registry) StrictFolderTypes() []*Type {
 	return out
 }
 
+// ByChildSuffix returns the child type whose file suffix is exactly suffix
+// among those BySuffix does not find, such as CustomField's "field", with
+// its parent. The CLI finds these files only inside their parent's folder
+// (objects/<Name>/fields/); this look-up does not look at the folder.
+func (r *Registry) ByChildSuffix(suffix string) (child, parent *Type, ok bool) {
+	id, ok := r.childSuffixes[suffix]
+	if !ok {
+		return nil, nil, false
+	}
+	parent, ok = r.ByID(r.childTypes[id])
+	if !ok {
+		return nil, nil, false
+	}
+	child, ok = parent.Child(id)
+	return child, parent, ok
+}
+
 // SuggestSuffix returns the known suffix that equals s ignoring case, so a
 // message can say "did you mean .ConversationChannelDefinition-meta.xml".
-func (r *Registry) SuggestSuffix(s string) (string, bool) {
+func (r *Registry) SuggestSuffix(s string) (string, bool) { return suggest(r.suffixes, s) }
+
+// SuggestChildSuffix is SuggestSuffix for the suffixes ByChildSuffix finds.
+func (r *Registry) SuggestChildSuffix(s string) (string, bool) { return suggest(r.childSuffixes, s) }
+
+func suggest(suffixes map[string]string, s string) (string, bool) {
 	var best []string
-	for k := range r.suffixes {
+	for k := range suffixes {
 		if strings.EqualFold(k, s) {
 			best = append(best, k)
 		}

@@ -47,6 +47,18 @@ func TestCustomObjectChildren(t *testing.T) {
 	if _, ok := r.BySuffix("field"); ok {
 		t.Fatal("the registry has no top-level 'field' suffix; CustomField is found through objects/ only")
 	}
+	if c, p, ok := r.ByChildSuffix("field"); !ok || c.Name != "CustomField" || p.Name != "CustomObject" {
+		t.Fatalf("ByChildSuffix(field) = %v %v %v", c, p, ok)
+	}
+	if _, _, ok := r.ByChildSuffix("Field"); ok {
+		t.Fatal("ByChildSuffix must be case-sensitive")
+	}
+	if _, _, ok := r.ByChildSuffix("eca"); ok {
+		t.Fatal("a top-level suffix is BySuffix's")
+	}
+	if s, ok := r.SuggestChildSuffix("FIELD"); !ok || s != "field" {
+		t.Fatalf("SuggestChildSuffix(FIELD) = %q, %v", s, ok)
+	}
 }
 
 func TestApexClassIsMatchingContentFile(t *testing.T) {

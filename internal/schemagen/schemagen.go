@@ -12,6 +12,7 @@ package schemagen
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -69,10 +71,33 @@ func (s Skip) String() string {
 	return fmt.Sprintf("v%s/%s: skipped: %s", s.Version, s.Type, s.Reason)
 }
 
-// Result is everything one generation run produced, sorted by path.
+// Result is everything one generation run produced: the schemas sorted by
+// path, and the facts the knowledge base (Knowledge) is written from.
 type Result struct {
 	Files   []File
 	Skipped []Skip
+	// Versions are the WSDLs read, oldest first.
+	Versions []Source
+	// Fields are the top-level fields of each root, by version and type.
+	Fields []TypeFields
+	// License is the WSDL licence text, LF line ends.
+	License string
+}
+
+// Source is one WSDL a run read.
+type Source struct {
+	Name    string // file name, such as metadata-v66.0.wsdl
+	Version string // such as "66.0"
+	Header  string // the WSDL's header comment, trimmed, LF line ends
+}
+
+// TypeFields lists the top-level fields of a root type in one version: the
+// elements of its xsd:sequence, after those of its base types, in WSDL
+// order.
+type TypeFields struct {
+	Version string
+	Type    string
+	Fields  []string
 }
 
 var wsdlName = regexp.MustCompile(`^metadata-v([0-9]+\.[0-9]+)\.wsdl$`)
@@ -88,65 +113,88 @@ func Generate(fsys fs.FS, roots []string) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("schemagen: listing the WSDL directory: %w", err)
 	}
-	var res Result
-	found := 0
+	res := Result{License: normalizeText(string(license))}
 	for _, e := range entries {
 		m := wsdlName.FindStringSubmatch(e.Name())
 		if m == nil || e.IsDir() {
 			continue
 		}
-		found++
 		data, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
 			return Result{}, fmt.Errorf("schemagen: %w", err)
 		}
-		files, skipped, err := GenerateVersion(e.Name(), m[1], data, license, roots)
+		one, err := GenerateVersion(e.Name(), m[1], data, license, roots)
 		if err != nil {
 			return Result{}, err
 		}
-		res.Files = append(res.Files, files...)
-		res.Skipped = append(res.Skipped, skipped...)
+		res.Files = append(res.Files, one.Files...)
+		res.Skipped = append(res.Skipped, one.Skipped...)
+		res.Versions = append(res.Versions, one.Versions...)
+		res.Fields = append(res.Fields, one.Fields...)
 	}
-	if found == 0 {
+	if len(res.Versions) == 0 {
 		return Result{}, errors.New("schemagen: no metadata-v<api>.wsdl file found")
 	}
 	slices.SortFunc(res.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(res.Skipped, func(a, b Skip) int {
 		return strings.Compare(a.Version+"/"+a.Type, b.Version+"/"+b.Type)
 	})
+	// Directory order is by name, which puts 100.0 before 62.0.
+	slices.SortFunc(res.Versions, func(a, b Source) int { return compareVersions(a.Version, b.Version) })
+	slices.SortStableFunc(res.Fields, func(a, b TypeFields) int {
+		return cmp.Or(compareVersions(a.Version, b.Version), strings.Compare(a.Type, b.Type))
+	})
 	return res, nil
 }
 
-// GenerateVersion derives the schemas of roots from one WSDL. name is the
-// WSDL's file name, used in messages and in each schema's header comment.
-func GenerateVersion(name, version string, wsdl, license []byte, roots []string) ([]File, []Skip, error) {
+// compareVersions orders the "<major>.0" versions of WSDL file names.
+// schemagen keeps this rather than use internal/apiver, whose data it
+// generates: a generator that needs its own output to build could not
+// repair that output.
+func compareVersions(a, b string) int { return cmp.Compare(majorOf(a), majorOf(b)) }
+
+func majorOf(v string) int { n, _ := strconv.Atoi(strings.TrimSuffix(v, ".0")); return n }
+
+// GenerateVersion derives the schemas of roots, and their top-level fields,
+// from one WSDL. name is the WSDL's file name, used in messages and in each
+// schema's header comment.
+func GenerateVersion(name, version string, wsdl, license []byte, roots []string) (Result, error) {
 	w, err := parseWSDL(wsdl)
 	if err != nil {
-		return nil, nil, fmt.Errorf("schemagen: %s: %w", name, err)
+		return Result{}, fmt.Errorf("schemagen: %s: %w", name, err)
 	}
 	if want := "Metadata API version " + version; !strings.Contains(w.header, want) {
-		return nil, nil, fmt.Errorf("schemagen: %s: header comment does not say %q; is the file name right?", name, want)
+		return Result{}, fmt.Errorf("schemagen: %s: header comment does not say %q; is the file name right?", name, want)
 	}
 	header, err := headerComment(name, version, w.header, license)
 	if err != nil {
-		return nil, nil, fmt.Errorf("schemagen: %s: %w", name, err)
+		return Result{}, fmt.Errorf("schemagen: %s: %w", name, err)
 	}
-	var files []File
-	var skipped []Skip
+	res := Result{
+		Versions: []Source{{Name: name, Version: version, Header: normalizeText(w.header)}},
+		License:  normalizeText(string(license)),
+	}
 	for _, root := range roots {
 		if _, ok := w.types[root]; !ok {
-			skipped = append(skipped, Skip{Version: version, Type: root,
+			res.Skipped = append(res.Skipped, Skip{Version: version, Type: root,
 				Reason: fmt.Sprintf("%s defines no complexType %q", name, root)})
 			continue
 		}
 		data, err := w.schemaFor(root, header)
 		if err != nil {
-			return nil, nil, fmt.Errorf("schemagen: %s: %s: %w", name, root, err)
+			return Result{}, fmt.Errorf("schemagen: %s: %s: %w", name, root, err)
 		}
-		files = append(files, File{Path: path.Join("v"+version, root+".xsd"), Data: data})
+		fields, err := w.topFields(root)
+		if err != nil {
+			return Result{}, fmt.Errorf("schemagen: %s: %s: %w", name, root, err)
+		}
+		res.Files = append(res.Files, File{Path: path.Join("v"+version, root+".xsd"), Data: data})
+		res.Fields = append(res.Fields, TypeFields{Version: version, Type: root, Fields: fields})
 	}
-	return files, skipped, nil
+	return res, nil
 }
+
+func normalizeText(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
 
 // block is one top-level definition of the WSDL's schema, kept as raw bytes
 // so the generated schema says exactly what Salesforce published.
@@ -416,8 +464,8 @@ func quote(s string) string {
 // headerComment carries the WSDL's copyright line and the licence text, as
 // the licence requires of anything derived from the WSDL.
 func headerComment(name, version, wsdlHeader string, license []byte) (string, error) {
-	lic := strings.TrimSpace(strings.ReplaceAll(string(license), "\r\n", "\n"))
-	wh := strings.TrimSpace(strings.ReplaceAll(wsdlHeader, "\r\n", "\n"))
+	lic := normalizeText(string(license))
+	wh := normalizeText(wsdlHeader)
 	var b strings.Builder
 	b.WriteString("<!--\n")
 	fmt.Fprintf(&b, "Generated by byocpack (internal/tools/schemagen) from %s,\nSalesforce Metadata API version %s. Do not edit; run `make schemas`.\n\n", name, version)

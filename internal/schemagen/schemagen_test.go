@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -73,10 +74,11 @@ Copyright 2006-2026 Salesforce.com, inc. All Rights Reserved
 `
 
 func TestGenerateVersionClosureAndOrder(t *testing.T) {
-	files, skipped, err := GenerateVersion("metadata-v66.0.wsdl", "66.0", []byte(miniWSDL), []byte(testLicense), []string{"Widget", "Gadget"})
+	res, err := GenerateVersion("metadata-v66.0.wsdl", "66.0", []byte(miniWSDL), []byte(testLicense), []string{"Widget", "Gadget"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	files, skipped := res.Files, res.Skipped
 	if len(files) != 1 || files[0].Path != "v66.0/Widget.xsd" {
 		t.Fatalf("files = %v, want only v66.0/Widget.xsd", paths(files))
 	}
@@ -130,7 +132,7 @@ func TestGenerateVersionRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := GenerateVersion("metadata-v66.0.wsdl", tt.version, []byte(tt.wsdl), []byte(tt.license), []string{"Widget"})
+			_, err := GenerateVersion("metadata-v66.0.wsdl", tt.version, []byte(tt.wsdl), []byte(tt.license), []string{"Widget"})
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "metadata-v66.0.wsdl") {
 				t.Fatalf("err = %v, want one naming the file and containing %q", err, tt.want)
 			}
@@ -156,6 +158,62 @@ func TestGenerateFindsVersionsAndNeedsLicence(t *testing.T) {
 	delete(fsys, "LICENSE.txt")
 	if _, err := Generate(fsys, []string{"Widget"}); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("without LICENSE.txt: err = %v, want not-exist", err)
+	}
+}
+
+// The knowledge base lists each root's own and inherited fields, with the
+// runs of versions that have them; a field that leaves and comes back has
+// two runs.
+func TestKnowledgeWindows(t *testing.T) {
+	v := func(n int) string { return fmt.Sprintf("%d.0", n) }
+	var res Result
+	for n := 62; n <= 65; n++ {
+		wsdl := strings.ReplaceAll(miniWSDL, "66.0", v(n))
+		if n != 63 {
+			// parts is in 62, 64 and 65 only; extra arrives in 64.
+			extra := ""
+			if n >= 64 {
+				extra = `<xsd:element name="extra" minOccurs="0" type="xsd:string"/>`
+			}
+			wsdl = strings.Replace(wsdl, `<xsd:element name="parts"`, extra+`<xsd:element name="parts"`, 1)
+		} else {
+			wsdl = strings.Replace(wsdl, `<xsd:element name="parts" minOccurs="0" maxOccurs="unbounded" type="tns:Part"/>`, "", 1)
+		}
+		one, err := GenerateVersion("metadata-v"+v(n)+".wsdl", v(n), []byte(wsdl), []byte(testLicense), []string{"Widget"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Versions = append(res.Versions, one.Versions...)
+		res.Fields = append(res.Fields, one.Fields...)
+		res.License = one.License
+	}
+	if d := cmp.Diff([]string{"fullName", "parts"}, res.Fields[0].Fields); d != "" {
+		t.Errorf("Widget fields at 62.0 (-want +got):\n%s", d)
+	}
+	src, err := Knowledge(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"from metadata-v62.0.wsdl to metadata-v65.0.wsdl; DO NOT EDIT.",
+		"return []Version{{62}, {63}, {64}, {65}}",
+		"\t\"Widget\",\n",
+		`{"extra", 64, 65},` + "\n\t\t\t" + `{"fullName", 62, 65},` + "\n\t\t\t" + `{"parts", 62, 62},` + "\n\t\t\t" + `{"parts", 64, 65},`,
+		"//\tCopyright (c) 2024, Example, Inc.\n",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("knowledge lacks %q:\n%s", want, src)
+		}
+	}
+	gap := res
+	gap.Versions = slices.Delete(slices.Clone(res.Versions), 1, 2)
+	if _, err := Knowledge(gap); err == nil || !strings.Contains(err.Error(), "not consecutive") {
+		t.Errorf("a missing WSDL between two others: err = %v", err)
+	}
+	choice := strings.Replace(miniWSDL, "<xsd:sequence>\n       <xsd:element name=\"parts\"", "<xsd:choice>\n       <xsd:element name=\"parts\"", 1)
+	choice = strings.Replace(choice, "</xsd:sequence>\n     </xsd:extension>", "</xsd:choice>\n     </xsd:extension>", 1)
+	if _, err := GenerateVersion("metadata-v66.0.wsdl", "66.0", []byte(choice), []byte(testLicense), []string{"Widget"}); err == nil || !strings.Contains(err.Error(), "not a content model") {
+		t.Errorf("xsd:choice in a root: err = %v", err)
 	}
 }
 
@@ -224,6 +282,18 @@ func TestCommittedSchemasMatchWSDL(t *testing.T) {
 		}
 	}
 	checkVerbatim(t, wsdlDir, res.Files)
+
+	// The knowledge base internal/apiver compiles in comes from the same run.
+	kb, err := Knowledge(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kbFile := filepath.Join(root, "internal", "apiver", "wsdl_gen.go")
+	if got, err := os.ReadFile(kbFile); err != nil {
+		t.Errorf("%v; run `make schemas`", err)
+	} else if !bytes.Equal(got, kb) {
+		t.Errorf("internal/apiver/wsdl_gen.go differs from what the WSDLs yield; run `make schemas`:\n%s", cmp.Diff(string(kb), string(got)))
+	}
 }
 
 // checkVerbatim proves each copied line exists in the source WSDL, so the

@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -25,6 +24,7 @@ import (
 	"github.com/jacoelho/xsd"
 	"github.com/jacoelho/xsd/xsderrors"
 
+	"byocpack/internal/apiver"
 	"byocpack/internal/diag"
 )
 
@@ -77,17 +77,25 @@ func (c *Checker) Supported() []Schema {
 		if c.fsys == nil {
 			return
 		}
+		type parsed struct {
+			v apiver.Version
+			s Schema
+		}
+		var found []parsed
 		files, _ := fs.Glob(c.fsys, "v*/*.xsd")
 		for _, f := range files {
 			dir, file := path.Split(f)
-			c.catalog = append(c.catalog, Schema{
-				Version: strings.TrimPrefix(strings.TrimSuffix(dir, "/"), "v"),
-				Type:    strings.TrimSuffix(file, ".xsd"),
-			})
+			v, err := apiver.Parse(strings.TrimPrefix(strings.TrimSuffix(dir, "/"), "v"))
+			if err != nil {
+				continue // not a directory schemagen writes
+			}
+			found = append(found, parsed{v, Schema{Version: v.String(), Type: strings.TrimSuffix(file, ".xsd")}})
 		}
-		slices.SortFunc(c.catalog, func(a, b Schema) int {
-			return cmp.Or(CompareVersions(a.Version, b.Version), strings.Compare(a.Type, b.Type))
-		})
+		// By the parsed version, so v100.0 comes after v62.0.
+		slices.SortFunc(found, func(a, b parsed) int { return cmp.Or(a.v.Compare(b.v), strings.Compare(a.s.Type, b.s.Type)) })
+		for _, p := range found {
+			c.catalog = append(c.catalog, p.s)
+		}
 	})
 	return slices.Clone(c.catalog)
 }
@@ -103,42 +111,23 @@ func (c *Checker) Versions() []string {
 	return out
 }
 
-// Types lists the metadata types with a schema at apiVersion, sorted.
+// Types lists the metadata types with a schema at apiVersion ("66.0"),
+// sorted.
 func (c *Checker) Types(apiVersion string) []string {
-	v := normalizeVersion(apiVersion)
 	var out []string
 	for _, s := range c.Supported() {
-		if s.Version == v {
+		if s.Version == apiVersion {
 			out = append(out, s.Type)
 		}
 	}
 	return out
 }
 
-// CompareVersions orders API versions such as "9.0" and "62.0" numerically.
-func CompareVersions(a, b string) int {
-	am, an, _ := strings.Cut(a, ".")
-	bm, bn, _ := strings.Cut(b, ".")
-	return cmp.Or(cmp.Compare(atoi(am), atoi(bm)), cmp.Compare(atoi(an), atoi(bn)))
-}
-
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
-}
-
-// normalizeVersion accepts the spellings people type ("v66.0", "66") for
-// the "66.0" the schema directories use.
-func normalizeVersion(v string) string {
-	v = strings.TrimPrefix(strings.TrimSpace(v), "v")
-	if v != "" && !strings.Contains(v, ".") {
-		v += ".0"
-	}
-	return v
-}
-
+// lookup finds the schema of metadataType at apiVersion, written as
+// Salesforce writes it ("66.0", see apiver.Parse): the catalogue holds
+// parsed versions written back, so no other spelling matches.
 func (c *Checker) lookup(apiVersion, metadataType string) (*entry, bool) {
-	key := Schema{Version: normalizeVersion(apiVersion), Type: metadataType}
+	key := Schema{Version: apiVersion, Type: metadataType}
 	if !slices.Contains(c.Supported(), key) {
 		return nil, false
 	}
@@ -197,10 +186,9 @@ func (c *Checker) noSchemaMessage(apiVersion, metadataType string) string {
 	if len(versions) == 0 {
 		return "no XSD schemas are available (the schema file system is empty)"
 	}
-	v := normalizeVersion(apiVersion)
-	if types := c.Types(v); len(types) > 0 {
+	if types := c.Types(apiVersion); len(types) > 0 {
 		return fmt.Sprintf("no XSD schema for metadata type %q at API version %s; types with schemas: %s",
-			metadataType, v, strings.Join(types, ", "))
+			metadataType, apiVersion, strings.Join(types, ", "))
 	}
 	return fmt.Sprintf("no XSD schemas for API version %q; supported versions: %s", apiVersion, strings.Join(versions, ", "))
 }

@@ -31,7 +31,9 @@ func TestCheck(t *testing.T) {
 			mkdoc("ExternalClientApplication", "  <contactEmail>a@example.com</contactEmail>\n  <distributionState>Packaged</distributionState>\n  <label>A</label>\n"), nil},
 		{"valid ccd at 62", "62.0", "ConversationChannelDefinition",
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A_B</developerName>\n  <masterLabel>A</masterLabel>\n"), nil},
-		{"version spelled v66", "v66", "CustomObject", mkdoc("CustomObject", "  <label>E</label>\n"), nil},
+		// One spelling, as apiver.Parse reads it: "v66" names no schema.
+		{"version spelled v66", "v66", "CustomObject", mkdoc("CustomObject", "  <label>E</label>\n"),
+			[]string{`0 xsd no XSD schemas for API version "v66"|supported versions: 62.0, 63.0, 64.0, 65.0, 66.0`}},
 		{"bad enum names allowed values", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n"),
 			[]string{`3 xsd value "Pkg" is not allowed for <distributionState>|Local, Packaged, Managed, AutoInstalled`}},
@@ -148,6 +150,8 @@ func TestSupported(t *testing.T) {
 		"v100.0/A.xsd": {Data: []byte("x")},
 		"v62.0/B.xsd":  {Data: []byte("x")},
 		"v62.0/A.xsd":  {Data: []byte("x")},
+		"v62/A.xsd":    {Data: []byte("x")},
+		"vx/A.xsd":     {Data: []byte("x")},
 	}
 	got := New(fsys).Supported()
 	want := []Schema{{"9.0", "A"}, {"62.0", "A"}, {"62.0", "B"}, {"100.0", "A"}}

@@ -1,10 +1,12 @@
-// Command schemagen regenerates schemas/ from the Salesforce Metadata API
-// WSDLs; `make schemas` runs it from the repository root:
+// Command schemagen regenerates schemas/ and the API-version knowledge base
+// (internal/apiver/wsdl_gen.go: the supported versions and which field
+// exists in which version) from the Salesforce Metadata API WSDLs; `make
+// schemas` runs it from the repository root:
 //
-//	go run ./internal/tools/schemagen -wsdl ../shared/salesforce/metadata-wsdl -out schemas
+//	go run ./internal/tools/schemagen -wsdl ../shared/salesforce/metadata-wsdl -out schemas -kb internal/apiver/wsdl_gen.go
 //
-// It is a build-time tool: the generated XSDs are committed and embedded, so
-// nothing reads a WSDL at run time.
+// It is a build-time tool: the generated files are committed and compiled
+// in, so nothing reads a WSDL at run time.
 package main
 
 import (
@@ -25,11 +27,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	wsdlDir := fl.String("wsdl", "", "directory holding metadata-v<api>.wsdl files and LICENSE.txt")
 	outDir := fl.String("out", "schemas", "directory to write v<api>/<Type>.xsd into")
+	kbFile := fl.String("kb", "internal/apiver/wsdl_gen.go", "Go file to write the supported API versions and field windows to")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
 	if *wsdlDir == "" || fl.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: schemagen -wsdl DIR [-out DIR]")
+		fmt.Fprintln(stderr, "usage: schemagen -wsdl DIR [-out DIR] [-kb FILE]")
 		return 2
 	}
 	res, err := schemagen.Generate(os.DirFS(*wsdlDir), schemagen.DefaultRoots())
@@ -41,11 +44,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schemagen:", err)
 		return 1
 	}
+	if err := schemagen.WriteKnowledge(*kbFile, res); err != nil {
+		fmt.Fprintln(stderr, "schemagen:", err)
+		return 1
+	}
 	// Skips are not failures: an older WSDL may predate a type. Saying so
 	// keeps a missing schema from looking like a bug later.
 	for _, s := range res.Skipped {
 		fmt.Fprintln(stderr, s)
 	}
-	fmt.Fprintf(stdout, "schemagen: wrote %d schemas to %s (%d skipped)\n", len(res.Files), *outDir, len(res.Skipped))
+	fmt.Fprintf(stdout, "schemagen: wrote %d schemas to %s (%d skipped) and the knowledge of %d API versions to %s\n", len(res.Files), *outDir, len(res.Skipped), len(res.Versions), *kbFile)
 	return 0
 }

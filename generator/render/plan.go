@@ -1,0 +1,191 @@
+package render
+
+import (
+	"fmt"
+	"path"
+
+	"byocpack/generator/spec"
+	"byocpack/internal/apiver"
+	"byocpack/internal/registry"
+)
+
+// Component is one metadata component the spec calls for, planned before
+// anything is rendered.
+type Component struct {
+	// Type is the metadata type, as the Salesforce CLI's registry names it.
+	Type string
+	// FullName is the component's name as package.xml lists it:
+	// Message_Event__e.Payload__c for a field of the event.
+	FullName string
+	// Path is where its source file goes, relative to the output
+	// directory, slash-separated; folder and suffix come from the registry.
+	Path string
+	// InPackage is true for what ships in the package, false for what
+	// stays in the org that owns the app (the source-org directory).
+	InPackage bool
+	// data is what the type's template renders, its fields keyed.
+	data docData
+}
+
+// docData is a template's data: it embeds doc, which the planner fills.
+type docData interface{ setDoc(doc) }
+
+func (d *doc) setDoc(v doc) { *d = v }
+
+// globalOauthType holds the certificate and, once deployed, the consumer
+// key and secret: never packaged, and kept out of git.
+const globalOauthType = "ExtlClntAppGlobalOauthSettings"
+
+// Plan lists the metadata components the spec calls for, in a fixed order,
+// without rendering them.
+func Plan(s *spec.Spec) ([]Component, error) { return plan(s, registry.New()) }
+
+// planner builds the plan; every name, label and path is computed here
+// once.
+type planner struct {
+	reg      *registry.Registry
+	version  apiver.Version
+	pkg, org string // the package's and the source org's main/default
+	out      []Component
+}
+
+// add appends a component of typ named name (its file name; a child's
+// full name is prefixed with its parent's), placed where sf looks for it,
+// and returns it.
+func (p *planner) add(typ, name string, inPackage bool, parent *Component, data docData) (Component, error) {
+	t, parentType, err := registryType(p.reg, typ)
+	if err != nil {
+		return Component{}, err
+	}
+	root := p.org
+	if inPackage {
+		root = p.pkg
+	}
+	c := Component{Type: t.Name, FullName: name, InPackage: inPackage, data: data}
+	var dir string
+	switch {
+	case parentType != nil:
+		// A child lives in its parent's folder: objects/E__e/fields/.
+		if parent == nil || parent.Type != parentType.Name {
+			return Component{}, fmt.Errorf("render: a %s must be planned inside a %s", typ, parentType.Name)
+		}
+		dir = path.Join(path.Dir(parent.Path), t.DirectoryName)
+		c.FullName = parent.FullName + "." + name
+	case t.Strategies.Adapter == "decomposed":
+		// A decomposed parent has a folder of its own: objects/E__e/.
+		dir = path.Join(root, t.DirectoryName, name)
+	default:
+		dir = path.Join(root, t.DirectoryName)
+	}
+	c.Path = path.Join(dir, sourceFileName(t, name))
+	data.setDoc(doc{typ: t.Name, version: p.version})
+	p.out = append(p.out, c)
+	return c, nil
+}
+
+// registryType looks typ up in the registry, with its parent type when it
+// is a child type.
+func registryType(reg *registry.Registry, typ string) (t, parent *registry.Type, err error) {
+	t, parent, ok := reg.ByName(typ)
+	if !ok {
+		return nil, nil, fmt.Errorf("render: the metadata registry has no type %s", typ)
+	}
+	return t, parent, nil
+}
+
+// sourceFileName is the source-format file of a component: name, the
+// type's suffix, -meta.xml.
+func sourceFileName(t *registry.Type, name string) string { return name + "." + t.Suffix + "-meta.xml" }
+
+func plan(s *spec.Spec, reg *registry.Registry) ([]Component, error) {
+	p := &planner{
+		reg:     reg,
+		version: s.Package.API(),
+		pkg:     path.Join(s.Package.Path, "main", "default"),
+		org:     path.Join(s.Package.SourceOrgPath, "main", "default"),
+	}
+	if err := p.app(s); err != nil {
+		return nil, err
+	}
+	if err := p.channel(s); err != nil {
+		return nil, err
+	}
+	return p.out, nil
+}
+
+func (p *planner) app(s *spec.Spec) error {
+	a := s.App
+	if a == nil {
+		return nil
+	}
+	name, labels := s.AppAPIName(), a.Labels()
+	if a.Type == spec.ConnectedApp {
+		_, err := p.add(spec.ConnectedApp, name, true, nil, &connectedAppData{
+			ContactEmail: a.ContactEmail, Description: a.Description, Label: labels.App,
+			CallbackURL: a.CallbackURL, Certificate: a.CertificatePEM,
+			AdminApproved: a.Policies.PermittedUsers == "AdminApprovedPreAuthorized",
+			Scopes:        a.Scopes, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
+		})
+		return err
+	}
+	// The settings and policies after the header and its OAuth settings
+	// stay in the org that owns the app: the global settings hold the
+	// certificate (and, once deployed, the consumer key and secret); the
+	// policies are the subscriber admin's, generated with defaults on
+	// install.
+	for _, c := range []struct {
+		typ, suffix string
+		inPackage   bool
+		data        docData
+	}{
+		{"ExternalClientApplication", "", true, &ecaData{ContactEmail: a.ContactEmail, Description: a.Description,
+			DistributionState: a.DistributionState, Label: labels.App}},
+		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings, Scopes: a.Scopes}},
+		{globalOauthType, "_glbloauth", false, &ecaGlobalData{App: name, Label: labels.GlobalOAuthSettings,
+			CallbackURL: a.CallbackURL, Certificate: a.CertificatePEM}},
+		{"ExtlClntAppOauthConfigurablePolicies", "_oauthPlcy", false, &ecaOauthPolicyData{App: name, Label: labels.OAuthPolicies,
+			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets}},
+		{"ExtlClntAppConfigurablePolicies", "_plcy", false, &ecaPolicyData{App: name, Label: labels.Policies}},
+	} {
+		if _, err := p.add(c.typ, name+c.suffix, c.inPackage, nil, c.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *planner) channel(s *spec.Spec) error {
+	ch := s.Channel
+	ev := ch.Event
+	event, err := p.add("CustomObject", ev.APIName(), true, nil, &eventData{Label: ev.Label, PluralLabel: ev.Label + "s"})
+	if err != nil {
+		return err
+	}
+	// Payload carries the whole outbound message as JSON, hence the
+	// platform events' long text maximum.
+	payloadName, typeName := ev.PayloadField+"__c", ev.TypeField+"__c"
+	payload, err := p.add("CustomField", payloadName, true, &event,
+		&fieldData{APIName: payloadName, Label: ev.PayloadField, Type: "LongTextArea", Length: 131072, VisibleLines: 3})
+	if err != nil {
+		return err
+	}
+	typeField, err := p.add("CustomField", typeName, true, &event,
+		&fieldData{APIName: typeName, Label: ev.TypeField, Type: "Text", Length: 255})
+	if err != nil {
+		return err
+	}
+	vendor, err := p.add("ConversationVendorInfo", ch.Vendor.Name, true, nil,
+		&vendorData{DeveloperName: ch.Vendor.Name, MasterLabel: ch.Vendor.Label, VendorType: ch.Vendor.Type})
+	if err != nil {
+		return err
+	}
+	// The channel refers to the event, its fields and the vendor by the
+	// full names planned above.
+	name := s.ChannelDeveloperName()
+	_, err = p.add("ConversationChannelDefinition", name, true, nil, &channelData{
+		ConnectedAppType: ch.ConnectedAppType, ConsentOwner: ch.ConsentOwner, RoutingOwner: ch.RoutingOwner,
+		VendorInfo: vendor.FullName, PlatformEvent: event.FullName, TypeField: typeField.FullName, PayloadField: payload.FullName,
+		DeveloperName: name, MasterLabel: ch.Label, flags: channelFlags(ch.Features, p.version),
+	})
+	return err
+}
