@@ -42,7 +42,8 @@ overwritten unless --force is given.`,
   byocpack init --prefix Acme --customer -o acme/byoc.yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if msg := spec.CheckAPIName("--prefix", opts.Prefix); msg != "" {
+			if msg := spec.CheckValue("prefix", opts.Prefix); msg != "" {
+				msg = "--prefix: " + msg
 				return usageErrorf("%s", msg)
 			}
 			for _, f := range []struct{ flag, key, value string }{
