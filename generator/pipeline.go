@@ -384,7 +384,7 @@ func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown, packageDir string,
 
 func zipFiles(built *pack.Result, dir, project, inputs string) []outdir.File {
 	var out []outdir.File
-	for _, a := range []pack.Artifact{built.Package, built.VersionInfo} {
+	for _, a := range artifacts(built) {
 		out = append(out, outdir.File{Path: path.Join(dir, a.Name), Data: a.Data, Role: outdir.RoleZip, Project: project, Inputs: inputs})
 	}
 	return out
@@ -392,7 +392,7 @@ func zipFiles(built *pack.Result, dir, project, inputs string) []outdir.File {
 
 func packageResult(built *pack.Result, dir, rel string, problems []diag.Problem, changes Changes, dryRun bool, recovered string) *PackageResult {
 	res := &PackageResult{Components: len(built.Components), Notes: built.Notes, Problems: fromDiag(problems), Changes: changes, DryRun: dryRun, Recovered: recovered}
-	for _, a := range []pack.Artifact{built.Package, built.VersionInfo} {
+	for _, a := range artifacts(built) {
 		res.Artifacts = append(res.Artifacts, Artifact{Name: a.Name, Path: filepath.Join(dir, filepath.FromSlash(path.Join(rel, a.Name))), SHA256: a.SHA256, Size: len(a.Data)})
 	}
 	return res
@@ -450,5 +450,15 @@ func removedOnly(candidates, removed []string) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// artifacts are the zips built: a first-generation package, or a Local
+// app, has no version-info zip.
+func artifacts(built *pack.Result) []pack.Artifact {
+	out := []pack.Artifact{built.Package}
+	if built.VersionInfo.Data != nil {
+		out = append(out, built.VersionInfo)
+	}
 	return out
 }

@@ -46,6 +46,19 @@ type Options struct {
 	Registry *registry.Registry
 }
 
+// Generation says which kind of managed package the zips are for.
+type Generation int
+
+const (
+	// SecondGeneration: package.zip and package-version-info.zip, as
+	// `sf package version create` builds them.
+	SecondGeneration Generation = 2
+	// FirstGeneration: one Metadata API zip whose package.xml names the
+	// package (<fullName>), to deploy to the 1GP packaging org; there is
+	// no version-info zip, the packaging org uploads versions itself.
+	FirstGeneration Generation = 1
+)
+
 // Artifact is one built zip.
 type Artifact struct {
 	Name   string // file name, e.g. "package.zip"
@@ -66,6 +79,8 @@ type Result struct {
 	Components []convert.Component
 	// Notes say what was left out because only the Dev Hub knows it.
 	Notes []string
+	// Generation is the package generation the zips were built for.
+	Generation Generation
 }
 
 // Package reads the project at projectDir from disk and builds both zips.
@@ -110,6 +125,10 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 			return nil, fmt.Errorf("profile %q: the CLI rewrites profiles while packaging, which byocpack does not reproduce; move it out of %s or list it in .forceignore", c.FullName, pd.Path)
 		}
 	}
+	gen, local, why := generationOf(conv)
+	if gen == FirstGeneration {
+		return firstGeneration(ctx, proj, pd, conv, mtime, why)
+	}
 	desc, notes, err := descriptor(proj, pd, filepath.Join(projectDir, sfdx.ProjectFile))
 	if err != nil {
 		return nil, err
@@ -124,6 +143,20 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	if err != nil {
 		return nil, err
 	}
+	res := &Result{
+		Package:    artifact("package.zip", pkgZip),
+		Descriptor: desc,
+		PackageXML: pkgXML,
+		Files:      conv.Files,
+		Components: conv.Components,
+		Notes:      notes,
+		Generation: SecondGeneration,
+	}
+	if local != "" {
+		// A Local app is for the org it was made in: no package version.
+		res.Notes = append(res.Notes, local)
+		return res, nil
+	}
 	info, err := writeZip(ctx, []entry{
 		{name: "package.zip", data: pkgZip},
 		{name: "package2-descriptor.json", data: desc},
@@ -131,14 +164,56 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	if err != nil {
 		return nil, err
 	}
+	res.VersionInfo = artifact("package-version-info.zip", info)
+	return res, nil
+}
+
+// generationOf reads from the components what the package can be: a
+// connected app packages only in a first-generation package; an external
+// client app whose distributionState is Local cannot go into a managed
+// package at all (its Metadata API zip still deploys to one's own org).
+func generationOf(conv *convert.Result) (gen Generation, local, why string) {
+	gen = SecondGeneration
+	for _, c := range conv.Components {
+		if c.Type == "ConnectedApp" {
+			gen = FirstGeneration
+			why = fmt.Sprintf("connected app %s packages only in a first-generation managed package", c.FullName)
+		}
+	}
+	for _, f := range conv.Files {
+		if strings.HasPrefix(f.Path, "externalClientApps/") && bytes.Contains(f.Data, []byte("<distributionState>Local</distributionState>")) {
+			local = fmt.Sprintf("no package-version-info.zip: %s has distributionState Local (app.distributionState in the spec), which cannot go into a managed package; package.zip still deploys it to your own org with sf project deploy start --metadata-zip dist/package.zip --single-package; set distributionState to Packaged to build a package version", strings.TrimSuffix(path.Base(f.Path), ".eca"))
+		}
+	}
+	return gen, local, why
+}
+
+// firstGeneration builds the Metadata API zip of a first-generation
+// package: package.xml names the package, so deploying the zip to the
+// packaging org adds the components to it, as `sf project convert source
+// --package-name` writes it.
+func firstGeneration(ctx context.Context, proj *sfdx.Project, pd *sfdx.PackageDir, conv *convert.Result, mtime time.Time, why string) (*Result, error) {
+	if pd.Package == "" {
+		return nil, fmt.Errorf("%s:%d: the package directory %q has no \"package\": add the first-generation package's name", filepath.Join(proj.Dir, sfdx.ProjectFile), pd.Line, pd.Path)
+	}
+	pkgXML := convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: proj.SourceAPIVersion, FullName: pd.Package})
+	entries := []entry{{name: "package.xml", data: pkgXML}}
+	for _, f := range conv.Files {
+		entries = append(entries, entry{name: f.Path, data: f.Data})
+	}
+	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
+	if err != nil {
+		return nil, err
+	}
 	return &Result{
-		Package:     artifact("package.zip", pkgZip),
-		VersionInfo: artifact("package-version-info.zip", info),
-		Descriptor:  desc,
-		PackageXML:  pkgXML,
-		Files:       conv.Files,
-		Components:  conv.Components,
-		Notes:       notes,
+		Package:    artifact("package.zip", pkgZip),
+		PackageXML: pkgXML,
+		Files:      conv.Files,
+		Components: conv.Components,
+		Generation: FirstGeneration,
+		Notes: []string{
+			why + ", so no package-version-info.zip was built: deploy package.zip to the first-generation packaging org with sf project deploy start --metadata-zip dist/package.zip --single-package --target-org <packaging org>; its package.xml names the package \"" + pd.Package + "\", so the components join it. Deploying creates the connected app through the Metadata API, which since Spring '26 Salesforce blocks unless Support has enabled connected-app creation for that org; prefer an external client app (app.type: ExternalClientApplication) in a second-generation package",
+		},
 	}, nil
 }
 

@@ -2,6 +2,8 @@ package pack
 
 import (
 	"archive/zip"
+	"byocpack/internal/sfdx"
+	"byocpack/internal/tree"
 	"bytes"
 	"context"
 	"io"
@@ -180,5 +182,51 @@ func TestDescriptorKeysAndDependencies(t *testing.T) {
 	want := `{"path":"force-app","versionNumber":"2.1.0.NEXT","dependencies":[{"subscriberPackageVersionId":"04t000000000001AAA"},{"subscriberPackageVersionId":"04t000000000002AAA"}],"postInstallScript":"Posté","id":"0Ho000000000001AAA","packageMetadataPermissionSetNames":["PS_A","PS_B"],"packageMetadataPermissionSetLicenseNames":[],"versionName":"2.1.0","ancestorId":"05i000000000001AAA"}`
 	if string(res.Descriptor) != want || len(res.Notes) != 0 {
 		t.Fatalf("descriptor\n got %s\nwant %s\nnotes %v", res.Descriptor, want, res.Notes)
+	}
+}
+
+// memProject is a project held in memory, as the pipeline hands it over.
+func memProject(t *testing.T, files map[string]string) *sfdx.Snapshot {
+	t.Helper()
+	tr := tree.New()
+	for p, d := range files {
+		tr.Set(p, []byte(d))
+	}
+	snap, err := sfdx.ParseSnapshot(tr, "proj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+const memProjectJSON = `{"packageDirectories":[{"path":"force-app","package":"Acme Messaging","versionNumber":"1.0.0.NEXT","default":true}],"sourceApiVersion":"66.0"}`
+
+func TestConnectedAppBuildsAFirstGenerationZip(t *testing.T) {
+	res, err := Snapshot(context.Background(), memProject(t, map[string]string{
+		"sfdx-project.json": memProjectJSON,
+		"force-app/main/default/connectedApps/Acme_App.connectedApp-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <contactEmail>a@example.com</contactEmail>\n    <label>Acme App</label>\n</ConnectedApp>\n",
+	}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Generation != FirstGeneration || res.VersionInfo.Data != nil || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "Spring '26") {
+		t.Fatalf("want a first-generation zip and its note, got generation %d, version info %d bytes, notes %q", res.Generation, len(res.VersionInfo.Data), res.Notes)
+	}
+	xml := string(unzip(t, res.Package.Data)["package.xml"])
+	if !strings.HasSuffix(xml, "    <version>66.0</version>\n    <fullName>Acme Messaging</fullName>\n</Package>\n") || strings.Contains(xml, "<name>Profile</name>") {
+		t.Fatalf("package.xml is not the first-generation shape:\n%s", xml)
+	}
+}
+
+func TestLocalExternalClientAppGetsNoVersionInfo(t *testing.T) {
+	res, err := Snapshot(context.Background(), memProject(t, map[string]string{
+		"sfdx-project.json": memProjectJSON,
+		"force-app/main/default/externalClientApps/Acme_App.eca-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ExternalClientApplication xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <contactEmail>a@example.com</contactEmail>\n    <distributionState>Local</distributionState>\n    <isProtected>false</isProtected>\n    <label>Acme App</label>\n</ExternalClientApplication>\n",
+	}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.VersionInfo.Data != nil || len(res.Package.Data) == 0 || !strings.Contains(strings.Join(res.Notes, "\n"), "app.distributionState") {
+		t.Fatalf("want package.zip only and a note naming app.distributionState, got %d/%d bytes, notes %q", len(res.Package.Data), len(res.VersionInfo.Data), res.Notes)
 	}
 }
