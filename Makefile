@@ -7,7 +7,7 @@ BIN      := bin/byocpack
 SHARED   ?= ../shared
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build demo test vet fmt schemas registry oracle bench clean
+.PHONY: all build demo test vet fmt schemas registry oracle bench release clean
 
 all: build
 
@@ -19,6 +19,7 @@ demo: build
 	$(BIN) validate out/partner1
 
 test:
+	$(GO) mod tidy -diff
 	@test -z "$$(gofmt -l cmd generator internal templates schemas)" || { gofmt -l cmd generator internal templates schemas; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	$(GO) test ./...
@@ -45,5 +46,18 @@ oracle:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/xsdcheck/ ./generator/validate/
 
+# Static, reproducible binaries for each platform and their SHA256SUMS:
+# no cgo, no paths, no build id, the version from git describe.
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+release:
+	rm -rf dist/release && mkdir -p dist/release
+	for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false \
+			-ldflags "-s -w -buildid= -X main.version=$(VERSION)" \
+			-o dist/release/byocpack-$(VERSION)-$$os-$$arch$$ext ./cmd/byocpack || exit 1; \
+	done
+	cd dist/release && sha256sum byocpack-* > SHA256SUMS && cat SHA256SUMS
+
 clean:
-	rm -rf bin out
+	rm -rf bin out dist/release

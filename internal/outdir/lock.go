@@ -79,7 +79,7 @@ func describeHolder(b []byte) string {
 func acquireFlock(stateDir, shownDir string, deadline time.Time) (*lock, error) {
 	p := filepath.Join(stateDir, flockName)
 	for {
-		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o644)
+		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|openNoFollow, 0o644)
 		if errors.Is(err, fs.ErrNotExist) {
 			// The run before us removed the state directory on its way
 			// out: make it again.
@@ -91,7 +91,7 @@ func acquireFlock(stateDir, shownDir string, deadline time.Time) (*lock, error) 
 		if err != nil {
 			return nil, err
 		}
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err = tryLock(f)
 		if err == nil {
 			// The holder before us removes the file when it is done; if
 			// we locked a file that is no longer at the path, try again.
@@ -105,7 +105,7 @@ func acquireFlock(stateDir, shownDir string, deadline time.Time) (*lock, error) 
 			f.Close()
 			continue
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
+		if !errors.Is(err, errWouldBlock) {
 			f.Close()
 			return nil, err
 		}
@@ -157,11 +157,6 @@ func acquireExcl(stateDir, shownDir string, deadline time.Time) (*lock, error) {
 		}
 		time.Sleep(pollEvery)
 	}
-}
-
-func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // release removes the lock file before unlocking it, so that no later run
