@@ -18,6 +18,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"byocpack/internal/diag"
 	"byocpack/internal/secrets"
@@ -168,19 +169,27 @@ func TestRuleFixtures(t *testing.T) {
 }
 
 // TestEveryRuleHasFixturesAndDocs keeps the catalogue, the docs and the
-// fixtures in step: a rule added without the other two fails here.
+// fixtures in step: a rule added without the other two fails here. Each
+// rule's Anchor must be a fragment GitHub generates for a heading of
+// docs/rules.md, worked out from the headings (githubAnchors), not from
+// the rule ID the way the catalogue builds it, so a wrong anchor fails.
 func TestEveryRuleHasFixturesAndDocs(t *testing.T) {
 	docs, err := os.ReadFile("../../docs/rules.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	anchors := githubAnchors(string(docs))
+	ids := map[string]bool{}
 	for _, r := range Rules() {
-		if !strings.Contains(string(docs), "\n## "+r.ID+"\n") {
-			t.Errorf("docs/rules.md has no section \"## %s\"", r.ID)
-		}
-		anchor := strings.TrimPrefix(r.Anchor, "docs/rules.md#")
-		if anchor != strings.ToLower(r.ID) {
-			t.Errorf("%s: anchor %q does not match the heading", r.ID, r.Anchor)
+		ids[r.ID] = true
+		heading, ok := anchors[strings.TrimPrefix(r.Anchor, "docs/rules.md#")]
+		switch {
+		case !strings.HasPrefix(r.Anchor, "docs/rules.md#"):
+			t.Errorf("%s: anchor %q does not point into docs/rules.md", r.ID, r.Anchor)
+		case !ok:
+			t.Errorf("%s: anchor %q is no heading of docs/rules.md", r.ID, r.Anchor)
+		case heading != r.ID:
+			t.Errorf("%s: anchor %q leads to the heading %q", r.ID, r.Anchor, heading)
 		}
 		var pass, fail bool
 		entries, _ := os.ReadDir(filepath.Join(fixturesDir, r.ID))
@@ -191,6 +200,64 @@ func TestEveryRuleHasFixturesAndDocs(t *testing.T) {
 		if !pass || !fail {
 			t.Errorf("%s: need fixtures/rules/%s/pass and .../fail (have pass=%v fail=%v)", r.ID, r.ID, pass, fail)
 		}
+	}
+	for _, heading := range anchors {
+		if strings.HasPrefix(heading, "BYOC-") && !ids[heading] {
+			t.Errorf("docs/rules.md has a section for %s, which is no rule", heading)
+		}
+	}
+}
+
+// githubAnchors maps the fragment GitHub gives each heading of a Markdown
+// document to the heading's text, as github-slugger does it: lower case,
+// every character that is not a letter, mark, number, connector, "-" or a
+// space dropped, spaces turned into "-", and a repeated fragment suffixed
+// "-1", "-2", ... Lines inside fenced code blocks are not headings.
+func githubAnchors(md string) map[string]string {
+	out := map[string]string{}
+	seen := map[string]int{}
+	fenced := false
+	for line := range strings.SplitSeq(md, "\n") {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		level := len(line) - len(strings.TrimLeft(line, "#"))
+		if fenced || level == 0 || level > 6 || !strings.HasPrefix(line[level:], " ") {
+			continue
+		}
+		text := strings.TrimSpace(line[level:])
+		var b strings.Builder
+		for _, r := range strings.ToLower(text) {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.Pc):
+				b.WriteRune(r)
+			}
+		}
+		slug := b.String()
+		if n := seen[slug]; n > 0 {
+			seen[slug]++
+			slug = fmt.Sprintf("%s-%d", slug, n)
+		} else {
+			seen[slug] = 1
+		}
+		out[slug] = text
+	}
+	return out
+}
+
+func TestGithubAnchors(t *testing.T) {
+	got := githubAnchors("# byocpack validation rules\n## BYOC-NO-PRIVATE-KEY\n```\n## not a heading\n```\n### A_b (c), d!\n## Dup\n## Dup\n#nospace\n")
+	want := map[string]string{
+		"byocpack-validation-rules": "byocpack validation rules",
+		"byoc-no-private-key":       "BYOC-NO-PRIVATE-KEY",
+		"a_b-c-d":                   "A_b (c), d!",
+		"dup":                       "Dup",
+		"dup-1":                     "Dup",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 

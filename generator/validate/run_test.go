@@ -3,10 +3,12 @@ package validate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"byocpack/internal/diag"
@@ -128,13 +130,65 @@ func TestRunIsDeterministic(t *testing.T) {
 	}
 }
 
+// countingSchema counts the files Run checks and can cancel the run from
+// inside the first check.
+type countingSchema struct {
+	calls  atomic.Int64
+	cancel context.CancelFunc
+}
+
+func (c *countingSchema) Check(_, _, _ string, _ []byte) []diag.Problem {
+	if c.calls.Add(1) == 1 && c.cancel != nil {
+		c.cancel()
+	}
+	return nil
+}
+
+// manyChannels is n well-formed files the schema checker is called on.
+func manyChannels(n int) Input {
+	in := Input{APIVersion: "66.0", Now: fixtureNow}
+	for i := range n {
+		in.Files = append(in.Files, File{Path: fmt.Sprintf("force-app/main/default/conversationChannelDefinitions/P_C%d.ConversationChannelDefinition-meta.xml", i), Data: []byte(partnerCCD), InPackage: true})
+	}
+	return in
+}
+
+// Run must stop when its context ends: given a context cancelled before
+// the call, or cancelled while the first file is checked, it returns
+// context.Canceled having checked far from all of the files. (Its feed
+// loop picks at random between a ready job and the done context, so a
+// few files may still be checked; a Run that ignored ctx would check all
+// of them, or return no error.)
 func TestRunHonoursCancellation(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	in := loadTree(t, fixturesDir+"/_clean")
-	_, err := Run(ctx, in, Options{})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
+	const n = 2000
+	for _, c := range []struct {
+		name    string
+		workers int
+		during  bool
+	}{{"cancelled before", 0, false}, {"cancelled during, one worker", 1, true}, {"cancelled during, many workers", 8, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			schema := &countingSchema{}
+			if c.during {
+				schema.cancel = cancel
+			} else {
+				cancel()
+			}
+			_, err := Run(ctx, manyChannels(n), Options{Schema: schema, Workers: c.workers})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("err = %v, want context.Canceled", err)
+			}
+			if got := schema.calls.Load(); got > n/10 {
+				t.Errorf("checked %d of %d files after the context was cancelled", got, n)
+			}
+		})
+	}
+	// The same input with a live context is checked in full, so the
+	// counts above mean what they say.
+	schema := &countingSchema{}
+	if _, err := Run(context.Background(), manyChannels(n), Options{Schema: schema}); err != nil || schema.calls.Load() != n {
+		t.Fatalf("uncancelled run: err %v, %d of %d files checked", err, schema.calls.Load(), n)
 	}
 }
 
