@@ -30,9 +30,16 @@ var update = flag.Bool("update", false, "rewrite the want.txt files of the faili
 
 const fixturesDir = "../../fixtures/rules"
 
+// cleanDir is the clean project: the partner1 golden itself, which
+// generator's TestRenderGolden owns and rewrites, read here and never
+// written, so the project the rules must accept is always exactly what
+// byocpack renders.
+const cleanDir = "../../fixtures/partner1/golden"
+
 // fixtureNow is pinned so certificate fixtures keep their verdicts forever:
-// the good certificate is valid 2026-01-01 to 2125-01-01.
-var fixtureNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+// the rule fixtures' good certificate is valid 2026-01-01 to 2125-01-01 and
+// the goldens' from 2026-11-25 to 2126-11-01 (generator pins the same day).
+var fixtureNow = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // loadTree reads a fixture directory the way the CLI reads a project: a
 // tree with sfdx-project.json is a whole project whose package directories
@@ -262,9 +269,13 @@ func TestGithubAnchors(t *testing.T) {
 }
 
 // TestCleanProject is the project byocpack renders: it must be spotless,
-// or every user starts with noise.
+// or every user starts with noise. It is the partner1 golden, not a copy.
 func TestCleanProject(t *testing.T) {
-	if ps := runFixture(t, filepath.Join(fixturesDir, "_clean")); len(ps) > 0 {
+	in := loadTree(t, cleanDir)
+	if !in.Project || len(in.Files) < 10 {
+		t.Fatalf("%s: project=%v with %d files; is the golden there?", cleanDir, in.Project, len(in.Files))
+	}
+	if ps := runFixture(t, cleanDir); len(ps) > 0 {
 		var lines []string
 		for _, p := range ps {
 			lines = append(lines, p.String())
