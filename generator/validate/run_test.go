@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/secrets"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -250,6 +252,34 @@ func TestParsePositions(t *testing.T) {
 	for _, bad := range []string{"", "<?xml version=\"1.0\"?>", "<a/><b/>", "<a>", "x<a/>"} {
 		if _, err := parseXML([]byte(bad)); err == nil {
 			t.Errorf("parseXML(%q) accepted", bad)
+		}
+	}
+}
+
+// Every kind the secret scanner reports is a rule of the catalogue, with a
+// severity, and the docs quote the scanner's limits as they are.
+func TestSecretKindsAreRules(t *testing.T) {
+	sev := severities()
+	for _, k := range secrets.Kinds() {
+		if sev[string(k)] != diag.Error {
+			t.Errorf("%s: severity %q, want error (every finding is a refusal)", k, sev[string(k)])
+		}
+	}
+	docs, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(docs), "## "+RuleUnscannable+"\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	section = strings.Join(strings.Fields(section), " ")
+	for _, want := range []string{
+		fmt.Sprintf("more than %d MiB in all", secrets.MaxTotalSize>>20),
+		fmt.Sprintf("more than %d MiB", secrets.MaxEntrySize>>20),
+		fmt.Sprintf("more than %d,%03d entries", secrets.MaxEntries/1000, secrets.MaxEntries%1000),
+		fmt.Sprintf("more than %d deep", secrets.MaxDepth),
+	} {
+		if !strings.Contains(section, want) {
+			t.Errorf("docs/rules.md § %s does not say %q", RuleUnscannable, want)
 		}
 	}
 }
