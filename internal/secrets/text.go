@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -80,20 +81,13 @@ func (s *scanner) text(entry string, data []byte) {
 	}
 	s.base64Keys(entry, data, pemBlocks)
 	if bytes.Contains(data, []byte("consumer")) {
-		root := ""
+		// A BlacklistedConsumer (the connected app blocklist) names the
+		// key of the app it blocks: required there, and secret nowhere.
+		blocklist := sync.OnceValue(func() bool { root, _ := rootElement(data); return root == "BlacklistedConsumer" })
 		for _, m := range consumerRE.FindAllSubmatchIndex(data, s.lim.findings) {
 			el := string(data[m[2]:m[3]])
-			if el == "consumerKey" {
-				// A BlacklistedConsumer (connected app blocklist) names
-				// the key of the app it blocks; that key is required
-				// there and secret nowhere.
-				if root == "" {
-					root, _ = rootElement(data)
-					root += " "
-				}
-				if root == "BlacklistedConsumer " {
-					continue
-				}
+			if el == "consumerKey" && blocklist() {
+				continue
 			}
 			s.add(entry, data, m[0], ConsumerKey,
 				"%s element; Salesforce generates it, deploys that carry one fail with \"You cannot provide a Consumer Key\" or \"The consumer key is already taken.\", and a packaged secret reaches every subscriber: delete the element", el)
