@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/secrets"
 )
 
 // Rule IDs. They are part of byocpack's interface (users grep for them and
@@ -21,9 +22,10 @@ const (
 	RuleAppPresence     = "BYOC-APP-PRESENCE"
 	RuleECAPackaged     = "BYOC-ECA-PACKAGED"
 	RuleECARef          = "BYOC-ECA-REF"
-	RuleNoGlobalOauth   = "BYOC-NO-GLOBAL-OAUTH"
-	RuleNoConsumerKey   = "BYOC-NO-CONSUMER-KEY"
-	RuleNoPrivateKey    = "BYOC-NO-PRIVATE-KEY"
+	RuleNoGlobalOauth   = string(secrets.GlobalOauth)
+	RuleNoConsumerKey   = string(secrets.ConsumerKey)
+	RuleNoPrivateKey    = string(secrets.PrivateKey)
+	RuleUnscannable     = string(secrets.Unscannable)
 	RuleCCDOauthLink    = "BYOC-CCD-OAUTH-LINK"
 	RuleCCDEventRefs    = "BYOC-CCD-EVENT-REFS"
 	RuleCCDVendor       = "BYOC-CCD-VENDOR"
@@ -77,12 +79,13 @@ func Rules() []Rule {
 		{RuleMalformedXML, e, "a metadata file that is not well-formed XML", "", false},
 		{RuleNameFormat, e, "API name that is not letters, digits and single underscores starting with a letter", "", false},
 		{RuleNamePrefix, e, "channel developerName and app API name that do not share the {prefix}_", "", true},
-		{RuleNoConsumerKey, e, "consumerKey or consumerSecret in a package directory", "", false},
-		{RuleNoGlobalOauth, e, "ExtlClntAppGlobalOauthSettings in a package directory", "", false},
-		{RuleNoPrivateKey, e, "a PEM private key in a package directory", "", false},
+		{RuleNoConsumerKey, e, "consumerKey or consumerSecret in any file of a package directory, also inside archives", "", false},
+		{RuleNoGlobalOauth, e, "ExtlClntAppGlobalOauthSettings in a package directory, whatever the file's name, also inside archives", "", false},
+		{RuleNoPrivateKey, e, "a private key (PEM, DER, base64, keystore) in any file of a package directory, also inside archives", "", false},
 		{RuleOrgScopedID, e, "orgScopedExternalApp or oauthLink not of the form 00D…:Name", "", false},
 		{RuleScopes, e, "OAuth app without the Interaction and RefreshToken scopes", "", false},
 		{RuleSuffixCase, e, "file suffix that matches a metadata suffix only case-insensitively", "", false},
+		{RuleUnscannable, e, "an archive in a package directory too large, too deep, broken or encrypted to be checked for secrets", "", false},
 	}
 	slices.SortFunc(rules, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
 	for i := range rules {

@@ -1,9 +1,16 @@
 package validate
 
 import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,8 +18,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/secrets"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -21,9 +30,16 @@ var update = flag.Bool("update", false, "rewrite the want.txt files of the faili
 
 const fixturesDir = "../../fixtures/rules"
 
+// cleanDir is the clean project: the partner1 golden itself, which
+// generator's TestRenderGolden owns and rewrites, read here and never
+// written, so the project the rules must accept is always exactly what
+// byocpack renders.
+const cleanDir = "../../fixtures/partner1/golden"
+
 // fixtureNow is pinned so certificate fixtures keep their verdicts forever:
-// the good certificate is valid 2026-01-01 to 2125-01-01.
-var fixtureNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+// the rule fixtures' good certificate is valid 2026-01-01 to 2125-01-01 and
+// the goldens' from 2026-11-25 to 2126-11-01 (generator pins the same day).
+var fixtureNow = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // loadTree reads a fixture directory the way the CLI reads a project: a
 // tree with sfdx-project.json is a whole project whose package directories
@@ -160,19 +176,27 @@ func TestRuleFixtures(t *testing.T) {
 }
 
 // TestEveryRuleHasFixturesAndDocs keeps the catalogue, the docs and the
-// fixtures in step: a rule added without the other two fails here.
+// fixtures in step: a rule added without the other two fails here. Each
+// rule's Anchor must be a fragment GitHub generates for a heading of
+// docs/rules.md, worked out from the headings (githubAnchors), not from
+// the rule ID the way the catalogue builds it, so a wrong anchor fails.
 func TestEveryRuleHasFixturesAndDocs(t *testing.T) {
 	docs, err := os.ReadFile("../../docs/rules.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	anchors := githubAnchors(string(docs))
+	ids := map[string]bool{}
 	for _, r := range Rules() {
-		if !strings.Contains(string(docs), "\n## "+r.ID+"\n") {
-			t.Errorf("docs/rules.md has no section \"## %s\"", r.ID)
-		}
-		anchor := strings.TrimPrefix(r.Anchor, "docs/rules.md#")
-		if anchor != strings.ToLower(r.ID) {
-			t.Errorf("%s: anchor %q does not match the heading", r.ID, r.Anchor)
+		ids[r.ID] = true
+		heading, ok := anchors[strings.TrimPrefix(r.Anchor, "docs/rules.md#")]
+		switch {
+		case !strings.HasPrefix(r.Anchor, "docs/rules.md#"):
+			t.Errorf("%s: anchor %q does not point into docs/rules.md", r.ID, r.Anchor)
+		case !ok:
+			t.Errorf("%s: anchor %q is no heading of docs/rules.md", r.ID, r.Anchor)
+		case heading != r.ID:
+			t.Errorf("%s: anchor %q leads to the heading %q", r.ID, r.Anchor, heading)
 		}
 		var pass, fail bool
 		entries, _ := os.ReadDir(filepath.Join(fixturesDir, r.ID))
@@ -184,16 +208,193 @@ func TestEveryRuleHasFixturesAndDocs(t *testing.T) {
 			t.Errorf("%s: need fixtures/rules/%s/pass and .../fail (have pass=%v fail=%v)", r.ID, r.ID, pass, fail)
 		}
 	}
+	for _, heading := range anchors {
+		if strings.HasPrefix(heading, "BYOC-") && !ids[heading] {
+			t.Errorf("docs/rules.md has a section for %s, which is no rule", heading)
+		}
+	}
+}
+
+// githubAnchors maps the fragment GitHub gives each heading of a Markdown
+// document to the heading's text, as github-slugger does it: lower case,
+// every character that is not a letter, mark, number, connector, "-" or a
+// space dropped, spaces turned into "-", and a repeated fragment suffixed
+// "-1", "-2", ... Lines inside fenced code blocks are not headings.
+func githubAnchors(md string) map[string]string {
+	out := map[string]string{}
+	seen := map[string]int{}
+	fenced := false
+	for line := range strings.SplitSeq(md, "\n") {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		level := len(line) - len(strings.TrimLeft(line, "#"))
+		if fenced || level == 0 || level > 6 || !strings.HasPrefix(line[level:], " ") {
+			continue
+		}
+		text := strings.TrimSpace(line[level:])
+		var b strings.Builder
+		for _, r := range strings.ToLower(text) {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.Pc):
+				b.WriteRune(r)
+			}
+		}
+		slug := b.String()
+		if n := seen[slug]; n > 0 {
+			seen[slug]++
+			slug = fmt.Sprintf("%s-%d", slug, n)
+		} else {
+			seen[slug] = 1
+		}
+		out[slug] = text
+	}
+	return out
+}
+
+func TestGithubAnchors(t *testing.T) {
+	got := githubAnchors("# byocpack validation rules\n## BYOC-NO-PRIVATE-KEY\n```\n## not a heading\n```\n### A_b (c), d!\n## Dup\n## Dup\n#nospace\n")
+	want := map[string]string{
+		"byocpack-validation-rules": "byocpack validation rules",
+		"byoc-no-private-key":       "BYOC-NO-PRIVATE-KEY",
+		"a_b-c-d":                   "A_b (c), d!",
+		"dup":                       "Dup",
+		"dup-1":                     "Dup",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
 }
 
 // TestCleanProject is the project byocpack renders: it must be spotless,
-// or every user starts with noise.
+// or every user starts with noise. It is the partner1 golden, not a copy.
 func TestCleanProject(t *testing.T) {
-	if ps := runFixture(t, filepath.Join(fixturesDir, "_clean")); len(ps) > 0 {
+	in := loadTree(t, cleanDir)
+	if !in.Project || len(in.Files) < 10 {
+		t.Fatalf("%s: project=%v with %d files; is the golden there?", cleanDir, in.Project, len(in.Files))
+	}
+	if ps := runFixture(t, cleanDir); len(ps) > 0 {
 		var lines []string
 		for _, p := range ps {
 			lines = append(lines, p.String())
 		}
 		t.Errorf("clean project reports:\n%s", strings.Join(lines, "\n"))
 	}
+}
+
+// archiveFixtures are the rule fixtures that are archives, DER or copies of
+// other fixtures, built here so that what they hold is plain to review and
+// cannot drift from what they copy. TestArchiveFixtures fails when a file
+// on disk differs; -update writes them. No key in them is real: the PEM
+// key's body and the DER key's contents are placeholders in a key's shape.
+func archiveFixtures(t testing.TB) map[string][]byte {
+	t.Helper()
+	read := func(p string) []byte { return must(os.ReadFile(filepath.Join(fixturesDir, p))) }
+	cert := read("BYOC-NO-PRIVATE-KEY/pass/force-app/main/default/staticresources/server.crt")
+	connectedApp := read("BYOC-NO-CONSUMER-KEY/fail/force-app/main/default/connectedApps/Partner1_ConnectedApp1.connectedApp-meta.xml")
+	global := read("BYOC-NO-GLOBAL-OAUTH/pass/source-org/main/default/extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml")
+	// Spelled in pieces so no secret scanner takes this file for a leak.
+	keyPEM := "-----BEGIN " + "PRIVATE" + " KEY-----\nTk9UIEEgUkVBTCBLRVkgLSBmaXh0dXJlIHBsYWNlaG9sZGVy\n-----END " + "PRIVATE" + " KEY-----\n"
+	// A PKCS#8 PrivateKeyInfo (rsaEncryption) around the words "not a key".
+	placeholderDER := must(asn1.Marshal(struct {
+		Version int
+		Algo    pkix.AlgorithmIdentifier
+		Key     []byte
+	}{0, pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}, Parameters: asn1.NullRawValue}, []byte("not a key")}))
+	js := "console.log('bundle');\n"
+	deep := zipFiles(t, "k.pem", keyPEM)
+	for range secrets.MaxDepth {
+		deep = zipFiles(t, "inner.zip", deep)
+	}
+	const sr = "/force-app/main/default/staticresources/"
+	return map[string][]byte{
+		"BYOC-NO-PRIVATE-KEY/fail-archive" + sr + "bundle.resource": zipFiles(t,
+			"js/app.js", js, "certs/server.crt", cert, "certs/server.key", keyPEM,
+			"vendor/lib.tgz", gzipped(t, tarFiles(t, "keys/signing.der", placeholderDER))),
+		"BYOC-NO-PRIVATE-KEY/fail-der" + sr + "signing.resource":       placeholderDER,
+		"BYOC-NO-PRIVATE-KEY/pass-archive" + sr + "bundle.resource":    zipFiles(t, "js/app.js", js, "certs/server.crt", cert),
+		"BYOC-NO-CONSUMER-KEY/fail-archive" + sr + "apps.resource":     zipFiles(t, "connectedApps/Partner1_ConnectedApp1.connectedApp", connectedApp),
+		"BYOC-NO-CONSUMER-KEY/fail-any-suffix" + sr + "app.resource":   connectedApp,
+		"BYOC-NO-GLOBAL-OAUTH/fail-renamed" + sr + "settings.resource": global,
+		"BYOC-NO-GLOBAL-OAUTH/fail-archive" + sr + "settings.resource": zipFiles(t,
+			"extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth", global),
+		// 16 MiB and one byte of zeros in 16 KB: one entry over MaxEntrySize.
+		"BYOC-UNSCANNABLE-ARCHIVE/fail-bomb" + sr + "bomb.resource": zipFiles(t, "zeros.bin", make([]byte, secrets.MaxEntrySize+1)),
+		// A key MaxDepth+1 zips deep, one level past the bound.
+		"BYOC-UNSCANNABLE-ARCHIVE/fail-deep" + sr + "deep.resource": deep,
+		// The first 64 bytes of a zip: a local header and no directory.
+		"BYOC-UNSCANNABLE-ARCHIVE/fail-broken" + sr + "broken.resource": zipFiles(t, "js/app.js", strings.Repeat(js, 20))[:64],
+		"BYOC-UNSCANNABLE-ARCHIVE/pass" + sr + "bundle.resource":        zipFiles(t, "js/app.js", js, "lib/inner.zip", zipFiles(t, "a.js", js)),
+	}
+}
+
+func TestArchiveFixtures(t *testing.T) {
+	for p, want := range archiveFixtures(t) {
+		file := filepath.Join(fixturesDir, filepath.FromSlash(p))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if got, err := os.ReadFile(file); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("fixtures/rules/%s is not what archiveFixtures builds (%v); run go test ./generator/validate -run TestArchiveFixtures -update", p, err)
+		}
+	}
+}
+
+// zipFiles zips name, content pairs (content a string or []byte), deflated,
+// with a fixed time, so the bytes are the same on every machine.
+func zipFiles(t testing.TB, pairs ...any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i < len(pairs); i += 2 {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: pairs[i].(string), Method: zip.Deflate, Modified: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err == nil {
+			_, err = fmt.Fprintf(w, "%s", pairs[i+1])
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func tarFiles(t testing.TB, name string, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), ModTime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err == nil {
+		_, err = tw.Write(data)
+	}
+	if err == nil {
+		err = tw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func gzipped(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

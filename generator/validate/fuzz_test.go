@@ -20,7 +20,7 @@ func FuzzRun(f *testing.F) {
 	for _, r := range Rules() {
 		known[r.ID] = true
 	}
-	base := loadTree(f, fixturesDir+"/_clean")
+	base := loadTree(f, cleanDir)
 	f.Fuzz(func(t *testing.T, path string, data []byte, inPackage bool) {
 		in := Input{APIVersion: "66.0", Now: fixtureNow, Project: inPackage}
 		in.Files = append(slices.Clone(base.Files), File{Path: path, Type: TypeOf(path), Data: data, InPackage: inPackage})

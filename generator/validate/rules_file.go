@@ -1,11 +1,11 @@
 package validate
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/secrets"
 )
 
 // apiNameRE is the API-name shape Salesforce accepts for app and channel
@@ -13,28 +13,24 @@ import (
 // where "Cannot create a new component with the namespace" comes from.
 var apiNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$`)
 
-// privateKeyRE matches any PEM private key block header (PKCS#1, PKCS#8,
-// EC, encrypted, OpenSSH).
-var privateKeyRE = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`)
-
 // orgScopedRE is "[Organization_ID]:[Name]": a 15- or 18-character org ID
 // (key prefix 00D) and a non-empty name.
 var orgScopedRE = regexp.MustCompile(`^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?:[A-Za-z0-9_]+$`)
 
-// lineCol turns a byte offset into a 1-based line and column.
-func lineCol(data []byte, off int) (int, int) {
-	before := data[:off]
-	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := off - bytes.LastIndexByte(before, '\n')
-	return line, col
-}
-
-func (r *run) privateKeys(f File) []diag.Problem {
+// secretScan runs internal/secrets on a file under a packaged package
+// directory, whatever its suffix and whether or not it parses: private
+// keys, consumer keys and secrets, global OAuth settings, also inside
+// archives such as static resources, and archives too large or broken to
+// be checked. The packaging step is to run the same scanner on what it
+// zips, so that validate and package agree. A finding inside an archive is reported on
+// the file itself (that is what ships), with the entry in the message.
+func (r *run) secretScan(f File) []diag.Problem {
 	var ps []diag.Problem
-	for _, loc := range privateKeyRE.FindAllIndex(f.Data, -1) {
-		p := r.problem(RuleNoPrivateKey, f, nil,
-			"private key in a package directory; keep the key that signs the JWT out of the package and out of git, and upload only the certificate")
-		p.Line, p.Col = lineCol(f.Data, loc[0])
+	for _, s := range secrets.Scan(f.Path, f.Data) {
+		p := diag.Problem{File: f.Path, Severity: r.sev[string(s.Kind)], Rule: string(s.Kind), Message: s.Detail()}
+		if s.Entry == "" {
+			p.Line, p.Col = s.Line, s.Column
+		}
 		ps = append(ps, p)
 	}
 	return ps
@@ -45,9 +41,6 @@ func (r *run) fileRules(d doc) []diag.Problem {
 	var ps []diag.Problem
 	add := func(p ...diag.Problem) { ps = append(ps, p...) }
 	root := d.Root
-	if d.InPackage {
-		add(r.noConsumerKey(d)...)
-	}
 	add(r.versionWindows(d)...)
 	switch d.Type {
 	case typeECA:
@@ -78,10 +71,6 @@ func (r *run) fileRules(d doc) []diag.Problem {
 				"oauthLink %q is not [Organization_ID]:[Oauth_Consumer_ID] (00D…:888…); carry the value retrieved from the Dev Hub or omit the element", n.Text))
 		}
 	case typeGlobalOauth:
-		if d.InPackage {
-			add(r.problem(RuleNoGlobalOauth, d.File, root,
-				"ExtlClntAppGlobalOauthSettings \"can't be packaged and must not be added to source control\"; move the file out of the package directory and deploy it to the Dev Hub only"))
-		}
 		add(r.jwtNamedUser(d, root, "ExtlClntAppGlobalOauthSettings")...)
 		if c := root.child("certificate"); c != nil && c.Text != "" {
 			add(r.checkCert(d.File, c)...)
@@ -124,17 +113,6 @@ func (r *run) devNameMatches(d doc, dn *node) []diag.Problem {
 	}
 	return []diag.Problem{r.problem(RuleDevNameMismatch, d.File, dn,
 		"developerName %q differs from the component name %q taken from the file name; make them equal", dn.Text, d.Name)}
-}
-
-func (r *run) noConsumerKey(d doc) []diag.Problem {
-	var ps []diag.Problem
-	d.Root.walk(func(n *node) {
-		if n.Name == "consumerKey" || n.Name == "consumerSecret" {
-			ps = append(ps, r.problem(RuleNoConsumerKey, d.File, n,
-				"%s in a package directory (deploys fail with \"You cannot provide a Consumer Key\" or \"The consumer key is already taken.\"); delete the element, Salesforce generates it", n.Name))
-		}
-	})
-	return ps
 }
 
 // requiredScopes are the ConnectedAppOauthAccessScope names BYOC needs:

@@ -129,7 +129,7 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 			got, want))
 	}
 	if f.InPackage {
-		ps = append(ps, r.privateKeys(f)...)
+		ps = append(ps, r.secretScan(f)...)
 	}
 	if !isXMLPath(f.Path) {
 		return d, ps

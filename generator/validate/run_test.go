@@ -3,13 +3,17 @@ package validate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/secrets"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -128,13 +132,65 @@ func TestRunIsDeterministic(t *testing.T) {
 	}
 }
 
+// countingSchema counts the files Run checks and can cancel the run from
+// inside the first check.
+type countingSchema struct {
+	calls  atomic.Int64
+	cancel context.CancelFunc
+}
+
+func (c *countingSchema) Check(_, _, _ string, _ []byte) []diag.Problem {
+	if c.calls.Add(1) == 1 && c.cancel != nil {
+		c.cancel()
+	}
+	return nil
+}
+
+// manyChannels is n well-formed files the schema checker is called on.
+func manyChannels(n int) Input {
+	in := Input{APIVersion: "66.0", Now: fixtureNow}
+	for i := range n {
+		in.Files = append(in.Files, File{Path: fmt.Sprintf("force-app/main/default/conversationChannelDefinitions/P_C%d.ConversationChannelDefinition-meta.xml", i), Data: []byte(partnerCCD), InPackage: true})
+	}
+	return in
+}
+
+// Run must stop when its context ends: given a context cancelled before
+// the call, or cancelled while the first file is checked, it returns
+// context.Canceled having checked far from all of the files. (Its feed
+// loop picks at random between a ready job and the done context, so a
+// few files may still be checked; a Run that ignored ctx would check all
+// of them, or return no error.)
 func TestRunHonoursCancellation(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	in := loadTree(t, fixturesDir+"/_clean")
-	_, err := Run(ctx, in, Options{})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
+	const n = 2000
+	for _, c := range []struct {
+		name    string
+		workers int
+		during  bool
+	}{{"cancelled before", 0, false}, {"cancelled during, one worker", 1, true}, {"cancelled during, many workers", 8, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			schema := &countingSchema{}
+			if c.during {
+				schema.cancel = cancel
+			} else {
+				cancel()
+			}
+			_, err := Run(ctx, manyChannels(n), Options{Schema: schema, Workers: c.workers})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("err = %v, want context.Canceled", err)
+			}
+			if got := schema.calls.Load(); got > n/10 {
+				t.Errorf("checked %d of %d files after the context was cancelled", got, n)
+			}
+		})
+	}
+	// The same input with a live context is checked in full, so the
+	// counts above mean what they say.
+	schema := &countingSchema{}
+	if _, err := Run(context.Background(), manyChannels(n), Options{Schema: schema}); err != nil || schema.calls.Load() != n {
+		t.Fatalf("uncancelled run: err %v, %d of %d files checked", err, schema.calls.Load(), n)
 	}
 }
 
@@ -196,6 +252,34 @@ func TestParsePositions(t *testing.T) {
 	for _, bad := range []string{"", "<?xml version=\"1.0\"?>", "<a/><b/>", "<a>", "x<a/>"} {
 		if _, err := parseXML([]byte(bad)); err == nil {
 			t.Errorf("parseXML(%q) accepted", bad)
+		}
+	}
+}
+
+// Every kind the secret scanner reports is a rule of the catalogue, with a
+// severity, and the docs quote the scanner's limits as they are.
+func TestSecretKindsAreRules(t *testing.T) {
+	sev := severities()
+	for _, k := range secrets.Kinds() {
+		if sev[string(k)] != diag.Error {
+			t.Errorf("%s: severity %q, want error (every finding is a refusal)", k, sev[string(k)])
+		}
+	}
+	docs, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(docs), "## "+RuleUnscannable+"\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	section = strings.Join(strings.Fields(section), " ")
+	for _, want := range []string{
+		fmt.Sprintf("more than %d MiB in all", secrets.MaxTotalSize>>20),
+		fmt.Sprintf("more than %d MiB", secrets.MaxEntrySize>>20),
+		fmt.Sprintf("more than %d,%03d entries", secrets.MaxEntries/1000, secrets.MaxEntries%1000),
+		fmt.Sprintf("more than %d deep", secrets.MaxDepth),
+	} {
+		if !strings.Contains(section, want) {
+			t.Errorf("docs/rules.md § %s does not say %q", RuleUnscannable, want)
 		}
 	}
 }

@@ -1,0 +1,312 @@
+package secrets
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/xml"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// keyFix is the one fix for every private key.
+const keyFix = "keep the key that signs the JWT out of the package and out of git, and upload only the certificate"
+
+// pemKeyRE matches the header of every PEM-style private key block:
+// PKCS#8 ("PRIVATE KEY"), PKCS#1, EC, DSA, OPENSSH, ENCRYPTED, PGP ("PGP
+// PRIVATE KEY BLOCK") and the SSH2 format of RFC 4716 tools.
+var pemKeyRE = regexp.MustCompile(`-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----|---- BEGIN (SSH2 (?:ENCRYPTED )?PRIVATE KEY) ----`)
+
+// puttyRE is the first line of a PuTTY .ppk private key file.
+var puttyRE = regexp.MustCompile(`(?m)^PuTTY-User-Key-File-[0-9]+:`)
+
+// consumerRE matches the start tag of a consumerKey or consumerSecret
+// element, with or without a namespace prefix, and not longer names that
+// merely start so (isConsumerSecretOptional does not start with "<c").
+var consumerRE = regexp.MustCompile(`<(?:[A-Za-z_][-.\w]*:)?(consumerKey|consumerSecret)[\s/>]`)
+
+const globalOauthRoot = "ExtlClntAppGlobalOauthSettings"
+
+// The suffixes of ExtlClntAppGlobalOauthSettings in source format and in
+// Metadata API format (what package.zip holds).
+var globalOauthSuffixes = []string{".ecaGlblOauth-meta.xml", ".ecaGlblOauth"}
+
+// content runs the checks that read one file's own bytes.
+func (s *scanner) content(entry string, data []byte) {
+	if text, ok := utf16Text(data); ok {
+		// Windows tools (PowerShell 5's ">") write UTF-16; a key saved
+		// that way has NUL bytes between the letters of its header.
+		s.text(entry, text)
+		return
+	}
+	if label := derKey(data); label != "" {
+		s.add(entry, nil, -1, PrivateKey, "DER-encoded %s; %s", label, keyFix)
+	}
+	if bytes.HasPrefix(data, jksMagic) || bytes.HasPrefix(data, jceksMagic) {
+		switch label, err := javaKeystore(data, s.lim.entries); {
+		case err != nil:
+			s.refuse(entry, "Java keystore that could not be read (%s)", clean(err.Error()))
+		case label != "":
+			s.add(entry, nil, -1, PrivateKey, "Java keystore holding a %s; %s", label, keyFix)
+		}
+	}
+	s.text(entry, data)
+}
+
+// text runs the checks that look for text: PEM and PuTTY keys, base64
+// bodies of DER keys, consumer keys and secrets, global OAuth settings.
+func (s *scanner) text(entry string, data []byte) {
+	var pemBlocks [][2]int
+	if bytes.Contains(data, []byte("PRIVATE KEY")) {
+		for _, m := range pemKeyRE.FindAllSubmatchIndex(data, s.lim.findings) {
+			s.add(entry, data, m[0], PrivateKey, "PEM private key (%s block); %s", pemLabel(data, m), keyFix)
+			// The block's body is not reported again as a bare base64
+			// key; no key body is longer than maxB64Key.
+			end := m[1]
+			if i := bytes.Index(data[end:min(len(data), end+maxB64Key)], []byte("-----END")); i >= 0 {
+				end += i
+			}
+			pemBlocks = append(pemBlocks, [2]int{m[0], end})
+		}
+	}
+	if bytes.Contains(data, []byte("PuTTY-User-Key-File-")) {
+		for _, m := range puttyRE.FindAllIndex(data, s.lim.findings) {
+			s.add(entry, data, m[0], PrivateKey, "PuTTY private key file; %s", keyFix)
+		}
+	}
+	s.base64Keys(entry, data, pemBlocks)
+	if bytes.Contains(data, []byte("consumer")) {
+		// A BlacklistedConsumer (the connected app blocklist) names the
+		// key of the app it blocks: required there, and secret nowhere.
+		blocklist := sync.OnceValue(func() bool { root, _ := rootElement(data); return root == "BlacklistedConsumer" })
+		for _, m := range consumerRE.FindAllSubmatchIndex(data, s.lim.findings) {
+			el := string(data[m[2]:m[3]])
+			if el == "consumerKey" && blocklist() {
+				continue
+			}
+			s.add(entry, data, m[0], ConsumerKey,
+				"%s element; Salesforce generates it, deploys that carry one fail with \"You cannot provide a Consumer Key\" or \"The consumer key is already taken.\", and a packaged secret reaches every subscriber: delete the element", el)
+		}
+	}
+	s.globalOauth(entry, data)
+}
+
+func (s *scanner) globalOauth(entry string, data []byte) {
+	if bytes.Contains(data, []byte(globalOauthRoot)) {
+		if root, off := rootElement(data); root == globalOauthRoot {
+			s.add(entry, data, off, GlobalOauth,
+				"ExtlClntAppGlobalOauthSettings \"can't be packaged and must not be added to source control\"; move the file out of the package directory and deploy it to the Dev Hub only")
+			return
+		}
+	}
+	name := s.name
+	if entry != "" {
+		name = entry[strings.LastIndexByte(entry, '!')+1:]
+	}
+	for _, suf := range globalOauthSuffixes {
+		if strings.HasSuffix(path.Base(name), suf) {
+			s.add(entry, nil, -1, GlobalOauth,
+				"file named as ExtlClntAppGlobalOauthSettings (%s), which \"can't be packaged and must not be added to source control\"; move it out of the package directory and deploy it to the Dev Hub only", suf)
+			return
+		}
+	}
+}
+
+// rootElement returns the local name and byte offset of the root element
+// of an XML document, or "" when data is not one (text before the first
+// element, or a syntax error in the prolog).
+func rootElement(data []byte) (string, int) {
+	bom := 0
+	if bytes.HasPrefix(data, utf8BOM) {
+		bom = len(utf8BOM)
+	}
+	d := xml.NewDecoder(bytes.NewReader(data[bom:]))
+	// Metadata files are UTF-8; a declared charset is read as is rather
+	// than failing, which would hide the root.
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		off := int(d.InputOffset())
+		tok, err := d.RawToken()
+		if err != nil {
+			return "", -1
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return t.Name.Local, bom + off
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return "", -1
+			}
+		}
+	}
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// utf16Text transcodes UTF-16 text that starts with a byte-order mark to
+// UTF-8, or reports false. The result is at most 1.5 times the input.
+func utf16Text(data []byte) ([]byte, bool) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}) && !bytes.HasPrefix(data, []byte{0xff, 0xfe, 0, 0}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		order = binary.BigEndian
+	default:
+		return nil, false
+	}
+	out := make([]byte, 0, len(data)*3/2)
+	for i := 2; i+1 < len(data); i += 2 {
+		r := rune(order.Uint16(data[i:]))
+		if utf16.IsSurrogate(r) && i+3 < len(data) {
+			if r2 := utf16.DecodeRune(r, rune(order.Uint16(data[i+2:]))); r2 != utf8.RuneError {
+				r = r2
+				i += 2
+			}
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out, true
+}
+
+const (
+	// minB64Line is how many base64 characters a key body must show
+	// before its first line break: PEM wraps at 64, MIME at 76, and the
+	// smallest key (Ed25519 in PKCS#8) is 64 characters in all. Shorter
+	// words that happen to start like DER ("MAKE") are passed over.
+	minB64Line = 40
+	// maxB64Key is how many base64 characters of one body are decoded:
+	// more than any key (an RSA 16384-bit PKCS#1 key is 12.4 K) and the
+	// start of any PKCS#12 file.
+	maxB64Key = 64 << 10
+	// pemB64 is "-----BEGIN" in base64, where a whole PEM file was
+	// base64-encoded once more (environment variables, JSON configs).
+	pemB64 = "LS0tLS1CRUdJTi"
+)
+
+// base64Keys finds base64 bodies of private keys that carry no PEM header
+// (a key pasted into <certificate>, a keystore in a JSON string) and
+// base64-encoded PEM keys. A DER SEQUENCE in base64 starts with "M" and a
+// second letter from A to P; each such word is decoded once, and the scan
+// goes on after the run it belonged to, so the work is linear.
+func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
+	var buf []byte
+	inPEM := func(i int) bool {
+		for _, b := range skip {
+			if i >= b[0] && i < b[1] {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; i < len(data) && !s.full(); {
+		j := bytes.IndexByte(data[i:], 'M')
+		if j < 0 {
+			break
+		}
+		i += j
+		if (i > 0 && isB64(data[i-1])) || i+1 >= len(data) || data[i+1] < 'A' || data[i+1] > 'P' || inPEM(i) {
+			i++
+			continue
+		}
+		if line := b64Len(data[i:]); line < minB64Line {
+			i += line
+			continue
+		}
+		// The first 32 characters say whether this can be a key at all;
+		// a certificate body stops here.
+		if buf, _ = collectB64(buf[:0], data, i, 32); !keyPrefix(decodeB64(buf)) {
+			i += 2
+			continue
+		}
+		var end int
+		buf, end = collectB64(buf[:0], data, i, maxB64Key)
+		if label := derKey(decodeB64(buf)); label != "" {
+			s.add(entry, data, i, PrivateKey, "base64-encoded %s (a key body without its PEM header); %s", label, keyFix)
+		}
+		i = end
+	}
+	for i := 0; i < len(data) && !s.full(); {
+		j := bytes.Index(data[i:], []byte(pemB64))
+		if j < 0 {
+			break
+		}
+		i += j
+		if i > 0 && isB64(data[i-1]) {
+			i++
+			continue
+		}
+		var end int
+		buf, end = collectB64(buf[:0], data, i, 256)
+		dec := decodeB64(buf)
+		if m := pemKeyRE.FindSubmatchIndex(dec); m != nil {
+			s.add(entry, data, i, PrivateKey, "base64-encoded PEM private key (%s block); %s", pemLabel(dec, m), keyFix)
+		}
+		i = end
+	}
+}
+
+// pemLabel is the block type of a pemKeyRE match, such as "RSA PRIVATE KEY".
+func pemLabel(data []byte, m []int) []byte {
+	if m[2] >= 0 {
+		return data[m[2]:m[3]]
+	}
+	return data[m[4]:m[5]]
+}
+
+func isB64(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// b64Len is the length of the base64 word at the start of b.
+func b64Len(b []byte) int {
+	n := 0
+	for n < len(b) && isB64(b[n]) {
+		n++
+	}
+	return n
+}
+
+// collectB64 appends to buf at most limit base64 characters of the run at
+// data[i:] (line breaks and blanks inside it skipped, "=" padding ending
+// it) and returns where the run ends, so the caller can go on from there.
+func collectB64(buf, data []byte, i, limit int) ([]byte, int) {
+	for ; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case isB64(c):
+			if len(buf) < limit {
+				buf = append(buf, c)
+			}
+		case isSpace(c):
+		case c == '=':
+			for i < len(data) && data[i] == '=' {
+				i++
+			}
+			return buf, i
+		default:
+			return buf, i
+		}
+	}
+	return buf, i
+}
+
+// decodeB64 decodes unpadded base64, dropping a dangling last character.
+func decodeB64(b []byte) []byte {
+	if len(b)%4 == 1 {
+		b = b[:len(b)-1]
+	}
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(b)))
+	n, err := base64.RawStdEncoding.Decode(out, b)
+	if err != nil {
+		return nil
+	}
+	return out[:n]
+}
