@@ -1,11 +1,11 @@
 package generator
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/secrets"
 	"byocpack/internal/sfdx"
 )
 
@@ -30,33 +30,13 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 			continue
 		}
 		data, _ := snap.Tree.Get(p)
-		for _, s := range scanSecrets(data) {
-			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: s.line, Severity: diag.Error, Rule: RuleSecretGate,
-				Message: fmt.Sprintf("%s would be zipped into the package; remove it from %s (keep it outside the project, or in the non-packaged source-org directory where Salesforce says so)", s.what, pd.Path)})
+		for _, f := range secrets.Scan(p, data) {
+			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Col: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
+				Message: fmt.Sprintf("%s (%s); it would be zipped into the package: remove it from %s, keep it outside the project, or in the non-packaged source-org directory where Salesforce says so", f.Detail(), f.Kind, pd.Path)})
 		}
 	}
 	if len(found) > 0 {
 		return diag.List(diag.Sort(found))
 	}
 	return nil
-}
-
-type secretHit struct {
-	line int
-	what string
-}
-
-func scanSecrets(data []byte) []secretHit {
-	var hits []secretHit
-	for _, m := range []struct{ needle, what string }{
-		{"PRIVATE " + "KEY-----", "a private key"},
-		{"<consumerKey>", "an OAuth consumer key"},
-		{"<consumerSecret>", "an OAuth consumer secret"},
-		{"<ExtlClntAppGlobalOauthSettings", "ExtlClntAppGlobalOauthSettings (the global OAuth settings, which Salesforce says can't be packaged)"},
-	} {
-		if i := bytes.Index(data, []byte(m.needle)); i >= 0 {
-			hits = append(hits, secretHit{line: bytes.Count(data[:i], []byte("\n")) + 1, what: m.what})
-		}
-	}
-	return hits
 }

@@ -1,6 +1,10 @@
 package generator
 
 import (
+	"archive/zip"
+	"byocpack/internal/sfdx"
+	"byocpack/internal/tree"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -256,5 +260,27 @@ func addFiles(t *testing.T, dir string, files map[string]string) {
 		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestSecretsGateLooksInsideArchives runs the gate alone, on a snapshot
+// whose static resource zip holds a private key: the gate must name the
+// file and the entry even if validation were switched off.
+func TestSecretsGateLooksInsideArchives(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("certs/server.key")
+	w.Write([]byte("-----BEGIN " + "PRIVATE KEY-----\nMIIB\n-----END " + "PRIVATE KEY-----\n"))
+	zw.Close()
+	tr := tree.New()
+	tr.Set("sfdx-project.json", []byte(`{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"66.0"}`))
+	tr.Set("force-app/main/default/staticresources/bundle.resource", buf.Bytes())
+	snap, err := sfdx.ParseSnapshot(tr, "proj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = secretsGate(snap, "proj", "")
+	if err == nil || !strings.Contains(err.Error(), "proj/force-app/main/default/staticresources/bundle.resource") || !strings.Contains(err.Error(), "certs/server.key") {
+		t.Fatalf("want the gate to name the resource and the entry, got %v", err)
 	}
 }
