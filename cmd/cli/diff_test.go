@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,5 +269,41 @@ func TestAnnotationEscaping(t *testing.T) {
 		"::notice file=spec.yaml::inner\n"
 	if d := cmp.Diff(want, b.String()); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// Colour only on a terminal, and never with NO_COLOR set.
+func TestDiffColour(t *testing.T) {
+	dir := t.TempDir()
+	fx := partnerFixture(t)
+	t.Chdir(dir)
+	buildPartner(t, fx, dir, "a", same)
+	os.CopyFS("b", os.DirFS("a"))
+	os.Remove("b/force-app/main/default/ConversationVendorInformation/Vendor1.ConversationVendorInformation-meta.xml")
+	var out bytes.Buffer
+	on := true
+	var opts *DiffOptions
+	cmd := NewCmdDiff(IO{Out: &out, Err: &out}, func(o *DiffOptions) error { opts = o; return nil })
+	cmd.SetArgs([]string{"a", "b"})
+	cmd.SetContext(context.Background())
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	opts.Color = &on
+	if err := runDiff(cmd, opts); err == nil {
+		t.Fatal("different trees: no exit 1")
+	}
+	if !strings.Contains(out.String(), "\x1b[31m- ConversationVendorInfo Vendor1\x1b[0m") {
+		t.Errorf("forced colour: no red removal:\n%q", out.String())
+	}
+	if useColor(&out) {
+		t.Error("colour for a buffer")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if useColor(os.Stdout) {
+		t.Error("colour with NO_COLOR set")
+	}
+	if _, stdout, _ := run(t, "diff", "a", "b"); strings.Contains(stdout, "\x1b[") {
+		t.Errorf("colour when stdout is not a terminal:\n%q", stdout)
 	}
 }
