@@ -177,7 +177,11 @@ func fromSpec(reg *registry.Registry, target string) (*Set, error) {
 	if err != nil {
 		var list diag.List
 		if errors.As(err, &list) {
-			return nil, fmt.Errorf("%s is neither an archive nor a valid spec:\n%s", target, list.Error())
+			what := "neither a zip or tar archive nor a valid spec"
+			if ext := strings.ToLower(filepath.Ext(target)); ext == ".yaml" || ext == ".yml" || ext == ".json" {
+				what = "not a valid spec"
+			}
+			return nil, fmt.Errorf("%s is %s:\n%s", target, what, list.Error())
 		}
 		return nil, err
 	}

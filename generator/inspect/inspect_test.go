@@ -109,6 +109,8 @@ func TestLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	notSpec := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notSpec, []byte("just: [words"), 0o644)
+	badSpec := filepath.Join(dir, "byoc.yaml")
+	os.WriteFile(badSpec, []byte("prefix: X\n"), 0o644)
 	empty := filepath.Join(dir, "empty.zip")
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
@@ -118,7 +120,8 @@ func TestLoadErrors(t *testing.T) {
 	os.WriteFile(empty, buf.Bytes(), 0o644)
 	for target, want := range map[string]string{
 		filepath.Join(dir, "missing"): "does not exist",
-		notSpec:                       "neither an archive nor a valid spec",
+		notSpec:                       "neither a zip or tar archive nor a valid spec",
+		badSpec:                       "is not a valid spec:\n" + badSpec + ":1:1: error spec:",
 		empty:                         "holds neither package.xml",
 		dir:                           "sfdx-project.json: not found",
 	} {
