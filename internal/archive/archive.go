@@ -114,7 +114,7 @@ func (r *Reader) Read(ctx context.Context, name string, data []byte) (*tree.Tree
 	}
 	t := tree.New()
 	err = ex.Extract(ctx, bytes.NewReader(data), func(ctx context.Context, f archives.FileInfo) error {
-		return r.entry(name, f, t)
+		return r.entry(name, int64(len(data)), f, t)
 	})
 	if err != nil {
 		var refused *RefusedError
@@ -157,7 +157,12 @@ func extractor(ctx context.Context, name string, data []byte) (archives.Extracto
 	return nil, &RefusedError{Archive: name, Reason: fmt.Sprintf("a %s archive; byocpack reads zip and tar (.tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst) only", strings.TrimPrefix(format.Extension(), "."))}
 }
 
-func (r *Reader) entry(archive string, f archives.FileInfo, t *tree.Tree) error {
+// bombRatio is the expansion past which an over-large entry is called a
+// likely zip bomb: metadata XML deflates about 10:1, DEFLATE cannot do
+// better than about 1,000:1, and only crafted input gets near that.
+const bombRatio = 100
+
+func (r *Reader) entry(archive string, size int64, f archives.FileInfo, t *tree.Tree) error {
 	refuse := func(format string, args ...any) error {
 		return &RefusedError{Archive: archive, Entry: f.NameInArchive, Reason: fmt.Sprintf(format, args...)}
 	}
@@ -184,7 +189,11 @@ func (r *Reader) entry(archive string, f archives.FileInfo, t *tree.Tree) error 
 		return refuse("appears twice; which copy counts would be ambiguous")
 	}
 	if f.Size() > r.lim.EntrySize {
-		return refuse("declares %d bytes, more than the %d MiB byocpack reads from one entry: refused", f.Size(), r.lim.EntrySize>>20)
+		why := "refused"
+		if f.Size() > bombRatio*size {
+			why = fmt.Sprintf("refused as a likely zip bomb (%d bytes of archive)", size)
+		}
+		return refuse("declares %d bytes, more than the %d MiB byocpack reads from one entry: %s", f.Size(), r.lim.EntrySize>>20, why)
 	}
 	rc, err := f.Open()
 	if err != nil {
