@@ -122,6 +122,8 @@ and zips the package reproducibly.`,
 		NewCmdBuild(io, nil),
 		NewCmdSchema(io, nil),
 		NewCmdVersion(io, version, nil),
+		NewCmdDiff(io, nil),
+		NewCmdReview(io, nil),
 	)
 	return root
 }

@@ -33,11 +33,12 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 2 on a usage error.`,
 		Example: `  byocpack validate out/partner1
   byocpack validate 'force-app/**/*-meta.xml' --api-version 65.0
-  byocpack validate out/partner1 --format json --strict`,
+  byocpack validate out/partner1 --format json --strict
+  byocpack validate out --format github   # annotations on the pull request`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			if opts.Format != "text" && opts.Format != "json" {
-				return usageErrorf("--format must be text or json, not %q", opts.Format)
+			if opts.Format != "text" && opts.Format != "json" && opts.Format != "github" {
+				return usageErrorf("--format must be text, json or github, not %q", opts.Format)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -45,7 +46,7 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 			return runValidate(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or github (GitHub Actions annotations)")
 	cmd.Flags().StringVar(&opts.APIVersion, "api-version", "", "validate against this API version instead of sourceApiVersion")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	return cmd
@@ -77,7 +78,11 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 			return err
 		}
 	} else {
-		printProblems(opts.IO.Out, res.Problems)
+		if opts.Format == "github" {
+			printAnnotations(opts.IO.Out, res.Problems)
+		} else {
+			printProblems(opts.IO.Out, res.Problems)
+		}
 		fmt.Fprintf(opts.IO.Out, "%s checked: %s, %s", plural(res.Files, "file"), plural(errs, "error"), plural(warns, "warning"))
 		if res.WithoutSchema > 0 {
 			fmt.Fprintf(opts.IO.Out, " (%d of a type without a bundled schema: BYOC rules only)", res.WithoutSchema)

@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"byocpack/generator/inspect"
+	"byocpack/generator/review"
+)
+
+// ReviewOptions are the inputs of review.
+type ReviewOptions struct {
+	IO     IO
+	Target string
+	Format string
+	Strict bool
+	// Now is the time certificates are judged at (zero: now).
+	Now time.Time
+}
+
+// NewCmdReview summarises what a package grants and flags its risks.
+func NewCmdReview(io IO, runF func(*ReviewOptions) error) *cobra.Command {
+	opts := &ReviewOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "review [PROJECT|ZIP|SPEC]",
+		Short: "Summarise what a package grants and defines, and flag its security risks",
+		Long: `Print a one-page review of a package version: the OAuth app (type, distribution
+state, scopes and what each allows, JWT bearer, named-user JWT tokens,
+permitted users, profiles, permission sets, callback URLs, refresh token and IP
+policies, certificate expiry), the channel definition, the platform event, the
+vendor, and what stays outside the package. The target is a project directory
+(default .), a package.zip, a package-version-info.zip, or a spec (rendered in
+memory). Risks a security reviewer looks for are flagged with a rule ID and a
+fix; the rules are in docs/review.md.
+
+Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
+--strict); 2 on an unreadable target or a usage error.`,
+		Example: `  byocpack review out/partner1
+  byocpack review out/dist/package-version-info.zip --format json
+  byocpack review byoc.yaml --format github`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				opts.Target = "."
+			case 1:
+				opts.Target = args[0]
+			default:
+				return usageErrorf("review takes one target, not %d", len(args))
+			}
+			if !oneOf(opts.Format, "markdown", "json", "github") {
+				return usageErrorf("--format must be markdown, json or github, not %q", opts.Format)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runReview(cmd, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "markdown", "output format: markdown, json or github")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warning-severity risks too")
+	return cmd
+}
+
+func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
+	set, err := inspect.Load(cmd.Context(), opts.Target, inspect.Options{})
+	if err != nil {
+		return failed(opts.IO, err)
+	}
+	rep := review.Review(set, review.Options{Now: opts.Now})
+	w := opts.IO.Out
+	switch opts.Format {
+	case "json":
+		if err := writeJSON(w, rep); err != nil {
+			return err
+		}
+	case "github":
+		for _, f := range rep.Flags {
+			writeAnnotation(w, annotation{severity: f.Severity, file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
+		}
+		fmt.Fprintf(w, "review of %s: %s\n", rep.Source, flagSummary(rep.Flags))
+	default:
+		reviewMarkdown(w, rep)
+	}
+	for _, f := range rep.Flags {
+		if f.Severity == "error" || opts.Strict && f.Severity == "warning" {
+			return &exitError{exitInvalid}
+		}
+	}
+	return nil
+}
+
+func flagSummary(fs []inspect.Flag) string {
+	errs, warns := 0, 0
+	for _, f := range fs {
+		switch f.Severity {
+		case "error":
+			errs++
+		case "warning":
+			warns++
+		}
+	}
+	if errs+warns == 0 {
+		return "no risks flagged"
+	}
+	return fmt.Sprintf("%s, %s flagged", plural(errs, "error"), plural(warns, "warning"))
+}
+
+func none(xs []string) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	return strings.Join(xs, ", ")
+}
+
+func row(w io.Writer, k, v string) {
+	fmt.Fprintf(w, "| %s | %s |\n", k, strings.NewReplacer("|", `\|`, "\n", " ").Replace(v))
+}
+
+func reviewMarkdown(w io.Writer, r *review.Report) {
+	title := r.Package.Name
+	if title == "" {
+		title = r.Source
+	}
+	fmt.Fprintf(w, "# Review: %s %s\n\n", title, r.Package.VersionNumber)
+	fmt.Fprintf(w, "%s (%s)", mdCell(r.Source), r.Kind)
+	if r.Package.Namespace != "" {
+		fmt.Fprintf(w, " · namespace %s", mdCell(r.Package.Namespace))
+	}
+	if r.Package.APIVersion != "" {
+		fmt.Fprintf(w, " · API %s", r.Package.APIVersion)
+	}
+	fmt.Fprintf(w, " · %s\n", flagSummary(r.Flags))
+
+	if len(r.Flags) > 0 {
+		fmt.Fprintln(w, "\n## Risks")
+		for _, f := range r.Flags {
+			fmt.Fprintf(w, "\n- **%s** `%s` %s  \n  **Fix:** %s  \n  %s\n", f.Severity, f.Rule, f.Message, f.Fix, mdCell(location(f)))
+		}
+	}
+	for _, a := range r.Apps {
+		fmt.Fprintf(w, "\n## App %s (%s)\n\n| | |\n|---|---|\n", mdCell(a.Name), a.Type)
+		row(w, "label", a.Label)
+		row(w, "distribution state", a.DistributionState)
+		row(w, "contact", a.ContactEmail)
+		row(w, "JWT bearer", a.JWTBearer)
+		row(w, "named-user JWT access tokens", a.NamedUserJWT)
+		row(w, "permitted users", a.PermittedUsers)
+		row(w, "profiles", none(a.Profiles))
+		row(w, "permission sets", none(a.PermissionSets))
+		if len(a.CallbackURLs) > 0 || r.Outside.Known || a.Type == "ConnectedApp" {
+			row(w, "callback URLs", none(a.CallbackURLs))
+		} else {
+			row(w, "callback URLs", review.Unknown)
+		}
+		row(w, "refresh tokens", a.RefreshToken)
+		row(w, "IP relaxation", a.IPRelaxation)
+		if c := a.Certificate; c != nil {
+			if c.Problem != "" {
+				row(w, "certificate", "unreadable: "+c.Problem)
+			} else {
+				row(w, "certificate", fmt.Sprintf("%s, valid until %s (%d days left)", c.Subject, c.NotAfter[:10], c.DaysLeft))
+			}
+		}
+		fmt.Fprintln(w, "\n| scope | allows |\n|---|---|")
+		for _, s := range a.Scopes {
+			fmt.Fprintf(w, "| %s | %s |\n", mdCell(s.Name), s.Allows)
+		}
+		if len(a.Scopes) == 0 {
+			fmt.Fprintln(w, "| none | |")
+		}
+	}
+	for _, c := range r.Channels {
+		fmt.Fprintf(w, "\n## Channel %s\n\n| | |\n|---|---|\n", mdCell(c.DeveloperName))
+		row(w, "label", c.Label)
+		row(w, "connected app type", c.ConnectedAppType)
+		row(w, "routing owner", c.RoutingOwner)
+		row(w, "consent owner", c.ConsentOwner)
+		row(w, "vendor", c.Vendor)
+		row(w, "platform event", c.Event)
+		row(w, "payload field", c.PayloadField)
+		row(w, "event type field", c.TypeField)
+		row(w, "features", none(c.Features))
+	}
+	for _, e := range r.Events {
+		fmt.Fprintf(w, "\n## Platform event %s\n\n%s, %s, %s\n\n| field | type | length |\n|---|---|---|\n", mdCell(e.Name), e.Label, e.EventType, e.PublishBehavior)
+		for _, f := range e.Fields {
+			fmt.Fprintf(w, "| %s | %s | %s |\n", mdCell(f.Name), f.Type, f.Length)
+		}
+	}
+	for _, v := range r.Vendors {
+		fmt.Fprintf(w, "\n## Vendor %s\n\n%s, %s\n", mdCell(v.DeveloperName), v.Label, v.VendorType)
+	}
+	if len(r.Other) > 0 {
+		fmt.Fprintf(w, "\n## Other components\n\n")
+		for _, o := range r.Other {
+			fmt.Fprintf(w, "- %s\n", mdCell(o))
+		}
+	}
+	fmt.Fprintf(w, "\n## Outside the package\n\n%s\n", r.Outside.Note)
+	for _, c := range r.Outside.Components {
+		fmt.Fprintf(w, "- %s\n", mdCell(c))
+	}
+}
+
+func location(f inspect.Flag) string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d", f.File, f.Line)
+	}
+	return f.File
+}

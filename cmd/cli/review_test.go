@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+)
+
+// reviewAt runs review with certificates judged at now.
+func reviewAt(t *testing.T, now time.Time, args ...string) (int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	io := IO{Out: &out, Err: &errb}
+	var cmd *cobra.Command
+	cmd = NewCmdReview(io, func(o *ReviewOptions) error { o.Now = now; return runReview(cmd, o) })
+	cmd.SetArgs(args)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.ExecuteContext(context.Background())
+	code := 0
+	if err != nil {
+		code = report(&errb, cmd, err)
+	}
+	return code, out.String() + errb.String()
+}
+
+var reviewDay = time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC)
+
+func TestReviewPartnerMarkdown(t *testing.T) {
+	code, got := reviewAt(t, reviewDay, "../../fixtures/partner1/byoc.yaml")
+	want := "# Review: Partner1 Messaging 1.0.0.NEXT\n\n" +
+		"`../../fixtures/partner1/byoc.yaml` (spec) · namespace `partner1` · API 66.0 · 0 errors, 1 warning flagged\n\n" +
+		"## Risks\n\n" +
+		"- **warning** `REVIEW-REFRESH-FOREVER` Partner1_ExternalClientApp1_oauthPlcy: refresh tokens are valid until revoked (refreshTokenPolicyType Infinite), so a leaked one grants access for good  \n" +
+		"  **Fix:** set refreshTokenPolicyType SpecificLifetime with refreshTokenValidityPeriod and refreshTokenValidityUnit (for example 90 Days) in the OAuth policies; the JWT bearer flow the channel uses issues no refresh token, so nothing depends on one living forever  \n" +
+		"  `../../fixtures/partner1/byoc.yaml!source-org/main/default/extlClntAppOauthPolicies/Partner1_ExternalClientApp1_oauthPlcy.ecaOauthPlcy-meta.xml:8`\n\n" +
+		"## App `Partner1_ExternalClientApp1` (ExternalClientApplication)\n\n| | |\n|---|---|\n" +
+		"| label | Partner1 ExternalClientApp1 |\n" +
+		"| distribution state | Packaged |\n" +
+		"| contact | dev@partner1.example |\n" +
+		"| JWT bearer | on: the global OAuth settings hold a certificate |\n" +
+		"| named-user JWT access tokens | on |\n" +
+		"| permitted users | AdminApprovedPreAuthorized |\n" +
+		"| profiles | System Administrator |\n" +
+		"| permission sets | none |\n" +
+		"| callback URLs | https://login.salesforce.com |\n" +
+		"| refresh tokens | Infinite |\n" +
+		"| IP relaxation | Enforce |\n" +
+		"| certificate | CN=partner1.example,O=byocpack test fixture partner1, valid until 2126-11-01 (36449 days left) |\n\n" +
+		"| scope | allows |\n|---|---|\n" +
+		"| `Interaction` | call the Interaction Service API (interaction_api): what the BYOC channel needs |\n" +
+		"| `RefreshToken` | keep access without the user present through refresh tokens (refresh_token, offline_access) |\n\n" +
+		"## Channel `Partner1_ChannelDefinition1`\n\n| | |\n|---|---|\n" +
+		"| label | Partner1 Messaging |\n" +
+		"| connected app type | Partner |\n" +
+		"| routing owner | Salesforce |\n" +
+		"| consent owner | Salesforce |\n" +
+		"| vendor | Vendor1 |\n" +
+		"| platform event | Message_Event__e |\n" +
+		"| payload field | Message_Event__e.Payload__c |\n" +
+		"| event type field | Message_Event__e.EventType__c |\n" +
+		"| features | supportsImplicitConsent: true |\n\n" +
+		"## Platform event `Message_Event__e`\n\nMessage Event, HighVolume, PublishAfterCommit\n\n" +
+		"| field | type | length |\n|---|---|---|\n" +
+		"| `EventType__c` | Text | 255 |\n" +
+		"| `Payload__c` | LongTextArea | 131072 |\n\n" +
+		"## Vendor `Vendor1`\n\nVendor1, BringYourOwnChannelPartner\n\n" +
+		"## Outside the package\n\n" +
+		"Not packaged: deploy these to the org that owns the app (sf project deploy start --source-dir source-org); subscribers never receive them.\n" +
+		"- `ExtlClntAppConfigurablePolicies Partner1_ExternalClientApp1_plcy`\n" +
+		"- `ExtlClntAppGlobalOauthSettings Partner1_ExternalClientApp1_glbloauth`\n" +
+		"- `ExtlClntAppOauthConfigurablePolicies Partner1_ExternalClientApp1_oauthPlcy`\n"
+	if d := cmp.Diff(want, got); d != "" || code != 0 {
+		t.Errorf("exit %d (-want +got):\n%s", code, d)
+	}
+	if code, _ := reviewAt(t, reviewDay, "../../fixtures/partner1/byoc.yaml", "--strict"); code != 1 {
+		t.Errorf("--strict with a warning: exit %d, want 1", code)
+	}
+}
+
+func TestReviewRiskyGitHub(t *testing.T) {
+	code, got := reviewAt(t, reviewDay, "../../fixtures/risky1/byoc.yaml", "--format", "github")
+	var rules []string
+	for _, l := range strings.Split(strings.TrimSpace(got), "\n") {
+		if strings.HasPrefix(l, "::") {
+			head, _, _ := strings.Cut(l, "::"+strings.SplitN(l, "::", 3)[2])
+			rules = append(rules, head)
+		} else {
+			rules = append(rules, l)
+		}
+	}
+	want := []string{
+		"::error file=../../fixtures/risky1/byoc.yaml,title=REVIEW-BROAD-SCOPE",
+		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-BROAD-SCOPE",
+		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-BROAD-SCOPE",
+		"::error file=../../fixtures/risky1/byoc.yaml,title=REVIEW-CALLBACK-WILDCARD",
+		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-CERT-EXPIRING",
+		"::error file=../../fixtures/risky1/byoc.yaml,title=REVIEW-SELF-AUTHORIZED",
+		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-REFRESH-FOREVER",
+		"review of ../../fixtures/risky1/byoc.yaml: 3 errors, 4 warnings flagged",
+	}
+	if d := cmp.Diff(want, rules); d != "" || code != 1 {
+		t.Errorf("exit %d (-want +got):\n%s\n%s", code, d, got)
+	}
+}
+
+func TestReviewZipSaysWhatIsNotInIt(t *testing.T) {
+	dir := t.TempDir()
+	fx := partnerFixture(t)
+	t.Chdir(dir)
+	buildPartner(t, fx, dir, "a", same)
+	code, got := reviewAt(t, reviewDay, "a/dist/package-version-info.zip", "--format", "json")
+	for _, s := range []string{`"kind": "package-version-info.zip"`, `"permittedUsers": "not in this zip: set in the org that owns the app"`, `"known": false`, `"name": "Interaction"`, `"flags": []`} {
+		if !strings.Contains(got, s) || code != 0 {
+			t.Errorf("exit %d, lacks %s:\n%s", code, s, got)
+		}
+	}
+}
+
+func TestValidateGitHub(t *testing.T) {
+	code, stdout, _ := run(t, "validate", "--format", "github", "../../fixtures/rules/BYOC-SCOPES/fail/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml")
+	want := "::error file=../../fixtures/rules/BYOC-SCOPES/fail/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml,line=3,col=5,title=BYOC-SCOPES::commaSeparatedOauthScopes lacks Interaction"
+	if code != 1 || !strings.HasPrefix(stdout, want) || !strings.HasSuffix(stdout, "1 file checked: 1 error, 0 warnings\n") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}

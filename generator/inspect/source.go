@@ -1,0 +1,60 @@
+package inspect
+
+import (
+	"fmt"
+	"strings"
+
+	"byocpack/internal/registry"
+	"byocpack/internal/sfdx"
+)
+
+// fromSource reads one package directory in source format, inferring each
+// file's type as the Salesforce CLI does.
+func fromSource(reg *registry.Registry, snap *sfdx.Snapshot, pd *sfdx.PackageDir, show func(string) string) ([]*Component, error) {
+	files, err := sfdx.PackageFiles(reg, snap.Tree, pd, snap.Ignore)
+	if err != nil {
+		return nil, err
+	}
+	b := newBuilder()
+	for _, f := range files {
+		data, _ := snap.Tree.Get(f.Path)
+		shown := show(f.Path)
+		switch f.Kind {
+		case sfdx.MetaXML:
+			if err := b.get(f.Type.Name, f.FullName, shown).setXML(shown, data); err != nil {
+				return nil, err
+			}
+		case sfdx.Child:
+			if f.ParentName == "" {
+				return nil, fmt.Errorf("%s: a %s file must sit in %s/<Parent>/%s/", shown, f.Type.Name, f.Parent.DirectoryName, f.Type.DirectoryName)
+			}
+			if err := b.get(f.Type.Name, f.ParentName+"."+f.FullName, shown).setXML(shown, data); err != nil {
+				return nil, err
+			}
+		case sfdx.Content:
+			b.content(f.Type.Name, f.FullName, shown, baseOf(f.Path), data)
+		case sfdx.InStrictFolder:
+			name, rel, ok := bundlePart(f.Type, f.Path)
+			if ok {
+				b.content(f.Type.Name, name, shown, rel, data)
+			}
+		}
+	}
+	return b.order, nil
+}
+
+// bundlePart splits a file inside a bundle folder (lwc/card/card.js) into
+// the bundle's name and the file's path inside it. Files in a decomposed
+// object's folder that are not metadata are not components.
+func bundlePart(t *registry.Type, p string) (name, rel string, ok bool) {
+	if t.Strategies.Adapter == "decomposed" || t.Children != nil {
+		return "", "", false
+	}
+	parts := strings.Split(p, "/")
+	for i := len(parts) - 2; i >= 0; i-- {
+		if parts[i] == t.DirectoryName && i+2 < len(parts) {
+			return parts[i+1], strings.Join(parts[i+2:], "/"), true
+		}
+	}
+	return "", "", false
+}
