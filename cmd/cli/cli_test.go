@@ -206,3 +206,19 @@ func TestSpecFromStdinAndFIFORefused(t *testing.T) {
 		t.Fatalf("FIFO spec: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestConventions(t *testing.T) {
+	if code, out, _ := run(t, "--version"); code != 0 || out != "byocpack test\n" {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	if code, _, stderr := run(t, "render", "my.yaml"); code != 2 || !strings.Contains(stderr, "pass -f my.yaml") {
+		t.Errorf("render ARG: exit %d, %q", code, stderr)
+	}
+	code, out, _ := run(t, "__complete", "validate", "--format", "")
+	if code != 0 || !strings.HasPrefix(out, "text\njson\ngithub\n") {
+		t.Errorf("completion of validate --format: %q", out)
+	}
+	if _, out, _ := run(t, "__complete", "diff", "--format", ""); !strings.HasPrefix(out, "text\njson\nmarkdown\ngithub\n") {
+		t.Errorf("completion of diff --format: %q", out)
+	}
+}

@@ -10,12 +10,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"byocpack/generator"
+	"byocpack/generator/spec"
 )
 
 // Exit codes.
@@ -125,12 +128,58 @@ and zips the package reproducibly.`,
 		NewCmdDiff(io, nil),
 		NewCmdReview(io, nil),
 	)
+	root.Version = version
+	root.SetVersionTemplate("byocpack {{.Version}}\n")
+	for _, c := range root.Commands() {
+		addCompletions(c)
+	}
 	return root
+}
+
+// addCompletions offers the values of every enumerated flag to shell
+// completion, and spec files for -f. The values of --format come from the
+// flag's own usage text ("output format: a, b or c"), so help and
+// completion cannot disagree.
+func addCompletions(cmd *cobra.Command) {
+	fixed := func(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return values, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		switch f.Name {
+		case "format":
+			if values := formatValues(f.Usage); len(values) > 0 {
+				_ = cmd.RegisterFlagCompletionFunc(f.Name, fixed(values...))
+			}
+		case "api-version":
+			_ = cmd.RegisterFlagCompletionFunc(f.Name, fixed(spec.SupportedAPIVersions()...))
+		case "app-type":
+			_ = cmd.RegisterFlagCompletionFunc(f.Name, fixed(spec.ExternalClientApplication, spec.ConnectedApp))
+		case "file":
+			_ = cmd.MarkFlagFilename(f.Name, "yaml", "yml", "json")
+		}
+	})
+}
+
+func formatValues(usage string) []string {
+	m := regexp.MustCompile(`^output format: ([a-z, ]+?)(?: or ([a-z]+))?(?: \(|$)`).FindStringSubmatch(usage)
+	if m == nil {
+		return nil
+	}
+	values := strings.Split(m[1], ", ")
+	if m[2] != "" {
+		values = append(values, m[2])
+	}
+	return values
 }
 
 // noArgs and maxArgs wrap cobra's checks so a wrong argument count is a
 // usage error (exit 2).
 func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 1 && cmd.Flags().Lookup("file") != nil {
+		return usageErrorf("%s takes no arguments; to use the spec %s, pass -f %s", cmd.CommandPath(), args[0], args[0])
+	}
 	if err := cobra.NoArgs(cmd, args); err != nil {
 		return &UsageError{err}
 	}
