@@ -7,7 +7,7 @@ BIN      := bin/byocpack
 SHARED   ?= ../shared
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build demo test vet fmt schemas registry oracle bench release clean
+.PHONY: all build demo test vet fmt schemas registry oracle bench fuzz release clean
 
 all: build
 
@@ -45,6 +45,16 @@ oracle:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/xsdcheck/ ./generator/validate/
+
+# Each fuzz target for FUZZTIME (default 15s); the seeds and any failing
+# input they find live in the package's testdata/fuzz and are committed.
+FUZZTIME ?= 15s
+FUZZ_TARGETS := ./generator/spec:FuzzLoad ./generator/validate:FuzzRun ./generator/convert:FuzzParseXML \
+	./internal/archive:FuzzRead ./internal/secrets:FuzzScan ./internal/xsdcheck:FuzzCheck
+fuzz:
+	for t in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%:*}" || exit 1; \
+	done
 
 # Static, reproducible binaries for each platform and their SHA256SUMS:
 # no cgo, no paths, no build id, the version from git describe.

@@ -252,10 +252,12 @@ func (p *xmlParser) element() (string, xvalue, error) {
 				p.pos++
 				goto done
 			case strings.HasPrefix(rest, "<!--"):
-				end := strings.Index(rest, "-->")
+				// Search after "<!--", so "<!-->" is not its own end.
+				end := strings.Index(rest[4:], "-->")
 				if end < 0 {
 					return "", nil, p.errorf("unterminated comment")
 				}
+				end += 4
 				obj.add(commentKey, rest[4:end])
 				hasChildNodes = true
 				p.pos += end + 3

@@ -117,6 +117,10 @@ func (l *loader) parse(data []byte) (ast.Node, bool) {
 		l.add(pos{1, 1}, "", "the spec is empty; run `byocpack init` to write a commented byoc.yaml")
 		return nil, false
 	}
+	if _, at := flowNesting(data); at > 0 {
+		l.add(pos{at, 1}, "", "[ and { nest more than %d levels deep; a byoc.yaml nests three at most, so the spec is refused before parsing", maxFlowNesting)
+		return nil, false
+	}
 	// Duplicate keys are left to object, which names the key path.
 	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {

@@ -122,3 +122,15 @@ func TestLoadAcceptsByteOrderMark(t *testing.T) {
 		t.Fatalf("a spec saved with a UTF-8 byte-order mark: %v", err)
 	}
 }
+
+func TestDeepFlowNestingIsRefusedBeforeParsing(t *testing.T) {
+	deep := "prefix: " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "\n"
+	_, err := Load(fstest.MapFS{"byoc.yaml": {Data: []byte(deep)}}, "byoc.yaml", "")
+	if err == nil || !strings.Contains(err.Error(), "byoc.yaml:1:1: error spec: [ and { nest more than 32 levels") {
+		t.Fatalf("got %v", err)
+	}
+	// Brackets in quotes and comments do not count.
+	if d, at := flowNesting([]byte("a: '[[[['\n# {{{{{\nb: \"{{{{\"\nc: [x, {y: z}]\n")); d != 2 || at != 0 {
+		t.Fatalf("depth %d at %d", d, at)
+	}
+}
