@@ -251,8 +251,12 @@ func looseInput(reg *registry.Registry, files []string, apiVersion string) (vali
 func readForValidation(reg *registry.Registry, name, shown, rel string) (validate.File, *diag.Problem) {
 	data, err := tree.ReadPath(name)
 	if err != nil {
+		fix := "; check its permissions"
+		if tree.IsNotRegular(err) {
+			fix = "; pass metadata files, not pipes or devices"
+		}
 		return validate.File{}, &diag.Problem{File: shown, Severity: diag.Error, Rule: RuleIO,
-			Message: fmt.Sprintf("cannot read the file: %v; check its permissions", fserr.Cause(err))}
+			Message: fmt.Sprintf("cannot read the file: %v%s", fserr.Cause(err), fix)}
 	}
 	return typed(reg, data, shown, rel)
 }

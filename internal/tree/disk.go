@@ -108,10 +108,10 @@ func readRegular(name string) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w (%s); byocpack reads only regular files", filepath.ToSlash(name), errNotRegular, kind(fi.Mode()))
+		return nil, &fs.PathError{Op: "read", Path: filepath.ToSlash(name), Err: fmt.Errorf("%w: it is %s, and byocpack reads only regular files", errNotRegular, kind(fi.Mode()))}
 	}
 	if fi.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s: %d bytes is more than the %d MiB byocpack reads from one file; remove it or list it in .forceignore", filepath.ToSlash(name), fi.Size(), MaxFileSize>>20)
+		return nil, &fs.PathError{Op: "read", Path: filepath.ToSlash(name), Err: fmt.Errorf("%d bytes is more than the %d MiB byocpack reads from one file; remove it or list it in .forceignore", fi.Size(), MaxFileSize>>20)}
 	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
