@@ -92,12 +92,12 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 				return nil, &UsageError{fmt.Sprintf("bad glob %q: %v", t, gerr)}
 			}
 			if len(matches) == 0 {
-				return nil, &UsageError{fmt.Sprintf("%s matches no file; check the pattern (quote it so the shell does not expand it)", t)}
+				return nil, fmt.Errorf("%s matches no file; check the pattern (quote it so the shell does not expand it)", t)
 			}
 			slices.Sort(matches)
 			loose = append(loose, matches...)
 		default:
-			return nil, &UsageError{fmt.Sprintf("%s does not exist; pass a project directory, a file or a glob", t)}
+			return nil, fmt.Errorf("%s does not exist; pass a project directory, a file or a glob", t)
 		}
 	}
 	if len(loose) > 0 {
@@ -146,7 +146,7 @@ func readProjectInput(reg *registry.Registry, d *outdir.Dir, dir, apiVersion str
 		return validate.Input{}, nil, err
 	}
 	if project == nil {
-		return validate.Input{}, nil, &UsageError{fmt.Sprintf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", dir)}
+		return validate.Input{}, nil, fmt.Errorf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", dir)
 	}
 	snap, err := snapshot(d, project)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -228,6 +229,10 @@ func packageProject(ctx context.Context, opts PackageOptions) (*PackageResult, e
 			return nil, fmt.Errorf("%s: %v", opts.ProjectDir, err)
 		}
 		projectRel = filepath.ToSlash(r)
+	}
+
+	if fi, err := os.Stat(opts.ProjectDir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory; pass the directory that holds sfdx-project.json", opts.ProjectDir)
 	}
 
 	// 2. Open the project (and the dist directory, when it is another).

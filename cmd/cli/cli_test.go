@@ -39,7 +39,6 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"render", "extra-arg"},
 		{"nope"},
 		{"validate", "--format", "xml"},
-		{"validate", "does/not/exist"},
 		{"init", "--prefix", "Bad__Prefix"},
 		{"validate", "--api-version", "61.0", "."},
 	} {
@@ -49,6 +48,26 @@ func TestUsageErrorsExit2(t *testing.T) {
 		}
 		if !strings.Contains(stderr, "error: ") {
 			t.Errorf("%v: stderr does not say what is wrong: %q", args, stderr)
+		}
+	}
+}
+
+// TestMissingInputExits1 holds every command to one rule: an input that
+// is not there is invalid input (1), not a usage error (2).
+func TestMissingInputExits1(t *testing.T) {
+	for _, args := range [][]string{
+		{"validate", "does/not/exist"},
+		{"validate", "does/not/*.xml"},
+		{"render", "-f", "does/not/exist.yaml", "-o", t.TempDir()},
+		{"build", "-f", "does/not/exist.yaml", "-o", t.TempDir()},
+		{"package", "-p", "does/not/exist"},
+	} {
+		if code, _, stderr := run(t, args...); code != 1 {
+			t.Errorf("%v: exit %d, want 1 (stderr %q)", args, code, stderr)
+		}
+		if _, err := os.Stat("does"); err == nil {
+			os.RemoveAll("does")
+			t.Errorf("%v created the missing input's directories", args)
 		}
 	}
 }

@@ -86,6 +86,8 @@ type Dir struct {
 	Path    string
 	missing bool
 	created bool
+	// createdFrom is the shallowest directory Open created.
+	createdFrom string
 	lock    *lock
 	owned   map[string]Entry
 	// Recovered says what Open did about a run that was killed part-way:
@@ -119,6 +121,7 @@ func Open(dir string, opts OpenOptions) (*Dir, error) {
 		d.owned = map[string]Entry{}
 		return d, nil
 	case errors.Is(err, fs.ErrNotExist):
+		d.createdFrom = firstMissing(dir)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("cannot create %s (%v); check the permissions of its parent", dir, fserr.Cause(err))
 		}
@@ -184,9 +187,32 @@ func (d *Dir) Close() {
 	d.cleanupCreated()
 }
 
+// cleanupCreated removes the directories Open created, deepest first,
+// as long as they are empty: a run that wrote nothing leaves nothing.
 func (d *Dir) cleanupCreated() {
-	if d.created {
-		os.Remove(d.Path) // only when empty
+	if !d.created {
+		return
+	}
+	for p := filepath.Clean(d.Path); ; p = filepath.Dir(p) {
+		if os.Remove(p) != nil || p == d.createdFrom || p == filepath.Dir(p) {
+			return
+		}
+	}
+}
+
+// firstMissing returns the shallowest ancestor of dir (or dir itself)
+// that does not exist.
+func firstMissing(dir string) string {
+	p := filepath.Clean(dir)
+	for {
+		parent := filepath.Dir(p)
+		if parent == p {
+			return p
+		}
+		if _, err := os.Lstat(parent); err == nil {
+			return p
+		}
+		p = parent
 	}
 }
 

@@ -386,3 +386,15 @@ func TestNewDirectoryAppearsWholeAndFailedOneLeavesNothing(t *testing.T) {
 		t.Fatalf("a failed first run left %s behind: %v", dir, readTree(t, dir))
 	}
 }
+
+func TestFailedFirstRunRemovesTheDirectoriesItCreated(t *testing.T) {
+	root := t.TempDir()
+	d, err := Open(filepath.Join(root, "a", "b", "out"), OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if got := readTree(t, root); len(got) != 0 {
+		t.Fatalf("left behind: %v", got)
+	}
+}
