@@ -88,8 +88,8 @@ type Dir struct {
 	created bool
 	// createdFrom is the shallowest directory Open created.
 	createdFrom string
-	lock    *lock
-	owned   map[string]Entry
+	lock        *lock
+	owned       map[string]Entry
 	// Recovered says what Open did about a run that was killed part-way:
 	// "" when there was none.
 	Recovered string
