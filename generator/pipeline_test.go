@@ -284,3 +284,16 @@ func TestSecretsGateLooksInsideArchives(t *testing.T) {
 		t.Fatalf("want the gate to name the resource and the entry, got %v", err)
 	}
 }
+
+func TestCancelledBuildWritesNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Build(ctx, BuildOptions{Render: RenderOptions{SpecFS: specFS(t, func(s string) string { return s }), SpecPath: "byoc.yaml", OutDir: out, Now: testNow}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled, got %v", err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("a cancelled build created the output directory")
+	}
+}
