@@ -121,6 +121,10 @@ and zips the package reproducibly.`,
 		NewCmdBuild(io, nil),
 		NewCmdSchema(io, nil),
 		NewCmdVersion(io, version, nil),
+		NewCmdCert(io, nil),
+		NewCmdJWT(io, nil),
+		NewCmdToken(io, nil),
+		NewCmdExplain(io, nil),
 	)
 	return root
 }

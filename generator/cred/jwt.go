@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -131,6 +132,16 @@ func Verify(token string, pub *rsa.PublicKey) (Claims, error) {
 		return Claims{}, fmt.Errorf("the JWT payload is not the claims object: %v", err)
 	}
 	return c, nil
+}
+
+// VerifyWithCertificate verifies the assertion with the public key of c,
+// the certificate the app holds.
+func VerifyWithCertificate(token string, c *x509.Certificate) (Claims, error) {
+	pub, ok := c.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return Claims{}, fmt.Errorf("the certificate's key is %s; the JWT bearer flow needs RSA", c.PublicKeyAlgorithm)
+	}
+	return Verify(token, pub)
 }
 
 // millisecondsAfter is an exp no seconds-based clock reaches before the

@@ -81,7 +81,7 @@ type Error struct {
 	Description string `json:"error_description"`
 	// Known are the explain entries the answer matches, best first; empty
 	// for an answer byocpack does not know.
-	Known []explain.Entry `json:"known,omitempty"`
+	Known []explain.Entry `json:"-"`
 }
 
 func (e *Error) Error() string {
