@@ -144,8 +144,13 @@ func yamlString(s string) string {
 	if plain {
 		return s
 	}
-	q, _ := json.Marshal(s)
-	return string(q)
+	// JSON's string syntax is YAML's double-quoted style; HTML escaping
+	// (\u0026 for &) would be valid but unreadable.
+	var q bytes.Buffer
+	enc := json.NewEncoder(&q)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(q.String(), "\n")
 }
 
 func looksTyped(s string) bool {
