@@ -125,6 +125,7 @@ and zips the package reproducibly.`,
 		NewCmdJWT(io, nil),
 		NewCmdToken(io, nil),
 		NewCmdExplain(io, nil),
+		NewCmdMigrate(io, nil),
 	)
 	return root
 }
