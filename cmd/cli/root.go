@@ -126,6 +126,7 @@ and zips the package reproducibly.`,
 		NewCmdToken(io, nil),
 		NewCmdExplain(io, nil),
 		NewCmdMigrate(io, nil),
+		NewCmdDoctor(io, nil),
 	)
 	return root
 }
