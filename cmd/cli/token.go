@@ -36,6 +36,12 @@ instance_url, the token type and the scopes; the access token is a secret and
 is printed only with --show-token. On an OAuth error it says what Salesforce
 means and what to fix (the table of byocpack explain).
 
+The audience defaults to the login URL, as the BYOC guide says ("the login
+URL for the Salesforce org"). Salesforce's OAuth guide names
+https://login.salesforce.com, https://test.salesforce.com or an Experience
+Cloud site URL: with a My Domain login URL, pass --audience
+https://login.salesforce.com (or test) if the answer is "audience is invalid".
+
 HTTPS only (plain http only to a loopback test server); redirects are not
 followed; the request gives up after --timeout.`,
 		Example: `  byocpack token --key ../acme-server.key --client-id 3MVG9... --user integration@acme.example
@@ -96,6 +102,9 @@ func runToken(cmd *cobra.Command, opts *TokenOptions) error {
 	assertion, claims, err := opts.sign(time.Now())
 	if err != nil {
 		return err
+	}
+	if login.Kind == cred.HostUnknown {
+		fmt.Fprintf(opts.IO.Err, "note: %s is not a known Salesforce host form (login, test, *.my.salesforce.com, an Experience Cloud site); sending the assertion there anyway\n", login)
 	}
 	out := tokenOutput{LoginURL: login.String(), Claims: claims}
 	tok, err := oauth.Exchange(cmd.Context(), oauth.Request{LoginURL: login.String(), Assertion: assertion, Timeout: opts.Timeout})
