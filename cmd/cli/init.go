@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +25,15 @@ type InitOptions struct {
 	Email       string
 	Customer    bool
 	Force       bool
+	// Cert makes the key and certificate too; KeyPath is where the key
+	// goes (default: beside the project directory, named after the
+	// prefix).
+	Cert       bool
+	KeyPath    string
+	CommonName string
+	Days, Bits int
+	Passphrase passphraseFlags
+	Now        time.Time
 }
 
 // schemaFileName is written beside the spec; the spec's modeline points
@@ -36,15 +47,23 @@ func NewCmdInit(io IO, runF func(*InitOptions) error) *cobra.Command {
 		Use:   "init",
 		Short: "Write a commented byoc.yaml to start from",
 		Long: `Write a commented byoc.yaml, every key described, and byoc.schema.json beside
-it so editors complete and check the spec. Existing files are never
-overwritten unless --force is given.`,
-		Example: `  byocpack init --prefix Acme --package-name "Acme Messaging" --namespace acme
+it so editors complete and check the spec. Every default is derived from the
+prefix. Existing files are never overwritten unless --force is given.
+
+With --cert it also makes the app's certificate (certs/server.crt) and its
+private key, which goes outside the project: beside the project directory,
+named after the prefix (../acme-server.key), or where --key says. An existing
+key is never overwritten, even with --force.`,
+		Example: `  byocpack init --prefix Acme --package-name "Acme Messaging" --namespace acme --cert
   byocpack init --prefix Acme --customer -o acme/byoc.yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if msg := spec.CheckValue("prefix", opts.Prefix); msg != "" {
 				msg = "--prefix: " + msg
 				return usageErrorf("%s", msg)
+			}
+			if opts.Email == "" {
+				opts.Email = placeholderEmail(opts.Prefix)
 			}
 			for _, f := range []struct{ flag, key, value string }{
 				{"--app-type", "app.type", opts.AppType},
@@ -62,6 +81,16 @@ overwritten unless --force is given.`,
 			if opts.Customer && cmd.Flags().Changed("app-type") {
 				return usageErrorf("--customer and --app-type conflict: with connectedAppType Customer the package carries no app")
 			}
+			if opts.Customer && opts.Cert {
+				return usageErrorf("--customer and --cert conflict: with connectedAppType Customer the customer's admin makes the app and its certificate")
+			}
+			if opts.Cert {
+				if err := checkCertFlags(opts.Days, opts.Bits, opts.Passphrase); err != nil {
+					return err
+				}
+			} else if opts.KeyPath != "" || opts.Passphrase.given() {
+				return usageErrorf("--key and the passphrase flags go with --cert")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -73,36 +102,64 @@ overwritten unless --force is given.`,
 	cmd.Flags().StringVar(&opts.PackageName, "package-name", "", `2GP package name (default "<prefix> Messaging")`)
 	cmd.Flags().StringVar(&opts.Namespace, "namespace", "", "registered namespace prefix (empty for none)")
 	cmd.Flags().StringVar(&opts.AppType, "app-type", spec.ExternalClientApplication, "ExternalClientApplication or ConnectedApp")
-	cmd.Flags().StringVar(&opts.Email, "email", "dev@partner1.example", "contact email of the app")
+	cmd.Flags().StringVar(&opts.Email, "email", "", `contact email of the app (default "dev@<prefix>.example", a placeholder to replace)`)
 	cmd.Flags().BoolVar(&opts.Customer, "customer", false, "connectedAppType Customer: the customer's admin creates the app, the package carries none")
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite existing files")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite existing files (never a key)")
+	cmd.Flags().BoolVar(&opts.Cert, "cert", false, "also make the certificate and its private key (as byocpack cert does)")
+	cmd.Flags().StringVar(&opts.KeyPath, "key", "", "with --cert: where the private key goes (default ../<prefix>-server.key beside the project directory)")
+	cmd.Flags().StringVar(&opts.CommonName, "cn", "", `with --cert: the certificate's common name (default "<prefix> Interaction Service")`)
+	cmd.Flags().IntVar(&opts.Days, "days", 365, "with --cert: days the certificate is valid")
+	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "with --cert: RSA key size, 2048, 3072 or 4096")
+	opts.Passphrase.register(cmd.Flags(), "encrypts the key (with --cert)")
 	return cmd
 }
 
-func runInit(opts *InitOptions) error {
+// placeholderEmail is the contact email init writes when none is given:
+// derived from the prefix, on the reserved .example domain so that it is
+// plainly a placeholder (doctor says so until it is replaced).
+func placeholderEmail(prefix string) string {
+	return "dev@" + strings.ReplaceAll(strings.ToLower(prefix), "_", "-") + ".example"
+}
+
+// initValues are the spec values init writes: every one derived from the
+// prefix, none a demo partner's.
+func initValues(opts *InitOptions) map[string]string {
+	p := opts.Prefix
 	pkgName := opts.PackageName
 	if pkgName == "" {
-		pkgName = opts.Prefix + " Messaging"
+		pkgName = p + " Messaging"
 	}
 	values := map[string]string{
-		"prefix":            opts.Prefix,
-		"package.name":      pkgName,
-		"package.namespace": opts.Namespace,
-		"app.type":          opts.AppType,
-		"app.contactEmail":  opts.Email,
-		"channel.label":     pkgName,
+		"prefix":               p,
+		"package.name":         pkgName,
+		"package.namespace":    opts.Namespace,
+		"app.type":             opts.AppType,
+		"app.contactEmail":     opts.Email,
+		"app.description":      p + " Interaction Service integration",
+		"channel.label":        pkgName,
+		"channel.vendor.label": p,
+	}
+	// The vendor record's developerName carries no prefix of its own:
+	// name it after the partner so that two partners' packages never
+	// clash on Vendor1.
+	if vendor := p + "_Vendor"; spec.CheckAPIName("vendor", vendor) == "" {
+		values["channel.vendor.name"] = vendor
 	}
 	if opts.AppType == spec.ConnectedApp {
 		values["app.distributionState"] = ""
 		values["app.name"] = "ConnectedApp1"
 	}
+	return values
+}
+
+func runInit(opts *InitOptions) error {
 	dir := filepath.Dir(opts.Output)
 	schemaPath := filepath.Join(dir, schemaFileName)
 	files := []struct {
 		path string
 		data []byte
 	}{
-		{opts.Output, spec.Skeleton(values, opts.Customer, schemaFileName)},
+		{opts.Output, spec.Skeleton(initValues(opts), opts.Customer, schemaFileName)},
 		{schemaPath, spec.JSONSchema()},
 	}
 	if !opts.Force {
@@ -119,6 +176,26 @@ func runInit(opts *InitOptions) error {
 		}
 	}
 	certDir := filepath.Join(dir, "certs")
+	keyPath := opts.KeyPath
+	if keyPath == "" {
+		keyPath = filepath.Join(dir, "..", spec.KeyFileName(opts.Prefix))
+	}
+	creds := credentials{KeyPath: keyPath, CertPath: filepath.Join(certDir, "server.crt"),
+		CommonName: opts.CommonName, Days: opts.Days, Bits: opts.Bits, Pass: opts.Passphrase,
+		ForceCert: opts.Force,
+		KeyNever:  "init never overwrites a key; pass --key to put a new one elsewhere, or run init without --cert and use this key's certificate"}
+	if creds.CommonName == "" {
+		creds.CommonName = opts.Prefix + " Interaction Service"
+	}
+	var pair *made
+	if opts.Cert {
+		// Everything that can fail, before anything is written.
+		m, err := creds.prepare(opts.Now)
+		if err != nil {
+			return err
+		}
+		pair = m
+	}
 	if !opts.Customer {
 		if err := os.MkdirAll(certDir, 0o755); err != nil {
 			return err
@@ -130,12 +207,22 @@ func runInit(opts *InitOptions) error {
 		}
 	}
 	fmt.Fprintf(opts.IO.Out, "wrote %s and %s\n", opts.Output, schemaPath)
-	if !opts.Customer {
-		fmt.Fprintf(opts.IO.Out, "next: make the app's certificate (keep server.key out of the project and out of git):\n")
-		fmt.Fprintf(opts.IO.Out, "  openssl req -x509 -sha256 -nodes -days 365 -newkey rsa:2048 -keyout %s -out %s\n", filepath.Join(dir, "..", "server.key"), filepath.Join(certDir, "server.crt"))
-		fmt.Fprintln(opts.IO.Out, "then run")
-	} else {
+	if pair != nil {
+		if err := pair.commit(); err != nil {
+			return err
+		}
+		printMade(opts.IO.Out, pair, "certs/server.crt   # already in "+filepath.Base(opts.Output))
+	}
+	if opts.Email == placeholderEmail(opts.Prefix) {
+		fmt.Fprintf(opts.IO.Out, "replace app.contactEmail (%s) with the address Salesforce should write to\n", opts.Email)
+	}
+	switch {
+	case opts.Customer || opts.Cert:
 		fmt.Fprintln(opts.IO.Out, "next: run")
+	default:
+		fmt.Fprintf(opts.IO.Out, "next: make the app's certificate; its key stays outside the project and out of git:\n")
+		fmt.Fprintf(opts.IO.Out, "  byocpack cert --out %s --key %s\n", certDir, keyPath)
+		fmt.Fprintln(opts.IO.Out, "then run")
 	}
 	fmt.Fprintf(opts.IO.Out, "  byocpack build -f %s -o %s\n", opts.Output, filepath.Join(dir, "out"))
 	return nil

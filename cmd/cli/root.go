@@ -127,6 +127,12 @@ and zips the package reproducibly.`,
 		NewCmdVersion(io, version, nil),
 		NewCmdDiff(io, nil),
 		NewCmdReview(io, nil),
+		NewCmdCert(io, nil),
+		NewCmdJWT(io, nil),
+		NewCmdToken(io, nil),
+		NewCmdExplain(io, nil),
+		NewCmdMigrate(io, nil),
+		NewCmdDoctor(io, nil),
 	)
 	root.Version = version
 	root.SetVersionTemplate("byocpack {{.Version}}\n")

@@ -14,18 +14,78 @@ import (
 // connectedAppType Customer. schemaRef, when set, is written as the
 // yaml-language-server modeline so editors check and complete the file.
 func Skeleton(values map[string]string, customer bool, schemaRef string) []byte {
+	return SkeletonOf(SkeletonOptions{Values: values, Customer: customer, SchemaRef: schemaRef})
+}
+
+// SkeletonOptions are the inputs of SkeletonOf.
+type SkeletonOptions struct {
+	// Values of string keys, by path ("app.name").
+	Values map[string]string
+	// Lists are the values of list keys, by path ("app.scopes").
+	Lists map[string][]string
+	// Customer leaves the app block out (connectedAppType Customer).
+	Customer bool
+	// SchemaRef is written as the yaml-language-server modeline.
+	SchemaRef string
+	// Header lines are written as comments after the first lines.
+	Header []string
+	// Commented are top-level keys written commented out, for the user to
+	// complete (a spec migrate writes has no channel yet).
+	Commented []string
+}
+
+// SkeletonOf returns a commented byoc.yaml as Skeleton does, with list
+// values and blocks left for the user to complete.
+func SkeletonOf(o SkeletonOptions) []byte {
 	var b bytes.Buffer
-	if schemaRef != "" {
-		fmt.Fprintf(&b, "# yaml-language-server: $schema=%s\n", schemaRef)
+	if o.SchemaRef != "" {
+		fmt.Fprintf(&b, "# yaml-language-server: $schema=%s\n", o.SchemaRef)
 	}
 	b.WriteString("# byocpack spec: render it with `byocpack render -f byoc.yaml -o out`.\n")
 	b.WriteString("# Every key is described in `byocpack schema` and the README.\n")
-	writeFields(&b, specFields(), "", 0, values, customer)
+	for _, h := range o.Header {
+		fmt.Fprintf(&b, "# %s\n", h)
+	}
+	for _, d := range specFields() {
+		if !contains(o.Commented, d.key) {
+			writeFields(&b, []*field{d}, "", 0, o)
+			continue
+		}
+		// Comment out the value lines only, keeping the indentation, so
+		// the block reads as the spec it will be.
+		var block bytes.Buffer
+		writeFields(&block, []*field{d}, "", 0, o)
+		for _, line := range strings.SplitAfter(block.String(), "\n") {
+			body := strings.TrimLeft(line, " ")
+			if body == "" || strings.HasPrefix(body, "#") {
+				b.WriteString(line)
+				continue
+			}
+			b.WriteString(line[:len(line)-len(body)] + "# " + body)
+		}
+	}
 	return b.Bytes()
 }
 
-func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, values map[string]string, customer bool) {
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// KeyFileName is where byocpack puts a project's private key, beside the
+// project directory: named after the prefix, so that two projects side
+// by side never share (or overwrite) one key.
+func KeyFileName(prefix string) string {
+	return strings.ToLower(prefix) + "-server.key"
+}
+
+func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o SkeletonOptions) {
 	indent := strings.Repeat("  ", depth)
+	values, customer := o.Values, o.Customer
 	for _, d := range defs {
 		p := join(prefix, d.key)
 		if p == "app" && customer {
@@ -34,19 +94,26 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, value
 		}
 		fmt.Fprintf(b, "%s# %s\n", indent, d.doc)
 		if p == "app.certificate" {
-			fmt.Fprintf(b, "%s# Make one (keep server.key out of the project):\n", indent)
-			fmt.Fprintf(b, "%s#   openssl req -x509 -sha256 -nodes -days 365 -newkey rsa:2048 -keyout server.key -out certs/server.crt\n", indent)
+			keyPrefix, ok := values["prefix"]
+			if !ok {
+				keyPrefix = findField(specFields(), "prefix").example
+			}
+			fmt.Fprintf(b, "%s# Make it with its key, which stays outside the project (or run init with --cert):\n", indent)
+			fmt.Fprintf(b, "%s#   byocpack cert --out certs --key ../%s\n", indent, KeyFileName(keyPrefix))
 		}
 		switch d.kind {
 		case kindObject:
 			fmt.Fprintf(b, "%s%s:\n", indent, d.key)
-			writeFields(b, d.fields, p, depth+1, values, customer)
+			writeFields(b, d.fields, p, depth+1, o)
 		case kindBool:
 			fmt.Fprintf(b, "%s# %s: true\n", indent, d.key)
 		case kindStringList:
 			items := listExample(d)
 			if d, ok := d.def.([]string); ok {
 				items = d
+			}
+			if v, ok := o.Lists[p]; ok {
+				items = v
 			}
 			fmt.Fprintf(b, "%s%s: %s\n", indent, d.key, yamlList(items))
 		case kindString:
@@ -77,8 +144,13 @@ func yamlString(s string) string {
 	if plain {
 		return s
 	}
-	q, _ := json.Marshal(s)
-	return string(q)
+	// JSON's string syntax is YAML's double-quoted style; HTML escaping
+	// (\u0026 for &) would be valid but unreadable.
+	var q bytes.Buffer
+	enc := json.NewEncoder(&q)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(q.String(), "\n")
 }
 
 func looksTyped(s string) bool {

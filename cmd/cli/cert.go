@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"byocpack/generator/cred"
+)
+
+// CertOptions are the inputs of cert.
+type CertOptions struct {
+	IO         IO
+	OutDir     string
+	KeyPath    string
+	CommonName string
+	Days       int
+	Bits       int
+	Force      bool
+	Passphrase passphraseFlags
+	// Now is when the certificate's validity starts (zero: now).
+	Now time.Time
+}
+
+// NewCmdCert makes the JWT bearer flow's key and certificate.
+func NewCmdCert(io IO, runF func(*CertOptions) error) *cobra.Command {
+	opts := &CertOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "cert",
+		Short: "Make the RSA private key and self-signed certificate of the JWT bearer flow",
+		Long: `Make what Salesforce's "Create a Private Key and Self-Signed Digital
+Certificate" step makes with openssl: an RSA private key (PKCS#8 PEM, mode
+0600) that signs the JWT, and a self-signed X.509 certificate (SHA-256) that
+the app holds (app.certificate in the spec).
+
+The key is encrypted (PKCS#8 PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC, as
+openssl pkcs8 -v2 aes-256-cbc writes it) when a passphrase is given, from a
+file or an environment variable, never on the command line. An existing key
+or certificate is never replaced without --force.
+
+Keep the key out of the project and out of git: --key puts it elsewhere.`,
+		Example: `  byocpack cert --out certs --key ../acme-server.key --cn "Acme Interaction Service"
+  byocpack cert --out certs --key ../acme-server.key --passphrase-env ACME_KEY_PASS`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkCertFlags(opts.Days, opts.Bits, opts.Passphrase); err != nil {
+				return err
+			}
+			if opts.KeyPath == "" {
+				opts.KeyPath = filepath.Join(opts.OutDir, "server.key")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runCert(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.OutDir, "out", "certs", "directory of server.crt (and of server.key unless --key)")
+	cmd.Flags().StringVar(&opts.KeyPath, "key", "", "where to write the private key (default OUT/server.key; keep it outside the project)")
+	cmd.Flags().StringVar(&opts.CommonName, "cn", "Interaction Service JWT", "common name of the certificate")
+	cmd.Flags().IntVar(&opts.Days, "days", 365, "days the certificate is valid")
+	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "RSA key size: 2048, 3072 or 4096")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing key and certificate")
+	opts.Passphrase.register(cmd.Flags(), "encrypts the key")
+	return cmd
+}
+
+// checkCertFlags refuses a key size or validity cert and init --cert
+// would refuse after the fact.
+func checkCertFlags(days, bits int, pass passphraseFlags) error {
+	if !slices.Contains(cred.KeySizes(), bits) {
+		return usageErrorf("--bits %d: use 2048 (Salesforce's recipe), 3072 or 4096", bits)
+	}
+	if days < 1 || days > cred.MaxDays {
+		return usageErrorf("--days %d: use 1 to %d (Salesforce's recipe uses 365)", days, cred.MaxDays)
+	}
+	return pass.check()
+}
+
+func runCert(opts *CertOptions) error {
+	c := credentials{KeyPath: opts.KeyPath, CertPath: filepath.Join(opts.OutDir, "server.crt"),
+		CommonName: opts.CommonName, Days: opts.Days, Bits: opts.Bits, Pass: opts.Passphrase,
+		ForceKey: opts.Force, ForceCert: opts.Force}
+	m, err := c.prepare(opts.Now)
+	if err != nil {
+		return err
+	}
+	if err := m.commit(); err != nil {
+		return err
+	}
+	printMade(opts.IO.Out, m, specRelative(".", c.CertPath))
+	fmt.Fprintf(opts.IO.Out, "(relative to the spec's directory; shown for a spec in the current directory)\n")
+	return nil
+}

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestInitCertKeepsTheKeyOutsideAndDerivesFromThePrefix(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "acme", "byoc.yaml")
+	if err := os.MkdirAll(filepath.Dir(spec), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "init", "-o", spec, "--prefix", "Acme", "--namespace", "acme", "--cert")
+	if code != 0 {
+		t.Fatalf("init --cert: exit %d: %s", code, stderr)
+	}
+	key := filepath.Join(dir, "acme-server.key")
+	if fi, err := os.Stat(key); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key beside the project: %v", err)
+	}
+	if !strings.Contains(stdout, "SHA-256 fingerprint: ") || !strings.Contains(stdout, "certificate: certs/server.crt") {
+		t.Errorf("init --cert output:\n%s", stdout)
+	}
+	data, _ := os.ReadFile(spec)
+	if regexp.MustCompile(`(?i)partner1|vendor1`).Match(data) {
+		t.Errorf("the spec carries demo values:\n%s", data)
+	}
+	for _, want := range []string{"contactEmail: \"dev@acme.example\"", "name: Acme_Vendor", "--key ../acme-server.key"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the spec lacks %q", want)
+		}
+	}
+	out := filepath.Join(dir, "acme", "out")
+	if code, _, stderr := run(t, "build", "-f", spec, "-o", out); code != 0 {
+		t.Fatalf("build after init --cert: exit %d: %s", code, stderr)
+	}
+
+	before, _ := os.ReadFile(key)
+	code, _, stderr = run(t, "init", "-o", spec, "--prefix", "Acme", "--cert", "--force")
+	if after, _ := os.ReadFile(key); code != 1 || !strings.Contains(stderr, "never overwrites a key") || !bytes.Equal(before, after) {
+		t.Errorf("second init --cert --force: exit %d, %q", code, stderr)
+	}
+
+	// Without --cert, the hint names this project's own key.
+	other := filepath.Join(dir, "globex", "byoc.yaml")
+	_ = os.MkdirAll(filepath.Dir(other), 0o755)
+	code, stdout, _ = run(t, "init", "-o", other, "--prefix", "Globex")
+	if code != 0 || !strings.Contains(stdout, "byocpack cert --out "+filepath.Join(dir, "globex", "certs")+" --key "+filepath.Join(dir, "globex-server.key")) {
+		t.Errorf("hint:\n%s", stdout)
+	}
+	for _, args := range [][]string{{"--customer", "--cert"}, {"--key", "x.key"}, {"--cert", "--bits", "1024"}} {
+		if code, _, _ := run(t, append([]string{"init", "-o", filepath.Join(t.TempDir(), "byoc.yaml")}, args...)...); code != 2 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"byocpack/generator/cred"
+)
+
+// assertionFlags are what a JWT bearer assertion is made of; jwt and
+// token share them.
+type assertionFlags struct {
+	KeyPath    string
+	ClientID   string
+	User       string
+	Audience   string
+	TTL        time.Duration
+	Passphrase passphraseFlags
+}
+
+func (a *assertionFlags) register(f *pflag.FlagSet, audienceDefault string) {
+	f.StringVar(&a.KeyPath, "key", "", "the private key that signs the assertion (PKCS#8 or PKCS#1 PEM, encrypted or not)")
+	f.StringVar(&a.ClientID, "client-id", "", "the app's consumer key (iss)")
+	f.StringVar(&a.User, "user", "", "username of a user the app pre-authorizes (sub)")
+	f.StringVar(&a.Audience, "audience", "", "aud: "+audienceDefault)
+	f.DurationVar(&a.TTL, "ttl", cred.MaxTTL, "how long the assertion is valid, at most 3m")
+	a.Passphrase.register(f, "decrypts the key")
+}
+
+// check refuses, as usage errors, what Salesforce would refuse.
+func (a *assertionFlags) check() error {
+	for _, f := range []struct{ name, v string }{{"--key", a.KeyPath}, {"--client-id", a.ClientID}, {"--user", a.User}} {
+		if f.v == "" {
+			return usageErrorf("%s is required", f.name)
+		}
+	}
+	if err := cred.CheckTTL(a.TTL); err != nil {
+		return usageErrorf("--ttl: %v", err)
+	}
+	if _, err := cred.CheckAudience(a.Audience); err != nil {
+		return usageErrorf("--audience: %v", err)
+	}
+	return a.Passphrase.check()
+}
+
+// sign reads the key and signs the assertion.
+func (a *assertionFlags) sign(now time.Time) (string, cred.Claims, error) {
+	key, err := loadKey(a.KeyPath, a.Passphrase)
+	if err != nil {
+		return "", cred.Claims{}, err
+	}
+	return cred.Sign(key, cred.AssertionOptions{ClientID: a.ClientID, Username: a.User, Audience: a.Audience, TTL: a.TTL, Now: now})
+}
+
+// JWTOptions are the inputs of jwt.
+type JWTOptions struct {
+	IO IO
+	assertionFlags
+	// CertPath, when set, verifies the assertion with the app's
+	// certificate.
+	CertPath string
+	Now      time.Time
+}
+
+// NewCmdJWT signs a JWT bearer assertion.
+func NewCmdJWT(io IO, runF func(*JWTOptions) error) *cobra.Command {
+	opts := &JWTOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "jwt",
+		Short: "Sign the RS256 JWT bearer assertion that buys an access token",
+		Long: `Sign the assertion of Salesforce's OAuth 2.0 JWT bearer flow with the
+private key: header {"alg":"RS256"}, claims iss (the app's consumer key),
+sub (the username), aud (the login URL) and exp, in seconds, at most 3
+minutes ahead. The assertion goes to stdout, what it says to stderr.
+
+Refused, saying why: a TTL over 3 minutes, and for the login hosts
+(login.salesforce.com, test.salesforce.com, *.my.salesforce.com) an audience
+with a trailing slash, a path or plain http. An Experience Cloud site URL
+keeps its path. With --cert the signature is verified with the app's
+certificate, which proves the key and the certificate belong together.`,
+		Example: `  byocpack jwt --key ../acme-server.key --client-id 3MVG9... --user integration@acme.example --cert certs/server.crt
+  byocpack jwt --key ../acme-server.key --client-id 3MVG9... --user ops@acme.example.dev --audience https://test.salesforce.com`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Audience == "" {
+				opts.Audience = cred.ProductionLoginURL
+			}
+			if err := opts.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runJWT(opts)
+		},
+	}
+	opts.register(cmd.Flags(), "the login URL (default https://login.salesforce.com; https://test.salesforce.com for a sandbox)")
+	cmd.Flags().StringVar(&opts.CertPath, "cert", "", "verify the assertion with this certificate (the app's server.crt)")
+	return cmd
+}
+
+func runJWT(opts *JWTOptions) error {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	token, claims, err := opts.sign(now)
+	if err != nil {
+		return err
+	}
+	verified := ""
+	if opts.CertPath != "" {
+		data, err := readSmall(opts.CertPath)
+		if err != nil {
+			return fmt.Errorf("--cert: %w", err)
+		}
+		cert, err := cred.ParseCertificate(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", opts.CertPath, err)
+		}
+		if _, err := cred.VerifyWithCertificate(token, cert); err != nil {
+			return fmt.Errorf("%s: %w; make a new pair with byocpack cert and upload the certificate", opts.CertPath, err)
+		}
+		verified = fmt.Sprintf("; signature verified with %s (SHA-256 %s)", opts.CertPath, cred.Fingerprint(cert))
+	}
+	fmt.Fprintln(opts.IO.Out, token)
+	fmt.Fprintf(opts.IO.Err, "signed RS256: iss=%s sub=%s aud=%s exp=%d (%s, in %s)%s\n",
+		claims.Issuer, claims.Subject, claims.Audience, claims.Expires,
+		time.Unix(claims.Expires, 0).UTC().Format(time.RFC3339), time.Unix(claims.Expires, 0).Sub(now).Round(time.Second), verified)
+	return nil
+}

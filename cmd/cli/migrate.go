@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"byocpack/generator/migrate"
+	"byocpack/generator/spec"
+)
+
+// MigrateOptions are the inputs of migrate.
+type MigrateOptions struct {
+	IO     IO
+	From   string
+	File   string
+	Output string
+	Force  bool
+	JSON   bool
+}
+
+// NewCmdMigrate turns a connected app into an external client app spec.
+func NewCmdMigrate(io IO, runF func(*MigrateOptions) error) *cobra.Command {
+	opts := &MigrateOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "migrate --from connected-app FILE.connectedApp-meta.xml [-o byoc.yaml]",
+		Short: "Turn a legacy connected app into the spec of the equivalent external client app",
+		Long: `Read a ConnectedApp metadata file (retrieve it with
+sf project retrieve start -m ConnectedApp:NAME) and write the byoc.yaml of the
+equivalent external client app: the prefix and name from the API name, the
+contact email, the callback URL, the scopes as external client app tokens, the
+certificate (written to NAME.crt beside the spec) and the policies.
+
+Every setting is accounted for: carried into the spec, the same as what
+byocpack writes anyway, or listed, on stdout and at the top of the spec, as
+having no counterpart, with where it lives on an external client app (canvas,
+SAML, mobile and push, custom attributes, IP ranges, session and refresh token
+policies...). A consumer key or secret is never copied or shown.
+
+The spec's channel block is commented out: fill it in from the existing
+ConversationChannelDefinition, then run byocpack build. An existing spec is
+never overwritten without --force.`,
+		Example: `  byocpack migrate --from connected-app force-app/main/default/connectedApps/Acme_BYOC.connectedApp-meta.xml -o acme/byoc.yaml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("give the connected app's file: migrate --from connected-app FILE.connectedApp-meta.xml")
+			}
+			if opts.From != "connected-app" {
+				return usageErrorf("--from %q: only connected-app is supported", opts.From)
+			}
+			opts.File = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return runMigrate(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.From, "from", "", "what to migrate from: connected-app")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "byoc.yaml", "where to write the spec")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing spec and certificate")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print what was carried and what was not as JSON")
+	return cmd
+}
+
+func runMigrate(opts *MigrateOptions) error {
+	data, err := readSmall(opts.File)
+	if err != nil {
+		return err
+	}
+	res, err := migrate.FromConnectedApp(data, migrate.Options{FileName: opts.File, SchemaRef: schemaFileName})
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(opts.Output)
+	schemaPath := filepath.Join(dir, schemaFileName)
+	certPath := filepath.Join(dir, filepath.FromSlash(res.CertificatePath))
+	// The spec is never overwritten without --force; the schema and the
+	// certificate may already hold the same bytes (another spec beside).
+	type file struct {
+		path   string
+		data   []byte
+		sameOK bool
+	}
+	files := []file{{opts.Output, res.Spec, false}, {schemaPath, spec.JSONSchema(), true}}
+	if res.Certificate != nil {
+		files = append(files, file{certPath, res.Certificate, true})
+	}
+	for _, f := range files {
+		cur, err := os.ReadFile(f.path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) || opts.Force || (err == nil && f.sameOK && bytes.Equal(cur, f.data)):
+		case err != nil:
+			return err
+		default:
+			return fmt.Errorf("%s already exists; nothing was written. Pass --force to overwrite it, or -o to write elsewhere", f.path)
+		}
+	}
+	for _, f := range files {
+		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(f.path, f.data, 0o644); err != nil {
+			return err
+		}
+	}
+	if opts.JSON {
+		return writeJSON(opts.IO.Out, struct {
+			Spec string `json:"spec"`
+			*migrate.Result
+		}{opts.Output, res})
+	}
+	w := opts.IO.Out
+	fmt.Fprintf(w, "wrote %s: external client app %s_%s from the connected app %s\n", opts.Output, res.Prefix, res.Name, res.ConnectedApp)
+	if res.Certificate != nil {
+		fmt.Fprintf(w, "wrote %s: the connected app's certificate (the same key signs the JWT)\n", certPath)
+	}
+	fmt.Fprintln(w, "carried:")
+	for _, c := range res.Carried {
+		fmt.Fprintf(w, "  %s → %s: %s\n", c.From, c.To, c.Value)
+	}
+	if len(res.Unmapped) > 0 {
+		fmt.Fprintf(w, "not carried (%d; also listed at the top of %s):\n", len(res.Unmapped), opts.Output)
+		for _, u := range res.Unmapped {
+			fmt.Fprintf(w, "  %s = %s\n      %s\n", u.Path, u.Value, u.Note)
+		}
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintf(w, "next: fill in the channel block of %s (commented out), then run byocpack build -f %s -o %s\n", opts.Output, opts.Output, filepath.Join(dir, "out"))
+	return nil
+}

@@ -1,0 +1,136 @@
+package cred
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// HostKind is the form of a Salesforce login or site host.
+type HostKind string
+
+// Host kinds.
+const (
+	HostProduction HostKind = "production login"      // login.salesforce.com
+	HostSandbox    HostKind = "sandbox login"         // test.salesforce.com
+	HostMyDomain   HostKind = "My Domain"             // *.my.salesforce.com
+	HostSite       HostKind = "Experience Cloud site" // *.my.site.com, *.force.com
+	HostLoopback   HostKind = "loopback"              // a test server on this machine
+	HostUnknown    HostKind = "unknown"
+)
+
+// Login hosts take no path: the token endpoint and the audience are the
+// bare https://host.
+func (k HostKind) isLoginHost() bool {
+	return k == HostProduction || k == HostSandbox || k == HostMyDomain
+}
+
+// Default login URLs.
+const (
+	ProductionLoginURL = "https://login.salesforce.com"
+	SandboxLoginURL    = "https://test.salesforce.com"
+)
+
+// ClassifyHost names the form of host (no port).
+func ClassifyHost(host string) HostKind {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	switch {
+	case h == "login.salesforce.com":
+		return HostProduction
+	case h == "test.salesforce.com":
+		return HostSandbox
+	case strings.HasSuffix(h, ".my.salesforce.com") && len(h) > len(".my.salesforce.com"):
+		return HostMyDomain
+	case strings.HasSuffix(h, ".my.site.com"), strings.HasSuffix(h, ".force.com"):
+		return HostSite
+	case isLoopback(h):
+		return HostLoopback
+	}
+	return HostUnknown
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// URLForm is a checked login URL or audience.
+type URLForm struct {
+	URL  *url.URL
+	Kind HostKind
+}
+
+// parseForm parses s and refuses what no Salesforce endpoint takes:
+// another scheme, user info, a query or a fragment, and plain http except
+// on loopback (a test server).
+func parseForm(what, s string) (URLForm, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return URLForm{}, fmt.Errorf("%s %q is not an absolute URL; write it like %s", what, s, ProductionLoginURL)
+	}
+	kind := ClassifyHost(u.Hostname())
+	switch {
+	case u.Scheme == "http" && kind != HostLoopback:
+		return URLForm{}, fmt.Errorf("%s %q uses plain http; Salesforce takes only https: write %q", what, s, "https://"+u.Host+strings.TrimSuffix(u.Path, "/"))
+	case u.Scheme != "https" && u.Scheme != "http":
+		return URLForm{}, fmt.Errorf("%s %q is not an https URL; write it like %s", what, s, ProductionLoginURL)
+	case u.User != nil:
+		return URLForm{}, fmt.Errorf("%s %q carries user info; give the bare https URL", what, s)
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#"):
+		return URLForm{}, fmt.Errorf("%s %q carries a query or a fragment; give the bare https URL", what, s)
+	}
+	return URLForm{URL: u, Kind: kind}, nil
+}
+
+// CheckAudience checks the JWT's aud claim the way Salesforce compares it:
+// for login.salesforce.com, test.salesforce.com and My Domain hosts it is
+// exactly https://host, without a trailing slash, a path or a port
+// ("audience is invalid" otherwise); an Experience Cloud site URL keeps
+// its path.
+func CheckAudience(aud string) (URLForm, error) {
+	f, err := parseForm("audience", aud)
+	if err != nil {
+		return f, err
+	}
+	if f.Kind.isLoginHost() {
+		bare := "https://" + f.URL.Hostname()
+		switch {
+		case f.URL.Path == "/":
+			return f, fmt.Errorf("audience %q ends with a slash; Salesforce compares it exactly and answers \"audience is invalid\": write %q", aud, bare)
+		case f.URL.Path != "":
+			return f, fmt.Errorf("audience %q carries the path %q; for a %s host the audience is the bare %q (only an Experience Cloud site URL keeps its path)", aud, f.URL.Path, f.Kind, bare)
+		case f.URL.Port() != "":
+			return f, fmt.Errorf("audience %q carries a port; write %q", aud, bare)
+		}
+	}
+	return f, nil
+}
+
+// CheckLoginURL checks the base URL the token request goes to
+// (<login-url>/services/oauth2/token). A trailing slash is dropped; a
+// login host takes no path, so the token endpoint itself given as the
+// login URL is refused with the fix.
+func CheckLoginURL(s string) (URLForm, error) {
+	f, err := parseForm("login URL", s)
+	if err != nil {
+		return f, err
+	}
+	f.URL.Path = strings.TrimSuffix(f.URL.Path, "/")
+	f.URL.RawPath = ""
+	if f.Kind.isLoginHost() && f.URL.Path != "" {
+		return f, fmt.Errorf("login URL %q carries the path %q; give the host alone, %q (byocpack adds /services/oauth2/token)", s, f.URL.Path, "https://"+f.URL.Host)
+	}
+	return f, nil
+}
+
+// String is the URL as used: scheme, host and path, no trailing slash.
+func (f URLForm) String() string {
+	if f.URL == nil {
+		return ""
+	}
+	return f.URL.Scheme + "://" + f.URL.Host + strings.TrimSuffix(f.URL.EscapedPath(), "/")
+}

@@ -1,0 +1,409 @@
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"byocpack/generator/cred"
+	"byocpack/generator/spec"
+	"byocpack/internal/registry"
+	"byocpack/internal/sfdx"
+	"byocpack/internal/tree"
+)
+
+// project is the rendered project in OutDir, read once.
+type project struct {
+	snap *sfdx.Snapshot
+	// loginURL is sfdx-project.json's sfdcLoginUrl.
+	loginURL string
+	// components maps a metadata type to the names of its components in
+	// the package directory, and all to those of every directory.
+	components, all map[string][]string
+	// files are every source file of every package directory.
+	files []sfdx.SourceFile
+}
+
+// readProject reads OutDir, or says why it cannot (skip is true when
+// there is nothing to read yet).
+func (r *run) readProject() (msg string, skip bool) {
+	if r.proj != nil {
+		return "", false
+	}
+	dir := r.opts.OutDir
+	if dir == "" {
+		return "no output directory given (-o OUT)", true
+	}
+	if _, err := os.Stat(filepath.Join(dir, sfdx.ProjectFile)); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Sprintf("%s holds no %s yet: nothing rendered", dir, sfdx.ProjectFile), true
+	}
+	snap, err := sfdx.ReadProject(dir)
+	if err != nil {
+		return err.Error(), false
+	}
+	p := &project{snap: snap, components: map[string][]string{}, all: map[string][]string{}}
+	if data, ok := snap.Tree.Get(sfdx.ProjectFile); ok {
+		var raw struct {
+			LoginURL string `json:"sfdcLoginUrl"`
+		}
+		if json.Unmarshal(data, &raw) == nil {
+			p.loginURL = raw.LoginURL
+		}
+	}
+	reg := registry.New()
+	pkgPath := ""
+	if r.spec != nil {
+		pkgPath = r.spec.Package.Path
+	}
+	for _, pd := range snap.Project.PackageDirectories {
+		for _, rel := range snap.Tree.Under(pd.Path) {
+			if snap.Ignore.Denies(rel) {
+				continue
+			}
+			sf, err := sfdx.Infer(reg, rel)
+			if err != nil || sf.Type == nil || sf.Kind != sfdx.MetaXML {
+				continue
+			}
+			p.files = append(p.files, sf)
+			p.all[sf.Type.Name] = append(p.all[sf.Type.Name], sf.FullName)
+			if pd.Path == pkgPath {
+				p.components[sf.Type.Name] = append(p.components[sf.Type.Name], sf.FullName)
+			}
+		}
+	}
+	r.proj = p
+	return "", false
+}
+
+// checkProject compares the project on disk with the spec: a spec whose
+// prefix or names changed since the last render leaves the old components
+// until render runs again.
+func (r *run) checkProject() {
+	msg, skip := r.readProject()
+	switch {
+	case skip:
+		r.add(Check{ID: "project", Status: Skip, Message: msg, Fix: "render first: byocpack render -f byoc.yaml -o OUT"})
+		return
+	case msg != "":
+		r.add(Check{ID: "project", Status: Fail, Message: msg})
+		return
+	case r.spec == nil:
+		r.add(Check{ID: "project", Status: Skip, Message: "no spec to compare the project with"})
+		return
+	}
+	s, p := r.spec, r.proj.snap.Project
+	var diffs []string
+	if p.Namespace != s.Package.Namespace {
+		diffs = append(diffs, fmt.Sprintf("namespace %q, the spec says %q", p.Namespace, s.Package.Namespace))
+	}
+	if p.SourceAPIVersion != s.Package.APIVersion {
+		diffs = append(diffs, fmt.Sprintf("sourceApiVersion %s, the spec says %s", p.SourceAPIVersion, s.Package.APIVersion))
+	}
+	if !slices.ContainsFunc(p.PackageDirectories, func(d sfdx.PackageDir) bool { return d.Path == s.Package.Path && d.Package == s.Package.Name }) {
+		diffs = append(diffs, fmt.Sprintf("no package directory %s for the package %q", s.Package.Path, s.Package.Name))
+	}
+	var apps []string
+	wantApp := map[string]string{}
+	if s.App != nil {
+		wantApp[s.App.Type] = s.AppAPIName()
+	}
+	for _, t := range []string{spec.ExternalClientApplication, spec.ConnectedApp} {
+		apps = append(apps, r.proj.components[t]...)
+		diffs = append(diffs, compare(t, r.proj.components[t], wantApp[t], s.Prefix)...)
+	}
+	diffs = append(diffs, compare("ConversationChannelDefinition", r.proj.components["ConversationChannelDefinition"], s.ChannelDeveloperName(), s.Prefix)...)
+	diffs = append(diffs, compare("ConversationVendorInfo", r.proj.components["ConversationVendorInfo"], s.Channel.Vendor.Name, "")...)
+	if !slices.Contains(r.proj.components["CustomObject"], s.Channel.Event.APIName()) {
+		diffs = append(diffs, "no platform event "+s.Channel.Event.APIName())
+	}
+	if len(diffs) > 0 {
+		r.add(Check{ID: "project", Status: Fail,
+			Message: fmt.Sprintf("%s does not match the spec: %s", r.opts.OutDir, strings.Join(diffs, "; ")),
+			Fix:     fmt.Sprintf("render again (byocpack render -f %s -o %s): it writes the spec's components and removes those it wrote before; remove or rename any you wrote yourself", r.specShown(), r.opts.OutDir)})
+		return
+	}
+	r.add(Check{ID: "project", Status: Pass, Message: fmt.Sprintf("%s matches the spec: package %q, prefix %s, %d app(s), channel %s", r.opts.OutDir, s.Package.Name, s.Prefix, len(apps), s.ChannelDeveloperName())})
+}
+
+func (r *run) specShown() string {
+	if r.opts.SpecDisplay != "" {
+		return r.opts.SpecDisplay
+	}
+	return r.opts.SpecPath
+}
+
+// compare lists what differs between the components of type t on disk
+// and the one the spec makes (want, or none when empty); prefix names
+// the spec's prefix when the type's names carry it.
+func compare(t string, have []string, want, prefix string) []string {
+	var out []string
+	if want != "" && !slices.Contains(have, want) {
+		out = append(out, fmt.Sprintf("no %s %s", t, want))
+	}
+	for _, h := range have {
+		if h == want {
+			continue
+		}
+		why := ""
+		if p, _, ok := strings.Cut(h, "_"); ok && prefix != "" && p != prefix {
+			why = fmt.Sprintf(" (prefix %s, the spec's is %s)", p, prefix)
+		}
+		out = append(out, fmt.Sprintf("a %s %s the spec does not make%s", t, h, why))
+	}
+	return out
+}
+
+// checkSourceOrg: the global OAuth settings stay in the org that owns the
+// app, and "must not be added to source control".
+func (r *run) checkSourceOrg() {
+	if r.spec == nil || !r.spec.HasSourceOrgFiles() {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(r.opts.OutDir, sfdx.ProjectFile)); r.opts.OutDir == "" || err != nil {
+		r.add(Check{ID: "source-org", Status: Skip, Message: "no rendered project to look in", Fix: "render first: byocpack render -f byoc.yaml -o OUT"})
+		return
+	}
+	dir := filepath.Join(r.opts.OutDir, filepath.FromSlash(r.spec.Package.SourceOrgPath))
+	var globals []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".ecaGlblOauth-meta.xml") {
+			rel, _ := filepath.Rel(r.opts.OutDir, p)
+			globals = append(globals, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	render := fmt.Sprintf("byocpack render -f %s -o %s", r.specShown(), r.opts.OutDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		r.add(Check{ID: "source-org", Status: Fail, Message: dir + " does not exist: the global OAuth settings (the certificate, JWT for named users) have nowhere to come from", Fix: render})
+		return
+	case err != nil:
+		r.add(Check{ID: "source-org", Status: Fail, Message: err.Error()})
+		return
+	case len(globals) == 0:
+		r.add(Check{ID: "source-org", Status: Fail, Message: dir + " holds no global OAuth settings (*.ecaGlblOauth-meta.xml)", Fix: render})
+		return
+	}
+	var bad []string
+	how := ""
+	for _, g := range globals {
+		state, by := r.gitState(g)
+		how = by
+		switch state {
+		case gitTracked:
+			r.add(Check{ID: "source-org", Status: Fail, Message: g + " is committed to git: Salesforce says the global OAuth settings must not be added to source control",
+				Fix: "git rm --cached " + g + ", commit, and keep the .gitignore line byocpack adds; if the file ever held a consumer secret, rotate it"})
+			return
+		case gitNotIgnored:
+			bad = append(bad, g)
+		}
+	}
+	if len(bad) > 0 {
+		r.add(Check{ID: "source-org", Status: Fail, Message: strings.Join(bad, ", ") + " is not git-ignored (" + how + ")",
+			Fix: "add the line " + path.Join(r.spec.Package.SourceOrgPath, "**", "*.ecaGlblOauth-meta.xml") + " to " + filepath.Join(r.opts.OutDir, ".gitignore") + " (byocpack render adds it)"})
+		return
+	}
+	r.add(Check{ID: "source-org", Status: Pass, Message: fmt.Sprintf("%s holds the global OAuth settings, git-ignored (%s); deploy them to the org that owns the app: sf project deploy start --source-dir %s", dir, how, dir)})
+}
+
+type gitStateKind int
+
+const (
+	gitIgnored gitStateKind = iota
+	gitNotIgnored
+	gitTracked
+)
+
+// gitState asks git whether rel (in OutDir) is tracked or ignored; where
+// git cannot answer (not installed, not a work tree) it reads
+// OutDir/.gitignore.
+func (r *run) gitState(rel string) (gitStateKind, string) {
+	git := r.opts.Git
+	if git == nil {
+		git = runGit
+	}
+	dir := r.opts.OutDir
+	if code, err := git(r.ctx, dir, "rev-parse", "--is-inside-work-tree"); err == nil && code == 0 {
+		if code, err := git(r.ctx, dir, "ls-files", "--error-unmatch", "--", rel); err == nil && code == 0 {
+			return gitTracked, "by git"
+		}
+		if code, err := git(r.ctx, dir, "check-ignore", "-q", "--", rel); err == nil {
+			if code == 0 {
+				return gitIgnored, "by git"
+			}
+			return gitNotIgnored, "by git"
+		}
+	}
+	data, _ := tree.ReadFile(dir, ".gitignore")
+	if gitignored(string(data), rel) {
+		return gitIgnored, "by " + filepath.Join(dir, ".gitignore") + "; not a git work tree"
+	}
+	return gitNotIgnored, "by " + filepath.Join(dir, ".gitignore") + "; not a git work tree"
+}
+
+func runGit(ctx context.Context, dir string, args ...string) (int, error) {
+	bin, err := exec.LookPath("git")
+	if err != nil {
+		return -1, err
+	}
+	cmd := exec.CommandContext(ctx, bin, append([]string{"-C", dir}, args...)...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), nil
+	}
+	if err != nil {
+		return -1, err
+	}
+	return 0, nil
+}
+
+// gitignored applies the lines of one .gitignore at the root to rel, the
+// way git does for the common forms: comments, negation (the last match
+// wins), a pattern without a slash matching at any depth, a leading slash
+// anchoring, a trailing slash matching directories, ** for any depth.
+func gitignored(content, rel string) bool {
+	ignored := false
+	for _, line := range strings.Split(content, "\n") {
+		line = strings.TrimRight(line, " \r")
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		negate := strings.HasPrefix(line, "!")
+		pat := strings.TrimPrefix(line, "!")
+		dirOnly := strings.HasSuffix(pat, "/")
+		pat = strings.TrimSuffix(pat, "/")
+		if !strings.Contains(pat, "/") {
+			pat = "**/" + pat
+		}
+		pat = strings.TrimPrefix(pat, "/")
+		match := false
+		parts := strings.Split(rel, "/")
+		for i := 1; i <= len(parts); i++ {
+			prefix := strings.Join(parts[:i], "/")
+			if (i < len(parts) || !dirOnly) && matchGlob(pat, prefix) {
+				match = true
+				break
+			}
+		}
+		if match {
+			ignored = !negate
+		}
+	}
+	return ignored
+}
+
+func matchGlob(pattern, name string) bool {
+	ok, err := doublestar.Match(pattern, name)
+	return err == nil && ok
+}
+
+// checkLoginURL: the login URL is where the JWT goes and, by default, its
+// audience.
+func (r *run) checkLoginURL() {
+	u, from := r.opts.LoginURL, "--login-url"
+	if u == "" {
+		if _, skip := r.readProject(); !skip && r.proj != nil && r.proj.loginURL != "" {
+			u, from = r.proj.loginURL, filepath.Join(r.opts.OutDir, sfdx.ProjectFile)+" sfdcLoginUrl"
+		}
+	}
+	if u == "" {
+		r.add(Check{ID: "login-url", Status: Skip, Message: "no login URL given", Fix: "pass --login-url (https://login.salesforce.com, https://test.salesforce.com or the org's My Domain)"})
+		return
+	}
+	f, err := cred.CheckLoginURL(u)
+	if err != nil {
+		r.add(explained(Check{ID: "login-url", Status: Fail, Message: fmt.Sprintf("%s: %v", from, err)}, "audience-invalid"))
+		return
+	}
+	if f.Kind == cred.HostUnknown {
+		r.add(Check{ID: "login-url", Status: Warn, Message: fmt.Sprintf("%s %s is not a known Salesforce host form", from, u),
+			Fix: "use https://login.salesforce.com (production), https://test.salesforce.com (sandbox), https://DOMAIN.my.salesforce.com or an Experience Cloud site URL (*.my.site.com); a site on a custom domain is fine"})
+		return
+	}
+	if _, err := cred.CheckAudience(u); err != nil {
+		r.add(explained(Check{ID: "login-url", Status: Warn, Message: fmt.Sprintf("%s %s works as the login URL (byocpack token uses %s), but not as a JWT audience: %v", from, u, f, err)}, "audience-invalid"))
+		return
+	}
+	r.add(Check{ID: "login-url", Status: Pass, Message: fmt.Sprintf("%s %s: a %s host", from, f, f.Kind)})
+}
+
+// permissionSet is what doctor reads of a PermissionSet file.
+type permissionSet struct {
+	Objects []struct {
+		Object string `xml:"object"`
+		Read   bool   `xml:"allowRead"`
+		Create bool   `xml:"allowCreate"`
+	} `xml:"objectPermissions"`
+}
+
+// checkEventAccess: the Interaction Service publishes outbound messages as
+// the sfdc_scrt2 permission set, which needs Read and Create on the event
+// (byoc-anchors P25).
+func (r *run) checkEventAccess() {
+	if r.spec == nil {
+		return
+	}
+	event := r.spec.Channel.Event.APIName()
+	if ns := r.spec.Package.Namespace; ns != "" {
+		event = ns + "__" + event
+	}
+	check := Check{ID: "event-access", Explain: "event-permission",
+		Fix: fmt.Sprintf("in the subscriber org, after installing: Setup → Permission Sets → sfdc_scrt2 → Object Settings → %s → Read and Create → Save (the setup guide should say so)", event)}
+	if _, skip := r.readProject(); skip || r.proj == nil {
+		check.Status, check.Message = Warn, "no rendered project to look for the grant in; sfdc_scrt2 needs Read and Create on "+event
+		r.add(check)
+		return
+	}
+	for _, sf := range r.proj.files {
+		if sf.Type.Name != "PermissionSet" || (sf.FullName != "sfdc_scrt2" && !strings.HasSuffix(sf.FullName, "__sfdc_scrt2")) {
+			continue
+		}
+		data, _ := r.proj.snap.Tree.Get(sf.Path)
+		var ps permissionSet
+		if err := xml.Unmarshal(data, &ps); err != nil {
+			check.Status, check.Message = Fail, fmt.Sprintf("%s does not parse: %v", sf.Path, err)
+			r.add(check)
+			return
+		}
+		for _, o := range ps.Objects {
+			if o.Object == event || o.Object == r.spec.Channel.Event.APIName() {
+				if o.Read && o.Create {
+					r.add(Check{ID: "event-access", Status: Pass, Message: sf.Path + " grants sfdc_scrt2 Read and Create on " + o.Object})
+					return
+				}
+				check.Status, check.Message = Fail, fmt.Sprintf("%s grants sfdc_scrt2 on %s without Read and Create (read %v, create %v)", sf.Path, o.Object, o.Read, o.Create)
+				r.add(check)
+				return
+			}
+		}
+		check.Status, check.Message = Fail, sf.Path+" gives sfdc_scrt2 no access to "+event
+		r.add(check)
+		return
+	}
+	for _, guide := range []string{"SETUP.md", "ADMIN-SETUP.md"} {
+		if data, _ := tree.ReadFile(r.opts.OutDir, guide); strings.Contains(string(data), "sfdc_scrt2") {
+			r.add(Check{ID: "event-access", Status: Pass, Message: fmt.Sprintf("%s tells the subscriber's admin to grant sfdc_scrt2 Read and Create on %s", filepath.Join(r.opts.OutDir, guide), event)})
+			return
+		}
+	}
+	check.Status = Warn
+	check.Message = fmt.Sprintf("nothing grants sfdc_scrt2 Read and Create on %s, and no setup guide says to: outbound messages will not reach the partner", event)
+	r.add(check)
+}
