@@ -58,15 +58,15 @@ func runBuild(cmd *cobra.Command, opts *BuildOptions) error {
 	ro.OutDir, ro.Force, ro.DryRun = opts.OutDir, opts.Force, opts.DryRun
 	res, err := generator.Build(cmd.Context(), generator.BuildOptions{Render: ro, SourceDateEpoch: epoch})
 	if err != nil {
-		return jsonProblems(opts.IO, opts.JSON, err)
+		return err
 	}
 	printRecovered(opts.IO, res.Render.Recovered)
 	printProblems(opts.IO.Err, res.Render.Problems)
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, struct {
+		return emit(opts.IO.Out, "build", statusOK, exitOK, struct {
 			Render  renderOutput  `json:"render"`
 			Package packageOutput `json:"package"`
-		}{renderJSON(&RenderOptions{SpecPath: opts.SpecPath, OutDir: opts.OutDir}, res.Render), packageJSON(res.Package)})
+		}{renderJSON(&RenderOptions{SpecPath: opts.SpecPath, OutDir: opts.OutDir}, res.Render), packageJSON(res.Package)}, res.Render.Problems)
 	}
 	c := res.Render.Changes
 	verb := "built"

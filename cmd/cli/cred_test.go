@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -245,7 +244,7 @@ func TestTokenAgainstLoopbackServer(t *testing.T) {
 	}
 	code, stdout, _ = run(t, append(base, "--user", "integration@acme.example", "--json")...)
 	var res tokenOutput
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 0 || !res.OK || res.Token.InstanceURL == "" || strings.Contains(stdout, oauthtest.AccessToken) {
+	if err := unmarshalResult(stdout, &res); err != nil || code != 0 || !res.OK || res.Token.InstanceURL == "" || strings.Contains(stdout, oauthtest.AccessToken) {
 		t.Errorf("--json: exit %d, %v:\n%s", code, err, stdout)
 	}
 
@@ -255,7 +254,7 @@ func TestTokenAgainstLoopbackServer(t *testing.T) {
 	}
 	code, stdout, _ = run(t, append(base, "--user", oauthtest.UserUnapproved, "--json")...)
 	res = tokenOutput{}
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 1 || res.OK || res.Error.Code != "invalid_grant" || len(res.Notes) == 0 || res.Notes[0].ID != "user-not-approved" {
+	if err := unmarshalResult(stdout, &res); err != nil || code != 1 || res.OK || res.Error.Code != "invalid_grant" || len(res.Notes) == 0 || res.Notes[0].ID != "user-not-approved" {
 		t.Errorf("unapproved --json: exit %d, %v: %s", code, err, stdout)
 	}
 	code, _, stderr = run(t, append(base, "--user", oauthtest.UserNoScope)...)
@@ -291,7 +290,7 @@ func TestExplainCommand(t *testing.T) {
 	}
 	code, stdout, _ = run(t, "explain", "10003", "--json")
 	var res struct{ Matches []struct{ ID, Fix string } }
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 0 || len(res.Matches) != 1 || res.Matches[0].ID != "10003" {
+	if err := unmarshalResult(stdout, &res); err != nil || code != 0 || len(res.Matches) != 1 || res.Matches[0].ID != "10003" {
 		t.Errorf("--json: exit %d, %v, %s", code, err, stdout)
 	}
 	if code, _, _ := run(t, "explain"); code != 2 {

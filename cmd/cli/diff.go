@@ -76,9 +76,8 @@ func oneOf(s string, choices ...string) bool {
 
 // failed prints an error that stops a command whose exit status 1 means
 // something else (diff: different; review: a risk) and exits 2.
-func failed(io IO, err error) error {
-	fmt.Fprintf(io.Err, "error: %v\n", err)
-	return &exitError{exitUsage}
+func failed(_ IO, err error) error {
+	return &codedError{exitUsage, err}
 }
 
 func runDiff(cmd *cobra.Command, opts *DiffOptions) error {
@@ -94,7 +93,11 @@ func runDiff(cmd *cobra.Command, opts *DiffOptions) error {
 	w := opts.IO.Out
 	switch opts.Format {
 	case "json":
-		if err := writeJSON(w, res); err != nil {
+		code := exitOK
+		if !res.Equal {
+			code = exitInvalid
+		}
+		if err := emit(w, "diff", statusOK, code, res, nil); err != nil {
 			return err
 		}
 	case "markdown":

@@ -84,10 +84,14 @@ func runDoctor(cmd *cobra.Command, opts *DoctorOptions) error {
 		"warnings": rep.Count(doctor.Warn), "skipped": rep.Count(doctor.Skip),
 	}
 	if opts.JSON {
-		if err := writeJSON(opts.IO.Out, struct {
+		status, code := statusOK, exitOK
+		if counts["failed"] > 0 {
+			status, code = statusRefused, exitInvalid
+		}
+		if err := emit(opts.IO.Out, "doctor", status, code, struct {
 			*doctor.Report
 			Counts map[string]int `json:"counts"`
-		}{rep, counts}); err != nil {
+		}{rep, counts}, nil); err != nil {
 			return err
 		}
 	} else {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +32,7 @@ func TestDoctorAfterInitCertAndBuild(t *testing.T) {
 		Checks []struct{ ID, Status, Fix, Explain string }
 		Counts map[string]int
 	}
-	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || code != 1 || rep.Counts["failed"] != 1 {
+	if err := unmarshalResult(stdout, &rep); err != nil || code != 1 || rep.Counts["failed"] != 1 {
 		t.Fatalf("--json with a bad login URL: exit %d, %v\n%s", code, err, stdout)
 	}
 	for _, c := range rep.Checks {

@@ -77,9 +77,9 @@ func runExplain(opts *ExplainOptions) error {
 		if found == nil {
 			found = []explain.Entry{}
 		}
-		if err := writeJSON(opts.IO.Out, struct {
+		if err := emit(opts.IO.Out, "explain", statusOK, exitOK, struct {
 			Matches []explain.Entry `json:"matches"`
-		}{found}); err != nil {
+		}{found}, nil); err != nil {
 			return err
 		}
 	} else {

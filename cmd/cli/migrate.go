@@ -109,10 +109,10 @@ func runMigrate(opts *MigrateOptions) error {
 		}
 	}
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, struct {
+		return emit(opts.IO.Out, "migrate", statusOK, exitOK, struct {
 			Spec string `json:"spec"`
 			*migrate.Result
-		}{opts.Output, res})
+		}{opts.Output, res}, nil)
 	}
 	w := opts.IO.Out
 	fmt.Fprintf(w, "wrote %s: external client app %s_%s from the connected app %s\n", opts.Output, res.Prefix, res.Name, res.ConnectedApp)

@@ -79,12 +79,12 @@ func runPackage(cmd *cobra.Command, opts *PackageOptions) error {
 		ProjectDir: opts.ProjectDir, DistDir: opts.DistDir, PackageDir: opts.PackageDir, SourceDateEpoch: epoch, Force: opts.Force, DryRun: opts.DryRun,
 	})
 	if err != nil {
-		return jsonProblems(opts.IO, opts.JSON, err)
+		return err
 	}
 	printRecovered(opts.IO, res.Recovered)
 	printProblems(opts.IO.Err, res.Problems)
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, packageJSON(res))
+		return emit(opts.IO.Out, "package", statusOK, exitOK, packageJSON(res), res.Problems)
 	}
 	verb := "packaged"
 	if res.DryRun {

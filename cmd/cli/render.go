@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -87,12 +86,12 @@ func runRender(cmd *cobra.Command, opts *RenderOptions) error {
 	ro.OutDir, ro.Force, ro.DryRun = opts.OutDir, opts.Force, opts.DryRun
 	res, err := generator.Render(cmd.Context(), ro)
 	if err != nil {
-		return jsonProblems(opts.IO, opts.JSON, err)
+		return err
 	}
 	printRecovered(opts.IO, res.Recovered)
 	printProblems(opts.IO.Err, res.Problems)
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, renderJSON(opts, res))
+		return emit(opts.IO.Out, "render", statusOK, exitOK, renderJSON(opts, res), res.Problems)
 	}
 	c := res.Changes
 	verb := "rendered"
@@ -139,32 +138,15 @@ type renderOutput struct {
 	DryRun bool     `json:"dryRun"`
 	Files  []string `json:"files"`
 	generator.Changes
-	Warnings []generator.Problem `json:"warnings"`
 }
 
 func renderJSON(opts *RenderOptions, res *generator.RenderResult) renderOutput {
 	out := renderOutput{Spec: opts.SpecPath, OutDir: opts.OutDir, DryRun: res.DryRun,
-		Files: []string{}, Changes: res.Changes, Warnings: []generator.Problem{}}
+		Files: []string{}, Changes: res.Changes}
 	for _, f := range res.Files {
 		out.Files = append(out.Files, f.Path)
 	}
-	out.Warnings = append(out.Warnings, res.Problems...)
 	return out
-}
-
-// jsonProblems prints a refused spec's or tree's problems as JSON on
-// stdout when --json is set, so a CI step that parses stdout sees why; the
-// error still goes to stderr and sets the exit code.
-func jsonProblems(io IO, enabled bool, err error) error {
-	var list generator.ProblemList
-	if enabled && errors.As(err, &list) {
-		if werr := writeJSON(io.Out, struct {
-			Problems []generator.Problem `json:"problems"`
-		}{list}); werr != nil {
-			return werr
-		}
-	}
-	return err
 }
 
 func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {

@@ -74,7 +74,13 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 	w := opts.IO.Out
 	switch opts.Format {
 	case "json":
-		if err := writeJSON(w, rep); err != nil {
+		status, code := statusOK, exitOK
+		for _, f := range rep.Flags {
+			if f.Severity == "error" || opts.Strict && f.Severity == "warning" {
+				status, code = statusRefused, exitInvalid
+			}
+		}
+		if err := emit(w, "review", status, code, rep, nil); err != nil {
 			return err
 		}
 	case "github":

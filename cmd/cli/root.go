@@ -60,31 +60,41 @@ func Main(args []string, io IO, version string) int {
 	if err == nil {
 		return exitOK
 	}
-	return report(io.Err, cmd, err)
+	return report(io, cmd, err)
 }
 
-func report(w io.Writer, cmd *cobra.Command, err error) int {
+func report(io IO, cmd *cobra.Command, err error) int {
+	w := io.Err
 	var ee *exitError
+	var ce *codedError
 	var list generator.ProblemList
 	var ue *UsageError
 	var gue *generator.UsageError
+	code := exitInvalid
 	switch {
 	case errors.As(err, &ee):
+		// The command has printed what it had to say.
 		return ee.code
+	case errors.As(err, &ce):
+		code = ce.code
+		fmt.Fprintf(w, "error: %v\n", err)
 	case errors.As(err, &list):
 		printProblems(w, list)
 		errs, warns := generator.Count(list)
 		fmt.Fprintf(w, "%s, %s; nothing was written\n", plural(errs, "error"), plural(warns, "warning"))
-		return exitInvalid
 	case errors.As(err, &ue), errors.As(err, &gue), strings.HasPrefix(err.Error(), "unknown command"):
+		code = exitUsage
 		fmt.Fprintf(w, "error: %v\n", err)
 		if cmd != nil {
 			fmt.Fprintf(w, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
-		return exitUsage
+	default:
+		fmt.Fprintf(w, "error: %v\n", err)
 	}
-	fmt.Fprintf(w, "error: %v\n", err)
-	return exitInvalid
+	if jsonRequested(cmd) {
+		emitFailure(io.Out, cmd, code, err)
+	}
+	return code
 }
 
 func printProblems(w io.Writer, ps []generator.Problem) {
@@ -138,6 +148,20 @@ and zips the package reproducibly.`,
 	root.SetVersionTemplate("byocpack {{.Version}}\n")
 	for _, c := range root.Commands() {
 		addCompletions(c)
+		if c.Flags().Lookup("format") != nil && c.Flags().Lookup("json") == nil {
+			c.Flags().Bool("json", false, "print the result as JSON (the same as --format json)")
+		}
+	}
+	// --json and --format json are one switch.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		format, js := cmd.Flags().Lookup("format"), cmd.Flags().Lookup("json")
+		if format == nil || js == nil || js.Value.String() != "true" {
+			return nil
+		}
+		if format.Changed && format.Value.String() != "json" {
+			return usageErrorf("--json and --format %s ask for two outputs; pass one", format.Value)
+		}
+		return format.Value.Set("json")
 	}
 	return root
 }

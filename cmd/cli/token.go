@@ -129,7 +129,11 @@ func runToken(cmd *cobra.Command, opts *TokenOptions) error {
 		}
 	}
 	if opts.JSON {
-		if err := writeJSON(opts.IO.Out, out); err != nil {
+		status, code := statusOK, exitOK
+		if !out.OK {
+			status, code = statusRefused, exitInvalid
+		}
+		if err := emit(opts.IO.Out, "token", status, code, out, nil); err != nil {
 			return err
 		}
 	} else {

@@ -52,12 +52,12 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 	return cmd
 }
 
+// validateOutput is validate's result in the JSON envelope; the problems
+// and their counts are the envelope's own.
 type validateOutput struct {
-	Files         int                 `json:"files"`
-	WithoutSchema int                 `json:"withoutSchema"`
-	Errors        int                 `json:"errors"`
-	Warnings      int                 `json:"warnings"`
-	Problems      []generator.Problem `json:"problems"`
+	Files         int      `json:"files"`
+	WithoutSchema int      `json:"withoutSchema"`
+	Recovered     []string `json:"recovered"`
 }
 
 func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
@@ -70,11 +70,12 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 	}
 	errs, warns := generator.Count(res.Problems)
 	if opts.Format == "json" {
-		out := validateOutput{Files: res.Files, WithoutSchema: res.WithoutSchema, Errors: errs, Warnings: warns, Problems: res.Problems}
-		if out.Problems == nil {
-			out.Problems = []generator.Problem{}
+		out := validateOutput{Files: res.Files, WithoutSchema: res.WithoutSchema, Recovered: append([]string{}, res.Recovered...)}
+		status, code := statusOK, exitOK
+		if generator.HasErrors(res.Problems, opts.Strict) {
+			status, code = statusRefused, exitInvalid
 		}
-		if err := writeJSON(opts.IO.Out, out); err != nil {
+		if err := emit(opts.IO.Out, "validate", status, code, out, res.Problems); err != nil {
 			return err
 		}
 	} else {
