@@ -241,3 +241,22 @@ func TestConventions(t *testing.T) {
 		t.Errorf("completion of diff --format: %q", out)
 	}
 }
+
+func TestInitJSONWritesJSONThatRenders(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "p", "byoc.json")
+	if code, _, stderr := run(t, "init", "--prefix", "Acme", "-o", specPath, "--cert", "--key", filepath.Join(dir, "acme.key")); code != 0 {
+		t.Fatalf("init: %s", stderr)
+	}
+	b, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil || v["prefix"] != "Acme" {
+		t.Fatalf("not JSON: %v\n%s", err, b)
+	}
+	if code, _, stderr := run(t, "render", "-f", specPath, "-o", filepath.Join(dir, "out"), "--dry-run"); code != 0 {
+		t.Fatalf("render of the JSON spec: %s", stderr)
+	}
+}

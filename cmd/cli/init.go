@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"byocpack/generator/spec"
@@ -161,6 +164,18 @@ func runInit(opts *InitOptions) error {
 	}{
 		{opts.Output, spec.Skeleton(initValues(opts), opts.Customer, schemaFileName)},
 		{schemaPath, spec.JSONSchema()},
+	}
+	if strings.EqualFold(filepath.Ext(opts.Output), ".json") {
+		// JSON has no comments: the same keys and values, indented.
+		js, err := yaml.YAMLToJSON(files[0].data)
+		if err != nil {
+			return fmt.Errorf("write %s as JSON: %w", opts.Output, err)
+		}
+		var out bytes.Buffer
+		if err := json.Indent(&out, js, "", "  "); err != nil {
+			return fmt.Errorf("write %s as JSON: %w", opts.Output, err)
+		}
+		files[0].data = append(out.Bytes(), '\n')
 	}
 	if !opts.Force {
 		for _, f := range files {
