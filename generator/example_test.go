@@ -39,8 +39,8 @@ func ExampleBuild() {
 	}
 	// Output:
 	// 14 files written, 7 components packaged
-	// package.zip 5905f6046d46
-	// package-version-info.zip c0d0cc64da73
+	// package.zip 909ee3444a90
+	// package-version-info.zip 0a8dee617751
 }
 
 // A render that would overwrite a file byocpack did not write returns a

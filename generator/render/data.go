@@ -14,8 +14,8 @@ type ecaData struct {
 
 type ecaOauthData struct {
 	doc
-	App, Label string
-	Scopes     []string
+	// Scopes is the comma-and-space list a retrieve writes.
+	App, Label, Scopes string
 }
 
 type ecaGlobalData struct {

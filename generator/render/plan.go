@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"path"
+	"strings"
 
 	"byocpack/generator/spec"
 	"byocpack/internal/apiver"
@@ -124,7 +125,7 @@ func (p *planner) app(s *spec.Spec) error {
 			ContactEmail: a.ContactEmail, Description: a.Description, Label: labels.App,
 			CallbackURL: a.CallbackURL, Certificate: a.CertificatePEM,
 			AdminApproved: a.Policies.PermittedUsers == "AdminApprovedPreAuthorized",
-			Scopes:        a.Scopes, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
+			Scopes:        scopeTokens(apiver.ConnectedAppScopes, a.Scopes), Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
 		})
 		return err
 	}
@@ -140,7 +141,8 @@ func (p *planner) app(s *spec.Spec) error {
 	}{
 		{"ExternalClientApplication", "", true, &ecaData{ContactEmail: a.ContactEmail, Description: a.Description,
 			DistributionState: a.DistributionState, Label: labels.App}},
-		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings, Scopes: a.Scopes}},
+		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings,
+			Scopes: strings.Join(scopeTokens(apiver.ECAScopes, a.Scopes), ", ")}},
 		{globalOauthType, "_glbloauth", false, &ecaGlobalData{App: name, Label: labels.GlobalOAuthSettings,
 			CallbackURL: a.CallbackURL, Certificate: a.CertificatePEM}},
 		{"ExtlClntAppOauthConfigurablePolicies", "_oauthPlcy", false, &ecaOauthPolicyData{App: name, Label: labels.OAuthPolicies,
@@ -152,6 +154,18 @@ func (p *planner) app(s *spec.Spec) error {
 		}
 	}
 	return nil
+}
+
+// scopeTokens writes scopes as a retrieve does: in enum order, each in the
+// file's own spelling. Nothing is added: OfflineAccess appears only when the
+// spec lists it, as a retrieve of the "refresh_token, offline_access"
+// checkbox shows RefreshToken alone.
+func scopeTokens(d apiver.ScopeDialect, names []string) []string {
+	var out []string
+	for _, n := range apiver.SortScopes(names) {
+		out = append(out, apiver.ScopeToken(d, n))
+	}
+	return out
 }
 
 func (p *planner) channel(s *spec.Spec) error {

@@ -3,6 +3,7 @@ package spec
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -93,15 +94,63 @@ func (l *loader) build() *Spec {
 				PermissionSets: l.vals["app.policies.permissionSets"].list,
 			},
 		}
-		for _, sc := range l.vals["app.scopes"].list {
-			a.Scopes = append(a.Scopes, scopeName(sc))
-		}
+		a.Scopes = l.scopes("app.scopes", a.Type)
 		if a.Label == "" {
 			a.Label = s.Prefix + " " + a.Name
 		}
 		s.App = a
 	}
 	return s
+}
+
+// scopes returns the enum values of the list at key, or the default of
+// the app type when the spec lists none.
+func (l *loader) scopes(key, appType string) []string {
+	v := l.vals[key]
+	if !v.present {
+		return DefaultScopes(appType)
+	}
+	out := []string{}
+	for _, sc := range v.list {
+		out = append(out, scopeName(sc))
+	}
+	return out
+}
+
+// checkScopes applies what the Interaction Service and the app type's
+// procedure need, and each scope's version window.
+func (l *loader) checkScopes(key, appType string, scopes []string, api apiver.Version) {
+	if len(l.problemsAt(key)) > 0 {
+		return
+	}
+	at := l.vals[key].at
+	if !slices.Contains(scopes, "Interaction") {
+		l.add(at, key, "lacks interaction_api; the Interaction Service needs it (without interaction_api every call fails with error 10003 \"missing the required Connected App scope\"); add it to the list")
+	}
+	if appType == ConnectedApp && !slices.Contains(scopes, "RefreshToken") {
+		l.add(at, key, "lacks refresh_token; Salesforce's connected-app procedure for the Interaction Service asks for it (\"Perform requests at any time\"); add it to the list")
+	}
+	if api.IsZero() {
+		return
+	}
+	dialect := apiver.ECAScopes
+	if appType == ConnectedApp {
+		dialect = apiver.ConnectedAppScopes
+	}
+	for i, name := range scopes {
+		if slices.Contains(apiver.KnownScopes(dialect, api), apiver.ScopeToken(dialect, name)) {
+			continue
+		}
+		ik, ip := fmt.Sprintf("%s[%d]", key, i), at
+		if i < len(l.vals[key].items) {
+			ip = l.vals[key].items[i]
+		}
+		if w := apiver.ScopeWindows(dialect, apiver.ScopeToken(dialect, name)); len(w) > 0 && api.Before(w[0].First) {
+			l.add(ip, ik, "%s needs API version %s or later, but package.apiVersion is %s; raise apiVersion or remove the scope", scopeUIName(name), w[0].First, api)
+		} else {
+			l.add(ip, ik, "%s is not a scope of API version %s; remove it or pick another apiVersion", scopeUIName(name), api)
+		}
+	}
 }
 
 // crossCheck applies the rules that span keys. Each message is placed at
@@ -135,25 +184,7 @@ func (l *loader) crossCheck(s *Spec) {
 			}
 			l.add(at, key, "the app's label %q is %d characters long; the settings files add up to %d characters to it and Salesforce labels allow %d, so keep it to %d (set app.label)", s.App.Label, n, longestLabelSuffix, maxLabelLen, maxLabelLen-longestLabelSuffix)
 		}
-		if len(l.problemsAt("app.scopes")) == 0 {
-			// The 10003 error is what a missing interaction_api causes; it
-			// must not be quoted for refresh_token.
-			needs := []struct{ scope, why string }{
-				{"Interaction", ` (without interaction_api every call fails with error 10003 "missing the required Connected App scope")`},
-				{"RefreshToken", ""},
-			}
-			for _, need := range needs {
-				if !slices.Contains(s.App.Scopes, need.scope) {
-					token := ""
-					for _, sc := range scopes() {
-						if sc.name == need.scope {
-							token = sc.token
-						}
-					}
-					l.add(l.vals["app.scopes"].at, "app.scopes", "lacks %s; the Interaction Service needs it%s; add it to the list", token, need.why)
-				}
-			}
-		}
+		l.checkScopes("app.scopes", s.App.Type, s.App.Scopes, s.Package.API())
 		if s.App.Policies.PermittedUsers == "AdminApprovedPreAuthorized" && len(l.problemsAt("app.policies.profiles"))+len(l.problemsAt("app.policies.permissionSets")) == 0 && len(s.App.Policies.Profiles)+len(s.App.Policies.PermissionSets) == 0 {
 			l.add(l.vals["app.policies.permittedUsers"].at, "app.policies", "AdminApprovedPreAuthorized needs at least one profile or permission set, or no user can use the app (\"user hasn't approved this consumer\"); add profiles: [System Administrator]")
 		}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"byocpack/internal/apiver"
 )
 
 // apiNamePattern is Salesforce's rule for API names: a letter first, then
@@ -172,58 +174,65 @@ func checkCertPath(v string) string {
 	return ""
 }
 
-// scope pairs a UI token with its Metadata API name.
-type scope struct{ token, name string }
-
-// scopes are the OAuth scopes a spec may name, as the token shown in
-// Setup and as the ConnectedAppOauthAccessScope name written in metadata
-// (metadata-types §7). Only pairs the sources confirm are listed.
-func scopes() []scope {
-	return []scope{
-		{"interaction_api", "Interaction"},
-		{"refresh_token", "RefreshToken"},
-		{"offline_access", "OfflineAccess"},
-		{"api", "Api"},
-		{"web", "Web"},
-		{"full", "Full"},
-		{"chatter_api", "Chatter"},
-		{"openid", "OpenID"},
-		{"profile", "Profile"},
-		{"email", "Email"},
-		{"address", "Address"},
-		{"phone", "Phone"},
-		{"custom_permissions", "CustomPermissions"},
-		{"wave_api", "Wave"},
-		{"eclair_api", "Eclair"},
-		{"pardot_api", "Pardot"},
-		{"lightning", "Lightning"},
-		{"content", "Content"},
-		{"chatbot_api", "Chatbot"},
-		{"cdp_api", "CDP"},
-		{"einstein_gpt_api", "EinsteinGPT"},
-	}
-}
-
-// scopeInputs lists every accepted spelling: tokens, then metadata names.
+// scopeInputs lists every spelling app.scopes accepts: the Setup names
+// (interaction_api), then the metadata names of every supported version,
+// then the external client app spellings that differ (SFApiPlatform).
 func scopeInputs() []string {
-	var in []string
-	for _, s := range scopes() {
-		in = append(in, s.token)
+	var ui, names, eca []string
+	for _, n := range apiver.AllScopeNames() {
+		if t := apiver.ScopeUIToken(n); t != "" {
+			ui = append(ui, t)
+		}
+		names = append(names, n)
+		if t := apiver.ScopeToken(apiver.ECAScopes, n); t != n {
+			eca = append(eca, t)
+		}
 	}
-	for _, s := range scopes() {
-		in = append(in, s.name)
-	}
-	return in
+	return slices.Concat(ui, names, eca)
 }
 
-// scopeName maps a token or a metadata name to the metadata name.
+// scopeUITokens are the Setup names, the spelling messages suggest.
+func scopeUITokens() []string {
+	var ui []string
+	for _, n := range apiver.AllScopeNames() {
+		if t := apiver.ScopeUIToken(n); t != "" {
+			ui = append(ui, t)
+		}
+	}
+	return ui
+}
+
+// scopeName maps any accepted spelling to the enum value, "" for none.
 func scopeName(v string) string {
-	for _, s := range scopes() {
-		if v == s.token || v == s.name {
-			return s.name
+	if n, ok := apiver.ScopeFromUIToken(v); ok {
+		return n
+	}
+	for _, d := range []apiver.ScopeDialect{apiver.ConnectedAppScopes, apiver.ECAScopes} {
+		if n, ok := apiver.ScopeName(d, v); ok {
+			return n
 		}
 	}
 	return ""
+}
+
+// DefaultScopes are the scopes an app of type appType gets when the spec
+// lists none, as Salesforce's procedures for it ask: an external client
+// app the Interaction scope alone (the JWT bearer flow issues no refresh
+// token), a connected app Interaction and RefreshToken. Enum values.
+func DefaultScopes(appType string) []string {
+	if appType == ConnectedApp {
+		return []string{"Interaction", "RefreshToken"}
+	}
+	return []string{"Interaction"}
+}
+
+// scopeUIName is how messages name a scope: its Setup name when it has
+// one.
+func scopeUIName(name string) string {
+	if t := apiver.ScopeUIToken(name); t != "" {
+		return t
+	}
+	return name
 }
 
 // CheckAPIName returns "" when v is a valid Salesforce API name, or a

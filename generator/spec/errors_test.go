@@ -95,7 +95,7 @@ func errCases(t *testing.T) []errCase {
 			w + "17:9: error spec: channel.name: expected text, found a boolean; give name: ChannelDefinition1 (Channel name; the developerName is {prefix}_{name})",
 		}},
 		{name: "text for list", edits: []string{"  scopes: [interaction_api, refresh_token]", "  scopes: interaction_api"}, want: []string{
-			w + "11:11: error spec: app.scopes: expected a list such as [interaction_api, refresh_token], found a string",
+			w + "11:11: error spec: app.scopes: expected a list such as [interaction_api], found a string",
 		}},
 		{name: "number in list", edits: []string{"    profiles: [System Administrator]", "    profiles: [System Administrator, 42]"}, want: []string{
 			w + "15:38: error spec: app.policies.profiles[1]: expected text, found the number 42; quote it if you mean the text: \"42\"",
@@ -274,13 +274,13 @@ func errCases(t *testing.T) []errCase {
 
 		// Scopes.
 		{name: "unknown scope", edits: []string{"[interaction_api, refresh_token]", "[interaction, refresh_token]"}, want: []string{
-			w + "11:12: error spec: app.scopes[0]: \"interaction\" is not allowed (did you mean \"Interaction\"?); use one of interaction_api, refresh_token, offline_access, api, web, full, chatter_api, openid, profile, email, address, phone, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, chatbot_api, cdp_api, einstein_gpt_api",
+			w + "11:12: error spec: app.scopes[0]: \"interaction\" is not allowed (did you mean \"Interaction\"?); use one of api, web, full, chatter_api, refresh_token, openid, profile, email, address, phone, offline_access, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, cdp_ingest_api, cdp_profile_api, cdp_query_api, chatbot_api, cdp_segment_api, cdp_identityresolution_api, cdp_calculated_insight_api, forgot_password, user_registration_api, sfap_api, interaction_api, cdp_api, einstein_gpt_api, pwdless_login_api",
 		}},
 		{name: "scope case slip", edits: []string{"[interaction_api, refresh_token]", "[interaction_api, Refresh_Token]"}, want: []string{
-			w + "11:29: error spec: app.scopes[1]: \"Refresh_Token\" is not allowed (did you mean \"refresh_token\"?); use one of interaction_api, refresh_token, offline_access, api, web, full, chatter_api, openid, profile, email, address, phone, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, chatbot_api, cdp_api, einstein_gpt_api",
+			w + "11:29: error spec: app.scopes[1]: \"Refresh_Token\" is not allowed (did you mean \"refresh_token\"?); use one of api, web, full, chatter_api, refresh_token, openid, profile, email, address, phone, offline_access, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, cdp_ingest_api, cdp_profile_api, cdp_query_api, chatbot_api, cdp_segment_api, cdp_identityresolution_api, cdp_calculated_insight_api, forgot_password, user_registration_api, sfap_api, interaction_api, cdp_api, einstein_gpt_api, pwdless_login_api",
 		}},
 		{name: "scope typo", edits: []string{"[interaction_api, refresh_token]", "[interaction_api, refresh_tokn]"}, want: []string{
-			w + "11:29: error spec: app.scopes[1]: \"refresh_tokn\" is not allowed (did you mean \"refresh_token\"?); use one of interaction_api, refresh_token, offline_access, api, web, full, chatter_api, openid, profile, email, address, phone, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, chatbot_api, cdp_api, einstein_gpt_api",
+			w + "11:29: error spec: app.scopes[1]: \"refresh_tokn\" is not allowed (did you mean \"refresh_token\"?); use one of api, web, full, chatter_api, refresh_token, openid, profile, email, address, phone, offline_access, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, cdp_ingest_api, cdp_profile_api, cdp_query_api, chatbot_api, cdp_segment_api, cdp_identityresolution_api, cdp_calculated_insight_api, forgot_password, user_registration_api, sfap_api, interaction_api, cdp_api, einstein_gpt_api, pwdless_login_api",
 		}},
 		{name: "scope repeated in both spellings", edits: []string{"[interaction_api, refresh_token]", "[interaction_api, Interaction, refresh_token]"}, want: []string{
 			w + "11:29: error spec: app.scopes[1]: \"Interaction\" repeats app.scopes[0]; list it once",
@@ -288,13 +288,16 @@ func errCases(t *testing.T) []errCase {
 		{name: "scope lacks Interaction", edits: []string{"[interaction_api, refresh_token]", "[refresh_token, api]"}, want: []string{
 			w + "11:11: error spec: app.scopes: lacks interaction_api; the Interaction Service needs it (without interaction_api every call fails with error 10003 \"missing the required Connected App scope\"); add it to the list",
 		}},
-		{name: "scope lacks RefreshToken", edits: []string{"[interaction_api, refresh_token]", "[Interaction]"}, want: []string{
-			w + "11:11: error spec: app.scopes: lacks refresh_token; the Interaction Service needs it; add it to the list",
+		{name: "connected app lacks RefreshToken", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n", "[interaction_api, refresh_token]", "[Interaction]"}, want: []string{
+			w + "12:11: error spec: app.scopes: lacks refresh_token; Salesforce's connected-app procedure for the Interaction Service asks for it (\"Perform requests at any time\"); add it to the list",
 		}},
 		{name: "no scopes", edits: []string{"[interaction_api, refresh_token]", "[]"}, want: []string{
 			w + "11:11: error spec: app.scopes: lacks interaction_api; the Interaction Service needs it (without interaction_api every call fails with error 10003 \"missing the required Connected App scope\"); add it to the list",
-			w + "11:11: error spec: app.scopes: lacks refresh_token; the Interaction Service needs it; add it to the list",
 		}},
+		{name: "scope newer than apiVersion", edits: []string{`apiVersion: "66.0"`, `apiVersion: "65.0"`, "[interaction_api, refresh_token]", "[interaction_api, MCP]"}, want: []string{
+			w + "11:29: error spec: app.scopes[1]: MCP needs API version 66.0 or later, but package.apiVersion is 65.0; raise apiVersion or remove the scope",
+		}},
+		{name: "external client app spelling for a connected app", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n", "[interaction_api, refresh_token]", "[interaction_api, refresh_token, SFApiPlatform]"}, want: []string{}},
 
 		// API version.
 		{name: "apiVersion too old", edits: []string{`apiVersion: "66.0"`, `apiVersion: "61.0"`}, want: []string{

@@ -403,11 +403,7 @@ func (l *loader) checkString(key string, def *field, s string, at pos) bool {
 // enumShown shortens the scope list in messages to the UI tokens.
 func enumShown(def *field) []string {
 	if def.key == "scopes" {
-		var tokens []string
-		for _, s := range scopes() {
-			tokens = append(tokens, s.token)
-		}
-		return tokens
+		return scopeUITokens()
 	}
 	return def.enum
 }
@@ -425,6 +421,9 @@ func hint(def *field) string {
 func listExample(def *field) []string {
 	if d, ok := def.def.([]string); ok && len(d) > 0 {
 		return d
+	}
+	if items := strings.Trim(def.example, "[]"); items != "" {
+		return strings.Split(items, ", ")
 	}
 	return []string{"..."}
 }

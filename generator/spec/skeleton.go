@@ -44,6 +44,12 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, value
 		case kindBool:
 			fmt.Fprintf(b, "%s# %s: true\n", indent, d.key)
 		case kindStringList:
+			if d.def == nil {
+				// The default depends on other keys (app.type): leave it
+				// to the loader.
+				fmt.Fprintf(b, "%s# %s: %s\n", indent, d.key, d.example)
+				continue
+			}
 			items := listExample(d)
 			if d, ok := d.def.([]string); ok {
 				items = d

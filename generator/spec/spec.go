@@ -51,8 +51,9 @@ type App struct {
 	ContactEmail string
 	Description  string
 	CallbackURL  string
-	// Scopes are Metadata API scope names (Interaction, RefreshToken, ...),
-	// in the order the spec lists them.
+	// Scopes are the values of the WSDL's ConnectedAppOauthAccessScope
+	// (Interaction, RefreshToken, SFAP, ...), in the order the spec lists
+	// them; render spells and orders them as each file takes them.
 	Scopes          []string
 	CertificatePath string
 	// CertificatePEM is the certificate re-encoded as PEM with LF endings.
@@ -90,6 +91,26 @@ func (l AppLabels) all() []string {
 // settings and policies that stay in the org that owns it.
 func (s *Spec) HasSourceOrgFiles() bool {
 	return s.App != nil && s.App.Type == ExternalClientApplication
+}
+
+// PackageableAs2GP reports whether the project can become a
+// second-generation managed package version, and when not, why, naming the
+// spec key to change. A Partner channel's app must be an external client
+// app whose distributionState is Packaged: a Local one stays in the org it
+// was made in ("External client app is not installed in this org"
+// elsewhere), and a connected app packages only in a first-generation
+// package. The pipeline still writes the Metadata API zip, for deploying to
+// one's own org or to a 1GP packaging org, but no package-version-info.zip.
+func (s *Spec) PackageableAs2GP() (ok bool, reason string) {
+	switch a := s.App; {
+	case a == nil:
+		return true, ""
+	case a.Type == ConnectedApp:
+		return false, "app.type is ConnectedApp: a connected app packages only in a first-generation managed package, so no 2GP package version can be built; deploy the Metadata API zip to the 1GP packaging org, or switch app.type to ExternalClientApplication"
+	case a.DistributionState != "Packaged":
+		return false, "app.distributionState is " + a.DistributionState + ": a Local external client app works only in the org it is deployed to and can't go into a managed package; set app.distributionState: Packaged to build a package version"
+	}
+	return true, ""
 }
 
 // Policies are the admin-side OAuth policies of the app.

@@ -192,6 +192,10 @@ func TestLoadAccepts(t *testing.T) {
 		{"feature false is kept", []string{"keywords: true", "keywords: false"}, func(s *Spec) any { return s.Channel.Features.Keywords != nil && !*s.Channel.Features.Keywords }, true},
 		{"empty namespace", []string{"namespace: partner1", `namespace: ""`}, func(s *Spec) any { return s.Package.Namespace }, ""},
 		{"explicit app label", []string{"  name: ExternalClientApp1\n", "  name: ExternalClientApp1\n  label: Partner One App\n"}, func(s *Spec) any { return s.App.Label }, "Partner One App"},
+		{"ECA default scopes", []string{"  scopes: [interaction_api, refresh_token]\n", ""}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction"}},
+		{"ECA without refresh_token", []string{"[interaction_api, refresh_token]", "[interaction_api]"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction"}},
+		{"connected app default scopes", []string{"  scopes: [interaction_api, refresh_token]\n", "", "app:\n", "app:\n  type: ConnectedApp\n"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "RefreshToken"}},
+		{"SFApiPlatform is SFAP", []string{"[interaction_api, refresh_token]", "[interaction_api, SFApiPlatform]"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "SFAP"}},
 		{"40-character developerName", []string{"  name: ChannelDefinition1", "  name: " + strings.Repeat("C", 31)}, func(s *Spec) any { return len(s.ChannelDeveloperName()) }, 40},
 	}
 	for _, tc := range tests {
@@ -205,5 +209,34 @@ func TestLoadAccepts(t *testing.T) {
 				t.Errorf("got %#v, want %#v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Only a Partner channel's Packaged external client app makes a 2GP
+// package version; the reason names the key to change.
+func TestPackageableAs2GP(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edits []string
+		ok    bool
+		key   string
+	}{
+		{"packaged ECA", nil, true, ""},
+		{"local ECA", []string{"  certificate: certs/server.crt\n", "  certificate: certs/server.crt\n  distributionState: Local\n"}, false, "app.distributionState is Local"},
+		{"connected app", []string{"app:\n", "app:\n  type: ConnectedApp\n"}, false, "app.type is ConnectedApp"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(edit(t, baseSpec, tc.edits...))}, "certs/server.crt": {Data: fixtureCert(t)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok, why := s.PackageableAs2GP()
+			if ok != tc.ok || !strings.HasPrefix(why, tc.key) {
+				t.Errorf("PackageableAs2GP() = %v, %q", ok, why)
+			}
+		})
+	}
+	if ok, why := (&Spec{}).PackageableAs2GP(); !ok || why != "" {
+		t.Errorf("a Customer channel without an app: %v, %q", ok, why)
 	}
 }

@@ -164,6 +164,9 @@ func (r *run) ecaScopes(d doc) []diag.Problem {
 			have[strings.TrimSpace(s)] = true
 		}
 	}
+	// The JWT bearer flow issues no refresh token: an external client app
+	// needs Interaction alone.
+	have["RefreshToken"] = true
 	miss := missingScopes(have)
 	if len(miss) == 0 {
 		return nil
