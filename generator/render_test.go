@@ -364,3 +364,29 @@ func TestRenderIntoAFileSaysSo(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The seed's own external client app configuration renders: interaction_api
+// alone and distributionState Local (developing in one's own org), with a
+// warning that the app cannot go into a managed package; with users left
+// to self-authorize, one that RefreshToken is then needed.
+func TestRenderSeedConfiguration(t *testing.T) {
+	seed := specFS(t, func(s string) string {
+		s = strings.Replace(s, "scopes: [interaction_api, refresh_token]", "scopes: [interaction_api]", 1)
+		s = strings.Replace(s, "distributionState: Packaged", "distributionState: Local", 1)
+		return strings.Replace(s, "permittedUsers: AdminApprovedPreAuthorized", "permittedUsers: AllSelfAuthorized", 1)
+	})
+	res, err := renderFS(seed, filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, string(p.Severity)+" "+p.Rule)
+	}
+	if d := cmp.Diff([]string{"warning BYOC-ECA-PACKAGED", "warning BYOC-REFRESH-TOKEN"}, got); d != "" {
+		t.Errorf("problems (-want +got):\n%s", d)
+	}
+	if ok, why := res.Spec.PackageableAs2GP(); ok || !strings.Contains(why, "app.distributionState") {
+		t.Errorf("PackageableAs2GP = %v, %q", ok, why)
+	}
+}

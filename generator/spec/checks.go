@@ -235,6 +235,47 @@ func scopeUIName(name string) string {
 	return name
 }
 
+// devHubIDPattern is the shape of the identifiers an org gives an external
+// client app, "[Organization_ID]:[Name]": a 15- or 18-character org ID (key
+// prefix 00D) and a name, such as orgScopedExternalApp
+// 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1 or oauthLink
+// 00D5g000004xyzA:888xx0000000001.
+var devHubIDPattern = regexp.MustCompile(`^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?:[A-Za-z0-9_]+$`)
+
+// SplitDevHubID returns the name part of a Dev Hub identifier
+// (orgScopedExternalApp, oauthLink); ok is false when v is not of the form
+// 00D…:Name. The spec and the validator check these values with it alone.
+func SplitDevHubID(v string) (name string, ok bool) {
+	if !devHubIDPattern.MatchString(v) {
+		return "", false
+	}
+	_, name, _ = strings.Cut(v, ":")
+	return name, true
+}
+
+// Nearest returns the candidate in looks like a typo of: the same letters
+// in another case, or the closest by edit distance when that distance is
+// small for the word's length; "" when none is, or two are equally near.
+func Nearest(in string, candidates []string) string {
+	best, bestDist := "", 1<<30
+	for _, c := range candidates {
+		if strings.EqualFold(c, in) {
+			return c
+		}
+		switch d := editDistance(strings.ToLower(in), strings.ToLower(c)); {
+		case d < bestDist:
+			best, bestDist = c, d
+		case d == bestDist:
+			// A tie (67.0 is as near 62.0 as 66.0) names no one.
+			best = ""
+		}
+	}
+	if best != "" && bestDist <= max(2, len(in)/3) {
+		return best
+	}
+	return ""
+}
+
 // CheckAPIName returns "" when v is a valid Salesforce API name, or a
 // message naming what (a flag or key) and the fix.
 func CheckAPIName(what, v string) string { return checkAPIName(what, v) }

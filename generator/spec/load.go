@@ -454,23 +454,9 @@ func validKeys(prefix string, defs []*field) string {
 }
 
 // suggestion names the closest candidate when the input looks like a typo
-// of it: a case slip, or an edit distance small for the word's length.
+// of it.
 func suggestion(in string, candidates []string) string {
-	best, bestDist := "", 1<<30
-	for _, c := range candidates {
-		if strings.EqualFold(c, in) {
-			return fmt.Sprintf(" (did you mean %q?)", c)
-		}
-		switch d := editDistance(strings.ToLower(in), strings.ToLower(c)); {
-		case d < bestDist:
-			best, bestDist = c, d
-		case d == bestDist:
-			// A tie (67.0 is as near 62.0 as 66.0) names no one.
-			best = ""
-		}
-	}
-	limit := max(2, len(in)/3)
-	if best != "" && bestDist <= limit {
+	if best := Nearest(in, candidates); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return ""
