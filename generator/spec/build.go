@@ -80,19 +80,32 @@ func (l *loader) build() *Spec {
 	}
 	if l.vals["app"].present {
 		a := &App{
-			Type:              l.str("app.type"),
-			Name:              l.str("app.name"),
-			Label:             l.str("app.label"),
-			ContactEmail:      l.str("app.contactEmail"),
-			Description:       l.str("app.description"),
-			CallbackURL:       l.str("app.callbackUrl"),
-			CertificatePath:   l.str("app.certificate"),
-			DistributionState: l.str("app.distributionState"),
+			Type:                 l.str("app.type"),
+			Name:                 l.str("app.name"),
+			Label:                l.str("app.label"),
+			ContactEmail:         l.str("app.contactEmail"),
+			Description:          l.str("app.description"),
+			CallbackURL:          l.str("app.callbackUrl"),
+			CertificatePath:      l.str("app.certificate"),
+			DistributionState:    l.str("app.distributionState"),
+			PKCERequired:         l.optBool("app.pkceRequired"),
+			OrgScopedExternalApp: l.str("app.orgScopedExternalApp"),
+			OAuthLink:            l.str("app.oauthLink"),
 			Policies: Policies{
-				PermittedUsers: l.str("app.policies.permittedUsers"),
-				Profiles:       l.vals["app.policies.profiles"].list,
-				PermissionSets: l.vals["app.policies.permissionSets"].list,
+				PermittedUsers:           l.str("app.policies.permittedUsers"),
+				Profiles:                 l.vals["app.policies.profiles"].list,
+				PermissionSets:           l.vals["app.policies.permissionSets"].list,
+				IPRelaxation:             l.str("app.policies.ipRelaxation"),
+				RefreshTokenPolicy:       l.str("app.policies.refreshTokenPolicy"),
+				RefreshTokenValidity:     l.str("app.policies.refreshTokenValidity"),
+				RefreshTokenValidityUnit: l.str("app.policies.refreshTokenValidityUnit"),
+				SessionLevel:             l.str("app.policies.sessionLevel"),
+				SessionLevelAction:       l.str("app.policies.sessionLevelAction"),
 			},
+		}
+		a.CallbackURLs = []string{a.CallbackURL}
+		if urls := l.vals["app.callbackUrls"]; urls.present && len(urls.list) > 0 {
+			a.CallbackURLs, a.CallbackURL = urls.list, urls.list[0]
 		}
 		a.Scopes = l.scopes("app.scopes", a.Type)
 		if a.Label == "" {
@@ -153,6 +166,89 @@ func (l *loader) checkScopes(key, appType string, scopes []string, api apiver.Ve
 	}
 }
 
+// ecaSetting is a spec key that becomes a top-level field of one of an
+// external client app's files: its version window is the field's.
+type ecaSetting struct{ key, typ, field string }
+
+// ecaSettings are the app keys whose fields exist in external client app
+// files only, or whose window the WSDL knowledge gives.
+func ecaSettings() []ecaSetting {
+	const header, oauth, global, policies = "ExternalClientApplication", "ExtlClntAppOauthSettings", "ExtlClntAppGlobalOauthSettings", "ExtlClntAppOauthConfigurablePolicies"
+	return []ecaSetting{
+		{"app.distributionState", header, "distributionState"},
+		{"app.orgScopedExternalApp", header, "orgScopedExternalApp"},
+		{"app.oauthLink", oauth, "oauthLink"},
+		{"app.pkceRequired", global, "isPkceRequired"},
+		{"app.policies.ipRelaxation", policies, "ipRelaxationPolicyType"},
+		{"app.policies.refreshTokenPolicy", policies, "refreshTokenPolicyType"},
+		{"app.policies.refreshTokenValidity", policies, "refreshTokenValidityPeriod"},
+		{"app.policies.refreshTokenValidityUnit", policies, "refreshTokenValidityUnit"},
+		{"app.policies.sessionLevel", policies, "requiredSessionLevel"},
+		{"app.policies.sessionLevelAction", policies, "policyAction"},
+	}
+}
+
+// connectedAppSettings are the ecaSettings a connected app carries too,
+// in its own elements.
+func connectedAppSettings() []string {
+	return []string{"app.pkceRequired", "app.policies.ipRelaxation", "app.policies.refreshTokenPolicy", "app.policies.refreshTokenValidity", "app.policies.refreshTokenValidityUnit"}
+}
+
+// checkAppSettings checks the optional app settings against each other,
+// the app type and the version window of the field each becomes.
+func (l *loader) checkAppSettings(s *Spec) {
+	a := s.App
+	if cb, cbs := l.vals["app.callbackUrl"], l.vals["app.callbackUrls"]; cb.present && cbs.present {
+		l.add(cbs.at, "app.callbackUrls", "and callbackUrl are both set; keep one (callbackUrls for several URLs)")
+	} else if cbs.present && len(cbs.list) == 0 && len(l.problemsAt("app.callbackUrls")) == 0 {
+		l.add(cbs.at, "app.callbackUrls", "is empty; give at least one https URL, or remove it for the default %s", a.CallbackURL)
+	}
+	for _, set := range ecaSettings() {
+		v := l.vals[set.key]
+		if v == nil || !v.present || len(l.problemsAt(set.key)) > 0 {
+			continue
+		}
+		if a.Type == ConnectedApp {
+			if !slices.Contains(connectedAppSettings(), set.key) {
+				l.add(v.at, set.key, "applies to ExternalClientApplication only; remove it for a ConnectedApp")
+			}
+			continue
+		}
+		api := s.Package.API()
+		if api.IsZero() || apiver.HasField(set.typ, set.field, api) {
+			continue
+		}
+		if w := apiver.FieldWindows(set.typ, set.field); len(w) > 0 && api.Before(w[0].First) {
+			l.add(v.at, set.key, "needs API version %s or later (%s.%s), but package.apiVersion is %s; raise apiVersion or remove the key", w[0].First, set.typ, set.field, api)
+		} else {
+			l.add(v.at, set.key, "has no field (%s.%s) in API version %s; remove the key or pick another apiVersion", set.typ, set.field, api)
+		}
+	}
+	p := a.Policies
+	specific := strings.HasPrefix(p.RefreshTokenPolicy, "Specific")
+	switch v := l.vals["app.policies.refreshTokenValidity"]; {
+	case specific && p.RefreshTokenValidity == "" && len(l.problemsAt("app.policies.refreshTokenPolicy")) == 0:
+		l.add(l.vals["app.policies.refreshTokenPolicy"].at, "app.policies.refreshTokenPolicy", "%s needs refreshTokenValidity (and refreshTokenValidityUnit, Days by default); add it, such as refreshTokenValidity: 90", p.RefreshTokenPolicy)
+	case !specific && v.present:
+		l.add(v.at, "app.policies.refreshTokenValidity", "applies only with refreshTokenPolicy SpecificLifetime or SpecificInactivity, but the policy is %s; remove it or change the policy", p.RefreshTokenPolicy)
+	}
+	if act := l.vals["app.policies.sessionLevelAction"]; act.present && p.SessionLevel == "" && a.Type != ConnectedApp {
+		l.add(act.at, "app.policies.sessionLevelAction", "needs sessionLevel, the level a session must reach; add sessionLevel: HIGH_ASSURANCE or remove it")
+	}
+	if v := l.vals["app.orgScopedExternalApp"]; v.present && a.Type != ConnectedApp && len(l.problemsAt("app.orgScopedExternalApp")) == 0 {
+		if name, ok := SplitDevHubID(a.OrgScopedExternalApp); !ok {
+			l.add(v.at, "app.orgScopedExternalApp", "%q is not [Organization_ID]:[External_Client_App_Name] (00D…:%s); copy the value a retrieve of the app shows, or remove the key so Salesforce generates it", a.OrgScopedExternalApp, s.AppAPIName())
+		} else if name != s.AppAPIName() && len(l.problemsAt("app.name"))+len(l.problemsAt("prefix")) == 0 {
+			l.add(v.at, "app.orgScopedExternalApp", "names %q but the app's API name is %s; use 00D…:%s or remove the key", name, s.AppAPIName(), s.AppAPIName())
+		}
+	}
+	if v := l.vals["app.oauthLink"]; v.present && a.Type != ConnectedApp && len(l.problemsAt("app.oauthLink")) == 0 {
+		if _, ok := SplitDevHubID(a.OAuthLink); !ok {
+			l.add(v.at, "app.oauthLink", "%q is not [Organization_ID]:[Oauth_Consumer_ID] (00D…:888…); copy the value a retrieve of the OAuth settings shows, or remove the key", a.OAuthLink)
+		}
+	}
+}
+
 // crossCheck applies the rules that span keys. Each message is placed at
 // the key the user is most likely to change.
 func (l *loader) crossCheck(s *Spec) {
@@ -165,9 +261,7 @@ func (l *loader) crossCheck(s *Spec) {
 		l.add(cat.at, "channel.connectedAppType", "is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer")
 	}
 	if s.App != nil {
-		if s.App.Type == ConnectedApp && l.vals["app.distributionState"].present {
-			l.add(l.vals["app.distributionState"].at, "app.distributionState", "applies to ExternalClientApplication only; remove it for a ConnectedApp")
-		}
+		l.checkAppSettings(s)
 		if full := s.AppAPIName(); len(l.problemsAt("app.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 			l.add(l.vals["app.name"].at, "app.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or app.name", full, len(full), maxAPINameLen)
 		}

@@ -235,6 +235,20 @@ func scopeUIName(name string) string {
 	return name
 }
 
+// positiveIntPattern is an xsd:int Salesforce takes as a count: 1 to
+// 999999999.
+var positiveIntPattern = regexp.MustCompile(`^[1-9][0-9]{0,8}$`)
+
+func checkPositiveInt(v string) string {
+	if positiveIntPattern.MatchString(v) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a whole number of 1 or more; write it like 90", v)
+}
+
+// sessionLevels are the WSDL's SessionSecurityLevel values.
+func sessionLevels() []string { return []string{"LOW", "STANDARD", "HIGH_ASSURANCE"} }
+
 // devHubIDPattern is the shape of the identifiers an org gives an external
 // client app, "[Organization_ID]:[Name]": a 15- or 18-character org ID (key
 // prefix 00D) and a name, such as orgScopedExternalApp

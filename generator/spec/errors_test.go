@@ -45,13 +45,13 @@ func errCases(t *testing.T) []errCase {
 		}},
 		{name: "unknown app typo", edits: []string{"  contactEmail:", "  contactEmial:"}, want: []string{
 			w + "8:3: error spec: app.contactEmail: missing required key; add contactEmail: dev@partner1.example (Email address Salesforce uses to contact the app's admin)",
-			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, scopes, certificate, distributionState, policies",
+			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
 		}},
 		{name: "unknown app no match", edits: []string{"  callbackUrl: https://login.salesforce.com\n", "  callbackUrl: https://login.salesforce.com\n  secret: s3cr3t\n"}, want: []string{
-			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, scopes, certificate, distributionState, policies",
+			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
 		}},
 		{name: "unknown policies typo", edits: []string{"    profiles:", "    permissionSet: [Perm1]\n    profiles:"}, want: []string{
-			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets",
+			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets, ipRelaxation, refreshTokenPolicy, refreshTokenValidity, refreshTokenValidityUnit, sessionLevel, sessionLevelAction",
 		}},
 		{name: "unknown channel typo", edits: []string{"  label:", "  lable:"}, want: []string{
 			w + "17:3: error spec: channel.label: missing required key; add label: Partner1 Messaging (masterLabel shown in Setup; include the channel's name)",
@@ -67,7 +67,7 @@ func errCases(t *testing.T) []errCase {
 			w + "27:5: error spec: channel.features.keyword: unknown key (did you mean \"keywords\"?); valid keys under channel.features are keywords, explicitConsent, doubleOptInConsent, isoCountryCode, customChannelParameters, inboundReceipts, typingIndicatorHidden, conferenceSupported",
 		}},
 		{name: "unknown key case slip", edits: []string{"  callbackUrl:", "  callbackURL:"}, want: []string{
-			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, scopes, certificate, distributionState, policies",
+			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
 		}},
 
 		// Duplicate keys.
@@ -298,6 +298,42 @@ func errCases(t *testing.T) []errCase {
 			w + "11:29: error spec: app.scopes[1]: MCP needs API version 66.0 or later, but package.apiVersion is 65.0; raise apiVersion or remove the scope",
 		}},
 		{name: "external client app spelling for a connected app", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n", "[interaction_api, refresh_token]", "[interaction_api, refresh_token, SFApiPlatform]"}, want: []string{}},
+
+		// Optional app settings.
+		{name: "callbackUrl and callbackUrls", edits: []string{"  scopes:", "  callbackUrls: [https://a.example]\n  scopes:"}, want: []string{
+			w + "11:17: error spec: app.callbackUrls: and callbackUrl are both set; keep one (callbackUrls for several URLs)",
+		}},
+		{name: "callbackUrls bad item", edits: []string{"  callbackUrl: https://login.salesforce.com", "  callbackUrls: [https://a.example, ftp://b.example]"}, want: []string{
+			w + "10:37: error spec: app.callbackUrls[1]: \"ftp://b.example\" is not an https URL; write it like https://login.salesforce.com",
+		}},
+		{name: "callbackUrls empty", edits: []string{"  callbackUrl: https://login.salesforce.com", "  callbackUrls: []"}, want: []string{
+			w + "10:17: error spec: app.callbackUrls: is empty; give at least one https URL, or remove it for the default https://login.salesforce.com",
+		}},
+		{name: "orgScopedExternalApp placeholder", edits: []string{"  scopes:", "  orgScopedExternalApp: YOUR_15_CHAR_ORG_ID:BYOC\n  scopes:"}, want: []string{
+			w + "11:25: error spec: app.orgScopedExternalApp: \"YOUR_15_CHAR_ORG_ID:BYOC\" is not [Organization_ID]:[External_Client_App_Name] (00D…:Partner1_ExternalClientApp1); copy the value a retrieve of the app shows, or remove the key so Salesforce generates it",
+		}},
+		{name: "orgScopedExternalApp of another app", edits: []string{"  scopes:", "  orgScopedExternalApp: 00D5g000004xyzAEAQ:Other_App\n  scopes:"}, want: []string{
+			w + "11:25: error spec: app.orgScopedExternalApp: names \"Other_App\" but the app's API name is Partner1_ExternalClientApp1; use 00D…:Partner1_ExternalClientApp1 or remove the key",
+		}},
+		{name: "oauthLink without org", edits: []string{"  scopes:", "  oauthLink: \"888000000000001\"\n  scopes:"}, want: []string{
+			w + "11:14: error spec: app.oauthLink: \"888000000000001\" is not [Organization_ID]:[Oauth_Consumer_ID] (00D…:888…); copy the value a retrieve of the OAuth settings shows, or remove the key",
+		}},
+		{name: "external client app settings on a connected app", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n", "  scopes:", "  oauthLink: 00D5g000004xyzA:888000000000001\n  scopes:", "    profiles:", "    sessionLevel: HIGH_ASSURANCE\n    profiles:"}, want: []string{
+			w + "12:14: error spec: app.oauthLink: applies to ExternalClientApplication only; remove it for a ConnectedApp",
+			w + "17:19: error spec: app.policies.sessionLevel: applies to ExternalClientApplication only; remove it for a ConnectedApp",
+		}},
+		{name: "specific lifetime without validity", edits: []string{"    profiles:", "    refreshTokenPolicy: SpecificLifetime\n    profiles:"}, want: []string{
+			w + "15:25: error spec: app.policies.refreshTokenPolicy: SpecificLifetime needs refreshTokenValidity (and refreshTokenValidityUnit, Days by default); add it, such as refreshTokenValidity: 90",
+		}},
+		{name: "validity with Infinite", edits: []string{"    profiles:", "    refreshTokenValidity: 90\n    profiles:"}, want: []string{
+			w + "15:27: error spec: app.policies.refreshTokenValidity: applies only with refreshTokenPolicy SpecificLifetime or SpecificInactivity, but the policy is Infinite; remove it or change the policy",
+		}},
+		{name: "validity zero", edits: []string{"    profiles:", "    refreshTokenPolicy: SpecificInactivity\n    refreshTokenValidity: 0\n    profiles:"}, want: []string{
+			w + "16:27: error spec: app.policies.refreshTokenValidity: \"0\" is not a whole number of 1 or more; write it like 90",
+		}},
+		{name: "session action without level", edits: []string{"    profiles:", "    sessionLevelAction: Block\n    profiles:"}, want: []string{
+			w + "15:25: error spec: app.policies.sessionLevelAction: needs sessionLevel, the level a session must reach; add sessionLevel: HIGH_ASSURANCE or remove it",
+		}},
 
 		// API version.
 		{name: "apiVersion too old", edits: []string{`apiVersion: "66.0"`, `apiVersion: "61.0"`}, want: []string{

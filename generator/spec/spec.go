@@ -50,7 +50,9 @@ type App struct {
 	Label        string
 	ContactEmail string
 	Description  string
+	// CallbackURL is the first of CallbackURLs.
 	CallbackURL  string
+	CallbackURLs []string
 	// Scopes are the values of the WSDL's ConnectedAppOauthAccessScope
 	// (Interaction, RefreshToken, SFAP, ...), in the order the spec lists
 	// them; render spells and orders them as each file takes them.
@@ -59,7 +61,13 @@ type App struct {
 	// CertificatePEM is the certificate re-encoded as PEM with LF endings.
 	CertificatePEM    string
 	DistributionState string
-	Policies          Policies
+	// PKCERequired is nil when the spec leaves Salesforce's default.
+	PKCERequired *bool
+	// OrgScopedExternalApp and OAuthLink are the Dev Hub identifiers a
+	// retrieve carries, empty when the spec has none.
+	OrgScopedExternalApp string
+	OAuthLink            string
+	Policies             Policies
 }
 
 // APIName is the app's API name, {prefix}_{name}.
@@ -118,6 +126,17 @@ type Policies struct {
 	PermittedUsers string
 	Profiles       []string
 	PermissionSets []string
+	// IPRelaxation and RefreshTokenPolicy take the external client app's
+	// spellings (Enforce, SpecificLifetime); the validity is set with a
+	// Specific policy only.
+	IPRelaxation             string
+	RefreshTokenPolicy       string
+	RefreshTokenValidity     string
+	RefreshTokenValidityUnit string
+	// SessionLevel and SessionLevelAction are empty unless the spec sets
+	// them (external client apps only).
+	SessionLevel       string
+	SessionLevelAction string
 }
 
 // Connected app owners of a channel.
