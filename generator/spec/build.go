@@ -29,14 +29,15 @@ func (l *loader) build() *Spec {
 		File:   l.file,
 		Prefix: l.str("prefix"),
 		Package: Package{
-			Name:          l.str("package.name"),
-			Namespace:     l.str("package.namespace"),
-			Path:          l.str("package.path"),
-			SourceOrgPath: l.str("package.sourceOrgPath"),
-			VersionNumber: l.str("package.versionNumber"),
-			VersionName:   l.str("package.versionName"),
-			Description:   l.str("package.versionDescription"),
-			APIVersion:    l.str("package.apiVersion"),
+			Name:           l.str("package.name"),
+			Namespace:      l.str("package.namespace"),
+			Path:           l.str("package.path"),
+			SourceOrgPath:  l.str("package.sourceOrgPath"),
+			VersionNumber:  l.str("package.versionNumber"),
+			VersionName:    l.str("package.versionName"),
+			Description:    l.str("package.versionDescription"),
+			APIVersion:     l.str("package.apiVersion"),
+			DefinitionFile: l.str("package.definitionFile"),
 		},
 		Channel: Channel{
 			Name:             l.str("channel.name"),
@@ -91,18 +92,12 @@ func (l *loader) build() *Spec {
 			PKCERequired:         l.optBool("app.pkceRequired"),
 			OrgScopedExternalApp: l.str("app.orgScopedExternalApp"),
 			OAuthLink:            l.str("app.oauthLink"),
-			Policies: Policies{
-				PermittedUsers:           l.str("app.policies.permittedUsers"),
-				Profiles:                 l.vals["app.policies.profiles"].list,
-				PermissionSets:           l.vals["app.policies.permissionSets"].list,
-				IPRelaxation:             l.str("app.policies.ipRelaxation"),
-				RefreshTokenPolicy:       l.str("app.policies.refreshTokenPolicy"),
-				RefreshTokenValidity:     l.str("app.policies.refreshTokenValidity"),
-				RefreshTokenValidityUnit: l.str("app.policies.refreshTokenValidityUnit"),
-				SessionLevel:             l.str("app.policies.sessionLevel"),
-				SessionLevelAction:       l.str("app.policies.sessionLevelAction"),
-			},
+			Policies:             l.userPolicies("app.policies"),
 		}
+		p := &a.Policies
+		p.IPRelaxation, p.RefreshTokenPolicy = l.str("app.policies.ipRelaxation"), l.str("app.policies.refreshTokenPolicy")
+		p.RefreshTokenValidity, p.RefreshTokenValidityUnit = l.str("app.policies.refreshTokenValidity"), l.str("app.policies.refreshTokenValidityUnit")
+		p.SessionLevel, p.SessionLevelAction = l.str("app.policies.sessionLevel"), l.str("app.policies.sessionLevelAction")
 		a.CallbackURLs = []string{a.CallbackURL}
 		if urls := l.vals["app.callbackUrls"]; urls.present && len(urls.list) > 0 {
 			a.CallbackURLs, a.CallbackURL = urls.list, urls.list[0]
@@ -113,7 +108,30 @@ func (l *loader) build() *Spec {
 		}
 		s.App = a
 	}
+	if s.Channel.ConnectedAppType == Customer {
+		c := &CustomerApp{
+			Type:        l.str("customerApp.type"),
+			Name:        l.str("customerApp.name"),
+			Label:       l.str("customerApp.label"),
+			CallbackURL: l.str("customerApp.callbackUrl"),
+			Policies:    l.userPolicies("customerApp.policies"),
+		}
+		c.Scopes = l.scopes("customerApp.scopes", c.Type)
+		if c.Label == "" {
+			c.Label = s.Prefix + " " + c.Name
+		}
+		s.CustomerApp = c
+	}
 	return s
+}
+
+// userPolicies reads who may use an app from the policies object at key.
+func (l *loader) userPolicies(key string) Policies {
+	return Policies{
+		PermittedUsers: l.str(key + ".permittedUsers"),
+		Profiles:       l.vals[key+".profiles"].list,
+		PermissionSets: l.vals[key+".permissionSets"].list,
+	}
 }
 
 // scopes returns the enum values of the list at key, or the default of
@@ -281,6 +299,15 @@ func (l *loader) crossCheck(s *Spec) {
 		l.checkScopes("app.scopes", s.App.Type, s.App.Scopes, s.Package.API())
 		if s.App.Policies.PermittedUsers == "AdminApprovedPreAuthorized" && len(l.problemsAt("app.policies.profiles"))+len(l.problemsAt("app.policies.permissionSets")) == 0 && len(s.App.Policies.Profiles)+len(s.App.Policies.PermissionSets) == 0 {
 			l.add(l.vals["app.policies.permittedUsers"].at, "app.policies", "AdminApprovedPreAuthorized needs at least one profile or permission set, or no user can use the app (\"user hasn't approved this consumer\"); add profiles: [System Administrator]")
+		}
+	}
+	if c := l.vals["customerApp"]; c.present && s.Channel.ConnectedAppType != Customer {
+		l.add(c.at, "customerApp", "describes the app a Customer channel's admin creates, but channel.connectedAppType is %s; remove customerApp, or set connectedAppType: Customer", s.Channel.ConnectedAppType)
+	}
+	if c := s.CustomerApp; c != nil {
+		l.checkScopes("customerApp.scopes", c.Type, c.Scopes, s.Package.API())
+		if full := s.CustomerAppAPIName(); len(l.problemsAt("customerApp.name"))+len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
+			l.add(l.vals["customerApp.name"].at, "customerApp.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or customerApp.name", full, len(full), maxAPINameLen)
 		}
 	}
 	if full := s.ChannelDeveloperName(); len(l.problemsAt("channel.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {

@@ -137,6 +137,20 @@ func checkRelDir(v string) string {
 	return ""
 }
 
+// checkRelFile checks a file path inside the output directory.
+func checkRelFile(v string) string {
+	clean := path.Clean(v)
+	switch {
+	case strings.Contains(v, `\`):
+		return fmt.Sprintf("%q uses backslashes; use forward slashes", v)
+	case v == "" || path.IsAbs(v) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../"):
+		return fmt.Sprintf("%q must be a file inside the output directory, such as config/project-scratch-def.json", v)
+	case clean != v:
+		return fmt.Sprintf("%q is not a clean path; write %q", v, clean)
+	}
+	return ""
+}
+
 var versionNumberPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8}|NEXT)$`)
 
 func checkVersionNumber(v string) string {

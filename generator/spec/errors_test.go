@@ -35,13 +35,13 @@ func errCases(t *testing.T) []errCase {
 	return []errCase{
 		// Unknown keys, at every level.
 		{name: "unknown top-level typo", edits: []string{"prefix: Partner1\n", "prefix: Partner1\nprefx: Partner1\n"}, want: []string{
-			w + "2:1: error spec: prefx: unknown key (did you mean \"prefix\"?); valid keys at the top level are prefix, package, app, channel",
+			w + "2:1: error spec: prefx: unknown key (did you mean \"prefix\"?); valid keys at the top level are prefix, package, app, customerApp, channel",
 		}},
 		{name: "unknown top-level no match", edits: []string{"prefix: Partner1\n", "prefix: Partner1\ncolor: blue\n"}, want: []string{
-			w + "2:1: error spec: color: unknown key; valid keys at the top level are prefix, package, app, channel",
+			w + "2:1: error spec: color: unknown key; valid keys at the top level are prefix, package, app, customerApp, channel",
 		}},
 		{name: "unknown package typo", edits: []string{"  versionNumber:", "  versionNumbr:"}, want: []string{
-			w + "5:3: error spec: package.versionNumbr: unknown key (did you mean \"versionNumber\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion",
+			w + "5:3: error spec: package.versionNumbr: unknown key (did you mean \"versionNumber\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion, definitionFile",
 		}},
 		{name: "unknown app typo", edits: []string{"  contactEmail:", "  contactEmial:"}, want: []string{
 			w + "8:3: error spec: app.contactEmail: missing required key; add contactEmail: dev@partner1.example (Email address Salesforce uses to contact the app's admin)",
@@ -299,6 +299,10 @@ func errCases(t *testing.T) []errCase {
 		}},
 		{name: "external client app spelling for a connected app", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n", "[interaction_api, refresh_token]", "[interaction_api, refresh_token, SFApiPlatform]"}, want: []string{}},
 
+		{name: "definitionFile outside", edits: []string{`  apiVersion: "66.0"`, "  apiVersion: \"66.0\"\n  definitionFile: ../scratch.json"}, want: []string{
+			w + "7:19: error spec: package.definitionFile: \"../scratch.json\" must be a file inside the output directory, such as config/project-scratch-def.json",
+		}},
+
 		// Optional app settings.
 		{name: "callbackUrl and callbackUrls", edits: []string{"  scopes:", "  callbackUrls: [https://a.example]\n  scopes:"}, want: []string{
 			w + "11:17: error spec: app.callbackUrls: and callbackUrl are both set; keep one (callbackUrls for several URLs)",
@@ -491,7 +495,7 @@ func errCases(t *testing.T) []errCase {
 			"  namespace: partner1", "  namespace: partner1\n  apiVersion2: x",
 		}, want: []string{
 			w + "1:9: error spec: prefix: prefix \"1Partner\" is not a valid API name; start with a letter and use only letters, digits and single underscores",
-			w + "5:3: error spec: package.apiVersion2: unknown key (did you mean \"apiVersion\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion",
+			w + "5:3: error spec: package.apiVersion2: unknown key (did you mean \"apiVersion\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion, definitionFile",
 			w + "9:17: error spec: app.contactEmail: \"nobody\" is not an email address; write it like dev@partner1.example",
 			w + "27:15: error spec: channel.features.keywords: expected true or false, found a string",
 			w + "28:5: error spec: channel.features.colour: unknown key; valid keys under channel.features are keywords, explicitConsent, doubleOptInConsent, isoCountryCode, customChannelParameters, inboundReceipts, typingIndicatorHidden, conferenceSupported",

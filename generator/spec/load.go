@@ -347,7 +347,7 @@ func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 				continue
 			}
 			norm := s
-			if key == "app.scopes" {
+			if def.key == "scopes" {
 				norm = scopeName(s)
 			}
 			if j, dup := seenItem[norm]; dup && def.unique {

@@ -32,6 +32,9 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, value
 			fmt.Fprintf(b, "%s# app: left out, because channel.connectedAppType is Customer: the customer's admin creates the app.\n", indent)
 			continue
 		}
+		if p == "customerApp" && !customer {
+			continue
+		}
 		fmt.Fprintf(b, "%s# %s\n", indent, d.doc)
 		if p == "app.certificate" {
 			fmt.Fprintf(b, "%s# Make one (keep server.key out of the project):\n", indent)

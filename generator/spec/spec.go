@@ -15,8 +15,11 @@ type Spec struct {
 	Package Package
 	// App is nil when the channel's connectedAppType is Customer: the
 	// customer's admin creates the app, so the package carries none.
-	App     *App
-	Channel Channel
+	App *App
+	// CustomerApp is the app the customer's admin creates, described in
+	// ADMIN-SETUP.md; set exactly when connectedAppType is Customer.
+	CustomerApp *CustomerApp
+	Channel     Channel
 }
 
 // Package describes the 2GP package and the Salesforce DX project.
@@ -31,6 +34,10 @@ type Package struct {
 	// APIVersion is sourceApiVersion as written, such as "66.0".
 	APIVersion string
 	api        apiver.Version
+	// DefinitionFile is the scratch org definition sf package version
+	// create builds its validation org from; empty when the spec names
+	// none.
+	DefinitionFile string
 }
 
 // API is APIVersion, parsed when the spec was loaded.
@@ -120,6 +127,20 @@ func (s *Spec) PackageableAs2GP() (ok bool, reason string) {
 	}
 	return true, ""
 }
+
+// CustomerApp is the OAuth app a Customer channel's admin creates in the
+// subscriber org: nothing of it is rendered as metadata.
+type CustomerApp struct {
+	Type, Name, Label, CallbackURL string
+	// Scopes are enum values, as App.Scopes.
+	Scopes []string
+	// Policies sets only who may use the app.
+	Policies Policies
+}
+
+// CustomerAppAPIName is the API name Salesforce gives the customer's app,
+// {prefix}_{name}: its prefix links it to the channel.
+func (s *Spec) CustomerAppAPIName() string { return prefixed(s.Prefix, s.CustomerApp.Name) }
 
 // Policies are the admin-side OAuth policies of the app.
 type Policies struct {

@@ -71,6 +71,8 @@ func TestLoadFixtures(t *testing.T) {
 				RoutingOwner: "Partner", ConsentOwner: "Partner",
 				Features: Features{Keywords: ptr(false), ExplicitConsent: ptr(true), DoubleOptInConsent: ptr(true),
 					ConferenceSupported: ptr(true), InboundReceipts: ptr(true)}},
+			CustomerApp: &CustomerApp{Type: ExternalClientApplication, Name: "BYOC", Label: "Customer1 BYOC", CallbackURL: "https://login.salesforce.com",
+				Scopes: []string{"Interaction"}, Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator"}, PermissionSets: []string{}}},
 		}},
 		{"legacy1", Spec{
 			File:   "fixtures/legacy1/byoc.yaml",
@@ -202,6 +204,7 @@ func TestLoadAccepts(t *testing.T) {
 			func(s *Spec) any {
 				return []any{*s.App.PKCERequired, s.App.OrgScopedExternalApp, s.App.OAuthLink, s.App.Policies.IPRelaxation, s.App.Policies.RefreshTokenPolicy, s.App.Policies.RefreshTokenValidity, s.App.Policies.RefreshTokenValidityUnit, s.App.Policies.SessionLevel, s.App.Policies.SessionLevelAction}
 			}, []any{true, "00D5g000004xyzAEAQ:Partner1_ExternalClientApp1", "00D5g000004xyzA:888000000000001", "Enforce_RelaxRefresh", "SpecificLifetime", "90", "Months", "HIGH_ASSURANCE", "RaiseSessionLevel"}},
+		{"definitionFile", []string{`  apiVersion: "66.0"`, "  apiVersion: \"66.0\"\n  definitionFile: config/project-scratch-def.json"}, func(s *Spec) any { return s.Package.DefinitionFile }, "config/project-scratch-def.json"},
 		{"40-character developerName", []string{"  name: ChannelDefinition1", "  name: " + strings.Repeat("C", 31)}, func(s *Spec) any { return len(s.ChannelDeveloperName()) }, 40},
 	}
 	for _, tc := range tests {
@@ -244,5 +247,30 @@ func TestPackageableAs2GP(t *testing.T) {
 	}
 	if ok, why := (&Spec{}).PackageableAs2GP(); !ok || why != "" {
 		t.Errorf("a Customer channel without an app: %v, %q", ok, why)
+	}
+}
+
+// A Customer channel's spec may describe the app its admin creates; every
+// key has a default, and a Partner channel may not carry the block.
+func TestCustomerApp(t *testing.T) {
+	customer := strings.Replace(baseSpec[:strings.Index(baseSpec, "app:")]+baseSpec[strings.Index(baseSpec, "channel:"):], "  label: Partner1 Messaging\n", "  label: Partner1 Messaging\n  connectedAppType: Customer\n", 1)
+	block := "customerApp:\n  type: ConnectedApp\n  name: Interaction\n  scopes: [interaction_api, refresh_token, api]\n  policies: {permissionSets: [Acme_Integration]}\n"
+	s, err := loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(block + customer)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &CustomerApp{Type: ConnectedApp, Name: "Interaction", Label: "Partner1 Interaction", CallbackURL: "https://login.salesforce.com",
+		Scopes:   []string{"Interaction", "RefreshToken", "Api"},
+		Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator"}, PermissionSets: []string{"Acme_Integration"}}}
+	if !reflect.DeepEqual(s.CustomerApp, want) || s.CustomerAppAPIName() != "Partner1_Interaction" {
+		t.Errorf("CustomerApp = %#v", s.CustomerApp)
+	}
+	_, err = loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte("customerApp:\n  scopes: [refresh_token]\n" + customer)}})
+	if got := strings.Join(problemLines(t, err), "\n"); !strings.Contains(got, "customerApp.scopes: lacks interaction_api") {
+		t.Errorf("customerApp without Interaction: %s", got)
+	}
+	_, err = loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(baseSpec + "customerApp: {name: X}\n")}, "certs/server.crt": {Data: fixtureCert(t)}})
+	if got := strings.Join(problemLines(t, err), "\n"); !strings.Contains(got, "error spec: customerApp: describes the app a Customer channel's admin creates, but channel.connectedAppType is Partner") {
+		t.Errorf("customerApp with a Partner channel: %s", got)
 	}
 }
