@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"byocpack/generator/spec"
 	"byocpack/internal/apiver"
 	"byocpack/internal/diag"
+	"byocpack/internal/registry"
 )
 
 // Two kinds of rule judge an OAuth app. What Salesforce refuses in any app
@@ -364,4 +366,59 @@ func (r *run) jwtNamedUser(d doc, parent *node, where string) []diag.Problem {
 			"%s has no certificate, so the JWT bearer flow is off; set <certificate> to the PEM contents of the certificate whose key signs the JWT", where))
 	}
 	return ps
+}
+
+// PackageableAs2GP reports whether the package directories of in can
+// become a second-generation package version, and when not, why, naming
+// the file: a connected app in a package directory packages only in a
+// first-generation package, and the external client app a Partner
+// channel links to must be Packaged (a Local one stays in the org it is
+// deployed to). It reads the files itself, so silencing a rule does not
+// change its answer; for a project rendered from a spec,
+// (*spec.Spec).PackageableAs2GP says the same in the spec's terms.
+func PackageableAs2GP(in Input) (ok bool, reason string) {
+	reg := registry.New()
+	var docs []doc
+	for _, f := range in.Files {
+		if f.Type == "" {
+			f.Type = typeOf(reg, f.Path)
+		}
+		switch f.Type {
+		case typeECA, typeConnectedApp, typeCCD, typeOauthSettings:
+		default:
+			continue
+		}
+		root, err := parseXML(bytes.TrimPrefix(f.Data, []byte("\xef\xbb\xbf")))
+		if err != nil {
+			continue // a file that does not parse is an error of its own
+		}
+		docs = append(docs, doc{File: f, Name: fullName(f.Path), Root: root})
+	}
+	slices.SortFunc(docs, func(x, y doc) int { return strings.Compare(x.Path, y.Path) })
+	p := indexProject(docs)
+	for _, d := range p.byType[typeConnectedApp] {
+		if d.InPackage {
+			return false, fmt.Sprintf("%s is a connected app in a package directory: connected apps package only in a first-generation managed package, so no 2GP package version can be built", d.Path)
+		}
+	}
+	a := indexApps(p)
+	linked := byocApps(p, a)
+	for _, name := range a.names {
+		ccd, ok := linked[name]
+		if !ok {
+			continue
+		}
+		for _, d := range a.files[name] {
+			if d.Type != typeECA || !d.InPackage {
+				continue
+			}
+			if ds := d.Root.text("distributionState"); ds != "Packaged" {
+				if ds == "" {
+					ds = "absent"
+				}
+				return false, fmt.Sprintf("%s: distributionState is %s, so channel %s's external client app can't go into a managed package; set it to Packaged to build a package version", d.Path, ds, ccd.Name)
+			}
+		}
+	}
+	return true, ""
 }

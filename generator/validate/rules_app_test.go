@@ -93,3 +93,20 @@ func TestCustomerChannelAndNoChannel(t *testing.T) {
 		t.Errorf("no channel: %v", ps)
 	}
 }
+
+// The tree tells, without the spec, when no 2GP version may be built.
+func TestPackageableAs2GP(t *testing.T) {
+	for _, tc := range []struct {
+		dir, want string
+	}{
+		{"_clean", ""},
+		{"BYOC-ECA-PACKAGED/fail", "distributionState is Local, so channel Partner1_ChannelDefinition1's external client app"},
+		{"BYOC-CONNECTED-APP-1GP/fail", "is a connected app in a package directory"},
+		{"BYOC-APP-PRESENCE/pass-customer-unrelated", ""},
+	} {
+		ok, why := PackageableAs2GP(loadTree(t, filepath.Join(fixturesDir, tc.dir)))
+		if ok != (tc.want == "") || !strings.Contains(why, tc.want) {
+			t.Errorf("%s: PackageableAs2GP = %v, %q", tc.dir, ok, why)
+		}
+	}
+}
