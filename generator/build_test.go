@@ -153,7 +153,8 @@ func TestDryRunShowsConflictsAndRemovals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.DryRun || len(res.Changes.Removed) != 5 || len(res.Changes.Written) != 5 {
+	// The app's five files, and SETUP.md, which names the app.
+	if !res.DryRun || len(res.Changes.Removed) != 5 || len(res.Changes.Written) != 6 {
 		t.Fatalf("dry run plan: written %v, removed %v", res.Changes.Written, res.Changes.Removed)
 	}
 	if _, err := os.Stat(filepath.Join(out, "force-app/main/default/externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml")); err != nil {

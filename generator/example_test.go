@@ -38,9 +38,9 @@ func ExampleBuild() {
 		fmt.Println(a.Name, a.SHA256[:12])
 	}
 	// Output:
-	// 14 files written, 7 components packaged
-	// package.zip 5905f6046d46
-	// package-version-info.zip c0d0cc64da73
+	// 15 files written, 7 components packaged
+	// package.zip 909ee3444a90
+	// package-version-info.zip 0a8dee617751
 }
 
 // A render that would overwrite a file byocpack did not write returns a
@@ -88,7 +88,7 @@ func ExampleRender_problems() {
 	fmt.Println("output directory created:", statErr == nil)
 	// Output:
 	// byoc.yaml:3:3 error spec: package.name: missing required key; add name: Partner1 Messaging (2GP package name, written to sfdx-project.json)
-	// byoc.yaml:3:3 error spec: package.nmae: unknown key (did you mean "name"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion
+	// byoc.yaml:3:3 error spec: package.nmae: unknown key (did you mean "name"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion, definitionFile
 	// output directory created: false
 }
 

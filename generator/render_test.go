@@ -125,11 +125,17 @@ func TestRenderTwiceGivesSameBytes(t *testing.T) {
 // specFS is partner1's spec with edits applied, in memory.
 func specFS(t *testing.T, edit func(string) string) fs.FS {
 	t.Helper()
-	spec, err := os.ReadFile("../fixtures/partner1/byoc.yaml")
+	return fixtureSpecFS(t, "partner1", edit)
+}
+
+// fixtureSpecFS is a fixture's spec and certificate, the spec edited.
+func fixtureSpecFS(t *testing.T, name string, edit func(string) string) fs.FS {
+	t.Helper()
+	spec, err := os.ReadFile("../fixtures/" + name + "/byoc.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	crt, err := os.ReadFile("../fixtures/partner1/certs/server.crt")
+	crt, err := os.ReadFile("../fixtures/" + name + "/certs/server.crt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,5 +368,86 @@ func TestRenderIntoAFileSaysSo(t *testing.T) {
 	_, err := renderFS(specFS(t, func(s string) string { return s }), file)
 	if err == nil || err.Error() != file+" is a file, not a directory; choose another output directory" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// The seed's own external client app configuration renders: interaction_api
+// alone and distributionState Local (developing in one's own org), with a
+// warning that the app cannot go into a managed package; with users left
+// to self-authorize, one that RefreshToken is then needed.
+func TestRenderSeedConfiguration(t *testing.T) {
+	seed := specFS(t, func(s string) string {
+		s = strings.Replace(s, "scopes: [interaction_api, refresh_token]", "scopes: [interaction_api]", 1)
+		s = strings.Replace(s, "distributionState: Packaged", "distributionState: Local", 1)
+		return strings.Replace(s, "permittedUsers: AdminApprovedPreAuthorized", "permittedUsers: AllSelfAuthorized", 1)
+	})
+	res, err := renderFS(seed, filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, string(p.Severity)+" "+p.Rule)
+	}
+	if d := cmp.Diff([]string{"warning BYOC-ECA-PACKAGED", "warning BYOC-REFRESH-TOKEN"}, got); d != "" {
+		t.Errorf("problems (-want +got):\n%s", d)
+	}
+	if ok, why := res.Spec.PackageableAs2GP(); ok || !strings.Contains(why, "app.distributionState") {
+		t.Errorf("PackageableAs2GP = %v, %q", ok, why)
+	}
+}
+
+// What real external client apps carry renders into the file Salesforce
+// keeps it in, in WSDL order, and passes the schema check render runs.
+func TestRenderAppSettings(t *testing.T) {
+	full := specFS(t, func(s string) string {
+		s = strings.Replace(s, "  callbackUrl: https://login.salesforce.com\n", "  callbackUrls: [https://login.salesforce.com, https://test.salesforce.com]\n", 1)
+		s = strings.Replace(s, "  distributionState: Packaged\n", "  distributionState: Packaged\n  pkceRequired: true\n  orgScopedExternalApp: 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1\n  oauthLink: 00D5g000004xyzA:888xx0000000001\n", 1)
+		return strings.Replace(s, "    permissionSets: []\n", "    permissionSets: []\n    ipRelaxation: Enforce_RelaxRefresh\n    refreshTokenPolicy: SpecificLifetime\n    refreshTokenValidity: 90\n    sessionLevel: HIGH_ASSURANCE\n    sessionLevelAction: RaiseSessionLevel\n", 1)
+	})
+	out := filepath.Join(t.TempDir(), "out")
+	res, err := renderFS(full, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) > 0 {
+		t.Errorf("problems: %v", res.Problems)
+	}
+	tree := readTree(t, out)
+	const pkg, org = "force-app/main/default/", "source-org/main/default/"
+	for file, want := range map[string]string{
+		pkg + "externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml":                            "    <label>Partner1 ExternalClientApp1</label>\n    <orgScopedExternalApp>00D5g000004xyzAEAQ:Partner1_ExternalClientApp1</orgScopedExternalApp>\n",
+		pkg + "extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml":           "    <oauthLink>00D5g000004xyzA:888xx0000000001</oauthLink>\n",
+		org + "extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml": "    <callbackUrl>https://login.salesforce.com\nhttps://test.salesforce.com</callbackUrl>\n",
+		org + "extlClntAppOauthPolicies/Partner1_ExternalClientApp1_oauthPlcy.ecaOauthPlcy-meta.xml":   "    <ipRelaxationPolicyType>Enforce_RelaxRefresh</ipRelaxationPolicyType>\n    <label>Partner1 ExternalClientApp1 OAuth Policies</label>\n    <permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>\n    <policyAction>RaiseSessionLevel</policyAction>\n    <refreshTokenPolicyType>SpecificLifetime</refreshTokenPolicyType>\n    <refreshTokenValidityPeriod>90</refreshTokenValidityPeriod>\n    <refreshTokenValidityUnit>Days</refreshTokenValidityUnit>\n    <requiredSessionLevel>HIGH_ASSURANCE</requiredSessionLevel>\n",
+	} {
+		if !strings.Contains(tree[file], want) {
+			t.Errorf("%s lacks\n%s\nin:\n%s", file, want, tree[file])
+		}
+	}
+	if g := tree[org+"extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml"]; !strings.Contains(g, "    <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n    <isPkceRequired>true</isPkceRequired>\n    <label>") {
+		t.Errorf("isPkceRequired out of place:\n%s", g)
+	}
+}
+
+// A connected app writes the same settings in its own spellings.
+func TestRenderConnectedAppSettings(t *testing.T) {
+	settings := fixtureSpecFS(t, "legacy1", func(s string) string {
+		s = strings.Replace(s, "  certificate: certs/server.crt\n", "  certificate: certs/server.crt\n  pkceRequired: false\n  callbackUrls: [https://login.salesforce.com, https://test.salesforce.com]\n", 1)
+		return strings.Replace(s, "    permissionSets: [Legacy1_Integration]\n", "    permissionSets: [Legacy1_Integration]\n    ipRelaxation: Bypass_2factor\n    refreshTokenPolicy: SpecificInactivity\n    refreshTokenValidity: 7\n", 1)
+	})
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := renderFS(settings, out); err != nil {
+		t.Fatal(err)
+	}
+	app := readTree(t, out)["force-app/main/default/connectedApps/Legacy1_ConnectedApp1.connectedApp-meta.xml"]
+	for _, want := range []string{
+		"        <callbackUrl>https://login.salesforce.com\nhttps://test.salesforce.com</callbackUrl>\n",
+		"        <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n        <isPkceRequired>false</isPkceRequired>\n        <scopes>RefreshToken</scopes>\n",
+		"        <ipRelaxation>BYPASS_2FACTOR</ipRelaxation>\n        <refreshTokenPolicy>specific_inactivity:7:DAYS</refreshTokenPolicy>\n",
+	} {
+		if !strings.Contains(app, want) {
+			t.Errorf("connected app lacks\n%s\nin:\n%s", want, app)
+		}
 	}
 }

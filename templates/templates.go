@@ -1,10 +1,11 @@
 // Package templates embeds one text/template per metadata type byocpack
-// renders. The renderer parses them once; see generator/render.
+// renders, and the setup guides written beside them (*.md.tmpl). The
+// renderer parses them once; see generator/render.
 package templates
 
 import "embed"
 
-// FS holds every *.xml.tmpl template.
+// FS holds every *.xml.tmpl and *.md.tmpl template.
 //
 //go:embed *.tmpl
 var FS embed.FS

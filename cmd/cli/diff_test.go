@@ -91,7 +91,7 @@ func TestDiffFixtureBuilds(t *testing.T) {
 	}{
 		{"a/dist/package-version-info.zip", "scope/dist/package-version-info.zip", 1, `--- a/dist/package-version-info.zip (package-version-info.zip)
 +++ scope/dist/package-version-info.zip (package-version-info.zip)
-~ ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth: commaSeparatedOauthScopes: "Interaction,RefreshToken" -> "Interaction,RefreshToken,Api"
+~ ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth: commaSeparatedOauthScopes: "RefreshToken, Interaction" -> "Api, RefreshToken, Interaction"
 1 changed
 `},
 		{"a", "policy", 1, `--- a (project)
@@ -149,21 +149,21 @@ func TestDiffFormats(t *testing.T) {
 	want := "### byocpack diff\n\n`a` (project) → `b` (project): **1 removed, 1 changed**\n\n" +
 		"| change | component | field | old | new |\n|---|---|---|---|---|\n" +
 		"| removed | `ConversationVendorInfo Vendor1` | | | |\n" +
-		"| changed | `ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth` | `commaSeparatedOauthScopes` | `Interaction,RefreshToken` | `Interaction,RefreshToken,Api` |\n\n" +
+		"| changed | `ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth` | `commaSeparatedOauthScopes` | `RefreshToken, Interaction` | `Api, RefreshToken, Interaction` |\n\n" +
 		"> [!WARNING]\n> **DIFF-REMOVED** ConversationVendorInfo Vendor1 is removed from the package; in a managed package a released version constrains removal, and upgrading does not delete the subscribers' copy\n" +
 		"> **Fix:** keep the component (deprecate it) if any released (promoted) version holds it; otherwise nothing to do\n"
 	if d := cmp.Diff(want, stdout); d != "" || code != 1 {
 		t.Errorf("markdown: exit %d (-want +got):\n%s", code, d)
 	}
 	code, stdout, _ = run(t, "diff", "a", "b", "--format", "github")
-	want = "::notice file=b/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml,line=3,title=changed ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth::commaSeparatedOauthScopes: \"Interaction,RefreshToken\" -> \"Interaction,RefreshToken,Api\"\n" +
+	want = "::notice file=b/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml,line=3,title=changed ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth::commaSeparatedOauthScopes: \"RefreshToken, Interaction\" -> \"Api, RefreshToken, Interaction\"\n" +
 		"::warning file=a/force-app/main/default/ConversationVendorInformation/Vendor1.ConversationVendorInformation-meta.xml,line=2,title=DIFF-REMOVED::ConversationVendorInfo Vendor1 is removed from the package; in a managed package a released version constrains removal, and upgrading does not delete the subscribers' copy%0AFix: keep the component (deprecate it) if any released (promoted) version holds it; otherwise nothing to do\n" +
 		"1 removed, 1 changed\n"
 	if d := cmp.Diff(want, stdout); d != "" || code != 1 {
 		t.Errorf("github: exit %d (-want +got):\n%s", code, d)
 	}
 	code, stdout, _ = run(t, "diff", "a", "b", "--format", "json")
-	for _, s := range []string{`"equal": false`, `"path": "commaSeparatedOauthScopes"`, `"old": "Interaction,RefreshToken"`, `"rule": "DIFF-REMOVED"`} {
+	for _, s := range []string{`"equal": false`, `"path": "commaSeparatedOauthScopes"`, `"old": "RefreshToken, Interaction"`, `"rule": "DIFF-REMOVED"`} {
 		if !strings.Contains(stdout, s) || code != 1 {
 			t.Errorf("json: exit %d, lacks %s:\n%s", code, s, stdout)
 		}

@@ -36,7 +36,7 @@ func TestReviewPartnerMarkdown(t *testing.T) {
 		"`../../fixtures/partner1/byoc.yaml` (spec) · namespace `partner1` · API 66.0 · 0 errors, 1 warning flagged\n\n" +
 		"## Risks\n\n" +
 		"- **warning** `REVIEW-REFRESH-FOREVER` Partner1_ExternalClientApp1_oauthPlcy: refresh tokens are valid until revoked (refreshTokenPolicyType Infinite), so a leaked one grants access for good  \n" +
-		"  **Fix:** set refreshTokenPolicyType SpecificLifetime with refreshTokenValidityPeriod and refreshTokenValidityUnit (for example 90 Days) in the OAuth policies; the JWT bearer flow the channel uses issues no refresh token, so nothing depends on one living forever  \n" +
+		"  **Fix:** set app.policies.refreshTokenPolicy: SpecificLifetime with refreshTokenValidity and refreshTokenValidityUnit (for example 90 Days) in byoc.yaml (refreshTokenPolicyType with refreshTokenValidityPeriod and refreshTokenValidityUnit in the OAuth policies); the JWT bearer flow the channel uses issues no refresh token, so nothing depends on one living forever  \n" +
 		"  `../../fixtures/partner1/byoc.yaml!source-org/main/default/extlClntAppOauthPolicies/Partner1_ExternalClientApp1_oauthPlcy.ecaOauthPlcy-meta.xml:8`\n\n" +
 		"## App `Partner1_ExternalClientApp1` (ExternalClientApplication)\n\n| | |\n|---|---|\n" +
 		"| label | Partner1 ExternalClientApp1 |\n" +
@@ -52,8 +52,8 @@ func TestReviewPartnerMarkdown(t *testing.T) {
 		"| IP relaxation | Enforce |\n" +
 		"| certificate | CN=partner1.example,O=byocpack test fixture partner1, valid until 2126-11-01 (36449 days left) |\n\n" +
 		"| scope | allows |\n|---|---|\n" +
-		"| `Interaction` | call the Interaction Service API (interaction_api): what the BYOC channel needs |\n" +
-		"| `RefreshToken` | keep access without the user present through refresh tokens (refresh_token, offline_access) |\n\n" +
+		"| `RefreshToken` | keep access without the user present through refresh tokens (refresh_token, offline_access) |\n" +
+		"| `Interaction` | call the Interaction Service API (interaction_api): what the BYOC channel needs |\n\n" +
 		"## Channel `Partner1_ChannelDefinition1`\n\n| | |\n|---|---|\n" +
 		"| label | Partner1 Messaging |\n" +
 		"| connected app type | Partner |\n" +
@@ -94,9 +94,9 @@ func TestReviewRiskyGitHub(t *testing.T) {
 		}
 	}
 	want := []string{
+		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-BROAD-SCOPE",
+		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-BROAD-SCOPE",
 		"::error file=../../fixtures/risky1/byoc.yaml,title=REVIEW-BROAD-SCOPE",
-		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-BROAD-SCOPE",
-		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-BROAD-SCOPE",
 		"::error file=../../fixtures/risky1/byoc.yaml,title=REVIEW-CALLBACK-WILDCARD",
 		"::warning file=../../fixtures/risky1/byoc.yaml,title=REVIEW-CERT-EXPIRING",
 		"::error file=../../fixtures/risky1/byoc.yaml,title=REVIEW-SELF-AUTHORIZED",
@@ -122,9 +122,10 @@ func TestReviewZipSaysWhatIsNotInIt(t *testing.T) {
 }
 
 func TestValidateGitHub(t *testing.T) {
-	code, stdout, _ := run(t, "validate", "--format", "github", "../../fixtures/rules/BYOC-SCOPES/fail/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml")
-	want := "::error file=../../fixtures/rules/BYOC-SCOPES/fail/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml,line=3,col=5,title=BYOC-SCOPES::commaSeparatedOauthScopes lacks Interaction"
-	if code != 1 || !strings.HasPrefix(stdout, want) || !strings.HasSuffix(stdout, "1 file checked: 1 error, 0 warnings\n") {
+	file := "../../fixtures/rules/BYOC-SCOPE-TOKEN/fail/force-app/main/default/extlClntAppOauthSettings/CI_Deploy_oauth.ecaOauth-meta.xml"
+	code, stdout, _ := run(t, "validate", "--format", "github", file)
+	want := "::error file=" + file + ",line=3,col=5,title=BYOC-SCOPE-TOKEN::commaSeparatedOauthScopes \"Intraction\" is not an OAuth scope"
+	if code != 1 || !strings.HasPrefix(stdout, want) || !strings.HasSuffix(stdout, "1 file checked: 3 errors, 0 warnings\n") {
 		t.Errorf("exit %d:\n%s", code, stdout)
 	}
 }

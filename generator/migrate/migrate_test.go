@@ -120,14 +120,14 @@ func TestMigrateFullConnectedApp(t *testing.T) {
 	spec := string(res.Spec)
 	for _, want := range []string{
 		"prefix: Acme\n", "name: BYOC\n", "label: Acme BYOC Connector\n", `contactEmail: "integrations@acme.example"`,
-		`callbackUrl: "https://acme.example/callback"`, "scopes: [Interaction, RefreshToken, Api]",
+		`callbackUrl: "https://acme.example/callback"`, "scopes: [Interaction, RefreshToken, Api, SFApiPlatform, Basic]",
 		"certificate: Acme_BYOC.crt\n", "permittedUsers: AdminApprovedPreAuthorized\n",
 		`profiles: [System Administrator, "Acme Integration & Support"]`, "permissionSets: [Acme_Integration]",
 		"type: ExternalClientApplication\n", "distributionState: Packaged\n",
 		"# channel:\n", "  # name: ChannelDefinition1\n",
 	} {
 		if !strings.Contains(spec, want) {
-			t.Errorf("spec lacks %q", want)
+			t.Errorf("spec lacks %q:\n%s", want, spec)
 		}
 	}
 	unmapped := map[string]string{}
@@ -142,7 +142,6 @@ func TestMigrateFullConnectedApp(t *testing.T) {
 		"oauthConfig/consumerKey":        "never carried",
 		"oauthConfig/consumerSecret":     "(not shown)",
 		"oauthConfig/isPkceRequired":     "isPkceRequired",
-		"oauthConfig/scopes":             "Basic",
 		"oauthPolicy/ipRelaxation":       "ipRelaxationPolicyType Bypass",
 		"oauthPolicy/refreshTokenPolicy": "refreshTokenPolicyType",
 	} {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"strconv"
+	"strings"
 
 	"byocpack/generator/spec"
 	"byocpack/internal/apiver"
@@ -10,23 +11,31 @@ import (
 type ecaData struct {
 	doc
 	ContactEmail, Description, DistributionState, Label string
+	// OrgScopedExternalApp is empty unless the spec carries one.
+	OrgScopedExternalApp string
 }
 
 type ecaOauthData struct {
 	doc
-	App, Label string
-	Scopes     []string
+	// Scopes is the comma-and-space list a retrieve writes.
+	App, Label, Scopes string
+	// OAuthLink is empty unless the spec carries one.
+	OAuthLink string
 }
 
 type ecaGlobalData struct {
 	doc
+	// CallbackURL holds every callback URL, one per line.
 	App, Label, CallbackURL, Certificate string
+	// PKCE is "true" or "false", or "" to keep Salesforce's default.
+	PKCE string
 }
 
 type ecaOauthPolicyData struct {
 	doc
 	App, Label, PermittedUsers string
 	Profiles, PermissionSets   []string
+	spec.Policies
 }
 
 type ecaPolicyData struct {
@@ -39,6 +48,11 @@ type connectedAppData struct {
 	ContactEmail, Description, Label, CallbackURL, Certificate string
 	AdminApproved                                              bool
 	Scopes, Profiles, PermissionSets                           []string
+	// PKCE is "true" or "false", or "" to keep Salesforce's default.
+	PKCE string
+	// IPRelaxation and RefreshTokenPolicy are the connected app's
+	// spellings: ENFORCE, specific_lifetime:90:DAYS.
+	IPRelaxation, RefreshTokenPolicy string
 }
 
 type eventData struct {
@@ -63,6 +77,32 @@ type channelData struct {
 	VendorInfo, PlatformEvent, TypeField, PayloadField string
 	DeveloperName, MasterLabel                         string
 	flags                                              map[string]bool
+}
+
+// optBool is "true" or "false" for a value the spec set, "" otherwise.
+func optBool(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return strconv.FormatBool(*b)
+}
+
+// connectedAppIPRelaxation spells an external client app's IP relaxation
+// (Enforce_RelaxRefresh) as a connected app's oauthPolicy does
+// (ENFORCE_RELAXREFRESH).
+func connectedAppIPRelaxation(v string) string { return strings.ToUpper(v) }
+
+// connectedAppRefreshTokenPolicy packs an external client app's refresh
+// token policy, validity and unit into a connected app's one string:
+// infinite, zero, specific_lifetime:90:DAYS, specific_inactivity:7:DAYS.
+func connectedAppRefreshTokenPolicy(p spec.Policies) string {
+	switch p.RefreshTokenPolicy {
+	case "SpecificLifetime":
+		return "specific_lifetime:" + p.RefreshTokenValidity + ":" + strings.ToUpper(p.RefreshTokenValidityUnit)
+	case "SpecificInactivity":
+		return "specific_inactivity:" + p.RefreshTokenValidity + ":" + strings.ToUpper(p.RefreshTokenValidityUnit)
+	}
+	return strings.ToLower(p.RefreshTokenPolicy)
 }
 
 // Flag returns "true" or "false" for a feature the spec set and this API

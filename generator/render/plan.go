@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"path"
+	"strings"
 
 	"byocpack/generator/spec"
 	"byocpack/internal/apiver"
@@ -119,12 +120,17 @@ func (p *planner) app(s *spec.Spec) error {
 		return nil
 	}
 	name, labels := s.AppAPIName(), a.Labels()
+	// Setup takes several callback URLs one per line, and so does the one
+	// element that holds them.
+	callbackURLs := strings.Join(a.CallbackURLs, "\n")
 	if a.Type == spec.ConnectedApp {
 		_, err := p.add(spec.ConnectedApp, name, true, nil, &connectedAppData{
 			ContactEmail: a.ContactEmail, Description: a.Description, Label: labels.App,
-			CallbackURL: a.CallbackURL, Certificate: a.CertificatePEM,
+			CallbackURL: callbackURLs, Certificate: a.CertificatePEM,
 			AdminApproved: a.Policies.PermittedUsers == "AdminApprovedPreAuthorized",
-			Scopes:        a.Scopes, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
+			Scopes:        scopeTokens(apiver.ConnectedAppScopes, a.Scopes), Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
+			PKCE:         optBool(a.PKCERequired),
+			IPRelaxation: connectedAppIPRelaxation(a.Policies.IPRelaxation), RefreshTokenPolicy: connectedAppRefreshTokenPolicy(a.Policies),
 		})
 		return err
 	}
@@ -139,12 +145,13 @@ func (p *planner) app(s *spec.Spec) error {
 		data        docData
 	}{
 		{"ExternalClientApplication", "", true, &ecaData{ContactEmail: a.ContactEmail, Description: a.Description,
-			DistributionState: a.DistributionState, Label: labels.App}},
-		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings, Scopes: a.Scopes}},
+			DistributionState: a.DistributionState, Label: labels.App, OrgScopedExternalApp: a.OrgScopedExternalApp}},
+		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings,
+			Scopes: strings.Join(scopeTokens(apiver.ECAScopes, a.Scopes), ", "), OAuthLink: a.OAuthLink}},
 		{globalOauthType, "_glbloauth", false, &ecaGlobalData{App: name, Label: labels.GlobalOAuthSettings,
-			CallbackURL: a.CallbackURL, Certificate: a.CertificatePEM}},
+			CallbackURL: callbackURLs, Certificate: a.CertificatePEM, PKCE: optBool(a.PKCERequired)}},
 		{"ExtlClntAppOauthConfigurablePolicies", "_oauthPlcy", false, &ecaOauthPolicyData{App: name, Label: labels.OAuthPolicies,
-			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets}},
+			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets, Policies: a.Policies}},
 		{"ExtlClntAppConfigurablePolicies", "_plcy", false, &ecaPolicyData{App: name, Label: labels.Policies}},
 	} {
 		if _, err := p.add(c.typ, name+c.suffix, c.inPackage, nil, c.data); err != nil {
@@ -152,6 +159,18 @@ func (p *planner) app(s *spec.Spec) error {
 		}
 	}
 	return nil
+}
+
+// scopeTokens writes scopes as a retrieve does: in enum order, each in the
+// file's own spelling. Nothing is added: OfflineAccess appears only when the
+// spec lists it, as a retrieve of the "refresh_token, offline_access"
+// checkbox shows RefreshToken alone.
+func scopeTokens(d apiver.ScopeDialect, names []string) []string {
+	var out []string
+	for _, n := range apiver.SortScopes(names) {
+		out = append(out, apiver.ScopeToken(d, n))
+	}
+	return out
 }
 
 func (p *planner) channel(s *spec.Spec) error {

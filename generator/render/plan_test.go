@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"byocpack/generator/spec"
+	"byocpack/internal/apiver"
 	"byocpack/internal/registry"
 )
 
@@ -72,8 +73,8 @@ func TestRenderFollowsThePlan(t *testing.T) {
 		for _, f := range files {
 			c, ok := planned[f.Path]
 			switch {
-			case f.Merged:
-				if ok || f.Type != "" {
+			case f.Merged || f.Path == setupFile || f.Path == adminSetupFile:
+				if ok || f.Type != "" || f.InPackage {
 					t.Errorf("%s: project file %s is a component", name, f.Path)
 				}
 			case !ok || c.Type != f.Type || c.FullName != f.FullName || c.InPackage != f.InPackage:
@@ -95,5 +96,17 @@ func TestPlanRefusesAnOrphanChild(t *testing.T) {
 	}
 	if _, err := p.add("NoSuchType", "X", true, nil, &fieldData{}); err == nil {
 		t.Error("an unknown type must fail")
+	}
+}
+
+// Scopes are written as a retrieve writes them: enum order, each file's own
+// spelling, nothing added.
+func TestScopeTokens(t *testing.T) {
+	in := []string{"Interaction", "SFAP", "Api", "RefreshToken"}
+	if got := strings.Join(scopeTokens(apiver.ECAScopes, in), ", "); got != "Api, RefreshToken, SFApiPlatform, Interaction" {
+		t.Errorf("ECA scopes = %q", got)
+	}
+	if got := strings.Join(scopeTokens(apiver.ConnectedAppScopes, in), " "); got != "Api RefreshToken SFAP Interaction" {
+		t.Errorf("connected app scopes = %q", got)
 	}
 }

@@ -129,6 +129,10 @@ func mergeProject(existing []byte, s *spec.Spec) ([]byte, error) {
 		pkgDir.set("versionDescription", p.Description)
 	}
 	pkgDir.set("versionNumber", p.VersionNumber)
+	if p.DefinitionFile != "" {
+		// sf package version create builds its validation org from it.
+		pkgDir.set("definitionFile", p.DefinitionFile)
+	}
 	// The source-org directory is listed only when something goes there:
 	// sf refuses a project whose package directory does not exist.
 	if s.HasSourceOrgFiles() && findDir(dirs, func(d *object) bool { return d.str("path") == p.SourceOrgPath }) == nil {

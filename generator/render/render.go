@@ -44,9 +44,12 @@ type Renderer struct {
 // "<no value>".
 func New() (*Renderer, error) {
 	t, err := template.New("").Option("missingkey=error").Funcs(template.FuncMap{
-		"x":    escape,
-		"join": strings.Join,
-	}).ParseFS(templates.FS, "*.xml.tmpl")
+		"x":     escape,
+		"join":  strings.Join,
+		"code":  code,
+		"codes": codes,
+		"md":    md,
+	}).ParseFS(templates.FS, "*.xml.tmpl", "*.md.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
@@ -83,6 +86,20 @@ func (r *Renderer) Render(s *spec.Spec, existingProject, existingGitignore []byt
 			return nil, fmt.Errorf("render %s %s: %w", c.Type, c.FullName, err)
 		}
 		files = append(files, File{Path: c.Path, Data: buf.Bytes(), Type: c.Type, FullName: c.FullName, InPackage: c.InPackage})
+	}
+	// The guides are ordinary project files at the output root, written
+	// from the same plan.
+	guides := []string{setupFile}
+	if s.CustomerApp != nil {
+		guides = append(guides, adminSetupFile)
+	}
+	setup := setupOf(s, components)
+	for _, name := range guides {
+		var buf bytes.Buffer
+		if err := r.tmpl.ExecuteTemplate(&buf, name+".tmpl", setup); err != nil {
+			return nil, fmt.Errorf("render %s: %w", name, err)
+		}
+		files = append(files, File{Path: name, Data: buf.Bytes()})
 	}
 	project, err := mergeProject(existingProject, s)
 	if err != nil {

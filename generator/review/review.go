@@ -279,7 +279,7 @@ func (r *reviewer) eca(c *inspect.Component, used map[*inspect.Component]bool) {
 			}
 			if v == "Infinite" {
 				r.refreshForever(p, p.Elem("refreshTokenPolicyType"), "refreshTokenPolicyType Infinite",
-					"set refreshTokenPolicyType SpecificLifetime with refreshTokenValidityPeriod and refreshTokenValidityUnit (for example 90 Days) in the OAuth policies")
+					"set app.policies.refreshTokenPolicy: SpecificLifetime with refreshTokenValidity and refreshTokenValidityUnit (for example 90 Days) in byoc.yaml (refreshTokenPolicyType with refreshTokenValidityPeriod and refreshTokenValidityUnit in the OAuth policies)")
 			}
 		}
 		if v, ok := p.Text("ipRelaxationPolicyType"); ok {
@@ -369,7 +369,7 @@ func (r *reviewer) scopes(a *App, c *inspect.Component, at *etree.Element, names
 			severity = "error"
 		}
 		r.flag(RuleBroadScope, severity, c, c.Line(at),
-			fmt.Sprintf("remove %s: the Interaction Service needs Interaction and RefreshToken only (app.scopes in byoc.yaml)", n),
+			fmt.Sprintf("remove %s: the Interaction Service needs Interaction, and RefreshToken only where users are not pre-authorized (app.scopes in byoc.yaml)", n),
 			"%s grants the scope %s (%s), broader than the Interaction Service needs: a leaked token carries it too", a.Name, n, scopeAllows(n))
 	}
 }

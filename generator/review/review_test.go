@@ -47,9 +47,11 @@ func TestRiskyFixtureFlagsEachRisk(t *testing.T) {
 		}
 	}
 	r := Review(set, Options{Now: day})
-	want := `error REVIEW-BROAD-SCOPE Risky1_App1_oauth.ecaOauth-meta.xml
+	// Scopes come in the order a retrieve writes them (the WSDL enum's):
+	// Api, Web, Full, RefreshToken, Interaction.
+	want := `warning REVIEW-BROAD-SCOPE Risky1_App1_oauth.ecaOauth-meta.xml
 warning REVIEW-BROAD-SCOPE Risky1_App1_oauth.ecaOauth-meta.xml
-warning REVIEW-BROAD-SCOPE Risky1_App1_oauth.ecaOauth-meta.xml
+error REVIEW-BROAD-SCOPE Risky1_App1_oauth.ecaOauth-meta.xml
 error REVIEW-CALLBACK-HTTP Risky1_App1_glbloauth.ecaGlblOauth-meta.xml
 warning REVIEW-CERT-EXPIRING Risky1_App1_glbloauth.ecaGlblOauth-meta.xml
 error REVIEW-SELF-AUTHORIZED Risky1_App1_oauthPlcy.ecaOauthPlcy-meta.xml
@@ -63,8 +65,8 @@ warning REVIEW-IP-BYPASS Risky1_App1_oauthPlcy.ecaOauthPlcy-meta.xml`
 			t.Errorf("%s: no line, fix or message: %+v", f.Rule, f)
 		}
 	}
-	if !strings.Contains(r.Flags[0].Message, "Full") || !strings.Contains(r.Flags[4].Message, "in 16 days") {
-		t.Errorf("messages do not name the scope or the days left: %q, %q", r.Flags[0].Message, r.Flags[4].Message)
+	if !strings.Contains(r.Flags[2].Message, "Full") || !strings.Contains(r.Flags[4].Message, "in 16 days") {
+		t.Errorf("messages do not name the scope or the days left: %q, %q", r.Flags[2].Message, r.Flags[4].Message)
 	}
 
 	// The spec as written: the wildcard callback, and an expired
@@ -77,7 +79,7 @@ warning REVIEW-IP-BYPASS Risky1_App1_oauthPlcy.ecaOauthPlcy-meta.xml`
 		}
 	}
 	a := r.Apps[0]
-	if d := cmp.Diff([]string{"Interaction", "RefreshToken", "Full", "Api", "Web"}, scopeNames(a)); d != "" || a.PermittedUsers != "AllSelfAuthorized" {
+	if d := cmp.Diff([]string{"Api", "Web", "Full", "RefreshToken", "Interaction"}, scopeNames(a)); d != "" || a.PermittedUsers != "AllSelfAuthorized" {
 		t.Errorf("scopes %s, permitted users %s", d, a.PermittedUsers)
 	}
 }
@@ -151,8 +153,8 @@ func TestFixtureSummaries(t *testing.T) {
 	for _, tc := range []struct {
 		fixture, scopes, users, channel, appType string
 	}{
-		{"partner1", "Interaction RefreshToken", "AdminApprovedPreAuthorized", "Partner1_ChannelDefinition1 Partner", "ExternalClientApplication"},
-		{"legacy1", "Interaction RefreshToken OfflineAccess", "AdminApprovedPreAuthorized", "Legacy1_ChannelDefinition1 Partner", "ConnectedApp"},
+		{"partner1", "RefreshToken Interaction", "AdminApprovedPreAuthorized", "Partner1_ChannelDefinition1 Partner", "ExternalClientApplication"},
+		{"legacy1", "RefreshToken OfflineAccess Interaction", "AdminApprovedPreAuthorized", "Legacy1_ChannelDefinition1 Partner", "ConnectedApp"},
 		{"customer1", "", "", "Customer1_ContactCenter1 Customer", ""},
 	} {
 		r := Review(load(t, "../../fixtures/"+tc.fixture+"/byoc.yaml"), Options{Now: day})

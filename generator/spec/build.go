@@ -3,6 +3,7 @@ package spec
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -28,14 +29,15 @@ func (l *loader) build() *Spec {
 		File:   l.file,
 		Prefix: l.str("prefix"),
 		Package: Package{
-			Name:          l.str("package.name"),
-			Namespace:     l.str("package.namespace"),
-			Path:          l.str("package.path"),
-			SourceOrgPath: l.str("package.sourceOrgPath"),
-			VersionNumber: l.str("package.versionNumber"),
-			VersionName:   l.str("package.versionName"),
-			Description:   l.str("package.versionDescription"),
-			APIVersion:    l.str("package.apiVersion"),
+			Name:           l.str("package.name"),
+			Namespace:      l.str("package.namespace"),
+			Path:           l.str("package.path"),
+			SourceOrgPath:  l.str("package.sourceOrgPath"),
+			VersionNumber:  l.str("package.versionNumber"),
+			VersionName:    l.str("package.versionName"),
+			Description:    l.str("package.versionDescription"),
+			APIVersion:     l.str("package.apiVersion"),
+			DefinitionFile: l.str("package.definitionFile"),
 		},
 		Channel: Channel{
 			Name:             l.str("channel.name"),
@@ -79,29 +81,190 @@ func (l *loader) build() *Spec {
 	}
 	if l.vals["app"].present {
 		a := &App{
-			Type:              l.str("app.type"),
-			Name:              l.str("app.name"),
-			Label:             l.str("app.label"),
-			ContactEmail:      l.str("app.contactEmail"),
-			Description:       l.str("app.description"),
-			CallbackURL:       l.str("app.callbackUrl"),
-			CertificatePath:   l.str("app.certificate"),
-			DistributionState: l.str("app.distributionState"),
-			Policies: Policies{
-				PermittedUsers: l.str("app.policies.permittedUsers"),
-				Profiles:       l.vals["app.policies.profiles"].list,
-				PermissionSets: l.vals["app.policies.permissionSets"].list,
-			},
+			Type:                 l.str("app.type"),
+			Name:                 l.str("app.name"),
+			Label:                l.str("app.label"),
+			ContactEmail:         l.str("app.contactEmail"),
+			Description:          l.str("app.description"),
+			CallbackURL:          l.str("app.callbackUrl"),
+			CertificatePath:      l.str("app.certificate"),
+			DistributionState:    l.str("app.distributionState"),
+			PKCERequired:         l.optBool("app.pkceRequired"),
+			OrgScopedExternalApp: l.str("app.orgScopedExternalApp"),
+			OAuthLink:            l.str("app.oauthLink"),
+			Policies:             l.userPolicies("app.policies"),
 		}
-		for _, sc := range l.vals["app.scopes"].list {
-			a.Scopes = append(a.Scopes, scopeName(sc))
+		p := &a.Policies
+		p.IPRelaxation, p.RefreshTokenPolicy = l.str("app.policies.ipRelaxation"), l.str("app.policies.refreshTokenPolicy")
+		p.RefreshTokenValidity, p.RefreshTokenValidityUnit = l.str("app.policies.refreshTokenValidity"), l.str("app.policies.refreshTokenValidityUnit")
+		p.SessionLevel, p.SessionLevelAction = l.str("app.policies.sessionLevel"), l.str("app.policies.sessionLevelAction")
+		a.CallbackURLs = []string{a.CallbackURL}
+		if urls := l.vals["app.callbackUrls"]; urls.present && len(urls.list) > 0 {
+			a.CallbackURLs, a.CallbackURL = urls.list, urls.list[0]
 		}
+		a.Scopes = l.scopes("app.scopes", a.Type)
 		if a.Label == "" {
 			a.Label = s.Prefix + " " + a.Name
 		}
 		s.App = a
 	}
+	if s.Channel.ConnectedAppType == Customer {
+		c := &CustomerApp{
+			Type:        l.str("customerApp.type"),
+			Name:        l.str("customerApp.name"),
+			Label:       l.str("customerApp.label"),
+			CallbackURL: l.str("customerApp.callbackUrl"),
+			Policies:    l.userPolicies("customerApp.policies"),
+		}
+		c.Scopes = l.scopes("customerApp.scopes", c.Type)
+		if c.Label == "" {
+			c.Label = s.Prefix + " " + c.Name
+		}
+		s.CustomerApp = c
+	}
 	return s
+}
+
+// userPolicies reads who may use an app from the policies object at key.
+func (l *loader) userPolicies(key string) Policies {
+	return Policies{
+		PermittedUsers: l.str(key + ".permittedUsers"),
+		Profiles:       l.vals[key+".profiles"].list,
+		PermissionSets: l.vals[key+".permissionSets"].list,
+	}
+}
+
+// scopes returns the enum values of the list at key, or the default of
+// the app type when the spec lists none.
+func (l *loader) scopes(key, appType string) []string {
+	v := l.vals[key]
+	if !v.present {
+		return DefaultScopes(appType)
+	}
+	out := []string{}
+	for _, sc := range v.list {
+		out = append(out, scopeName(sc))
+	}
+	return out
+}
+
+// checkScopes applies what the Interaction Service and the app type's
+// procedure need, and each scope's version window.
+func (l *loader) checkScopes(key, appType string, scopes []string, api apiver.Version) {
+	if len(l.problemsAt(key)) > 0 {
+		return
+	}
+	at := l.vals[key].at
+	if !slices.Contains(scopes, "Interaction") {
+		l.add(at, key, "lacks interaction_api; the Interaction Service needs it (without interaction_api every call fails with error 10003 \"missing the required Connected App scope\"); add it to the list")
+	}
+	if appType == ConnectedApp && !slices.Contains(scopes, "RefreshToken") {
+		l.add(at, key, "lacks refresh_token; Salesforce's connected-app procedure for the Interaction Service asks for it (\"Perform requests at any time\"); add it to the list")
+	}
+	if api.IsZero() {
+		return
+	}
+	dialect := apiver.ECAScopes
+	if appType == ConnectedApp {
+		dialect = apiver.ConnectedAppScopes
+	}
+	for i, name := range scopes {
+		if slices.Contains(apiver.KnownScopes(dialect, api), apiver.ScopeToken(dialect, name)) {
+			continue
+		}
+		ik, ip := fmt.Sprintf("%s[%d]", key, i), at
+		if i < len(l.vals[key].items) {
+			ip = l.vals[key].items[i]
+		}
+		if w := apiver.ScopeWindows(dialect, apiver.ScopeToken(dialect, name)); len(w) > 0 && api.Before(w[0].First) {
+			l.add(ip, ik, "%s needs API version %s or later, but package.apiVersion is %s; raise apiVersion or remove the scope", scopeUIName(name), w[0].First, api)
+		} else {
+			l.add(ip, ik, "%s is not a scope of API version %s; remove it or pick another apiVersion", scopeUIName(name), api)
+		}
+	}
+}
+
+// ecaSetting is a spec key that becomes a top-level field of one of an
+// external client app's files: its version window is the field's.
+type ecaSetting struct{ key, typ, field string }
+
+// ecaSettings are the app keys whose fields exist in external client app
+// files only, or whose window the WSDL knowledge gives.
+func ecaSettings() []ecaSetting {
+	const header, oauth, global, policies = "ExternalClientApplication", "ExtlClntAppOauthSettings", "ExtlClntAppGlobalOauthSettings", "ExtlClntAppOauthConfigurablePolicies"
+	return []ecaSetting{
+		{"app.distributionState", header, "distributionState"},
+		{"app.orgScopedExternalApp", header, "orgScopedExternalApp"},
+		{"app.oauthLink", oauth, "oauthLink"},
+		{"app.pkceRequired", global, "isPkceRequired"},
+		{"app.policies.ipRelaxation", policies, "ipRelaxationPolicyType"},
+		{"app.policies.refreshTokenPolicy", policies, "refreshTokenPolicyType"},
+		{"app.policies.refreshTokenValidity", policies, "refreshTokenValidityPeriod"},
+		{"app.policies.refreshTokenValidityUnit", policies, "refreshTokenValidityUnit"},
+		{"app.policies.sessionLevel", policies, "requiredSessionLevel"},
+		{"app.policies.sessionLevelAction", policies, "policyAction"},
+	}
+}
+
+// connectedAppSettings are the ecaSettings a connected app carries too,
+// in its own elements.
+func connectedAppSettings() []string {
+	return []string{"app.pkceRequired", "app.policies.ipRelaxation", "app.policies.refreshTokenPolicy", "app.policies.refreshTokenValidity", "app.policies.refreshTokenValidityUnit"}
+}
+
+// checkAppSettings checks the optional app settings against each other,
+// the app type and the version window of the field each becomes.
+func (l *loader) checkAppSettings(s *Spec) {
+	a := s.App
+	if cb, cbs := l.vals["app.callbackUrl"], l.vals["app.callbackUrls"]; cb.present && cbs.present {
+		l.add(cbs.at, "app.callbackUrls", "and callbackUrl are both set; keep one (callbackUrls for several URLs)")
+	} else if cbs.present && len(cbs.list) == 0 && len(l.problemsAt("app.callbackUrls")) == 0 {
+		l.add(cbs.at, "app.callbackUrls", "is empty; give at least one https URL, or remove it for the default %s", a.CallbackURL)
+	}
+	for _, set := range ecaSettings() {
+		v := l.vals[set.key]
+		if v == nil || !v.present || len(l.problemsAt(set.key)) > 0 {
+			continue
+		}
+		if a.Type == ConnectedApp {
+			if !slices.Contains(connectedAppSettings(), set.key) {
+				l.add(v.at, set.key, "applies to ExternalClientApplication only; remove it for a ConnectedApp")
+			}
+			continue
+		}
+		api := s.Package.API()
+		if api.IsZero() || apiver.HasField(set.typ, set.field, api) {
+			continue
+		}
+		if w := apiver.FieldWindows(set.typ, set.field); len(w) > 0 && api.Before(w[0].First) {
+			l.add(v.at, set.key, "needs API version %s or later (%s.%s), but package.apiVersion is %s; raise apiVersion or remove the key", w[0].First, set.typ, set.field, api)
+		} else {
+			l.add(v.at, set.key, "has no field (%s.%s) in API version %s; remove the key or pick another apiVersion", set.typ, set.field, api)
+		}
+	}
+	p := a.Policies
+	specific := strings.HasPrefix(p.RefreshTokenPolicy, "Specific")
+	switch v := l.vals["app.policies.refreshTokenValidity"]; {
+	case specific && p.RefreshTokenValidity == "" && len(l.problemsAt("app.policies.refreshTokenPolicy")) == 0:
+		l.add(l.vals["app.policies.refreshTokenPolicy"].at, "app.policies.refreshTokenPolicy", "%s needs refreshTokenValidity (and refreshTokenValidityUnit, Days by default); add it, such as refreshTokenValidity: 90", p.RefreshTokenPolicy)
+	case !specific && v.present:
+		l.add(v.at, "app.policies.refreshTokenValidity", "applies only with refreshTokenPolicy SpecificLifetime or SpecificInactivity, but the policy is %s; remove it or change the policy", p.RefreshTokenPolicy)
+	}
+	if act := l.vals["app.policies.sessionLevelAction"]; act.present && p.SessionLevel == "" && a.Type != ConnectedApp {
+		l.add(act.at, "app.policies.sessionLevelAction", "needs sessionLevel, the level a session must reach; add sessionLevel: HIGH_ASSURANCE or remove it")
+	}
+	if v := l.vals["app.orgScopedExternalApp"]; v.present && a.Type != ConnectedApp && len(l.problemsAt("app.orgScopedExternalApp")) == 0 {
+		if name, ok := SplitDevHubID(a.OrgScopedExternalApp); !ok {
+			l.add(v.at, "app.orgScopedExternalApp", "%q is not [Organization_ID]:[External_Client_App_Name] (00D…:%s); copy the value a retrieve of the app shows, or remove the key so Salesforce generates it", a.OrgScopedExternalApp, s.AppAPIName())
+		} else if name != s.AppAPIName() && len(l.problemsAt("app.name"))+len(l.problemsAt("prefix")) == 0 {
+			l.add(v.at, "app.orgScopedExternalApp", "names %q but the app's API name is %s; use 00D…:%s or remove the key", name, s.AppAPIName(), s.AppAPIName())
+		}
+	}
+	if v := l.vals["app.oauthLink"]; v.present && a.Type != ConnectedApp && len(l.problemsAt("app.oauthLink")) == 0 {
+		if _, ok := SplitDevHubID(a.OAuthLink); !ok {
+			l.add(v.at, "app.oauthLink", "%q is not [Organization_ID]:[Oauth_Consumer_ID] (00D…:888…); copy the value a retrieve of the OAuth settings shows, or remove the key", a.OAuthLink)
+		}
+	}
 }
 
 // crossCheck applies the rules that span keys. Each message is placed at
@@ -116,9 +279,7 @@ func (l *loader) crossCheck(s *Spec) {
 		l.add(cat.at, "channel.connectedAppType", "is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer")
 	}
 	if s.App != nil {
-		if s.App.Type == ConnectedApp && l.vals["app.distributionState"].present {
-			l.add(l.vals["app.distributionState"].at, "app.distributionState", "applies to ExternalClientApplication only; remove it for a ConnectedApp")
-		}
+		l.checkAppSettings(s)
 		if full := s.AppAPIName(); len(l.problemsAt("app.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 			l.add(l.vals["app.name"].at, "app.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or app.name", full, len(full), maxAPINameLen)
 		}
@@ -135,27 +296,18 @@ func (l *loader) crossCheck(s *Spec) {
 			}
 			l.add(at, key, "the app's label %q is %d characters long; the settings files add up to %d characters to it and Salesforce labels allow %d, so keep it to %d (set app.label)", s.App.Label, n, longestLabelSuffix, maxLabelLen, maxLabelLen-longestLabelSuffix)
 		}
-		if len(l.problemsAt("app.scopes")) == 0 {
-			// The 10003 error is what a missing interaction_api causes; it
-			// must not be quoted for refresh_token.
-			needs := []struct{ scope, why string }{
-				{"Interaction", ` (without interaction_api every call fails with error 10003 "missing the required Connected App scope")`},
-				{"RefreshToken", ""},
-			}
-			for _, need := range needs {
-				if !slices.Contains(s.App.Scopes, need.scope) {
-					token := ""
-					for _, sc := range scopes() {
-						if sc.name == need.scope {
-							token = sc.token
-						}
-					}
-					l.add(l.vals["app.scopes"].at, "app.scopes", "lacks %s; the Interaction Service needs it%s; add it to the list", token, need.why)
-				}
-			}
-		}
+		l.checkScopes("app.scopes", s.App.Type, s.App.Scopes, s.Package.API())
 		if s.App.Policies.PermittedUsers == "AdminApprovedPreAuthorized" && len(l.problemsAt("app.policies.profiles"))+len(l.problemsAt("app.policies.permissionSets")) == 0 && len(s.App.Policies.Profiles)+len(s.App.Policies.PermissionSets) == 0 {
 			l.add(l.vals["app.policies.permittedUsers"].at, "app.policies", "AdminApprovedPreAuthorized needs at least one profile or permission set, or no user can use the app (\"user hasn't approved this consumer\"); add profiles: [System Administrator]")
+		}
+	}
+	if c := l.vals["customerApp"]; c.present && s.Channel.ConnectedAppType != Customer {
+		l.add(c.at, "customerApp", "describes the app a Customer channel's admin creates, but channel.connectedAppType is %s; remove customerApp, or set connectedAppType: Customer", s.Channel.ConnectedAppType)
+	}
+	if c := s.CustomerApp; c != nil {
+		l.checkScopes("customerApp.scopes", c.Type, c.Scopes, s.Package.API())
+		if full := s.CustomerAppAPIName(); len(l.problemsAt("customerApp.name"))+len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
+			l.add(l.vals["customerApp.name"].at, "customerApp.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or customerApp.name", full, len(full), maxAPINameLen)
 		}
 	}
 	if full := s.ChannelDeveloperName(); len(l.problemsAt("channel.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"byocpack/internal/apiver"
 )
 
 // apiNamePattern is Salesforce's rule for API names: a letter first, then
@@ -135,6 +137,20 @@ func checkRelDir(v string) string {
 	return ""
 }
 
+// checkRelFile checks a file path inside the output directory.
+func checkRelFile(v string) string {
+	clean := path.Clean(v)
+	switch {
+	case strings.Contains(v, `\`):
+		return fmt.Sprintf("%q uses backslashes; use forward slashes", v)
+	case v == "" || path.IsAbs(v) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../"):
+		return fmt.Sprintf("%q must be a file inside the output directory, such as config/project-scratch-def.json", v)
+	case clean != v:
+		return fmt.Sprintf("%q is not a clean path; write %q", v, clean)
+	}
+	return ""
+}
+
 var versionNumberPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8}|NEXT)$`)
 
 func checkVersionNumber(v string) string {
@@ -172,56 +188,118 @@ func checkCertPath(v string) string {
 	return ""
 }
 
-// scope pairs a UI token with its Metadata API name.
-type scope struct{ token, name string }
-
-// scopes are the OAuth scopes a spec may name, as the token shown in
-// Setup and as the ConnectedAppOauthAccessScope name written in metadata
-// (metadata-types §7). Only pairs the sources confirm are listed.
-func scopes() []scope {
-	return []scope{
-		{"interaction_api", "Interaction"},
-		{"refresh_token", "RefreshToken"},
-		{"offline_access", "OfflineAccess"},
-		{"api", "Api"},
-		{"web", "Web"},
-		{"full", "Full"},
-		{"chatter_api", "Chatter"},
-		{"openid", "OpenID"},
-		{"profile", "Profile"},
-		{"email", "Email"},
-		{"address", "Address"},
-		{"phone", "Phone"},
-		{"custom_permissions", "CustomPermissions"},
-		{"wave_api", "Wave"},
-		{"eclair_api", "Eclair"},
-		{"pardot_api", "Pardot"},
-		{"lightning", "Lightning"},
-		{"content", "Content"},
-		{"chatbot_api", "Chatbot"},
-		{"cdp_api", "CDP"},
-		{"einstein_gpt_api", "EinsteinGPT"},
-	}
-}
-
-// scopeInputs lists every accepted spelling: tokens, then metadata names.
+// scopeInputs lists every spelling app.scopes accepts: the Setup names
+// (interaction_api), then the metadata names of every supported version,
+// then the external client app spellings that differ (SFApiPlatform).
 func scopeInputs() []string {
-	var in []string
-	for _, s := range scopes() {
-		in = append(in, s.token)
+	var ui, names, eca []string
+	for _, n := range apiver.AllScopeNames() {
+		if t := apiver.ScopeUIToken(n); t != "" {
+			ui = append(ui, t)
+		}
+		names = append(names, n)
+		if t := apiver.ScopeToken(apiver.ECAScopes, n); t != n {
+			eca = append(eca, t)
+		}
 	}
-	for _, s := range scopes() {
-		in = append(in, s.name)
-	}
-	return in
+	return slices.Concat(ui, names, eca)
 }
 
-// scopeName maps a token or a metadata name to the metadata name.
-func scopeName(v string) string {
-	for _, s := range scopes() {
-		if v == s.token || v == s.name {
-			return s.name
+// scopeUITokens are the Setup names, the spelling messages suggest.
+func scopeUITokens() []string {
+	var ui []string
+	for _, n := range apiver.AllScopeNames() {
+		if t := apiver.ScopeUIToken(n); t != "" {
+			ui = append(ui, t)
 		}
+	}
+	return ui
+}
+
+// scopeName maps any accepted spelling to the enum value, "" for none.
+func scopeName(v string) string {
+	if n, ok := apiver.ScopeFromUIToken(v); ok {
+		return n
+	}
+	for _, d := range []apiver.ScopeDialect{apiver.ConnectedAppScopes, apiver.ECAScopes} {
+		if n, ok := apiver.ScopeName(d, v); ok {
+			return n
+		}
+	}
+	return ""
+}
+
+// DefaultScopes are the scopes an app of type appType gets when the spec
+// lists none, as Salesforce's procedures for it ask: an external client
+// app the Interaction scope alone (the JWT bearer flow issues no refresh
+// token), a connected app Interaction and RefreshToken. Enum values.
+func DefaultScopes(appType string) []string {
+	if appType == ConnectedApp {
+		return []string{"Interaction", "RefreshToken"}
+	}
+	return []string{"Interaction"}
+}
+
+// scopeUIName is how messages name a scope: its Setup name when it has
+// one.
+func scopeUIName(name string) string {
+	if t := apiver.ScopeUIToken(name); t != "" {
+		return t
+	}
+	return name
+}
+
+// positiveIntPattern is an xsd:int Salesforce takes as a count: 1 to
+// 999999999.
+var positiveIntPattern = regexp.MustCompile(`^[1-9][0-9]{0,8}$`)
+
+func checkPositiveInt(v string) string {
+	if positiveIntPattern.MatchString(v) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a whole number of 1 or more; write it like 90", v)
+}
+
+// sessionLevels are the WSDL's SessionSecurityLevel values.
+func sessionLevels() []string { return []string{"LOW", "STANDARD", "HIGH_ASSURANCE"} }
+
+// devHubIDPattern is the shape of the identifiers an org gives an external
+// client app, "[Organization_ID]:[Name]": a 15- or 18-character org ID (key
+// prefix 00D) and a name, such as orgScopedExternalApp
+// 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1 or oauthLink
+// 00D5g000004xyzA:888xx0000000001.
+var devHubIDPattern = regexp.MustCompile(`^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?:[A-Za-z0-9_]+$`)
+
+// SplitDevHubID returns the name part of a Dev Hub identifier
+// (orgScopedExternalApp, oauthLink); ok is false when v is not of the form
+// 00D…:Name. The spec and the validator check these values with it alone.
+func SplitDevHubID(v string) (name string, ok bool) {
+	if !devHubIDPattern.MatchString(v) {
+		return "", false
+	}
+	_, name, _ = strings.Cut(v, ":")
+	return name, true
+}
+
+// Nearest returns the candidate in looks like a typo of: the same letters
+// in another case, or the closest by edit distance when that distance is
+// small for the word's length; "" when none is, or two are equally near.
+func Nearest(in string, candidates []string) string {
+	best, bestDist := "", 1<<30
+	for _, c := range candidates {
+		if strings.EqualFold(c, in) {
+			return c
+		}
+		switch d := editDistance(strings.ToLower(in), strings.ToLower(c)); {
+		case d < bestDist:
+			best, bestDist = c, d
+		case d == bestDist:
+			// A tie (67.0 is as near 62.0 as 66.0) names no one.
+			best = ""
+		}
+	}
+	if best != "" && bestDist <= max(2, len(in)/3) {
+		return best
 	}
 	return ""
 }

@@ -35,23 +35,23 @@ func errCases(t *testing.T) []errCase {
 	return []errCase{
 		// Unknown keys, at every level.
 		{name: "unknown top-level typo", edits: []string{"prefix: Partner1\n", "prefix: Partner1\nprefx: Partner1\n"}, want: []string{
-			w + "2:1: error spec: prefx: unknown key (did you mean \"prefix\"?); valid keys at the top level are prefix, package, app, channel",
+			w + "2:1: error spec: prefx: unknown key (did you mean \"prefix\"?); valid keys at the top level are prefix, package, app, customerApp, channel",
 		}},
 		{name: "unknown top-level no match", edits: []string{"prefix: Partner1\n", "prefix: Partner1\ncolor: blue\n"}, want: []string{
-			w + "2:1: error spec: color: unknown key; valid keys at the top level are prefix, package, app, channel",
+			w + "2:1: error spec: color: unknown key; valid keys at the top level are prefix, package, app, customerApp, channel",
 		}},
 		{name: "unknown package typo", edits: []string{"  versionNumber:", "  versionNumbr:"}, want: []string{
-			w + "5:3: error spec: package.versionNumbr: unknown key (did you mean \"versionNumber\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion",
+			w + "5:3: error spec: package.versionNumbr: unknown key (did you mean \"versionNumber\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion, definitionFile",
 		}},
 		{name: "unknown app typo", edits: []string{"  contactEmail:", "  contactEmial:"}, want: []string{
 			w + "8:3: error spec: app.contactEmail: missing required key; add contactEmail: dev@partner1.example (Email address Salesforce uses to contact the app's admin)",
-			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, scopes, certificate, distributionState, policies",
+			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
 		}},
 		{name: "unknown app no match", edits: []string{"  callbackUrl: https://login.salesforce.com\n", "  callbackUrl: https://login.salesforce.com\n  secret: s3cr3t\n"}, want: []string{
-			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, scopes, certificate, distributionState, policies",
+			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
 		}},
 		{name: "unknown policies typo", edits: []string{"    profiles:", "    permissionSet: [Perm1]\n    profiles:"}, want: []string{
-			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets",
+			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets, ipRelaxation, refreshTokenPolicy, refreshTokenValidity, refreshTokenValidityUnit, sessionLevel, sessionLevelAction",
 		}},
 		{name: "unknown channel typo", edits: []string{"  label:", "  lable:"}, want: []string{
 			w + "17:3: error spec: channel.label: missing required key; add label: Partner1 Messaging (masterLabel shown in Setup; include the channel's name)",
@@ -67,7 +67,7 @@ func errCases(t *testing.T) []errCase {
 			w + "27:5: error spec: channel.features.keyword: unknown key (did you mean \"keywords\"?); valid keys under channel.features are keywords, explicitConsent, doubleOptInConsent, isoCountryCode, customChannelParameters, inboundReceipts, typingIndicatorHidden, conferenceSupported",
 		}},
 		{name: "unknown key case slip", edits: []string{"  callbackUrl:", "  callbackURL:"}, want: []string{
-			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, scopes, certificate, distributionState, policies",
+			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
 		}},
 
 		// Duplicate keys.
@@ -95,7 +95,7 @@ func errCases(t *testing.T) []errCase {
 			w + "17:9: error spec: channel.name: expected text, found a boolean; give name: ChannelDefinition1 (Channel name; the developerName is {prefix}_{name})",
 		}},
 		{name: "text for list", edits: []string{"  scopes: [interaction_api, refresh_token]", "  scopes: interaction_api"}, want: []string{
-			w + "11:11: error spec: app.scopes: expected a list such as [interaction_api, refresh_token], found a string",
+			w + "11:11: error spec: app.scopes: expected a list such as [interaction_api], found a string",
 		}},
 		{name: "number in list", edits: []string{"    profiles: [System Administrator]", "    profiles: [System Administrator, 42]"}, want: []string{
 			w + "15:38: error spec: app.policies.profiles[1]: expected text, found the number 42; quote it if you mean the text: \"42\"",
@@ -274,13 +274,13 @@ func errCases(t *testing.T) []errCase {
 
 		// Scopes.
 		{name: "unknown scope", edits: []string{"[interaction_api, refresh_token]", "[interaction, refresh_token]"}, want: []string{
-			w + "11:12: error spec: app.scopes[0]: \"interaction\" is not allowed (did you mean \"Interaction\"?); use one of interaction_api, refresh_token, offline_access, api, web, full, chatter_api, openid, profile, email, address, phone, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, chatbot_api, cdp_api, einstein_gpt_api",
+			w + "11:12: error spec: app.scopes[0]: \"interaction\" is not allowed (did you mean \"Interaction\"?); use one of api, web, full, chatter_api, refresh_token, openid, profile, email, address, phone, offline_access, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, cdp_ingest_api, cdp_profile_api, cdp_query_api, chatbot_api, cdp_segment_api, cdp_identityresolution_api, cdp_calculated_insight_api, forgot_password, user_registration_api, sfap_api, interaction_api, cdp_api, einstein_gpt_api, pwdless_login_api",
 		}},
 		{name: "scope case slip", edits: []string{"[interaction_api, refresh_token]", "[interaction_api, Refresh_Token]"}, want: []string{
-			w + "11:29: error spec: app.scopes[1]: \"Refresh_Token\" is not allowed (did you mean \"refresh_token\"?); use one of interaction_api, refresh_token, offline_access, api, web, full, chatter_api, openid, profile, email, address, phone, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, chatbot_api, cdp_api, einstein_gpt_api",
+			w + "11:29: error spec: app.scopes[1]: \"Refresh_Token\" is not allowed (did you mean \"refresh_token\"?); use one of api, web, full, chatter_api, refresh_token, openid, profile, email, address, phone, offline_access, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, cdp_ingest_api, cdp_profile_api, cdp_query_api, chatbot_api, cdp_segment_api, cdp_identityresolution_api, cdp_calculated_insight_api, forgot_password, user_registration_api, sfap_api, interaction_api, cdp_api, einstein_gpt_api, pwdless_login_api",
 		}},
 		{name: "scope typo", edits: []string{"[interaction_api, refresh_token]", "[interaction_api, refresh_tokn]"}, want: []string{
-			w + "11:29: error spec: app.scopes[1]: \"refresh_tokn\" is not allowed (did you mean \"refresh_token\"?); use one of interaction_api, refresh_token, offline_access, api, web, full, chatter_api, openid, profile, email, address, phone, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, chatbot_api, cdp_api, einstein_gpt_api",
+			w + "11:29: error spec: app.scopes[1]: \"refresh_tokn\" is not allowed (did you mean \"refresh_token\"?); use one of api, web, full, chatter_api, refresh_token, openid, profile, email, address, phone, offline_access, custom_permissions, wave_api, eclair_api, pardot_api, lightning, content, cdp_ingest_api, cdp_profile_api, cdp_query_api, chatbot_api, cdp_segment_api, cdp_identityresolution_api, cdp_calculated_insight_api, forgot_password, user_registration_api, sfap_api, interaction_api, cdp_api, einstein_gpt_api, pwdless_login_api",
 		}},
 		{name: "scope repeated in both spellings", edits: []string{"[interaction_api, refresh_token]", "[interaction_api, Interaction, refresh_token]"}, want: []string{
 			w + "11:29: error spec: app.scopes[1]: \"Interaction\" repeats app.scopes[0]; list it once",
@@ -288,12 +288,55 @@ func errCases(t *testing.T) []errCase {
 		{name: "scope lacks Interaction", edits: []string{"[interaction_api, refresh_token]", "[refresh_token, api]"}, want: []string{
 			w + "11:11: error spec: app.scopes: lacks interaction_api; the Interaction Service needs it (without interaction_api every call fails with error 10003 \"missing the required Connected App scope\"); add it to the list",
 		}},
-		{name: "scope lacks RefreshToken", edits: []string{"[interaction_api, refresh_token]", "[Interaction]"}, want: []string{
-			w + "11:11: error spec: app.scopes: lacks refresh_token; the Interaction Service needs it; add it to the list",
+		{name: "connected app lacks RefreshToken", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n", "[interaction_api, refresh_token]", "[Interaction]"}, want: []string{
+			w + "12:11: error spec: app.scopes: lacks refresh_token; Salesforce's connected-app procedure for the Interaction Service asks for it (\"Perform requests at any time\"); add it to the list",
 		}},
 		{name: "no scopes", edits: []string{"[interaction_api, refresh_token]", "[]"}, want: []string{
 			w + "11:11: error spec: app.scopes: lacks interaction_api; the Interaction Service needs it (without interaction_api every call fails with error 10003 \"missing the required Connected App scope\"); add it to the list",
-			w + "11:11: error spec: app.scopes: lacks refresh_token; the Interaction Service needs it; add it to the list",
+		}},
+		{name: "scope newer than apiVersion", edits: []string{`apiVersion: "66.0"`, `apiVersion: "65.0"`, "[interaction_api, refresh_token]", "[interaction_api, MCP]"}, want: []string{
+			w + "11:29: error spec: app.scopes[1]: MCP needs API version 66.0 or later, but package.apiVersion is 65.0; raise apiVersion or remove the scope",
+		}},
+		{name: "external client app spelling for a connected app", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n", "[interaction_api, refresh_token]", "[interaction_api, refresh_token, SFApiPlatform]"}, want: []string{}},
+
+		{name: "definitionFile outside", edits: []string{`  apiVersion: "66.0"`, "  apiVersion: \"66.0\"\n  definitionFile: ../scratch.json"}, want: []string{
+			w + "7:19: error spec: package.definitionFile: \"../scratch.json\" must be a file inside the output directory, such as config/project-scratch-def.json",
+		}},
+
+		// Optional app settings.
+		{name: "callbackUrl and callbackUrls", edits: []string{"  scopes:", "  callbackUrls: [https://a.example]\n  scopes:"}, want: []string{
+			w + "11:17: error spec: app.callbackUrls: and callbackUrl are both set; keep one (callbackUrls for several URLs)",
+		}},
+		{name: "callbackUrls bad item", edits: []string{"  callbackUrl: https://login.salesforce.com", "  callbackUrls: [https://a.example, ftp://b.example]"}, want: []string{
+			w + "10:37: error spec: app.callbackUrls[1]: \"ftp://b.example\" is not an https URL; write it like https://login.salesforce.com",
+		}},
+		{name: "callbackUrls empty", edits: []string{"  callbackUrl: https://login.salesforce.com", "  callbackUrls: []"}, want: []string{
+			w + "10:17: error spec: app.callbackUrls: is empty; give at least one https URL, or remove it for the default https://login.salesforce.com",
+		}},
+		{name: "orgScopedExternalApp placeholder", edits: []string{"  scopes:", "  orgScopedExternalApp: YOUR_15_CHAR_ORG_ID:BYOC\n  scopes:"}, want: []string{
+			w + "11:25: error spec: app.orgScopedExternalApp: \"YOUR_15_CHAR_ORG_ID:BYOC\" is not [Organization_ID]:[External_Client_App_Name] (00D…:Partner1_ExternalClientApp1); copy the value a retrieve of the app shows, or remove the key so Salesforce generates it",
+		}},
+		{name: "orgScopedExternalApp of another app", edits: []string{"  scopes:", "  orgScopedExternalApp: 00D5g000004xyzAEAQ:Other_App\n  scopes:"}, want: []string{
+			w + "11:25: error spec: app.orgScopedExternalApp: names \"Other_App\" but the app's API name is Partner1_ExternalClientApp1; use 00D…:Partner1_ExternalClientApp1 or remove the key",
+		}},
+		{name: "oauthLink without org", edits: []string{"  scopes:", "  oauthLink: \"888000000000001\"\n  scopes:"}, want: []string{
+			w + "11:14: error spec: app.oauthLink: \"888000000000001\" is not [Organization_ID]:[Oauth_Consumer_ID] (00D…:888…); copy the value a retrieve of the OAuth settings shows, or remove the key",
+		}},
+		{name: "external client app settings on a connected app", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n", "  scopes:", "  oauthLink: 00D5g000004xyzA:888000000000001\n  scopes:", "    profiles:", "    sessionLevel: HIGH_ASSURANCE\n    profiles:"}, want: []string{
+			w + "12:14: error spec: app.oauthLink: applies to ExternalClientApplication only; remove it for a ConnectedApp",
+			w + "17:19: error spec: app.policies.sessionLevel: applies to ExternalClientApplication only; remove it for a ConnectedApp",
+		}},
+		{name: "specific lifetime without validity", edits: []string{"    profiles:", "    refreshTokenPolicy: SpecificLifetime\n    profiles:"}, want: []string{
+			w + "15:25: error spec: app.policies.refreshTokenPolicy: SpecificLifetime needs refreshTokenValidity (and refreshTokenValidityUnit, Days by default); add it, such as refreshTokenValidity: 90",
+		}},
+		{name: "validity with Infinite", edits: []string{"    profiles:", "    refreshTokenValidity: 90\n    profiles:"}, want: []string{
+			w + "15:27: error spec: app.policies.refreshTokenValidity: applies only with refreshTokenPolicy SpecificLifetime or SpecificInactivity, but the policy is Infinite; remove it or change the policy",
+		}},
+		{name: "validity zero", edits: []string{"    profiles:", "    refreshTokenPolicy: SpecificInactivity\n    refreshTokenValidity: 0\n    profiles:"}, want: []string{
+			w + "16:27: error spec: app.policies.refreshTokenValidity: \"0\" is not a whole number of 1 or more; write it like 90",
+		}},
+		{name: "session action without level", edits: []string{"    profiles:", "    sessionLevelAction: Block\n    profiles:"}, want: []string{
+			w + "15:25: error spec: app.policies.sessionLevelAction: needs sessionLevel, the level a session must reach; add sessionLevel: HIGH_ASSURANCE or remove it",
 		}},
 
 		// API version.
@@ -452,7 +495,7 @@ func errCases(t *testing.T) []errCase {
 			"  namespace: partner1", "  namespace: partner1\n  apiVersion2: x",
 		}, want: []string{
 			w + "1:9: error spec: prefix: prefix \"1Partner\" is not a valid API name; start with a letter and use only letters, digits and single underscores",
-			w + "5:3: error spec: package.apiVersion2: unknown key (did you mean \"apiVersion\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion",
+			w + "5:3: error spec: package.apiVersion2: unknown key (did you mean \"apiVersion\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion, definitionFile",
 			w + "9:17: error spec: app.contactEmail: \"nobody\" is not an email address; write it like dev@partner1.example",
 			w + "27:15: error spec: channel.features.keywords: expected true or false, found a string",
 			w + "28:5: error spec: channel.features.colour: unknown key; valid keys under channel.features are keywords, explicitConsent, doubleOptInConsent, isoCountryCode, customChannelParameters, inboundReceipts, typingIndicatorHidden, conferenceSupported",

@@ -40,6 +40,37 @@ type field struct {
 	fields    []*field
 }
 
+// The fields app and customerApp share.
+
+func appTypeField(doc string) *field {
+	return &field{key: "type", kind: kindString, def: ExternalClientApplication, enum: []string{ExternalClientApplication, ConnectedApp}, doc: doc}
+}
+
+func appLabelField() *field {
+	return &field{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: `Label; defaults to "{prefix} {name}".`}
+}
+
+func callbackURLField() *field {
+	return &field{key: "callbackUrl", kind: kindString, def: "https://login.salesforce.com", check: checkURL, example: "https://login.salesforce.com",
+		doc: "OAuth callback URL (the JWT bearer flow does not call it, but Salesforce requires one)."}
+}
+
+func scopesField() *field {
+	return &field{key: "scopes", kind: kindStringList, enum: scopeInputs(), unique: true, example: "[interaction_api]",
+		doc: "OAuth scopes, as Setup names (interaction_api) or Metadata API names (Interaction). Default: [interaction_api] for an ExternalClientApplication, [interaction_api, refresh_token] for a ConnectedApp; Interaction is required, and a ConnectedApp needs RefreshToken too."}
+}
+
+func userPolicyFields(apiName func(string) func(string) string) []*field {
+	return []*field{
+		{key: "permittedUsers", kind: kindString, def: "AdminApprovedPreAuthorized", enum: []string{"AdminApprovedPreAuthorized", "AllSelfAuthorized"},
+			doc: "AdminApprovedPreAuthorized: only users of the listed profiles and permission sets (what the Interaction Service needs)."},
+		{key: "profiles", kind: kindStringList, def: []string{"System Administrator"}, check: checkLabel, unique: true,
+			doc: "Pre-authorized profile names."},
+		{key: "permissionSets", kind: kindStringList, def: []string{}, check: apiName("permission set"), unique: true,
+			doc: "Pre-authorized permission set API names."},
+	}
+}
+
 // SupportedAPIVersions returns the Metadata API versions byocpack renders
 // and validates, oldest first: the WSDLs the schemas are generated from
 // (internal/apiver holds the one list).
@@ -78,32 +109,54 @@ func specFields() []*field {
 			{key: "versionDescription", kind: kindString, def: "", multiline: true, doc: "Optional package version description."},
 			{key: "apiVersion", kind: kindString, def: LatestAPIVersion(), enum: SupportedAPIVersions(), number: true, example: `"66.0"`,
 				doc: "sourceApiVersion: picks the schema and which fields exist."},
+			{key: "definitionFile", kind: kindString, check: checkRelFile,
+				doc: "Scratch org definition sf package version create builds its validation org from (definitionFile in sfdx-project.json), relative to the output directory; the file is yours."},
 		}},
 		{key: "app", kind: kindObject, doc: "The Interaction Service OAuth app. Required when channel.connectedAppType is Partner; must be absent when it is Customer.", fields: []*field{
-			{key: "type", kind: kindString, def: ExternalClientApplication, enum: []string{ExternalClientApplication, ConnectedApp},
-				doc: "ExternalClientApplication (recommended, 2GP) or ConnectedApp (the legacy path)."},
+			appTypeField("ExternalClientApplication (recommended, 2GP) or ConnectedApp (the legacy path)."),
 			{key: "name", kind: kindString, required: true, check: apiName("app.name"), example: "ExternalClientApp1",
 				doc: "App name; the API name is {prefix}_{name}."},
-			{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: `Label; defaults to "{prefix} {name}".`},
+			appLabelField(),
 			{key: "contactEmail", kind: kindString, required: true, check: checkEmail, example: "dev@partner1.example",
 				doc: "Email address Salesforce uses to contact the app's admin."},
 			{key: "description", kind: kindString, def: "", example: "Interaction Service integration", multiline: true, doc: "Optional description."},
-			{key: "callbackUrl", kind: kindString, def: "https://login.salesforce.com", check: checkURL, example: "https://login.salesforce.com",
-				doc: "OAuth callback URL (the JWT bearer flow does not call it, but Salesforce requires one)."},
-			{key: "scopes", kind: kindStringList, def: []string{"interaction_api", "refresh_token"}, enum: scopeInputs(), unique: true,
-				doc: "OAuth scopes, as UI tokens (interaction_api) or Metadata API names (Interaction). BYOC needs Interaction and RefreshToken."},
+			callbackURLField(),
+			{key: "callbackUrls", kind: kindStringList, check: checkURL, unique: true, example: "[https://login.salesforce.com, https://test.salesforce.com]",
+				doc: "Several OAuth callback URLs instead of callbackUrl, written one per line as Setup does."},
+			scopesField(),
 			{key: "certificate", kind: kindString, required: true, check: checkCertPath, example: "certs/server.crt",
 				doc: "PEM X.509 certificate (public part only) for the JWT bearer flow, relative to this file."},
 			{key: "distributionState", kind: kindString, def: "Packaged", enum: []string{"Local", "Packaged"},
-				doc: "ExternalClientApplication only: Packaged to ship it in a 2GP package, Local otherwise."},
-			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: []*field{
-				{key: "permittedUsers", kind: kindString, def: "AdminApprovedPreAuthorized", enum: []string{"AdminApprovedPreAuthorized", "AllSelfAuthorized"},
-					doc: "AdminApprovedPreAuthorized: only users of the listed profiles and permission sets (what the Interaction Service needs)."},
-				{key: "profiles", kind: kindStringList, def: []string{"System Administrator"}, check: checkLabel, unique: true,
-					doc: "Pre-authorized profile names."},
-				{key: "permissionSets", kind: kindStringList, def: []string{}, check: apiName("permission set"), unique: true,
-					doc: "Pre-authorized permission set API names."},
-			}},
+				doc: "ExternalClientApplication only: Packaged to ship it in a 2GP package, Local for an app that stays in the org it is deployed to (no package version can be built)."},
+			{key: "pkceRequired", kind: kindBool,
+				doc: "isPkceRequired: require PKCE (Proof Key for Code Exchange) in the authorization code flow; unset keeps Salesforce's default, false."},
+			{key: "orgScopedExternalApp", kind: kindString,
+				doc: "ExternalClientApplication only: the Dev Hub identifier 00D…:{prefix}_{name} a retrieve of the app carries; unset lets Salesforce generate it."},
+			{key: "oauthLink", kind: kindString,
+				doc: "ExternalClientApplication only: the 00D…:{consumer ID} a retrieve of the OAuth settings carries (it ties subscribers to the Dev Hub's global settings); never invent it, unset until the first deploy."},
+			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: append(userPolicyFields(apiName),
+				&field{key: "ipRelaxation", kind: kindString, def: "Enforce", enum: []string{"Enforce", "Enforce_RelaxRefresh", "Bypass_2factor", "Bypass"},
+					doc: "IP relaxation, Salesforce's default Enforce (enforce IP restrictions); Enforce_RelaxRefresh relaxes them for refresh tokens, Bypass_2factor for activated devices, Bypass relaxes them."},
+				&field{key: "refreshTokenPolicy", kind: kindString, def: "Infinite", enum: []string{"Infinite", "Zero", "SpecificLifetime", "SpecificInactivity"},
+					doc: "Refresh token policy, Salesforce's default Infinite (valid until revoked); Zero expires it immediately; SpecificLifetime and SpecificInactivity need refreshTokenValidity."},
+				&field{key: "refreshTokenValidity", kind: kindString, number: true, check: checkPositiveInt,
+					doc: "With SpecificLifetime or SpecificInactivity: how many refreshTokenValidityUnit the refresh token lives."},
+				&field{key: "refreshTokenValidityUnit", kind: kindString, def: "Days", enum: []string{"Hours", "Days", "Months"},
+					doc: "The unit of refreshTokenValidity."},
+				&field{key: "sessionLevel", kind: kindString, enum: sessionLevels(),
+					doc: "ExternalClientApplication only: requiredSessionLevel, the session security level the app requires, such as HIGH_ASSURANCE; unset requires none."},
+				&field{key: "sessionLevelAction", kind: kindString, enum: []string{"RaiseSessionLevel", "Block"},
+					doc: "ExternalClientApplication only, with sessionLevel: policyAction, what happens to a session below it (RaiseSessionLevel asks the user to raise it, Block refuses)."},
+			)},
+		}},
+		{key: "customerApp", kind: kindObject, doc: "With channel.connectedAppType Customer only: the OAuth app the customer's admin creates, as ADMIN-SETUP.md describes it. Never rendered as metadata; every key has a default.", fields: []*field{
+			appTypeField("ExternalClientApplication (recommended) or ConnectedApp, the kind of app the admin creates."),
+			{key: "name", kind: kindString, def: "BYOC", check: apiName("customerApp.name"),
+				doc: "App name the admin enters as \"{prefix} {name}\"; Salesforce makes the API name {prefix}_{name}, whose prefix links it to the channel."},
+			appLabelField(),
+			callbackURLField(),
+			scopesField(),
+			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: userPolicyFields(apiName)},
 		}},
 		{key: "channel", kind: kindObject, required: true, doc: "The ConversationChannelDefinition and what it references.", fields: []*field{
 			{key: "name", kind: kindString, required: true, check: apiName("channel.name"), example: "ChannelDefinition1",

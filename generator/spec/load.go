@@ -351,7 +351,7 @@ func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 				continue
 			}
 			norm := s
-			if key == "app.scopes" {
+			if def.key == "scopes" {
 				norm = scopeName(s)
 			}
 			if j, dup := seenItem[norm]; dup && def.unique {
@@ -407,11 +407,7 @@ func (l *loader) checkString(key string, def *field, s string, at pos) bool {
 // enumShown shortens the scope list in messages to the UI tokens.
 func enumShown(def *field) []string {
 	if def.key == "scopes" {
-		var tokens []string
-		for _, s := range scopes() {
-			tokens = append(tokens, s.token)
-		}
-		return tokens
+		return scopeUITokens()
 	}
 	return def.enum
 }
@@ -429,6 +425,9 @@ func hint(def *field) string {
 func listExample(def *field) []string {
 	if d, ok := def.def.([]string); ok && len(d) > 0 {
 		return d
+	}
+	if items := strings.Trim(def.example, "[]"); items != "" {
+		return strings.Split(items, ", ")
 	}
 	return []string{"..."}
 }
@@ -459,23 +458,9 @@ func validKeys(prefix string, defs []*field) string {
 }
 
 // suggestion names the closest candidate when the input looks like a typo
-// of it: a case slip, or an edit distance small for the word's length.
+// of it.
 func suggestion(in string, candidates []string) string {
-	best, bestDist := "", 1<<30
-	for _, c := range candidates {
-		if strings.EqualFold(c, in) {
-			return fmt.Sprintf(" (did you mean %q?)", c)
-		}
-		switch d := editDistance(strings.ToLower(in), strings.ToLower(c)); {
-		case d < bestDist:
-			best, bestDist = c, d
-		case d == bestDist:
-			// A tie (67.0 is as near 62.0 as 66.0) names no one.
-			best = ""
-		}
-	}
-	limit := max(2, len(in)/3)
-	if best != "" && bestDist <= limit {
+	if best := Nearest(in, candidates); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return ""

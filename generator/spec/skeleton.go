@@ -92,6 +92,9 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 			fmt.Fprintf(b, "%s# app: left out, because channel.connectedAppType is Customer: the customer's admin creates the app.\n", indent)
 			continue
 		}
+		if p == "customerApp" && !customer {
+			continue
+		}
 		fmt.Fprintf(b, "%s# %s\n", indent, d.doc)
 		if p == "app.certificate" {
 			keyPrefix, ok := values["prefix"]
@@ -108,12 +111,19 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 		case kindBool:
 			fmt.Fprintf(b, "%s# %s: true\n", indent, d.key)
 		case kindStringList:
+			given, isGiven := o.Lists[p]
+			if d.def == nil && !isGiven {
+				// The default depends on other keys (app.type): leave it
+				// to the loader.
+				fmt.Fprintf(b, "%s# %s: %s\n", indent, d.key, d.example)
+				continue
+			}
 			items := listExample(d)
 			if d, ok := d.def.([]string); ok {
 				items = d
 			}
-			if v, ok := o.Lists[p]; ok {
-				items = v
+			if isGiven {
+				items = given
 			}
 			fmt.Fprintf(b, "%s%s: %s\n", indent, d.key, yamlList(items))
 		case kindString:

@@ -15,8 +15,11 @@ type Spec struct {
 	Package Package
 	// App is nil when the channel's connectedAppType is Customer: the
 	// customer's admin creates the app, so the package carries none.
-	App     *App
-	Channel Channel
+	App *App
+	// CustomerApp is the app the customer's admin creates, described in
+	// ADMIN-SETUP.md; set exactly when connectedAppType is Customer.
+	CustomerApp *CustomerApp
+	Channel     Channel
 }
 
 // Package describes the 2GP package and the Salesforce DX project.
@@ -31,6 +34,10 @@ type Package struct {
 	// APIVersion is sourceApiVersion as written, such as "66.0".
 	APIVersion string
 	api        apiver.Version
+	// DefinitionFile is the scratch org definition sf package version
+	// create builds its validation org from; empty when the spec names
+	// none.
+	DefinitionFile string
 }
 
 // API is APIVersion, parsed when the spec was loaded.
@@ -50,15 +57,24 @@ type App struct {
 	Label        string
 	ContactEmail string
 	Description  string
+	// CallbackURL is the first of CallbackURLs.
 	CallbackURL  string
-	// Scopes are Metadata API scope names (Interaction, RefreshToken, ...),
-	// in the order the spec lists them.
+	CallbackURLs []string
+	// Scopes are the values of the WSDL's ConnectedAppOauthAccessScope
+	// (Interaction, RefreshToken, SFAP, ...), in the order the spec lists
+	// them; render spells and orders them as each file takes them.
 	Scopes          []string
 	CertificatePath string
 	// CertificatePEM is the certificate re-encoded as PEM with LF endings.
 	CertificatePEM    string
 	DistributionState string
-	Policies          Policies
+	// PKCERequired is nil when the spec leaves Salesforce's default.
+	PKCERequired *bool
+	// OrgScopedExternalApp and OAuthLink are the Dev Hub identifiers a
+	// retrieve carries, empty when the spec has none.
+	OrgScopedExternalApp string
+	OAuthLink            string
+	Policies             Policies
 }
 
 // APIName is the app's API name, {prefix}_{name}.
@@ -92,11 +108,56 @@ func (s *Spec) HasSourceOrgFiles() bool {
 	return s.App != nil && s.App.Type == ExternalClientApplication
 }
 
+// PackageableAs2GP reports whether the project can become a
+// second-generation managed package version, and when not, why, naming the
+// spec key to change. A Partner channel's app must be an external client
+// app whose distributionState is Packaged: a Local one stays in the org it
+// was made in ("External client app is not installed in this org"
+// elsewhere), and a connected app packages only in a first-generation
+// package. The pipeline still writes the Metadata API zip, for deploying to
+// one's own org or to a 1GP packaging org, but no package-version-info.zip.
+func (s *Spec) PackageableAs2GP() (ok bool, reason string) {
+	switch a := s.App; {
+	case a == nil:
+		return true, ""
+	case a.Type == ConnectedApp:
+		return false, "app.type is ConnectedApp: a connected app packages only in a first-generation managed package, so no 2GP package version can be built; deploy the Metadata API zip to the 1GP packaging org, or switch app.type to ExternalClientApplication"
+	case a.DistributionState != "Packaged":
+		return false, "app.distributionState is " + a.DistributionState + ": a Local external client app works only in the org it is deployed to and can't go into a managed package; set app.distributionState: Packaged to build a package version"
+	}
+	return true, ""
+}
+
+// CustomerApp is the OAuth app a Customer channel's admin creates in the
+// subscriber org: nothing of it is rendered as metadata.
+type CustomerApp struct {
+	Type, Name, Label, CallbackURL string
+	// Scopes are enum values, as App.Scopes.
+	Scopes []string
+	// Policies sets only who may use the app.
+	Policies Policies
+}
+
+// CustomerAppAPIName is the API name Salesforce gives the customer's app,
+// {prefix}_{name}: its prefix links it to the channel.
+func (s *Spec) CustomerAppAPIName() string { return prefixed(s.Prefix, s.CustomerApp.Name) }
+
 // Policies are the admin-side OAuth policies of the app.
 type Policies struct {
 	PermittedUsers string
 	Profiles       []string
 	PermissionSets []string
+	// IPRelaxation and RefreshTokenPolicy take the external client app's
+	// spellings (Enforce, SpecificLifetime); the validity is set with a
+	// Specific policy only.
+	IPRelaxation             string
+	RefreshTokenPolicy       string
+	RefreshTokenValidity     string
+	RefreshTokenValidityUnit string
+	// SessionLevel and SessionLevelAction are empty unless the spec sets
+	// them (external client apps only).
+	SessionLevel       string
+	SessionLevelAction string
 }
 
 // Connected app owners of a channel.

@@ -50,11 +50,11 @@ func TestLoadFixtures(t *testing.T) {
 				VersionNumber: "1.0.0.NEXT", VersionName: "ver 1.0", APIVersion: "66.0", api: version(t, "66.0")},
 			App: &App{Type: ExternalClientApplication, Name: "ExternalClientApp1", Label: "Partner1 ExternalClientApp1",
 				ContactEmail: "dev@partner1.example", Description: "Interaction Service integration",
-				CallbackURL: "https://login.salesforce.com", Scopes: []string{"Interaction", "RefreshToken"},
+				CallbackURL: "https://login.salesforce.com", CallbackURLs: []string{"https://login.salesforce.com"}, Scopes: []string{"Interaction", "RefreshToken"},
 				CertificatePath: "certs/server.crt", CertificatePEM: certPEM(t, "../../fixtures/partner1/certs/server.crt"),
 				DistributionState: "Packaged",
 				Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator"},
-					PermissionSets: []string{}}},
+					PermissionSets: []string{}, IPRelaxation: "Enforce", RefreshTokenPolicy: "Infinite", RefreshTokenValidityUnit: "Days"}},
 			Channel: Channel{Name: "ChannelDefinition1", Label: "Partner1 Messaging", ConnectedAppType: Partner,
 				Vendor:       Vendor{Name: "Vendor1", Label: "Vendor1", Type: "BringYourOwnChannelPartner"},
 				Event:        Event{Name: "Message_Event", Label: "Message Event", TypeField: "EventType", PayloadField: "Payload"},
@@ -71,6 +71,8 @@ func TestLoadFixtures(t *testing.T) {
 				RoutingOwner: "Partner", ConsentOwner: "Partner",
 				Features: Features{Keywords: ptr(false), ExplicitConsent: ptr(true), DoubleOptInConsent: ptr(true),
 					ConferenceSupported: ptr(true), InboundReceipts: ptr(true)}},
+			CustomerApp: &CustomerApp{Type: ExternalClientApplication, Name: "BYOC", Label: "Customer1 BYOC", CallbackURL: "https://login.salesforce.com",
+				Scopes: []string{"Interaction"}, Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator"}, PermissionSets: []string{}}},
 		}},
 		{"legacy1", Spec{
 			File:   "fixtures/legacy1/byoc.yaml",
@@ -78,13 +80,13 @@ func TestLoadFixtures(t *testing.T) {
 			Package: Package{Name: "Legacy1 Messaging", Namespace: "legacy1", Path: "force-app", SourceOrgPath: "source-org",
 				VersionNumber: "1.4.0.NEXT", APIVersion: "63.0", api: version(t, "63.0")},
 			App: &App{Type: ConnectedApp, Name: "ConnectedApp1", Label: "Legacy1 ConnectedApp1",
-				ContactEmail: "integrations@legacy1.example", CallbackURL: "https://login.salesforce.com",
+				ContactEmail: "integrations@legacy1.example", CallbackURL: "https://login.salesforce.com", CallbackURLs: []string{"https://login.salesforce.com"},
 				Scopes:          []string{"Interaction", "RefreshToken", "OfflineAccess"},
 				CertificatePath: "certs/server.crt", CertificatePEM: certPEM(t, "../../fixtures/legacy1/certs/server.crt"),
 				DistributionState: "Packaged",
 				Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized",
 					Profiles:       []string{"System Administrator", "Legacy1 Integration & Support"},
-					PermissionSets: []string{"Legacy1_Integration"}}},
+					PermissionSets: []string{"Legacy1_Integration"}, IPRelaxation: "Enforce", RefreshTokenPolicy: "Infinite", RefreshTokenValidityUnit: "Days"}},
 			Channel: Channel{Name: "ChannelDefinition1", Label: "Legacy1 <Messaging> & Co", ConnectedAppType: Partner,
 				Vendor:       Vendor{Name: "Legacy1_Vendor", Label: "Legacy1_Vendor", Type: "BringYourOwnChannelPartner"},
 				Event:        Event{Name: "Legacy1_Event", Label: "Legacy1 Event", TypeField: "EventType", PayloadField: "Payload"},
@@ -192,6 +194,17 @@ func TestLoadAccepts(t *testing.T) {
 		{"feature false is kept", []string{"keywords: true", "keywords: false"}, func(s *Spec) any { return s.Channel.Features.Keywords != nil && !*s.Channel.Features.Keywords }, true},
 		{"empty namespace", []string{"namespace: partner1", `namespace: ""`}, func(s *Spec) any { return s.Package.Namespace }, ""},
 		{"explicit app label", []string{"  name: ExternalClientApp1\n", "  name: ExternalClientApp1\n  label: Partner One App\n"}, func(s *Spec) any { return s.App.Label }, "Partner One App"},
+		{"ECA default scopes", []string{"  scopes: [interaction_api, refresh_token]\n", ""}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction"}},
+		{"ECA without refresh_token", []string{"[interaction_api, refresh_token]", "[interaction_api]"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction"}},
+		{"connected app default scopes", []string{"  scopes: [interaction_api, refresh_token]\n", "", "app:\n", "app:\n  type: ConnectedApp\n"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "RefreshToken"}},
+		{"SFApiPlatform is SFAP", []string{"[interaction_api, refresh_token]", "[interaction_api, SFApiPlatform]"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "SFAP"}},
+		{"several callback URLs", []string{"  callbackUrl: https://login.salesforce.com", "  callbackUrls: [https://a.example/cb, https://b.example/cb]"}, func(s *Spec) any { return []any{s.App.CallbackURL, s.App.CallbackURLs} }, []any{"https://a.example/cb", []string{"https://a.example/cb", "https://b.example/cb"}}},
+		{"external client app settings", []string{"  scopes:", "  pkceRequired: true\n  orgScopedExternalApp: 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1\n  oauthLink: 00D5g000004xyzA:888000000000001\n  scopes:",
+			"    profiles:", "    ipRelaxation: Enforce_RelaxRefresh\n    refreshTokenPolicy: SpecificLifetime\n    refreshTokenValidity: 90\n    refreshTokenValidityUnit: Months\n    sessionLevel: HIGH_ASSURANCE\n    sessionLevelAction: RaiseSessionLevel\n    profiles:"},
+			func(s *Spec) any {
+				return []any{*s.App.PKCERequired, s.App.OrgScopedExternalApp, s.App.OAuthLink, s.App.Policies.IPRelaxation, s.App.Policies.RefreshTokenPolicy, s.App.Policies.RefreshTokenValidity, s.App.Policies.RefreshTokenValidityUnit, s.App.Policies.SessionLevel, s.App.Policies.SessionLevelAction}
+			}, []any{true, "00D5g000004xyzAEAQ:Partner1_ExternalClientApp1", "00D5g000004xyzA:888000000000001", "Enforce_RelaxRefresh", "SpecificLifetime", "90", "Months", "HIGH_ASSURANCE", "RaiseSessionLevel"}},
+		{"definitionFile", []string{`  apiVersion: "66.0"`, "  apiVersion: \"66.0\"\n  definitionFile: config/project-scratch-def.json"}, func(s *Spec) any { return s.Package.DefinitionFile }, "config/project-scratch-def.json"},
 		{"40-character developerName", []string{"  name: ChannelDefinition1", "  name: " + strings.Repeat("C", 31)}, func(s *Spec) any { return len(s.ChannelDeveloperName()) }, 40},
 	}
 	for _, tc := range tests {
@@ -205,5 +218,59 @@ func TestLoadAccepts(t *testing.T) {
 				t.Errorf("got %#v, want %#v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Only a Partner channel's Packaged external client app makes a 2GP
+// package version; the reason names the key to change.
+func TestPackageableAs2GP(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edits []string
+		ok    bool
+		key   string
+	}{
+		{"packaged ECA", nil, true, ""},
+		{"local ECA", []string{"  certificate: certs/server.crt\n", "  certificate: certs/server.crt\n  distributionState: Local\n"}, false, "app.distributionState is Local"},
+		{"connected app", []string{"app:\n", "app:\n  type: ConnectedApp\n"}, false, "app.type is ConnectedApp"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(edit(t, baseSpec, tc.edits...))}, "certs/server.crt": {Data: fixtureCert(t)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok, why := s.PackageableAs2GP()
+			if ok != tc.ok || !strings.HasPrefix(why, tc.key) {
+				t.Errorf("PackageableAs2GP() = %v, %q", ok, why)
+			}
+		})
+	}
+	if ok, why := (&Spec{}).PackageableAs2GP(); !ok || why != "" {
+		t.Errorf("a Customer channel without an app: %v, %q", ok, why)
+	}
+}
+
+// A Customer channel's spec may describe the app its admin creates; every
+// key has a default, and a Partner channel may not carry the block.
+func TestCustomerApp(t *testing.T) {
+	customer := strings.Replace(baseSpec[:strings.Index(baseSpec, "app:")]+baseSpec[strings.Index(baseSpec, "channel:"):], "  label: Partner1 Messaging\n", "  label: Partner1 Messaging\n  connectedAppType: Customer\n", 1)
+	block := "customerApp:\n  type: ConnectedApp\n  name: Interaction\n  scopes: [interaction_api, refresh_token, api]\n  policies: {permissionSets: [Acme_Integration]}\n"
+	s, err := loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(block + customer)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &CustomerApp{Type: ConnectedApp, Name: "Interaction", Label: "Partner1 Interaction", CallbackURL: "https://login.salesforce.com",
+		Scopes:   []string{"Interaction", "RefreshToken", "Api"},
+		Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator"}, PermissionSets: []string{"Acme_Integration"}}}
+	if !reflect.DeepEqual(s.CustomerApp, want) || s.CustomerAppAPIName() != "Partner1_Interaction" {
+		t.Errorf("CustomerApp = %#v", s.CustomerApp)
+	}
+	_, err = loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte("customerApp:\n  scopes: [refresh_token]\n" + customer)}})
+	if got := strings.Join(problemLines(t, err), "\n"); !strings.Contains(got, "customerApp.scopes: lacks interaction_api") {
+		t.Errorf("customerApp without Interaction: %s", got)
+	}
+	_, err = loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(baseSpec + "customerApp: {name: X}\n")}, "certs/server.crt": {Data: fixtureCert(t)}})
+	if got := strings.Join(problemLines(t, err), "\n"); !strings.Contains(got, "error spec: customerApp: describes the app a Customer channel's admin creates, but channel.connectedAppType is Partner") {
+		t.Errorf("customerApp with a Partner channel: %s", got)
 	}
 }

@@ -38,6 +38,9 @@ const (
 	RuleCert            = "BYOC-CERT"
 	RuleCertValidity    = "BYOC-CERT-VALIDITY"
 	RuleOrgScopedID     = "BYOC-ORG-SCOPED-ID"
+	RuleScopeToken      = "BYOC-SCOPE-TOKEN"
+	RuleRefreshToken    = "BYOC-REFRESH-TOKEN"
+	RuleNoChannel       = "BYOC-NO-CHANNEL"
 	docsFile            = "docs/rules.md"
 )
 
@@ -57,33 +60,36 @@ type Rule struct {
 // Rules returns the rule catalogue, sorted by ID. A fresh slice each call,
 // so callers may modify it.
 func Rules() []Rule {
-	e, w := diag.Error, diag.Warning
+	e, w, i := diag.Error, diag.Warning, diag.Info
 	rules := []Rule{
 		{RuleAPIVersionField, e, "a field outside the API-version window of the project's sourceApiVersion", "", false},
-		{RuleAppPresence, e, "Partner channels need an app in the package; Customer channels must not ship one", "", true},
+		{RuleAppPresence, e, "a Partner channel's app missing from the package, or a Customer channel's app in it", "", true},
 		{RuleBinaryFile, e, "a metadata file with NUL bytes or invalid UTF-8", "", false},
 		{RuleCCDEventRefs, e, "channel definition event/field references that are malformed or do not resolve to the platform event", "", false},
 		{RuleCCDOauthLink, e, "connectedAppOauthLink or customerConnectedAppOauthLink set in a channel definition", "", false},
 		{RuleCCDVendor, e, "conversationVendorInfo that does not resolve to a BYOC ConversationVendorInfo", "", true},
-		{RuleCert, e, "JWT certificate that does not parse, is not RSA or is under 2048 bits", "", false},
-		{RuleCertValidity, w, "JWT certificate that is expired or not yet valid", "", false},
-		{RuleConnectedApp1GP, w, "legacy connected app: first-generation packaging only, creation restricted since Spring '26", "", false},
+		{RuleCert, e, "a certificate that does not parse; for a Partner channel's app, one that is not RSA 2048 or more", "", false},
+		{RuleCertValidity, w, "a Partner channel's app whose JWT certificate is expired or not yet valid", "", true},
+		{RuleConnectedApp1GP, w, "connected app in a package directory: first-generation packaging only, creation restricted since Spring '26", "", false},
 		{RuleConsentRouting, e, "consentOwner/routingOwner/supportsKeywords combination Salesforce does not allow", "", false},
 		{RuleDevNameMismatch, e, "developerName that differs from the file's component name", "", false},
 		{RuleDoubleOptIn, e, "double opt-in without explicit consent, or on a Messaging channel", "", false},
-		{RuleECAPackaged, e, "external client app in a package directory whose distributionState is not Packaged", "", false},
+		{RuleECAPackaged, w, "a Partner channel's external client app that is not Packaged, so it can't go into a managed package", "", true},
 		{RuleECARef, e, "externalClientApplication reference that names no external client app in the project", "", true},
 		{RuleEmptyFile, e, "an empty metadata file", "", false},
 		{RuleImplicitConsent, e, "supportsImplicitConsent not true in a channel definition", "", false},
-		{RuleJWTNamedUser, w, "OAuth app without JWT-based access tokens for named users or without a certificate", "", false},
+		{RuleJWTNamedUser, w, "a Partner channel's app without JWT-based access tokens for named users or without a certificate", "", true},
 		{RuleMalformedXML, e, "a metadata file that is not well-formed XML", "", false},
 		{RuleNameFormat, e, "API name that is not letters, digits and single underscores starting with a letter", "", false},
-		{RuleNamePrefix, e, "channel developerName and app API name that do not share the {prefix}_", "", true},
+		{RuleNamePrefix, e, "a Partner channel whose developerName shares its {prefix}_ with no app in the package", "", true},
+		{RuleNoChannel, i, "a project with OAuth apps and no channel definition, so no BYOC app rule ran", "", true},
 		{RuleNoConsumerKey, e, "consumerKey or consumerSecret in any file of a package directory, also inside archives", "", false},
 		{RuleNoGlobalOauth, e, "ExtlClntAppGlobalOauthSettings in a package directory, whatever the file's name, also inside archives", "", false},
 		{RuleNoPrivateKey, e, "a private key (PEM, DER, base64, keystore) in any file of a package directory, also inside archives", "", false},
 		{RuleOrgScopedID, e, "orgScopedExternalApp or oauthLink not of the form 00D…:Name", "", false},
-		{RuleScopes, e, "OAuth app without the Interaction and RefreshToken scopes", "", false},
+		{RuleRefreshToken, w, "a Partner channel's external client app without RefreshToken whose users self-authorize", "", true},
+		{RuleScopeToken, e, "an OAuth scope token Salesforce does not know at the project's API version (a warning above the newest bundled WSDL)", "", false},
+		{RuleScopes, e, "a Partner channel's app without the Interaction scope (a connected app: and RefreshToken)", "", true},
 		{RuleSuffixCase, e, "file suffix that matches a metadata suffix only case-insensitively", "", false},
 		{RuleUnscannable, e, "an archive in a package directory too large, too deep, broken or encrypted to be checked for secrets", "", false},
 	}

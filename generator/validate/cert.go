@@ -41,30 +41,45 @@ func parseCertText(s string) (*x509.Certificate, string) {
 	return c, ""
 }
 
-// checkCert judges the JWT certificate in element n. Salesforce itself does
-// not refuse an expired certificate, so byocpack is the only place this is
-// caught before tokens stop working for subscribers.
-func (r *run) checkCert(f File, n *node) []diag.Problem {
-	c, why := parseCertText(n.Text)
-	if c == nil {
+// certParses reports a certificate in element n that does not parse: an
+// app with such a certificate is refused, whatever it is for.
+func (r *run) certParses(f File, n *node) []diag.Problem {
+	if _, why := parseCertText(n.Text); why != "" {
 		return []diag.Problem{r.problem(RuleCert, f, n,
 			"certificate does not parse (%s); paste the PEM contents of server.crt (-----BEGIN CERTIFICATE----- …)", why)}
 	}
+	return nil
+}
+
+// byocCert judges the certificate of the Interaction Service's app, in
+// parent's certificate element, against Salesforce's recipe for the JWT
+// bearer flow. Salesforce itself does not refuse an expired certificate,
+// so byocpack is the only place this is caught before tokens stop working
+// for subscribers. One that does not parse is certParses's.
+func (r *run) byocCert(d doc, parent *node) []diag.Problem {
+	n := parent.child("certificate")
+	if n == nil || n.Text == "" {
+		return nil
+	}
+	c, _ := parseCertText(n.Text)
+	if c == nil {
+		return nil
+	}
 	var ps []diag.Problem
 	if k, ok := c.PublicKey.(*rsa.PublicKey); !ok {
-		ps = append(ps, r.problem(RuleCert, f, n,
+		ps = append(ps, r.problem(RuleCert, d.File, n,
 			"certificate key is %s, but the JWT bearer flow signs with RS256; issue an RSA 2048-bit certificate", c.PublicKeyAlgorithm))
 	} else if bits := k.N.BitLen(); bits < minRSABits {
-		ps = append(ps, r.problem(RuleCert, f, n,
+		ps = append(ps, r.problem(RuleCert, d.File, n,
 			"certificate RSA key is %d bits, under %d; issue a new certificate with an RSA 2048-bit key", bits, minRSABits))
 	}
 	const day = "2006-01-02"
 	switch {
 	case r.now.After(c.NotAfter):
-		ps = append(ps, r.problem(RuleCertValidity, f, n,
+		ps = append(ps, r.problem(RuleCertValidity, d.File, n,
 			"certificate expired on %s; issue a new certificate and upload it", c.NotAfter.UTC().Format(day)))
 	case r.now.Before(c.NotBefore):
-		ps = append(ps, r.problem(RuleCertValidity, f, n,
+		ps = append(ps, r.problem(RuleCertValidity, d.File, n,
 			"certificate is not valid before %s; issue one that is valid now", c.NotBefore.UTC().Format(day)))
 	}
 	return ps

@@ -2,8 +2,8 @@ package validate
 
 import (
 	"regexp"
-	"strings"
 
+	"byocpack/generator/spec"
 	"byocpack/internal/diag"
 	"byocpack/internal/secrets"
 )
@@ -12,10 +12,6 @@ import (
 // names. A "__" inside a name is read as a namespace separator, which is
 // where "Cannot create a new component with the namespace" comes from.
 var apiNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$`)
-
-// orgScopedRE is "[Organization_ID]:[Name]": a 15- or 18-character org ID
-// (key prefix 00D) and a non-empty name.
-var orgScopedRE = regexp.MustCompile(`^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?:[A-Za-z0-9_]+$`)
 
 // secretScan runs internal/secrets on a file under a packaged package
 // directory, whatever its suffix and whether or not it parses: private
@@ -45,46 +41,37 @@ func (r *run) fileRules(d doc) []diag.Problem {
 	switch d.Type {
 	case typeECA:
 		add(r.nameFormat(d, d.Name, root, "external client app API name")...)
-		if d.InPackage {
-			if ds := root.child("distributionState"); ds == nil || ds.Text != "Packaged" {
-				at, got := root, "absent"
-				if ds != nil {
-					at, got = ds, ds.Text
-				}
-				add(r.problem(RuleECAPackaged, d.File, at,
-					"distributionState is %s; a packaged external client app needs <distributionState>Packaged</distributionState>, or subscribers get \"External client app is not installed in this org\"", got))
-			}
-		}
 		if n := root.child("orgScopedExternalApp"); n != nil {
-			if !orgScopedRE.MatchString(n.Text) {
+			if name, ok := spec.SplitDevHubID(n.Text); !ok {
 				add(r.problem(RuleOrgScopedID, d.File, n,
 					"orgScopedExternalApp %q is not [Organization_ID]:[External_Client_App_Name] (00D…:%s); use the Dev Hub org ID or omit the element so Salesforce generates it", n.Text, d.Name))
-			} else if _, name, _ := strings.Cut(n.Text, ":"); name != d.Name {
+			} else if name != d.Name {
 				add(r.problem(RuleOrgScopedID, d.File, n,
 					"orgScopedExternalApp names %q but the app is %s; use 00D…:%s or omit the element", name, d.Name, d.Name))
 			}
 		}
 	case typeOauthSettings:
-		add(r.ecaScopes(d)...)
-		if n := root.child("oauthLink"); n != nil && !orgScopedRE.MatchString(n.Text) {
-			add(r.problem(RuleOrgScopedID, d.File, n,
-				"oauthLink %q is not [Organization_ID]:[Oauth_Consumer_ID] (00D…:888…); carry the value retrieved from the Dev Hub or omit the element", n.Text))
+		add(r.scopeTokens(d)...)
+		if n := root.child("oauthLink"); n != nil {
+			if _, ok := spec.SplitDevHubID(n.Text); !ok {
+				add(r.problem(RuleOrgScopedID, d.File, n,
+					"oauthLink %q is not [Organization_ID]:[Oauth_Consumer_ID] (00D…:888…); carry the value retrieved from the Dev Hub or omit the element", n.Text))
+			}
 		}
 	case typeGlobalOauth:
-		add(r.jwtNamedUser(d, root, "ExtlClntAppGlobalOauthSettings")...)
 		if c := root.child("certificate"); c != nil && c.Text != "" {
-			add(r.checkCert(d.File, c)...)
+			add(r.certParses(d.File, c)...)
 		}
 	case typeConnectedApp:
 		add(r.nameFormat(d, d.Name, root, "connected app API name")...)
-		add(r.problem(RuleConnectedApp1GP, d.File, root,
-			"connected apps package only in a first-generation managed package and, since Spring '26, new connected apps can't be created without Salesforce Support; prefer an external client app in a 2GP package"))
-		oc := root.child("oauthConfig")
-		add(r.connectedAppScopes(d, oc)...)
-		if oc != nil {
-			add(r.jwtNamedUser(d, oc, "ConnectedApp oauthConfig")...)
+		if d.InPackage {
+			add(r.problem(RuleConnectedApp1GP, d.File, root,
+				"connected apps package only in a first-generation managed package and, since Spring '26, new connected apps can't be created without Salesforce Support; prefer an external client app in a 2GP package"))
+		}
+		add(r.scopeTokens(d)...)
+		if oc := root.child("oauthConfig"); oc != nil {
 			if c := oc.child("certificate"); c != nil && c.Text != "" {
-				add(r.checkCert(d.File, c)...)
+				add(r.certParses(d.File, c)...)
 			}
 		}
 	case typeCCD:
@@ -113,73 +100,4 @@ func (r *run) devNameMatches(d doc, dn *node) []diag.Problem {
 	}
 	return []diag.Problem{r.problem(RuleDevNameMismatch, d.File, dn,
 		"developerName %q differs from the component name %q taken from the file name; make them equal", dn.Text, d.Name)}
-}
-
-// requiredScopes are the ConnectedAppOauthAccessScope names BYOC needs:
-// Interaction is interaction_api (Interaction Service error 10003 without
-// it) and RefreshToken keeps pre-authorised users from re-approving.
-func requiredScopes() []string { return []string{"Interaction", "RefreshToken"} }
-
-func missingScopes(have map[string]bool) []string {
-	var miss []string
-	for _, s := range requiredScopes() {
-		if !have[s] {
-			miss = append(miss, s)
-		}
-	}
-	return miss
-}
-
-const scopeHint = "Interaction is interaction_api, without it calls fail with 10003 \"missing the required Connected App scope. Required value: interaction_api\"; RefreshToken is refresh_token, offline_access"
-
-func (r *run) ecaScopes(d doc) []diag.Problem {
-	n := d.Root.child("commaSeparatedOauthScopes")
-	have := map[string]bool{}
-	at := d.Root
-	if n != nil {
-		at = n
-		for s := range strings.SplitSeq(n.Text, ",") {
-			have[strings.TrimSpace(s)] = true
-		}
-	}
-	miss := missingScopes(have)
-	if len(miss) == 0 {
-		return nil
-	}
-	return []diag.Problem{r.problem(RuleScopes, d.File, at,
-		"commaSeparatedOauthScopes lacks %s (%s); set it to include Interaction,RefreshToken", strings.Join(miss, " and "), scopeHint)}
-}
-
-func (r *run) connectedAppScopes(d doc, oc *node) []diag.Problem {
-	have := map[string]bool{}
-	at := d.Root
-	if oc != nil {
-		at = oc
-		for _, s := range oc.children("scopes") {
-			have[s.Text] = true
-		}
-	}
-	miss := missingScopes(have)
-	if len(miss) == 0 {
-		return nil
-	}
-	return []diag.Problem{r.problem(RuleScopes, d.File, at,
-		"oauthConfig lacks scopes %s (%s); add <scopes>Interaction</scopes> and <scopes>RefreshToken</scopes>", strings.Join(miss, " and "), scopeHint)}
-}
-
-func (r *run) jwtNamedUser(d doc, parent *node, where string) []diag.Problem {
-	var ps []diag.Problem
-	if n := parent.child("isNamedUserJwtEnabled"); n == nil || n.Text != "true" {
-		at := parent
-		if n != nil {
-			at = n
-		}
-		ps = append(ps, r.problem(RuleJWTNamedUser, d.File, at,
-			"%s does not set isNamedUserJwtEnabled to true (\"Issue JSON Web Token (JWT)-based access tokens for named users\"); BYOC needs it, set <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>", where))
-	}
-	if c := parent.child("certificate"); c == nil || c.Text == "" {
-		ps = append(ps, r.problem(RuleJWTNamedUser, d.File, parent,
-			"%s has no certificate, so the JWT bearer flow is off; set <certificate> to the PEM contents of the certificate whose key signs the JWT", where))
-	}
-	return ps
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -67,12 +68,17 @@ func (p project) apps() []doc {
 
 func (r *run) crossFile(docs []doc) []diag.Problem {
 	p := indexProject(docs)
+	a := indexApps(p)
 	var ps []diag.Problem
 	add := func(x ...diag.Problem) { ps = append(ps, x...) }
 	add(r.ecaRefs(p)...)
+	add(r.byocAppRules(p, a)...)
 	for _, ccd := range p.byType[typeCCD] {
-		add(r.namePrefix(p, ccd)...)
-		add(r.appPresence(p, ccd)...)
+		prefixed := r.namePrefix(p, a, ccd)
+		add(prefixed...)
+		if len(prefixed) == 0 {
+			add(r.appPresence(p, a, ccd)...)
+		}
 		add(r.eventRefs(p, ccd)...)
 		vendorType, vp := r.vendor(p, ccd)
 		add(vp...)
@@ -102,62 +108,76 @@ func (r *run) ecaRefs(p project) []diag.Problem {
 	return ps
 }
 
-func (r *run) namePrefix(p project, ccd doc) []diag.Problem {
+// namePrefix checks that a Partner channel finds its app: the channel's
+// developerName and an app's API name share the prefix, the text before
+// the first "_" ("the prefix of the connected app"). It speaks only when
+// the package holds apps and none has the prefix; with no app at all,
+// appPresence says what is missing. A Customer channel's app is the
+// customer's, not in the project.
+func (r *run) namePrefix(p project, a apps, ccd doc) []diag.Problem {
 	dn := ccd.Root.child("developerName")
-	if dn == nil {
+	if dn == nil || channelKind(ccd) != "Partner" || len(p.packagedApps) == 0 {
 		return nil
 	}
-	apps := p.apps()
-	if len(apps) == 0 {
-		return nil
-	}
-	var ps []diag.Problem
-	ccdPrefix, ok := spec.PrefixOf(dn.Text)
+	prefix, ok := spec.PrefixOf(dn.Text)
 	if !ok {
 		return []diag.Problem{r.problem(RuleNamePrefix, ccd.File, dn,
 			"developerName %q has no {prefix}_; name it {prefix}_{name} with the prefix of the app API name (e.g. Partner1_ChannelDefinition1 with Partner1_ExternalClientApp1)", dn.Text)}
 	}
-	for _, app := range apps {
-		appPrefix, ok := spec.PrefixOf(app.Name)
-		switch {
-		case !ok:
-			ps = append(ps, r.problem(RuleNamePrefix, app.File, app.Root,
-				"app API name %q has no {prefix}_; name it %s_{name} to match channel %s", app.Name, ccdPrefix, dn.Text))
-		case appPrefix != ccdPrefix:
-			ps = append(ps, r.problem(RuleNamePrefix, ccd.File, dn,
-				"developerName %q has prefix %s but app %s has prefix %s; the channel must use \"the prefix of the connected app\", rename one so both start with the same {prefix}_", dn.Text, ccdPrefix, app.Name, appPrefix))
-		}
+	if len(a.withPrefix(prefix)) > 0 {
+		return nil
 	}
-	return ps
+	var have []string
+	for _, app := range p.packagedApps {
+		pre, ok := spec.PrefixOf(app.Name)
+		if !ok {
+			pre = "none"
+		}
+		have = append(have, fmt.Sprintf("%s (prefix %s)", app.Name, pre))
+	}
+	return []diag.Problem{r.problem(RuleNamePrefix, ccd.File, dn,
+		"developerName %q has prefix %s but no app in the package does: %s; the channel must use \"the prefix of the connected app\", rename the channel or the app so both start with %s_", dn.Text, prefix, strings.Join(have, ", "), prefix)}
 }
 
-func (r *run) appPresence(p project, ccd doc) []diag.Problem {
-	kind := ccd.Root.text("connectedAppType")
-	if kind == "" {
-		kind = "Partner"
-	}
-	packaged := p.packagedApps
+// appPresence checks the app a channel links to by its prefix: a Partner
+// channel's must be in the package, an external client app with its OAuth
+// settings; a Customer channel's must not ("don't include an ECA or
+// connected app in your managed package"). Apps with another prefix are
+// not the channel's and are left alone.
+func (r *run) appPresence(p project, a apps, ccd doc) []diag.Problem {
+	linked := a.linkedTo(ccd)
 	var ps []diag.Problem
-	switch kind {
+	switch channelKind(ccd) {
 	case "Customer":
-		for _, a := range packaged {
-			ps = append(ps, r.problem(RuleAppPresence, a.File, a.Root,
-				"channel %s has connectedAppType Customer, so \"don't include an ECA or connected app in your managed package\"; remove this app or set connectedAppType to Partner", ccd.Name))
+		for _, name := range linked {
+			for _, d := range a.files[name] {
+				if d.InPackage && (d.Type == typeECA || d.Type == typeConnectedApp) {
+					ps = append(ps, r.problem(RuleAppPresence, d.File, d.Root,
+						"channel %s has connectedAppType Customer, so \"don't include an ECA or connected app in your managed package\"; remove this app (it shares the channel's prefix) or set connectedAppType to Partner", ccd.Name))
+				}
+			}
 		}
 	case "Partner":
 		at := ccd.Root.child("connectedAppType")
 		if at == nil {
 			at = ccd.Root
 		}
+		packaged := slices.DeleteFunc(slices.Clone(linked), func(n string) bool { return !a.packaged(n) })
 		if len(packaged) == 0 {
+			where := "the package holds no external client app or connected app"
+			if len(linked) > 0 {
+				where = fmt.Sprintf("its app %s is in no package directory", strings.Join(linked, ", "))
+			}
 			ps = append(ps, r.problem(RuleAppPresence, ccd.File, at,
-				"connectedAppType is Partner but the package holds no external client app or connected app (subscribers get \"External client app is not installed in this org\"); add a Packaged external client app or set connectedAppType to Customer"))
+				"connectedAppType is Partner but %s (subscribers get \"External client app is not installed in this org\"); add a Packaged external client app or set connectedAppType to Customer", where))
 			break
 		}
-		for _, a := range packaged {
-			if a.Type == typeECA && !p.oauthSettings[a.Name] {
-				ps = append(ps, r.problem(RuleAppPresence, a.File, a.Root,
-					"external client app %s has no ExtlClntAppOauthSettings in the package, so it has no OAuth and no Interaction scope; add an .ecaOauth-meta.xml whose externalClientApplication is %s", a.Name, a.Name))
+		for _, name := range packaged {
+			for _, d := range a.files[name] {
+				if d.Type == typeECA && d.InPackage && !p.oauthSettings[name] {
+					ps = append(ps, r.problem(RuleAppPresence, d.File, d.Root,
+						"external client app %s has no ExtlClntAppOauthSettings in the package, so it has no OAuth and no Interaction scope; add an .ecaOauth-meta.xml whose externalClientApplication is %s", name, name))
+				}
 			}
 		}
 	}

@@ -17,6 +17,9 @@ type Severity string
 const (
 	Error   Severity = "error"
 	Warning Severity = "warning"
+	// Info says what was not checked and why; it fails no run, not even a
+	// strict one.
+	Info Severity = "info"
 )
 
 // Problem is one finding. Line and Col are 1-based; 0 means unknown.

@@ -80,6 +80,9 @@ type Result struct {
 	Versions []Source
 	// Fields are the top-level fields of each root, by version and type.
 	Fields []TypeFields
+	// Enums are the enumerations byocpack keeps (the OAuth scopes), by
+	// version.
+	Enums []Enum
 	// License is the WSDL licence text, LF line ends.
 	License string
 }
@@ -131,6 +134,7 @@ func Generate(fsys fs.FS, roots []string) (Result, error) {
 		res.Skipped = append(res.Skipped, one.Skipped...)
 		res.Versions = append(res.Versions, one.Versions...)
 		res.Fields = append(res.Fields, one.Fields...)
+		res.Enums = append(res.Enums, one.Enums...)
 	}
 	if len(res.Versions) == 0 {
 		return Result{}, errors.New("schemagen: no metadata-v<api>.wsdl file found")
@@ -144,6 +148,7 @@ func Generate(fsys fs.FS, roots []string) (Result, error) {
 	slices.SortStableFunc(res.Fields, func(a, b TypeFields) int {
 		return cmp.Or(compareVersions(a.Version, b.Version), strings.Compare(a.Type, b.Type))
 	})
+	slices.SortStableFunc(res.Enums, func(a, b Enum) int { return compareVersions(a.Version, b.Version) })
 	return res, nil
 }
 
@@ -173,6 +178,9 @@ func GenerateVersion(name, version string, wsdl, license []byte, roots []string)
 	res := Result{
 		Versions: []Source{{Name: name, Version: version, Header: normalizeText(w.header)}},
 		License:  normalizeText(string(license)),
+	}
+	if res.Enums, err = w.versionEnums(version); err != nil {
+		return Result{}, fmt.Errorf("schemagen: %s: %w", name, err)
 	}
 	for _, root := range roots {
 		if _, ok := w.types[root]; !ok {

@@ -294,6 +294,15 @@ func TestCommittedSchemasMatchWSDL(t *testing.T) {
 	} else if !bytes.Equal(got, kb) {
 		t.Errorf("internal/apiver/wsdl_gen.go differs from what the WSDLs yield; run `make schemas`:\n%s", cmp.Diff(string(kb), string(got)))
 	}
+	scopes, err := Scopes(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(root, "internal", "apiver", "scopes_gen.go")); err != nil {
+		t.Errorf("%v; run `make schemas`", err)
+	} else if !bytes.Equal(got, scopes) {
+		t.Errorf("internal/apiver/scopes_gen.go differs from what the WSDLs yield; run `make schemas`:\n%s", cmp.Diff(string(scopes), string(got)))
+	}
 }
 
 // checkVerbatim proves each copied line exists in the source WSDL, so the

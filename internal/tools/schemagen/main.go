@@ -1,7 +1,8 @@
 // Command schemagen regenerates schemas/ and the API-version knowledge base
 // (internal/apiver/wsdl_gen.go: the supported versions and which field
-// exists in which version) from the Salesforce Metadata API WSDLs; `make
-// schemas` runs it from the repository root:
+// exists in which version; scopes_gen.go beside it: the OAuth scope tokens
+// of each version) from the Salesforce Metadata API WSDLs; `make schemas`
+// runs it from the repository root:
 //
 //	go run ./internal/tools/schemagen -wsdl ../shared/salesforce/metadata-wsdl -out schemas -kb internal/apiver/wsdl_gen.go
 //
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"byocpack/internal/schemagen"
 )
@@ -45,6 +47,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if err := schemagen.WriteKnowledge(*kbFile, res); err != nil {
+		fmt.Fprintln(stderr, "schemagen:", err)
+		return 1
+	}
+	// The scope enumeration goes beside the field windows, into the same
+	// package.
+	if err := schemagen.WriteScopes(filepath.Join(filepath.Dir(*kbFile), "scopes_gen.go"), res); err != nil {
 		fmt.Fprintln(stderr, "schemagen:", err)
 		return 1
 	}
