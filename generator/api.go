@@ -169,6 +169,9 @@ func changesOf(r outdir.Result, stale []string) Changes {
 type RenderResult struct {
 	Spec  *spec.Spec
 	Files []render.File
+	// ProjectChanges lists each key render changed in an sfdx-project.json
+	// that was there before ("sourceApiVersion: \"65.0\" → \"66.0\"").
+	ProjectChanges []string
 	// Problems did not stop the run: warnings, and errors in files the
 	// run does not write (render refuses only on its own files).
 	Problems []Problem

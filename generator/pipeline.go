@@ -150,6 +150,11 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResul
 		return nil, nil, diag.List(diag.Sort(refused))
 	}
 	res := &RenderResult{Spec: s, Files: files, Problems: fromDiag(reported), DryRun: opts.DryRun, Recovered: out.Recovered}
+	for _, f := range files {
+		if f.Path == sfdx.ProjectFile {
+			res.ProjectChanges = f.Changes
+		}
+	}
 
 	// 6. For build: the secrets gate, then convert and zip in memory.
 	plan := make([]outdir.File, 0, len(files)+2)
@@ -159,7 +164,9 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResul
 	inputs := inputsDigest(nextSnap)
 	var built *pack.Result
 	if z != nil {
-		if built, err = zipTree(ctx, nextSnap, opts.OutDir, "", z.epoch); err != nil {
+		// byocpack's own package directory, by its package name: the user
+		// may mark another one default.
+		if built, err = zipTree(ctx, nextSnap, opts.OutDir, s.Package.Name, z.epoch); err != nil {
 			return nil, nil, err
 		}
 		plan = append(plan, zipFiles(built, DistDirName, ".", inputs)...)

@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -279,14 +280,17 @@ func TestRenderMergesExistingProject(t *testing.T) {
 }
 `
 	writeTree(t, out, map[string]string{"sfdx-project.json": user})
-	if _, err := renderFS(specFS(t, func(s string) string { return s }), out); err != nil {
+	res, err := renderFS(specFS(t, func(s string) string { return s }), out)
+	if err != nil {
 		t.Fatal(err)
 	}
+	// The user's default stays theirs; byocpack's directory is found by
+	// its package name, and every change is listed.
 	want := `{
   "packageDirectories": [
     {
       "path": "other-app",
-      "default": false,
+      "default": true,
       "package": "Other"
     },
     {
@@ -294,7 +298,6 @@ func TestRenderMergesExistingProject(t *testing.T) {
       "package": "Partner1 Messaging",
       "versionNumber": "1.0.0.NEXT",
       "ancestorVersion": "HIGHEST",
-      "default": true,
       "versionName": "ver 1.0"
     },
     {
@@ -315,6 +318,28 @@ func TestRenderMergesExistingProject(t *testing.T) {
 `
 	if diff := cmp.Diff(want, readTree(t, out)["sfdx-project.json"]); diff != "" {
 		t.Fatalf("merged sfdx-project.json (-want +got):\n%s", diff)
+	}
+	wantChanges := []string{
+		`packageDirectories[force-app].versionName: added "ver 1.0"`,
+		`packageDirectories[force-app].versionNumber: "0.9.0.NEXT" → "1.0.0.NEXT"`,
+		`packageDirectories: added "source-org" (not packaged: what stays in the org that owns the app)`,
+		`namespace: added "partner1"`,
+		`sfdcLoginUrl: added "https://login.salesforce.com"`,
+		`sourceApiVersion: "64.0" → "66.0"`,
+	}
+	if diff := cmp.Diff(wantChanges, res.ProjectChanges); diff != "" {
+		t.Errorf("listed changes (-want +got):\n%s", diff)
+	}
+	// build zips byocpack's package directory, not the user's default.
+	addFiles(t, out, map[string]string{"other-app/main/default/classes/Other.cls": "public class Other {}\n",
+		"other-app/main/default/classes/Other.cls-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n"})
+	b, err := buildFS(t, func(s string) string { return s }, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := zipNames(t, b.Package.Artifacts[0].Path)
+	if slices.Contains(names, "classes/Other.cls") || !slices.Contains(names, "externalClientApps/Partner1_ExternalClientApp1.eca") {
+		t.Fatalf("build zipped the wrong package directory: %v", names)
 	}
 }
 

@@ -76,6 +76,7 @@ func runBuild(cmd *cobra.Command, opts *BuildOptions) error {
 	fmt.Fprintf(opts.IO.Out, "%s %s from %s: %d written, %d unchanged, %d removed; %s packaged\n",
 		verb, opts.OutDir, opts.SpecPath, len(c.Written), len(c.Unchanged), len(c.Removed), plural(res.Package.Components, "component"))
 	printChanges(opts.IO, c, res.Render.DryRun)
+	printProjectChanges(opts.IO, res.Render.ProjectChanges)
 	printArtifacts(opts.IO, res.Package)
 	return nil
 }

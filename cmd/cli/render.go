@@ -100,7 +100,16 @@ func runRender(cmd *cobra.Command, opts *RenderOptions) error {
 	}
 	fmt.Fprintf(opts.IO.Out, "%s %s into %s: %d written, %d unchanged, %d removed\n", verb, opts.SpecPath, opts.OutDir, len(c.Written), len(c.Unchanged), len(c.Removed))
 	printChanges(opts.IO, c, res.DryRun)
+	printProjectChanges(opts.IO, res.ProjectChanges)
 	return nil
+}
+
+// printProjectChanges lists what render changed in the user's
+// sfdx-project.json, key by key, so that no change is silent.
+func printProjectChanges(io IO, changes []string) {
+	for _, c := range changes {
+		fmt.Fprintf(io.Out, "  sfdx-project.json: %s\n", c)
+	}
 }
 
 // printRecovered says that an interrupted run was finished or undone.
@@ -138,11 +147,12 @@ type renderOutput struct {
 	DryRun bool     `json:"dryRun"`
 	Files  []string `json:"files"`
 	generator.Changes
+	ProjectChanges []string `json:"projectChanges"`
 }
 
 func renderJSON(opts *RenderOptions, res *generator.RenderResult) renderOutput {
 	out := renderOutput{Spec: opts.SpecPath, OutDir: opts.OutDir, DryRun: res.DryRun,
-		Files: []string{}, Changes: res.Changes}
+		Files: []string{}, Changes: res.Changes, ProjectChanges: append([]string{}, res.ProjectChanges...)}
 	for _, f := range res.Files {
 		out.Files = append(out.Files, f.Path)
 	}

@@ -88,50 +88,60 @@ func (o *object) UnmarshalJSON(data []byte) error {
 
 // mergeProject writes the spec's package into sfdx-project.json. An
 // existing file keeps every key and package directory the user had; only
-// the keys the spec owns change.
-func mergeProject(existing []byte, s *spec.Spec) ([]byte, error) {
+// the keys the spec owns change, and each change is listed ("key: old →
+// new") so that none is silent. byocpack's own package directory is the
+// one with the spec's package name (else its path); a default the user
+// gave another directory stays theirs, and build then picks byocpack's
+// directory by its package name.
+func mergeProject(existing []byte, s *spec.Spec) ([]byte, []string, error) {
 	root := newObject()
+	m := &projectMerge{}
 	if len(bytes.TrimSpace(existing)) > 0 {
+		m.existing = true
 		if err := json.Unmarshal(existing, root); err != nil {
-			return nil, fmt.Errorf("sfdx-project.json in the output directory is not valid JSON (%v); fix it or move it away, byocpack merges into it and will not overwrite it", err)
+			return nil, nil, fmt.Errorf("sfdx-project.json in the output directory is not valid JSON (%v); fix it or move it away, byocpack merges into it and will not overwrite it", err)
 		}
 	}
 	var dirs []*object
 	if raw, ok := root.vals["packageDirectories"]; ok {
 		if err := json.Unmarshal(raw, &dirs); err != nil {
-			return nil, fmt.Errorf("sfdx-project.json: packageDirectories is not a list of objects (%v); fix it, byocpack merges into it", err)
+			return nil, nil, fmt.Errorf("sfdx-project.json: packageDirectories is not a list of objects (%v); fix it, byocpack merges into it", err)
 		}
 	}
 	p := s.Package
-	pkgDir := findDir(dirs, func(d *object) bool { return d.str("path") == p.Path })
+	pkgDir := findDir(dirs, func(d *object) bool { return d.str("package") == p.Name })
 	if pkgDir == nil {
-		pkgDir = findDir(dirs, func(d *object) bool { return d.str("package") == p.Name })
+		pkgDir = findDir(dirs, func(d *object) bool { return d.str("path") == p.Path })
 	}
 	if pkgDir == nil {
 		pkgDir = newObject()
 		dirs = append(dirs, pkgDir)
-	}
-	// sf requires exactly one default package directory: ours.
-	for _, d := range dirs {
-		if d != pkgDir {
-			if _, ok := d.vals["default"]; ok {
-				d.set("default", false)
-			}
+		if m.existing {
+			m.changes = append(m.changes, fmt.Sprintf("packageDirectories: added %q for package %q", p.Path, p.Name))
 		}
 	}
-	pkgDir.set("path", p.Path)
-	pkgDir.set("default", true)
-	pkgDir.set("package", p.Name)
+	where := fmt.Sprintf("packageDirectories[%s].", p.Path)
+	m.set(pkgDir, where, "path", p.Path)
+	// sf requires exactly one default package directory. One the user
+	// marked stays theirs; otherwise it is byocpack's.
+	if findDir(dirs, func(d *object) bool { return d != pkgDir && string(d.vals["default"]) == "true" }) != nil {
+		if _, ok := pkgDir.vals["default"]; ok {
+			m.set(pkgDir, where, "default", false)
+		}
+	} else {
+		m.set(pkgDir, where, "default", true)
+	}
+	m.set(pkgDir, where, "package", p.Name)
 	if p.VersionName != "" {
-		pkgDir.set("versionName", p.VersionName)
+		m.set(pkgDir, where, "versionName", p.VersionName)
 	}
 	if p.Description != "" {
-		pkgDir.set("versionDescription", p.Description)
+		m.set(pkgDir, where, "versionDescription", p.Description)
 	}
-	pkgDir.set("versionNumber", p.VersionNumber)
+	m.set(pkgDir, where, "versionNumber", p.VersionNumber)
 	if p.DefinitionFile != "" {
 		// sf package version create builds its validation org from it.
-		pkgDir.set("definitionFile", p.DefinitionFile)
+		m.set(pkgDir, where, "definitionFile", p.DefinitionFile)
 	}
 	// The source-org directory is listed only when something goes there:
 	// sf refuses a project whose package directory does not exist.
@@ -139,26 +149,56 @@ func mergeProject(existing []byte, s *spec.Spec) ([]byte, error) {
 		org := newObject()
 		org.set("path", p.SourceOrgPath)
 		dirs = append(dirs, org)
+		if m.existing {
+			m.changes = append(m.changes, fmt.Sprintf("packageDirectories: added %q (not packaged: what stays in the org that owns the app)", p.SourceOrgPath))
+		}
 	}
 	root.set("packageDirectories", dirs)
 	if _, ok := root.vals["name"]; !ok {
-		root.set("name", projectName(p.Name))
+		m.set(root, "", "name", projectName(p.Name))
 	}
-	root.set("namespace", p.Namespace)
+	m.set(root, "", "namespace", p.Namespace)
 	if _, ok := root.vals["sfdcLoginUrl"]; !ok {
-		root.set("sfdcLoginUrl", "https://login.salesforce.com")
+		m.set(root, "", "sfdcLoginUrl", "https://login.salesforce.com")
 	}
-	root.set("sourceApiVersion", p.APIVersion)
+	m.set(root, "", "sourceApiVersion", p.APIVersion)
 	compact, err := json.Marshal(root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, compact, "", "  "); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out.WriteByte('\n')
-	return out.Bytes(), nil
+	return out.Bytes(), m.changes, nil
+}
+
+// projectMerge sets keys and records what it changed in a file that
+// existed before.
+type projectMerge struct {
+	existing bool
+	changes  []string
+}
+
+func (m *projectMerge) set(o *object, where, key string, v any) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only strings and bools are set here
+	}
+	old, had := o.vals[key]
+	var oldCompact bytes.Buffer
+	if had && json.Compact(&oldCompact, old) == nil && bytes.Equal(oldCompact.Bytes(), raw) {
+		return
+	}
+	if m.existing {
+		if had {
+			m.changes = append(m.changes, fmt.Sprintf("%s%s: %s → %s", where, key, oldCompact.String(), raw))
+		} else {
+			m.changes = append(m.changes, fmt.Sprintf("%s%s: added %s", where, key, raw))
+		}
+	}
+	o.setRaw(key, raw)
 }
 
 func findDir(dirs []*object, match func(*object) bool) *object {

@@ -30,6 +30,9 @@ type File struct {
 	// Merged files (sfdx-project.json, .gitignore) may hold the user's own
 	// content: they are updated in place, never removed.
 	Merged bool
+	// Changes lists, for a merged file that existed, each key byocpack
+	// changed ("sourceApiVersion: \"65.0\" → \"66.0\"").
+	Changes []string
 }
 
 // Renderer holds the parsed templates and the metadata registry; it is
@@ -101,11 +104,11 @@ func (r *Renderer) Render(s *spec.Spec, existingProject, existingGitignore []byt
 		}
 		files = append(files, File{Path: name, Data: buf.Bytes()})
 	}
-	project, err := mergeProject(existingProject, s)
+	project, changes, err := mergeProject(existingProject, s)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, File{Path: "sfdx-project.json", Data: project, Merged: true})
+	files = append(files, File{Path: "sfdx-project.json", Data: project, Merged: true, Changes: changes})
 	if s.HasSourceOrgFiles() {
 		gitignore, err := mergeGitignore(existingGitignore, s, r.reg)
 		if err != nil {

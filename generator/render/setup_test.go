@@ -109,7 +109,7 @@ func TestMarkdownText(t *testing.T) {
 func TestDefinitionFileInProject(t *testing.T) {
 	s := loadFixture(t, "partner1")
 	s.Package.DefinitionFile = "config/byoc-scratch-def.json"
-	out, err := mergeProject(nil, s)
+	out, _, err := mergeProject(nil, s)
 	if err != nil {
 		t.Fatal(err)
 	}
