@@ -135,11 +135,18 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResul
 		if p.Severity != diag.Error {
 			return false
 		}
+		if p.File == s.File {
+			return true // a rendered file's problem, moved to its cause
+		}
 		rel, ok := relTo(opts.OutDir, p.File)
 		return z != nil || !ok || rendered[rel]
 	}
 	var refused, reported []diag.Problem
+	reported = append(reported, s.Notes...)
 	for _, p := range problems {
+		if rel, ok := relTo(opts.OutDir, p.File); ok && rendered[rel] {
+			p = atSpec(s, p, rel)
+		}
 		if blocking(p) {
 			refused = append(refused, p)
 		} else {
@@ -473,4 +480,39 @@ func artifacts(built *pack.Result) []pack.Artifact {
 		out = append(out, built.VersionInfo)
 	}
 	return out
+}
+
+// specCauses names the spec key whose value a rule judges in a rendered
+// file: such a problem is the spec's, so it is reported there, at the
+// key's line and column, with the file it would have reached.
+func specCauses() map[string]string {
+	return map[string]string{
+		"BYOC-CERT":                "app.certificate",
+		"BYOC-CERT-VALIDITY":       "app.certificate",
+		"BYOC-JWT-NAMED-USER":      "app.certificate",
+		"BYOC-API-VERSION-FIELD":   "package.apiVersion",
+		"BYOC-SCOPES":              "app.scopes",
+		"BYOC-SCOPE-TOKEN":         "app.scopes",
+		"BYOC-REFRESH-TOKEN":       "app.scopes",
+		"BYOC-ECA-PACKAGED":        "app.distributionState",
+		"BYOC-CONNECTED-APP-1GP":   "app.type",
+		"BYOC-CCD-CONSENT-ROUTING": "channel.consentOwner",
+		"BYOC-CCD-DOUBLE-OPT-IN":   "channel.features.doubleOptInConsent",
+		"BYOC-ORG-SCOPED-ID":       "app.orgScopedExternalApp",
+	}
+}
+
+func atSpec(s *spec.Spec, p diag.Problem, rel string) diag.Problem {
+	key, ok := specCauses()[p.Rule]
+	if !ok {
+		return p
+	}
+	line, col := s.Position(key)
+	if line == 0 {
+		// A default the spec did not write: the key's parent, or the top.
+		line, col = 1, 1
+	}
+	p.File, p.Line, p.Col = s.File, line, col
+	p.Message = fmt.Sprintf("%s: %s (in the generated %s)", key, p.Message, rel)
+	return p
 }

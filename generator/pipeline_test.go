@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -295,5 +296,53 @@ func TestCancelledBuildWritesNothing(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Fatal("a cancelled build created the output directory")
+	}
+}
+
+// TestSpecCausedProblemsAreReportedAtTheSpec: a weak certificate is the
+// spec's value, so its problem is at app.certificate's line in the spec,
+// not at a generated file that was never written.
+func TestSpecCausedProblemsAreReportedAtTheSpec(t *testing.T) {
+	fsys := specFS(t, func(s string) string { return s }).(fstest.MapFS)
+	fsys["certs/server.crt"] = &fstest.MapFile{Data: selfSigned(t, 1024)}
+	out := filepath.Join(t.TempDir(), "out")
+	_, err := Render(context.Background(), RenderOptions{SpecFS: fsys, SpecPath: "byoc.yaml", SpecDisplay: "sub/byoc.yaml", OutDir: out, Now: testNow})
+	var list ProblemList
+	if !errors.As(err, &list) {
+		t.Fatalf("want problems, got %v", err)
+	}
+	spec := string(fsys["byoc.yaml"].Data)
+	line := strings.Count(spec[:strings.Index(spec, "certificate:")], "\n") + 1
+	found := false
+	for _, p := range list {
+		if p.Rule == "BYOC-CERT" {
+			found = true
+			if p.File != "sub/byoc.yaml" || p.Line != line || !strings.HasPrefix(p.Message, "app.certificate: ") || !strings.Contains(p.Message, "in the generated source-org/") {
+				t.Errorf("BYOC-CERT not at the spec's app.certificate (line %d): %s", line, p)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no BYOC-CERT problem: %v", list)
+	}
+}
+
+func TestAbsoluteCertificatePathIsAcceptedWithANote(t *testing.T) {
+	crt, err := filepath.Abs("../fixtures/partner1/certs/server.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := specFS(t, func(s string) string {
+		return strings.Replace(s, "certificate: certs/server.crt", "certificate: "+crt, 1)
+	}).(fstest.MapFS)
+	delete(fsys, "certs/server.crt")
+	res, err := Render(context.Background(), RenderOptions{SpecFS: fsys, SpecPath: "byoc.yaml", OutDir: filepath.Join(t.TempDir(), "out"), Now: testNow, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(res.Problems, func(p Problem) bool {
+		return p.Severity == SeverityWarning && strings.Contains(p.Message, "absolute path, so the spec builds only on a machine")
+	}) {
+		t.Fatalf("no note about the absolute path: %v", res.Problems)
 	}
 }

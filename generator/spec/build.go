@@ -5,12 +5,15 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"byocpack/internal/apiver"
+	"byocpack/internal/diag"
 	"byocpack/internal/fserr"
+	"byocpack/internal/tree"
 )
 
 func (l *loader) str(key string) string { return l.vals[key].str }
@@ -121,6 +124,12 @@ func (l *loader) build() *Spec {
 			c.Label = s.Prefix + " " + c.Name
 		}
 		s.CustomerApp = c
+	}
+	s.positions = map[string]pos{}
+	for k, v := range l.vals {
+		if v.present {
+			s.positions[k] = v.at
+		}
 	}
 	return s
 }
@@ -365,9 +374,18 @@ func (l *loader) crossCheck(s *Spec) {
 // key must never travel with the spec into generated files.
 func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 	v := l.vals["app.certificate"]
+	// Messages name the certificate as the user can open it: relative to
+	// the working directory, like the spec's own path.
+	shown := path.Join(path.Dir(l.file), a.CertificatePath)
+	if path.IsAbs(a.CertificatePath) {
+		shown = a.CertificatePath
+		fsys, name = tree.DirFS(path.Dir(a.CertificatePath), tree.MaxInputFile), path.Base(a.CertificatePath)
+		l.notes = append(l.notes, diag.Problem{File: l.file, Line: v.at.line, Col: v.at.col, Severity: diag.Warning, Rule: RuleSpec,
+			Message: fmt.Sprintf("app.certificate: %s is an absolute path, so the spec builds only on a machine that has the file there (a CI secrets mount, say); keep a copy beside the spec to build anywhere", a.CertificatePath)})
+	}
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		l.add(v.at, "app.certificate", "cannot read %s: %v; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)", a.CertificatePath, fserr.Cause(err))
+		l.add(v.at, "app.certificate", "cannot read %s: %v; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)", shown, fserr.Cause(err))
 		return
 	}
 	var certs []*pem.Block
@@ -379,7 +397,7 @@ func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 			break
 		}
 		if strings.Contains(b.Type, "PRIVATE KEY") {
-			l.add(v.at, "app.certificate", "%s holds a private key (%s); point to the certificate alone (server.crt) and keep the key out of the project", a.CertificatePath, b.Type)
+			l.add(v.at, "app.certificate", "%s holds a private key (%s); point to the certificate alone (server.crt) and keep the key out of the project", shown, b.Type)
 			return
 		}
 		if b.Type == "CERTIFICATE" {
@@ -388,15 +406,15 @@ func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 	}
 	switch len(certs) {
 	case 0:
-		l.add(v.at, "app.certificate", "%s holds no PEM certificate (-----BEGIN CERTIFICATE-----); convert a DER file with openssl x509 -inform der -in cert.der -out server.crt", a.CertificatePath)
+		l.add(v.at, "app.certificate", "%s holds no PEM certificate (-----BEGIN CERTIFICATE-----); convert a DER file with openssl x509 -inform der -in cert.der -out server.crt", shown)
 		return
 	case 1:
 	default:
-		l.add(v.at, "app.certificate", "%s holds %d certificates; give the app's own self-signed certificate alone", a.CertificatePath, len(certs))
+		l.add(v.at, "app.certificate", "%s holds %d certificates; give the app's own self-signed certificate alone", shown, len(certs))
 		return
 	}
 	if _, err := x509.ParseCertificate(certs[0].Bytes); err != nil {
-		l.add(v.at, "app.certificate", "%s is not a valid X.509 certificate: %v", a.CertificatePath, err)
+		l.add(v.at, "app.certificate", "%s is not a valid X.509 certificate: %v", shown, err)
 		return
 	}
 	block := &pem.Block{Type: "CERTIFICATE", Bytes: certs[0].Bytes}

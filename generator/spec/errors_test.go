@@ -415,11 +415,11 @@ func errCases(t *testing.T) []errCase {
 		{name: "certificate missing", noCert: true, want: []string{
 			w + "12:16: error spec: app.certificate: cannot read certs/server.crt: file does not exist; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)",
 		}},
-		{name: "certificate path absolute", edits: []string{"certificate: certs/server.crt", "certificate: /certs/server.crt"}, want: []string{
-			w + "12:16: error spec: app.certificate: \"/certs/server.crt\" must be a relative path with forward slashes, such as certs/server.crt, resolved from the spec's directory",
+		{name: "certificate path absolute", edits: []string{"certificate: certs/server.crt", "certificate: /nowhere/server.crt"}, want: []string{
+			w + "12:16: error spec: app.certificate: cannot read /nowhere/server.crt: no such file or directory; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)",
 		}},
 		{name: "certificate path backslash", edits: []string{"certificate: certs/server.crt", `certificate: certs\server.crt`}, want: []string{
-			w + "12:16: error spec: app.certificate: \"certs\\\\server.crt\" must be a relative path with forward slashes, such as certs/server.crt, resolved from the spec's directory",
+			w + "12:16: error spec: app.certificate: \"certs\\\\server.crt\" must use forward slashes, such as certs/server.crt, resolved from the spec's directory",
 		}},
 		{name: "certificate path empty", edits: []string{"certificate: certs/server.crt", `certificate: ""`}, want: []string{
 			w + "12:16: error spec: app.certificate: the path is empty; give the certificate file, such as certs/server.crt",

@@ -41,6 +41,7 @@ type value struct {
 type loader struct {
 	file     string
 	problems []diag.Problem
+	notes    []diag.Problem
 	vals     map[string]*value
 }
 
@@ -79,6 +80,7 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 	if len(l.problems) > 0 {
 		return nil, diag.List(diag.Sort(l.problems))
 	}
+	s.Notes = l.notes
 	return s, nil
 }
 

@@ -4,12 +4,21 @@
 // and the JSON Schema that editors use, so they cannot drift apart.
 package spec
 
-import "byocpack/internal/apiver"
+import (
+	"strings"
+
+	"byocpack/internal/apiver"
+	"byocpack/internal/diag"
+)
 
 // Spec is a loaded, checked and defaulted byoc.yaml.
 type Spec struct {
 	// File is the spec's path as given to Load, for messages.
 	File string
+	// positions are where each key the spec sets is written.
+	positions map[string]pos
+	// Notes are warnings about the spec that do not stop a run.
+	Notes []diag.Problem
 
 	Prefix  string
 	Package Package
@@ -213,4 +222,21 @@ type Features struct {
 	InboundReceipts         *bool
 	TypingIndicatorHidden   *bool
 	ConferenceSupported     *bool
+}
+
+// Position returns the 1-based line and column where key (a dotted path
+// such as "app.certificate") is written in the spec, or the nearest
+// enclosing key that is; 0, 0 when none is.
+func (s *Spec) Position(key string) (line, col int) {
+	for k := key; k != ""; {
+		if p, ok := s.positions[k]; ok {
+			return p.line, p.col
+		}
+		i := strings.LastIndexByte(k, '.')
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return 0, 0
 }

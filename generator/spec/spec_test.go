@@ -100,6 +100,10 @@ func TestLoadFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if s.positions["prefix"] == (pos{}) {
+				t.Error("no position recorded for prefix")
+			}
+			s.positions = nil
 			if !reflect.DeepEqual(*s, tc.want) {
 				t.Errorf("Load:\n got %s\nwant %s", specString(s), specString(&tc.want))
 			}
