@@ -260,3 +260,17 @@ func TestInitJSONWritesJSONThatRenders(t *testing.T) {
 		t.Fatalf("render of the JSON spec: %s", stderr)
 	}
 }
+
+func TestQuiet(t *testing.T) {
+	code, stdout, _ := run(t, "validate", "-q", "../../fixtures/partner1/golden")
+	if code != 0 || stdout != "" {
+		t.Errorf("quiet validate: exit %d, stdout %q", code, stdout)
+	}
+	code, stdout, stderr := run(t, "validate", "-q", "../../fixtures/bad/xml-malformed/Acme_App.eca-meta.xml")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "BYOC-MALFORMED-XML") {
+		t.Errorf("quiet validate of a broken file: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if _, stdout, _ := run(t, "validate", "-q", "--json", "../../fixtures/partner1/golden"); !strings.Contains(stdout, `"status": "ok"`) {
+		t.Errorf("--quiet swallowed --json: %q", stdout)
+	}
+}

@@ -54,7 +54,12 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 func Main(args []string, io IO, version string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// --quiet silences what a command prints on stdout in text form; its
+	// JSON, its errors and its exit code stay.
+	quiet := &quietWriter{w: io.Out}
+	io.Out = quiet
 	root := NewRootCmd(io, version)
+	root.PersistentFlags().BoolVarP(&quiet.on, "quiet", "q", false, "print nothing on stdout but --json output; problems and errors still go to stderr")
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
@@ -155,6 +160,9 @@ and zips the package reproducibly.`,
 	// --json and --format json are one switch.
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		format, js := cmd.Flags().Lookup("format"), cmd.Flags().Lookup("json")
+		if jsonRequested(cmd) {
+			quietOff(cmd)
+		}
 		if format == nil || js == nil || js.Value.String() != "true" {
 			return nil
 		}
@@ -214,4 +222,31 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return &UsageError{err}
 	}
 	return nil
+}
+
+// quietWriter drops what is written while --quiet is on.
+type quietWriter struct {
+	w  io.Writer
+	on bool
+}
+
+func (q *quietWriter) Write(p []byte) (int, error) {
+	if q.on {
+		return len(p), nil
+	}
+	return q.w.Write(p)
+}
+
+// quietOff keeps JSON output on stdout under --quiet: a pipeline asked
+// for it.
+func quietOff(cmd *cobra.Command) {
+	if f := cmd.Flags().Lookup("quiet"); f != nil {
+		_ = f.Value.Set("false")
+	}
+}
+
+// isQuiet reports whether w is stdout under --quiet.
+func isQuiet(w io.Writer) bool {
+	q, ok := w.(*quietWriter)
+	return ok && q.on
 }

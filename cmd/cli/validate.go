@@ -81,6 +81,8 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 	} else {
 		if opts.Format == "github" {
 			printAnnotations(opts.IO.Out, res.Problems)
+		} else if isQuiet(opts.IO.Out) {
+			printProblems(opts.IO.Err, res.Problems)
 		} else {
 			printProblems(opts.IO.Out, res.Problems)
 		}
