@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/xmldoc"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -63,7 +64,7 @@ type fakeSchema struct {
 	calls []string
 }
 
-func (f *fakeSchema) Check(api, typ, path string, _ []byte) []diag.Problem {
+func (f *fakeSchema) Check(api, typ, path string, _ *xmldoc.Document) []diag.Problem {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, api+" "+typ+" "+path)
@@ -197,5 +198,34 @@ func TestParsePositions(t *testing.T) {
 		if _, err := parseXML([]byte(bad)); err == nil {
 			t.Errorf("parseXML(%q) accepted", bad)
 		}
+	}
+}
+
+// Files with Load are read when a worker takes them up, once each; one
+// that cannot be read is a problem of that file, and the rest go on.
+func TestRunLoadsFilesLazily(t *testing.T) {
+	var mu sync.Mutex
+	loads := map[string]int{}
+	file := func(path string, data []byte, err error) File {
+		return File{Path: path, Load: func() ([]byte, error) {
+			mu.Lock()
+			loads[path]++
+			mu.Unlock()
+			return data, err
+		}}
+	}
+	in := Input{APIVersion: "66.0", Files: []File{
+		file(ccdPath, []byte(partnerCCD), nil),
+		file("a/Gone.eca-meta.xml", nil, errors.New("vanished")),
+	}}
+	ps, err := Run(context.Background(), in, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rulesOf(ps); !slices.Equal(got, []string{RuleIO}) || !strings.Contains(ps[0].Message, "vanished") {
+		t.Errorf("problems %v", ps)
+	}
+	if loads[ccdPath] != 1 || loads["a/Gone.eca-meta.xml"] != 1 {
+		t.Errorf("loads %v", loads)
 	}
 }

@@ -139,10 +139,14 @@ func kind(m fs.FileMode) string {
 
 // Reader adds files from disk to a tree within the limits above.
 type Reader struct {
-	Root  string
-	Tree  *Tree
-	files int
-	bytes int64
+	Root string
+	Tree *Tree
+	// ListOnly makes Dir record each file's path with nil data instead of
+	// reading it, for callers that read, check and drop files one at a
+	// time (validate) rather than hold a whole project.
+	ListOnly bool
+	files    int
+	bytes    int64
 }
 
 // NewReader reads into a new tree from root.
@@ -211,6 +215,8 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 			return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace it with the file", relp)
 		case !d.Type().IsRegular():
 			return fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", relp, kind(d.Type()))
+		case r.ListOnly:
+			return r.add(relp, nil)
 		}
 		b, err := readRegular(p)
 		if err != nil {
