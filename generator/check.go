@@ -79,17 +79,34 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 	if err := checkRuleIDs(opts.Disable); err != nil {
 		return nil, err
 	}
-	targets := opts.Targets
+	v := &validation{opts: opts, reg: registry.New(), res: &ValidateResult{}}
+	loose, err := eachTarget(opts.Targets, func(dir string) error { return v.project(ctx, dir) })
+	if err != nil {
+		return nil, err
+	}
+	if len(loose) > 0 {
+		if err := v.loose(ctx, loose); err != nil {
+			return nil, err
+		}
+	}
+	res := v.res
+	res.Problems = fromDiag(diag.Sort(res.problems))
+	return res, nil
+}
+
+// eachTarget calls dir for each target that is a directory, in order, and
+// returns the files the other targets name: files as they are, globs
+// expanded (sorted). No target means the current directory.
+func eachTarget(targets []string, dir func(string) error) ([]string, error) {
 	if len(targets) == 0 {
 		targets = []string{"."}
 	}
-	v := &validation{opts: opts, reg: registry.New(), res: &ValidateResult{}}
 	var loose []string
 	for _, t := range targets {
 		info, err := os.Stat(t)
 		switch {
 		case err == nil && info.IsDir():
-			if err := v.project(ctx, t); err != nil {
+			if err := dir(t); err != nil {
 				return nil, err
 			}
 		case err == nil:
@@ -108,14 +125,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 			return nil, &UsageError{fmt.Sprintf("%s does not exist; pass a project directory, a file or a glob", t)}
 		}
 	}
-	if len(loose) > 0 {
-		if err := v.loose(ctx, loose); err != nil {
-			return nil, err
-		}
-	}
-	res := v.res
-	res.Problems = fromDiag(diag.Sort(res.problems))
-	return res, nil
+	return loose, nil
 }
 
 // validation is one Validate call.

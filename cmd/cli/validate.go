@@ -54,8 +54,8 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
   byocpack validate . --disable xsd-order --disable BYOC-CONNECTED-APP-1GP`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			if opts.Format != "text" && opts.Format != "json" {
-				return usageErrorf("--format must be text or json, not %q", opts.Format)
+			if err := checkFormat(opts.Format); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -69,6 +69,14 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 	cmd.Flags().BoolVar(&opts.XSD, "xsd", false, "the XSD's verdict alone: element order is an error, no BYOC rule runs")
 	cmd.Flags().StringArrayVar(&opts.Disable, "disable", nil, "silence a rule by ID (repeatable)")
 	return cmd
+}
+
+// checkFormat refuses a --format other than text or json.
+func checkFormat(f string) error {
+	if f != "text" && f != "json" {
+		return usageErrorf("--format must be text or json, not %q", f)
+	}
+	return nil
 }
 
 type validateOutput struct {
