@@ -113,6 +113,7 @@ func TestProjectDisablesRules(t *testing.T) {
 // global OAuth settings are warnings that say how to import 67.0, and no
 // other warning says the version is unsupported.
 func TestValidateNewerProjectWarnsAtTheElement(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no 67.0 from this machine's cache
 	dir := filepath.Join(t.TempDir(), "p")
 	renderFixture(t, "partner1", dir)
 	editFile(t, filepath.Join(dir, "sfdx-project.json"), func(s string) string {

@@ -56,3 +56,41 @@ func TestFmtCheckAndOrderVerdicts(t *testing.T) {
 		t.Errorf("fmt --format json: %d %s", code, stdout)
 	}
 }
+
+func TestSchemasImportAndVersion(t *testing.T) {
+	wsdl := filepath.Join("..", "..", "..", "shared", "salesforce", "metadata-wsdl", "metadata-v66.0.wsdl")
+	data, err := os.ReadFile(wsdl)
+	if err != nil {
+		t.Skipf("the shared WSDLs are not here: %v", err)
+	}
+	newer := filepath.Join(t.TempDir(), "metadata.wsdl")
+	if err := os.WriteFile(newer, []byte(strings.Replace(string(data), "Metadata API version 66.0", "Metadata API version 67.0", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := run(t, "render", "-f", filepath.Join("..", "..", "fixtures", "partner1", "byoc.yaml"), "-o", out); code != 0 {
+		t.Fatalf("render: %d %s", code, stderr)
+	}
+	code, stdout, stderr := run(t, "schemas", "import", newer, "-p", out)
+	if code != 0 || !strings.Contains(stdout, "byocpack-schemas/v67.0.models: content models of Metadata API 67.0 for 11 types") || !strings.Contains(stdout, "commit ") {
+		t.Fatalf("import: %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ = run(t, "schemas", "import", newer, "-p", out); code != 0 || !strings.HasPrefix(stdout, "unchanged:") {
+		t.Errorf("second import: %d %s", code, stdout)
+	}
+	if code, _, stderr = run(t, "schemas", "import", filepath.Join(out, "sfdx-project.json"), "-p", out); code != 1 || !strings.Contains(stderr, "error: ") {
+		t.Errorf("a JSON file as WSDL: %d %s", code, stderr)
+	}
+	if code, _, _ = run(t, "schemas", "import"); code != 2 {
+		t.Errorf("no WSDL: exit %d", code)
+	}
+	wd, _ := os.Getwd()
+	if err := os.Chdir(out); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	_, stdout, _ = run(t, "version")
+	if !strings.Contains(stdout, "  66.0  bundled\n  67.0  project byocpack-schemas/v67.0.models\n") {
+		t.Errorf("version:\n%s", stdout)
+	}
+}

@@ -122,6 +122,7 @@ and zips the package reproducibly.`,
 		NewCmdPackage(io, nil),
 		NewCmdBuild(io, nil),
 		NewCmdSchema(io, nil),
+		NewCmdSchemas(io, nil),
 		NewCmdVersion(io, version, nil),
 	)
 	return root
