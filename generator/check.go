@@ -264,14 +264,11 @@ func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, 
 				continue
 			}
 			if o.lazyRoot != "" {
-				root, rel := o.lazyRoot, rel
-				f.Load = func() ([]byte, error) {
-					b, err := tree.ReadFile(root, rel)
-					if err == nil && b == nil {
-						err = fs.ErrNotExist
-					}
-					return b, err
-				}
+				// The listing refused links and special files; the read
+				// is bounded as every read is, without checking every
+				// parent again for a link (validate only reads).
+				name := filepath.Join(o.lazyRoot, filepath.FromSlash(rel))
+				f.Load = func() ([]byte, error) { return tree.ReadPath(name) }
 			}
 			f.InPackage = pd.Package != ""
 			in.Files = append(in.Files, f)

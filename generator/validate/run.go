@@ -33,6 +33,10 @@ type Options struct {
 	Stats *Stats
 }
 
+// sharedVersionKnowledge is built once per process: it depends on the
+// generated knowledge alone and is only read.
+var sharedVersionKnowledge = sync.OnceValue(newVersionKnowledge)
+
 // RuleIO is a file that could not be read (it vanished, or permissions);
 // the ID is the one generator reports for files it reads itself.
 const RuleIO = "io"
@@ -80,7 +84,7 @@ func (r *run) problem(rule string, f File, n *node, format string, args ...any) 
 func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 	r := &run{in: in, now: in.Now, sev: severities()}
 	r.version, _ = apiver.Parse(in.APIVersion)
-	r.versions = newVersionKnowledge()
+	r.versions = sharedVersionKnowledge()
 	r.reg = registry.New()
 	if r.now.IsZero() {
 		r.now = time.Now()

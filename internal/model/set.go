@@ -25,7 +25,7 @@ const ProjectDir = "byocpack-schemas"
 // bundled, project or cache folder.
 func FileName(v string) string { return "v" + v + ".models" }
 
-var fileRE = regexp.MustCompile(`^v([1-9][0-9]{0,2})\.0\.models$`)
+var fileRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v([1-9][0-9]{0,2})\.0\.models$`) })
 
 // CacheDir is the user cache folder `schemas import --cache` writes into,
 // used by every project on the machine.
@@ -71,7 +71,7 @@ func NewSet(fsys fs.FS, dir string) *Set {
 	s := &Set{entries: map[string]*entry{}}
 	names, _ := fs.Glob(fsys, path.Join(dir, "*.models"))
 	for _, n := range names {
-		m := fileRE.FindStringSubmatch(path.Base(n))
+		m := fileRE().FindStringSubmatch(path.Base(n))
 		if m == nil {
 			continue
 		}
@@ -118,7 +118,7 @@ func (s *Set) addDir(dir, kind string, override bool) error {
 		return fmt.Errorf("%s: %w", filepath.ToSlash(dir), err)
 	}
 	for _, de := range ents {
-		m := fileRE.FindStringSubmatch(de.Name())
+		m := fileRE().FindStringSubmatch(de.Name())
 		if m == nil || !de.Type().IsRegular() {
 			continue
 		}

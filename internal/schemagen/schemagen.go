@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"byocpack/internal/model"
 )
@@ -108,7 +109,7 @@ type TypeFields struct {
 	Fields  []string
 }
 
-var wsdlName = regexp.MustCompile(`^metadata-v([0-9]+\.[0-9]+)\.wsdl$`)
+var wsdlName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^metadata-v([0-9]+\.[0-9]+)\.wsdl$`) })
 
 // Generate reads LICENSE.txt and every metadata-v<api>.wsdl in fsys and
 // derives the schemas of roots for each API version found.
@@ -123,7 +124,7 @@ func Generate(fsys fs.FS, roots []string) (Result, error) {
 	}
 	res := Result{License: normalizeText(string(license))}
 	for _, e := range entries {
-		m := wsdlName.FindStringSubmatch(e.Name())
+		m := wsdlName().FindStringSubmatch(e.Name())
 		if m == nil || e.IsDir() {
 			continue
 		}

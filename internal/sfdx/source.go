@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"byocpack/internal/registry"
 	"byocpack/internal/tree"
@@ -51,7 +52,8 @@ type SourceFile struct {
 
 // metaXML mirrors the CLI's (unanchored, greedy) "<name>.<suffix>-meta.xml"
 // pattern, so the same names are taken apart the same way.
-func metaXMLPattern() *regexp.Regexp { return regexp.MustCompile(`(.+)\.(.+)-meta\.xml`) }
+// metaXMLPattern is compiled once, on first use: Infer runs per file.
+var metaXMLPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(.+)\.(.+)-meta\.xml`) })
 
 // TypeInferenceError is returned for a -meta.xml file whose suffix no
 // metadata type has.

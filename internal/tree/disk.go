@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -113,10 +114,12 @@ func readRegular(name string) ([]byte, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%s: %d bytes is more than the %d MiB byocpack reads from one file; remove it or list it in .forceignore", filepath.ToSlash(name), fi.Size(), MaxFileSize>>20)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// Sized from the stat, so a file takes one read and one for EOF.
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+1))
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if len(b) > MaxFileSize {
 		return nil, fmt.Errorf("%s: more than the %d MiB byocpack reads from one file", filepath.ToSlash(name), MaxFileSize>>20)
 	}

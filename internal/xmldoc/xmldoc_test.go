@@ -131,3 +131,25 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func TestDeclaration(t *testing.T) {
+	for src, ok := range map[string]bool{
+		`<?xml version="1.0"?><a/>`:                                    true,
+		`<?xml version='1.0' encoding='utf-8' standalone='no'?><a/>`:   true,
+		`<?xml version="1.0" standalone="yes"?><a/>`:                   true,
+		`<?xml encoding="UTF-8"?><a/>`:                                 false,
+		`<?xml version="1.0" standalone="yes" encoding="UTF-8"?><a/>`:  false,
+		`<?xml version="1.0" version="1.0"?><a/>`:                      false,
+		`<?xml version="1.1"?><a/>`:                                    false,
+		`<?xml version="1.0" encoding="latin1"?><a/>`:                  false,
+		`<?xml version="1.0"encoding="UTF-8"?><a/>`:                    false,
+		`<?xml version="1.0" standalone="maybe"?><a/>`:                 false,
+		"<a/><?xml version=\"1.0\"?>":                                  false,
+		`<?xml-stylesheet href="x"?><a/>`:                              true,
+		`<?xml version="1.0" encoding="UTF-8" standalone="no" ?><a/> `: true,
+	} {
+		if _, err := Parse([]byte(src)); (err == nil) != ok {
+			t.Errorf("%s: err = %v, want ok %v", src, err, ok)
+		}
+	}
+}

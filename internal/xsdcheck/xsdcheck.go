@@ -24,6 +24,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"byocpack/internal/diag"
 	"byocpack/internal/model"
@@ -209,9 +211,9 @@ func (w *walker) complex(el *xmldoc.Element, ct *model.Complex, where string, is
 		}
 		e := seq[i]
 		seen[i]++
-		label := where + "/" + ch.Local
+		label := loc{where, ch.Local, 0}
 		if counts[i] > 1 {
-			label += "[" + strconv.Itoa(seen[i]) + "]"
+			label.index = seen[i]
 		}
 		if i != prev {
 			if prev >= 0 {
@@ -292,27 +294,43 @@ func (w *walker) unknown(parent, ch *xmldoc.Element, ct *model.Complex, where st
 		ch.Local, parent.Local, where, ct.Name, w.m.Version, hint, ch.Local, ct.Name)
 }
 
+// loc names a child element for messages, as an XPath: its parent's
+// path, its name and, among several of that name, its position. It is
+// written out only for a message or a child's own children.
+type loc struct {
+	parent, name string
+	index        int
+}
+
+func (l loc) String() string {
+	s := l.parent + "/" + l.name
+	if l.index > 0 {
+		s += "[" + strconv.Itoa(l.index) + "]"
+	}
+	return s
+}
+
 // element checks a child by its declaration.
-func (w *walker) element(el *xmldoc.Element, e *model.Element, where string) {
+func (w *walker) element(el *xmldoc.Element, e *model.Element, at loc) {
 	switch {
 	case e.Complex() != nil:
-		w.complex(el, e.Complex(), where, false, e.Nillable)
+		w.complex(el, e.Complex(), at.String(), false, e.Nillable)
 	case e.Builtin() == model.AnyType:
 		// Anything goes.
 	default:
-		if w.attrs(el, where, e.Nillable) {
+		if len(el.Attrs) > 0 && w.attrs(el, at.String(), e.Nillable) {
 			return
 		}
 		if len(el.Children) > 0 {
-			w.add(el, diag.Error, RuleSchema, "<%s> at %s holds a value and cannot contain child elements", el.Local, where)
+			w.add(el, diag.Error, RuleSchema, "<%s> at %s holds a value and cannot contain child elements", el.Local, at)
 			return
 		}
-		w.value(el, e, where)
+		w.value(el, e, at)
 	}
 }
 
 // value checks a simple value against its type.
-func (w *walker) value(el *xmldoc.Element, e *model.Element, where string) {
+func (w *walker) value(el *xmldoc.Element, e *model.Element, where loc) {
 	v := el.Text
 	base, st := e.Builtin(), e.Simple()
 	if st != nil {
@@ -321,10 +339,10 @@ func (w *walker) value(el *xmldoc.Element, e *model.Element, where string) {
 	if base != model.String {
 		v = collapse(v)
 	}
-	shown := strconv.Quote(truncate(v, 80))
+	shown := func() string { return strconv.Quote(truncate(v, 80)) }
 	if base != model.String {
 		if ok, hint := lexical(base, v); !ok {
-			w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s is not a valid %s%s", shown, el.Local, where, base, hint)
+			w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s is not a valid %s%s", shown(), el.Local, where, base, hint)
 			return
 		}
 	}
@@ -338,24 +356,27 @@ func (w *walker) value(el *xmldoc.Element, e *model.Element, where string) {
 		}
 		if w.newer {
 			w.add(el, diag.Warning, RuleSchema, "value %s is not allowed for <%s> at %s in API %s, the newest version byocpack has, and the project is at %s%s; allowed values (%s): %s; if Salesforce added it in %s, import that version's WSDL with `byocpack schemas import metadata.wsdl`",
-				shown, el.Local, where, w.m.Version, w.project, hint, st.Name, strings.Join(st.Enum, ", "), w.project)
+				shown(), el.Local, where, w.m.Version, w.project, hint, st.Name, strings.Join(st.Enum, ", "), w.project)
 			return
 		}
-		w.add(el, diag.Error, RuleSchema, "value %s is not allowed for <%s> at %s%s; allowed values (%s): %s", shown, el.Local, where, hint, st.Name, strings.Join(st.Enum, ", "))
+		w.add(el, diag.Error, RuleSchema, "value %s is not allowed for <%s> at %s%s; allowed values (%s): %s", shown(), el.Local, where, hint, st.Name, strings.Join(st.Enum, ", "))
 		return
 	}
 	if !st.Matches(v) {
-		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s does not match the pattern of %s (%s)", shown, el.Local, where, st.Name, strings.Join(st.Patterns, ", "))
+		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s does not match the pattern of %s (%s)", shown(), el.Local, where, st.Name, strings.Join(st.Patterns, ", "))
 		return
 	}
-	n := len([]rune(v))
+	if st.Length < 0 && st.MinLength < 0 && st.MaxLength < 0 {
+		return
+	}
+	n := utf8.RuneCountInString(v)
 	switch {
 	case st.Length >= 0 && n != st.Length:
-		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes exactly %d", shown, el.Local, where, n, st.Name, st.Length)
+		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes exactly %d", shown(), el.Local, where, n, st.Name, st.Length)
 	case st.MinLength >= 0 && n < st.MinLength:
-		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes at least %d", shown, el.Local, where, n, st.Name, st.MinLength)
+		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes at least %d", shown(), el.Local, where, n, st.Name, st.MinLength)
 	case st.MaxLength >= 0 && n > st.MaxLength:
-		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes at most %d", shown, el.Local, where, n, st.Name, st.MaxLength)
+		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes at most %d", shown(), el.Local, where, n, st.Name, st.MaxLength)
 	}
 }
 
@@ -368,12 +389,16 @@ func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-var (
-	doubleRE   = regexp.MustCompile(`^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|-?INF|NaN)$`)
-	dateRE     = regexp.MustCompile(`^-?([0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?$`)
-	timeRE     = regexp.MustCompile(`^([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$`)
-	dateTimeRE = regexp.MustCompile(`^-?([0-9]{4,})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$`)
-)
+// The lexical spaces of the built-ins that need a regular expression,
+// compiled on first use (most runs meet none of them).
+var lexicalREs = sync.OnceValue(func() map[model.Builtin]*regexp.Regexp {
+	return map[model.Builtin]*regexp.Regexp{
+		model.Double:   regexp.MustCompile(`^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|-?INF|NaN)$`),
+		model.Date:     regexp.MustCompile(`^-?([0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?$`),
+		model.Time:     regexp.MustCompile(`^([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$`),
+		model.DateTime: regexp.MustCompile(`^-?([0-9]{4,})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$`),
+	}
+})
 
 // lexical checks a collapsed value against the lexical space of a
 // built-in type and returns a hint for the message when it fails.
@@ -388,15 +413,15 @@ func lexical(b model.Builtin, v string) (bool, string) {
 		_, err := strconv.ParseInt(v, 10, 64)
 		return err == nil, "; use a whole number without spaces"
 	case model.Double:
-		return doubleRE.MatchString(v), "; use a decimal number"
+		return lexicalREs()[model.Double].MatchString(v), "; use a decimal number"
 	case model.Date:
-		m := dateRE.FindStringSubmatch(v)
+		m := lexicalREs()[model.Date].FindStringSubmatch(v)
 		return m != nil && validDate(m[1], m[2], m[3]) && validZone(m[4]), "; use YYYY-MM-DD"
 	case model.Time:
-		m := timeRE.FindStringSubmatch(v)
+		m := lexicalREs()[model.Time].FindStringSubmatch(v)
 		return m != nil && validClock(m[1], m[2], m[3]) && validZone(m[5]), "; use hh:mm:ss"
 	case model.DateTime:
-		m := dateTimeRE.FindStringSubmatch(v)
+		m := lexicalREs()[model.DateTime].FindStringSubmatch(v)
 		return m != nil && validDate(m[1], m[2], m[3]) && validClock(m[4], m[5], m[6]) && validZone(m[8]), "; use YYYY-MM-DDThh:mm:ssZ"
 	case model.Base64Binary:
 		s := strings.Join(strings.Fields(v), "")
