@@ -153,7 +153,7 @@ func (v *validation) run(ctx context.Context, in validate.Input, read input, che
 	}
 	v.res.problems = append(v.res.problems, read.problems...)
 	v.res.problems = append(v.res.problems, ps...)
-	v.res.Files += len(in.Files)
+	v.res.Files += stats.Files
 	v.res.Silenced += stats.Silenced + read.silenced
 	v.res.WithoutSchema += int(checker.skipped.Load())
 	return nil
@@ -197,19 +197,60 @@ func (v *validation) project(ctx context.Context, dir string) error {
 	}); err != nil {
 		return publicError(err)
 	}
-	// List, do not read: each file is read by the worker that checks it.
-	r := tree.NewReader(d.Path)
-	r.ListOnly = true
-	if err := sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore); err != nil {
-		return publicError(err)
-	}
-	for _, p := range r.Tree.Paths() {
-		if _, ok := t.Get(p); !ok && !isState(p) {
-			t.Set(p, nil)
+	// List, do not read: the workers start on the first files while the
+	// walk goes on, and each file is read by the worker that checks it.
+	o := inputOptions{apiVersion: v.opts.APIVersion, lazyRoot: d.Path, disable: v.opts.Disable}
+	in, problems := projectHeader(snap, dir, o)
+	feed := make(chan validate.File, 64)
+	in.Feed = feed
+	var walkErr error
+	go func() {
+		defer close(feed)
+		seen := map[string]bool{}
+		r := tree.NewReader(d.Path)
+		r.ListOnly = true
+		r.OnFile = func(rel string) error {
+			if seen[rel] || isState(rel) {
+				return nil
+			}
+			seen[rel] = true
+			// The first package directory that holds the file, as
+			// readProjectTree takes it.
+			var pd sfdx.PackageDir
+			for _, p := range snap.Project.PackageDirectories {
+				if p.Path == "." || rel == p.Path || strings.HasPrefix(rel, strings.TrimSuffix(p.Path, "/")+"/") {
+					pd = p
+					break
+				}
+			}
+			f, problem := projectFile(v.reg, nil, dir, rel, pd, d.Path)
+			if problem != nil {
+				problems = append(problems, *problem)
+				return nil
+			}
+			select {
+			case feed <- f:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
+		walkErr = sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore)
+	}()
+	checker := projectSchemas(dir, v.mode())
+	err = v.run(ctx, in, input{}, checker)
+	// Run has drained the feed, so the walk is over and its problems are
+	// all there.
+	if walkErr != nil {
+		return publicError(walkErr)
 	}
-	in, read := readProjectTree(v.reg, snap, dir, inputOptions{apiVersion: v.opts.APIVersion, lazyRoot: d.Path, disable: v.opts.Disable})
-	return v.run(ctx, in, read, projectSchemas(dir, v.mode()))
+	if err != nil {
+		return err
+	}
+	kept, silenced := validate.Silence(problems, in.Disabled)
+	v.res.problems = append(v.res.problems, kept...)
+	v.res.Silenced += silenced
+	return nil
 }
 
 // input is what reading a tree found besides the files: problems of the
@@ -237,12 +278,34 @@ func treeInput(reg *registry.Registry, snap *sfdx.Snapshot, shown, apiVersion st
 }
 
 func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, input) {
+	in, problems := projectHeader(snap, shown, o)
+	seen := map[string]bool{}
+	for _, pd := range snap.Project.PackageDirectories {
+		for _, rel := range snap.Tree.Under(pd.Path) {
+			if seen[rel] || snap.Ignore.Denies(rel) || isState(rel) {
+				continue
+			}
+			seen[rel] = true
+			data, _ := snap.Tree.Get(rel)
+			f, problem := projectFile(reg, data, shown, rel, pd, o.lazyRoot)
+			if problem != nil {
+				problems = append(problems, *problem)
+				continue
+			}
+			in.Files = append(in.Files, f)
+		}
+	}
+	kept, silenced := validate.Silence(problems, in.Disabled)
+	return in, input{problems: kept, silenced: silenced}
+}
+
+// projectHeader is a project's input without its files: API version,
+// disabled rules, and the problems of its sfdx-project.json.
+func projectHeader(snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, []diag.Problem) {
 	p := snap.Project
 	in := validate.Input{APIVersion: versionOr(o.apiVersion, p.SourceAPIVersion), Project: true}
-	var problems []diag.Problem
 	projectData, _ := snap.Tree.Get(sfdx.ProjectFile)
-	disabled, cp := projectConfig(projectData, display(shown, sfdx.ProjectFile))
-	problems = append(problems, cp...)
+	disabled, problems := projectConfig(projectData, display(shown, sfdx.ProjectFile))
 	in.Disabled = append(disabled, o.disable...)
 	if o.apiVersion == "" {
 		if w := versionWarning(shown, p.SourceAPIVersion); w != nil {
@@ -250,32 +313,25 @@ func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, 
 			problems = append(problems, *w)
 		}
 	}
-	seen := map[string]bool{}
-	for _, pd := range p.PackageDirectories {
-		for _, rel := range snap.Tree.Under(pd.Path) {
-			if seen[rel] || snap.Ignore.Denies(rel) || isState(rel) {
-				continue
-			}
-			seen[rel] = true
-			data, _ := snap.Tree.Get(rel)
-			f, problem := typed(reg, data, display(shown, rel), rel)
-			if problem != nil {
-				problems = append(problems, *problem)
-				continue
-			}
-			if o.lazyRoot != "" {
-				// The listing refused links and special files; the read
-				// is bounded as every read is, without checking every
-				// parent again for a link (validate only reads).
-				name := filepath.Join(o.lazyRoot, filepath.FromSlash(rel))
-				f.Load = func() ([]byte, error) { return tree.ReadPath(name) }
-			}
-			f.InPackage = pd.Package != ""
-			in.Files = append(in.Files, f)
-		}
+	return in, problems
+}
+
+// projectFile is one file of package directory pd, typed; data is nil
+// when the file is read when checked, from lazyRoot.
+func projectFile(reg *registry.Registry, data []byte, shown, rel string, pd sfdx.PackageDir, lazyRoot string) (validate.File, *diag.Problem) {
+	f, problem := typed(reg, data, display(shown, rel), rel)
+	if problem != nil {
+		return f, problem
 	}
-	kept, silenced := validate.Silence(problems, in.Disabled)
-	return in, input{problems: kept, silenced: silenced}
+	if lazyRoot != "" {
+		// The listing refused links and special files; the read is
+		// bounded as every read is, without checking every parent again
+		// for a link (validate only reads).
+		name := filepath.Join(lazyRoot, filepath.FromSlash(rel))
+		f.Load = func() ([]byte, error) { return tree.ReadPath(name) }
+	}
+	f.InPackage = pd.Package != ""
+	return f, nil
 }
 
 // versionWarning says when a project's sourceApiVersion is missing,

@@ -219,7 +219,7 @@ func (f *formatter) file(name, rel, version string, set *model.Set, named bool) 
 	if sf, err := sfdx.Infer(f.reg, rel); err == nil && sf.Type != nil && (sf.Kind == sfdx.MetaXML || sf.Kind == sfdx.Child) {
 		typ = sf.Type.Name
 	}
-	use, _, _ := set.Resolve(version)
+	use, newer, _ := set.Resolve(version)
 	m, err := set.Get(use)
 	if err != nil {
 		add(Failed, err.Error())
@@ -262,6 +262,9 @@ func (f *formatter) file(name, rel, version string, set *model.Set, named bool) 
 		reason := nf.Reason
 		if nf.Line > 0 {
 			reason = fmt.Sprintf("line %d: %s", nf.Line, reason)
+		}
+		if newer {
+			reason += fmt.Sprintf(" (the project is at %s, newer than every version byocpack has: import its WSDL with `byocpack schemas import metadata.wsdl`)", version)
 		}
 		add(Left, reason)
 		return

@@ -33,6 +33,9 @@ type File struct {
 // Input is everything one validation run looks at.
 type Input struct {
 	Files []File
+	// Feed, when set, hands Run more files as a listing finds them, after
+	// Files, until it is closed; Run checks them as they come.
+	Feed <-chan File
 	// APIVersion is the project's sourceApiVersion, such as "66.0"; it picks
 	// the schema and the field windows.
 	APIVersion string

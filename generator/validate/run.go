@@ -43,6 +43,8 @@ const RuleIO = "io"
 
 // Stats are counts of one Run.
 type Stats struct {
+	// Files counts the files checked.
+	Files int
 	// Silenced counts the problems of rules in Input.Disabled.
 	Silenced int
 }
@@ -95,36 +97,66 @@ func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 	}
 
 	r.schemaOnly = opts.SchemaOnly
-	docs := make([]doc, len(in.Files))
-	perFile := make([][]diag.Problem, len(in.Files))
-	jobs := make(chan int)
+	// One slot per file, in the order the files came, so the cross-file
+	// rules see them in that order whichever worker finished first.
+	type slot struct {
+		f  File
+		d  doc
+		ps []diag.Problem
+	}
+	var slots []*slot
+	jobs := make(chan *slot)
 	var wg sync.WaitGroup
-	for range min(workers, max(len(in.Files), 1)) {
+	n := workers
+	if in.Feed == nil {
+		n = min(workers, max(len(in.Files), 1))
+	}
+	for range n {
 		wg.Go(func() {
-			for i := range jobs {
-				docs[i], perFile[i] = r.checkFile(in.Files[i], opts.Schema)
+			for s := range jobs {
+				s.d, s.ps = r.checkFile(s.f, opts.Schema)
 				// What the cross-file rules need is the tree; the bytes
 				// go, so a large tree is never held whole.
-				docs[i].Data, docs[i].Load = nil, nil
+				s.d.Data, s.d.Load, s.f = nil, nil, File{}
 			}
 		})
 	}
 	var err error
-feed:
-	for i := range in.Files {
+	send := func(f File) bool {
+		s := &slot{f: f}
 		select {
 		case <-ctx.Done():
 			err = ctx.Err()
-			break feed
-		case jobs <- i:
+			return false
+		case jobs <- s:
+			slots = append(slots, s)
+			return true
+		}
+	}
+	ok := true
+	for _, f := range in.Files {
+		if ok = send(f); !ok {
+			break
+		}
+	}
+	if in.Feed != nil {
+		for f := range in.Feed {
+			if ok && !send(f) {
+				ok = false
+			}
 		}
 	}
 	close(jobs)
 	wg.Wait()
+	if opts.Stats != nil {
+		opts.Stats.Files += len(slots)
+	}
 
+	docs := make([]doc, len(slots))
 	var out []diag.Problem
-	for _, ps := range perFile {
-		out = append(out, ps...)
+	for i, s := range slots {
+		docs[i] = s.d
+		out = append(out, s.ps...)
 	}
 	if err == nil && in.Project && !opts.SchemaOnly {
 		out = append(out, r.crossFile(docs)...)

@@ -148,8 +148,12 @@ type Reader struct {
 	// reading it, for callers that read, check and drop files one at a
 	// time (validate) rather than hold a whole project.
 	ListOnly bool
-	files    int
-	bytes    int64
+	// OnFile, with ListOnly, receives each listed path as the walk finds
+	// it instead of the tree, so a caller can start on the first files
+	// while the walk goes on; an error stops the walk.
+	OnFile func(rel string) error
+	files  int
+	bytes  int64
 }
 
 // NewReader reads into a new tree from root.
@@ -175,6 +179,9 @@ func (r *Reader) add(rel string, b []byte) error {
 	}
 	if r.bytes > MaxTotalSize {
 		return fmt.Errorf("%s: more than %d GiB of files; list large folders in .forceignore", filepath.ToSlash(r.Root), MaxTotalSize>>30)
+	}
+	if r.OnFile != nil && b == nil {
+		return r.OnFile(rel)
 	}
 	r.Tree.Set(rel, b)
 	return nil
