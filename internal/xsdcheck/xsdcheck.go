@@ -263,7 +263,7 @@ func (w *walker) order(parent, ch *xmldoc.Element, after *model.Element, where s
 			ch.Local, parent.Local, at(where, isRoot), after.Name)
 		return
 	}
-	w.add(ch, diag.Warning, RuleOrder, "<%s> in <%s>%s is not in the order Salesforce retrieves it (it belongs before <%s>); the Metadata API deploys it, and `byocpack fmt` fixes it",
+	w.add(ch, diag.Warning, RuleOrder, "<%s> in <%s>%s is not in the order Salesforce retrieves it; `byocpack fmt` fixes it (it belongs before <%s>; the Metadata API deploys either order)",
 		ch.Local, parent.Local, at(where, isRoot), after.Name)
 }
 

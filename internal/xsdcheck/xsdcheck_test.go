@@ -89,7 +89,7 @@ func TestCheckDeploy(t *testing.T) {
 			[]string{`4 error xsd value "yes" of <isEnabled>|xsd:boolean; use true or false`}},
 		{"order is a warning", "66.0", "ExtlClntAppOauthSettings",
 			mkdoc("ExtlClntAppOauthSettings", "  <externalClientApplication>A</externalClientApplication>\n  <label>L</label>\n  <commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>\n"),
-			[]string{"5 warning xsd-order <commaSeparatedOauthScopes> in <ExtlClntAppOauthSettings> is not in the order Salesforce retrieves it (it belongs before <label>)|`byocpack fmt` fixes it"}},
+			[]string{"5 warning xsd-order <commaSeparatedOauthScopes> in <ExtlClntAppOauthSettings> is not in the order Salesforce retrieves it; `byocpack fmt` fixes it (it belongs before <label>"}},
 		{"missing required", "66.0", "ExtlClntAppOauthSettings",
 			mkdoc("ExtlClntAppOauthSettings", "  <commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>\n"),
 			[]string{"2 error xsd <ExtlClntAppOauthSettings> at /ExtlClntAppOauthSettings is missing required element <externalClientApplication>"}},
