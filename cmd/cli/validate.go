@@ -15,6 +15,8 @@ type ValidateOptions struct {
 	Format     string
 	APIVersion string
 	Strict     bool
+	XSD        bool
+	Disable    []string
 }
 
 // NewCmdValidate validates projects, files and globs.
@@ -22,23 +24,39 @@ func NewCmdValidate(io IO, runF func(*ValidateOptions) error) *cobra.Command {
 	opts := &ValidateOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "validate [PATH|GLOB ...]",
-		Short: "Check metadata against the Metadata API schemas and the BYOC rules",
+		Short: "Check metadata the way the Metadata API deploys it, and the BYOC rules",
 		Long: `Validate Salesforce DX metadata: a project directory (its sfdx-project.json
 gives the package directories and sourceApiVersion, its .forceignore is
 honoured), single files, or doublestar globs. Each file's type comes from its
 suffix. Problems print sorted as path:line:col: severity rule: message, then a
 summary. Rules are documented in docs/rules.md.
 
+Files are checked against the content models of the Metadata API WSDL for the
+project's API version, the way a deploy judges them: an unknown element, a
+non-repeatable element twice, a repeated element split by others, a missing
+required element or a value not of its type are errors; elements in another
+order than a retrieve writes are a warning (xsd-order; byocpack fmt fixes
+it). --xsd gives the XSD's verdict alone instead, order included, as xmllint
+would, without the BYOC rules. A project newer than every API version
+byocpack has is judged by the newest, and what that one does not know is a
+warning (byocpack schemas import adds a newer WSDL).
+
+Rules are silenced by ID with --disable (repeatable) or, for a project, in
+its sfdx-project.json: "plugins": {"byocpack": {"disable": ["RULE-ID"]}}.
+The summary says how many problems were silenced.
+
 Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 2 on a usage error.`,
 		Example: `  byocpack validate out/partner1
   byocpack validate 'force-app/**/*-meta.xml' --api-version 65.0
   byocpack validate out/partner1 --format json --strict
-  byocpack validate out --format github   # annotations on the pull request`,
+  byocpack validate out --format github   # annotations on the pull request
+  byocpack validate . --xsd
+  byocpack validate . --disable xsd-order --disable BYOC-CONNECTED-APP-1GP`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			if opts.Format != "text" && opts.Format != "json" && opts.Format != "github" {
-				return usageErrorf("--format must be text, json or github, not %q", opts.Format)
+			if err := checkFormat(opts.Format); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -48,8 +66,18 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or github (GitHub Actions annotations)")
 	cmd.Flags().StringVar(&opts.APIVersion, "api-version", "", "validate against this API version instead of sourceApiVersion")
-	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too (element order included)")
+	cmd.Flags().BoolVar(&opts.XSD, "xsd", false, "the XSD's verdict alone: element order is an error, no BYOC rule runs")
+	cmd.Flags().StringArrayVar(&opts.Disable, "disable", nil, "silence a rule by ID (repeatable)")
 	return cmd
+}
+
+// checkFormat refuses a --format validate does not write.
+func checkFormat(f string) error {
+	if f != "text" && f != "json" && f != "github" {
+		return usageErrorf("--format must be text, json or github, not %q", f)
+	}
+	return nil
 }
 
 // validateOutput is validate's result in the JSON envelope; the problems
@@ -57,11 +85,12 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 type validateOutput struct {
 	Files         int      `json:"files"`
 	WithoutSchema int      `json:"withoutSchema"`
+	Silenced      int      `json:"silenced"`
 	Recovered     []string `json:"recovered"`
 }
 
 func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
-	res, err := generator.Validate(cmd.Context(), generator.ValidateOptions{Targets: opts.Targets, APIVersion: opts.APIVersion})
+	res, err := generator.Validate(cmd.Context(), generator.ValidateOptions{Targets: opts.Targets, APIVersion: opts.APIVersion, XSD: opts.XSD, Disable: opts.Disable})
 	if err != nil {
 		return err
 	}
@@ -70,7 +99,7 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 	}
 	errs, warns := generator.Count(res.Problems)
 	if opts.Format == "json" {
-		out := validateOutput{Files: res.Files, WithoutSchema: res.WithoutSchema, Recovered: append([]string{}, res.Recovered...)}
+		out := validateOutput{Files: res.Files, WithoutSchema: res.WithoutSchema, Silenced: res.Silenced, Recovered: append([]string{}, res.Recovered...)}
 		status, code := statusOK, exitOK
 		if generator.HasErrors(res.Problems, opts.Strict) {
 			status, code = statusRefused, exitInvalid
@@ -88,7 +117,10 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 		}
 		fmt.Fprintf(opts.IO.Out, "%s checked: %s, %s", plural(res.Files, "file"), plural(errs, "error"), plural(warns, "warning"))
 		if res.WithoutSchema > 0 {
-			fmt.Fprintf(opts.IO.Out, " (%d of a type without a bundled schema: BYOC rules only)", res.WithoutSchema)
+			fmt.Fprintf(opts.IO.Out, " (%d of a type without a content model: BYOC rules only)", res.WithoutSchema)
+		}
+		if res.Silenced > 0 {
+			fmt.Fprintf(opts.IO.Out, "; %s silenced by disabled rules", plural(res.Silenced, "problem"))
 		}
 		fmt.Fprintln(opts.IO.Out)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"byocpack/generator"
 	"byocpack/generator/spec"
 )
 
@@ -19,8 +20,11 @@ type VersionOptions struct {
 func NewCmdVersion(io IO, version string, runF func(*VersionOptions) error) *cobra.Command {
 	opts := &VersionOptions{IO: io, Version: version}
 	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print byocpack's version and the Metadata API versions it supports",
+		Use:   "version",
+		Short: "Print byocpack's version and the Metadata API versions it supports",
+		Long: `Print byocpack's version and the Metadata API versions it can check and
+format files by: the bundled ones, and those imported (byocpack schemas
+import) into the project in the current directory or into the user cache.`,
 		Example: "  byocpack version",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -34,6 +38,18 @@ func NewCmdVersion(io IO, version string, runF func(*VersionOptions) error) *cob
 
 func runVersion(opts *VersionOptions) error {
 	v := spec.SupportedAPIVersions()
-	fmt.Fprintf(opts.IO.Out, "byocpack %s (%s), Metadata API %s to %s\n", opts.Version, runtime.Version(), v[0], v[len(v)-1])
+	fmt.Fprintf(opts.IO.Out, "byocpack %s (%s), renders Metadata API %s to %s\n", opts.Version, runtime.Version(), v[0], v[len(v)-1])
+	versions, err := generator.ModelVersions(".")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(opts.IO.Out, "content models:")
+	for _, m := range versions {
+		where := m.Origin
+		if m.Path != "" {
+			where += " " + m.Path
+		}
+		fmt.Fprintf(opts.IO.Out, "  %s  %s\n", m.Version, where)
+	}
 	return nil
 }

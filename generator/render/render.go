@@ -88,7 +88,8 @@ func (r *Renderer) Render(s *spec.Spec, existingProject, existingGitignore []byt
 		if err := r.tmpl.ExecuteTemplate(&buf, c.Type+".xml.tmpl", c.data); err != nil {
 			return nil, fmt.Errorf("render %s %s: %w", c.Type, c.FullName, err)
 		}
-		files = append(files, File{Path: c.Path, Data: buf.Bytes(), Type: c.Type, FullName: c.FullName, InPackage: c.InPackage})
+		data := retrieveLayout(s.Package.APIVersion, c.Type, buf.Bytes())
+		files = append(files, File{Path: c.Path, Data: data, Type: c.Type, FullName: c.FullName, InPackage: c.InPackage})
 	}
 	// The guides are ordinary project files at the output root, written
 	// from the same plan.

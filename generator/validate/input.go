@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/xmldoc"
 )
 
 // File is one metadata file handed to the validator.
@@ -17,8 +18,12 @@ type File struct {
 	// Type is the metadata type inferred from the file's suffix (for
 	// example "ExternalClientApplication"); empty when the suffix is unknown.
 	Type string
-	// Data is the file's content.
+	// Data is the file's content. When it is nil and Load is set, Run
+	// reads the file with Load when a worker takes it up and drops the
+	// bytes once the file is checked, so a large tree is streamed rather
+	// than held in memory.
 	Data []byte
+	Load func() ([]byte, error)
 	// InPackage is true for files under a packaged package directory (one
 	// with a "package" key in sfdx-project.json), where secrets and
 	// Dev Hub-only metadata must never appear.
@@ -28,6 +33,9 @@ type File struct {
 // Input is everything one validation run looks at.
 type Input struct {
 	Files []File
+	// Feed, when set, hands Run more files as a listing finds them, after
+	// Files, until it is closed; Run checks them as they come.
+	Feed <-chan File
 	// APIVersion is the project's sourceApiVersion, such as "66.0"; it picks
 	// the schema and the field windows.
 	APIVersion string
@@ -39,10 +47,14 @@ type Input struct {
 	// the shared name prefix) only run then: a user who validates a few
 	// files by glob would otherwise get errors about files they did not pass.
 	Project bool
+	// Disabled lists rule IDs whose problems are silenced (the project's
+	// list and the command line's); Run counts them in Stats.
+	Disabled []string
 }
 
-// SchemaChecker validates one document against the XSD of its metadata type
-// for an API version. Problems carry Rule "xsd" and the document's Path.
+// SchemaChecker checks one parsed document against the content model of
+// its metadata type for an API version. Problems carry Rule "xsd" or
+// "xsd-order" and the document's Path.
 type SchemaChecker interface {
-	Check(apiVersion, metadataType, path string, data []byte) []diag.Problem
+	Check(apiVersion, metadataType, path string, doc *xmldoc.Document) []diag.Problem
 }

@@ -21,6 +21,9 @@ type project struct {
 	// point to. Both are computed once, not per channel definition.
 	packagedApps  []doc
 	oauthSettings map[string]bool
+	// allApps is apps(), built once: a copy per channel definition made
+	// validate quadratic in memory traffic on large trees.
+	allApps []doc
 }
 
 func indexProject(docs []doc) project {
@@ -48,6 +51,7 @@ func indexProject(docs []doc) project {
 			}
 		}
 	}
+	p.allApps = append(slices.Clone(p.byType[typeECA]), p.byType[typeConnectedApp]...)
 	for _, a := range p.apps() {
 		if a.InPackage {
 			p.packagedApps = append(p.packagedApps, a)
@@ -62,9 +66,7 @@ func indexProject(docs []doc) project {
 }
 
 // apps are the OAuth apps a Partner channel can use.
-func (p project) apps() []doc {
-	return append(slices.Clone(p.byType[typeECA]), p.byType[typeConnectedApp]...)
-}
+func (p project) apps() []doc { return p.allApps }
 
 func (r *run) crossFile(docs []doc) []diag.Problem {
 	p := indexProject(docs)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -12,7 +13,10 @@ import (
 
 	"byocpack/internal/apiver"
 	"byocpack/internal/diag"
+	"byocpack/internal/fserr"
 	"byocpack/internal/registry"
+	"byocpack/internal/tree"
+	"byocpack/internal/xmldoc"
 )
 
 // Options configures a validation run.
@@ -23,6 +27,27 @@ type Options struct {
 	// Workers bounds how many files are checked at once; 0 means
 	// GOMAXPROCS.
 	Workers int
+	// SchemaOnly gives the XSD verdict alone (validate --xsd): the
+	// content-model check and whether a file is XML at all, no BYOC rule.
+	SchemaOnly bool
+	// Stats, when set, receives counts of the run.
+	Stats *Stats
+}
+
+// sharedVersionKnowledge is built once per process: it depends on the
+// generated knowledge alone and is only read.
+var sharedVersionKnowledge = sync.OnceValue(newVersionKnowledge)
+
+// RuleIO is a file that could not be read (it vanished, or permissions);
+// the ID is the one generator reports for files it reads itself.
+const RuleIO = "io"
+
+// Stats are counts of one Run.
+type Stats struct {
+	// Files counts the files checked.
+	Files int
+	// Silenced counts the problems of rules in Input.Disabled.
+	Silenced int
 }
 
 // doc is one file after the per-file checks, kept for the cross-file rules.
@@ -39,9 +64,10 @@ type run struct {
 	now time.Time
 	sev map[string]diag.Severity
 	// version is in.APIVersion parsed, zero when it is not one.
-	version  apiver.Version
-	versions versionKnowledge
-	reg      *registry.Registry
+	version    apiver.Version
+	versions   versionKnowledge
+	reg        *registry.Registry
+	schemaOnly bool
 }
 
 func (r *run) problem(rule string, f File, n *node, format string, args ...any) diag.Problem {
@@ -61,7 +87,7 @@ func (r *run) problem(rule string, f File, n *node, format string, args ...any) 
 func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 	r := &run{in: in, now: in.Now, sev: severities()}
 	r.version, _ = apiver.Parse(in.APIVersion)
-	r.versions = newVersionKnowledge()
+	r.versions = sharedVersionKnowledge()
 	r.reg = registry.New()
 	if r.now.IsZero() {
 		r.now = time.Now()
@@ -71,41 +97,94 @@ func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	docs := make([]doc, len(in.Files))
-	perFile := make([][]diag.Problem, len(in.Files))
-	jobs := make(chan int)
+	r.schemaOnly = opts.SchemaOnly
+	// One slot per file, in the order the files came, so the cross-file
+	// rules see them in that order whichever worker finished first.
+	type slot struct {
+		f  File
+		d  doc
+		ps []diag.Problem
+	}
+	var slots []*slot
+	jobs := make(chan *slot)
 	var wg sync.WaitGroup
-	for range min(workers, max(len(in.Files), 1)) {
+	n := workers
+	if in.Feed == nil {
+		n = min(workers, max(len(in.Files), 1))
+	}
+	for range n {
 		wg.Go(func() {
-			for i := range jobs {
-				docs[i], perFile[i] = r.checkFile(in.Files[i], opts.Schema)
+			for s := range jobs {
+				s.d, s.ps = r.checkFile(s.f, opts.Schema)
+				// What the cross-file rules need is the tree; the bytes
+				// go, so a large tree is never held whole.
+				s.d.Data, s.d.Load, s.f = nil, nil, File{}
 			}
 		})
 	}
 	var err error
-feed:
-	for i := range in.Files {
+	send := func(f File) bool {
+		s := &slot{f: f}
 		select {
 		case <-ctx.Done():
 			err = ctx.Err()
-			break feed
-		case jobs <- i:
+			return false
+		case jobs <- s:
+			slots = append(slots, s)
+			return true
+		}
+	}
+	ok := true
+	for _, f := range in.Files {
+		if ok = send(f); !ok {
+			break
+		}
+	}
+	if in.Feed != nil {
+		for f := range in.Feed {
+			if ok && !send(f) {
+				ok = false
+			}
 		}
 	}
 	close(jobs)
 	wg.Wait()
+	if opts.Stats != nil {
+		opts.Stats.Files += len(slots)
+	}
 
+	docs := make([]doc, len(slots))
 	var out []diag.Problem
-	for _, ps := range perFile {
-		out = append(out, ps...)
+	for i, s := range slots {
+		docs[i] = s.d
+		out = append(out, s.ps...)
+	}
+	if err == nil && in.Project && !opts.SchemaOnly {
+		out = append(out, r.crossFile(docs)...)
+	}
+	out, silenced := Silence(out, in.Disabled)
+	if opts.Stats != nil {
+		opts.Stats.Silenced += silenced
 	}
 	if err != nil {
 		return diag.Sort(out), err
 	}
-	if in.Project {
-		out = append(out, r.crossFile(docs)...)
-	}
 	return diag.Sort(out), ctx.Err()
+}
+
+// Silence drops the problems of the disabled rules and says how many it
+// dropped.
+func Silence(ps []diag.Problem, disabled []string) ([]diag.Problem, int) {
+	if len(disabled) == 0 {
+		return ps, 0
+	}
+	var kept []diag.Problem
+	for _, p := range ps {
+		if !slices.Contains(disabled, p.Rule) {
+			kept = append(kept, p)
+		}
+	}
+	return kept, len(ps) - len(kept)
 }
 
 // isXMLPath reports whether a file is meant to be an XML document; other
@@ -115,21 +194,36 @@ func isXMLPath(p string) bool {
 }
 
 func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
-	// XML allows a UTF-8 byte-order mark (editors on Windows write one);
-	// the decoders here would take it for text before the root.
-	f.Data = bytes.TrimPrefix(f.Data, []byte("\xef\xbb\xbf"))
 	d := doc{File: f, Name: fullName(f.Path)}
 	if d.Type == "" {
 		d.Type = typeOf(r.reg, f.Path)
 	}
-	var ps []diag.Problem
-	if got, want, ok := caseMismatchSuffix(r.reg, f.Path); ok {
-		ps = append(ps, r.problem(RuleSuffixCase, f, nil,
-			"suffix %q is not a metadata suffix, sf fails with \"Could not infer a metadata type\"; rename the file to end in .%s-meta.xml",
-			got, want))
+	if f.Data == nil && f.Load != nil {
+		data, err := f.Load()
+		if err != nil {
+			fix := "check its permissions"
+			if tree.IsNotRegular(err) {
+				fix = "pass metadata files, not pipes or devices"
+			}
+			return d, []diag.Problem{{File: f.Path, Severity: diag.Error, Rule: RuleIO,
+				Message: fmt.Sprintf("cannot read the file: %v; %s", fserr.Cause(err), fix)}}
+		}
+		f.Data = data
+		d.Data = data
 	}
-	if f.InPackage {
-		ps = append(ps, r.secretScan(f)...)
+	// XML allows a UTF-8 byte-order mark (editors on Windows write one);
+	// the checks below would take it for text before the root.
+	f.Data = bytes.TrimPrefix(f.Data, []byte("\xef\xbb\xbf"))
+	var ps []diag.Problem
+	if !r.schemaOnly {
+		if got, want, ok := caseMismatchSuffix(r.reg, f.Path); ok {
+			ps = append(ps, r.problem(RuleSuffixCase, f, nil,
+				"suffix %q is not a metadata suffix, sf fails with \"Could not infer a metadata type\"; rename the file to end in .%s-meta.xml",
+				got, want))
+		}
+		if f.InPackage {
+			ps = append(ps, r.secretScan(f)...)
+		}
 	}
 	if !isXMLPath(f.Path) {
 		return d, ps
@@ -142,15 +236,19 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 		return d, append(ps, r.problem(RuleBinaryFile, f, nil,
 			"file is binary (NUL bytes or invalid UTF-8), not a metadata document; save it as UTF-8 XML"))
 	}
-	root, err := parseXML(f.Data)
+	// One parse feeds the content-model check and every rule.
+	parsed, err := xmldoc.Parse(f.Data)
 	if err != nil {
-		pe := err.(*parseError)
+		pe := asParseError(err)
 		return d, append(ps, diag.Problem{File: f.Path, Line: pe.Line, Col: pe.Col, Severity: r.sev[RuleMalformedXML],
 			Rule: RuleMalformedXML, Message: "not well-formed XML: " + pe.Msg + "; fix the syntax so sf can read the file"})
 	}
-	d.Root = root
 	if schema != nil && d.Type != "" {
-		ps = append(ps, schema.Check(r.in.APIVersion, d.Type, f.Path, f.Data)...)
+		ps = append(ps, schema.Check(r.in.APIVersion, d.Type, f.Path, parsed)...)
+	}
+	d.Root = nodeOf(parsed.Root)
+	if r.schemaOnly {
+		return d, ps
 	}
 	return d, append(ps, r.fileRules(d)...)
 }

@@ -14,6 +14,7 @@ import (
 
 	"byocpack/internal/diag"
 	"byocpack/internal/secrets"
+	"byocpack/internal/xmldoc"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -67,7 +68,7 @@ type fakeSchema struct {
 	calls []string
 }
 
-func (f *fakeSchema) Check(api, typ, path string, _ []byte) []diag.Problem {
+func (f *fakeSchema) Check(api, typ, path string, _ *xmldoc.Document) []diag.Problem {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, api+" "+typ+" "+path)
@@ -139,7 +140,7 @@ type countingSchema struct {
 	cancel context.CancelFunc
 }
 
-func (c *countingSchema) Check(_, _, _ string, _ []byte) []diag.Problem {
+func (c *countingSchema) Check(_, _, _ string, _ *xmldoc.Document) []diag.Problem {
 	if c.calls.Add(1) == 1 && c.cancel != nil {
 		c.cancel()
 	}
@@ -281,5 +282,34 @@ func TestSecretKindsAreRules(t *testing.T) {
 		if !strings.Contains(section, want) {
 			t.Errorf("docs/rules.md § %s does not say %q", RuleUnscannable, want)
 		}
+	}
+}
+
+// Files with Load are read when a worker takes them up, once each; one
+// that cannot be read is a problem of that file, and the rest go on.
+func TestRunLoadsFilesLazily(t *testing.T) {
+	var mu sync.Mutex
+	loads := map[string]int{}
+	file := func(path string, data []byte, err error) File {
+		return File{Path: path, Load: func() ([]byte, error) {
+			mu.Lock()
+			loads[path]++
+			mu.Unlock()
+			return data, err
+		}}
+	}
+	in := Input{APIVersion: "66.0", Files: []File{
+		file(ccdPath, []byte(partnerCCD), nil),
+		file("a/Gone.eca-meta.xml", nil, errors.New("vanished")),
+	}}
+	ps, err := Run(context.Background(), in, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rulesOf(ps); !slices.Equal(got, []string{RuleIO}) || !strings.Contains(ps[0].Message, "vanished") {
+		t.Errorf("problems %v", ps)
+	}
+	if loads[ccdPath] != 1 || loads["a/Gone.eca-meta.xml"] != 1 {
+		t.Errorf("loads %v", loads)
 	}
 }

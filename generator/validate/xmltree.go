@@ -1,14 +1,13 @@
 package validate
 
 import (
-	"bytes"
-	"encoding/xml"
-	"errors"
-	"io"
+	"strings"
+
+	"byocpack/internal/xmldoc"
 )
 
 // node is one element of a parsed metadata document with the position of
-// its start tag; etree keeps no positions, and every rule must point at the
+// its start tag, as the BYOC rules see it: every rule must point at the
 // offending element.
 type node struct {
 	Name     string // local name; metadata files use one default namespace
@@ -55,7 +54,21 @@ func (n *node) walk(fn func(*node)) {
 	}
 }
 
-// parseError carries the position of the first syntax error so the
+// nodeOf copies the parse the content-model check used (the file's one
+// parse) into the rules' tree; the copy holds strings only, so the file's
+// bytes can be dropped while the cross-file rules keep the tree.
+func nodeOf(e *xmldoc.Element) *node {
+	n := &node{Name: e.Local, Text: strings.TrimSpace(e.Text), Line: e.Line, Col: e.Col}
+	if len(e.Children) > 0 {
+		n.Children = make([]*node, len(e.Children))
+		for i, c := range e.Children {
+			n.Children[i] = nodeOf(c)
+		}
+	}
+	return n
+}
+
+// parseError carries where a file stopped being well-formed, so the
 // malformed-XML problem can point at it.
 type parseError struct {
 	Line, Col int
@@ -64,60 +77,19 @@ type parseError struct {
 
 func (e *parseError) Error() string { return e.Msg }
 
-// parseXML builds the element tree. Anything the decoder rejects, and a
-// document without a root element, is a parseError.
+// parseXML parses data (xmldoc.Parse: bounded depth, no DTDs, UTF-8)
+// into the rules' tree.
 func parseXML(data []byte) (*node, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	// Salesforce files are UTF-8; any other declared charset is passed
-	// through unchanged rather than failing with an opaque decoder error,
-	// because the binary check already rejected invalid UTF-8.
-	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	var root *node
-	var stack []*node
-	var text [][]byte
-	for {
-		line, col := d.InputPos()
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			pe := &parseError{Line: line, Col: col, Msg: err.Error()}
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				pe.Line, pe.Col, pe.Msg = se.Line, 0, se.Msg
-			}
-			return nil, pe
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &node{Name: t.Name.Local, Line: line, Col: col}
-			if len(stack) == 0 {
-				if root != nil {
-					return nil, &parseError{Line: line, Col: col, Msg: "more than one root element"}
-				}
-				root = n
-			} else {
-				parent := stack[len(stack)-1]
-				parent.Children = append(parent.Children, n)
-			}
-			stack = append(stack, n)
-			text = append(text, nil)
-		case xml.EndElement:
-			n := stack[len(stack)-1]
-			n.Text = string(bytes.TrimSpace(text[len(text)-1]))
-			stack = stack[:len(stack)-1]
-			text = text[:len(text)-1]
-		case xml.CharData:
-			if len(stack) > 0 {
-				text[len(text)-1] = append(text[len(text)-1], t...)
-			} else if len(bytes.TrimSpace(t)) > 0 {
-				return nil, &parseError{Line: line, Col: col, Msg: "text outside the root element"}
-			}
-		}
+	doc, err := xmldoc.Parse(data)
+	if err != nil {
+		return nil, asParseError(err)
 	}
-	if root == nil {
-		return nil, &parseError{Line: 1, Col: 1, Msg: "no root element"}
+	return nodeOf(doc.Root), nil
+}
+
+func asParseError(err error) *parseError {
+	if se, ok := err.(*xmldoc.SyntaxError); ok {
+		return &parseError{Line: se.Line, Col: se.Col, Msg: se.Msg}
 	}
-	return root, nil
+	return &parseError{Line: 1, Msg: err.Error()}
 }

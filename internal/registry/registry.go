@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Strategies says how the CLI's source-deploy-retrieve library reads
@@ -84,10 +85,17 @@ type Registry struct {
 	// (the CLI finds them only in their parent's folder) to the child ID;
 	// a suffix two parents share is left out.
 	childSuffixes map[string]string
+	// strict are the types with a strict directory name, in ID order.
+	strict []*Type
 }
 
-// New returns the registry of the pinned Salesforce CLI.
-func New() *Registry {
+// New returns the registry of the pinned Salesforce CLI. It is built once
+// per process and shared, which is safe because it is never modified.
+func New() *Registry { return shared() }
+
+var shared = sync.OnceValue(build)
+
+func build() *Registry {
 	d := generated()
 	r := &Registry{
 		types:       d.types,
@@ -117,6 +125,11 @@ func New() *Registry {
 	}
 	for suffix := range shared {
 		delete(r.childSuffixes, suffix)
+	}
+	for i := range r.types {
+		if r.types[i].StrictDirectoryName {
+			r.strict = append(r.strict, &r.types[i])
+		}
 	}
 	return r
 }
@@ -181,16 +194,9 @@ func (r *Registry) BySuffix(suffix string) (*Type, bool) {
 }
 
 // StrictFolderTypes returns the types that must live under a folder named
-// after their directoryName, sorted by ID.
-func (r *Registry) StrictFolderTypes() []*Type {
-	var out []*Type
-	for i := range r.types {
-		if r.types[i].StrictDirectoryName {
-			out = append(out, &r.types[i])
-		}
-	}
-	return out
-}
+// after their directoryName, sorted by ID. The slice is shared: callers
+// must not modify it.
+func (r *Registry) StrictFolderTypes() []*Type { return r.strict }
 
 // ByChildSuffix returns the child type whose file suffix is exactly suffix
 // among those BySuffix does not find, such as CustomField's "field", with

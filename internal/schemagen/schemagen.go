@@ -1,5 +1,8 @@
-// Package schemagen derives one small, standalone XSD per metadata root type
-// and API version from the Salesforce Metadata API WSDLs.
+// Package schemagen derives, from the Salesforce Metadata API WSDLs, the
+// content models byocpack checks files against (internal/model: one file
+// per API version, see models.go) and one small, standalone XSD per
+// metadata root type and API version, which the tests hand to xmllint and
+// jacoelho/xsd as oracles.
 //
 // The WSDL carries the whole Metadata API (about 2,000 types) as one inline
 // schema without global elements for metadata types, with its namespace
@@ -13,6 +16,7 @@ package schemagen
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -25,6 +29,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+
+	"byocpack/internal/model"
 )
 
 const (
@@ -74,7 +81,9 @@ func (s Skip) String() string {
 // Result is everything one generation run produced: the schemas sorted by
 // path, and the facts the knowledge base (Knowledge) is written from.
 type Result struct {
-	Files   []File
+	Files []File
+	// Models are the content models, one models/v<api>.models per WSDL.
+	Models  []File
 	Skipped []Skip
 	// Versions are the WSDLs read, oldest first.
 	Versions []Source
@@ -103,7 +112,7 @@ type TypeFields struct {
 	Fields  []string
 }
 
-var wsdlName = regexp.MustCompile(`^metadata-v([0-9]+\.[0-9]+)\.wsdl$`)
+var wsdlName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^metadata-v([0-9]+\.[0-9]+)\.wsdl$`) })
 
 // Generate reads LICENSE.txt and every metadata-v<api>.wsdl in fsys and
 // derives the schemas of roots for each API version found.
@@ -118,7 +127,7 @@ func Generate(fsys fs.FS, roots []string) (Result, error) {
 	}
 	res := Result{License: normalizeText(string(license))}
 	for _, e := range entries {
-		m := wsdlName.FindStringSubmatch(e.Name())
+		m := wsdlName().FindStringSubmatch(e.Name())
 		if m == nil || e.IsDir() {
 			continue
 		}
@@ -131,6 +140,7 @@ func Generate(fsys fs.FS, roots []string) (Result, error) {
 			return Result{}, err
 		}
 		res.Files = append(res.Files, one.Files...)
+		res.Models = append(res.Models, one.Models...)
 		res.Skipped = append(res.Skipped, one.Skipped...)
 		res.Versions = append(res.Versions, one.Versions...)
 		res.Fields = append(res.Fields, one.Fields...)
@@ -140,6 +150,7 @@ func Generate(fsys fs.FS, roots []string) (Result, error) {
 		return Result{}, errors.New("schemagen: no metadata-v<api>.wsdl file found")
 	}
 	slices.SortFunc(res.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(res.Models, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(res.Skipped, func(a, b Skip) int {
 		return strings.Compare(a.Version+"/"+a.Type, b.Version+"/"+b.Type)
 	})
@@ -182,13 +193,14 @@ func GenerateVersion(name, version string, wsdl, license []byte, roots []string)
 	if res.Enums, err = w.versionEnums(version); err != nil {
 		return Result{}, fmt.Errorf("schemagen: %s: %w", name, err)
 	}
+	var present []string
 	for _, root := range roots {
 		if _, ok := w.types[root]; !ok {
 			res.Skipped = append(res.Skipped, Skip{Version: version, Type: root,
 				Reason: fmt.Sprintf("%s defines no complexType %q", name, root)})
 			continue
 		}
-		data, err := w.schemaFor(root, header)
+		data, err := w.schemaFor([]string{root}, header)
 		if err != nil {
 			return Result{}, fmt.Errorf("schemagen: %s: %s: %w", name, root, err)
 		}
@@ -198,8 +210,49 @@ func GenerateVersion(name, version string, wsdl, license []byte, roots []string)
 		}
 		res.Files = append(res.Files, File{Path: path.Join("v"+version, root+".xsd"), Data: data})
 		res.Fields = append(res.Fields, TypeFields{Version: version, Type: root, Fields: fields})
+		present = append(present, root)
+	}
+	if len(present) > 0 {
+		m, err := w.contentModels(version, sha256.Sum256(wsdl), modelsHeader(name, version, w.header, license), present)
+		if err != nil {
+			return Result{}, fmt.Errorf("schemagen: %s: %w", name, err)
+		}
+		data, err := model.Encode(m)
+		if err != nil {
+			return Result{}, fmt.Errorf("schemagen: %s: %w", name, err)
+		}
+		res.Models = append(res.Models, File{Path: path.Join("models", model.FileName(version)), Data: data})
 	}
 	return res, nil
+}
+
+// CombinedSchema derives one standalone XSD with a global element for each
+// of roots from one WSDL: what `make bench` hands xmllint, which takes one
+// schema per process.
+func CombinedSchema(name, version string, wsdl, license []byte, roots []string) ([]byte, error) {
+	w, err := parseWSDL(wsdl)
+	if err != nil {
+		return nil, fmt.Errorf("schemagen: %s: %w", name, err)
+	}
+	header, err := headerComment(name, version, w.header, license)
+	if err != nil {
+		return nil, fmt.Errorf("schemagen: %s: %w", name, err)
+	}
+	return w.schemaFor(roots, header)
+}
+
+// modelsHeader is the comment heading a bundled models file: where it
+// comes from and, as the licence requires, the WSDL's copyright line and
+// licence text.
+func modelsHeader(name, version, wsdlHeader string, license []byte) []string {
+	out := []string{
+		fmt.Sprintf("Content models generated by byocpack (internal/tools/schemagen) from %s,", name),
+		fmt.Sprintf("Salesforce Metadata API version %s. Do not edit; run `make schemas`.", version),
+		"", "Header of the source WSDL:", "",
+	}
+	out = append(out, strings.Split(normalizeText(wsdlHeader), "\n")...)
+	out = append(out, "", fmt.Sprintf("The WSDL is distributed under the following licence (%s, %s):", licenseTitle, licenseFile), "")
+	return append(out, strings.Split(normalizeText(string(license)), "\n")...)
 }
 
 func normalizeText(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
@@ -392,23 +445,12 @@ func readBlock(d *xml.Decoder, data []byte, start int64, first xml.StartElement,
 	return b, nil
 }
 
-// schemaFor wraps the transitive closure of root's types into a standalone
-// schema with one global element for the document root.
-func (w *wsdl) schemaFor(root, header string) ([]byte, error) {
-	need := map[int]bool{}
-	queue := []string{root}
-	for len(queue) > 0 {
-		name := queue[0]
-		queue = queue[1:]
-		i, ok := w.types[name]
-		if !ok {
-			return nil, fmt.Errorf("type %q is referenced but not defined", name)
-		}
-		if need[i] {
-			continue
-		}
-		need[i] = true
-		queue = append(queue, w.blocks[i].refs...)
+// schemaFor wraps the transitive closure of the roots' types into a
+// standalone schema with one global element for each document root.
+func (w *wsdl) schemaFor(roots []string, header string) ([]byte, error) {
+	need, err := w.closure(roots)
+	if err != nil {
+		return nil, err
 	}
 	var out bytes.Buffer
 	out.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -423,7 +465,9 @@ func (w *wsdl) schemaFor(root, header string) ([]byte, error) {
 			writeBlock(&out, b.raw)
 		}
 	}
-	fmt.Fprintf(&out, " <%s:element name=%s type=%s/>\n", w.xsdPrefix, quote(root), quote(w.tnsPrefix+":"+root))
+	for _, root := range roots {
+		fmt.Fprintf(&out, " <%s:element name=%s type=%s/>\n", w.xsdPrefix, quote(root), quote(w.tnsPrefix+":"+root))
+	}
 	fmt.Fprintf(&out, "</%s:schema>\n", w.xsdPrefix)
 	return out.Bytes(), nil
 }
@@ -494,7 +538,7 @@ func headerComment(name, version, wsdlHeader string, license []byte) (string, er
 // res no longer contains, so a type dropped from a WSDL cannot linger.
 func Write(dir string, res Result) error {
 	want := map[string]bool{}
-	for _, f := range res.Files {
+	for _, f := range slices.Concat(res.Files, res.Models) {
 		want[f.Path] = true
 		p := filepath.Join(dir, filepath.FromSlash(f.Path))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -504,9 +548,13 @@ func Write(dir string, res Result) error {
 			return err
 		}
 	}
-	old, err := fs.Glob(os.DirFS(dir), "v*/*.xsd")
-	if err != nil {
-		return err
+	var old []string
+	for _, pattern := range []string{"v*/*.xsd", "models/*.models"} {
+		found, err := fs.Glob(os.DirFS(dir), pattern)
+		if err != nil {
+			return err
+		}
+		old = append(old, found...)
 	}
 	for _, p := range old {
 		if !want[p] {

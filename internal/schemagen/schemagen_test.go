@@ -282,6 +282,17 @@ func TestCommittedSchemasMatchWSDL(t *testing.T) {
 		}
 	}
 	checkVerbatim(t, wsdlDir, res.Files)
+	for _, f := range res.Models {
+		got, err := os.ReadFile(filepath.Join(schemasDir, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Errorf("%v; run `make schemas`", err)
+		} else if !bytes.Equal(got, f.Data) {
+			t.Errorf("schemas/%s differs from what the WSDL yields; run `make schemas`:\n%s", f.Path, cmp.Diff(string(f.Data), string(got)))
+		}
+	}
+	if committed, _ := fs.Glob(os.DirFS(schemasDir), "models/*"); !slices.Equal(committed, paths(res.Models)) {
+		t.Errorf("schemas/models holds %v, the WSDLs yield %v; run `make schemas`", committed, paths(res.Models))
+	}
 
 	// The knowledge base internal/apiver compiles in comes from the same run.
 	kb, err := Knowledge(res)

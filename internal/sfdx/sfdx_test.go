@@ -165,3 +165,28 @@ func TestParseRefusesGarbageVersionAndCaseTwins(t *testing.T) {
 		t.Errorf("67.0 refused: %v", err)
 	}
 }
+
+// matchMetaXML is the CLI's -meta.xml pattern without the backtracking.
+func TestMatchMetaXMLIsThePattern(t *testing.T) {
+	names := []string{
+		"A.eca-meta.xml", "A.b.c-meta.xml", "A.b-meta.xml.bak", ".x-meta.xml", "x.-meta.xml", "a.b-meta.xml-meta.xml",
+		"noext", "a-meta.xml", "a..b-meta.xml", "a.b-meta.xmlx", "é.ü-meta.xml", "a.b\n.c-meta.xml", "a.b-meta.xm", "..-meta.xml",
+		"Message_Event__e.object-meta.xml", "a.b.-meta.xml", "a.b-meta.xml.c-meta.xml",
+	}
+	for _, n := range names {
+		want := metaXMLPattern().FindStringSubmatch(n)
+		if got := matchMetaXML(n); strings.Join(got, "|") != strings.Join(want, "|") || (got == nil) != (want == nil) {
+			t.Errorf("%q: got %q, want %q", n, got, want)
+		}
+	}
+}
+
+func FuzzMatchMetaXML(f *testing.F) {
+	f.Add("A.eca-meta.xml")
+	f.Fuzz(func(t *testing.T, n string) {
+		want := metaXMLPattern().FindStringSubmatch(n)
+		if got := matchMetaXML(n); strings.Join(got, "|") != strings.Join(want, "|") || (got == nil) != (want == nil) {
+			t.Fatalf("%q: got %q, want %q", n, got, want)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"byocpack/internal/registry"
 	"byocpack/internal/tree"
@@ -51,7 +52,31 @@ type SourceFile struct {
 
 // metaXML mirrors the CLI's (unanchored, greedy) "<name>.<suffix>-meta.xml"
 // pattern, so the same names are taken apart the same way.
-func metaXMLPattern() *regexp.Regexp { return regexp.MustCompile(`(.+)\.(.+)-meta\.xml`) }
+// metaXMLPattern is the CLI's pattern for a -meta.xml name. Infer runs
+// per file, so matchMetaXML does what it does without the backtracking
+// (a test holds the two equal); the pattern stays for names with line
+// breaks, which '.' does not match.
+var metaXMLPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(.+)\.(.+)-meta\.xml`) })
+
+// matchMetaXML returns what metaXMLPattern().FindStringSubmatch(base)
+// returns: the match begins at 0, the first group is the longest prefix
+// before a '.' that a non-empty second group and "-meta.xml" follow, and
+// the second group runs to the last "-meta.xml" after it.
+func matchMetaXML(base string) []string {
+	if strings.ContainsRune(base, '\n') {
+		return metaXMLPattern().FindStringSubmatch(base)
+	}
+	for i := len(base) - 1; i >= 1; i-- {
+		if base[i] != '.' {
+			continue
+		}
+		rest := base[i+1:]
+		if j := strings.LastIndex(rest, "-meta.xml"); j >= 1 {
+			return []string{base[:i+1+j+len("-meta.xml")], base[:i], rest[:j]}
+		}
+	}
+	return nil
+}
 
 // TypeInferenceError is returned for a -meta.xml file whose suffix no
 // metadata type has.
@@ -75,7 +100,7 @@ func Infer(reg *registry.Registry, rel string) (SourceFile, error) {
 	sf := SourceFile{Path: rel}
 	parts := strings.Split(rel, "/")
 	base := parts[len(parts)-1]
-	m := metaXMLPattern().FindStringSubmatch(base)
+	m := matchMetaXML(base)
 
 	for _, t := range reg.StrictFolderTypes() {
 		i := lastIndex(parts[:len(parts)-1], t.DirectoryName)

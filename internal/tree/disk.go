@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -113,10 +114,12 @@ func readRegular(name string) ([]byte, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, &fs.PathError{Op: "read", Path: filepath.ToSlash(name), Err: fmt.Errorf("%d bytes is more than the %d MiB byocpack reads from one file; remove it or list it in .forceignore", fi.Size(), MaxFileSize>>20)}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// Sized from the stat, so a file takes one read and one for EOF.
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+1))
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if len(b) > MaxFileSize {
 		return nil, fmt.Errorf("%s: more than the %d MiB byocpack reads from one file", filepath.ToSlash(name), MaxFileSize>>20)
 	}
@@ -139,10 +142,18 @@ func kind(m fs.FileMode) string {
 
 // Reader adds files from disk to a tree within the limits above.
 type Reader struct {
-	Root  string
-	Tree  *Tree
-	files int
-	bytes int64
+	Root string
+	Tree *Tree
+	// ListOnly makes Dir record each file's path with nil data instead of
+	// reading it, for callers that read, check and drop files one at a
+	// time (validate) rather than hold a whole project.
+	ListOnly bool
+	// OnFile, with ListOnly, receives each listed path as the walk finds
+	// it instead of the tree, so a caller can start on the first files
+	// while the walk goes on; an error stops the walk.
+	OnFile func(rel string) error
+	files  int
+	bytes  int64
 }
 
 // NewReader reads into a new tree from root.
@@ -168,6 +179,9 @@ func (r *Reader) add(rel string, b []byte) error {
 	}
 	if r.bytes > MaxTotalSize {
 		return fmt.Errorf("%s: more than %d GiB of files; list large folders in .forceignore", filepath.ToSlash(r.Root), MaxTotalSize>>30)
+	}
+	if r.OnFile != nil && b == nil {
+		return r.OnFile(rel)
 	}
 	r.Tree.Set(rel, b)
 	return nil
@@ -211,6 +225,8 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 			return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace it with the file", relp)
 		case !d.Type().IsRegular():
 			return fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", relp, kind(d.Type()))
+		case r.ListOnly:
+			return r.add(relp, nil)
 		}
 		b, err := readRegular(p)
 		if err != nil {

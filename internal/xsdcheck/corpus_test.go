@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/beevik/etree"
+
+	"byocpack/internal/model"
 )
 
 // The corpus is testdata/corpus/v<api>/*.xml: every file there must be a
@@ -83,14 +85,13 @@ type mutant struct {
 }
 
 // mutants derives the same mutants from a document on every run: each
-// choice below depends only on the document and its schema.
-func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
+// choice below depends only on the document and its content model.
+func mutants(t testing.TB, set *model.Set, d corpusDoc) []mutant {
 	t.Helper()
-	e, ok := c.lookup(d.version, d.typ)
-	if !ok || e.err != nil {
-		t.Fatalf("%s: no usable schema for %s at %s", d.path, d.typ, d.version)
+	m, err := set.Get(d.version)
+	if err != nil || m.Root(d.typ) == nil {
+		t.Fatalf("%s: no content model for %s at %s: %v", d.path, d.typ, d.version, err)
 	}
-	m := e.model
 	var out []mutant
 	add := func(kind string, data []byte) {
 		out = append(out, mutant{id: d.path + "#" + kind, version: d.version, typ: d.typ, data: data})
@@ -112,9 +113,9 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 		}
 		add(kind, b)
 	}
-	// typed finds the first element, in document order, whose schema type
-	// satisfies want.
-	typed := func(doc *etree.Document, want func(qname) bool) *etree.Element {
+	// typed finds the first leaf element, in document order, whose
+	// declaration satisfies want.
+	typed := func(doc *etree.Document, want func(*model.Element) bool) *etree.Element {
 		var found *etree.Element
 		var walk func(el *etree.Element, names []string)
 		walk = func(el *etree.Element, names []string) {
@@ -123,7 +124,7 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 					return
 				}
 				p := append(slices.Clone(names), ch.Tag)
-				if typ, ok := m.typeOf(p); ok && want(typ) && len(ch.ChildElements()) == 0 {
+				if e := declOf(m, p); e != nil && want(e) && len(ch.ChildElements()) == 0 {
 					found = ch
 					return
 				}
@@ -133,8 +134,19 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 		walk(doc.Root(), []string{doc.Root().Tag})
 		return found
 	}
-	builtin := func(local string) func(qname) bool {
-		return func(q qname) bool { return q.space == xsdNS && q.local == local }
+	builtin := func(b model.Builtin) func(*model.Element) bool {
+		return func(e *model.Element) bool { return e.Builtin() == b }
+	}
+	// sequence is the content model of the complex type the element names
+	// lead to, nil for anything else.
+	sequence := func(names []string) []*model.Element {
+		if len(names) == 1 {
+			return m.Root(names[0]).Sequence()
+		}
+		if e := declOf(m, names); e != nil && e.Complex() != nil {
+			return e.Complex().Sequence()
+		}
+		return nil
 	}
 
 	for _, at := range []string{"first", "middle"} {
@@ -162,15 +174,14 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 	edit("drop-required", func(doc *etree.Document) bool {
 		var walk func(el *etree.Element, names []string) bool
 		walk = func(el *etree.Element, names []string) bool {
-			typ, ok := m.typeOf(names)
-			if !ok {
+			if len(names) > 1 && declOf(m, names) == nil {
 				return false
 			}
-			for _, p := range m.particles(typ.local) {
-				if p.min < 1 || p.name == "fullName" {
+			for _, p := range sequence(names) {
+				if p.Min < 1 || p.Name == "fullName" {
 					continue
 				}
-				if ch := el.SelectElement(p.name); ch != nil {
+				if ch := el.SelectElement(p.Name); ch != nil {
 					el.RemoveChildAt(ch.Index())
 					return true
 				}
@@ -213,10 +224,9 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 	})
 	edit("duplicate", func(doc *etree.Document) bool {
 		root := doc.Root()
-		typ, _ := m.typeOf([]string{root.Tag})
 		for _, ch := range root.ChildElements() {
-			for _, p := range m.particles(typ.local) {
-				if p.name == ch.Tag && p.max == 1 {
+			for _, p := range sequence([]string{root.Tag}) {
+				if p.Name == ch.Tag && p.Max == 1 {
 					root.InsertChildAt(ch.Index()+1, ch.Copy())
 					return true
 				}
@@ -225,7 +235,7 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 		return false
 	})
 	edit("bad-enum", func(doc *etree.Document) bool {
-		el := typed(doc, func(q qname) bool { _, ok := m.enums[q.local]; return ok && q.space != xsdNS })
+		el := typed(doc, func(e *model.Element) bool { return e.Simple() != nil && len(e.Simple().Enum) > 0 })
 		if el == nil {
 			return false
 		}
@@ -233,7 +243,7 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 		return true
 	})
 	edit("bad-boolean", func(doc *etree.Document) bool {
-		el := typed(doc, builtin("boolean"))
+		el := typed(doc, builtin(model.Boolean))
 		if el == nil {
 			return false
 		}
@@ -241,7 +251,7 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 		return true
 	})
 	edit("bad-int", func(doc *etree.Document) bool {
-		el := typed(doc, builtin("int"))
+		el := typed(doc, builtin(model.Int))
 		if el == nil {
 			return false
 		}
@@ -249,7 +259,7 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 		return true
 	})
 	edit("int-spaces", func(doc *etree.Document) bool {
-		el := typed(doc, builtin("int"))
+		el := typed(doc, builtin(model.Int))
 		if el == nil {
 			return false
 		}
@@ -283,11 +293,29 @@ func mutants(t testing.TB, c *Checker, d corpusDoc) []mutant {
 	return out
 }
 
-func allMutants(t testing.TB, c *Checker) []mutant {
+func allMutants(t testing.TB, set *model.Set) []mutant {
 	t.Helper()
 	var out []mutant
 	for _, d := range loadCorpus(t) {
-		out = append(out, mutants(t, c, d)...)
+		out = append(out, mutants(t, set, d)...)
 	}
 	return out
+}
+
+// declOf follows element names from the root down and returns the
+// declaration of the element they name; nil when some name is not in the
+// model (or names only the root).
+func declOf(m *model.Model, names []string) *model.Element {
+	ct := m.Root(names[0])
+	var e *model.Element
+	for _, n := range names[1:] {
+		if ct == nil {
+			return nil
+		}
+		if _, e = ct.Lookup(n); e == nil {
+			return nil
+		}
+		ct = e.Complex()
+	}
+	return e
 }

@@ -1,222 +1,527 @@
-// Package xsdcheck validates Salesforce metadata documents against the
-// per-type XSDs in schemas/ (see internal/schemagen) with the pure-Go
-// github.com/jacoelho/xsd engine, and turns the engine's terse findings into
-// problems a release engineer can act on: the element, its path, the allowed
-// enumeration values, the elements the sequence expects.
+// Package xsdcheck checks a parsed metadata document against the content
+// model of its type (internal/model, generated from the Metadata API WSDL)
+// and gives one of two verdicts:
 //
-// The engine is proven against xmllint by the differential test in this
-// package; known disagreements are listed there with their reasons.
+//   - Deploy, the default: what the Metadata API refuses on deploy is an
+//     error (an unknown element, with the nearest valid name; a
+//     non-repeatable element twice; a repeated element split by others; a
+//     required element missing; a value not of its type or enumeration),
+//     and elements in another order than the WSDL's sequence are one
+//     warning per parent, since the Metadata API deploys them
+//     (../shared/reference/deploy-semantics.md §1).
+//   - XSD: the XSD's own verdict, order included, which equals xmllint's
+//     on every mutant of the differential test in this package but the
+//     listed deviations.
+//
+// Every problem of a document is reported, not only the first. Nothing is
+// compiled: the models are data, and the check is one walk of the tree.
+// jacoelho/xsd and xmllint are the oracles in the tests, never used here.
 package xsdcheck
 
 import (
-	"bytes"
-	"cmp"
-	"context"
-	"errors"
+	"encoding/base64"
 	"fmt"
-	"io/fs"
-	"path"
-	"slices"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
-	"github.com/jacoelho/xsd"
-	"github.com/jacoelho/xsd/xsderrors"
-
-	"byocpack/internal/apiver"
 	"byocpack/internal/diag"
+	"byocpack/internal/model"
+	"byocpack/internal/xmldoc"
 )
 
 // MetadataNamespace is the namespace every Metadata API document's root
 // element must be in.
-const MetadataNamespace = "http://soap.sforce.com/2006/04/metadata"
+const MetadataNamespace = model.Namespace
 
+const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
+
+// Rule IDs of the content-model check. Users silence them by ID, so they
+// never change.
 const (
-	ruleXSD = "xsd"
-	ruleXML = "xml"
+	// RuleSchema is every content-model problem but order.
+	RuleSchema = "xsd"
+	// RuleOrder is elements in another order than a retrieve writes them.
+	RuleOrder = "xsd-order"
 )
 
-// Schema identifies one schema the Checker can use.
-type Schema struct {
-	Version string // API version, such as "66.0"
-	Type    string // metadata type, such as "CustomObject"
-}
+// Mode picks the verdict.
+type Mode int
 
-// Checker validates documents against schemas read from an fs.FS laid out as
-// v<api>/<Type>.xsd (schemas.FS). Each schema is compiled at most once, on
-// first use; a Checker is safe for concurrent use.
+const (
+	// Deploy reports what the Metadata API refuses as errors and order as
+	// a warning.
+	Deploy Mode = iota
+	// XSD reports the XSD's verdict: order is an error too.
+	XSD
+)
+
+// Checker checks documents against a set of content models. It is safe
+// for concurrent use.
 type Checker struct {
-	fsys fs.FS
-
-	catalogOnce sync.Once
-	catalog     []Schema
-
-	mu      sync.Mutex
-	entries map[Schema]*entry
+	Models *model.Set
+	Mode   Mode
 }
 
-// entry holds one compiled schema. once guards the compile so concurrent
-// first uses of the same schema wait for one compile instead of racing.
-type entry struct {
-	once  sync.Once
-	eng   *xsd.Engine
-	model *model
-	err   error
-}
+// New returns a Deploy checker over models.
+func New(models *model.Set) *Checker { return &Checker{Models: models} }
 
-// New returns a Checker over fsys, usually schemas.FS.
-func New(fsys fs.FS) *Checker {
-	return &Checker{fsys: fsys, entries: map[Schema]*entry{}}
-}
-
-// Supported lists every (version, type) with a schema, ordered by version
-// (numerically) and then type.
-func (c *Checker) Supported() []Schema {
-	c.catalogOnce.Do(func() {
-		if c.fsys == nil {
-			return
-		}
-		type parsed struct {
-			v apiver.Version
-			s Schema
-		}
-		var found []parsed
-		files, _ := fs.Glob(c.fsys, "v*/*.xsd")
-		for _, f := range files {
-			dir, file := path.Split(f)
-			v, err := apiver.Parse(strings.TrimPrefix(strings.TrimSuffix(dir, "/"), "v"))
-			if err != nil {
-				continue // not a directory schemagen writes
-			}
-			found = append(found, parsed{v, Schema{Version: v.String(), Type: strings.TrimSuffix(file, ".xsd")}})
-		}
-		// By the parsed version, so v100.0 comes after v62.0.
-		slices.SortFunc(found, func(a, b parsed) int { return cmp.Or(a.v.Compare(b.v), strings.Compare(a.s.Type, b.s.Type)) })
-		for _, p := range found {
-			c.catalog = append(c.catalog, p.s)
-		}
-	})
-	return slices.Clone(c.catalog)
-}
-
-// Versions lists the API versions with at least one schema, oldest first.
-func (c *Checker) Versions() []string {
-	var out []string
-	for _, s := range c.Supported() {
-		if len(out) == 0 || out[len(out)-1] != s.Version {
-			out = append(out, s.Version)
-		}
-	}
-	return out
-}
-
-// Types lists the metadata types with a schema at apiVersion ("66.0"),
-// sorted.
-func (c *Checker) Types(apiVersion string) []string {
-	var out []string
-	for _, s := range c.Supported() {
-		if s.Version == apiVersion {
-			out = append(out, s.Type)
-		}
-	}
-	return out
-}
-
-// lookup finds the schema of metadataType at apiVersion, written as
-// Salesforce writes it ("66.0", see apiver.Parse): the catalogue holds
-// parsed versions written back, so no other spelling matches.
-func (c *Checker) lookup(apiVersion, metadataType string) (*entry, bool) {
-	key := Schema{Version: apiVersion, Type: metadataType}
-	if !slices.Contains(c.Supported(), key) {
-		return nil, false
-	}
-	c.mu.Lock()
-	e, ok := c.entries[key]
+// ModelFor returns the models a project at apiVersion is judged by, and
+// whether apiVersion is newer than every version the set has.
+func (c *Checker) ModelFor(apiVersion string) (m *model.Model, newer bool, err error) {
+	use, newer, ok := c.Models.Resolve(apiVersion)
 	if !ok {
-		e = &entry{}
-		c.entries[key] = e
+		return nil, false, fmt.Errorf("no content models for API version %q; byocpack has %s (import another with `byocpack schemas import metadata.wsdl`)", apiVersion, strings.Join(c.Models.Versions(), ", "))
 	}
-	c.mu.Unlock()
-	e.once.Do(func() {
-		name := "v" + key.Version + "/" + key.Type + ".xsd"
-		data, err := fs.ReadFile(c.fsys, name)
-		if err != nil {
-			e.err = err
-			return
-		}
-		if e.model, err = parseModel(data); err != nil {
-			e.err = fmt.Errorf("schema %s: %w", name, err)
-			return
-		}
-		if e.eng, err = xsd.Compile(context.Background(), xsd.Bytes(name, data)); err != nil {
-			e.err = fmt.Errorf("schema %s does not compile: %w", name, err)
-		}
-	})
-	return e, true
+	m, err = c.Models.Get(use)
+	return m, newer, err
 }
 
-// Check validates data, the content of the file at path, against the schema
-// of metadataType at apiVersion. It never panics on bad input: an empty,
-// binary or malformed file yields one "xml" problem, a wrong root one "xsd"
-// problem, and schema violations one "xsd" problem each.
-func (c *Checker) Check(apiVersion, metadataType, path string, data []byte) []diag.Problem {
-	e, ok := c.lookup(apiVersion, metadataType)
-	if !ok {
-		return []diag.Problem{problem(path, 0, 0, ruleXSD, c.noSchemaMessage(apiVersion, metadataType))}
-	}
-	if e.err != nil {
-		return []diag.Problem{problem(path, 0, 0, ruleXSD, e.err.Error())}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return []diag.Problem{problem(path, 0, 0, ruleXML, "file is empty; expected a <"+metadataType+"> document")}
-	}
-	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
-		return []diag.Problem{problem(path, 0, 0, ruleXML, "file is binary or not UTF-8 text; Metadata API files are UTF-8 XML")}
-	}
-	err := e.eng.Validate(context.Background(), bytes.NewReader(data))
-	if err == nil {
-		return nil
-	}
-	return explain(e.model, metadataType, path, data, engineErrors(err))
+// Has reports whether the models for apiVersion cover metadataType; a
+// type they do not cover (an Apex class, a layout) is not checked.
+func (c *Checker) Has(apiVersion, metadataType string) bool {
+	m, _, err := c.ModelFor(apiVersion)
+	return err == nil && m.Root(metadataType) != nil
 }
 
-func (c *Checker) noSchemaMessage(apiVersion, metadataType string) string {
-	versions := c.Versions()
-	if len(versions) == 0 {
-		return "no XSD schemas are available (the schema file system is empty)"
+// Check judges doc, the parsed file at path, as a metadataType of a
+// project at apiVersion.
+func (c *Checker) Check(apiVersion, metadataType, path string, doc *xmldoc.Document) []diag.Problem {
+	m, newer, err := c.ModelFor(apiVersion)
+	if err != nil {
+		return []diag.Problem{problem(path, 0, 0, diag.Error, RuleSchema, err.Error())}
 	}
-	if types := c.Types(apiVersion); len(types) > 0 {
-		return fmt.Sprintf("no XSD schema for metadata type %q at API version %s; types with schemas: %s",
-			metadataType, apiVersion, strings.Join(types, ", "))
+	root := m.Root(metadataType)
+	if root == nil {
+		return []diag.Problem{problem(path, 0, 0, diag.Error, RuleSchema, fmt.Sprintf("no content model for metadata type %q at API version %s; types with one: %s", metadataType, m.Version, strings.Join(m.Roots(), ", ")))}
 	}
-	return fmt.Sprintf("no XSD schemas for API version %q; supported versions: %s", apiVersion, strings.Join(versions, ", "))
+	r := doc.Root
+	want := fmt.Sprintf("<%s xmlns=%q>", metadataType, MetadataNamespace)
+	switch {
+	case r.Local != metadataType:
+		return []diag.Problem{problem(path, r.Line, r.Col, diag.Error, RuleSchema, fmt.Sprintf("root element is <%s>; expected %s", r.Local, want))}
+	case r.Space == "":
+		return []diag.Problem{problem(path, r.Line, r.Col, diag.Error, RuleSchema, fmt.Sprintf("root element <%s> has no namespace; expected %s", r.Local, want))}
+	case r.Space != MetadataNamespace:
+		return []diag.Problem{problem(path, r.Line, r.Col, diag.Error, RuleSchema, fmt.Sprintf("root element <%s> is in namespace %q; expected %s", r.Local, r.Space, want))}
+	}
+	w := &walker{m: m, mode: c.Mode, newer: newer, project: apiVersion, file: path}
+	w.complex(r, root, "/"+r.Local, true, false)
+	return diag.Sort(w.out)
 }
 
-func problem(file string, line, col int, rule, msg string) diag.Problem {
-	return diag.Problem{File: file, Line: max(line, 0), Col: max(col, 0), Severity: diag.Error, Rule: rule, Message: msg}
+// walker checks one document.
+type walker struct {
+	m       *model.Model
+	mode    Mode
+	newer   bool   // the project is newer than the models
+	project string // the project's API version
+	file    string
+	out     []diag.Problem
 }
 
-// engineErrors flattens what Validate returned into structured errors.
-func engineErrors(err error) []*xsderrors.Error {
-	var out []*xsderrors.Error
-	var walk func(error)
-	walk = func(err error) {
-		if err == nil {
-			return
-		}
-		if es, ok := err.(xsderrors.Errors); ok {
-			for _, e := range es {
-				walk(e)
+func (w *walker) add(el *xmldoc.Element, sev diag.Severity, rule, format string, args ...any) {
+	w.out = append(w.out, problem(w.file, el.Line, el.Col, sev, rule, fmt.Sprintf(format, args...)))
+}
+
+func problem(file string, line, col int, sev diag.Severity, rule, msg string) diag.Problem {
+	return diag.Problem{File: file, Line: max(line, 0), Col: max(col, 0), Severity: sev, Rule: rule, Message: msg}
+}
+
+// lenient is the severity of what the models cannot judge for a project
+// newer than them.
+func (w *walker) lenient() diag.Severity {
+	if w.newer {
+		return diag.Warning
+	}
+	return diag.Error
+}
+
+// attrs checks an element's attributes; it returns whether the element
+// is xsi:nil, when its content must be empty and is not checked further.
+func (w *walker) attrs(el *xmldoc.Element, where string, nillable bool) (isNil bool) {
+	for _, a := range el.Attrs {
+		switch {
+		case a.IsNamespaceDecl():
+		case a.Space == xsiNS && (a.Local == "schemaLocation" || a.Local == "noNamespaceSchemaLocation"):
+			// Hints for validators; they change nothing.
+		case a.Space == xsiNS && a.Local == "nil":
+			v := collapse(a.Value)
+			if v != "true" && v != "false" && v != "1" && v != "0" {
+				w.add(el, diag.Error, RuleSchema, "xsi:nil=%q on <%s> at %s is not a boolean; use true or false", a.Value, el.Local, where)
+				continue
 			}
-			return
+			if !nillable {
+				w.add(el, diag.Error, RuleSchema, "<%s> at %s has xsi:nil, which only nillable elements may carry; remove the attribute", el.Local, where)
+				continue
+			}
+			isNil = v == "true" || v == "1"
+			if isNil && (len(el.Children) > 0 || el.Text != "") {
+				w.add(el, diag.Error, RuleSchema, "<%s> at %s has xsi:nil=\"true\" and content; remove one or the other", el.Local, where)
+			}
+		default:
+			name := a.Local
+			if a.Prefix != "" {
+				name = a.Prefix + ":" + a.Local
+			}
+			// Not confirmed what a deploy does with an attribute: the XSD
+			// refuses it, the deploy verdict warns.
+			sev := diag.Warning
+			if w.mode == XSD {
+				sev = diag.Error
+			}
+			w.add(el, sev, RuleSchema, "<%s> at %s carries the attribute %s; Metadata API elements take none: remove it", el.Local, where, name)
 		}
-		if x, ok := errors.AsType[*xsderrors.Error](err); ok && x != nil {
-			out = append(out, x)
-			return
-		}
-		out = append(out, &xsderrors.Error{Category: xsderrors.CategoryInternal, Message: err.Error()})
 	}
-	walk(err)
-	return out
+	return isNil
+}
+
+// complex checks an element of a complex type and everything inside it.
+func (w *walker) complex(el *xmldoc.Element, ct *model.Complex, where string, isRoot, nillable bool) {
+	if w.attrs(el, where, nillable) {
+		return
+	}
+	if el.HasText() {
+		w.add(el, diag.Error, RuleSchema, "text is not allowed directly inside <%s> at %s; values belong in its child elements", el.Local, where)
+	}
+	seq := ct.Sequence()
+	counts := make([]int, len(seq))
+	idx := make([]int, len(el.Children))
+	for k, ch := range el.Children {
+		idx[k] = -1
+		if ch.Space == MetadataNamespace {
+			if i, _ := ct.Lookup(ch.Local); i >= 0 {
+				idx[k] = i
+				counts[i]++
+			}
+		}
+	}
+	closed := make([]bool, len(seq)) // a run of the element ended
+	reported := make([]bool, len(seq))
+	seen := make([]int, len(seq))
+	prev, high := -1, -1
+	orderDone := false
+	for k, ch := range el.Children {
+		i := idx[k]
+		if i < 0 {
+			w.unknown(el, ch, ct, where)
+			continue
+		}
+		e := seq[i]
+		seen[i]++
+		label := loc{where, ch.Local, 0}
+		if counts[i] > 1 {
+			label.index = seen[i]
+		}
+		if i != prev {
+			if prev >= 0 {
+				closed[prev] = true
+			}
+			if closed[i] && e.Repeatable() && !reported[i] {
+				reported[i] = true
+				w.add(ch, diag.Error, RuleSchema, "<%s> in <%s>%s is separated from the <%s> before it by other elements; Salesforce refuses it: \"Element %s is duplicated at this location in type %s\"; keep all <%s> together (`byocpack fmt` does)",
+					ch.Local, el.Local, at(where, isRoot), ch.Local, ch.Local, ct.Name, ch.Local)
+			}
+		}
+		if !reported[i] && e.Max >= 0 && seen[i] > e.Max {
+			reported[i] = true
+			what := "allows it once"
+			if e.Max > 1 {
+				what = fmt.Sprintf("allows it at most %d times", e.Max)
+			}
+			w.add(ch, diag.Error, RuleSchema, "<%s> appears %d times in <%s>%s, which %s; Salesforce refuses it: \"Element %s is duplicated at this location in type %s\"; remove the extra ones",
+				ch.Local, counts[i], el.Local, at(where, isRoot), what, ch.Local, ct.Name)
+		}
+		if i < high && !orderDone {
+			orderDone = true
+			w.order(el, ch, seq[high], where, isRoot)
+		}
+		high = max(high, i)
+		prev = i
+		w.element(ch, e, label)
+	}
+	var missing []string
+	for i, e := range seq {
+		if counts[i] < e.Min {
+			missing = append(missing, "<"+e.Name+">")
+		}
+	}
+	if len(missing) > 0 {
+		what := "required element " + missing[0]
+		if len(missing) > 1 {
+			what = "required elements " + strings.Join(missing, ", ")
+		}
+		w.add(el, diag.Error, RuleSchema, "<%s> at %s is missing %s", el.Local, where, what)
+	}
+}
+
+func (w *walker) order(parent, ch *xmldoc.Element, after *model.Element, where string, isRoot bool) {
+	if w.mode == XSD {
+		w.add(ch, diag.Error, RuleOrder, "element <%s> is out of order in <%s>%s: it must come before <%s> (the XSD fixes the element order; `byocpack fmt` fixes it)",
+			ch.Local, parent.Local, at(where, isRoot), after.Name)
+		return
+	}
+	w.add(ch, diag.Warning, RuleOrder, "<%s> in <%s>%s is not in the order Salesforce retrieves it; `byocpack fmt` fixes it (it belongs before <%s>; the Metadata API deploys either order)",
+		ch.Local, parent.Local, at(where, isRoot), after.Name)
+}
+
+// unknown reports a child the parent's type does not have.
+func (w *walker) unknown(parent, ch *xmldoc.Element, ct *model.Complex, where string) {
+	if ch.Space != MetadataNamespace {
+		ns := "no namespace"
+		if ch.Space != "" {
+			ns = fmt.Sprintf("namespace %q", ch.Space)
+		}
+		w.add(ch, diag.Error, RuleSchema, "element <%s> in %s is not allowed in <%s> at %s; child elements must be in %s", ch.Local, ns, parent.Local, where, MetadataNamespace)
+		return
+	}
+	names := make([]string, 0, len(ct.Sequence()))
+	for _, e := range ct.Sequence() {
+		names = append(names, e.Name)
+	}
+	hint := ""
+	if s := nearest(ch.Local, names); s != "" {
+		hint = fmt.Sprintf("; did you mean <%s>?", s)
+	}
+	if w.newer {
+		w.add(ch, diag.Warning, RuleSchema, "unknown element <%s> in <%s> at %s: %s has no such field in API %s, the newest version byocpack has, and the project is at %s%s; if Salesforce added it in %s, import that version's WSDL (Setup → API → Generate Metadata WSDL) with `byocpack schemas import metadata.wsdl`",
+			ch.Local, parent.Local, where, ct.Name, w.m.Version, w.project, hint, w.project)
+		return
+	}
+	w.add(ch, diag.Error, RuleSchema, "unknown element <%s> in <%s> at %s (not a field of %s in API %s)%s; Salesforce refuses it: \"Element %s invalid at this location in type %s\"",
+		ch.Local, parent.Local, where, ct.Name, w.m.Version, hint, ch.Local, ct.Name)
+}
+
+// loc names a child element for messages, as an XPath: its parent's
+// path, its name and, among several of that name, its position. It is
+// written out only for a message or a child's own children.
+type loc struct {
+	parent, name string
+	index        int
+}
+
+func (l loc) String() string {
+	s := l.parent + "/" + l.name
+	if l.index > 0 {
+		s += "[" + strconv.Itoa(l.index) + "]"
+	}
+	return s
+}
+
+// element checks a child by its declaration.
+func (w *walker) element(el *xmldoc.Element, e *model.Element, at loc) {
+	switch {
+	case e.Complex() != nil:
+		w.complex(el, e.Complex(), at.String(), false, e.Nillable)
+	case e.Builtin() == model.AnyType:
+		// Anything goes.
+	default:
+		if len(el.Attrs) > 0 && w.attrs(el, at.String(), e.Nillable) {
+			return
+		}
+		if len(el.Children) > 0 {
+			w.add(el, diag.Error, RuleSchema, "<%s> at %s holds a value and cannot contain child elements", el.Local, at)
+			return
+		}
+		w.value(el, e, at)
+	}
+}
+
+// value checks a simple value against its type.
+func (w *walker) value(el *xmldoc.Element, e *model.Element, where loc) {
+	v := el.Text
+	base, st := e.Builtin(), e.Simple()
+	if st != nil {
+		base = st.Base
+	}
+	if base != model.String {
+		v = collapse(v)
+	}
+	shown := func() string { return strconv.Quote(truncate(v, 80)) }
+	if base != model.String {
+		if ok, hint := lexical(base, v); !ok {
+			w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s is not a valid %s%s", shown(), el.Local, where, base, hint)
+			return
+		}
+	}
+	if st == nil {
+		return
+	}
+	if !st.Allows(v) {
+		hint := ""
+		if s := nearest(v, st.Enum); s != "" {
+			hint = fmt.Sprintf("; did you mean %s?", s)
+		}
+		if w.newer {
+			w.add(el, diag.Warning, RuleSchema, "value %s is not allowed for <%s> at %s in API %s, the newest version byocpack has, and the project is at %s%s; allowed values (%s): %s; if Salesforce added it in %s, import that version's WSDL with `byocpack schemas import metadata.wsdl`",
+				shown(), el.Local, where, w.m.Version, w.project, hint, st.Name, strings.Join(st.Enum, ", "), w.project)
+			return
+		}
+		w.add(el, diag.Error, RuleSchema, "value %s is not allowed for <%s> at %s%s; allowed values (%s): %s", shown(), el.Local, where, hint, st.Name, strings.Join(st.Enum, ", "))
+		return
+	}
+	if !st.Matches(v) {
+		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s does not match the pattern of %s (%s)", shown(), el.Local, where, st.Name, strings.Join(st.Patterns, ", "))
+		return
+	}
+	if st.Length < 0 && st.MinLength < 0 && st.MaxLength < 0 {
+		return
+	}
+	n := utf8.RuneCountInString(v)
+	switch {
+	case st.Length >= 0 && n != st.Length:
+		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes exactly %d", shown(), el.Local, where, n, st.Name, st.Length)
+	case st.MinLength >= 0 && n < st.MinLength:
+		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes at least %d", shown(), el.Local, where, n, st.Name, st.MinLength)
+	case st.MaxLength >= 0 && n > st.MaxLength:
+		w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s has %d characters; %s takes at most %d", shown(), el.Local, where, n, st.Name, st.MaxLength)
+	}
+}
+
+// collapse applies XML Schema's whiteSpace="collapse": runs of white space
+// become one space, leading and trailing ones go.
+func collapse(s string) string {
+	if !strings.ContainsAny(s, " \t\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// The lexical spaces of the built-ins that need a regular expression,
+// compiled on first use (most runs meet none of them).
+var lexicalREs = sync.OnceValue(func() map[model.Builtin]*regexp.Regexp {
+	return map[model.Builtin]*regexp.Regexp{
+		model.Double:   regexp.MustCompile(`^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|-?INF|NaN)$`),
+		model.Date:     regexp.MustCompile(`^-?([0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?$`),
+		model.Time:     regexp.MustCompile(`^([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$`),
+		model.DateTime: regexp.MustCompile(`^-?([0-9]{4,})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$`),
+	}
+})
+
+// lexical checks a collapsed value against the lexical space of a
+// built-in type and returns a hint for the message when it fails.
+func lexical(b model.Builtin, v string) (bool, string) {
+	switch b {
+	case model.Boolean:
+		return v == "true" || v == "false" || v == "1" || v == "0", "; use true or false"
+	case model.Int:
+		_, err := strconv.ParseInt(v, 10, 32)
+		return err == nil, "; use a whole number without spaces"
+	case model.Long:
+		_, err := strconv.ParseInt(v, 10, 64)
+		return err == nil, "; use a whole number without spaces"
+	case model.Double:
+		return lexicalREs()[model.Double].MatchString(v), "; use a decimal number"
+	case model.Date:
+		m := lexicalREs()[model.Date].FindStringSubmatch(v)
+		return m != nil && validDate(m[1], m[2], m[3]) && validZone(m[4]), "; use YYYY-MM-DD"
+	case model.Time:
+		m := lexicalREs()[model.Time].FindStringSubmatch(v)
+		return m != nil && validClock(m[1], m[2], m[3]) && validZone(m[5]), "; use hh:mm:ss"
+	case model.DateTime:
+		m := lexicalREs()[model.DateTime].FindStringSubmatch(v)
+		return m != nil && validDate(m[1], m[2], m[3]) && validClock(m[4], m[5], m[6]) && validZone(m[8]), "; use YYYY-MM-DDThh:mm:ssZ"
+	case model.Base64Binary:
+		s := strings.Join(strings.Fields(v), "")
+		_, err := base64.StdEncoding.Strict().DecodeString(s)
+		return err == nil, "; use base64"
+	}
+	return true, ""
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+func validDate(y, m, d string) bool {
+	year, month, day := atoi(y), atoi(m), atoi(d)
+	if year == 0 || month < 1 || month > 12 || day < 1 {
+		return false
+	}
+	days := [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month]
+	if month == 2 && !(year%4 == 0 && (year%100 != 0 || year%400 == 0)) {
+		days = 28
+	}
+	return day <= days
+}
+
+func validClock(h, m, s string) bool {
+	hh, mm, ss := atoi(h), atoi(m), atoi(s)
+	return (hh < 24 && mm < 60 && ss < 60) || (hh == 24 && mm == 0 && ss == 0)
+}
+
+func validZone(z string) bool {
+	if len(z) != 6 {
+		return true
+	}
+	hh, mm := atoi(z[1:3]), atoi(z[4:6])
+	return mm < 60 && (hh < 14 || (hh == 14 && mm == 0))
+}
+
+// at renders the " at /path" part of a message, left out for the root,
+// whose path would only repeat its name.
+func at(where string, isRoot bool) string {
+	if isRoot {
+		return ""
+	}
+	return " at " + where
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// nearest returns the candidate closest to s (case ignored first, then by
+// edit distance), or "" when none is close enough to be a likely typo.
+func nearest(s string, candidates []string) string {
+	best, bestD := "", -1
+	ls := strings.ToLower(s)
+	for _, c := range candidates {
+		if strings.ToLower(c) == ls {
+			return c
+		}
+		d := distance(ls, strings.ToLower(c))
+		if bestD < 0 || d < bestD || (d == bestD && c < best) {
+			best, bestD = c, d
+		}
+	}
+	limit := max(1, min(3, len([]rune(s))/3))
+	if bestD < 0 || bestD > limit {
+		return ""
+	}
+	return best
+}
+
+// distance is the Damerau (optimal string alignment) edit distance, so
+// a swap of two letters (lenght, length) counts as one edit.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) == 0 || len(rb) == 0 {
+		return max(len(ra), len(rb))
+	}
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
 }

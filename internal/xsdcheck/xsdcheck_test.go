@@ -5,11 +5,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
 	"byocpack/internal/diag"
+	"byocpack/internal/model"
+	"byocpack/internal/xmldoc"
 	"byocpack/schemas"
 )
 
@@ -19,105 +20,216 @@ func mkdoc(root, body string) []byte {
 	return []byte(fmt.Sprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%s %s>\n%s</%s>\n", root, ns, body, root))
 }
 
-func TestCheck(t *testing.T) {
-	c := New(schemas.FS)
+func parse(t testing.TB, data []byte) *xmldoc.Document {
+	t.Helper()
+	doc, err := xmldoc.Parse(data)
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, data)
+	}
+	return doc
+}
+
+// want holds "line severity rule fragment|fragment..." per problem; an
+// empty list means the document passes.
+func expect(t *testing.T, got []diag.Problem, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), list(got))
+	}
+	for i, w := range want {
+		p := got[i]
+		f := strings.SplitN(w, " ", 4)
+		if fmt.Sprint(p.Line) != f[0] || string(p.Severity) != f[1] || p.Rule != f[2] {
+			t.Errorf("problem %d: got %d %s %s, want %s %s %s: %s", i, p.Line, p.Severity, p.Rule, f[0], f[1], f[2], p)
+		}
+		if p.File != "force-app/x.xml" {
+			t.Errorf("problem %d: file %q", i, p.File)
+		}
+		for _, frag := range strings.Split(f[3], "|") {
+			if !strings.Contains(p.Message, frag) {
+				t.Errorf("problem %d: message lacks %q:\n%s", i, frag, p)
+			}
+		}
+	}
+}
+
+func TestCheckDeploy(t *testing.T) {
+	c := New(schemas.Bundled())
 	tests := []struct {
 		name, version, typ string
 		data               []byte
-		// want holds "line rule fragment..." per problem; empty means valid.
-		want []string
+		want               []string
 	}{
 		{"valid eca", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  <contactEmail>a@example.com</contactEmail>\n  <distributionState>Packaged</distributionState>\n  <label>A</label>\n"), nil},
 		{"valid ccd at 62", "62.0", "ConversationChannelDefinition",
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A_B</developerName>\n  <masterLabel>A</masterLabel>\n"), nil},
-		// One spelling, as apiver.Parse reads it: "v66" names no schema.
 		{"version spelled v66", "v66", "CustomObject", mkdoc("CustomObject", "  <label>E</label>\n"),
-			[]string{`0 xsd no XSD schemas for API version "v66"|supported versions: 62.0, 63.0, 64.0, 65.0, 66.0`}},
+			[]string{`0 error xsd no content models for API version "v66"|62.0, 63.0, 64.0, 65.0, 66.0|schemas import`}},
+		{"older than every model", "61.0", "CustomObject", mkdoc("CustomObject", ""),
+			[]string{`0 error xsd no content models for API version "61.0"`}},
+		{"type without a model", "66.0", "ApexClass", mkdoc("ApexClass", ""),
+			[]string{`0 error xsd no content model for metadata type "ApexClass" at API version 66.0|ConnectedApp,`}},
 		{"bad enum names allowed values", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n"),
-			[]string{`3 xsd value "Pkg" is not allowed for <distributionState>|Local, Packaged, Managed, AutoInstalled`}},
+			[]string{`3 error xsd value "Pkg" is not allowed for <distributionState>|Local, Packaged, Managed, AutoInstalled`}},
+		{"enum near miss", "66.0", "ExternalClientApplication",
+			mkdoc("ExternalClientApplication", "  <distributionState>packaged</distributionState>\n"),
+			[]string{`3 error xsd did you mean Packaged?`}},
 		{"enum differs by version", "65.0", "ConversationChannelDefinition",
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A</developerName>\n  <isInboundReceiptsEnabled>true</isInboundReceiptsEnabled>\n  <masterLabel>A</masterLabel>\n"), nil},
 		{"field removed in 66", "66.0", "ConversationChannelDefinition",
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A</developerName>\n  <isInboundReceiptsEnabled>true</isInboundReceiptsEnabled>\n  <masterLabel>A</masterLabel>\n"),
-			[]string{"6 xsd unknown element <isInboundReceiptsEnabled>|not a field of ConversationChannelDefinition|<isConferenceSupported>"}},
+			[]string{`6 error xsd unknown element <isInboundReceiptsEnabled>|not a field of ConversationChannelDefinition in API 66.0|"Element isInboundReceiptsEnabled invalid at this location in type ConversationChannelDefinition"`}},
+		{"misspelt element", "66.0", "CustomField",
+			mkdoc("CustomField", "  <fullName>A__c</fullName>\n  <label>A</label>\n  <lenght>255</lenght>\n  <type>Text</type>\n"),
+			[]string{"5 error xsd unknown element <lenght>|did you mean <length>?"}},
 		{"bad boolean", "66.0", "ExtlClntAppConfigurablePolicies",
 			mkdoc("ExtlClntAppConfigurablePolicies", "  <externalClientApplication>A</externalClientApplication>\n  <isEnabled>yes</isEnabled>\n"),
-			[]string{`4 xsd value "yes" of <isEnabled>|xsd:boolean; use true or false`}},
-		{"out of order", "66.0", "ExtlClntAppOauthSettings",
+			[]string{`4 error xsd value "yes" of <isEnabled>|xsd:boolean; use true or false`}},
+		{"order is a warning", "66.0", "ExtlClntAppOauthSettings",
 			mkdoc("ExtlClntAppOauthSettings", "  <externalClientApplication>A</externalClientApplication>\n  <label>L</label>\n  <commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>\n"),
-			[]string{"5 xsd element <commaSeparatedOauthScopes> is out of order|must come before <label>|expected one of <oauthLink>, <singleLogoutUrl>, <trustedIpRanges> or the end of <ExtlClntAppOauthSettings>"}},
+			[]string{"5 warning xsd-order <commaSeparatedOauthScopes> in <ExtlClntAppOauthSettings> is not in the order Salesforce retrieves it; `byocpack fmt` fixes it (it belongs before <label>"}},
 		{"missing required", "66.0", "ExtlClntAppOauthSettings",
 			mkdoc("ExtlClntAppOauthSettings", "  <commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>\n"),
-			[]string{"2 xsd <ExtlClntAppOauthSettings> at /ExtlClntAppOauthSettings is missing required element <externalClientApplication>"}},
-		{"required comes first", "66.0", "ConnectedApp",
-			mkdoc("ConnectedApp", "  <label>L</label>\n"),
-			[]string{"3 xsd element <label> in <ConnectedApp> comes too early: required element <contactEmail> must come before it"}},
+			[]string{"2 error xsd <ExtlClntAppOauthSettings> at /ExtlClntAppOauthSettings is missing required element <externalClientApplication>"}},
+		{"several missing", "66.0", "ConnectedApp", mkdoc("ConnectedApp", ""),
+			[]string{"2 error xsd is missing required elements <contactEmail>, <label>"}},
+		{"non-repeatable twice", "66.0", "ExternalClientApplication",
+			mkdoc("ExternalClientApplication", "  <contactEmail>a@example.com</contactEmail>\n  <label>A</label>\n  <label>B</label>\n"),
+			[]string{`5 error xsd <label> appears 2 times in <ExternalClientApplication>, which allows it once|"Element label is duplicated at this location in type ExternalClientApplication"`}},
+		{"repeated element split", "66.0", "ConnectedApp",
+			mkdoc("ConnectedApp", "  <contactEmail>a</contactEmail>\n  <label>L</label>\n  <profileName>A</profileName>\n  <permissionSetName>P</permissionSetName>\n  <profileName>B</profileName>\n"),
+			[]string{
+				"6 warning xsd-order <permissionSetName> in <ConnectedApp> is not in the order",
+				`7 error xsd <profileName> in <ConnectedApp> is separated from the <profileName> before it|"Element profileName is duplicated at this location in type ConnectedApp"|byocpack fmt`,
+			}},
 		{"nested enum with index", "66.0", "ConnectedApp",
 			mkdoc("ConnectedApp", "  <contactEmail>a</contactEmail>\n  <label>L</label>\n  <oauthConfig>\n    <callbackUrl>https://x</callbackUrl>\n    <scopes>Api</scopes>\n    <scopes>Interactions</scopes>\n  </oauthConfig>\n"),
-			[]string{`8 xsd value "Interactions"|/ConnectedApp/oauthConfig/scopes[2]|RefreshToken|Interaction, CDP`}},
-		{"two independent problems", "66.0", "ExternalClientApplication",
-			mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n  <isProtected>no</isProtected>\n"),
-			[]string{`3 xsd value "Pkg"`, `4 xsd value "no"`}},
+			[]string{`8 error xsd value "Interactions"|/ConnectedApp/oauthConfig/scopes[2]|did you mean Interaction?|RefreshToken`}},
+		{"every problem of a file", "66.0", "ExternalClientApplication",
+			mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n  <isProtected>no</isProtected>\n  <bogus>x</bogus>\n"),
+			[]string{
+				`3 error xsd value "Pkg"`, `4 error xsd value "no"`, "5 error xsd unknown element <bogus>",
+			}},
 		{"xsi:nil on a non-nillable element", "66.0", "ExternalClientApplication",
-			mkdoc("ExternalClientApplication", "  <label xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/>\n"),
-			[]string{"3 xsd <label> at /ExternalClientApplication/label has xsi:nil"}},
+			mkdoc("ExternalClientApplication", "  <contactEmail>a</contactEmail>\n  <label xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/>\n"),
+			[]string{"4 error xsd <label> at /ExternalClientApplication/label has xsi:nil"}},
+		{"an attribute is a warning", "66.0", "ExternalClientApplication",
+			mkdoc("ExternalClientApplication", "  <contactEmail foo=\"bar\">a</contactEmail>\n  <label>A</label>\n"),
+			[]string{"3 warning xsd <contactEmail> at /ExternalClientApplication/contactEmail carries the attribute foo"}},
+		{"text in a complex element", "66.0", "ExternalClientApplication",
+			mkdoc("ExternalClientApplication", "  stray\n  <contactEmail>a</contactEmail>\n  <label>A</label>\n"),
+			[]string{"2 error xsd text is not allowed directly inside <ExternalClientApplication>"}},
+		{"value with children", "66.0", "ExternalClientApplication",
+			mkdoc("ExternalClientApplication", "  <contactEmail><b>a</b></contactEmail>\n  <label>A</label>\n"),
+			[]string{"3 error xsd <contactEmail> at /ExternalClientApplication/contactEmail holds a value and cannot contain child elements"}},
+		{"int with spaces follows the spec", "66.0", "CustomField",
+			mkdoc("CustomField", "  <fullName>A__c</fullName>\n  <label>A</label>\n  <length> +18 </length>\n  <type>Text</type>\n"), nil},
+		{"int overflow", "66.0", "CustomField",
+			mkdoc("CustomField", "  <fullName>A__c</fullName>\n  <label>A</label>\n  <length>99999999999</length>\n  <type>Text</type>\n"),
+			[]string{`5 error xsd value "99999999999" of <length>|not a valid xsd:int`}},
 		{"wrong root", "66.0", "ExternalClientApplication", mkdoc("ConnectedApp", ""),
-			[]string{"2 xsd root element is <ConnectedApp>; expected <ExternalClientApplication xmlns=\"http://soap.sforce.com/2006/04/metadata\">"}},
+			[]string{`2 error xsd root element is <ConnectedApp>; expected <ExternalClientApplication xmlns="http://soap.sforce.com/2006/04/metadata">`}},
 		{"no namespace", "66.0", "Package", []byte("<Package><version>66.0</version></Package>"),
-			[]string{"1 xsd root element <Package> has no namespace"}},
+			[]string{"1 error xsd root element <Package> has no namespace"}},
 		{"foreign child namespace", "66.0", "Package",
 			[]byte(`<Package ` + ns + `><x:version xmlns:x="urn:x">1</x:version></Package>`),
-			[]string{`1 xsd element <version> in namespace "urn:x" is not allowed in <Package>`}},
-		{"not well-formed", "66.0", "Package", []byte("<Package " + ns + ">\n<version>66.0</versio>\n</Package>\n"),
-			[]string{"2 xml not well-formed XML"}},
-		{"truncated", "66.0", "Package", []byte("<Package " + ns + ">\n<version>66.0</version>\n"),
-			[]string{"3 xml the file ends before <Package> is closed"}},
-		{"empty", "66.0", "Package", nil, []string{"0 xml file is empty"}},
-		{"whitespace only", "66.0", "Package", []byte(" \n\t"), []string{"0 xml file is empty"}},
-		{"comment only", "66.0", "Package", []byte("<!-- nothing -->\n"), []string{"0 xml file has no root element"}},
-		{"binary", "66.0", "Package", []byte("PK\x03\x04\x00\x00binary"), []string{"0 xml binary or not UTF-8"}},
-		{"latin-1 bytes", "66.0", "Package", []byte("<Package " + ns + "><description>caf\xe9</description><version>1</version></Package>"), []string{"0 xml binary or not UTF-8"}},
-		{"declared utf-16", "66.0", "Package", []byte("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<Package " + ns + "><version>1</version></Package>"),
-			[]string{"xml non-UTF-8 encoding"}},
-		{"dtd", "66.0", "Package", []byte("<!DOCTYPE Package [<!ENTITY x \"y\">]>\n<Package " + ns + "><version>&x;</version></Package>"),
-			[]string{"xml DTDs"}},
-		{"unknown version", "61.0", "CustomObject", mkdoc("CustomObject", ""),
-			[]string{`0 xsd no XSD schemas for API version "61.0"; supported versions: 62.0, 63.0, 64.0, 65.0, 66.0`}},
-		{"unknown type", "66.0", "ApexClass", mkdoc("ApexClass", ""),
-			[]string{`0 xsd no XSD schema for metadata type "ApexClass" at API version 66.0; types with schemas: ConnectedApp,|Package`}},
+			[]string{"1 error xsd missing required element <version>", `1 error xsd element <version> in namespace "urn:x" is not allowed in <Package>`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := c.Check(tt.version, tt.typ, "force-app/x.xml", tt.data)
-			if len(got) != len(tt.want) {
-				t.Fatalf("got %d problems, want %d:\n%s", len(got), len(tt.want), list(got))
-			}
-			for i, w := range tt.want {
-				p := got[i]
-				if p.File != "force-app/x.xml" || p.Severity != diag.Error {
-					t.Errorf("problem %d: file %q severity %q", i, p.File, p.Severity)
-				}
-				head, frags, _ := strings.Cut(w, " ")
-				if head != "xsd" && head != "xml" {
-					if fmt.Sprint(p.Line) != head {
-						t.Errorf("problem %d: line %d, want %s: %s", i, p.Line, head, p)
-					}
-				} else {
-					frags = w
-				}
-				rule, rest, _ := strings.Cut(frags, " ")
-				if p.Rule != rule {
-					t.Errorf("problem %d: rule %q, want %q: %s", i, p.Rule, rule, p)
-				}
-				for f := range strings.SplitSeq(rest, "|") {
-					if !strings.Contains(p.Message, f) {
-						t.Errorf("problem %d: message lacks %q:\n%s", i, f, p)
-					}
-				}
-			}
+			expect(t, c.Check(tt.version, tt.typ, "force-app/x.xml", parse(t, tt.data)), tt.want)
 		})
+	}
+}
+
+func TestCheckXSDMode(t *testing.T) {
+	c := &Checker{Models: schemas.Bundled(), Mode: XSD}
+	doc := mkdoc("ExtlClntAppOauthSettings", "  <externalClientApplication>A</externalClientApplication>\n  <label>L</label>\n  <commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes>\n")
+	expect(t, c.Check("66.0", "ExtlClntAppOauthSettings", "force-app/x.xml", parse(t, doc)),
+		[]string{"5 error xsd-order element <commaSeparatedOauthScopes> is out of order in <ExtlClntAppOauthSettings>: it must come before <label>"})
+	attr := mkdoc("ExternalClientApplication", "  <contactEmail foo=\"bar\">a</contactEmail>\n  <label>A</label>\n")
+	expect(t, c.Check("66.0", "ExternalClientApplication", "force-app/x.xml", parse(t, attr)),
+		[]string{"3 error xsd carries the attribute foo"})
+}
+
+// A project newer than every model is judged by the newest one; what that
+// one does not know is a warning that says how to import the newer WSDL.
+func TestCheckNewerProject(t *testing.T) {
+	c := New(schemas.Bundled())
+	doc := mkdoc("ExtlClntAppGlobalOauthSettings", "  <externalClientApplication>A</externalClientApplication>\n  <isDPopEnabled>true</isDPopEnabled>\n  <isEnforceRefreshTokenTTL>true</isEnforceRefreshTokenTTL>\n  <label>L</label>\n")
+	expect(t, c.Check("67.0", "ExtlClntAppGlobalOauthSettings", "force-app/x.xml", parse(t, doc)), []string{
+		"4 warning xsd unknown element <isDPopEnabled>|API 66.0, the newest version byocpack has, and the project is at 67.0|byocpack schemas import metadata.wsdl",
+		"5 warning xsd unknown element <isEnforceRefreshTokenTTL>",
+	})
+	scope := mkdoc("ConnectedApp", "  <contactEmail>a</contactEmail>\n  <label>L</label>\n  <oauthConfig>\n    <callbackUrl>https://x</callbackUrl>\n    <scopes>DataCloudUserClaims</scopes>\n  </oauthConfig>\n")
+	expect(t, c.Check("67.0", "ConnectedApp", "force-app/x.xml", parse(t, scope)),
+		[]string{`7 warning xsd value "DataCloudUserClaims" is not allowed for <scopes>|project is at 67.0`})
+	// A required element is required in any version.
+	expect(t, c.Check("67.0", "ExtlClntAppGlobalOauthSettings", "force-app/x.xml", parse(t, mkdoc("ExtlClntAppGlobalOauthSettings", ""))),
+		[]string{"2 error xsd missing required element <externalClientApplication>"})
+}
+
+func TestFormatRestoresRetrieveOrder(t *testing.T) {
+	m, err := schemas.Bundled().Get("66.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "<?xml version='1.0'?>\n<ConnectedApp " + ns + ">\n<label>L &amp; Co</label>\n\t<oauthConfig><scopes>RefreshToken</scopes>\n<callbackUrl>https://x</callbackUrl>\n<scopes>Api</scopes></oauthConfig><contactEmail>a</contactEmail>\n<description>   </description><attributes></attributes>\n</ConnectedApp>"
+	want := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp " + ns + ">\n    <attributes/>\n    <contactEmail>a</contactEmail>\n    <description>   </description>\n    <label>L &amp; Co</label>\n    <oauthConfig>\n        <callbackUrl>https://x</callbackUrl>\n        <scopes>RefreshToken</scopes>\n        <scopes>Api</scopes>\n    </oauthConfig>\n</ConnectedApp>\n"
+	got, err := Format(m, "ConnectedApp", parse(t, []byte(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, string(got)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	again, err := Format(m, "ConnectedApp", parse(t, got))
+	if err != nil || string(again) != string(got) {
+		t.Errorf("not idempotent: %v\n%s", err, again)
+	}
+	for name, doc := range map[string]string{
+		"comment":   "<ConnectedApp " + ns + "><!-- x --><label>L</label></ConnectedApp>",
+		"unknown":   "<ConnectedApp " + ns + "><lable>L</lable></ConnectedApp>",
+		"attribute": "<ConnectedApp " + ns + "><label a=\"b\">L</label></ConnectedApp>",
+		"mixed":     "<ConnectedApp " + ns + ">x<label>L</label></ConnectedApp>",
+		"root":      "<ExternalClientApplication " + ns + "/>",
+	} {
+		if _, err := Format(m, "ConnectedApp", parse(t, []byte(doc))); err == nil {
+			t.Errorf("%s: formatted, want it left alone", name)
+		} else if _, ok := err.(*NotFormatted); !ok {
+			t.Errorf("%s: %T", name, err)
+		}
+	}
+}
+
+// TestConcurrentFirstUse loads the same models from many goroutines at
+// once; with -race it proves the lazy decode is safe.
+func TestConcurrentFirstUse(t *testing.T) {
+	set := model.NewSet(schemas.Models, "models")
+	c := New(set)
+	bad := parse(t, mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n"))
+	want := New(schemas.Bundled()).Check("66.0", "ExternalClientApplication", "f", bad)
+	var wg sync.WaitGroup
+	results := make([][]diag.Problem, 32)
+	for i := range results {
+		wg.Go(func() { results[i] = c.Check("66.0", "ExternalClientApplication", "f", bad) })
+	}
+	wg.Wait()
+	for i, r := range results {
+		if d := cmp.Diff(want, r); d != "" {
+			t.Errorf("goroutine %d (-want +got):\n%s", i, d)
+		}
+	}
+}
+
+func TestNearest(t *testing.T) {
+	names := []string{"length", "label", "type", "fullName", "externalId"}
+	for in, want := range map[string]string{"lenght": "length", "Label": "label", "fullname": "fullName", "tpye": "type", "zzzzzz": "", "x": ""} {
+		if got := nearest(in, names); got != want {
+			t.Errorf("nearest(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -128,107 +240,3 @@ func list(ps []diag.Problem) string {
 	}
 	return b.String()
 }
-
-func TestSupported(t *testing.T) {
-	c := New(schemas.FS)
-	if d := cmp.Diff([]string{"62.0", "63.0", "64.0", "65.0", "66.0"}, c.Versions()); d != "" {
-		t.Errorf("versions (-want +got):\n%s", d)
-	}
-	types := c.Types("66.0")
-	for _, want := range []string{"ConversationChannelDefinition", "CustomField", "ExternalClientApplication", "Package"} {
-		if !strings.Contains(strings.Join(types, ","), want) {
-			t.Errorf("Types(66.0) = %v lacks %s", types, want)
-		}
-	}
-	if len(c.Supported()) != 5*len(types) {
-		t.Errorf("Supported() has %d entries, want %d", len(c.Supported()), 5*len(types))
-	}
-
-	// Versions sort numerically, so a future v100.0 comes last.
-	fsys := fstest.MapFS{
-		"v9.0/A.xsd":   {Data: []byte("x")},
-		"v100.0/A.xsd": {Data: []byte("x")},
-		"v62.0/B.xsd":  {Data: []byte("x")},
-		"v62.0/A.xsd":  {Data: []byte("x")},
-		"v62/A.xsd":    {Data: []byte("x")},
-		"vx/A.xsd":     {Data: []byte("x")},
-	}
-	got := New(fsys).Supported()
-	want := []Schema{{"9.0", "A"}, {"62.0", "A"}, {"62.0", "B"}, {"100.0", "A"}}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("Supported (-want +got):\n%s", d)
-	}
-}
-
-func TestBrokenSchemaIsAProblemNotAPanic(t *testing.T) {
-	c := New(fstest.MapFS{"v66.0/Package.xsd": {Data: []byte("<xsd:schema")}})
-	got := c.Check("66.0", "Package", "package.xml", mkdoc("Package", "<version>1</version>\n"))
-	if len(got) != 1 || got[0].Rule != "xsd" || !strings.Contains(got[0].Message, "v66.0/Package.xsd") {
-		t.Fatalf("got %v, want one xsd problem naming the schema", got)
-	}
-}
-
-// TestConcurrentFirstUse runs many first uses of the same schemas at once;
-// with -race it proves the lazy compile is safe, and the results must not
-// depend on which goroutine compiled.
-func TestConcurrentFirstUse(t *testing.T) {
-	c := New(schemas.FS)
-	bad := mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n")
-	want := New(schemas.FS).Check("66.0", "ExternalClientApplication", "f", bad)
-	var wg sync.WaitGroup
-	results := make([][]diag.Problem, 32)
-	for i := range results {
-		wg.Go(func() {
-			typ := []string{"ExternalClientApplication", "CustomObject"}[i%2]
-			if typ == "CustomObject" {
-				results[i] = c.Check("66.0", typ, "f", mkdoc("CustomObject", "<label>x</label>\n"))
-				return
-			}
-			results[i] = c.Check("66.0", typ, "f", bad)
-		})
-	}
-	wg.Wait()
-	for i, r := range results {
-		w := want
-		if i%2 == 1 {
-			w = nil
-		}
-		if d := cmp.Diff(w, r); d != "" {
-			t.Errorf("goroutine %d (-want +got):\n%s", i, d)
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.entries) != 2 {
-		t.Errorf("%d schemas compiled, want 2", len(c.entries))
-	}
-}
-
-func TestCursor(t *testing.T) {
-	ps := []particle{{name: "a", min: 0, max: 1}, {name: "b", min: 1, max: -1}, {name: "c", min: 0, max: 1}}
-	tests := []struct {
-		seen     []string
-		want     []string
-		wantEnd  bool
-		accepted bool
-	}{
-		{nil, []string{"a", "b"}, false, true},
-		{[]string{"a"}, []string{"b"}, false, true},
-		{[]string{"b"}, []string{"b", "c"}, true, true},
-		{[]string{"b", "b", "c"}, nil, true, true},
-		{[]string{"c"}, []string{"a", "b"}, false, false},
-	}
-	for _, tt := range tests {
-		cur := &cursor{ps: ps}
-		ok := true
-		for _, s := range tt.seen {
-			ok = cur.advance(s) && ok
-		}
-		got, end := cur.expected()
-		if ok != tt.accepted || end != tt.wantEnd || !cmp.Equal(got, tt.want, cmpEmpty) {
-			t.Errorf("after %v: accepted %v, expected %v, canEnd %v; want %v %v %v", tt.seen, ok, got, end, tt.accepted, tt.want, tt.wantEnd)
-		}
-	}
-}
-
-var cmpEmpty = cmp.Comparer(func(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") })

@@ -1,8 +1,11 @@
-// Command schemagen regenerates schemas/ and the API-version knowledge base
+// Command schemagen regenerates schemas/ (the content models byocpack
+// checks and formats files with, schemas/models/v<api>.models, and the
+// per-type XSDs the test oracles read) and the API-version knowledge base
 // (internal/apiver/wsdl_gen.go: the supported versions and which field
 // exists in which version; scopes_gen.go beside it: the OAuth scope tokens
 // of each version) from the Salesforce Metadata API WSDLs; `make schemas`
-// runs it from the repository root:
+// runs it from the repository root, and fails on any WSDL construct the
+// content models do not support:
 //
 //	go run ./internal/tools/schemagen -wsdl ../shared/salesforce/metadata-wsdl -out schemas -kb internal/apiver/wsdl_gen.go
 //
@@ -61,6 +64,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, s := range res.Skipped {
 		fmt.Fprintln(stderr, s)
 	}
-	fmt.Fprintf(stdout, "schemagen: wrote %d schemas to %s (%d skipped) and the knowledge of %d API versions to %s\n", len(res.Files), *outDir, len(res.Skipped), len(res.Versions), *kbFile)
+	fmt.Fprintf(stdout, "schemagen: wrote %d content models and %d schemas to %s (%d skipped) and the knowledge of %d API versions to %s\n", len(res.Models), len(res.Files), *outDir, len(res.Skipped), len(res.Versions), *kbFile)
 	return 0
 }

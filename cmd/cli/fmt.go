@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"byocpack/generator"
+)
+
+// FmtOptions are the inputs of fmt.
+type FmtOptions struct {
+	IO         IO
+	Targets    []string
+	Check      bool
+	APIVersion string
+	Format     string
+}
+
+// NewCmdFmt rewrites metadata files into retrieve order and layout.
+func NewCmdFmt(io IO, runF func(*FmtOptions) error) *cobra.Command {
+	opts := &FmtOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "fmt [PATH|GLOB ...]",
+		Short: "Rewrite metadata files in the element order and layout a retrieve writes",
+		Long: `Rewrite Salesforce DX metadata files the way sf project retrieve writes them:
+elements in the order of the WSDL's sequence for the project's API version,
+the XML declaration, four-space indentation, LF line ends, a final newline
+and empty elements self-closed. Every value is kept byte for byte (a PEM
+certificate, entity references, CDATA). A file byocpack rendered and someone
+reordered comes back exactly as render wrote it: both write through one
+serializer.
+
+Targets are project directories (the package directories sfdx-project.json
+lists, .forceignore honoured), other directories (every *-meta.xml below),
+files or quoted doublestar globs; nothing outside them is touched. Each file
+is replaced atomically. A file with comments, processing instructions or
+elements the content models do not know is left as it is and listed; a file
+that is not well-formed XML is never touched.
+
+--check writes nothing, lists the files that would change and exits 1 if
+there are any (for CI).
+
+Exit status: 0 done, 1 with --check when a file would change or when a file
+could not be read, parsed or written, 2 on a usage error.`,
+		Example: `  byocpack fmt out/partner1
+  byocpack fmt 'force-app/**/*.eca-meta.xml'
+  byocpack fmt --check .`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Targets = args
+			if err := checkFormat(opts.Format); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runFmt(cmd, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Check, "check", false, "write nothing; list the files that would change and exit 1 if any would")
+	cmd.Flags().StringVar(&opts.APIVersion, "api-version", "", "order elements as this API version has them instead of sourceApiVersion")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+type fmtOutput struct {
+	Check        bool                      `json:"check"`
+	Formatted    int                       `json:"formatted"`
+	Unchanged    int                       `json:"unchanged"`
+	Left         int                       `json:"left"`
+	Failed       int                       `json:"failed"`
+	WithoutModel int                       `json:"withoutModel"`
+	Files        []generator.FormattedFile `json:"files"`
+}
+
+func runFmt(cmd *cobra.Command, opts *FmtOptions) error {
+	res, err := generator.Format(cmd.Context(), generator.FormatOptions{Targets: opts.Targets, Check: opts.Check, APIVersion: opts.APIVersion})
+	if err != nil {
+		return err
+	}
+	for _, r := range res.Recovered {
+		fmt.Fprintf(opts.IO.Err, "note: %s\n", r)
+	}
+	changed, failed := res.Count(generator.Formatted), res.Count(generator.Failed)
+	if opts.Format == "json" {
+		out := fmtOutput{Check: opts.Check, Formatted: changed, Unchanged: res.Count(generator.Unchanged), Left: res.Count(generator.Left),
+			Failed: failed, WithoutModel: res.WithoutModel, Files: res.Files}
+		if out.Files == nil {
+			out.Files = []generator.FormattedFile{}
+		}
+		if err := writeJSON(opts.IO.Out, out); err != nil {
+			return err
+		}
+	} else {
+		verb := "formatted"
+		if opts.Check {
+			verb = "would reformat"
+		}
+		for _, f := range res.Files {
+			switch f.Status {
+			case generator.Formatted:
+				fmt.Fprintf(opts.IO.Out, "%s: %s\n", f.Path, verb)
+			case generator.Left:
+				fmt.Fprintf(opts.IO.Out, "%s: left as it is: %s\n", f.Path, f.Reason)
+			case generator.Failed:
+				fmt.Fprintf(opts.IO.Out, "%s: error: %s\n", f.Path, f.Reason)
+			}
+		}
+		fmt.Fprintf(opts.IO.Out, "%s: %d %s, %d already formatted, %d left as they are",
+			plural(len(res.Files), "file"), changed, verb, res.Count(generator.Unchanged), res.Count(generator.Left))
+		if failed > 0 {
+			fmt.Fprintf(opts.IO.Out, ", %d failed", failed)
+		}
+		if res.WithoutModel > 0 {
+			fmt.Fprintf(opts.IO.Out, " (%d of a type without a content model not looked at)", res.WithoutModel)
+		}
+		fmt.Fprintln(opts.IO.Out)
+	}
+	if failed > 0 || (opts.Check && changed > 0) {
+		return &exitError{exitInvalid}
+	}
+	return nil
+}

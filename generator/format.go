@@ -1,0 +1,320 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"byocpack/internal/apiver"
+	"byocpack/internal/fserr"
+	"byocpack/internal/model"
+	"byocpack/internal/outdir"
+	"byocpack/internal/registry"
+	"byocpack/internal/sfdx"
+	"byocpack/internal/tree"
+	"byocpack/internal/xmldoc"
+	"byocpack/internal/xsdcheck"
+)
+
+// FormatOptions are the inputs of Format.
+type FormatOptions struct {
+	// Targets are project directories (their package directories are
+	// formatted, .forceignore honoured), other directories (every
+	// *-meta.xml below them), files or doublestar globs. Empty means the
+	// current directory.
+	Targets []string
+	// Check reports what would change and writes nothing.
+	Check bool
+	// APIVersion overrides the projects' sourceApiVersion.
+	APIVersion string
+}
+
+// FormatStatus is what Format did with one file.
+type FormatStatus string
+
+// Statuses of a formatted file.
+const (
+	// Formatted: rewritten (or, with Check, would be).
+	Formatted FormatStatus = "formatted"
+	// Unchanged: already in retrieve order and layout.
+	Unchanged FormatStatus = "unchanged"
+	// Left: not rewritten, for the reason given (comments, an element the
+	// models do not know, a symbolic link); nothing is wrong with that.
+	Left FormatStatus = "left"
+	// Failed: not rewritten because it could not be read, parsed or
+	// written.
+	Failed FormatStatus = "failed"
+)
+
+// FormattedFile is one file Format looked at.
+type FormattedFile struct {
+	Path   string       `json:"path"`
+	Status FormatStatus `json:"status"`
+	Reason string       `json:"reason,omitempty"`
+}
+
+// FormatResult lists the files Format looked at, sorted by path.
+type FormatResult struct {
+	Files []FormattedFile
+	// WithoutModel counts metadata files of types byocpack has no content
+	// model for, found in directories and left as they are.
+	WithoutModel int
+	Recovered    []string
+}
+
+// Count returns how many files have status s.
+func (r *FormatResult) Count(s FormatStatus) int {
+	n := 0
+	for _, f := range r.Files {
+		if f.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Format rewrites metadata files into the element order a Salesforce
+// retrieve writes (the WSDL's sequence) and its layout (declaration,
+// four-space indent, LF, final newline, empty elements self-closed), with
+// the serializer render writes through: a reordered generated file comes
+// back byte for byte as render wrote it. Every value is kept byte for
+// byte. A file with comments, processing instructions or elements the
+// models do not know is left as it is and reported; one that cannot be
+// parsed is never touched. Only the files the targets name are written,
+// each atomically (a temporary file in its directory, then a rename).
+func Format(ctx context.Context, opts FormatOptions) (*FormatResult, error) {
+	if opts.APIVersion != "" {
+		if v, err := apiver.Parse(opts.APIVersion); err != nil || v.Before(apiver.Oldest()) {
+			return nil, &UsageError{fmt.Sprintf("--api-version %s is not a version byocpack can format for; use %s or newer", opts.APIVersion, apiver.Oldest())}
+		}
+	}
+	f := &formatter{opts: opts, reg: registry.New(), res: &FormatResult{}}
+	loose, err := eachTarget(opts.Targets, func(dir string) error { return f.dir(ctx, dir) })
+	if err != nil {
+		return nil, err
+	}
+	if len(loose) > 0 {
+		version, set, err := f.context(".")
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range loose {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			f.file(name, filepath.ToSlash(filepath.Clean(name)), version, set, true)
+		}
+	}
+	slices.SortFunc(f.res.Files, func(a, b FormattedFile) int { return strings.Compare(a.Path, b.Path) })
+	f.res.Files = slices.CompactFunc(f.res.Files, func(a, b FormattedFile) bool { return a.Path == b.Path })
+	return f.res, nil
+}
+
+type formatter struct {
+	opts FormatOptions
+	reg  *registry.Registry
+	res  *FormatResult
+}
+
+// context is the API version and the models files under dir are formatted
+// with: dir's sfdx-project.json and imports when it is a project, the
+// working directory's otherwise.
+func (f *formatter) context(dir string) (string, *model.Set, error) {
+	set, err := projectModels(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	version := f.opts.APIVersion
+	if version == "" {
+		if p, err := sfdx.Load(dir); err == nil {
+			version = p.SourceAPIVersion
+		}
+	}
+	if _, _, ok := set.Resolve(version); !ok {
+		version = set.Newest()
+	}
+	return version, set, nil
+}
+
+// dir formats a project's package directories or, in a directory that is
+// no project, every *-meta.xml below it.
+func (f *formatter) dir(ctx context.Context, dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, sfdx.ProjectFile)); err != nil {
+		version, set, err := f.context(".")
+		if err != nil {
+			return err
+		}
+		return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			if d.IsDir() {
+				if base := d.Name(); p != dir && (base == ".git" || base == "node_modules" || base == outdir.StateDirName) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if strings.HasSuffix(p, "-meta.xml") {
+				f.file(p, filepath.ToSlash(p), version, set, false)
+			}
+			return nil
+		})
+	}
+	// A project: finish or undo an interrupted byocpack run and hold the
+	// lock, so fmt never races a render.
+	d, err := outdir.Open(dir, outdir.OpenOptions{})
+	if err != nil {
+		return publicError(err)
+	}
+	defer d.Close()
+	if d.Recovered != "" {
+		f.res.Recovered = append(f.res.Recovered, dir+": "+d.Recovered)
+	}
+	version, set, err := f.context(dir)
+	if err != nil {
+		return err
+	}
+	p, err := sfdx.Load(dir)
+	if err != nil {
+		return publicError(err)
+	}
+	ign, err := sfdx.LoadForceIgnore(dir)
+	if err != nil {
+		return err
+	}
+	r := tree.NewReader(d.Path)
+	r.ListOnly = true
+	if err := sfdx.ReadPackageDirs(r, p, ign); err != nil {
+		return publicError(err)
+	}
+	for _, rel := range r.Tree.Paths() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if isState(rel) || !strings.HasSuffix(rel, "-meta.xml") {
+			continue
+		}
+		f.file(filepath.Join(dir, filepath.FromSlash(rel)), rel, version, set, false)
+	}
+	return nil
+}
+
+// file formats one file; named says the user named it, so a type without
+// a model is reported rather than counted.
+func (f *formatter) file(name, rel, version string, set *model.Set, named bool) {
+	shown := filepath.ToSlash(name)
+	add := func(s FormatStatus, reason string) {
+		f.res.Files = append(f.res.Files, FormattedFile{Path: shown, Status: s, Reason: reason})
+	}
+	typ := ""
+	if sf, err := sfdx.Infer(f.reg, rel); err == nil && sf.Type != nil && (sf.Kind == sfdx.MetaXML || sf.Kind == sfdx.Child) {
+		typ = sf.Type.Name
+	}
+	use, newer, _ := set.Resolve(version)
+	m, err := set.Get(use)
+	if err != nil {
+		add(Failed, err.Error())
+		return
+	}
+	if typ == "" || m.Root(typ) == nil {
+		if named {
+			what := "its type could not be inferred from its name"
+			if typ != "" {
+				what = fmt.Sprintf("API %s has no content model for %s", m.Version, typ)
+			}
+			add(Left, what)
+		} else if typ != "" {
+			f.res.WithoutModel++
+		}
+		return
+	}
+	fi, err := os.Lstat(name)
+	if err != nil {
+		add(Failed, fmt.Sprintf("cannot read it: %v", fserr.Cause(err)))
+		return
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		add(Left, "it is a symbolic link; fmt rewrites only regular files")
+		return
+	}
+	data, err := tree.ReadPath(name)
+	if err != nil {
+		add(Failed, fmt.Sprintf("cannot read it: %v", fserr.Cause(err)))
+		return
+	}
+	doc, err := xmldoc.Parse(data)
+	if err != nil {
+		add(Failed, "not well-formed XML, so it was not touched: "+asSyntax(err))
+		return
+	}
+	out, err := xsdcheck.Format(m, typ, doc)
+	var nf *xsdcheck.NotFormatted
+	if errors.As(err, &nf) {
+		reason := nf.Reason
+		if nf.Line > 0 {
+			reason = fmt.Sprintf("line %d: %s", nf.Line, reason)
+		}
+		if newer {
+			reason += fmt.Sprintf(" (the project is at %s, newer than every version byocpack has: import its WSDL with `byocpack schemas import metadata.wsdl`)", version)
+		}
+		add(Left, reason)
+		return
+	}
+	if err != nil {
+		add(Failed, err.Error())
+		return
+	}
+	if bytes.Equal(out, data) {
+		add(Unchanged, "")
+		return
+	}
+	if !f.opts.Check {
+		if err := writeAtomic(name, out, fi.Mode().Perm()); err != nil {
+			add(Failed, fmt.Sprintf("cannot write it: %v", fserr.Cause(err)))
+			return
+		}
+	}
+	add(Formatted, "")
+}
+
+func asSyntax(err error) string {
+	if se, ok := err.(*xmldoc.SyntaxError); ok {
+		return fmt.Sprintf("line %d: %s", se.Line, se.Msg)
+	}
+	return err.Error()
+}
+
+// writeAtomic replaces name with data: a temporary file in the same
+// directory, then a rename, so a reader sees the old file or the new one.
+func writeAtomic(name string, data []byte, perm fs.FileMode) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err = tmp.Chmod(perm); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}

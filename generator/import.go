@@ -1,0 +1,122 @@
+package generator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"byocpack/internal/fserr"
+	"byocpack/internal/model"
+	"byocpack/internal/schemagen"
+	"byocpack/internal/sfdx"
+	"byocpack/internal/tree"
+	"byocpack/schemas"
+)
+
+// ImportOptions are the inputs of ImportSchemas.
+type ImportOptions struct {
+	// WSDL is the path of the Metadata API WSDL (Setup → API → Generate
+	// Metadata WSDL).
+	WSDL string
+	// ProjectDir is the project whose byocpack-schemas/ folder receives
+	// the models ("" is the current directory).
+	ProjectDir string
+	// Cache writes into the user cache directory instead, for every
+	// project on this machine.
+	Cache bool
+}
+
+// ImportResult says what ImportSchemas wrote.
+type ImportResult struct {
+	Version string
+	Path    string
+	// SHA256 is the WSDL's digest, recorded in the models file.
+	SHA256 string
+	// Unchanged: the file already held these models.
+	Unchanged bool
+	// Bundled: byocpack has this version built in; the project's file
+	// takes precedence for this project.
+	Bundled bool
+	// Roots are the metadata types the models cover.
+	Roots []string
+}
+
+// ImportSchemas generates, from a Metadata API WSDL of any version, the
+// same content models `make schemas` bundles, and writes them into the
+// project (byocpack-schemas/v<api>.models, to be committed so every
+// machine and CI judges alike) or the user cache. The file records the
+// WSDL's SHA-256 and depends on nothing but the WSDL's bytes, so the
+// same WSDL gives the same file everywhere. validate, render and fmt then
+// judge and order files of that version by it.
+func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
+	data, err := tree.ReadPath(opts.WSDL)
+	if err != nil {
+		return nil, &UsageError{fmt.Sprintf("cannot read the WSDL: %v", fserr.Cause(err))}
+	}
+	sum := sha256.Sum256(data)
+	m, err := schemagen.ModelsFor(data, schemagen.DefaultRoots(), []string{
+		"Content models imported by `byocpack schemas import` from a Salesforce Metadata API WSDL",
+		"(SHA-256 below). Do not edit: import the WSDL again to update them.",
+		"", "Header of the source WSDL:", "",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
+	}
+	out, err := model.Encode(m)
+	if err != nil {
+		return nil, err
+	}
+	var dir string
+	if opts.Cache {
+		if dir, err = model.CacheDir(); err != nil {
+			return nil, fmt.Errorf("no user cache directory: %w", err)
+		}
+	} else {
+		project := opts.ProjectDir
+		if project == "" {
+			project = "."
+		}
+		if _, err := os.Stat(filepath.Join(project, sfdx.ProjectFile)); err != nil {
+			return nil, &UsageError{fmt.Sprintf("%s is no Salesforce DX project (no %s); run in the project, pass -p PROJECT, or import into the user cache with --cache", project, sfdx.ProjectFile)}
+		}
+		dir = filepath.Join(project, model.ProjectDir)
+	}
+	res := &ImportResult{Version: m.Version, SHA256: hex.EncodeToString(sum[:]), Bundled: schemas.Bundled().Has(m.Version), Roots: m.Roots()}
+	res.Path = filepath.Join(dir, model.FileName(m.Version))
+	if old, err := os.ReadFile(res.Path); err == nil && bytes.Equal(old, out) {
+		res.Unchanged = true
+		return res, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := writeAtomic(res.Path, out, 0o644); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// ModelVersion is one API version byocpack can judge files by.
+type ModelVersion struct {
+	Version string `json:"version"`
+	// Origin is "bundled", "project" or "cache".
+	Origin string `json:"origin"`
+	Path   string `json:"path,omitempty"`
+}
+
+// ModelVersions lists the versions a project at dir is judged by: the
+// bundled ones, then those imported into it and into the user cache.
+func ModelVersions(dir string) ([]ModelVersion, error) {
+	set, err := projectModels(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []ModelVersion
+	for _, o := range set.Origins() {
+		out = append(out, ModelVersion{Version: o.Version, Origin: o.Kind, Path: o.Path})
+	}
+	return out, nil
+}

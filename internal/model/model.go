@@ -1,0 +1,337 @@
+// Package model holds the content models of the Metadata API types
+// byocpack checks: for one API version, every complex type with its
+// extension chain flattened into one sequence of elements (name, type,
+// occurrences, nillable), and every simple type with its enumeration,
+// patterns and length facets. They are generated from the WSDL at `make
+// schemas` (internal/schemagen) or by `byocpack schemas import`, stored in
+// a compact line format (Encode, Decode) and embedded or read as data:
+// nothing is compiled at run time, and loading a version takes well under
+// a millisecond.
+package model
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Namespace is the namespace of every Metadata API element.
+const Namespace = "http://soap.sforce.com/2006/04/metadata"
+
+// Builtin is an XML Schema built-in type the Metadata API WSDL uses.
+type Builtin uint8
+
+// The built-in types the models support; a WSDL that uses another one is
+// refused at generation.
+const (
+	NotBuiltin Builtin = iota
+	String
+	Boolean
+	Int
+	Long
+	Double
+	Date
+	DateTime
+	Time
+	Base64Binary
+	AnyType
+)
+
+var builtinNames = [...]string{
+	NotBuiltin: "", String: "string", Boolean: "boolean", Int: "int", Long: "long", Double: "double",
+	Date: "date", DateTime: "dateTime", Time: "time", Base64Binary: "base64Binary", AnyType: "anyType",
+}
+
+// BuiltinOf returns the built-in type with the XML Schema local name
+// ("boolean"), or NotBuiltin.
+func BuiltinOf(local string) Builtin {
+	for i, n := range builtinNames {
+		if i > 0 && n == local {
+			return Builtin(i)
+		}
+	}
+	return NotBuiltin
+}
+
+// String is the type as the WSDL writes it, "xsd:boolean".
+func (b Builtin) String() string {
+	if b == NotBuiltin || int(b) >= len(builtinNames) {
+		return ""
+	}
+	return "xsd:" + builtinNames[b]
+}
+
+// Element is one element of a sequence.
+type Element struct {
+	Name string
+	// Type is a built-in ("xsd:boolean") or the name of a simple or complex
+	// type of the model.
+	Type     string
+	Min, Max int // Max < 0 is unbounded
+	Nillable bool
+
+	// Resolved at load: exactly one is set.
+	builtin Builtin
+	simple  *Simple
+	complex *Complex
+}
+
+// Repeatable reports whether the element may occur more than once.
+func (e *Element) Repeatable() bool { return e.Max < 0 || e.Max > 1 }
+
+// Builtin is the element's type when it is a built-in one.
+func (e *Element) Builtin() Builtin { return e.builtin }
+
+// Simple is the element's type when it is a simple type of the model.
+func (e *Element) Simple() *Simple { return e.simple }
+
+// Complex is the element's type when it is a complex type of the model.
+func (e *Element) Complex() *Complex { return e.complex }
+
+// Complex is a complex type: a sequence of elements, after those of the
+// type it extends.
+type Complex struct {
+	Name string
+	Base string    // the type it extends, "" for none
+	Own  []Element // its own sequence, in WSDL order
+
+	// seq is the flattened sequence, base types' elements first; index maps
+	// a name to its position in seq.
+	seq   []*Element
+	index map[string]int
+}
+
+// Sequence returns the type's elements in the order a retrieve writes them:
+// the base types' first, outermost base first.
+func (c *Complex) Sequence() []*Element { return c.seq }
+
+// Lookup returns the position of the element called name in Sequence, and
+// the element; -1 and nil when the type has none.
+func (c *Complex) Lookup(name string) (int, *Element) {
+	i, ok := c.index[name]
+	if !ok {
+		return -1, nil
+	}
+	return i, c.seq[i]
+}
+
+// Simple is a restriction of a built-in type.
+type Simple struct {
+	Name     string
+	Base     Builtin
+	Enum     []string // allowed values in WSDL order; none means any
+	Patterns []string // XML Schema regular expressions, all of which must match
+	// Length facets; -1 when absent.
+	Length, MinLength, MaxLength int
+
+	enumSet map[string]bool
+	res     []*regexp.Regexp
+}
+
+// Allows reports whether v, the whole value, is in the enumeration (true
+// when the type has none).
+func (s *Simple) Allows(v string) bool { return len(s.Enum) == 0 || s.enumSet[v] }
+
+// Matches reports whether v matches every pattern of the type.
+func (s *Simple) Matches(v string) bool {
+	for _, re := range s.res {
+		if !re.MatchString(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// Model is the content models of one API version.
+type Model struct {
+	Version string // "66.0"
+	// SHA256 is the hex digest of the WSDL the models came from.
+	SHA256 string
+	// Source says where the models were read from: "bundled", or the path
+	// of an imported file. Not encoded.
+	Source string
+	// Header is the comment written at the top of the encoded file
+	// (licence, origin), one line per element.
+	Header []string
+
+	roots   []string
+	complex map[string]*Complex
+	simple  map[string]*Simple
+}
+
+// New assembles a model from its types and resolves every reference. It
+// fails on a reference to an undefined type, an extension cycle, or two
+// elements of one flattened sequence with the same name (the greedy
+// sequence check would then be ambiguous).
+func New(version, sha string, roots []string, complexes []*Complex, simples []*Simple) (*Model, error) {
+	m := &Model{Version: version, SHA256: sha, roots: slices.Clone(roots), complex: map[string]*Complex{}, simple: map[string]*Simple{}}
+	slices.Sort(m.roots)
+	for _, s := range simples {
+		if _, dup := m.simple[s.Name]; dup {
+			return nil, fmt.Errorf("simple type %q is defined twice", s.Name)
+		}
+		if err := s.compile(); err != nil {
+			return nil, err
+		}
+		m.simple[s.Name] = s
+	}
+	for _, c := range complexes {
+		if _, dup := m.complex[c.Name]; dup || m.simple[c.Name] != nil {
+			return nil, fmt.Errorf("type %q is defined twice", c.Name)
+		}
+		m.complex[c.Name] = c
+	}
+	for _, c := range complexes {
+		for i := range c.Own {
+			if err := m.resolve(&c.Own[i]); err != nil {
+				return nil, fmt.Errorf("%s: %w", c.Name, err)
+			}
+		}
+	}
+	for _, c := range complexes {
+		if err := m.flatten(c); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range m.roots {
+		if m.complex[r] == nil {
+			return nil, fmt.Errorf("root %q is not a complex type of the model", r)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) resolve(e *Element) error {
+	if local, ok := cutPrefix(e.Type, "xsd:"); ok {
+		if e.builtin = BuiltinOf(local); e.builtin == NotBuiltin {
+			return fmt.Errorf("element %s: built-in type %s is not supported", e.Name, e.Type)
+		}
+		return nil
+	}
+	if e.simple = m.simple[e.Type]; e.simple != nil {
+		return nil
+	}
+	if e.complex = m.complex[e.Type]; e.complex != nil {
+		return nil
+	}
+	return fmt.Errorf("element %s: type %q is not defined", e.Name, e.Type)
+}
+
+func cutPrefix(s, p string) (string, bool) { return strings.CutPrefix(s, p) }
+
+func (m *Model) flatten(c *Complex) error {
+	var chain []*Complex
+	for cur, seen := c, map[string]bool{}; cur != nil; {
+		if seen[cur.Name] {
+			return fmt.Errorf("type %q extends itself", c.Name)
+		}
+		seen[cur.Name] = true
+		chain = append(chain, cur)
+		if cur.Base == "" {
+			break
+		}
+		base := m.complex[cur.Base]
+		if base == nil {
+			return fmt.Errorf("%s: extension base %q is not a complex type of the model", cur.Name, cur.Base)
+		}
+		cur = base
+	}
+	c.seq, c.index = nil, map[string]int{}
+	for i := len(chain) - 1; i >= 0; i-- {
+		for j := range chain[i].Own {
+			e := &chain[i].Own[j]
+			if _, dup := c.index[e.Name]; dup {
+				return fmt.Errorf("%s: element %q occurs twice in its sequence", c.Name, e.Name)
+			}
+			c.index[e.Name] = len(c.seq)
+			c.seq = append(c.seq, e)
+		}
+	}
+	return nil
+}
+
+func (s *Simple) compile() error {
+	s.enumSet = make(map[string]bool, len(s.Enum))
+	for _, v := range s.Enum {
+		s.enumSet[v] = true
+	}
+	s.res = nil
+	for _, p := range s.Patterns {
+		re, err := compilePattern(p)
+		if err != nil {
+			return fmt.Errorf("simple type %s: %w", s.Name, err)
+		}
+		s.res = append(s.res, re)
+	}
+	return nil
+}
+
+// compilePattern translates an XML Schema pattern into a Go regular
+// expression, refusing the XML Schema constructs Go reads differently
+// (character class subtraction, \i, \c and their negations, \p{Is…}
+// blocks). XML Schema patterns match the whole value.
+func compilePattern(p string) (*regexp.Regexp, error) {
+	for i := 0; i < len(p); i++ {
+		switch {
+		case p[i] == '\\' && i+1 < len(p):
+			switch p[i+1] {
+			case 'i', 'I', 'c', 'C':
+				return nil, fmt.Errorf("pattern %q uses \\%c, which byocpack does not support", p, p[i+1])
+			case 'p', 'P':
+				if i+3 < len(p) && p[i+2] == '{' && p[i+3] == 'I' {
+					return nil, fmt.Errorf("pattern %q uses a \\p{Is…} block, which byocpack does not support", p)
+				}
+			}
+			i++
+		case p[i] == '-' && i+1 < len(p) && p[i+1] == '[':
+			return nil, fmt.Errorf("pattern %q uses character class subtraction, which byocpack does not support", p)
+		case p[i] == '^' || p[i] == '$':
+			// Literal in XML Schema, anchors in Go.
+			if p[i] == '^' && i > 0 && p[i-1] == '[' {
+				continue
+			}
+			return nil, fmt.Errorf("pattern %q uses %c, which means a literal in XML Schema and an anchor in Go; byocpack does not support it", p, p[i])
+		}
+	}
+	return regexp.Compile(`^(?:` + p + `)$`)
+}
+
+// Roots are the types with a document root (ExternalClientApplication,
+// CustomObject, ...), sorted.
+func (m *Model) Roots() []string { return slices.Clone(m.roots) }
+
+// Root returns the complex type of the document root of metadataType, nil
+// when the model has no such root.
+func (m *Model) Root(metadataType string) *Complex {
+	if _, ok := slices.BinarySearch(m.roots, metadataType); !ok {
+		return nil
+	}
+	return m.complex[metadataType]
+}
+
+// Complex returns the complex type called name, or nil.
+func (m *Model) Complex(name string) *Complex { return m.complex[name] }
+
+// Simple returns the simple type called name, or nil.
+func (m *Model) Simple(name string) *Simple { return m.simple[name] }
+
+// ComplexTypes returns every complex type, sorted by name.
+func (m *Model) ComplexTypes() []*Complex {
+	out := make([]*Complex, 0, len(m.complex))
+	for _, c := range m.complex {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *Complex) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// SimpleTypes returns every simple type, sorted by name.
+func (m *Model) SimpleTypes() []*Simple {
+	out := make([]*Simple, 0, len(m.simple))
+	for _, s := range m.simple {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b *Simple) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
