@@ -149,6 +149,8 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 		{"diff", spec, filepath.Join(dir, "nothere"), "--json"},
 		{"review", spec, "--json"},
 		{"explain", "Could not infer a metadata type", "--json"},
+		{"version", "--json"},
+		{"fmt", "--check", brokenXML, "--json"},
 	}
 	for _, args := range runs {
 		code, stdout, stderr := run(t, args...)

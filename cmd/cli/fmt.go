@@ -88,7 +88,11 @@ func runFmt(cmd *cobra.Command, opts *FmtOptions) error {
 		if out.Files == nil {
 			out.Files = []generator.FormattedFile{}
 		}
-		if err := writeJSON(opts.IO.Out, out); err != nil {
+		status, code := statusOK, exitOK
+		if failed > 0 || (opts.Check && changed > 0) {
+			status, code = statusRefused, exitInvalid
+		}
+		if err := emit(opts.IO.Out, "fmt", status, code, out, nil); err != nil {
 			return err
 		}
 	} else {

@@ -14,6 +14,7 @@ type SchemasImportOptions struct {
 	WSDL       string
 	ProjectDir string
 	Cache      bool
+	JSON       bool
 }
 
 // NewCmdSchemas groups the commands on the Metadata API versions byocpack
@@ -73,6 +74,7 @@ support.`,
 	}
 	cmd.Flags().StringVarP(&opts.ProjectDir, "project", "p", ".", "the project to import into")
 	cmd.Flags().BoolVar(&opts.Cache, "cache", false, "import into the user cache directory, for every project on this machine")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
 	return cmd
 }
 
@@ -80,6 +82,9 @@ func runSchemasImport(opts *SchemasImportOptions) error {
 	res, err := generator.ImportSchemas(generator.ImportOptions{WSDL: opts.WSDL, ProjectDir: opts.ProjectDir, Cache: opts.Cache})
 	if err != nil {
 		return err
+	}
+	if opts.JSON {
+		return emit(opts.IO.Out, "schemas import", statusOK, exitOK, res, nil)
 	}
 	what := "wrote"
 	if res.Unchanged {

@@ -14,12 +14,13 @@ import (
 type VersionOptions struct {
 	IO      IO
 	Version string
+	JSON    bool
 }
 
 // NewCmdVersion prints the version and the API versions supported.
 func NewCmdVersion(io IO, version string, runF func(*VersionOptions) error) *cobra.Command {
 	opts := &VersionOptions{IO: io, Version: version}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print byocpack's version and the Metadata API versions it supports",
 		Long: `Print byocpack's version and the Metadata API versions it can check and
@@ -34,14 +35,23 @@ import) into the project in the current directory or into the user cache.`,
 			return runVersion(opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the versions as JSON")
+	return cmd
 }
 
 func runVersion(opts *VersionOptions) error {
 	v := spec.SupportedAPIVersions()
-	fmt.Fprintf(opts.IO.Out, "byocpack %s (%s), renders Metadata API %s to %s\n", opts.Version, runtime.Version(), v[0], v[len(v)-1])
+	if !opts.JSON {
+		fmt.Fprintf(opts.IO.Out, "byocpack %s (%s), renders Metadata API %s to %s\n", opts.Version, runtime.Version(), v[0], v[len(v)-1])
+	}
 	versions, err := generator.ModelVersions(".")
 	if err != nil {
 		return err
+	}
+	if opts.JSON {
+		return emit(opts.IO.Out, "version", statusOK, exitOK, map[string]any{
+			"version": opts.Version, "go": runtime.Version(), "renders": v, "contentModels": versions,
+		}, nil)
 	}
 	fmt.Fprintln(opts.IO.Out, "content models:")
 	for _, m := range versions {
