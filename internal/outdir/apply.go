@@ -96,7 +96,7 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if err := step("journal"); err != nil {
 		return err
 	}
-	if err := d.writeJournal(j); err != nil {
+	if err := d.writeJournal(j, step); err != nil {
 		return err
 	}
 	// From here on a rollback is possible: every staged file exists, so a
@@ -133,7 +133,7 @@ func (d *Dir) Apply(p *Plan) (err error) {
 		return err
 	}
 	j.State = stateCommitted
-	if err := d.writeJournal(j); err != nil {
+	if err := d.writeJournal(j, step); err != nil {
 		return err
 	}
 	killed = true // from here on, finishing is the only way; never roll back
@@ -189,11 +189,15 @@ func (d *Dir) missingDirs(paths []string) []string {
 	return out
 }
 
-func (d *Dir) writeJournal(j journal) error {
+func (d *Dir) writeJournal(j journal, step func(string) error) error {
 	b, _ := json.Marshal(j)
 	tmp := d.journal() + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return fmt.Errorf("cannot write in %s (%v); nothing was changed", d.Path, fserr.Cause(err))
+	}
+	// Between writing the record and renaming it into place.
+	if err := step("rename journal " + j.State); err != nil {
+		return err
 	}
 	if err := os.Rename(tmp, d.journal()); err != nil {
 		return fmt.Errorf("cannot write in %s (%v); nothing was changed", d.Path, fserr.Cause(err))
@@ -279,6 +283,9 @@ func (d *Dir) rollback(j journal) error {
 	}
 	os.RemoveAll(d.txn())
 	os.Remove(d.journal())
+	// A kill while the commit record was being written leaves its
+	// temporary file beside the journal.
+	os.Remove(d.journal() + ".tmp")
 	return nil
 }
 
@@ -294,4 +301,5 @@ func (d *Dir) finish(j journal) {
 	}
 	os.RemoveAll(d.txn())
 	os.Remove(d.journal())
+	os.Remove(d.journal() + ".tmp")
 }
