@@ -29,6 +29,12 @@ import (
 // refused at once, so a million-level file costs neither time nor memory.
 const MaxDepth = 64
 
+// MaxElements bounds the elements of one document, so that a file of
+// millions of tiny elements cannot take a gigabyte to hold. A retrieved
+// profile of a large org, the biggest metadata file in practice, has some
+// tens of thousands.
+const MaxElements = 500_000
+
 // Attr is one attribute as written.
 type Attr struct {
 	Prefix, Local string
@@ -131,8 +137,9 @@ type frame struct {
 type nsDecl struct{ prefix, uri string }
 
 type parser struct {
-	data []byte
-	pos  int
+	data     []byte
+	pos      int
+	elements int
 	// line bookkeeping: line is the line of lineOff's byte, lineStart the
 	// offset where that line starts.
 	line, lineStart, lineOff int
@@ -721,6 +728,9 @@ func (p *parser) startTag() error {
 	line, col := p.lineCol(tagStart)
 	if len(p.stack) >= MaxDepth {
 		return &SyntaxError{Line: line, Col: col, Msg: fmt.Sprintf("elements nest more than %d levels deep; no metadata type nests like that, so the file is refused", MaxDepth)}
+	}
+	if p.elements++; p.elements > MaxElements {
+		return &SyntaxError{Line: line, Col: col, Msg: fmt.Sprintf("more than %d elements; no metadata file holds that many, so the file is refused", MaxElements)}
 	}
 	p.pos++
 	raw, ok := p.name()

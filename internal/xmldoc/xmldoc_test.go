@@ -153,3 +153,14 @@ func TestDeclaration(t *testing.T) {
 		}
 	}
 }
+
+func TestElementsPerDocumentAreBounded(t *testing.T) {
+	data := "<a>" + strings.Repeat("<b/>", MaxElements) + "</a>"
+	_, err := Parse([]byte(data))
+	if err == nil || !strings.Contains(err.Error(), "more than 500000 elements") {
+		t.Fatalf("want a refusal, got %v", err)
+	}
+	if _, err := Parse([]byte("<a>" + strings.Repeat("<b/>", 1000) + "</a>")); err != nil {
+		t.Fatal(err)
+	}
+}

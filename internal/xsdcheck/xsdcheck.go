@@ -109,6 +109,10 @@ func (c *Checker) Check(apiVersion, metadataType, path string, doc *xmldoc.Docum
 	}
 	w := &walker{m: m, mode: c.Mode, newer: newer, project: apiVersion, file: path}
 	w.complex(r, root, "/"+r.Local, true, false)
+	if w.total > maxProblems {
+		last := &w.out[maxProblems]
+		last.Message = fmt.Sprintf("%d more schema problems in this file are not shown (the first %d are); fix those and validate again", w.total-maxProblems, maxProblems)
+	}
 	return diag.Sort(w.out)
 }
 
@@ -120,10 +124,22 @@ type walker struct {
 	project string // the project's API version
 	file    string
 	out     []diag.Problem
+	total   int
 }
 
+// maxProblems bounds what one document reports: past it, one more problem
+// says how many were left out, so a file of a million repeated elements
+// neither floods the output nor fills memory.
+const maxProblems = 200
+
 func (w *walker) add(el *xmldoc.Element, sev diag.Severity, rule, format string, args ...any) {
-	w.out = append(w.out, problem(w.file, el.Line, el.Col, sev, rule, fmt.Sprintf(format, args...)))
+	w.total++
+	switch {
+	case len(w.out) < maxProblems:
+		w.out = append(w.out, problem(w.file, el.Line, el.Col, sev, rule, fmt.Sprintf(format, args...)))
+	case len(w.out) == maxProblems:
+		w.out = append(w.out, problem(w.file, el.Line, el.Col, diag.Error, rule, ""))
+	}
 }
 
 func problem(file string, line, col int, sev diag.Severity, rule, msg string) diag.Problem {

@@ -240,3 +240,12 @@ func list(ps []diag.Problem) string {
 	}
 	return b.String()
 }
+
+func TestProblemsPerDocumentAreBounded(t *testing.T) {
+	doc := parse(t, mkdoc("ExternalClientApplication", strings.Repeat("<bogus>x</bogus>\n", 5000)))
+	got := New(schemas.Bundled()).Check("66.0", "ExternalClientApplication", "f", doc)
+	if len(got) != maxProblems+1 || !strings.Contains(got[len(got)-1].Message+got[0].Message, "more schema problems in this file are not shown") {
+		last := got[len(got)-1]
+		t.Fatalf("%d problems, last %s", len(got), last)
+	}
+}
