@@ -19,9 +19,13 @@ import (
 // finish the apply. Its state is "prepared" while files move and
 // "committed" once all have; the next run reads it if this one is killed.
 type journal struct {
-	State   string   `json:"state"`
-	Writes  []string `json:"writes"`
-	Removes []string `json:"removes"`
+	State  string   `json:"state"`
+	Writes []string `json:"writes"`
+	// Digests are the SHA-256 of each written file: a rollback moves a
+	// file out of the way only when it holds exactly those bytes, so a
+	// journal that was planted or damaged can never take a user's file.
+	Digests map[string]string `json:"digests"`
+	Removes []string          `json:"removes"`
 	// Dirs are the directories this apply creates, shallowest first, so a
 	// rollback removes them again.
 	Dirs []string `json:"dirs"`
@@ -44,9 +48,10 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if p.Empty() {
 		return nil
 	}
-	j := journal{State: statePrepared, Removes: p.removes}
+	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}}
 	for _, f := range p.writes {
 		j.Writes = append(j.Writes, f.Path)
+		j.Digests[f.Path] = Digest(f.Data)
 	}
 	for _, rel := range append(slices.Clone(j.Writes), j.Removes...) {
 		if err := tree.NoSymlinkedParents(d.Path, rel); err != nil {
@@ -209,7 +214,13 @@ func (d *Dir) writeJournal(j journal, step func(string) error) error {
 // step checks what is there before it moves anything, so a recovery that
 // is itself killed is simply run again.
 func (d *Dir) recover() error {
-	b, err := os.ReadFile(d.journal())
+	if fi, err := os.Lstat(d.txn()); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory byocpack made (a link or a file); byocpack will not follow it: remove %s and check the directory by hand", d.txn(), d.state())
+	}
+	b, err := tree.ReadFile(d.state(), "journal.json")
+	if err == nil && b == nil {
+		err = fs.ErrNotExist
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		// Killed before the journal was written: nothing moved yet.
 		if _, err := os.Lstat(d.txn()); err == nil {
@@ -246,8 +257,19 @@ func (d *Dir) recover() error {
 // rollback puts back what an apply moved, newest first, with renames only.
 func (d *Dir) rollback(j journal) error {
 	var errs []error
+	for _, sub := range []string{"new", "old"} {
+		if fi, err := os.Lstat(filepath.Join(d.txn(), sub)); err == nil && !fi.IsDir() {
+			return fmt.Errorf("%s is not a directory byocpack made; remove %s and check the directory by hand", filepath.Join(d.txn(), sub), d.state())
+		}
+	}
 	back := func(rel string) {
 		old := filepath.Join(d.txn(), "old", filepath.FromSlash(rel))
+		if tree.NoSymlinkedParents(filepath.Join(d.txn(), "old"), rel) != nil {
+			return
+		}
+		if _, err := os.Lstat(d.abs(rel)); err == nil {
+			return // never over a file that is there
+		}
 		if _, err := os.Lstat(old); err == nil {
 			if err := os.Rename(old, d.abs(rel)); err != nil {
 				errs = append(errs, err)
@@ -261,8 +283,9 @@ func (d *Dir) rollback(j journal) error {
 		rel := j.Writes[i]
 		staged := filepath.Join(d.txn(), "new", filepath.FromSlash(rel))
 		if _, err := os.Lstat(staged); errors.Is(err, fs.ErrNotExist) {
-			// The new file was moved into place: move it back out.
-			if _, err := os.Lstat(d.abs(rel)); err == nil {
+			// The new file was moved into place: move it back out, but
+			// only a regular file with exactly the bytes this run wrote.
+			if fi, err := os.Lstat(d.abs(rel)); err == nil && fi.Mode().IsRegular() && d.holds(rel, j.Digests[rel]) {
 				if err := os.MkdirAll(filepath.Dir(staged), 0o755); err != nil {
 					errs = append(errs, err)
 					continue
@@ -302,4 +325,13 @@ func (d *Dir) finish(j journal) {
 	os.RemoveAll(d.txn())
 	os.Remove(d.journal())
 	os.Remove(d.journal() + ".tmp")
+}
+
+// holds reports whether the file at rel has the given digest.
+func (d *Dir) holds(rel, digest string) bool {
+	if digest == "" {
+		return false
+	}
+	b, err := tree.ReadFile(d.Path, rel)
+	return err == nil && b != nil && Digest(b) == digest
 }

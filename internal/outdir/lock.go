@@ -1,6 +1,7 @@
 package outdir
 
 import (
+	"byocpack/internal/tree"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -143,7 +144,7 @@ func acquireExcl(stateDir, shownDir string, deadline time.Time) (*lock, error) {
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, err
 		}
-		b, _ := os.ReadFile(p)
+		b, _ := tree.ReadFile(stateDir, exclName)
 		fields := strings.Fields(string(b))
 		if len(fields) >= 2 && fields[1] == host {
 			if pid, perr := strconv.Atoi(fields[0]); perr == nil && pid > 0 && !alive(pid) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -396,5 +397,51 @@ func TestFailedFirstRunRemovesTheDirectoriesItCreated(t *testing.T) {
 	d.Close()
 	if got := readTree(t, root); len(got) != 0 {
 		t.Fatalf("left behind: %v", got)
+	}
+}
+
+// TestPlantedJournalTakesNothing: a journal byocpack did not write (carried
+// by a pull request, say) names the user's files; recovery must leave
+// every one of them, and nothing outside moves in.
+func TestPlantedJournalTakesNothing(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "out")
+	writeTree(t, dir, map[string]string{".git/HEAD": "ref", "notes.md": "work", "byoc.yaml": "spec", "mydir/a.txt": "a"})
+	writeTree(t, root, map[string]string{"outside/old/stolen.txt": "outside"})
+	before := readTree(t, root)
+	writeTree(t, dir, map[string]string{StateDirName + "/journal.json": `{"state":"prepared","writes":[".git","notes.md","byoc.yaml","mydir"],"removes":["stolen.txt"],"dirs":[]}`})
+	if _, err := Open(dir, OpenOptions{}); err != nil {
+		t.Logf("open: %v", err)
+	}
+	after := readTree(t, root)
+	for p, v := range before {
+		if after[p] != v {
+			t.Errorf("%s changed: %q -> %q", p, v, after[p])
+		}
+	}
+	// A txn that is a link is refused, never followed.
+	os.RemoveAll(filepath.Join(dir, StateDirName))
+	writeTree(t, dir, map[string]string{StateDirName + "/journal.json": `{"state":"prepared","writes":[],"removes":["stolen.txt"],"dirs":[]}`})
+	if err := os.Symlink(filepath.Join(root, "outside"), filepath.Join(dir, StateDirName, "txn")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, OpenOptions{}); err == nil || !strings.Contains(err.Error(), "will not follow") {
+		t.Errorf("a txn link was not refused: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "stolen.txt")); err == nil {
+		t.Error("a file from outside was moved in")
+	}
+}
+
+func TestJournalFIFOIsRefusedNotBlockedOn(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, StateDirName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, StateDirName, "journal.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, OpenOptions{}); err == nil || !strings.Contains(err.Error(), "FIFO") {
+		t.Fatalf("want a refusal naming the FIFO, got %v", err)
 	}
 }
