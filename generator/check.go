@@ -163,7 +163,7 @@ func (v *validation) run(ctx context.Context, in validate.Input, read input, che
 // interrupted byocpack run there first, then lists the package
 // directories and streams their files through the checks.
 func (v *validation) project(ctx context.Context, dir string) error {
-	d, err := outdir.Open(dir, outdir.OpenOptions{})
+	d, err := outdir.Open(dir, outdir.OpenOptions{Done: ctx.Done()})
 	if err != nil {
 		return publicError(err)
 	}

@@ -171,7 +171,7 @@ func (f *formatter) dir(ctx context.Context, dir string) error {
 	}
 	// A project: finish or undo an interrupted byocpack run and hold the
 	// lock, so fmt never races a render.
-	d, err := outdir.Open(dir, outdir.OpenOptions{})
+	d, err := outdir.Open(dir, outdir.OpenOptions{Done: ctx.Done()})
 	if err != nil {
 		return publicError(err)
 	}

@@ -73,7 +73,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResul
 
 	// 2. Open the output directory: wait for its lock, finish or undo an
 	// interrupted run, read the manifest.
-	out, err := outdir.Open(opts.OutDir, outdir.OpenOptions{Create: !opts.DryRun, LockWait: opts.LockWait})
+	out, err := outdir.Open(opts.OutDir, outdir.OpenOptions{Create: !opts.DryRun, LockWait: opts.LockWait, Done: ctx.Done()})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -251,7 +251,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (*PackageResult, e
 	}
 
 	// 2. Open the project (and the dist directory, when it is another).
-	proj, err := outdir.Open(opts.ProjectDir, outdir.OpenOptions{Create: inside && !opts.DryRun, LockWait: opts.LockWait})
+	proj, err := outdir.Open(opts.ProjectDir, outdir.OpenOptions{Create: inside && !opts.DryRun, LockWait: opts.LockWait, Done: ctx.Done()})
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (*PackageResult, e
 	}
 	owner := proj
 	if !inside {
-		if owner, err = outdir.Open(ownerDir, outdir.OpenOptions{Create: !opts.DryRun, LockWait: opts.LockWait}); err != nil {
+		if owner, err = outdir.Open(ownerDir, outdir.OpenOptions{Create: !opts.DryRun, LockWait: opts.LockWait, Done: ctx.Done()}); err != nil {
 			return nil, err
 		}
 		defer owner.Close()

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"byocpack/generator/cred"
+	"byocpack/internal/tree"
 )
 
 // maxCredFile bounds what is read of a key, certificate or passphrase
@@ -60,7 +61,7 @@ func (p passphraseFlags) read() ([]byte, error) {
 		}
 		pass = []byte(v)
 	} else {
-		data, err := readSmall(p.File)
+		data, err := readPassphraseFile(p.File)
 		if err != nil {
 			return nil, fmt.Errorf("--passphrase-file: %w", err)
 		}
@@ -76,6 +77,20 @@ func (p passphraseFlags) read() ([]byte, error) {
 
 // readSmall reads a credential file, refusing one too large to be one.
 func readSmall(path string) ([]byte, error) {
+	data, err := tree.ReadPath(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxCredFile {
+		return nil, fmt.Errorf("%s is over %d bytes; it is not a key, certificate or connected app file", path, maxCredFile)
+	}
+	return data, nil
+}
+
+// readPassphraseFile reads a passphrase file, which may be a pipe
+// (--passphrase-file <(pass show acme)): it reads what the writer gives,
+// bounded, and never more than the first line is used.
+func readPassphraseFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -86,7 +101,7 @@ func readSmall(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > maxCredFile {
-		return nil, fmt.Errorf("%s is over %d bytes; it is not a key, certificate or passphrase file", path, maxCredFile)
+		return nil, fmt.Errorf("%s is over %d bytes; it is not a passphrase file", path, maxCredFile)
 	}
 	return data, nil
 }

@@ -77,7 +77,12 @@ func runExplain(opts *ExplainOptions) error {
 		if found == nil {
 			found = []explain.Entry{}
 		}
-		if err := emit(opts.IO.Out, "explain", statusOK, exitOK, struct {
+		status, code := statusOK, exitOK
+		if len(found) == 0 {
+			// No match is exit 1, as in text form: say so in the envelope.
+			status, code = statusRefused, exitInvalid
+		}
+		if err := emit(opts.IO.Out, "explain", status, code, struct {
 			Matches []explain.Entry `json:"matches"`
 		}{found}, nil); err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"byocpack/generator/spec"
+	"byocpack/internal/tree"
 )
 
 // InitOptions are the inputs of init.
@@ -179,7 +180,7 @@ func runInit(opts *InitOptions) error {
 	}
 	if !opts.Force {
 		for _, f := range files {
-			cur, err := os.ReadFile(f.path)
+			cur, err := tree.ReadPath(f.path)
 			switch {
 			case err == nil && f.path == schemaPath && string(cur) == string(f.data):
 				// The same schema another spec in this folder uses.

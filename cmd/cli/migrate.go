@@ -12,6 +12,7 @@ import (
 
 	"byocpack/generator/migrate"
 	"byocpack/generator/spec"
+	"byocpack/internal/tree"
 )
 
 // MigrateOptions are the inputs of migrate.
@@ -91,7 +92,7 @@ func runMigrate(opts *MigrateOptions) error {
 		files = append(files, file{certPath, res.Certificate, true})
 	}
 	for _, f := range files {
-		cur, err := os.ReadFile(f.path)
+		cur, err := tree.ReadPath(f.path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || opts.Force || (err == nil && f.sameOK && bytes.Equal(cur, f.data)):
 		case err != nil:

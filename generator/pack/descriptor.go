@@ -54,7 +54,11 @@ func descriptor(proj *sfdx.Project, pd *sfdx.PackageDir, file string) (data []by
 	for _, m := range pd.Members {
 		switch m.Key {
 		case "definitionFile":
-			return nil, nil, fmt.Errorf("%s: \"definitionFile\" is not supported by byocpack's packager (its settings go into a settings.zip built by the CLI); remove it and pass features at version create time", where)
+			// The CLI turns the scratch org definition into a settings zip
+			// of its own at version create; it is not part of the
+			// descriptor byocpack can build offline.
+			notes = append(notes, fmt.Sprintf("package2-descriptor.json leaves out \"definitionFile\" (%s): sf package version create reads it and builds the validation org's settings itself", strings.Trim(string(m.Value), `"`)))
+			continue
 		case "seedMetadata":
 			return nil, nil, fmt.Errorf("%s: \"seedMetadata\" is not supported by byocpack's packager; remove it", where)
 		case "ancestorVersion", "ancestorId":

@@ -230,3 +230,17 @@ func TestLocalExternalClientAppGetsNoVersionInfo(t *testing.T) {
 		t.Fatalf("want package.zip only and a note naming app.distributionState, got %d/%d bytes, notes %q", len(res.Package.Data), len(res.VersionInfo.Data), res.Notes)
 	}
 }
+
+func TestDefinitionFileIsLeftToTheCLIWithANote(t *testing.T) {
+	res, err := Snapshot(context.Background(), memProject(t, map[string]string{
+		"sfdx-project.json":                             `{"packageDirectories":[{"path":"force-app","package":"Acme Messaging","versionNumber":"1.0.0.NEXT","definitionFile":"config/scratch.json","default":true}],"sourceApiVersion":"66.0"}`,
+		"force-app/main/default/classes/A.cls":          "public class A {}\n",
+		"force-app/main/default/classes/A.cls-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n",
+	}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(res.Descriptor), "definitionFile") || !strings.Contains(strings.Join(res.Notes, "\n"), "config/scratch.json") {
+		t.Fatalf("descriptor %s, notes %q", res.Descriptor, res.Notes)
+	}
+}

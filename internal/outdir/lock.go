@@ -45,15 +45,28 @@ const (
 	pollEvery = 25 * time.Millisecond
 )
 
-func acquire(stateDir, shownDir string, wait time.Duration, forceExcl bool) (*lock, error) {
+// errInterrupted is a wait for the lock that was cancelled.
+var errInterrupted = errors.New("interrupted while waiting for another byocpack run to finish")
+
+func acquire(stateDir, shownDir string, wait time.Duration, forceExcl bool, done <-chan struct{}) (*lock, error) {
 	deadline := time.Now().Add(wait)
 	if !forceExcl {
-		l, err := acquireFlock(stateDir, shownDir, deadline)
+		l, err := acquireFlock(stateDir, shownDir, deadline, done)
 		if err == nil || !flockUnsupported(err) {
 			return l, err
 		}
 	}
-	return acquireExcl(stateDir, shownDir, deadline)
+	return acquireExcl(stateDir, shownDir, deadline, done)
+}
+
+// pause waits before the next try, or returns errInterrupted.
+func pause(done <-chan struct{}) error {
+	select {
+	case <-done:
+		return errInterrupted
+	case <-time.After(pollEvery):
+		return nil
+	}
 }
 
 func flockUnsupported(err error) bool {
@@ -77,7 +90,7 @@ func describeHolder(b []byte) string {
 	return ""
 }
 
-func acquireFlock(stateDir, shownDir string, deadline time.Time) (*lock, error) {
+func acquireFlock(stateDir, shownDir string, deadline time.Time, done <-chan struct{}) (*lock, error) {
 	p := filepath.Join(stateDir, flockName)
 	for {
 		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|openNoFollow, 0o644)
@@ -117,11 +130,13 @@ func acquireFlock(stateDir, shownDir string, deadline time.Time) (*lock, error) 
 			return nil, &BusyError{Dir: shownDir, Holder: describeHolder(b[:n]), Lock: filepath.Join(shownDir, StateDirName, flockName)}
 		}
 		f.Close()
-		time.Sleep(pollEvery)
+		if err := pause(done); err != nil {
+			return nil, err
+		}
 	}
 }
 
-func acquireExcl(stateDir, shownDir string, deadline time.Time) (*lock, error) {
+func acquireExcl(stateDir, shownDir string, deadline time.Time, done <-chan struct{}) (*lock, error) {
 	p := filepath.Join(stateDir, exclName)
 	host, _ := os.Hostname()
 	for {
@@ -156,7 +171,9 @@ func acquireExcl(stateDir, shownDir string, deadline time.Time) (*lock, error) {
 		if time.Now().After(deadline) {
 			return nil, &BusyError{Dir: shownDir, Holder: describeHolder(b), Lock: filepath.Join(shownDir, StateDirName, exclName)}
 		}
-		time.Sleep(pollEvery)
+		if err := pause(done); err != nil {
+			return nil, err
+		}
 	}
 }
 

@@ -78,6 +78,8 @@ type OpenOptions struct {
 	// ExclusiveLockFile uses the O_EXCL lock file even where flock works
 	// (tests of the fallback; network volumes take it by themselves).
 	ExclusiveLockFile bool
+	// Done, when closed, stops a wait for the lock (Ctrl-C).
+	Done <-chan struct{}
 }
 
 // Dir is an opened output directory. Close it when done.
@@ -163,7 +165,7 @@ func (d *Dir) takeLock(opts OpenOptions) error {
 	if wait == 0 {
 		wait = 30 * time.Second
 	}
-	l, err := acquire(d.state(), d.Path, wait, opts.ExclusiveLockFile)
+	l, err := acquire(d.state(), d.Path, wait, opts.ExclusiveLockFile, opts.Done)
 	if err != nil {
 		var busy *BusyError
 		if errors.As(err, &busy) {

@@ -445,3 +445,19 @@ func TestJournalFIFOIsRefusedNotBlockedOn(t *testing.T) {
 		t.Fatalf("want a refusal naming the FIFO, got %v", err)
 	}
 }
+
+func TestWaitForTheLockStopsOnCancel(t *testing.T) {
+	dir := t.TempDir()
+	first, err := Open(dir, OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	done := make(chan struct{})
+	go func() { time.Sleep(50 * time.Millisecond); close(done) }()
+	start := time.Now()
+	_, err = Open(dir, OpenOptions{Create: true, LockWait: 30 * time.Second, Done: done})
+	if err == nil || !strings.Contains(err.Error(), "interrupted") || time.Since(start) > 5*time.Second {
+		t.Fatalf("want an interrupted wait at once, got %v after %v", err, time.Since(start))
+	}
+}
