@@ -295,3 +295,27 @@ func TestMaxFindings(t *testing.T) {
 		t.Errorf("%d findings, want %d", got, MaxFindings)
 	}
 }
+
+func TestLiteralSecretsInCode(t *testing.T) {
+	key := "3MVG9" + strings.Repeat("xY7_", 20)
+	for name, data := range map[string]string{
+		"apex body":       "String body = 'grant_type=password&client_id=x&client_secret=E3B0C44298FC1C149AFBF4C8996FB924';",
+		"apex var":        "private static final String CONSUMER_SECRET = '9F86D081884C7D659A2FEAA0C55AD015';",
+		"json":            `{"clientSecret": "a1b2c3d4e5f6a7b8c9d0e1f2"}`,
+		"custom metadata": "<field>Consumer_Secret__c</field>\n<value xsi:type=\"xsd:string\">ABCDEF0123456789ABCDEF</value>",
+		"consumer key":    "String id = '" + key + "';",
+	} {
+		if got := Scan("force-app/x.cls", []byte(data)); len(got) == 0 || got[0].Kind != ConsumerKey {
+			t.Errorf("%s: not found: %v", name, got)
+		}
+	}
+	for name, data := range map[string]string{
+		"from a setting": "String s = Settings__c.getInstance().Client_Secret__c;",
+		"placeholder":    "clientSecret = 'changeme';",
+		"label":          "<label>Client Secret</label>",
+	} {
+		if got := Scan("force-app/x.cls", []byte(data)); len(got) != 0 {
+			t.Errorf("%s: false positive: %v", name, got)
+		}
+	}
+}

@@ -30,6 +30,17 @@ var puttyRE = regexp.MustCompile(`(?m)^PuTTY-User-Key-File-[0-9]+:`)
 // merely start so (isConsumerSecretOptional does not start with "<c").
 var consumerRE = regexp.MustCompile(`<(?:[A-Za-z_][-.\w]*:)?(consumerKey|consumerSecret)[\s/>]`)
 
+// literalSecretRE matches an OAuth client secret written as a literal in
+// code or configuration (Apex, JavaScript, properties, JSON, custom
+// metadata values): a client or consumer secret name assigned a long
+// run of secret-looking characters. A name assigned a variable or a
+// short placeholder does not match.
+var literalSecretRE = regexp.MustCompile(`(?i)(?:client|consumer)[_\-. ]?secret(?:__c)?["']?\s*(?:[:=]|=>|</[A-Za-z_:]+>\s*<[A-Za-z_:]+(?:\s[^>]*)?>|>)\s*["']?([A-Za-z0-9+/=_\-.~]{16,})`)
+
+// consumerKeyRE matches a Salesforce connected or external client app
+// consumer key (they start 3MVG9 and run 80-odd characters).
+var consumerKeyRE = regexp.MustCompile(`3MVG9[A-Za-z0-9._]{40,}`)
+
 const globalOauthRoot = "ExtlClntAppGlobalOauthSettings"
 
 // The suffixes of ExtlClntAppGlobalOauthSettings in source format and in
@@ -91,6 +102,18 @@ func (s *scanner) text(entry string, data []byte) {
 			}
 			s.add(entry, data, m[0], ConsumerKey,
 				"%s element; Salesforce generates it, deploys that carry one fail with \"You cannot provide a Consumer Key\" or \"The consumer key is already taken.\", and a packaged secret reaches every subscriber: delete the element", el)
+		}
+	}
+	if bytes.Contains(bytes.ToLower(data), []byte("secret")) {
+		for _, m := range literalSecretRE.FindAllSubmatchIndex(data, s.lim.findings) {
+			s.add(entry, data, m[0], ConsumerKey,
+				"an OAuth client secret written as a literal value; a packaged secret reaches every subscriber: read it at run time from a protected custom setting or named credential, and rotate this one")
+		}
+	}
+	if bytes.Contains(data, []byte("3MVG9")) {
+		for _, m := range consumerKeyRE.FindAllIndex(data, s.lim.findings) {
+			s.add(entry, data, m[0], ConsumerKey,
+				"a Salesforce consumer key (3MVG9…); Salesforce generates it per org and a packaged one ties subscribers to yours: remove it and read it at run time")
 		}
 	}
 	s.globalOauth(entry, data)
