@@ -235,7 +235,9 @@ func packageProject(ctx context.Context, opts PackageOptions) (*PackageResult, e
 	if dist == "" {
 		dist = filepath.Join(opts.ProjectDir, DistDirName)
 	}
-	distRel, inside := relTo(opts.ProjectDir, filepath.ToSlash(dist))
+	// Compare where the paths really lead: a link must not smuggle the
+	// zips into a package directory.
+	distRel, inside := relTo(realPath(opts.ProjectDir), filepath.ToSlash(realPath(dist)))
 	ownerDir, projectRel := opts.ProjectDir, "."
 	if !inside {
 		ownerDir, distRel = dist, "."
@@ -516,4 +518,20 @@ func atSpec(s *spec.Spec, p diag.Problem, rel string) diag.Problem {
 	p.File, p.Line, p.Col = s.File, line, col
 	p.Message = fmt.Sprintf("%s: %s (in the generated %s)", key, p.Message, rel)
 	return p
+}
+
+// realPath resolves the links of p's deepest existing ancestor and keeps
+// the rest as written, so a directory not made yet still compares.
+func realPath(p string) string {
+	abs := absPath(p)
+	rest := ""
+	for cur := abs; ; cur = filepath.Dir(cur) {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if filepath.Dir(cur) == cur {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+	}
 }

@@ -346,3 +346,24 @@ func TestAbsoluteCertificatePathIsAcceptedWithANote(t *testing.T) {
 		t.Fatalf("no note about the absolute path: %v", res.Problems)
 	}
 }
+
+func TestPackageOutputThroughALinkIntoThePackageIsRefused(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	renderFixture(t, "partner1", out)
+	inside := filepath.Join(out, "force-app", "main", "default", "zz")
+	if err := os.MkdirAll(inside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "sneaky")
+	if err := os.Symlink(inside, link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Package(context.Background(), PackageOptions{ProjectDir: out, DistDir: link, Now: testNow})
+	if err == nil || !strings.Contains(err.Error(), "inside the package directory") {
+		t.Fatalf("want a refusal, got %v", err)
+	}
+	if entries, _ := os.ReadDir(inside); len(entries) != 0 {
+		t.Fatalf("wrote into the package directory through the link: %v", entries)
+	}
+}

@@ -133,6 +133,8 @@ func checkRelDir(v string) string {
 		return fmt.Sprintf("%q is the output directory itself; give a subdirectory such as force-app", v)
 	case clean != v:
 		return fmt.Sprintf("%q is not a clean path; write %q", v, clean)
+	case reservedDir(clean) != "":
+		return fmt.Sprintf("%q is %s; give a directory of its own, such as force-app", v, reservedDir(clean))
 	}
 	return ""
 }
@@ -331,6 +333,25 @@ func CheckValue(key, v string) string {
 	}
 	if def.check != nil && (v != "" || def.required) {
 		return def.check(v)
+	}
+	return ""
+}
+
+// reservedDir says why a package directory path is taken by something
+// else: a hidden folder (.git, .sfdx, byocpack's .byocpack), node_modules
+// (the CLI skips it), dist (where build writes the zips, which would then
+// be packaged), or a project file.
+func reservedDir(p string) string {
+	first, _, _ := strings.Cut(p, "/")
+	switch {
+	case strings.HasPrefix(first, "."):
+		return "a hidden folder (" + first + "), which sf and git keep for themselves"
+	case first == "node_modules":
+		return "node_modules, which sf never reads"
+	case first == "dist":
+		return "where build writes the zips, which would then be packaged into the next version"
+	case first == "sfdx-project.json" || first == "byocpack-schemas":
+		return "a file or folder of the project itself"
 	}
 	return ""
 }

@@ -134,3 +134,14 @@ func TestDeepFlowNestingIsRefusedBeforeParsing(t *testing.T) {
 		t.Fatalf("depth %d at %d", d, at)
 	}
 }
+
+func TestPackagePathsTakenByOthersAreRefused(t *testing.T) {
+	for _, p := range []string{"dist", ".git", ".sfdx/x", "node_modules", ".byocpack"} {
+		if msg := checkRelDir(p); msg == "" || !strings.Contains(msg, "give a directory of its own") {
+			t.Errorf("%s: %q", p, msg)
+		}
+	}
+	if msg := checkRelDir("force-app"); msg != "" {
+		t.Errorf("force-app refused: %s", msg)
+	}
+}
