@@ -114,7 +114,7 @@ func TestBadInputs(t *testing.T) {
 			if err := os.Symlink("/dev/zero", filepath.Join(dir, "byoc.yaml")); err != nil {
 				t.Fatal(err)
 			}
-		}, badCase{args: "build -f {case}/byoc.yaml -o {case}/out", exit: 1, want: []string{"it is a device"}, absent: []string{"out"}}},
+		}, badCase{args: "build -f {case}/byoc.yaml -o {case}/out", exit: 1, want: []string{"it is a character device"}, absent: []string{"out"}}},
 		"spec-100mb": {func(t *testing.T, dir string) {
 			f, err := os.Create(filepath.Join(dir, "byoc.yaml"))
 			if err != nil {

@@ -181,7 +181,7 @@ func (r *Reader) entry(archive string, size int64, f archives.FileInfo, t *tree.
 	case mode.IsDir():
 		return nil
 	case !mode.IsRegular():
-		return refuse("not a regular file (%s); an archive of metadata holds files and folders only", kind(mode))
+		return refuse("not a regular file (%s); an archive of metadata holds files and folders only", tree.Kind(mode))
 	case name == "":
 		return refuse("a file without a name")
 	}
@@ -243,18 +243,4 @@ func cleanName(n string) (string, error) {
 		return "", fmt.Errorf("not a clean relative path (%q): refused", c)
 	}
 	return n, nil
-}
-
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "an irregular file"
 }

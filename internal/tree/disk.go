@@ -126,14 +126,22 @@ func readRegular(name string) ([]byte, error) {
 	return b, nil
 }
 
-func kind(m fs.FileMode) string {
+func kind(m fs.FileMode) string { return Kind(m) }
+
+// Kind names what a non-regular file is, for messages: "a FIFO", "a
+// device", ...
+func Kind(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
 	case m&fs.ModeNamedPipe != 0:
 		return "a FIFO"
 	case m&fs.ModeSocket != 0:
 		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
 	case m&fs.ModeDevice != 0:
 		return "a device"
 	}
