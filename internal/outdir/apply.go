@@ -316,6 +316,11 @@ func (d *Dir) rollback(j journal) error {
 // removals left empty.
 func (d *Dir) finish(j journal) {
 	for _, p := range j.Removes {
+		// Only where this run really moved a file aside: a journal that
+		// names paths it never touched prunes none of the user's folders.
+		if _, err := os.Lstat(filepath.Join(d.txn(), "old", filepath.FromSlash(p))); err != nil {
+			continue
+		}
 		for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {
 			if os.Remove(d.abs(dir)) != nil {
 				break

@@ -461,3 +461,19 @@ func TestWaitForTheLockStopsOnCancel(t *testing.T) {
 		t.Fatalf("want an interrupted wait at once, got %v after %v", err, time.Since(start))
 	}
 }
+
+func TestPlantedCommittedJournalPrunesNoUserFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "empty", "kept"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{StateDirName + "/journal.json": `{"state":"committed","writes":[],"removes":["empty/kept/x.xml"],"dirs":[]}`})
+	d, err := Open(dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if _, err := os.Stat(filepath.Join(dir, "empty", "kept")); err != nil {
+		t.Fatalf("a planted journal pruned the user's empty folder: %v", err)
+	}
+}
