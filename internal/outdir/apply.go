@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"byocpack/internal/fserr"
@@ -29,6 +30,35 @@ type journal struct {
 	// Dirs are the directories this apply creates, shallowest first, so a
 	// rollback removes them again.
 	Dirs []string `json:"dirs"`
+	// Layout 1 stages every file flat in the transaction, under its index
+	// in Writes or Removes, so staging creates no directory tree (a mkdir
+	// costs as much as writing a small file); 0 is the earlier layout that
+	// mirrored each path, still read to recover a run killed by an older
+	// byocpack.
+	Layout int `json:"layout,omitempty"`
+}
+
+const flatLayout = 1
+
+// staged is where write i waits before it moves into place.
+func (d *Dir) staged(j *journal, i int) string {
+	if j.Layout == flatLayout {
+		return filepath.Join(d.txn(), "new", strconv.Itoa(i))
+	}
+	return filepath.Join(d.txn(), "new", filepath.FromSlash(j.Writes[i]))
+}
+
+// aside is where the file a write (kind 'w') or removal ('r') replaces
+// waits until the apply is committed or undone.
+func (d *Dir) aside(j *journal, kind byte, i int) string {
+	if j.Layout == flatLayout {
+		return filepath.Join(d.txn(), "old", string(kind)+strconv.Itoa(i))
+	}
+	rel := j.Writes
+	if kind == 'r' {
+		rel = j.Removes
+	}
+	return filepath.Join(d.txn(), "old", filepath.FromSlash(rel[i]))
 }
 
 const (
@@ -48,7 +78,7 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if p.Empty() {
 		return nil
 	}
-	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}}
+	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}, Layout: flatLayout}
 	for _, f := range p.writes {
 		j.Writes = append(j.Writes, f.Path)
 		j.Digests[f.Path] = Digest(f.Data)
@@ -89,12 +119,13 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if err := step("stage"); err != nil {
 		return err
 	}
-	for _, f := range p.writes {
-		staged := filepath.Join(d.txn(), "new", filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(staged), 0o755); err != nil {
-			return d.writeErr(f.Path, err)
+	for _, sub := range []string{d.txn(), filepath.Join(d.txn(), "new"), filepath.Join(d.txn(), "old")} {
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			return d.writeErr(StateDirName, err)
 		}
-		if err := os.WriteFile(staged, f.Data, 0o644); err != nil {
+	}
+	for i, f := range p.writes {
+		if err := os.WriteFile(d.staged(&j, i), f.Data, 0o644); err != nil {
 			return d.writeErr(f.Path, err)
 		}
 	}
@@ -115,22 +146,22 @@ func (d *Dir) Apply(p *Plan) (err error) {
 			return d.writeErr(dir, err)
 		}
 	}
-	for _, rel := range j.Writes {
+	for i, rel := range j.Writes {
 		if err := step("write " + rel); err != nil {
 			return err
 		}
-		if err := d.moveAside(rel); err != nil {
+		if err := d.moveAside(rel, d.aside(&j, 'w', i)); err != nil {
 			return err
 		}
-		if err := os.Rename(filepath.Join(d.txn(), "new", filepath.FromSlash(rel)), d.abs(rel)); err != nil {
+		if err := os.Rename(d.staged(&j, i), d.abs(rel)); err != nil {
 			return d.writeErr(rel, err)
 		}
 	}
-	for _, rel := range j.Removes {
+	for i, rel := range j.Removes {
 		if err := step("remove " + rel); err != nil {
 			return err
 		}
-		if err := d.moveAside(rel); err != nil {
+		if err := d.moveAside(rel, d.aside(&j, 'r', i)); err != nil {
 			return err
 		}
 	}
@@ -153,15 +184,11 @@ func (d *Dir) writeErr(rel string, err error) error {
 	return fmt.Errorf("cannot write %s (%v); nothing was changed, check the permissions of %s", filepath.Join(d.Path, filepath.FromSlash(rel)), fserr.Cause(err), d.Path)
 }
 
-// moveAside moves the current file at rel (if any) into the transaction,
-// from where a rollback puts it back and a commit deletes it.
-func (d *Dir) moveAside(rel string) error {
+// moveAside moves the current file at rel (if any) to old in the
+// transaction, from where a rollback puts it back and a commit deletes it.
+func (d *Dir) moveAside(rel, old string) error {
 	if _, err := os.Lstat(d.abs(rel)); errors.Is(err, fs.ErrNotExist) {
 		return nil
-	}
-	old := filepath.Join(d.txn(), "old", filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(old), 0o755); err != nil {
-		return d.writeErr(rel, err)
 	}
 	if err := os.Rename(d.abs(rel), old); err != nil {
 		return d.writeErr(rel, err)
@@ -262,9 +289,8 @@ func (d *Dir) rollback(j journal) error {
 			return fmt.Errorf("%s is not a directory byocpack made; remove %s and check the directory by hand", filepath.Join(d.txn(), sub), d.state())
 		}
 	}
-	back := func(rel string) {
-		old := filepath.Join(d.txn(), "old", filepath.FromSlash(rel))
-		if tree.NoSymlinkedParents(filepath.Join(d.txn(), "old"), rel) != nil {
+	back := func(rel, old string) {
+		if j.Layout != flatLayout && tree.NoSymlinkedParents(filepath.Join(d.txn(), "old"), rel) != nil {
 			return
 		}
 		if _, err := os.Lstat(d.abs(rel)); err == nil {
@@ -277,11 +303,11 @@ func (d *Dir) rollback(j journal) error {
 		}
 	}
 	for i := len(j.Removes) - 1; i >= 0; i-- {
-		back(j.Removes[i])
+		back(j.Removes[i], d.aside(&j, 'r', i))
 	}
 	for i := len(j.Writes) - 1; i >= 0; i-- {
 		rel := j.Writes[i]
-		staged := filepath.Join(d.txn(), "new", filepath.FromSlash(rel))
+		staged := d.staged(&j, i)
 		if _, err := os.Lstat(staged); errors.Is(err, fs.ErrNotExist) {
 			// The new file was moved into place: move it back out, but
 			// only a regular file with exactly the bytes this run wrote.
@@ -296,7 +322,7 @@ func (d *Dir) rollback(j journal) error {
 				}
 			}
 		}
-		back(rel)
+		back(rel, d.aside(&j, 'w', i))
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
@@ -315,10 +341,10 @@ func (d *Dir) rollback(j journal) error {
 // finish deletes what a committed apply replaced and the directories its
 // removals left empty.
 func (d *Dir) finish(j journal) {
-	for _, p := range j.Removes {
+	for i, p := range j.Removes {
 		// Only where this run really moved a file aside: a journal that
 		// names paths it never touched prunes none of the user's folders.
-		if _, err := os.Lstat(filepath.Join(d.txn(), "old", filepath.FromSlash(p))); err != nil {
+		if _, err := os.Lstat(d.aside(&j, 'r', i)); err != nil {
 			continue
 		}
 		for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {

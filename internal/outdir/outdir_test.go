@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -475,5 +476,65 @@ func TestPlantedCommittedJournalPrunesNoUserFolder(t *testing.T) {
 	d.Close()
 	if _, err := os.Stat(filepath.Join(dir, "empty", "kept")); err != nil {
 		t.Fatalf("a planted journal pruned the user's empty folder: %v", err)
+	}
+}
+
+// A run killed by an older byocpack left its transaction in the mirrored
+// layout (no "layout" in the journal): recovery still puts the user's
+// replaced file back and takes out only the bytes that run wrote.
+func TestKilledRunOfTheMirroredLayoutIsUndone(t *testing.T) {
+	dir := t.TempDir()
+	newBytes := "new"
+	writeTree(t, dir, map[string]string{
+		"a/placed.xml":                           newBytes,
+		"a/replaced.xml":                         newBytes,
+		StateDirName + "/txn/new/a/staged.xml":   newBytes,
+		StateDirName + "/txn/old/a/replaced.xml": "the user's",
+		StateDirName + "/journal.json": fmt.Sprintf(`{"state":"prepared","writes":["a/placed.xml","a/replaced.xml","a/staged.xml"],"digests":{"a/placed.xml":%q,"a/replaced.xml":%q,"a/staged.xml":%q},"removes":[],"dirs":[]}`,
+			Digest([]byte(newBytes)), Digest([]byte(newBytes)), Digest([]byte(newBytes))),
+	})
+	d, err := Open(dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	want := map[string]string{"a/": "", "a/replaced.xml": "the user's"}
+	if diff := cmp.Diff(want, readTree(t, dir)); diff != "" {
+		t.Errorf("after recovery (-want +got):\n%s", diff)
+	}
+}
+
+// Staging writes each file flat into the transaction: the only
+// directories an apply creates are the transaction's and the output's own.
+func TestStagingCreatesNoMirroredTree(t *testing.T) {
+	dir := t.TempDir()
+	d, err := Open(dir, OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var staged map[string]string
+	d.fault = func(step string) error {
+		if step == "journal" {
+			staged = readTree(t, filepath.Join(dir, StateDirName, "txn"))
+		}
+		return nil
+	}
+	p, err := d.Plan([]File{{Path: "x/y/z/a.xml", Data: []byte("a"), Role: RoleRendered}, {Path: "b.xml", Data: []byte("b"), Role: RoleRendered}}, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Apply(p); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for name := range staged {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	// The two files and the manifest, each under its index in the plan.
+	want := []string{"new/", "new/0", "new/1", "new/2", "old/"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("staged (-want +got):\n%s", diff)
 	}
 }
