@@ -75,11 +75,15 @@ func (r *run) crossFile(docs []doc) []diag.Problem {
 	add := func(x ...diag.Problem) { ps = append(ps, x...) }
 	add(r.ecaRefs(p)...)
 	add(r.byocAppRules(p, a)...)
+	// Channels that share a prefix share their apps: each app's own
+	// problem is reported once, at the first channel that finds it (at
+	// 1,000 channels of one prefix, once per channel was a million checks).
+	appReported := map[string]bool{}
 	for _, ccd := range p.byType[typeCCD] {
 		prefixed := r.namePrefix(p, a, ccd)
 		add(prefixed...)
 		if len(prefixed) == 0 {
-			add(r.appPresence(p, a, ccd)...)
+			add(r.appPresence(p, a, ccd, appReported)...)
 		}
 		add(r.eventRefs(p, ccd)...)
 		vendorType, vp := r.vendor(p, ccd)
@@ -146,12 +150,21 @@ func (r *run) namePrefix(p project, a apps, ccd doc) []diag.Problem {
 // settings; a Customer channel's must not ("don't include an ECA or
 // connected app in your managed package"). Apps with another prefix are
 // not the channel's and are left alone.
-func (r *run) appPresence(p project, a apps, ccd doc) []diag.Problem {
+func (r *run) appPresence(p project, a apps, ccd doc, reported map[string]bool) []diag.Problem {
 	linked := a.linkedTo(ccd)
+	kind := channelKind(ccd)
+	prefix, _ := spec.PrefixOf(ccd.Root.text("developerName"))
+	// An app has one prefix, so the first channel of a kind and prefix
+	// reports for all of its apps.
+	first := !reported[kind+"/"+prefix]
+	reported[kind+"/"+prefix] = true
 	var ps []diag.Problem
-	switch channelKind(ccd) {
+	switch kind {
 	case "Customer":
 		for _, name := range linked {
+			if !first {
+				break
+			}
 			for _, d := range a.files[name] {
 				if d.InPackage && (d.Type == typeECA || d.Type == typeConnectedApp) {
 					ps = append(ps, r.problem(RuleAppPresence, d.File, d.Root,
@@ -164,7 +177,7 @@ func (r *run) appPresence(p project, a apps, ccd doc) []diag.Problem {
 		if at == nil {
 			at = ccd.Root
 		}
-		packaged := slices.DeleteFunc(slices.Clone(linked), func(n string) bool { return !a.packaged(n) })
+		packaged := a.linkedPackaged[prefix]
 		if len(packaged) == 0 {
 			where := "the package holds no external client app or connected app"
 			if len(linked) > 0 {
@@ -175,6 +188,9 @@ func (r *run) appPresence(p project, a apps, ccd doc) []diag.Problem {
 			break
 		}
 		for _, name := range packaged {
+			if !first {
+				break
+			}
 			for _, d := range a.files[name] {
 				if d.Type == typeECA && d.InPackage && !p.oauthSettings[name] {
 					ps = append(ps, r.problem(RuleAppPresence, d.File, d.Root,

@@ -1,0 +1,38 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Two Partner channels share the prefix of an app that lacks its OAuth
+// settings: the app's problem is its own, reported once, not once per
+// channel.
+func TestAppProblemOncePerAppNotPerChannel(t *testing.T) {
+	in := loadTree(t, cleanDir)
+	in.Files = slices.DeleteFunc(in.Files, func(f File) bool { return f.Type == typeOauthSettings })
+	i := slices.IndexFunc(in.Files, func(f File) bool { return f.Type == typeCCD })
+	second := in.Files[i]
+	second.Path = strings.Replace(second.Path, "ChannelDefinition1", "ChannelDefinition2", 1)
+	second.Data = bytes.ReplaceAll(second.Data, []byte("Partner1_ChannelDefinition1"), []byte("Partner1_ChannelDefinition2"))
+	in.Files = append(in.Files, second)
+	ps, err := Run(context.Background(), in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		if p.Rule == RuleAppPresence {
+			got = append(got, filepath.Base(p.File))
+		}
+	}
+	if d := cmp.Diff([]string{"Partner1_ExternalClientApp1.eca-meta.xml"}, got); d != "" {
+		t.Errorf("%s problems (-want +got):\n%s\n%v", RuleAppPresence, d, ps)
+	}
+}
