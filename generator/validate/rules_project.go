@@ -24,10 +24,13 @@ type project struct {
 	// allApps is apps(), built once: a copy per channel definition made
 	// validate quadratic in memory traffic on large trees.
 	allApps []doc
+	// vendors are the ConversationVendorInfo files by API name and by
+	// developerName, the first (by path) where several claim one.
+	vendors map[string]doc
 }
 
 func indexProject(docs []doc) project {
-	p := project{byType: map[string][]doc{}, events: map[string]map[string]bool{}, oauthSettings: map[string]bool{}}
+	p := project{byType: map[string][]doc{}, events: map[string]map[string]bool{}, oauthSettings: map[string]bool{}, vendors: map[string]doc{}}
 	for _, d := range docs {
 		if d.Root == nil {
 			continue
@@ -55,6 +58,13 @@ func indexProject(docs []doc) project {
 	for _, a := range p.apps() {
 		if a.InPackage {
 			p.packagedApps = append(p.packagedApps, a)
+		}
+	}
+	for _, cvi := range p.byType[typeCVI] {
+		for _, name := range []string{cvi.Name, cvi.Root.text("developerName")} {
+			if _, ok := p.vendors[name]; !ok && name != "" {
+				p.vendors[name] = cvi
+			}
 		}
 	}
 	for _, s := range p.byType[typeOauthSettings] {
@@ -241,10 +251,7 @@ func (r *run) vendor(p project, ccd doc) (string, []diag.Problem) {
 	if ref == nil {
 		return "", nil
 	}
-	for _, cvi := range p.byType[typeCVI] {
-		if want := stripNamespace(ref.Text); cvi.Name != want && cvi.Root.text("developerName") != want {
-			continue
-		}
+	if cvi, ok := p.vendors[stripNamespace(ref.Text)]; ok {
 		vt := cvi.Root.child("vendorType")
 		switch {
 		case vt == nil:

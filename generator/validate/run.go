@@ -68,6 +68,7 @@ type run struct {
 	versions   versionKnowledge
 	reg        *registry.Registry
 	schemaOnly bool
+	certs      *certCache
 }
 
 func (r *run) problem(rule string, f File, n *node, format string, args ...any) diag.Problem {
@@ -85,7 +86,7 @@ func (r *run) problem(rule string, f File, n *node, format string, args ...any) 
 // when in.Project is set. If ctx is cancelled, Run stops and returns
 // ctx.Err() with the problems found so far.
 func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
-	r := &run{in: in, now: in.Now, sev: severities()}
+	r := &run{in: in, now: in.Now, sev: severities(), certs: &certCache{}}
 	r.version, _ = apiver.Parse(in.APIVersion)
 	r.versions = sharedVersionKnowledge()
 	r.reg = registry.New()

@@ -1,7 +1,6 @@
 package tree
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -98,7 +97,8 @@ func ReadFile(root, rel string) ([]byte, error) {
 // for a blocking read.
 func ReadPath(name string) ([]byte, error) { return readRegular(name) }
 
-func readRegular(name string) ([]byte, error) {
+// readRegularFile is readRegular on any system, through package os.
+func readRegularFile(name string) ([]byte, error) {
 	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
@@ -108,18 +108,39 @@ func readRegular(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: filepath.ToSlash(name), Err: fmt.Errorf("%w: it is %s, and byocpack reads only regular files", errNotRegular, kind(fi.Mode()))}
-	}
-	if fi.Size() > MaxFileSize {
-		return nil, &fs.PathError{Op: "read", Path: filepath.ToSlash(name), Err: fmt.Errorf("%d bytes is more than the %d MiB byocpack reads from one file; remove it or list it in .forceignore", fi.Size(), MaxFileSize>>20)}
-	}
-	// Sized from the stat, so a file takes one read and one for EOF.
-	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+1))
-	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
+	if err := checkRegular(name, fi.Mode(), fi.Size()); err != nil {
 		return nil, err
 	}
-	b := buf.Bytes()
+	return readSized(f, name, fi.Size())
+}
+
+func checkRegular(name string, mode fs.FileMode, size int64) error {
+	if !mode.IsRegular() {
+		return &fs.PathError{Op: "read", Path: filepath.ToSlash(name), Err: fmt.Errorf("%w: it is %s, and byocpack reads only regular files", errNotRegular, kind(mode))}
+	}
+	if size > MaxFileSize {
+		return &fs.PathError{Op: "read", Path: filepath.ToSlash(name), Err: fmt.Errorf("%d bytes is more than the %d MiB byocpack reads from one file; remove it or list it in .forceignore", size, MaxFileSize>>20)}
+	}
+	return nil
+}
+
+// readSized reads a file of the given size (from its stat) in one read
+// into a buffer one byte larger: a short read is the end. A file that grew
+// since its stat is read on, up to MaxFileSize.
+func readSized(r io.Reader, name string, size int64) ([]byte, error) {
+	buf := make([]byte, size+1)
+	n, err := io.ReadFull(r, buf)
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		return buf[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1-int64(n)))
+	if err != nil {
+		return nil, err
+	}
+	b := append(buf, rest...)
 	if len(b) > MaxFileSize {
 		return nil, fmt.Errorf("%s: more than the %d MiB byocpack reads from one file", filepath.ToSlash(name), MaxFileSize>>20)
 	}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package tree
+
+func readRegular(name string) ([]byte, error) { return readRegularFile(name) }

@@ -1,0 +1,55 @@
+package tree
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// Both readers (the system-call one of unix and package os's of the
+// rest) read what is there and refuse the same files the same way.
+func TestReadersAgree(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty := write("empty", nil)
+	small := write("small.xml", []byte("<a/>\n"))
+	big := write("big", bytes.Repeat([]byte("x"), 1<<20+3))
+	fifo := filepath.Join(dir, "fifo")
+	if runtime.GOOS != "windows" {
+		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, read := range map[string]func(string) ([]byte, error){"readRegular": readRegular, "readRegularFile": readRegularFile} {
+		for _, p := range []string{empty, small, big} {
+			want, _ := os.ReadFile(p)
+			got, err := read(p)
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s(%s) = %d bytes, %v; want %d bytes", name, filepath.Base(p), len(got), err, len(want))
+			}
+		}
+		if _, err := read(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s(missing) = %v, want not exist", name, err)
+		}
+		if _, err := read(dir); !IsNotRegular(err) || !strings.Contains(err.Error(), "a directory") {
+			t.Errorf("%s(dir) = %v", name, err)
+		}
+		if runtime.GOOS != "windows" {
+			if _, err := read(fifo); !IsNotRegular(err) || !strings.Contains(err.Error(), "a FIFO") {
+				t.Errorf("%s(fifo) = %v", name, err)
+			}
+		}
+	}
+}
