@@ -15,8 +15,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/go-cmp/cmp"
-
 	"byocpack/generator/inspect"
 )
 
@@ -219,7 +217,7 @@ func pairRenames(removed, added []*inspect.Component) [][2]*inspect.Component {
 	used := map[*inspect.Component]bool{}
 	for _, o := range removed {
 		for _, n := range added {
-			if !used[n] && o.Type == n.Type && cmp.Equal(unnamed(o), unnamed(n)) {
+			if !used[n] && o.Type == n.Type && unnamed(o) == unnamed(n) {
 				pairs = append(pairs, [2]*inspect.Component{o, n})
 				used[o], used[n] = true, true
 				break
@@ -411,7 +409,7 @@ func (d *differ) leaves(p string, os, ns []*node, parentLine int) {
 		return out
 	}
 	ot, nt := texts(os), texts(ns)
-	if cmp.Equal(sorted(ot), sorted(nt)) {
+	if slices.Equal(sorted(ot), sorted(nt)) {
 		return
 	}
 	list := func(xs []string) *string {
