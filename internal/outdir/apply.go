@@ -30,11 +30,11 @@ type journal struct {
 	// Dirs are the directories this apply creates, shallowest first, so a
 	// rollback removes them again.
 	Dirs []string `json:"dirs"`
-	// Layout 1 stages every file flat in the transaction, under its index
-	// in Writes or Removes, so staging creates no directory tree (a mkdir
-	// costs as much as writing a small file); 0 is the earlier layout that
-	// mirrored each path, still read to recover a run killed by an older
-	// byocpack.
+	// Layout 1 stages every file flat in the transaction directory, under
+	// its index in Writes or Removes, so staging creates one directory and
+	// no tree (on ext4 a mkdir costs more than writing a small file); 0 is
+	// the earlier layout that mirrored each path under new/ and old/, still
+	// read to recover a run killed by an older byocpack.
 	Layout int `json:"layout,omitempty"`
 }
 
@@ -43,7 +43,7 @@ const flatLayout = 1
 // staged is where write i waits before it moves into place.
 func (d *Dir) staged(j *journal, i int) string {
 	if j.Layout == flatLayout {
-		return filepath.Join(d.txn(), "new", strconv.Itoa(i))
+		return filepath.Join(d.txn(), "n"+strconv.Itoa(i))
 	}
 	return filepath.Join(d.txn(), "new", filepath.FromSlash(j.Writes[i]))
 }
@@ -52,7 +52,7 @@ func (d *Dir) staged(j *journal, i int) string {
 // waits until the apply is committed or undone.
 func (d *Dir) aside(j *journal, kind byte, i int) string {
 	if j.Layout == flatLayout {
-		return filepath.Join(d.txn(), "old", string(kind)+strconv.Itoa(i))
+		return filepath.Join(d.txn(), string(kind)+strconv.Itoa(i))
 	}
 	rel := j.Writes
 	if kind == 'r' {
@@ -119,10 +119,8 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if err := step("stage"); err != nil {
 		return err
 	}
-	for _, sub := range []string{d.txn(), filepath.Join(d.txn(), "new"), filepath.Join(d.txn(), "old")} {
-		if err := os.Mkdir(sub, 0o755); err != nil {
-			return d.writeErr(StateDirName, err)
-		}
+	if err := os.Mkdir(d.txn(), 0o755); err != nil {
+		return d.writeErr(StateDirName, err)
 	}
 	for i, f := range p.writes {
 		if err := os.WriteFile(d.staged(&j, i), f.Data, 0o644); err != nil {
@@ -168,9 +166,10 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if err := step("commit"); err != nil {
 		return err
 	}
-	j.State = stateCommitted
-	if err := d.writeJournal(j, step); err != nil {
-		return err
+	// The commit is one rename of the journal: atomic, and cheaper than
+	// writing a second record.
+	if err := os.Rename(d.journal(), d.committed()); err != nil {
+		return fmt.Errorf("cannot write in %s (%v); nothing was changed", d.Path, fserr.Cause(err))
 	}
 	killed = true // from here on, finishing is the only way; never roll back
 	if err := step("cleanup"); err != nil {
@@ -244,7 +243,12 @@ func (d *Dir) recover() error {
 	if fi, err := os.Lstat(d.txn()); err == nil && !fi.IsDir() {
 		return fmt.Errorf("%s is not a directory byocpack made (a link or a file); byocpack will not follow it: remove %s and check the directory by hand", d.txn(), d.state())
 	}
-	b, err := tree.ReadFile(d.state(), "journal.json")
+	committed := true
+	b, err := tree.ReadFile(d.state(), filepath.Base(d.committed()))
+	if err == nil && b == nil {
+		committed = false
+		b, err = tree.ReadFile(d.state(), filepath.Base(d.journal()))
+	}
 	if err == nil && b == nil {
 		err = fs.ErrNotExist
 	}
@@ -269,7 +273,7 @@ func (d *Dir) recover() error {
 			return fmt.Errorf("%s: lists %q, which is not a path inside %s; byocpack will not follow it: remove %s and check the directory by hand", d.journal(), p, d.Path, d.state())
 		}
 	}
-	if j.State == stateCommitted {
+	if committed || j.State == stateCommitted {
 		d.finish(j)
 		d.Recovered = "finished a byocpack run that was interrupted after it had written every file"
 		return nil
@@ -354,6 +358,7 @@ func (d *Dir) finish(j journal) {
 		}
 	}
 	os.RemoveAll(d.txn())
+	os.Remove(d.committed())
 	os.Remove(d.journal())
 	os.Remove(d.journal() + ".tmp")
 }

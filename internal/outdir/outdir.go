@@ -105,9 +105,13 @@ type Dir struct {
 // had been killed: nothing after that step runs, not even the rollback.
 var errKilled = errors.New("killed (test)")
 
-func (d *Dir) state() string       { return filepath.Join(d.Path, StateDirName) }
-func (d *Dir) txn() string         { return filepath.Join(d.state(), "txn") }
-func (d *Dir) journal() string     { return filepath.Join(d.state(), "journal.json") }
+func (d *Dir) state() string   { return filepath.Join(d.Path, StateDirName) }
+func (d *Dir) txn() string     { return filepath.Join(d.state(), "txn") }
+func (d *Dir) journal() string { return filepath.Join(d.state(), "journal.json") }
+
+// committed is the journal once every file has moved: renaming it there
+// is the apply's commit.
+func (d *Dir) committed() string   { return filepath.Join(d.state(), "committed.json") }
 func (d *Dir) abs(p string) string { return filepath.Join(d.Path, filepath.FromSlash(p)) }
 
 // Open opens dir, waits for its lock, completes or rolls back a run that

@@ -464,18 +464,28 @@ func TestWaitForTheLockStopsOnCancel(t *testing.T) {
 }
 
 func TestPlantedCommittedJournalPrunesNoUserFolder(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "empty", "kept"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeTree(t, dir, map[string]string{StateDirName + "/journal.json": `{"state":"committed","writes":[],"removes":["empty/kept/x.xml"],"dirs":[]}`})
-	d, err := Open(dir, OpenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
-	if _, err := os.Stat(filepath.Join(dir, "empty", "kept")); err != nil {
-		t.Fatalf("a planted journal pruned the user's empty folder: %v", err)
+	// The commit record as this byocpack writes it, and as an older one
+	// did (the journal's state).
+	for name, record := range map[string]string{
+		"committed.json": `{"state":"prepared","writes":[],"removes":["empty/kept/x.xml"],"dirs":[],"layout":1}`,
+		"journal.json":   `{"state":"committed","writes":[],"removes":["empty/kept/x.xml"],"dirs":[]}`,
+	} {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "empty", "kept"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeTree(t, dir, map[string]string{StateDirName + "/" + name: record})
+		d, err := Open(dir, OpenOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Close()
+		if _, err := os.Stat(filepath.Join(dir, "empty", "kept")); err != nil {
+			t.Fatalf("%s: a planted journal pruned the user's empty folder: %v", name, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, StateDirName)); err == nil {
+			t.Errorf("%s: the finished record was left behind", name)
+		}
 	}
 }
 
@@ -504,8 +514,8 @@ func TestKilledRunOfTheMirroredLayoutIsUndone(t *testing.T) {
 	}
 }
 
-// Staging writes each file flat into the transaction: the only
-// directories an apply creates are the transaction's and the output's own.
+// Staging writes each file flat into the transaction directory: the only
+// directories an apply creates are that one and the output's own.
 func TestStagingCreatesNoMirroredTree(t *testing.T) {
 	dir := t.TempDir()
 	d, err := Open(dir, OpenOptions{Create: true})
@@ -533,7 +543,7 @@ func TestStagingCreatesNoMirroredTree(t *testing.T) {
 	}
 	slices.Sort(names)
 	// The two files and the manifest, each under its index in the plan.
-	want := []string{"new/", "new/0", "new/1", "new/2", "old/"}
+	want := []string{"n0", "n1", "n2"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("staged (-want +got):\n%s", diff)
 	}
