@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"byocpack/internal/apiver"
@@ -17,7 +18,7 @@ import (
 // letters, digits and single underscores, no trailing underscore. A double
 // underscore reads as a namespace separator and fails on deploy with
 // "Cannot create a new component with the namespace".
-var apiNamePattern = regexp.MustCompile(`^[A-Za-z](?:[A-Za-z0-9]|_[A-Za-z0-9])*$`)
+var apiNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z](?:[A-Za-z0-9]|_[A-Za-z0-9])*$`) })
 
 // maxAPINameLen is the length limit of a DeveloperName.
 const maxAPINameLen = 40
@@ -30,7 +31,7 @@ func checkAPIName(what, v string) string {
 		return fmt.Sprintf("%s %q contains a double underscore, which Salesforce reads as a namespace separator; use single underscores", what, v)
 	case strings.HasSuffix(v, "_"):
 		return fmt.Sprintf("%s %q ends with an underscore; remove it", what, v)
-	case !apiNamePattern.MatchString(v):
+	case !apiNamePattern().MatchString(v):
 		return fmt.Sprintf("%s %q is not a valid API name; start with a letter and use only letters, digits and single underscores", what, v)
 	case utf8.RuneCountInString(v) > maxAPINameLen:
 		return fmt.Sprintf("%s %q is %d characters long; Salesforce allows at most %d", what, v, utf8.RuneCountInString(v), maxAPINameLen)
@@ -111,10 +112,10 @@ func checkOptionalLabel(v string) string {
 
 // namespacePattern: a registered namespace prefix is up to 15 letters,
 // digits and single underscores, starting with a letter.
-var namespacePattern = regexp.MustCompile(`^[A-Za-z](?:[A-Za-z0-9]|_[A-Za-z0-9]){0,14}$`)
+var namespacePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z](?:[A-Za-z0-9]|_[A-Za-z0-9]){0,14}$`) })
 
 func checkNamespace(v string) string {
-	if v == "" || namespacePattern.MatchString(v) {
+	if v == "" || namespacePattern().MatchString(v) {
 		return ""
 	}
 	return fmt.Sprintf("namespace %q is not a valid namespace prefix; use up to 15 letters, digits and single underscores, starting with a letter, or leave it empty", v)
@@ -153,10 +154,12 @@ func checkRelFile(v string) string {
 	return ""
 }
 
-var versionNumberPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8}|NEXT)$`)
+var versionNumberPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8}|NEXT)$`)
+})
 
 func checkVersionNumber(v string) string {
-	if versionNumberPattern.MatchString(v) {
+	if versionNumberPattern().MatchString(v) {
 		return ""
 	}
 	return fmt.Sprintf("version number %q is not major.minor.patch.build; write it like 1.0.0.NEXT or 1.2.0.4", v)
@@ -255,10 +258,10 @@ func scopeUIName(name string) string {
 
 // positiveIntPattern is an xsd:int Salesforce takes as a count: 1 to
 // 999999999.
-var positiveIntPattern = regexp.MustCompile(`^[1-9][0-9]{0,8}$`)
+var positiveIntPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[1-9][0-9]{0,8}$`) })
 
 func checkPositiveInt(v string) string {
-	if positiveIntPattern.MatchString(v) {
+	if positiveIntPattern().MatchString(v) {
 		return ""
 	}
 	return fmt.Sprintf("%q is not a whole number of 1 or more; write it like 90", v)
@@ -272,13 +275,15 @@ func sessionLevels() []string { return []string{"LOW", "STANDARD", "HIGH_ASSURAN
 // prefix 00D) and a name, such as orgScopedExternalApp
 // 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1 or oauthLink
 // 00D5g000004xyzA:888xx0000000001.
-var devHubIDPattern = regexp.MustCompile(`^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?:[A-Za-z0-9_]+$`)
+var devHubIDPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?:[A-Za-z0-9_]+$`)
+})
 
 // SplitDevHubID returns the name part of a Dev Hub identifier
 // (orgScopedExternalApp, oauthLink); ok is false when v is not of the form
 // 00D…:Name. The spec and the validator check these values with it alone.
 func SplitDevHubID(v string) (name string, ok bool) {
-	if !devHubIDPattern.MatchString(v) {
+	if !devHubIDPattern().MatchString(v) {
 		return "", false
 	}
 	_, name, _ = strings.Cut(v, ":")

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"regexp"
+	"sync"
 
 	"byocpack/generator/spec"
 	"byocpack/internal/diag"
@@ -11,7 +12,7 @@ import (
 // apiNameRE is the API-name shape Salesforce accepts for app and channel
 // names. A "__" inside a name is read as a namespace separator, which is
 // where "Cannot create a new component with the namespace" comes from.
-var apiNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$`)
+var apiNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$`) })
 
 // secretScan runs internal/secrets on a file under a packaged package
 // directory, whatever its suffix and whether or not it parses: private
@@ -86,7 +87,7 @@ func (r *run) fileRules(d doc) []diag.Problem {
 }
 
 func (r *run) nameFormat(d doc, name string, at *node, what string) []diag.Problem {
-	if apiNameRE.MatchString(name) {
+	if apiNameRE().MatchString(name) {
 		return nil
 	}
 	return []diag.Problem{r.problem(RuleNameFormat, d.File, at,

@@ -20,26 +20,32 @@ const keyFix = "keep the key that signs the JWT out of the package and out of gi
 // pemKeyRE matches the header of every PEM-style private key block:
 // PKCS#8 ("PRIVATE KEY"), PKCS#1, EC, DSA, OPENSSH, ENCRYPTED, PGP ("PGP
 // PRIVATE KEY BLOCK") and the SSH2 format of RFC 4716 tools.
-var pemKeyRE = regexp.MustCompile(`-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----|---- BEGIN (SSH2 (?:ENCRYPTED )?PRIVATE KEY) ----`)
+var pemKeyRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----|---- BEGIN (SSH2 (?:ENCRYPTED )?PRIVATE KEY) ----`)
+})
 
 // puttyRE is the first line of a PuTTY .ppk private key file.
-var puttyRE = regexp.MustCompile(`(?m)^PuTTY-User-Key-File-[0-9]+:`)
+var puttyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^PuTTY-User-Key-File-[0-9]+:`) })
 
 // consumerRE matches the start tag of a consumerKey or consumerSecret
 // element, with or without a namespace prefix, and not longer names that
 // merely start so (isConsumerSecretOptional does not start with "<c").
-var consumerRE = regexp.MustCompile(`<(?:[A-Za-z_][-.\w]*:)?(consumerKey|consumerSecret)[\s/>]`)
+var consumerRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<(?:[A-Za-z_][-.\w]*:)?(consumerKey|consumerSecret)[\s/>]`)
+})
 
 // literalSecretRE matches an OAuth client secret written as a literal in
 // code or configuration (Apex, JavaScript, properties, JSON, custom
 // metadata values): a client or consumer secret name assigned a long
 // run of secret-looking characters. A name assigned a variable or a
 // short placeholder does not match.
-var literalSecretRE = regexp.MustCompile(`(?i)(?:client|consumer)[_\-. ]?secret(?:__c)?["']?\s*(?:[:=]|=>|</[A-Za-z_:]+>\s*<[A-Za-z_:]+(?:\s[^>]*)?>|>)\s*["']?([A-Za-z0-9+/=_\-.~]{16,})`)
+var literalSecretRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(?:client|consumer)[_\-. ]?secret(?:__c)?["']?\s*(?:[:=]|=>|</[A-Za-z_:]+>\s*<[A-Za-z_:]+(?:\s[^>]*)?>|>)\s*["']?([A-Za-z0-9+/=_\-.~]{16,})`)
+})
 
 // consumerKeyRE matches a Salesforce connected or external client app
 // consumer key (they start 3MVG9 and run 80-odd characters).
-var consumerKeyRE = regexp.MustCompile(`3MVG9[A-Za-z0-9._]{40,}`)
+var consumerKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`3MVG9[A-Za-z0-9._]{40,}`) })
 
 const globalOauthRoot = "ExtlClntAppGlobalOauthSettings"
 
@@ -74,7 +80,7 @@ func (s *scanner) content(entry string, data []byte) {
 func (s *scanner) text(entry string, data []byte) {
 	var pemBlocks [][2]int
 	if bytes.Contains(data, []byte("PRIVATE KEY")) {
-		for _, m := range pemKeyRE.FindAllSubmatchIndex(data, s.lim.findings) {
+		for _, m := range pemKeyRE().FindAllSubmatchIndex(data, s.lim.findings) {
 			s.add(entry, data, m[0], PrivateKey, "PEM private key (%s block); %s", pemLabel(data, m), keyFix)
 			// The block's body is not reported again as a bare base64
 			// key; no key body is longer than maxB64Key.
@@ -86,7 +92,7 @@ func (s *scanner) text(entry string, data []byte) {
 		}
 	}
 	if bytes.Contains(data, []byte("PuTTY-User-Key-File-")) {
-		for _, m := range puttyRE.FindAllIndex(data, s.lim.findings) {
+		for _, m := range puttyRE().FindAllIndex(data, s.lim.findings) {
 			s.add(entry, data, m[0], PrivateKey, "PuTTY private key file; %s", keyFix)
 		}
 	}
@@ -95,7 +101,7 @@ func (s *scanner) text(entry string, data []byte) {
 		// A BlacklistedConsumer (the connected app blocklist) names the
 		// key of the app it blocks: required there, and secret nowhere.
 		blocklist := sync.OnceValue(func() bool { root, _ := rootElement(data); return root == "BlacklistedConsumer" })
-		for _, m := range consumerRE.FindAllSubmatchIndex(data, s.lim.findings) {
+		for _, m := range consumerRE().FindAllSubmatchIndex(data, s.lim.findings) {
 			el := string(data[m[2]:m[3]])
 			if el == "consumerKey" && blocklist() {
 				continue
@@ -105,13 +111,13 @@ func (s *scanner) text(entry string, data []byte) {
 		}
 	}
 	if bytes.Contains(bytes.ToLower(data), []byte("secret")) {
-		for _, m := range literalSecretRE.FindAllSubmatchIndex(data, s.lim.findings) {
+		for _, m := range literalSecretRE().FindAllSubmatchIndex(data, s.lim.findings) {
 			s.add(entry, data, m[0], ConsumerKey,
 				"an OAuth client secret written as a literal value; a packaged secret reaches every subscriber: read it at run time from a protected custom setting or named credential, and rotate this one")
 		}
 	}
 	if bytes.Contains(data, []byte("3MVG9")) {
-		for _, m := range consumerKeyRE.FindAllIndex(data, s.lim.findings) {
+		for _, m := range consumerKeyRE().FindAllIndex(data, s.lim.findings) {
 			s.add(entry, data, m[0], ConsumerKey,
 				"a Salesforce consumer key (3MVG9…); Salesforce generates it per org and a packaged one ties subscribers to yours: remove it and read it at run time")
 		}
@@ -267,7 +273,7 @@ func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
 		var end int
 		buf, end = collectB64(buf[:0], data, i, 256)
 		dec := decodeB64(buf)
-		if m := pemKeyRE.FindSubmatchIndex(dec); m != nil {
+		if m := pemKeyRE().FindSubmatchIndex(dec); m != nil {
 			s.add(entry, data, i, PrivateKey, "base64-encoded PEM private key (%s block); %s", pemLabel(dec, m), keyFix)
 		}
 		i = end
