@@ -19,8 +19,8 @@ package castub
 
 import (
 	"bytes"
-	"regexp"
 	"slices"
+	"strings"
 
 	"byocpack/internal/model"
 	"byocpack/internal/xmldoc"
@@ -107,13 +107,19 @@ func Format(doc *xmldoc.Document) []byte {
 	return xmldoc.Write(doc.Root)
 }
 
-// versionPattern is the decimal formatting Salesforce asks of the stub's
-// version: "1.0", "2.3", never "1", "v1.0" or "1.0.0".
-var versionPattern = regexp.MustCompile(`^(0|[1-9][0-9]*)\.[0-9]+$`)
+// ValidVersion reports whether v is a connected app version in the
+// decimal formatting Salesforce asks of the stub: "1.0", "2.3", never "1",
+// "v1.0" or "1.0.0" (digits, one dot, digits; no leading zero before the
+// dot). Written out rather than as a regular expression, which every
+// command would compile at start-up.
+func ValidVersion(v string) bool {
+	whole, frac, ok := strings.Cut(v, ".")
+	return ok && digits(whole) && digits(frac) && (whole == "0" || whole[0] != '0')
+}
 
-// ValidVersion reports whether v is a connected app version in decimal
-// formatting, such as 1.0.
-func ValidVersion(v string) bool { return versionPattern.MatchString(v) }
+func digits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
 
 // DeveloperName is the stub's developerName: the namespace of the
 // first-generation package and the connected app's API name,
