@@ -303,7 +303,7 @@ func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, 
 // disabled rules, and the problems of its sfdx-project.json.
 func projectHeader(snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, []diag.Problem) {
 	p := snap.Project
-	in := validate.Input{APIVersion: versionOr(o.apiVersion, p.SourceAPIVersion), Project: true}
+	in := validate.Input{APIVersion: versionOr(o.apiVersion, p.SourceAPIVersion), Namespace: p.Namespace, Project: true}
 	projectData, _ := snap.Tree.Get(sfdx.ProjectFile)
 	disabled, problems := projectConfig(projectData, display(shown, sfdx.ProjectFile))
 	in.Disabled = append(disabled, o.disable...)
@@ -361,7 +361,7 @@ func (v *validation) loose(ctx context.Context, files []string) error {
 	var pkgDirs []string
 	var ign *sfdx.ForceIgnore
 	if p, err := sfdx.Load("."); err == nil {
-		in.APIVersion = versionOr(v.opts.APIVersion, p.SourceAPIVersion)
+		in.APIVersion, in.Namespace = versionOr(v.opts.APIVersion, p.SourceAPIVersion), p.Namespace
 		for _, pd := range p.PackageDirectories {
 			if pd.Package != "" {
 				pkgDirs = append(pkgDirs, pd.Path)

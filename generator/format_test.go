@@ -157,21 +157,13 @@ func TestFormatLeavesWhatItCannotRewrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	status := map[string]string{}
-	for _, f := range res.Files {
-		status[filepath.Base(f.Path)] = string(f.Status) + ": " + f.Reason
-	}
-	for n, want := range map[string]string{
+	wantStatus(t, res, map[string]string{
 		"Commented.eca-meta.xml":                   "left: it holds comments",
 		"Unknown.eca-meta.xml":                     "left: line 1: <lable> in <ExternalClientApplication>",
 		"Broken.eca-meta.xml":                      "failed: not well-formed XML, so it was not touched",
 		"Link.eca-meta.xml":                        "left: it is a symbolic link",
 		"Partner1_ExternalClientApp1.eca-meta.xml": "formatted: ",
-	} {
-		if !strings.HasPrefix(status[n], want) {
-			t.Errorf("%s: %q, want %q", n, status[n], want)
-		}
-	}
+	})
 	for n, data := range files {
 		if got, _ := os.ReadFile(filepath.Join(ecaDir, n)); string(got) != data {
 			t.Errorf("%s was changed", n)
@@ -189,5 +181,54 @@ func TestFormatLeavesWhatItCannotRewrite(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(ecaDir); len(ents) != 5 {
 		t.Errorf("temporary files left behind: %v", ents)
+	}
+}
+
+// fmt writes a connected app stub in the order developerName, label,
+// version, leaves a formatted one as it is, and leaves one that mixes in a
+// full app's elements with the reason, not as unknown-element noise.
+func TestFormatConnectedAppStub(t *testing.T) {
+	dir := t.TempDir()
+	const want = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <developerName>acme__Acme_App</developerName>\n    <label>Acme &amp; Co</label>\n    <version>1.0</version>\n</ConnectedApp>\n"
+	files := map[string]string{
+		"Retrieved.connectedApp-meta.xml": "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n  <version>1.0</version>\n<label>Acme &amp; Co</label><developerName>acme__Acme_App</developerName></ConnectedApp>",
+		"Formatted.connectedApp-meta.xml": want,
+		"Mixed.connectedApp-meta.xml":     "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\"><developerName>acme__Acme_App</developerName><label>A</label><oauthConfig><callbackUrl>https://a.example</callbackUrl></oauthConfig><version>1.0</version></ConnectedApp>",
+	}
+	var targets []string
+	for n, data := range files {
+		targets = append(targets, filepath.Join(dir, n))
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Format(context.Background(), FormatOptions{Targets: targets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, res, map[string]string{
+		"Retrieved.connectedApp-meta.xml": "formatted: ",
+		"Formatted.connectedApp-meta.xml": "unchanged: ",
+		"Mixed.connectedApp-meta.xml":     "left: line 1: it is a connected app stub (developerName, version) with other elements beside them",
+	})
+	for n, w := range map[string]string{"Retrieved.connectedApp-meta.xml": want, "Formatted.connectedApp-meta.xml": want, "Mixed.connectedApp-meta.xml": files["Mixed.connectedApp-meta.xml"]} {
+		if got, _ := os.ReadFile(filepath.Join(dir, n)); string(got) != w {
+			t.Errorf("%s:\n%s\nwant:\n%s", n, got, w)
+		}
+	}
+}
+
+// wantStatus checks that each named file got the status and a reason that
+// starts with want ("left: it holds comments"), by base name.
+func wantStatus(t *testing.T, res *FormatResult, wants map[string]string) {
+	t.Helper()
+	status := map[string]string{}
+	for _, f := range res.Files {
+		status[filepath.Base(f.Path)] = string(f.Status) + ": " + f.Reason
+	}
+	for n, want := range wants {
+		if !strings.HasPrefix(status[n], want) {
+			t.Errorf("%s: %q, want %q", n, status[n], want)
+		}
 	}
 }

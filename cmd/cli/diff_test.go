@@ -17,6 +17,18 @@ import (
 // dir/name, with edit applied to its spec first.
 func buildPartner(t *testing.T, fixture, dir, name string, edit func(string) string) string {
 	t.Helper()
+	spec := fixtureSpec(t, fixture, dir, name, edit)
+	out := filepath.Join(dir, name)
+	if code, _, stderr := run(t, "build", "-f", spec, "-o", out); code != 0 {
+		t.Fatalf("build %s: exit %d\n%s", name, code, stderr)
+	}
+	return out
+}
+
+// fixtureSpec copies fixture's spec and certificate to dir/name-spec,
+// with edit applied to the spec, and returns the spec's path.
+func fixtureSpec(t *testing.T, fixture, dir, name string, edit func(string) string) string {
+	t.Helper()
 	src := filepath.Join(dir, name+"-spec")
 	if err := os.CopyFS(src, os.DirFS(fixture)); err != nil {
 		t.Fatal(err)
@@ -30,11 +42,7 @@ func buildPartner(t *testing.T, fixture, dir, name string, edit func(string) str
 	if err := os.WriteFile(spec, []byte(edit(string(b))), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, name)
-	if code, _, stderr := run(t, "build", "-f", spec, "-o", out); code != 0 {
-		t.Fatalf("build %s: exit %d\n%s", name, code, stderr)
-	}
-	return out
+	return spec
 }
 
 func same(s string) string { return s }

@@ -123,7 +123,7 @@ func Entries() []Entry {
 		{ID: "connected-app-in-2gp", Area: AreaPackaging,
 			Texts:  []string{"ConnectedApp(…) Connected App '…' contains fields that are not allowed during package creation. Only version, label, and developerName are allowed. Disallowed fields found: …"},
 			Cause:  "A full connected app is in a second-generation package; connected apps package only in first-generation packages, and a 2GP may hold only a stub of a connected app already released in a 1GP package.",
-			Fix:    "Use an external client app in the 2GP package (`byocpack migrate` turns the connected app into a spec), or package the connected app in a first-generation package.",
+			Fix:    "Use an external client app in the 2GP package (`byocpack migrate` turns the connected app into a spec), or package the connected app in a first-generation package; once it is released there, the 2GP package of the same namespace may carry its stub instead (`app.releasedVersion` in the spec; rule BYOC-CA-STUB).",
 			Source: "byoc-anchors.md §4 P2, P3",
 			match:  []string{`not allowed during package creation`, `only version, label, and developername are allowed`}},
 

@@ -21,6 +21,7 @@ import (
 	"github.com/mholt/archives"
 
 	"byocpack/generator/convert"
+	"byocpack/internal/castub"
 	"byocpack/internal/registry"
 	"byocpack/internal/sfdx"
 )
@@ -125,7 +126,7 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 			return nil, fmt.Errorf("profile %q: the CLI rewrites profiles while packaging, which byocpack does not reproduce; move it out of %s or list it in .forceignore", c.FullName, pd.Path)
 		}
 	}
-	gen, local, why := generationOf(conv)
+	gen, local, why, stub := generationOf(conv)
 	if gen == FirstGeneration {
 		return firstGeneration(ctx, proj, pd, conv, mtime, why)
 	}
@@ -152,6 +153,9 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 		Notes:      notes,
 		Generation: SecondGeneration,
 	}
+	if stub != "" {
+		res.Notes = append(res.Notes, stub)
+	}
 	if local != "" {
 		// A Local app is for the org it was made in: no package version.
 		res.Notes = append(res.Notes, local)
@@ -168,24 +172,35 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	return res, nil
 }
 
-// generationOf reads from the components what the package can be: a
-// connected app packages only in a first-generation package; an external
-// client app whose distributionState is Local cannot go into a managed
-// package at all (its Metadata API zip still deploys to one's own org).
-func generationOf(conv *convert.Result) (gen Generation, local, why string) {
+// generationOf reads from the files what the package can be: a connected
+// app packages only in a first-generation package, unless the file is the
+// stub (developerName, label, version) that references one released in a
+// first-generation package of the namespace, which is what a 2GP package
+// carries (internal/castub; judged by content, so a hand-written stub in a
+// project without a spec counts too); an external client app whose
+// distributionState is Local cannot go into a managed package at all (its
+// Metadata API zip still deploys to one's own org).
+func generationOf(conv *convert.Result) (gen Generation, local, why, stub string) {
 	gen = SecondGeneration
-	for _, c := range conv.Components {
-		if c.Type == "ConnectedApp" {
-			gen = FirstGeneration
-			why = fmt.Sprintf("connected app %s packages only in a first-generation managed package", c.FullName)
-		}
-	}
+	var stubs []string
 	for _, f := range conv.Files {
+		name, ok := strings.CutPrefix(f.Path, "connectedApps/")
+		name = strings.TrimSuffix(name, ".connectedApp")
+		switch {
+		case ok && castub.Detect(f.Data):
+			stubs = append(stubs, name)
+		case ok:
+			gen = FirstGeneration
+			why = fmt.Sprintf("connected app %s packages only in a first-generation managed package", name)
+		}
 		if strings.HasPrefix(f.Path, "externalClientApps/") && bytes.Contains(f.Data, []byte("<distributionState>Local</distributionState>")) {
 			local = fmt.Sprintf("no package-version-info.zip: %s has distributionState Local (app.distributionState in the spec), which cannot go into a managed package; package.zip still deploys it to your own org with sf project deploy start --metadata-zip dist/package.zip --single-package; set distributionState to Packaged to build a package version", strings.TrimSuffix(path.Base(f.Path), ".eca"))
 		}
 	}
-	return gen, local, why
+	if len(stubs) > 0 {
+		stub = "the package carries the stub of the connected app " + strings.Join(stubs, ", ") + ", which references the app released in the first-generation managed package of the same namespace: that package version must be promoted to released before sf package version create"
+	}
+	return gen, local, why, stub
 }
 
 // firstGeneration builds the Metadata API zip of a first-generation

@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -215,6 +217,54 @@ func TestConnectedAppBuildsAFirstGenerationZip(t *testing.T) {
 	xml := string(unzip(t, res.Package.Data)["package.xml"])
 	if !strings.HasSuffix(xml, "    <version>66.0</version>\n    <fullName>Acme Messaging</fullName>\n</Package>\n") || strings.Contains(xml, "<name>Profile</name>") {
 		t.Fatalf("package.xml is not the first-generation shape:\n%s", xml)
+	}
+}
+
+// The stub of a connected app released in a first-generation package is
+// what a 2GP package carries, recognised by content in any element order:
+// both zips, no first-generation note. A connected app with anything more
+// is the app itself: first generation.
+func TestConnectedAppStubBuildsASecondGenerationPackage(t *testing.T) {
+	const stubPath = "force-app/main/default/connectedApps/Acme_App.connectedApp-meta.xml"
+	for _, tc := range []struct {
+		name, doc string
+		gen       Generation
+	}{
+		{"stub", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <developerName>acme__Acme_App</developerName>\n    <label>Acme App</label>\n    <version>1.0</version>\n</ConnectedApp>\n", SecondGeneration},
+		{"stub in another order", "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\"><version>2.3</version><label>Acme App</label><developerName>acme__Acme_App</developerName></ConnectedApp>", SecondGeneration},
+		{"stub with a full app's element", "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\"><developerName>acme__Acme_App</developerName><label>Acme App</label><version>1.0</version><contactEmail>a@example.com</contactEmail></ConnectedApp>", FirstGeneration},
+		{"full app", "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\"><contactEmail>a@example.com</contactEmail><label>Acme App</label></ConnectedApp>", FirstGeneration},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Snapshot(context.Background(), memProject(t, map[string]string{"sfdx-project.json": memProjectJSON, stubPath: tc.doc}), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(res.Notes, "\n")
+			if res.Generation != tc.gen {
+				t.Fatalf("generation %d, want %d; notes %q", res.Generation, tc.gen, notes)
+			}
+			if tc.gen == FirstGeneration {
+				if res.VersionInfo.Data != nil || !strings.Contains(notes, "Spring '26") {
+					t.Errorf("a full connected app: version info %d bytes, notes %q", len(res.VersionInfo.Data), notes)
+				}
+				return
+			}
+			if strings.Contains(notes, "Spring '26") || strings.Contains(notes, "first-generation packaging org") || !strings.Contains(notes, "stub of the connected app Acme_App") {
+				t.Errorf("notes %q: want the stub's, not the first-generation warning", notes)
+			}
+			info := unzip(t, res.VersionInfo.Data)
+			if info["package2-descriptor.json"] == nil || info["package.zip"] == nil {
+				t.Fatalf("package-version-info.zip holds %v", slices.Collect(maps.Keys(info)))
+			}
+			pkg := unzip(t, res.Package.Data)
+			if got := string(pkg["connectedApps/Acme_App.connectedApp"]); got != tc.doc {
+				t.Errorf("the stub is zipped as\n%s\nwant it as written:\n%s", got, tc.doc)
+			}
+			if xml := string(pkg["package.xml"]); strings.Contains(xml, "<fullName>") || !strings.Contains(xml, "<members>Acme_App</members>\n        <name>ConnectedApp</name>") {
+				t.Errorf("package.xml is not the second-generation one naming the stub:\n%s", xml)
+			}
+		})
 	}
 }
 

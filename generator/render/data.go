@@ -55,6 +55,16 @@ type connectedAppData struct {
 	IPRelaxation, RefreshTokenPolicy string
 }
 
+// connectedAppStubData is the stub that references a connected app
+// released in a first-generation package: developerName is
+// {namespace}__{API name}.
+type connectedAppStubData struct {
+	doc
+	DeveloperName, Label, Version string
+}
+
+func (connectedAppStubData) template() string { return "ConnectedAppStub" }
+
 type eventData struct {
 	doc
 	Label, PluralLabel string

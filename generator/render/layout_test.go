@@ -22,7 +22,7 @@ func TestTemplatesWriteWhatTheSerializerWrites(t *testing.T) {
 		}
 		for _, c := range cs {
 			var buf bytes.Buffer
-			if err := r.tmpl.ExecuteTemplate(&buf, c.Type+".xml.tmpl", c.data); err != nil {
+			if err := r.tmpl.ExecuteTemplate(&buf, c.template(), c.data); err != nil {
 				t.Fatal(err)
 			}
 			out, err := layout(s.Package.APIVersion, c.Type, buf.Bytes())

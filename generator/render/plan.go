@@ -7,6 +7,7 @@ import (
 
 	"byocpack/generator/spec"
 	"byocpack/internal/apiver"
+	"byocpack/internal/castub"
 	"byocpack/internal/registry"
 )
 
@@ -26,6 +27,19 @@ type Component struct {
 	InPackage bool
 	// data is what the type's template renders, its fields keyed.
 	data docData
+}
+
+// ownTemplate is data rendered by a template other than its type's: the
+// stub of a released connected app is a ConnectedApp too.
+type ownTemplate interface{ template() string }
+
+// template is the name of the template the component is rendered with.
+func (c Component) template() string {
+	name := c.Type
+	if t, ok := c.data.(ownTemplate); ok {
+		name = t.template()
+	}
+	return name + ".xml.tmpl"
 }
 
 // docData is a template's data: it embeds doc, which the planner fills.
@@ -123,6 +137,14 @@ func (p *planner) app(s *spec.Spec) error {
 	// Setup takes several callback URLs one per line, and so does the one
 	// element that holds them.
 	callbackURLs := strings.Join(a.CallbackURLs, "\n")
+	if a.Stub() {
+		// The app itself is in the first-generation package it was
+		// released in; the package references it by namespace and name.
+		_, err := p.add(spec.ConnectedApp, name, true, nil, &connectedAppStubData{
+			DeveloperName: castub.DeveloperName(s.Package.Namespace, name), Label: labels.App, Version: a.ReleasedVersion,
+		})
+		return err
+	}
 	if a.Type == spec.ConnectedApp {
 		_, err := p.add(spec.ConnectedApp, name, true, nil, &connectedAppData{
 			ContactEmail: a.ContactEmail, Description: a.Description, Label: labels.App,

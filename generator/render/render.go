@@ -85,7 +85,7 @@ func (r *Renderer) Render(s *spec.Spec, existingProject, existingGitignore []byt
 	var files []File
 	for _, c := range components {
 		var buf bytes.Buffer
-		if err := r.tmpl.ExecuteTemplate(&buf, c.Type+".xml.tmpl", c.data); err != nil {
+		if err := r.tmpl.ExecuteTemplate(&buf, c.template(), c.data); err != nil {
 			return nil, fmt.Errorf("render %s %s: %w", c.Type, c.FullName, err)
 		}
 		data := retrieveLayout(s.Package.APIVersion, c.Type, buf.Bytes())

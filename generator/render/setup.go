@@ -47,6 +47,11 @@ type setupApp struct {
 	Certificate              string // the spec's certificate path
 	HeaderPath, SettingsPath string // the packaged ECA files, for the Dev Hub deploy
 	SourceOrg, PackagePath   string
+	// Stub is set when the package carries the stub of a connected app
+	// released in a first-generation package: StubPath is its file,
+	// DeveloperName and Version its values.
+	Stub                             bool
+	StubPath, DeveloperName, Version string
 }
 
 // setupOf gathers the guides' data from the spec and the planned
@@ -76,6 +81,10 @@ func setupOf(s *spec.Spec, components []Component) setupData {
 				app.HeaderPath = c.Path
 			case "ExtlClntAppOauthSettings":
 				app.SettingsPath = c.Path
+			case spec.ConnectedApp:
+				if stub, ok := c.data.(*connectedAppStubData); ok {
+					app.Stub, app.StubPath, app.DeveloperName, app.Version = true, c.Path, stub.DeveloperName, stub.Version
+				}
 			}
 		}
 		d.App = app

@@ -9,8 +9,9 @@ import (
 	"byocpack/generator/spec"
 )
 
-// guides renders a fixture's spec, edited, and returns the guides by name.
-func guides(t *testing.T, fixture string, edit func(string) string) map[string]string {
+// renderEdited renders a fixture's spec, edited, with the fixture's
+// certificate.
+func renderEdited(t *testing.T, fixture string, edit func(string) string) []File {
 	t.Helper()
 	raw, err := os.ReadFile("../../fixtures/" + fixture + "/byoc.yaml")
 	if err != nil {
@@ -32,8 +33,14 @@ func guides(t *testing.T, fixture string, edit func(string) string) map[string]s
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
+}
+
+// guides renders a fixture's spec, edited, and returns the guides by name.
+func guides(t *testing.T, fixture string, edit func(string) string) map[string]string {
+	t.Helper()
 	out := map[string]string{}
-	for _, f := range files {
+	for _, f := range renderEdited(t, fixture, edit) {
 		if strings.HasSuffix(f.Path, ".md") {
 			if f.Type != "" || f.InPackage || f.Merged || strings.Contains(f.Path, "/") {
 				t.Errorf("%s must be an ordinary project file at the output root: %+v", f.Path, f)

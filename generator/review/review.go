@@ -20,6 +20,7 @@ import (
 	"github.com/beevik/etree"
 
 	"byocpack/generator/inspect"
+	"byocpack/internal/castub"
 )
 
 // Rule IDs (docs/review.md).
@@ -292,9 +293,23 @@ func (r *reviewer) eca(c *inspect.Component, used map[*inspect.Component]bool) {
 	r.rep.Apps = append(r.rep.Apps, a)
 }
 
+// released is what a connected app stub says of what only the released app
+// knows.
+const released = "in the connected app released in the first-generation package, not in this one"
+
 func (r *reviewer) connectedApp(c *inspect.Component) {
 	a := App{Type: c.Type, Name: c.FullName, File: c.File, Scopes: []Scope{}, CallbackURLs: []string{}}
 	a.Label, _ = c.Text("label")
+	if isStub(c) {
+		// It grants nothing itself: the app it references does.
+		dn, _ := c.Text("developerName")
+		v, _ := c.Text("version")
+		a.DistributionState = fmt.Sprintf("stub: references the connected app %s, version %s, released in a first-generation package of that namespace; the stub grants nothing itself", dn, v)
+		a.JWTBearer, a.NamedUserJWT, a.PermittedUsers, a.RefreshToken, a.IPRelaxation = released, released, released, released, released
+		a.Profiles, a.PermissionSets = []string{}, []string{}
+		r.rep.Apps = append(r.rep.Apps, a)
+		return
+	}
 	a.ContactEmail, _ = c.Text("contactEmail")
 	a.DistributionState = "connected app: first-generation packaging only"
 	var first = c.Elem("oauthConfig/scopes")
@@ -332,6 +347,19 @@ func (r *reviewer) connectedApp(c *inspect.Component) {
 		}
 	}
 	r.rep.Apps = append(r.rep.Apps, a)
+}
+
+// isStub reports whether a connected app is the stub that references one
+// released in a first-generation package (internal/castub).
+func isStub(c *inspect.Component) bool {
+	if c.Root == nil {
+		return false
+	}
+	var names []string
+	for _, e := range c.Root.ChildElements() {
+		names = append(names, e.Tag)
+	}
+	return castub.Is(names)
 }
 
 func orEmpty(xs []string) []string {

@@ -171,3 +171,33 @@ func TestFixtureSummaries(t *testing.T) {
 		}
 	}
 }
+
+// A connected app stub grants nothing itself: no scopes, no flags, and the
+// review says it references the app released in the first-generation
+// package.
+func TestConnectedAppStubGrantsNothing(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"sfdx-project.json": `{"packageDirectories": [{"path": "force-app", "package": "L", "versionNumber": "1.0.0.NEXT"}], "namespace": "l", "sourceApiVersion": "63.0"}`,
+		"force-app/main/default/connectedApps/L_App.connectedApp-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <version>1.0</version>\n    <developerName>l__L_App</developerName>\n    <label>L App</label>\n</ConnectedApp>\n",
+	}
+	for p, body := range files {
+		full := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := Review(load(t, dir), Options{Now: day})
+	if len(r.Flags) != 0 || len(r.Apps) != 1 {
+		t.Fatalf("flags %q, apps %+v", flags(r), r.Apps)
+	}
+	a := r.Apps[0]
+	if !strings.Contains(a.DistributionState, "references the connected app l__L_App, version 1.0, released in a first-generation package") ||
+		!strings.Contains(a.DistributionState, "grants nothing itself") || len(a.Scopes) != 0 || a.Label != "L App" {
+		t.Errorf("stub reviewed as %+v", a)
+	}
+	if a.PermittedUsers != released || a.JWTBearer != released {
+		t.Errorf("permitted users %q, JWT bearer %q", a.PermittedUsers, a.JWTBearer)
+	}
+}

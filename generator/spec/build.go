@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"byocpack/internal/apiver"
+	"byocpack/internal/castub"
 	"byocpack/internal/diag"
 	"byocpack/internal/fserr"
 	"byocpack/internal/tree"
@@ -95,6 +96,7 @@ func (l *loader) build() *Spec {
 			PKCERequired:         l.optBool("app.pkceRequired"),
 			OrgScopedExternalApp: l.str("app.orgScopedExternalApp"),
 			OAuthLink:            l.str("app.oauthLink"),
+			ReleasedVersion:      l.str("app.releasedVersion"),
 			Policies:             l.userPolicies("app.policies"),
 		}
 		p := &a.Policies
@@ -251,6 +253,7 @@ func (l *loader) checkAppSettings(s *Spec) {
 			l.add(v.at, set.key, "has no field (%s.%s) in API version %s; remove the key or pick another apiVersion", set.typ, set.field, api)
 		}
 	}
+	l.checkReleasedVersion(s)
 	p := a.Policies
 	specific := strings.HasPrefix(p.RefreshTokenPolicy, "Specific")
 	switch v := l.vals["app.policies.refreshTokenValidity"]; {
@@ -273,6 +276,27 @@ func (l *loader) checkAppSettings(s *Spec) {
 		if _, ok := SplitDevHubID(a.OAuthLink); !ok {
 			l.add(v.at, "app.oauthLink", "%q is not [Organization_ID]:[Oauth_Consumer_ID] (00D…:888…); copy the value a retrieve of the OAuth settings shows, or remove the key", a.OAuthLink)
 		}
+	}
+}
+
+// checkReleasedVersion checks app.releasedVersion against the app type and
+// the namespace the stub's developerName needs, and notes what the stub
+// means for the rendered package.
+func (l *loader) checkReleasedVersion(s *Spec) {
+	const key = "app.releasedVersion"
+	v := l.vals[key]
+	if v == nil || !v.present || len(l.problemsAt(key)) > 0 {
+		return
+	}
+	switch name := s.AppAPIName(); {
+	case s.App.Type != ConnectedApp:
+		l.add(v.at, key, "applies to ConnectedApp only (it packages the stub of a connected app released in a first-generation package); remove it for an ExternalClientApplication, which a 2GP package carries itself")
+	case s.Package.Namespace == "":
+		l.add(v.at, key, "the stub needs the namespace of the first-generation package the connected app was released in (its developerName is {namespace}__%s), but package.namespace is empty; set package.namespace to that namespace", name)
+	default:
+		l.notes = append(l.notes, diag.Problem{File: l.file, Line: v.at.line, Col: v.at.col, Severity: diag.Info, Rule: RuleSpec,
+			Message: fmt.Sprintf("%s: the package carries only the stub of the connected app %s (version %s): the app itself, with its certificate, scopes and policies, lives in the first-generation package of namespace %s and is not rendered; SETUP.md says what that takes",
+				key, castub.DeveloperName(s.Package.Namespace, name), s.App.ReleasedVersion, s.Package.Namespace)})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"byocpack/internal/apiver"
+	"byocpack/internal/castub"
 )
 
 // apiNamePattern is Salesforce's rule for API names: a letter first, then
@@ -163,6 +164,13 @@ func checkVersionNumber(v string) string {
 		return ""
 	}
 	return fmt.Sprintf("version number %q is not major.minor.patch.build; write it like 1.0.0.NEXT or 1.2.0.4", v)
+}
+
+func checkReleasedVersion(v string) string {
+	if castub.ValidVersion(v) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a connected app version in decimal formatting; write the version the connected app had when it was added to the first-generation package, such as \"1.0\" or \"2.3\" (not 1, v1.0 or 1.0.0)", v)
 }
 
 func checkEmail(v string) string {

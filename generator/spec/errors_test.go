@@ -45,10 +45,10 @@ func errCases(t *testing.T) []errCase {
 		}},
 		{name: "unknown app typo", edits: []string{"  contactEmail:", "  contactEmial:"}, want: []string{
 			w + "8:3: error spec: app.contactEmail: missing required key; add contactEmail: dev@partner1.example (Email address Salesforce uses to contact the app's admin)",
-			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
+			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 		{name: "unknown app no match", edits: []string{"  callbackUrl: https://login.salesforce.com\n", "  callbackUrl: https://login.salesforce.com\n  secret: s3cr3t\n"}, want: []string{
-			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
+			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 		{name: "unknown policies typo", edits: []string{"    profiles:", "    permissionSet: [Perm1]\n    profiles:"}, want: []string{
 			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets, ipRelaxation, refreshTokenPolicy, refreshTokenValidity, refreshTokenValidityUnit, sessionLevel, sessionLevelAction",
@@ -67,7 +67,7 @@ func errCases(t *testing.T) []errCase {
 			w + "27:5: error spec: channel.features.keyword: unknown key (did you mean \"keywords\"?); valid keys under channel.features are keywords, explicitConsent, doubleOptInConsent, isoCountryCode, customChannelParameters, inboundReceipts, typingIndicatorHidden, conferenceSupported",
 		}},
 		{name: "unknown key case slip", edits: []string{"  callbackUrl:", "  callbackURL:"}, want: []string{
-			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, policies",
+			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 
 		// Duplicate keys.
@@ -326,6 +326,23 @@ func errCases(t *testing.T) []errCase {
 			w + "12:14: error spec: app.oauthLink: applies to ExternalClientApplication only; remove it for a ConnectedApp",
 			w + "17:19: error spec: app.policies.sessionLevel: applies to ExternalClientApplication only; remove it for a ConnectedApp",
 		}},
+		// The stub of a connected app released in a first-generation package.
+		{name: "releasedVersion on an external client app", edits: []string{"  scopes:", "  releasedVersion: \"1.0\"\n  scopes:"}, want: []string{
+			w + "11:20: error spec: app.releasedVersion: applies to ConnectedApp only (it packages the stub of a connected app released in a first-generation package); remove it for an ExternalClientApplication, which a 2GP package carries itself",
+		}},
+		{name: "releasedVersion without namespace", edits: []string{"  namespace: partner1\n", "", "app:\n", "app:\n  type: ConnectedApp\n  releasedVersion: \"1.0\"\n"}, want: []string{
+			w + "8:20: error spec: app.releasedVersion: the stub needs the namespace of the first-generation package the connected app was released in (its developerName is {namespace}__Partner1_ExternalClientApp1), but package.namespace is empty; set package.namespace to that namespace",
+		}},
+		{name: "releasedVersion a whole number", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n  releasedVersion: 1\n"}, want: []string{
+			w + "9:20: error spec: app.releasedVersion: \"1\" is not a connected app version in decimal formatting; write the version the connected app had when it was added to the first-generation package, such as \"1.0\" or \"2.3\" (not 1, v1.0 or 1.0.0)",
+		}},
+		{name: "releasedVersion with a v", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n  releasedVersion: v1.0\n"}, want: []string{
+			w + "9:20: error spec: app.releasedVersion: \"v1.0\" is not a connected app version in decimal formatting; write the version the connected app had when it was added to the first-generation package, such as \"1.0\" or \"2.3\" (not 1, v1.0 or 1.0.0)",
+		}},
+		{name: "releasedVersion of three parts", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n  releasedVersion: 1.0.0\n"}, want: []string{
+			w + "9:20: error spec: app.releasedVersion: \"1.0.0\" is not a connected app version in decimal formatting; write the version the connected app had when it was added to the first-generation package, such as \"1.0\" or \"2.3\" (not 1, v1.0 or 1.0.0)",
+		}},
+		{name: "releasedVersion unquoted", edits: []string{"app:\n", "app:\n  type: ConnectedApp\n  releasedVersion: 2.3\n"}, want: []string{}},
 		{name: "specific lifetime without validity", edits: []string{"    profiles:", "    refreshTokenPolicy: SpecificLifetime\n    profiles:"}, want: []string{
 			w + "15:25: error spec: app.policies.refreshTokenPolicy: SpecificLifetime needs refreshTokenValidity (and refreshTokenValidityUnit, Days by default); add it, such as refreshTokenValidity: 90",
 		}},

@@ -83,8 +83,16 @@ type App struct {
 	// retrieve carries, empty when the spec has none.
 	OrgScopedExternalApp string
 	OAuthLink            string
-	Policies             Policies
+	// ReleasedVersion is set for a connected app released in a
+	// first-generation package of the namespace: the package then carries
+	// the stub that references it (Stub), not the app.
+	ReleasedVersion string
+	Policies        Policies
 }
+
+// Stub reports whether the package carries the stub of a connected app
+// released in a first-generation package rather than the app itself.
+func (a *App) Stub() bool { return a.Type == ConnectedApp && a.ReleasedVersion != "" }
 
 // APIName is the app's API name, {prefix}_{name}.
 func (s *Spec) AppAPIName() string { return prefixed(s.Prefix, s.App.Name) }
@@ -123,14 +131,15 @@ func (s *Spec) HasSourceOrgFiles() bool {
 // app whose distributionState is Packaged: a Local one stays in the org it
 // was made in ("External client app is not installed in this org"
 // elsewhere), and a connected app packages only in a first-generation
-// package. The pipeline still writes the Metadata API zip, for deploying to
+// package, unless the package carries the stub of one released there
+// (app.releasedVersion). The pipeline still writes the Metadata API zip, for deploying to
 // one's own org or to a 1GP packaging org, but no package-version-info.zip.
 func (s *Spec) PackageableAs2GP() (ok bool, reason string) {
 	switch a := s.App; {
-	case a == nil:
+	case a == nil, a.Stub():
 		return true, ""
 	case a.Type == ConnectedApp:
-		return false, "app.type is ConnectedApp: a connected app packages only in a first-generation managed package, so no 2GP package version can be built; deploy the Metadata API zip to the 1GP packaging org, or switch app.type to ExternalClientApplication"
+		return false, "app.type is ConnectedApp: a connected app packages only in a first-generation managed package, so no 2GP package version can be built; deploy the Metadata API zip to the 1GP packaging org, set app.releasedVersion once the app is released there to package its stub, or switch app.type to ExternalClientApplication"
 	case a.DistributionState != "Packaged":
 		return false, "app.distributionState is " + a.DistributionState + ": a Local external client app works only in the org it is deployed to and can't go into a managed package; set app.distributionState: Packaged to build a package version"
 	}

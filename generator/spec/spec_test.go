@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"byocpack/internal/apiver"
+	"byocpack/internal/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/byoc.schema.json and the golden files under testdata")
@@ -237,6 +238,7 @@ func TestPackageableAs2GP(t *testing.T) {
 		{"packaged ECA", nil, true, ""},
 		{"local ECA", []string{"  certificate: certs/server.crt\n", "  certificate: certs/server.crt\n  distributionState: Local\n"}, false, "app.distributionState is Local"},
 		{"connected app", []string{"app:\n", "app:\n  type: ConnectedApp\n"}, false, "app.type is ConnectedApp"},
+		{"connected app stub", []string{"app:\n", "app:\n  type: ConnectedApp\n  releasedVersion: 1.0\n"}, true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(edit(t, baseSpec, tc.edits...))}, "certs/server.crt": {Data: fixtureCert(t)}})
@@ -251,6 +253,25 @@ func TestPackageableAs2GP(t *testing.T) {
 	}
 	if ok, why := (&Spec{}).PackageableAs2GP(); !ok || why != "" {
 		t.Errorf("a Customer channel without an app: %v, %q", ok, why)
+	}
+}
+
+// app.releasedVersion makes the app a stub, kept as written (1.0, not 1),
+// and the load says, at the key, that the package carries only the stub.
+func TestReleasedVersionMakesAStub(t *testing.T) {
+	s, err := loadMap(fstest.MapFS{"byoc.yaml": {Data: []byte(edit(t, baseSpec, "app:\n", "app:\n  type: ConnectedApp\n  releasedVersion: 1.0\n"))}, "certs/server.crt": {Data: fixtureCert(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.App.Stub() || s.App.ReleasedVersion != "1.0" {
+		t.Errorf("Stub() = %v, ReleasedVersion %q", s.App.Stub(), s.App.ReleasedVersion)
+	}
+	if len(s.Notes) != 1 || s.Notes[0].Severity != diag.Info || s.Notes[0].Line != 9 || s.Notes[0].Col != 20 ||
+		!strings.Contains(s.Notes[0].Message, "only the stub of the connected app partner1__Partner1_ExternalClientApp1 (version 1.0)") {
+		t.Errorf("notes = %+v", s.Notes)
+	}
+	if (&App{Type: ExternalClientApplication, ReleasedVersion: "1.0"}).Stub() {
+		t.Error("an external client app is never a stub")
 	}
 }
 

@@ -34,14 +34,17 @@ const (
 	RuleDoubleOptIn     = "BYOC-CCD-DOUBLE-OPT-IN"
 	RuleAPIVersionField = "BYOC-API-VERSION-FIELD"
 	RuleConnectedApp1GP = "BYOC-CONNECTED-APP-1GP"
-	RuleJWTNamedUser    = "BYOC-JWT-NAMED-USER"
-	RuleCert            = "BYOC-CERT"
-	RuleCertValidity    = "BYOC-CERT-VALIDITY"
-	RuleOrgScopedID     = "BYOC-ORG-SCOPED-ID"
-	RuleScopeToken      = "BYOC-SCOPE-TOKEN"
-	RuleRefreshToken    = "BYOC-REFRESH-TOKEN"
-	RuleNoChannel       = "BYOC-NO-CHANNEL"
-	docsFile            = "docs/rules.md"
+	// RuleConnectedAppStub judges the stub of a connected app released in
+	// a first-generation package (internal/castub).
+	RuleConnectedAppStub = "BYOC-CA-STUB"
+	RuleJWTNamedUser     = "BYOC-JWT-NAMED-USER"
+	RuleCert             = "BYOC-CERT"
+	RuleCertValidity     = "BYOC-CERT-VALIDITY"
+	RuleOrgScopedID      = "BYOC-ORG-SCOPED-ID"
+	RuleScopeToken       = "BYOC-SCOPE-TOKEN"
+	RuleRefreshToken     = "BYOC-REFRESH-TOKEN"
+	RuleNoChannel        = "BYOC-NO-CHANNEL"
+	docsFile             = "docs/rules.md"
 )
 
 // Rule describes one check for the CLI's rule listing and for the docs.
@@ -68,6 +71,7 @@ func Rules() []Rule {
 		{RuleCCDEventRefs, e, "channel definition event/field references that are malformed or do not resolve to the platform event", "", false},
 		{RuleCCDOauthLink, e, "connectedAppOauthLink or customerConnectedAppOauthLink set in a channel definition", "", false},
 		{RuleCCDVendor, e, "conversationVendorInfo that does not resolve to a BYOC ConversationVendorInfo", "", true},
+		{RuleConnectedAppStub, e, "a connected app stub (developerName, version) with other elements, a developerName not {namespace}__{name}, or a version not like 1.0", "", false},
 		{RuleCert, e, "a certificate that does not parse; for a Partner channel's app, one that is not RSA 2048 or more", "", false},
 		{RuleCertValidity, w, "a Partner channel's app whose JWT certificate is expired or not yet valid", "", true},
 		{RuleConnectedApp1GP, w, "connected app in a package directory: first-generation packaging only, creation restricted since Spring '26", "", false},

@@ -56,11 +56,12 @@ func loadTree(t testing.TB, dir string) Input {
 				Package string `json:"package"`
 			} `json:"packageDirectories"`
 			SourceAPIVersion string `json:"sourceApiVersion"`
+			Namespace        string `json:"namespace"`
 		}
 		if err := json.Unmarshal(raw, &proj); err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
-		in.Project, in.APIVersion, pkgDirs = true, proj.SourceAPIVersion, nil
+		in.Project, in.APIVersion, in.Namespace, pkgDirs = true, proj.SourceAPIVersion, proj.Namespace, nil
 		for _, p := range proj.PackageDirectories {
 			if p.Package != "" {
 				pkgDirs = append(pkgDirs, p.Path)

@@ -47,6 +47,9 @@ type Input struct {
 	// the shared name prefix) only run then: a user who validates a few
 	// files by glob would otherwise get errors about files they did not pass.
 	Project bool
+	// Namespace is the project's namespace (sfdx-project.json), empty when
+	// it has none: a connected app stub's developerName must carry it.
+	Namespace string
 	// Disabled lists rule IDs whose problems are silenced (the project's
 	// list and the command line's); Run counts them in Stats.
 	Disabled []string

@@ -8,6 +8,7 @@ import (
 
 	"byocpack/generator/spec"
 	"byocpack/internal/apiver"
+	"byocpack/internal/castub"
 	"byocpack/internal/diag"
 	"byocpack/internal/registry"
 )
@@ -296,6 +297,9 @@ func (r *run) byocAppRules(p project, a apps) []diag.Problem {
 				ps = append(ps, r.jwtNamedUser(d, d.Root, "ExtlClntAppGlobalOauthSettings")...)
 				ps = append(ps, r.byocCert(d, d.Root)...)
 			case typeConnectedApp:
+				if isStub(d) {
+					continue // the released app carries the scopes and the certificate
+				}
 				ps = append(ps, r.byocScopes(d, ccd)...)
 				if oc := d.Root.child("oauthConfig"); oc != nil {
 					ps = append(ps, r.jwtNamedUser(d, oc, "ConnectedApp oauthConfig")...)
@@ -390,9 +394,10 @@ func (r *run) jwtNamedUser(d doc, parent *node, where string) []diag.Problem {
 // PackageableAs2GP reports whether the package directories of in can
 // become a second-generation package version, and when not, why, naming
 // the file: a connected app in a package directory packages only in a
-// first-generation package, and the external client app a Partner
-// channel links to must be Packaged (a Local one stays in the org it is
-// deployed to). It reads the files itself, so silencing a rule does not
+// first-generation package (its stub, which references one released
+// there, is what a 2GP package carries), and the external client app a
+// Partner channel links to must be Packaged (a Local one stays in the org
+// it is deployed to). It reads the files itself, so silencing a rule does not
 // change its answer; for a project rendered from a spec,
 // (*spec.Spec).PackageableAs2GP says the same in the spec's terms.
 func PackageableAs2GP(in Input) (ok bool, reason string) {
@@ -416,8 +421,8 @@ func PackageableAs2GP(in Input) (ok bool, reason string) {
 	slices.SortFunc(docs, func(x, y doc) int { return strings.Compare(x.Path, y.Path) })
 	p := indexProject(docs)
 	for _, d := range p.byType[typeConnectedApp] {
-		if d.InPackage {
-			return false, fmt.Sprintf("%s is a connected app in a package directory: connected apps package only in a first-generation managed package, so no 2GP package version can be built", d.Path)
+		if d.InPackage && !castub.Is(childNames(d.Root)) {
+			return false, fmt.Sprintf("%s is a connected app in a package directory: connected apps package only in a first-generation managed package, so no 2GP package version can be built (a 2GP package may carry only the stub of one released there: developerName, label and version)", d.Path)
 		}
 	}
 	a := indexApps(p)

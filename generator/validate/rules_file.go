@@ -65,6 +65,12 @@ func (r *run) fileRules(d doc) []diag.Problem {
 		}
 	case typeConnectedApp:
 		add(r.nameFormat(d, d.Name, root, "connected app API name")...)
+		if isStub(d) {
+			// Not an app: it references one released in a
+			// first-generation package, which is where 2GP wants it.
+			add(r.stubRules(d)...)
+			break
+		}
 		if d.InPackage {
 			add(r.problem(RuleConnectedApp1GP, d.File, root,
 				"connected apps package only in a first-generation managed package and, since Spring '26, new connected apps can't be created without Salesforce Support; prefer an external client app in a 2GP package"))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"byocpack/internal/castub"
 	"byocpack/internal/model"
 	"byocpack/internal/xmldoc"
 )
@@ -26,6 +27,11 @@ func (e *NotFormatted) Error() string { return e.Reason }
 // left alone with a *NotFormatted: comments or processing instructions
 // (a retrieve writes none, and they would have to move), an element or
 // attribute the models do not know, text beside child elements.
+//
+// The stub of a connected app released in a first-generation package
+// (internal/castub) has elements no WSDL has; it is written in its own
+// order, developerName, label, version, and one that mixes the stub's
+// elements with a full app's is left alone.
 func Format(m *model.Model, metadataType string, doc *xmldoc.Document) ([]byte, error) {
 	if doc.Comments {
 		return nil, &NotFormatted{0, "it holds comments, which a retrieve never writes and fmt would have to move; remove them to format it"}
@@ -41,10 +47,33 @@ func Format(m *model.Model, metadataType string, doc *xmldoc.Document) ([]byte, 
 	if r.Local != metadataType || r.Space != MetadataNamespace {
 		return nil, &NotFormatted{r.Line, fmt.Sprintf("its root is not <%s xmlns=%q>", metadataType, MetadataNamespace)}
 	}
+	if metadataType == castub.Type && castub.MeantDocument(doc) {
+		return formatStub(doc)
+	}
 	if err := (formatter{m.Version}).reorder(r, root, "/"+r.Local); err != nil {
 		return nil, err
 	}
 	return xmldoc.Write(r), nil
+}
+
+// formatStub writes a connected app stub, or says why it will not.
+func formatStub(doc *xmldoc.Document) ([]byte, error) {
+	r := doc.Root
+	if !castub.IsDocument(doc) {
+		return nil, &NotFormatted{r.Line, "it is a connected app stub (developerName, version) with other elements beside them; a stub carries only developerName, label and version, so fix it first (byocpack validate says how)"}
+	}
+	if err := knownAttrs(r, "/"+r.Local); err != nil {
+		return nil, err
+	}
+	if r.HasText() {
+		return nil, &NotFormatted{r.Line, fmt.Sprintf("<%s> holds text beside its elements", r.Local)}
+	}
+	for _, ch := range r.Children {
+		if err := knownAttrs(ch, "/"+r.Local+"/"+ch.Local); err != nil {
+			return nil, err
+		}
+	}
+	return castub.Format(doc), nil
 }
 
 // formatter reorders the elements of one document.
