@@ -25,7 +25,15 @@ func Types() []string { return wsdlTypes() }
 // FieldWindows returns the windows in which typ has the top-level field
 // (an element of its xsd:sequence or of its base type's), oldest first;
 // nil when no supported version has it or typ is not one of Types().
-func FieldWindows(typ, field string) []Window { return Windows(typ)[field] }
+func FieldWindows(typ, field string) []Window {
+	var out []Window
+	for _, f := range wsdlFields(typ) {
+		if f.name == field {
+			out = append(out, Window{Version{f.first}, Version{f.last}})
+		}
+	}
+	return out
+}
 
 // Windows returns FieldWindows for every field typ has in some supported
 // version, in one fresh map: for callers that look up many fields.

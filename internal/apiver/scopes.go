@@ -1,5 +1,7 @@
 package apiver
 
+import "sync"
+
 import "slices"
 
 // OAuth scopes are written three ways, and each file takes its own:
@@ -29,14 +31,14 @@ const (
 // enumeration's, enum value to ECA token. Source: an org's deploy check of
 // ExtlClntAppOauthSettings lists SFApiPlatform and no SFAP
 // (deploy-semantics §3, byoc-anchors §8.5); the WSDL has SFAP only.
-func ecaSpellings() map[string]string {
+var ecaSpellings = sync.OnceValue(func() map[string]string {
 	return map[string]string{"SFAP": "SFApiPlatform"}
-}
+})
 
 // uiTokens are the names Setup shows and the token endpoint returns, by
 // enum value (metadata-types §7; pairs whose token no source gives are left
 // out: Basic, CustomApplications, MCP, SCRT).
-func uiTokens() map[string]string {
+var uiTokens = sync.OnceValue(func() map[string]string {
 	return map[string]string{
 		"Api":                   "api",
 		"Web":                   "web",
@@ -70,7 +72,7 @@ func uiTokens() map[string]string {
 		"EinsteinGPT":           "einstein_gpt_api",
 		"PwdlessLogin":          "pwdless_login_api",
 	}
-}
+})
 
 // ScopeToken is the token of the enum value name in dialect d.
 func ScopeToken(d ScopeDialect, name string) string {
