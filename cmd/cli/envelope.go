@@ -85,6 +85,9 @@ func jsonRequested(cmd *cobra.Command) bool {
 }
 
 func commandName(cmd *cobra.Command) string {
+	if cmd == nil {
+		return ""
+	}
 	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 }
 

@@ -151,6 +151,10 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 		{"explain", "Could not infer a metadata type", "--json"},
 		{"version", "--json"},
 		{"fmt", "--check", brokenXML, "--json"},
+		// Usage errors: the flag that fails stops parsing before --json.
+		{"validate", "--json", "--bogus", out},
+		{"build", "--format", "json", "-f", spec, "--no-such-flag"},
+		{"validate", "--json", "--disable"},
 	}
 	for _, args := range runs {
 		code, stdout, stderr := run(t, args...)
@@ -165,6 +169,10 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 		if m, ok := v.(map[string]any); ok && m["exitCode"] != float64(code) {
 			t.Errorf("%v: exit %d but the envelope says %v", args, code, m["exitCode"])
 		}
+	}
+	// A usage error says so in the envelope, with exit 2.
+	if code, stdout, _ := run(t, "validate", "--json", "--bogus", out); code != exitUsage || !strings.Contains(stdout, `"exitCode": 2`) || !strings.Contains(stdout, "--bogus") {
+		t.Errorf("usage error: exit %d\n%s", code, stdout)
 	}
 	// A conflict is a refusal with the conflicting files in result.
 	write(t, filepath.Join(out, "force-app/main/default/externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml"), "mine")

@@ -23,7 +23,7 @@ func reviewAt(t *testing.T, now time.Time, args ...string) (int, string) {
 	err := cmd.ExecuteContext(context.Background())
 	code := 0
 	if err != nil {
-		code = report(io, cmd, err)
+		code = report(io, cmd, err, args)
 	}
 	return code, out.String() + errb.String()
 }

@@ -65,10 +65,10 @@ func Main(args []string, io IO, version string) int {
 	if err == nil {
 		return exitOK
 	}
-	return report(io, cmd, err)
+	return report(io, cmd, err, args)
 }
 
-func report(io IO, cmd *cobra.Command, err error) int {
+func report(io IO, cmd *cobra.Command, err error, args []string) int {
 	w := io.Err
 	var ee *exitError
 	var ce *codedError
@@ -96,10 +96,28 @@ func report(io IO, cmd *cobra.Command, err error) int {
 	default:
 		fmt.Fprintf(w, "error: %v\n", err)
 	}
-	if jsonRequested(cmd) {
+	// A flag that did not parse stops cobra before --json is read, so a
+	// usage error looks at the words themselves.
+	if jsonRequested(cmd) || (code == exitUsage && argsAskJSON(args)) {
 		emitFailure(io.Out, cmd, code, err)
 	}
 	return code
+}
+
+// argsAskJSON reports whether the command line asks for JSON output, up
+// to a "--" that ends the flags.
+func argsAskJSON(args []string) bool {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return false
+		case a == "--json", a == "--json=true", a == "--format=json":
+			return true
+		case a == "--format" && i+1 < len(args) && args[i+1] == "json":
+			return true
+		}
+	}
+	return false
 }
 
 func printProblems(w io.Writer, ps []generator.Problem) {
