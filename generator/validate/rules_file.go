@@ -33,6 +33,27 @@ func (r *run) secretScan(f File) []diag.Problem {
 	return ps
 }
 
+// keyOutsidePackage warns of a private key in a package directory that is
+// not packaged (source-org): it never reaches a package, but it sits in
+// the project, where the next commit takes it into the repository. The
+// other findings are what such a directory is for (the global OAuth
+// settings live there).
+func (r *run) keyOutsidePackage(f File) []diag.Problem {
+	var ps []diag.Problem
+	for _, s := range secrets.Scan(f.Path, f.Data) {
+		if s.Kind != secrets.PrivateKey {
+			continue
+		}
+		p := diag.Problem{File: f.Path, Severity: diag.Warning, Rule: string(s.Kind),
+			Message: s.Detail() + " (this directory is not packaged, but it is in the project, which git commits: move the key outside the project; byocpack init --cert keeps it beside the project directory)"}
+		if s.Entry == "" {
+			p.Line, p.Col = s.Line, s.Column
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
 // fileRules runs every rule that needs only this document.
 func (r *run) fileRules(d doc) []diag.Problem {
 	var ps []diag.Problem

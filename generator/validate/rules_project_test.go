@@ -36,3 +36,32 @@ func TestAppProblemOncePerAppNotPerChannel(t *testing.T) {
 		t.Errorf("%s problems (-want +got):\n%s\n%v", RuleAppPresence, d, ps)
 	}
 }
+
+// A private key in a package directory that is not packaged (source-org)
+// is a warning, not the refusal it is in a packaged one.
+func TestPrivateKeyOutsideThePackageWarns(t *testing.T) {
+	// Spelled in pieces so no secret scanner takes this file for a leak.
+	keyPEM := "-----BEGIN " + "PRIVATE" + " KEY-----\nTk9UIEEgUkVBTCBLRVkgLSBmaXh0dXJlIHBsYWNlaG9sZGVy\n-----END " + "PRIVATE" + " KEY-----\n"
+	for _, tc := range []struct {
+		path      string
+		inPackage bool
+		want      string
+	}{
+		{"source-org/server.key", false, "warning"},
+		{"force-app/main/default/server.key", true, "error"},
+	} {
+		in := loadTree(t, cleanDir)
+		in.Files = append(in.Files, File{Path: tc.path, InPackage: tc.inPackage, Data: []byte(keyPEM)})
+		ps, err := Run(context.Background(), in, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range ps {
+			got = append(got, string(p.Severity)+" "+p.Rule+" "+p.File)
+		}
+		if d := cmp.Diff([]string{tc.want + " " + RuleNoPrivateKey + " " + tc.path}, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.path, d)
+		}
+	}
+}

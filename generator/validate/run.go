@@ -225,6 +225,8 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 		}
 		if f.InPackage {
 			ps = append(ps, r.secretScan(f)...)
+		} else {
+			ps = append(ps, r.keyOutsidePackage(f)...)
 		}
 	}
 	if !isXMLPath(f.Path) {
