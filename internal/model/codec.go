@@ -130,7 +130,8 @@ func Decode(name string, data []byte) (*Model, error) {
 			if curC == nil {
 				return nil, bad(i, "element outside a complex type")
 			}
-			f := strings.Fields(rest)
+			var fa [6]string
+			f := fields(rest, fa[:0])
 			if len(f) < 4 || len(f) > 5 || (len(f) == 5 && f[4] != "nillable") {
 				return nil, bad(i, "malformed element %q", rest)
 			}
@@ -189,4 +190,24 @@ func Decode(name string, data []byte) (*Model, error) {
 	}
 	m.Header = header
 	return m, nil
+}
+
+// fields splits s at runs of spaces into buf, up to cap(buf) fields (one
+// more than a valid line has, so a longer one is still seen as too long),
+// without allocating: an element line is split for each of the model's
+// hundreds of elements at every start.
+func fields(s string, buf []string) []string {
+	for len(s) > 0 && len(buf) < cap(buf) {
+		s = strings.TrimLeft(s, " \t")
+		if s == "" {
+			break
+		}
+		end := strings.IndexAny(s, " \t")
+		if end < 0 {
+			end = len(s)
+		}
+		buf = append(buf, s[:end])
+		s = s[end:]
+	}
+	return buf
 }

@@ -222,11 +222,10 @@ func cutPrefix(s, p string) (string, bool) { return strings.CutPrefix(s, p) }
 
 func (m *Model) flatten(c *Complex) error {
 	var chain []*Complex
-	for cur, seen := c, map[string]bool{}; cur != nil; {
-		if seen[cur.Name] {
+	for cur := c; cur != nil; {
+		if slices.Contains(chain, cur) {
 			return fmt.Errorf("type %q extends itself", c.Name)
 		}
-		seen[cur.Name] = true
 		chain = append(chain, cur)
 		if cur.Base == "" {
 			break
@@ -237,7 +236,11 @@ func (m *Model) flatten(c *Complex) error {
 		}
 		cur = base
 	}
-	c.seq, c.index = nil, map[string]int{}
+	size := 0
+	for _, t := range chain {
+		size += len(t.Own)
+	}
+	c.seq, c.index = make([]*Element, 0, size), make(map[string]int, size)
 	for i := len(chain) - 1; i >= 0; i-- {
 		for j := range chain[i].Own {
 			e := &chain[i].Own[j]
