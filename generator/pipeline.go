@@ -34,6 +34,7 @@ import (
 	"byocpack/internal/sfdx"
 	"byocpack/internal/tree"
 	"byocpack/internal/xsdcheck"
+	"byocpack/schemas"
 )
 
 // Render turns a spec into a Salesforce DX project in opts.OutDir. Nothing
@@ -62,14 +63,15 @@ type zipping struct{ epoch *int64 }
 
 func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResult, *PackageResult, error) {
 	// 1. Load the spec and plan its components; no disk beyond the spec.
+	// The templates parse meanwhile, and the spec's content model decodes
+	// while the output directory opens: each is a millisecond of a cold
+	// start, and none depends on the others.
+	newRenderer := async(render.New)
 	s, err := spec.Load(opts.SpecFS, opts.SpecPath, opts.SpecDisplay)
 	if err != nil {
 		return nil, nil, err
 	}
-	renderer, err := render.New()
-	if err != nil {
-		return nil, nil, err
-	}
+	go schemas.Bundled().Get(s.Package.APIVersion) // render and validate wait for it
 
 	// 2. Open the output directory: wait for its lock, finish or undo an
 	// interrupted run, read the manifest.
@@ -78,6 +80,10 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResul
 		return nil, nil, err
 	}
 	defer out.Close()
+	renderer, err := newRenderer()
+	if err != nil {
+		return nil, nil, err
+	}
 
 	// 3. Render into memory, merging the user's sfdx-project.json and
 	// .gitignore.
@@ -127,7 +133,17 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResul
 	}
 
 	// 5. Validate the next tree. Render refuses only on the files it
-	// writes; build zips the tree, so it refuses on any file.
+	// writes; build zips the tree, so it refuses on any file. Build zips
+	// the same tree meanwhile (step 6 takes the zips only if validation
+	// lets the tree through; nothing is written before step 8).
+	var zipped func() (*pack.Result, error)
+	if z != nil {
+		// byocpack's own package directory, by its package name: the user
+		// may mark another one default.
+		zipped = async(func() (*pack.Result, error) {
+			return zipTree(ctx, nextSnap, opts.OutDir, s.Package.Name, z.epoch)
+		})
+	}
 	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now)
 	if err != nil {
 		return nil, nil, err
@@ -172,9 +188,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResul
 	inputs := inputsDigest(nextSnap)
 	var built *pack.Result
 	if z != nil {
-		// byocpack's own package directory, by its package name: the user
-		// may mark another one default.
-		if built, err = zipTree(ctx, nextSnap, opts.OutDir, s.Package.Name, z.epoch); err != nil {
+		if built, err = zipped(); err != nil {
 			return nil, nil, err
 		}
 		plan = append(plan, zipFiles(built, DistDirName, ".", inputs)...)
@@ -533,5 +547,21 @@ func realPath(p string) string {
 			return abs
 		}
 		rest = filepath.Join(filepath.Base(cur), rest)
+	}
+}
+
+// async runs f in a goroutine and returns a function that waits for its
+// result, for steps that depend on nothing running meanwhile.
+func async[T any](f func() (T, error)) func() (T, error) {
+	done := make(chan struct{})
+	var v T
+	var err error
+	go func() {
+		defer close(done)
+		v, err = f()
+	}()
+	return func() (T, error) {
+		<-done
+		return v, err
 	}
 }
