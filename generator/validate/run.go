@@ -192,7 +192,7 @@ func Silence(ps []diag.Problem, disabled []string) ([]diag.Problem, int) {
 // isXMLPath reports whether a file is meant to be an XML document; other
 // files (keys, READMEs) only get the secret scan.
 func isXMLPath(p string) bool {
-	return strings.HasSuffix(strings.ToLower(p), ".xml")
+	return len(p) >= 4 && strings.EqualFold(p[len(p)-4:], ".xml")
 }
 
 func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
@@ -218,14 +218,19 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 	f.Data = bytes.TrimPrefix(f.Data, []byte("\xef\xbb\xbf"))
 	var ps []diag.Problem
 	if !r.schemaOnly {
-		if got, want, ok := caseMismatchSuffix(r.reg, f.Path); ok {
-			ps = append(ps, r.problem(RuleSuffixCase, f, nil,
-				"suffix %q is not a metadata suffix, sf fails with \"Could not infer a metadata type\"; rename the file to end in .%s-meta.xml",
-				got, want))
+		// A file of a known type has the right suffix by definition.
+		if d.Type == "" {
+			if got, want, ok := caseMismatchSuffix(r.reg, f.Path); ok {
+				ps = append(ps, r.problem(RuleSuffixCase, f, nil,
+					"suffix %q is not a metadata suffix, sf fails with \"Could not infer a metadata type\"; rename the file to end in .%s-meta.xml",
+					got, want))
+			}
 		}
 		if f.InPackage {
 			ps = append(ps, r.secretScan(f)...)
-		} else {
+		} else if d.Type == "" {
+			// Keys sit in files of their own (server.key); the metadata
+			// files of such a directory are what it is for.
 			ps = append(ps, r.keyOutsidePackage(f)...)
 		}
 	}
