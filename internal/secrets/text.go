@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf16"
@@ -39,9 +40,87 @@ var consumerRE = sync.OnceValue(func() *regexp.Regexp {
 // metadata values): a client or consumer secret name assigned a long
 // run of secret-looking characters. A name assigned a variable or a
 // short placeholder does not match.
-var literalSecretRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)(?:client|consumer)[_\-. ]?secret(?:__c)?["']?\s*(?:[:=]|=>|</[A-Za-z_:]+>\s*<[A-Za-z_:]+(?:\s[^>]*)?>|>)\s*["']?([A-Za-z0-9+/=_\-.~]{16,})`)
-})
+const literalSecretPattern = `(?i)(?:client|consumer)[_\-. ]?secret(?:__c)?["']?\s*(?:[:=]|=>|</[A-Za-z_:]+>\s*<[A-Za-z_:]+(?:\s[^>]*)?>|>)\s*["']?([A-Za-z0-9+/=_\-.~]{16,})`
+
+var literalSecretRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(literalSecretPattern) })
+
+// literalSecretAt is literalSecretRE anchored at the start of its input.
+var literalSecretAt = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\A(?:` + literalSecretPattern + `)`) })
+
+// literalSecrets returns where literalSecretRE matches in data, at most
+// limit of them, as FindAllIndex finds them. Run over a whole file, the
+// case-insensitive pattern cost a tenth of validating a large project
+// (external client app settings all hold isConsumerSecretOptional), so
+// in ASCII text it is tried, anchored, only where a match can start: at a
+// "client" or "consumer" (in any case) that an optional separator joins to
+// a "secret". Text with other bytes takes the pattern whole, since case
+// folding reaches beyond ASCII there (U+017F folds to s).
+func literalSecrets(data []byte, limit int) []int {
+	var out []int
+	if !isASCII(data) {
+		for _, m := range literalSecretRE().FindAllIndex(data, limit) {
+			out = append(out, m[0])
+		}
+		return out
+	}
+	lower := bytes.ToLower(data)
+	end := 0 // matches do not overlap, as in FindAll
+	for off := 0; len(out) < limit; {
+		k := bytes.Index(lower[off:], []byte("secret"))
+		if k < 0 {
+			break
+		}
+		k += off
+		off = k + len("secret")
+		for _, start := range secretNameStarts(lower, k) {
+			if start < end {
+				continue
+			}
+			if m := literalSecretAt().FindIndex(data[start:]); m != nil {
+				out = append(out, start)
+				end = start + m[1]
+				break
+			}
+		}
+	}
+	return out
+}
+
+// isASCII reports whether data holds no byte above 0x7F, eight at a time.
+func isASCII(data []byte) bool {
+	for len(data) >= 8 {
+		if binary.LittleEndian.Uint64(data)&0x8080808080808080 != 0 {
+			return false
+		}
+		data = data[8:]
+	}
+	for _, c := range data {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// secretNameStarts returns, leftmost first, where a "client" or
+// "consumer" begins that ends at k, or one byte before it with a
+// separator of literalSecretPattern between.
+func secretNameStarts(lower []byte, k int) []int {
+	var starts []int
+	ends := []int{k}
+	if k > 0 && bytes.IndexByte([]byte("_-. "), lower[k-1]) >= 0 {
+		ends = append(ends, k-1)
+	}
+	for _, e := range ends {
+		for _, name := range []string{"consumer", "client"} {
+			if e >= len(name) && string(lower[e-len(name):e]) == name {
+				starts = append(starts, e-len(name))
+			}
+		}
+	}
+	slices.Sort(starts)
+	return starts
+}
 
 // consumerKeyRE matches a Salesforce connected or external client app
 // consumer key (they start 3MVG9 and run 80-odd characters).
@@ -110,11 +189,9 @@ func (s *scanner) text(entry string, data []byte) {
 				"%s element; Salesforce generates it, deploys that carry one fail with \"You cannot provide a Consumer Key\" or \"The consumer key is already taken.\", and a packaged secret reaches every subscriber: delete the element", el)
 		}
 	}
-	if bytes.Contains(bytes.ToLower(data), []byte("secret")) {
-		for _, m := range literalSecretRE().FindAllSubmatchIndex(data, s.lim.findings) {
-			s.add(entry, data, m[0], ConsumerKey,
-				"an OAuth client secret written as a literal value; a packaged secret reaches every subscriber: read it at run time from a protected custom setting or named credential, and rotate this one")
-		}
+	for _, at := range literalSecrets(data, s.lim.findings) {
+		s.add(entry, data, at, ConsumerKey,
+			"an OAuth client secret written as a literal value; a packaged secret reaches every subscriber: read it at run time from a protected custom setting or named credential, and rotate this one")
 	}
 	if bytes.Contains(data, []byte("3MVG9")) {
 		for _, m := range consumerKeyRE().FindAllIndex(data, s.lim.findings) {
