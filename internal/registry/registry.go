@@ -85,8 +85,10 @@ type Registry struct {
 	// (the CLI finds them only in their parent's folder) to the child ID;
 	// a suffix two parents share is left out.
 	childSuffixes map[string]string
-	// strict are the types with a strict directory name, in ID order.
-	strict []*Type
+	// strict are the types with a strict directory name, in ID order;
+	// strictByDir indexes them (by position in strict) by directory name.
+	strict      []*Type
+	strictByDir map[string][]int
 }
 
 // New returns the registry of the pinned Salesforce CLI. It is built once
@@ -126,8 +128,10 @@ func build() *Registry {
 	for suffix := range shared {
 		delete(r.childSuffixes, suffix)
 	}
+	r.strictByDir = map[string][]int{}
 	for i := range r.types {
 		if r.types[i].StrictDirectoryName {
+			r.strictByDir[r.types[i].DirectoryName] = append(r.strictByDir[r.types[i].DirectoryName], len(r.strict))
 			r.strict = append(r.strict, &r.types[i])
 		}
 	}
@@ -197,6 +201,24 @@ func (r *Registry) BySuffix(suffix string) (*Type, bool) {
 // after their directoryName, sorted by ID. The slice is shared: callers
 // must not modify it.
 func (r *Registry) StrictFolderTypes() []*Type { return r.strict }
+
+// StrictFolderTypesIn returns, in StrictFolderTypes' order, the types with
+// a strict directory name among dirs: a path's folders meet a handful of
+// the registry's strict types, and looking each type up in every path
+// was most of inferring a file's type.
+func (r *Registry) StrictFolderTypesIn(dirs []string) []*Type {
+	var idx []int
+	for _, d := range dirs {
+		idx = append(idx, r.strictByDir[d]...)
+	}
+	slices.Sort(idx)
+	idx = slices.Compact(idx)
+	out := make([]*Type, len(idx))
+	for i, j := range idx {
+		out[i] = r.strict[j]
+	}
+	return out
+}
 
 // ByChildSuffix returns the child type whose file suffix is exactly suffix
 // among those BySuffix does not find, such as CustomField's "field", with

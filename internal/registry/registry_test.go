@@ -1,6 +1,9 @@
 package registry
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestBySuffixIsCaseSensitive(t *testing.T) {
 	r := New()
@@ -82,5 +85,27 @@ func TestTypesSortedAndAliasResolved(t *testing.T) {
 	et, _, ok := r.ByName("EmailTemplateFolder")
 	if !ok || et.ID != "emailfolder" {
 		t.Fatalf("alias not resolved: %+v", et)
+	}
+}
+
+// StrictFolderTypesIn is StrictFolderTypes filtered to the folders given,
+// in the same order.
+func TestStrictFolderTypesIn(t *testing.T) {
+	r := New()
+	for _, dirs := range [][]string{
+		{"force-app", "main", "default", "objects", "Message_Event__e", "fields"},
+		{"lwc", "aura", "staticresources", "objects", "lwc"},
+		{"nothing", "here"},
+		nil,
+	} {
+		var want []*Type
+		for _, t := range r.StrictFolderTypes() {
+			if slices.Contains(dirs, t.DirectoryName) {
+				want = append(want, t)
+			}
+		}
+		if got := r.StrictFolderTypesIn(dirs); !slices.Equal(got, want) {
+			t.Errorf("%v: got %d types, want %d", dirs, len(got), len(want))
+		}
 	}
 }

@@ -102,7 +102,7 @@ func Infer(reg *registry.Registry, rel string) (SourceFile, error) {
 	base := parts[len(parts)-1]
 	m := matchMetaXML(base)
 
-	for _, t := range reg.StrictFolderTypes() {
+	for _, t := range reg.StrictFolderTypesIn(parts[:len(parts)-1]) {
 		i := lastIndex(parts[:len(parts)-1], t.DirectoryName)
 		if i < 0 {
 			continue
