@@ -206,12 +206,16 @@ func addCompletions(cmd *cobra.Command) {
 	}
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		switch f.Name {
+		// The values are worked out when a shell asks, not at every start.
 		case "format":
-			if values := formatValues(f.Usage); len(values) > 0 {
-				_ = cmd.RegisterFlagCompletionFunc(f.Name, fixed(values...))
-			}
+			usage := f.Usage
+			_ = cmd.RegisterFlagCompletionFunc(f.Name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+				return formatValues(usage), cobra.ShellCompDirectiveNoFileComp
+			})
 		case "api-version":
-			_ = cmd.RegisterFlagCompletionFunc(f.Name, fixed(spec.SupportedAPIVersions()...))
+			_ = cmd.RegisterFlagCompletionFunc(f.Name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+				return spec.SupportedAPIVersions(), cobra.ShellCompDirectiveNoFileComp
+			})
 		case "app-type":
 			_ = cmd.RegisterFlagCompletionFunc(f.Name, fixed(spec.ExternalClientApplication, spec.ConnectedApp))
 		case "file":
