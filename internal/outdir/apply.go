@@ -26,6 +26,12 @@ type journal struct {
 	// file out of the way only when it holds exactly those bytes, so a
 	// journal that was planted or damaged can never take a user's file.
 	Digests map[string]string `json:"digests"`
+	// IDs name each staged file as only this machine can (its device and
+	// inode; see fileID), recorded before the journal is: a rollback takes
+	// a file back out of place only when it is that very file, so a
+	// journal committed to a repository, which can name a user's file and
+	// its digest, takes nothing. A journal without them moves no file out.
+	IDs     map[string]string `json:"ids,omitempty"`
 	Removes []string          `json:"removes"`
 	// Dirs are the directories this apply creates, shallowest first, so a
 	// rollback removes them again.
@@ -78,7 +84,7 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if p.Empty() {
 		return nil
 	}
-	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}, Layout: flatLayout}
+	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}, IDs: map[string]string{}, Layout: flatLayout}
 	for _, f := range p.writes {
 		j.Writes = append(j.Writes, f.Path)
 		j.Digests[f.Path] = Digest(f.Data)
@@ -123,9 +129,15 @@ func (d *Dir) Apply(p *Plan) (err error) {
 		return d.writeErr(StateDirName, err)
 	}
 	for i, f := range p.writes {
-		if err := os.WriteFile(d.staged(&j, i), f.Data, 0o644); err != nil {
+		staged := d.staged(&j, i)
+		if err := os.WriteFile(staged, f.Data, 0o644); err != nil {
 			return d.writeErr(f.Path, err)
 		}
+		fi, err := os.Lstat(staged)
+		if err != nil {
+			return d.writeErr(f.Path, err)
+		}
+		j.IDs[f.Path] = fileID(fi)
 	}
 	if err := step("journal"); err != nil {
 		return err
@@ -269,7 +281,7 @@ func (d *Dir) recover() error {
 		return fmt.Errorf("%s: not a byocpack journal; an interrupted run cannot be undone automatically: compare %s with %s/txn, then remove %s", d.journal(), d.Path, d.state(), d.state())
 	}
 	for _, p := range slices.Concat(j.Writes, j.Removes, j.Dirs) {
-		if tree.CheckPath(p) != nil || tree.NoSymlinkedParents(d.Path, p) != nil {
+		if tree.CheckPath(p) != nil || tree.NoSymlinkedParents(d.Path, p) != nil || slices.Contains(strings.Split(p, "/"), ".git") {
 			return fmt.Errorf("%s: lists %q, which is not a path inside %s; byocpack will not follow it: remove %s and check the directory by hand", d.journal(), p, d.Path, d.state())
 		}
 	}
@@ -279,7 +291,7 @@ func (d *Dir) recover() error {
 		return nil
 	}
 	if err := d.rollback(j); err != nil {
-		return fmt.Errorf("cannot undo the byocpack run that was interrupted in %s (%v); fix the permissions and run again", d.Path, fserr.Cause(err))
+		return fmt.Errorf("cannot undo the byocpack run that was interrupted in %s: %v", d.Path, fserr.Cause(err))
 	}
 	d.Recovered = "undid a byocpack run that was interrupted part-way; the directory is as it was before that run"
 	return nil
@@ -297,13 +309,19 @@ func (d *Dir) rollback(j journal) error {
 		if j.Layout != flatLayout && tree.NoSymlinkedParents(filepath.Join(d.txn(), "old"), rel) != nil {
 			return
 		}
-		if _, err := os.Lstat(d.abs(rel)); err == nil {
-			return // never over a file that is there
+		fi, err := os.Lstat(old)
+		if err != nil || !fi.Mode().IsRegular() {
+			return
 		}
-		if _, err := os.Lstat(old); err == nil {
-			if err := os.Rename(old, d.abs(rel)); err != nil {
-				errs = append(errs, err)
-			}
+		if _, err := os.Lstat(d.abs(rel)); err == nil {
+			// Never over a file that is there, and never delete the one
+			// kept aside: the user decides.
+			errs = append(errs, fmt.Errorf("%s holds a file this run cannot prove it wrote, so the version from before the interrupted run stays in %s: compare the two, keep one, then remove %s",
+				filepath.Join(d.Path, filepath.FromSlash(rel)), old, d.state()))
+			return
+		}
+		if err := os.Rename(old, d.abs(rel)); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	for i := len(j.Removes) - 1; i >= 0; i-- {
@@ -314,8 +332,8 @@ func (d *Dir) rollback(j journal) error {
 		staged := d.staged(&j, i)
 		if _, err := os.Lstat(staged); errors.Is(err, fs.ErrNotExist) {
 			// The new file was moved into place: move it back out, but
-			// only a regular file with exactly the bytes this run wrote.
-			if fi, err := os.Lstat(d.abs(rel)); err == nil && fi.Mode().IsRegular() && d.holds(rel, j.Digests[rel]) {
+			// only the very file this run staged, with exactly its bytes.
+			if fi, err := os.Lstat(d.abs(rel)); err == nil && fi.Mode().IsRegular() && j.IDs[rel] != "" && fileID(fi) == j.IDs[rel] && d.holds(rel, j.Digests[rel]) {
 				if err := os.MkdirAll(filepath.Dir(staged), 0o755); err != nil {
 					errs = append(errs, err)
 					continue

@@ -489,28 +489,96 @@ func TestPlantedCommittedJournalPrunesNoUserFolder(t *testing.T) {
 	}
 }
 
-// A run killed by an older byocpack left its transaction in the mirrored
-// layout (no "layout" in the journal): recovery still puts the user's
-// replaced file back and takes out only the bytes that run wrote.
-func TestKilledRunOfTheMirroredLayoutIsUndone(t *testing.T) {
+// A journal that cannot prove which files its run wrote (one of the
+// older, mirrored layout, or one planted in a repository with the digests
+// of the user's files) moves no file out of place and deletes nothing: the
+// user's earlier version stays kept aside, and the error says where.
+func TestUnprovableJournalTakesNoFile(t *testing.T) {
 	dir := t.TempDir()
 	newBytes := "new"
+	digest := Digest([]byte(newBytes))
 	writeTree(t, dir, map[string]string{
 		"a/placed.xml":                           newBytes,
 		"a/replaced.xml":                         newBytes,
 		StateDirName + "/txn/new/a/staged.xml":   newBytes,
 		StateDirName + "/txn/old/a/replaced.xml": "the user's",
 		StateDirName + "/journal.json": fmt.Sprintf(`{"state":"prepared","writes":["a/placed.xml","a/replaced.xml","a/staged.xml"],"digests":{"a/placed.xml":%q,"a/replaced.xml":%q,"a/staged.xml":%q},"removes":[],"dirs":[]}`,
-			Digest([]byte(newBytes)), Digest([]byte(newBytes)), Digest([]byte(newBytes))),
+			digest, digest, digest),
 	})
-	d, err := Open(dir, OpenOptions{})
-	if err != nil {
+	_, err := Open(dir, OpenOptions{})
+	if err == nil || !strings.Contains(err.Error(), "stays in") || !strings.Contains(err.Error(), "replaced.xml") {
+		t.Fatalf("want a refusal that says where the earlier version is, got %v", err)
+	}
+	got := readTree(t, dir)
+	for _, p := range []string{"a/placed.xml", "a/replaced.xml", StateDirName + "/txn/old/a/replaced.xml"} {
+		if _, ok := got[p]; !ok {
+			t.Errorf("%s is gone", p)
+		}
+	}
+}
+
+// The planted journals of the review: one naming a user's file (and
+// .git) with its digest, one that stages through a link to outside.
+func TestPlantedJournalsWithDigestsTakeNothing(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "out")
+	writeTree(t, dir, map[string]string{"NOTES.md": "my notes", "docs/plan.md": "plan"})
+	notes := Digest([]byte("my notes"))
+	writeTree(t, dir, map[string]string{StateDirName + "/journal.json": fmt.Sprintf(`{"state":"prepared","writes":["NOTES.md"],"digests":{"NOTES.md":%q},"layout":1}`, notes)})
+	if _, err := Open(dir, OpenOptions{}); err != nil {
+		t.Logf("open: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "NOTES.md")); err != nil || string(b) != "my notes" {
+		t.Errorf("NOTES.md was taken by a planted journal: %q, %v", b, err)
+	}
+	os.RemoveAll(filepath.Join(dir, StateDirName))
+
+	writeTree(t, dir, map[string]string{".git/HEAD": "ref", StateDirName + "/journal.json": fmt.Sprintf(`{"state":"prepared","writes":[".git/HEAD"],"digests":{".git/HEAD":%q},"layout":1}`, Digest([]byte("ref")))})
+	if _, err := Open(dir, OpenOptions{}); err == nil || !strings.Contains(err.Error(), ".git/HEAD") {
+		t.Errorf("a journal naming .git was not refused: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git", "HEAD")); err != nil {
+		t.Errorf(".git/HEAD is gone: %v", err)
+	}
+	os.RemoveAll(filepath.Join(dir, StateDirName))
+
+	outside := filepath.Join(root, "outside")
+	if err := os.MkdirAll(outside, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	d.Close()
-	want := map[string]string{"a/": "", "a/replaced.xml": "the user's"}
-	if diff := cmp.Diff(want, readTree(t, dir)); diff != "" {
-		t.Errorf("after recovery (-want +got):\n%s", diff)
+	if err := os.MkdirAll(filepath.Join(dir, StateDirName, "txn", "new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, StateDirName, "txn", "new", "docs")); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{StateDirName + "/journal.json": fmt.Sprintf(`{"state":"prepared","writes":["docs/plan.md"],"digests":{"docs/plan.md":%q}}`, Digest([]byte("plan")))})
+	if _, err := Open(dir, OpenOptions{}); err != nil {
+		t.Logf("open: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "docs", "plan.md")); err != nil {
+		t.Errorf("docs/plan.md was moved: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "plan.md")); err == nil {
+		t.Error("a file was moved outside the output directory")
+	}
+}
+
+// A hard link planted at the lock's path is refused, not written through.
+func TestHardLinkedLockIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"NOTES.md": "my notes"})
+	if err := os.MkdirAll(filepath.Join(dir, StateDirName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(dir, "NOTES.md"), filepath.Join(dir, StateDirName, flockName)); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	if _, err := Open(dir, OpenOptions{Create: true}); err == nil || !strings.Contains(err.Error(), "hard link") {
+		t.Errorf("want a refusal naming the hard link, got %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "NOTES.md")); string(b) != "my notes" {
+		t.Errorf("NOTES.md was written through the lock: %q", b)
 	}
 }
 
