@@ -465,7 +465,7 @@ func errCases(t *testing.T) []errCase {
 			w + "3:9: error spec: not valid YAML: mapping value is not allowed in this context; fix the syntax (indent with spaces, quote values containing ': ')",
 		}},
 		{name: "tab indentation", edits: []string{"  namespace: partner1", "\tnamespace: partner1"}, want: []string{
-			w + "4:1: error spec: not valid YAML: found character '\t' that cannot start any token; fix the syntax (indent with spaces, quote values containing ': ')",
+			w + "4:1: error spec: not valid YAML: found character '\\t' that cannot start any token; fix the syntax (indent with spaces, quote values containing ': ')",
 		}},
 		{name: "empty file", raw: str(""), want: []string{
 			w + "1:1: error spec: the spec is empty; run `byocpack init` to write a commented byoc.yaml",

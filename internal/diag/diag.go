@@ -8,7 +8,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Severity says whether a problem blocks the build.
@@ -36,14 +38,33 @@ type Problem struct {
 // leaving out the position parts that are unknown.
 func (p Problem) String() string {
 	var b strings.Builder
-	b.WriteString(p.File)
+	b.WriteString(oneLine(p.File))
 	if p.Line > 0 {
 		fmt.Fprintf(&b, ":%d", p.Line)
 		if p.Col > 0 {
 			fmt.Fprintf(&b, ":%d", p.Col)
 		}
 	}
-	fmt.Fprintf(&b, ": %s %s: %s", p.Severity, p.Rule, p.Message)
+	fmt.Fprintf(&b, ": %s %s: %s", p.Severity, p.Rule, oneLine(p.Message))
+	return b.String()
+}
+
+// oneLine escapes control characters (as \n, \x1b, ...), so that a
+// problem is always one line: a file named with a line break must not
+// print a line of its own, which a CI log would read as a command.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
 	return b.String()
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unicode"
 )
 
 // Limits bound what is read from disk, so that a FIFO, a device, a link to
@@ -240,6 +241,9 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 			return err
 		}
 		relp = filepath.ToSlash(relp)
+		if strings.ContainsFunc(d.Name(), unicode.IsControl) {
+			return fmt.Errorf("%q: a name with a control character (a line break, a tab) cannot be packaged reliably and prints as more than one line; rename it", relp)
+		}
 		if d.IsDir() {
 			if p != start && skipDir != nil && skipDir(relp) {
 				return filepath.SkipDir

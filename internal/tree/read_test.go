@@ -53,3 +53,19 @@ func TestReadersAgree(t *testing.T) {
 		}
 	}
 }
+
+// A name with a control character stops the walk, quoted in the error.
+func TestControlCharacterInNameIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "pkg"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pkg", "X\nY.cls"), []byte("x"), 0o644); err != nil {
+		t.Skip("no such names here:", err)
+	}
+	r := NewReader(dir)
+	err := r.Dir("pkg", nil, nil)
+	if err == nil || !strings.Contains(err.Error(), `"pkg/X\nY.cls"`) {
+		t.Errorf("want a refusal quoting the name, got %v", err)
+	}
+}
