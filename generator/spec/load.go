@@ -41,8 +41,28 @@ type value struct {
 type loader struct {
 	file     string
 	problems []diag.Problem
-	notes    []diag.Problem
-	vals     map[string]*value
+	// dropped counts the problems past maxProblems, said in one line.
+	dropped int
+	notes   []diag.Problem
+	vals    map[string]*value
+}
+
+// maxProblems bounds what one spec can report: a 4 MB list of two
+// million bad entries gave two million problems, 1.6 GB and 38 s.
+const maxProblems = 200
+
+// maxEntries bounds the lines plus list entries of a spec before it is
+// parsed.
+const maxEntries = 20_000
+
+// list is every problem found, sorted, then how many were not shown.
+func (l *loader) list() diag.List {
+	out := diag.Sort(l.problems)
+	if l.dropped > 0 {
+		out = append(out, diag.Problem{File: l.file, Severity: diag.Error, Rule: RuleSpec,
+			Message: fmt.Sprintf("%d more problems are not shown (the first %d are); fix those and run again", l.dropped, maxProblems)})
+	}
+	return diag.List(out)
 }
 
 // Load reads, checks and defaults the spec at name in fsys, and reads the
@@ -63,13 +83,13 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 	l := &loader{file: display, vals: map[string]*value{}}
 	root, ok := l.parse(data)
 	if !ok {
-		return nil, diag.List(diag.Sort(l.problems))
+		return nil, l.list()
 	}
 	if _, isMapping := mappingValues(root); !isMapping {
 		// Nothing below a non-mapping can be checked; rules across keys
 		// would only add noise to the one real problem.
 		l.add(tokenPos(root.GetToken()), "", "expected a mapping of keys at the top level, found %s; start from `byocpack init`", describe(root))
-		return nil, diag.List(l.problems)
+		return nil, l.list()
 	}
 	l.object("", specFields(), root, true, pos{1, 1})
 	s := l.build()
@@ -78,13 +98,17 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 		l.loadCertificate(fsys, path.Join(path.Dir(name), s.App.CertificatePath), s.App)
 	}
 	if len(l.problems) > 0 {
-		return nil, diag.List(diag.Sort(l.problems))
+		return nil, l.list()
 	}
 	s.Notes = l.notes
 	return s, nil
 }
 
 func (l *loader) add(at pos, key, format string, args ...any) {
+	if len(l.problems) >= maxProblems {
+		l.dropped++
+		return
+	}
 	msg := fmt.Sprintf(format, args...)
 	if key != "" {
 		msg = key + ": " + msg
@@ -121,6 +145,12 @@ func (l *loader) parse(data []byte) (ast.Node, bool) {
 	}
 	if _, at := flowNesting(data); at > 0 {
 		l.add(pos{at, 1}, "", "[ and { nest more than %d levels deep; a byoc.yaml nests three at most, so the spec is refused before parsing", maxFlowNesting)
+		return nil, false
+	}
+	// Every entry takes a line or a comma: a byoc.yaml holds a few hundred,
+	// and the parser needs about 200 bytes of memory per node.
+	if n := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte(",")); n > maxEntries {
+		l.add(pos{1, 1}, "", "the spec has %d lines and list entries, more than the %d byocpack reads; a byoc.yaml holds a few hundred, so it is refused before parsing", n, maxEntries)
 		return nil, false
 	}
 	// Duplicate keys are left to object, which names the key path.

@@ -118,6 +118,7 @@ func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 		wg.Go(func() {
 			for s := range jobs {
 				s.d, s.ps = r.checkFile(s.f, opts.Schema)
+				s.ps = capFile(s.f.Path, s.ps)
 				// What the cross-file rules need is the tree; the bytes
 				// go, so a large tree is never held whole.
 				s.d.Data, s.d.Load, s.f = nil, nil, File{}
@@ -172,6 +173,22 @@ func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 		return diag.Sort(out), err
 	}
 	return diag.Sort(out), ctx.Err()
+}
+
+// maxFileProblems bounds what one file reports: a file of 100,000
+// repeated elements gave 100,000 problems and 75 MB of JSON.
+const maxFileProblems = 200
+
+// capFile keeps the first maxFileProblems problems of a file, in order,
+// and says how many more there were.
+func capFile(file string, ps []diag.Problem) []diag.Problem {
+	if len(ps) <= maxFileProblems {
+		return ps
+	}
+	ps = diag.Sort(ps)
+	more := len(ps) - maxFileProblems
+	return append(ps[:maxFileProblems:maxFileProblems], diag.Problem{File: file, Severity: ps[maxFileProblems].Severity, Rule: ps[maxFileProblems].Rule,
+		Message: fmt.Sprintf("%d more problems in this file are not shown (the first %d are); fix those and validate again", more, maxFileProblems)})
 }
 
 // Silence drops the problems of the disabled rules and says how many it

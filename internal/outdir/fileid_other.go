@@ -14,6 +14,6 @@ func fileID(fi fs.FileInfo) string {
 	return fmt.Sprintf("%d:%d", fi.ModTime().UnixNano(), fi.Size())
 }
 
-// singleLink reports whether fi is a regular file; link counts are not
+// extraLinks reports whether fi has other names; link counts are not
 // read here.
-func singleLink(fi fs.FileInfo) bool { return fi.Mode().IsRegular() }
+func extraLinks(fs.FileInfo) bool { return false }

@@ -18,9 +18,11 @@ func fileID(fi fs.FileInfo) string {
 	return ""
 }
 
-// singleLink reports whether fi is a regular file with one name: a hard
-// link planted at byocpack's lock path would make it write elsewhere.
-func singleLink(fi fs.FileInfo) bool {
+// extraLinks reports whether fi, a regular file, has other names than
+// the one opened: a hard link planted at byocpack's lock path would make
+// it write elsewhere. A count of 0 (the holder before has just removed
+// the file) is no extra link: the caller opens the path again.
+func extraLinks(fi fs.FileInfo) bool {
 	st, ok := fi.Sys().(*syscall.Stat_t)
-	return fi.Mode().IsRegular() && ok && st.Nlink == 1
+	return !ok || st.Nlink > 1
 }

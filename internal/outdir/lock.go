@@ -105,7 +105,7 @@ func acquireFlock(stateDir, shownDir string, deadline time.Time, done <-chan str
 		if err != nil {
 			return nil, err
 		}
-		if fi, err := f.Stat(); err != nil || !singleLink(fi) {
+		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || extraLinks(fi) {
 			f.Close()
 			return nil, fmt.Errorf("%s is not a lock file byocpack made (a hard link, or not a regular file); byocpack will not write to it: remove it", filepath.Join(shownDir, StateDirName, flockName))
 		}
