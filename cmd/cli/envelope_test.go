@@ -174,6 +174,13 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 	if code, stdout, _ := run(t, "validate", "--json", "--bogus", out); code != exitUsage || !strings.Contains(stdout, `"exitCode": 2`) || !strings.Contains(stdout, "--bogus") {
 		t.Errorf("usage error: exit %d\n%s", code, stdout)
 	}
+	// No envelope where the command has no JSON output, nor where --json
+	// is the value of another flag.
+	for _, args := range [][]string{{"init", "--json"}, {"validate", "--disable", "--json"}} {
+		if _, stdout, _ := run(t, args...); strings.Contains(stdout, "schemaVersion") {
+			t.Errorf("%v printed an envelope:\n%s", args, stdout)
+		}
+	}
 	// A conflict is a refusal with the conflicting files in result.
 	write(t, filepath.Join(out, "force-app/main/default/externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml"), "mine")
 	code, stdout, _ := run(t, "render", "-f", spec, "-o", out, "--json")

@@ -98,23 +98,43 @@ func report(io IO, cmd *cobra.Command, err error, args []string) int {
 	}
 	// A flag that did not parse stops cobra before --json is read, so a
 	// usage error looks at the words themselves.
-	if jsonRequested(cmd) || (code == exitUsage && argsAskJSON(args)) {
+	if jsonRequested(cmd) || (code == exitUsage && argsAskJSON(cmd, args)) {
 		emitFailure(io.Out, cmd, code, err)
 	}
 	return code
 }
 
-// argsAskJSON reports whether the command line asks for JSON output, up
-// to a "--" that ends the flags.
-func argsAskJSON(args []string) bool {
-	for i, a := range args {
+// argsAskJSON reports whether the command line asks a command that has
+// JSON output for it, reading the words as the flags would: the value of
+// a flag that takes one (--disable --json) is not a request, and "--"
+// ends the flags.
+func argsAskJSON(cmd *cobra.Command, args []string) bool {
+	if cmd == nil || (cmd.Flags().Lookup("json") == nil && cmd.Flags().Lookup("format") == nil) {
+		return false
+	}
+	takesValue := func(a string) bool {
+		var f *pflag.Flag
 		switch {
+		case strings.HasPrefix(a, "--"):
+			f = cmd.Flags().Lookup(strings.TrimPrefix(a, "--"))
+		case len(a) == 2 && a[0] == '-':
+			f = cmd.Flags().ShorthandLookup(a[1:])
+		}
+		return f != nil && f.NoOptDefVal == ""
+	}
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
 		case a == "--":
 			return false
 		case a == "--json", a == "--json=true", a == "--format=json":
 			return true
-		case a == "--format" && i+1 < len(args) && args[i+1] == "json":
-			return true
+		case a == "--format":
+			if i+1 < len(args) && args[i+1] == "json" {
+				return true
+			}
+			i++
+		case !strings.Contains(a, "=") && takesValue(a):
+			i++ // its value
 		}
 	}
 	return false
