@@ -155,10 +155,16 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		row(w, "JWT bearer", a.JWTBearer)
 		row(w, "named-user JWT access tokens", a.NamedUserJWT)
 		row(w, "permitted users", a.PermittedUsers)
-		row(w, "profiles", none(a.Profiles))
-		row(w, "permission sets", none(a.PermissionSets))
+		list := func(xs []string) string {
+			if a.Stub && len(xs) == 0 {
+				return review.Released
+			}
+			return none(xs)
+		}
+		row(w, "profiles", list(a.Profiles))
+		row(w, "permission sets", list(a.PermissionSets))
 		if len(a.CallbackURLs) > 0 || r.Outside.Known || a.Type == "ConnectedApp" {
-			row(w, "callback URLs", none(a.CallbackURLs))
+			row(w, "callback URLs", list(a.CallbackURLs))
 		} else {
 			row(w, "callback URLs", review.Unknown)
 		}
@@ -176,7 +182,7 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 			fmt.Fprintf(w, "| %s | %s |\n", mdCell(s.Name), s.Allows)
 		}
 		if len(a.Scopes) == 0 {
-			fmt.Fprintln(w, "| none | |")
+			fmt.Fprintln(w, "| "+list(nil)+" | |")
 		}
 	}
 	for _, c := range r.Channels {

@@ -94,6 +94,9 @@ type App struct {
 	RefreshToken      string       `json:"refreshToken"`
 	IPRelaxation      string       `json:"ipRelaxation"`
 	Certificate       *Certificate `json:"certificate,omitempty"`
+	// Stub marks the stub of a connected app released in a
+	// first-generation package: what it does not carry is that app's.
+	Stub bool `json:"stub,omitempty"`
 }
 
 // Unknown marks what lives only in the org that owns the app.
@@ -293,9 +296,9 @@ func (r *reviewer) eca(c *inspect.Component, used map[*inspect.Component]bool) {
 	r.rep.Apps = append(r.rep.Apps, a)
 }
 
-// released is what a connected app stub says of what only the released app
-// knows.
-const released = "in the connected app released in the first-generation package, not in this one"
+// Released is what a connected app stub says of what only the released
+// app knows.
+const Released = "in the connected app released in the first-generation package, not in this one"
 
 func (r *reviewer) connectedApp(c *inspect.Component) {
 	a := App{Type: c.Type, Name: c.FullName, File: c.File, Scopes: []Scope{}, CallbackURLs: []string{}}
@@ -305,7 +308,8 @@ func (r *reviewer) connectedApp(c *inspect.Component) {
 		dn, _ := c.Text("developerName")
 		v, _ := c.Text("version")
 		a.DistributionState = fmt.Sprintf("stub: references the connected app %s, version %s, released in a first-generation package of that namespace; the stub grants nothing itself", dn, v)
-		a.JWTBearer, a.NamedUserJWT, a.PermittedUsers, a.RefreshToken, a.IPRelaxation = released, released, released, released, released
+		a.Stub = true
+		a.ContactEmail, a.JWTBearer, a.NamedUserJWT, a.PermittedUsers, a.RefreshToken, a.IPRelaxation = Released, Released, Released, Released, Released, Released
 		a.Profiles, a.PermissionSets = []string{}, []string{}
 		r.rep.Apps = append(r.rep.Apps, a)
 		return

@@ -173,7 +173,7 @@ func TestFixtureSummaries(t *testing.T) {
 }
 
 // A connected app stub grants nothing itself: no scopes, no flags, and the
-// review says it references the app released in the first-generation
+// review says it references the app Released in the first-generation
 // package.
 func TestConnectedAppStubGrantsNothing(t *testing.T) {
 	dir := t.TempDir()
@@ -197,7 +197,7 @@ func TestConnectedAppStubGrantsNothing(t *testing.T) {
 		!strings.Contains(a.DistributionState, "grants nothing itself") || len(a.Scopes) != 0 || a.Label != "L App" {
 		t.Errorf("stub reviewed as %+v", a)
 	}
-	if a.PermittedUsers != released || a.JWTBearer != released {
-		t.Errorf("permitted users %q, JWT bearer %q", a.PermittedUsers, a.JWTBearer)
+	if a.PermittedUsers != Released || a.JWTBearer != Released || a.ContactEmail != Released || !a.Stub {
+		t.Errorf("permitted users %q, JWT bearer %q, contact %q, stub %v", a.PermittedUsers, a.JWTBearer, a.ContactEmail, a.Stub)
 	}
 }

@@ -37,6 +37,9 @@ type field struct {
 	example string
 	// multiline allows tabs and line breaks in the value.
 	multiline bool
+	// pattern is the JSON Schema pattern of a string value, for editors;
+	// check is what the loader applies.
+	pattern string
 	fields    []*field
 }
 
@@ -134,7 +137,7 @@ func specFields() []*field {
 				doc: "ExternalClientApplication only: the Dev Hub identifier 00D…:{prefix}_{name} a retrieve of the app carries; unset lets Salesforce generate it."},
 			{key: "oauthLink", kind: kindString,
 				doc: "ExternalClientApplication only: the 00D…:{consumer ID} a retrieve of the OAuth settings carries (it ties subscribers to the Dev Hub's global settings); never invent it, unset until the first deploy."},
-			{key: "releasedVersion", kind: kindString, number: true, check: checkReleasedVersion,
+			{key: "releasedVersion", kind: kindString, number: true, check: checkReleasedVersion, pattern: `^(0|[1-9][0-9]{0,8})\.[0-9]{1,9}$`,
 				doc: "ConnectedApp only: the version, in decimal formatting such as \"1.0\", of the connected app as released in a first-generation managed package with package.namespace. The package then carries the stub that references that app (developerName {namespace}__{prefix}_{name}, label, version) instead of the app, and a 2GP package version can be built; the other app keys still describe the released app for SETUP.md and are not rendered."},
 			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: append(userPolicyFields(apiName),
 				&field{key: "ipRelaxation", kind: kindString, def: "Enforce", enum: []string{"Enforce", "Enforce_RelaxRefresh", "Bypass_2factor", "Bypass"},

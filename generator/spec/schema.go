@@ -95,6 +95,9 @@ func fieldSchema(d *field) jsonObject {
 		} else {
 			add("type", "string")
 		}
+		if d.pattern != "" {
+			add("pattern", d.pattern)
+		}
 		if len(d.enum) > 0 {
 			if d.number {
 				add("enum", append(anySlice(d.enum), numbers(d.enum)...))

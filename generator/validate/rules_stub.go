@@ -6,6 +6,7 @@ import (
 
 	"byocpack/internal/castub"
 	"byocpack/internal/diag"
+	"byocpack/internal/xsdcheck"
 )
 
 // childNames are the local names of n's child elements, in order.
@@ -65,8 +66,20 @@ func (r *run) stubRules(d doc) []diag.Problem {
 			add(dn, "developerName %q has the namespace %s, but sfdx-project.json's namespace is %s: a stub references a connected app released in a first-generation package of the same namespace; write %s", dn.Text, ns, r.in.Namespace, want)
 		}
 	}
-	if v := root.child("version"); v != nil && !castub.ValidVersion(v.Text) {
-		add(v, "version %q is not in decimal formatting; write the connected app's version before it was added to the first-generation package, such as 1.0 or 2.3", v.Text)
+	if v := root.child("version"); v != nil && (!castub.ValidVersion(v.Text) || v.Padded) {
+		add(v, "version %q is not in decimal formatting (digits, a point, digits, nothing around them); write the connected app's version before it was added to the first-generation package, such as 1.0 or 2.3", v.Text)
+	}
+	if names := childNames(root); castub.Is(names) && !slices.Equal(names, castub.Elements()) {
+		p := r.problem(xsdcheck.RuleOrder, d.File, root.Children[0],
+			"the stub's elements are not in the order developerName, label, version that render writes; `byocpack fmt` fixes it (the order does not matter to Salesforce)")
+		p.Severity = diag.Warning
+		ps = append(ps, p)
+	}
+	if r.in.Project && r.in.Namespace == "" && d.InPackage {
+		p := r.problem(RuleConnectedAppStub, d.File, root,
+			"sfdx-project.json has no namespace, but a stub references a connected app released in a first-generation package of the same namespace, and developerName's namespace cannot be checked; set \"namespace\" to that package's namespace")
+		p.Severity = diag.Warning
+		ps = append(ps, p)
 	}
 	if l := root.child("label"); l != nil && l.Text == "" {
 		add(l, "label is empty; write the connected app's label")

@@ -80,3 +80,50 @@ func TestConnectedAppStubRuleCanBeDisabled(t *testing.T) {
 		t.Errorf("disabled: %v, %d silenced", ps, stats.Silenced)
 	}
 }
+
+// What the review found between the spec, fmt and validate: a stub out
+// of render's order is the order warning (so --strict and fmt --check
+// agree), a padded version is refused as the spec refuses it, and a
+// project without a namespace is told that the stub's cannot be checked.
+func TestConnectedAppStubOrderPaddingAndNamespace(t *testing.T) {
+	const path = "force-app/main/default/connectedApps/Partner1_ConnectedApp1.connectedApp-meta.xml"
+	stub := func(version string, order ...string) []byte {
+		el := map[string]string{
+			"developerName": "    <developerName>partner1__Partner1_ConnectedApp1</developerName>\n",
+			"label":         "    <label>Partner1 ConnectedApp1</label>\n",
+			"version":       "    <version>" + version + "</version>\n",
+		}
+		s := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">` + "\n"
+		for _, o := range order {
+			s += el[o]
+		}
+		return []byte(s + "</ConnectedApp>\n")
+	}
+	for _, tc := range []struct {
+		name      string
+		data      []byte
+		namespace string
+		want      []string
+	}{
+		{"render's order", stub("1.0", "developerName", "label", "version"), "partner1", nil},
+		{"another order", stub("1.0", "version", "label", "developerName"), "partner1", []string{"warning xsd-order"}},
+		{"padded version", stub(" 1.0 ", "developerName", "label", "version"), "partner1", []string{"error BYOC-CA-STUB"}},
+		{"no namespace", stub("1.0", "developerName", "label", "version"), "", []string{"warning BYOC-CA-STUB"}},
+	} {
+		in := Input{Project: true, APIVersion: "66.0", Namespace: tc.namespace, Now: fixtureNow,
+			Files: []File{{Path: path, Type: typeConnectedApp, InPackage: true, Data: tc.data}}}
+		ps, err := Run(context.Background(), in, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range ps {
+			if p.Rule == RuleConnectedAppStub || p.Rule == "xsd-order" {
+				got = append(got, string(p.Severity)+" "+p.Rule)
+			}
+		}
+		if strings.Join(got, ";") != strings.Join(tc.want, ";") {
+			t.Errorf("%s: got %v, want %v\n%v", tc.name, got, tc.want, ps)
+		}
+	}
+}

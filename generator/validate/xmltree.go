@@ -10,8 +10,11 @@ import (
 // its start tag, as the BYOC rules see it: every rule must point at the
 // offending element.
 type node struct {
-	Name     string // local name; metadata files use one default namespace
-	Text     string // character data directly inside, trimmed
+	Name string // local name; metadata files use one default namespace
+	Text string // character data directly inside, trimmed
+	// Padded says the character data had white space around it, which
+	// the Metadata API keeps in a string value.
+	Padded   bool
 	Line     int
 	Col      int
 	Children []*node
@@ -59,6 +62,7 @@ func (n *node) walk(fn func(*node)) {
 // bytes can be dropped while the cross-file rules keep the tree.
 func nodeOf(e *xmldoc.Element) *node {
 	n := &node{Name: e.Local, Text: strings.TrimSpace(e.Text), Line: e.Line, Col: e.Col}
+	n.Padded = len(e.Children) == 0 && len(n.Text) != len(e.Text)
 	if len(e.Children) > 0 {
 		n.Children = make([]*node, len(e.Children))
 		for i, c := range e.Children {

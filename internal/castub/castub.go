@@ -117,8 +117,10 @@ func ValidVersion(v string) bool {
 	return ok && digits(whole) && digits(frac) && (whole == "0" || whole[0] != '0')
 }
 
+// digits reports whether s is one to nine decimal digits: a version
+// number's part, which Salesforce keeps as an integer.
 func digits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
+	return s != "" && len(s) <= 9 && strings.Trim(s, "0123456789") == ""
 }
 
 // DeveloperName is the stub's developerName: the namespace of the
