@@ -40,7 +40,7 @@ type field struct {
 	// pattern is the JSON Schema pattern of a string value, for editors;
 	// check is what the loader applies.
 	pattern string
-	fields    []*field
+	fields  []*field
 }
 
 // The fields app and customerApp share.
