@@ -10,11 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"byocpack/generator/cred"
+	"byocpack/internal/fserr"
 	"byocpack/internal/tree"
 )
 
@@ -146,8 +148,10 @@ func (c credentials) check() error {
 		_, err := os.Lstat(f.path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || f.force:
+		case errors.Is(err, syscall.ENOTDIR):
+			return fmt.Errorf("cannot write %s: %s is not a directory; pass a directory to --out (it is created when missing)", f.path, filepath.Dir(f.path))
 		case err != nil:
-			return err
+			return fmt.Errorf("cannot write %s (%v); nothing was written", f.path, fserr.Cause(err))
 		case f.why != "":
 			return fmt.Errorf("%s already exists; nothing was written. %s", f.path, f.why)
 		case f.path == c.KeyPath:

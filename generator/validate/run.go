@@ -3,7 +3,9 @@ package validate
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"runtime"
 	"slices"
 	"strings"
@@ -220,12 +222,14 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 	if f.Data == nil && f.Load != nil {
 		data, err := f.Load()
 		if err != nil {
-			fix := "check its permissions"
-			if tree.IsNotRegular(err) {
-				fix = "pass metadata files, not pipes or devices"
+			msg := fmt.Sprintf("cannot read the file: %v", fserr.Cause(err))
+			switch {
+			case tree.IsNotRegular(err):
+				msg += "; pass metadata files, not pipes or devices"
+			case errors.Is(err, fs.ErrPermission):
+				msg += "; check its permissions"
 			}
-			return d, []diag.Problem{{File: f.Path, Severity: diag.Error, Rule: RuleIO,
-				Message: fmt.Sprintf("cannot read the file: %v; %s", fserr.Cause(err), fix)}}
+			return d, []diag.Problem{{File: f.Path, Severity: diag.Error, Rule: RuleIO, Message: msg}}
 		}
 		f.Data = data
 		d.Data = data

@@ -255,11 +255,11 @@ func (d *Dir) recover() error {
 	if fi, err := os.Lstat(d.txn()); err == nil && !fi.IsDir() {
 		return fmt.Errorf("%s is not a directory byocpack made (a link or a file); byocpack will not follow it: remove %s and check the directory by hand", d.txn(), d.state())
 	}
-	committed := true
-	b, err := tree.ReadFile(d.state(), filepath.Base(d.committed()))
+	committed, record := true, d.committed()
+	b, err := tree.ReadFile(d.state(), filepath.Base(record))
 	if err == nil && b == nil {
-		committed = false
-		b, err = tree.ReadFile(d.state(), filepath.Base(d.journal()))
+		committed, record = false, d.journal()
+		b, err = tree.ReadFile(d.state(), filepath.Base(record))
 	}
 	if err == nil && b == nil {
 		err = fs.ErrNotExist
@@ -274,15 +274,15 @@ func (d *Dir) recover() error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %v", d.journal(), fserr.Cause(err))
+		return fmt.Errorf("%s: %v; remove %s and check the directory by hand", record, fserr.Cause(err), d.state())
 	}
 	var j journal
 	if err := json.Unmarshal(b, &j); err != nil || (j.State != statePrepared && j.State != stateCommitted) {
-		return fmt.Errorf("%s: not a byocpack journal; an interrupted run cannot be undone automatically: compare %s with %s/txn, then remove %s", d.journal(), d.Path, d.state(), d.state())
+		return fmt.Errorf("%s: not a byocpack journal; an interrupted run cannot be undone automatically: compare %s with %s/txn, then remove %s", record, d.Path, d.state(), d.state())
 	}
 	for _, p := range slices.Concat(j.Writes, j.Removes, j.Dirs) {
 		if tree.CheckPath(p) != nil || tree.NoSymlinkedParents(d.Path, p) != nil || slices.Contains(strings.Split(p, "/"), ".git") {
-			return fmt.Errorf("%s: lists %q, which is not a path inside %s; byocpack will not follow it: remove %s and check the directory by hand", d.journal(), p, d.Path, d.state())
+			return fmt.Errorf("%s: lists %q, which is not a path byocpack writes inside %s; byocpack will not follow it: remove %s and check the directory by hand", record, p, d.Path, d.state())
 		}
 	}
 	if committed || j.State == stateCommitted {

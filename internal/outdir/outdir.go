@@ -160,7 +160,11 @@ func Open(dir string, opts OpenOptions) (*Dir, error) {
 
 func (d *Dir) takeLock(opts OpenOptions) error {
 	if fi, err := os.Lstat(d.state()); err == nil && !fi.IsDir() {
-		return fmt.Errorf("%s is a file; byocpack keeps its lock in that directory: move the file away", d.state())
+		what := "a file"
+		if !fi.Mode().IsRegular() {
+			what = tree.Kind(fi.Mode())
+		}
+		return fmt.Errorf("%s is %s, not a directory; byocpack keeps its lock and journal in that directory and does not follow links there: move it away", d.state(), what)
 	}
 	if err := os.Mkdir(d.state(), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("cannot write in %s (%v); byocpack needs to write there", d.Path, fserr.Cause(err))
@@ -175,7 +179,7 @@ func (d *Dir) takeLock(opts OpenOptions) error {
 		if errors.As(err, &busy) {
 			return err
 		}
-		return fmt.Errorf("cannot lock %s (%v)", d.Path, fserr.Cause(err))
+		return fmt.Errorf("cannot lock %s (%v): %s must be a file byocpack can create and lock; remove what is there", d.Path, fserr.Cause(err), filepath.Join(d.state(), flockName))
 	}
 	d.lock = l
 	return nil

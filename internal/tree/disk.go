@@ -255,9 +255,9 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 		}
 		switch {
 		case d.Type()&fs.ModeSymlink != 0:
-			return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace it with the file", relp)
+			return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace the link with the file or folder it points to", filepath.ToSlash(p))
 		case !d.Type().IsRegular():
-			return fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", relp, kind(d.Type()))
+			return fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", filepath.ToSlash(p), kind(d.Type()))
 		case r.ListOnly:
 			return r.add(relp, nil)
 		}
