@@ -31,8 +31,12 @@ type journal struct {
 	// a file back out of place only when it is that very file, so a
 	// journal committed to a repository, which can name a user's file and
 	// its digest, takes nothing. A journal without them moves no file out.
-	IDs     map[string]string `json:"ids,omitempty"`
-	Removes []string          `json:"removes"`
+	IDs map[string]string `json:"ids,omitempty"`
+	// AsideIDs name, the same way, each file a write ("w3") or a removal
+	// ("r0") moves aside, read before the journal is written: only that
+	// very file is ever put back, or lets a commit prune its folder.
+	AsideIDs map[string]string `json:"asideIds,omitempty"`
+	Removes  []string          `json:"removes"`
 	// Dirs are the directories this apply creates, shallowest first, so a
 	// rollback removes them again.
 	Dirs []string `json:"dirs"`
@@ -67,6 +71,16 @@ func (d *Dir) aside(j *journal, kind byte, i int) string {
 	return filepath.Join(d.txn(), "old", filepath.FromSlash(rel[i]))
 }
 
+func asideKey(kind byte, i int) string { return string(kind) + strconv.Itoa(i) }
+
+// keptAside reports whether the file at old is the one this run moved
+// aside for write or removal i.
+func keptAside(j *journal, kind byte, i int, old string) bool {
+	fi, err := os.Lstat(old)
+	id := j.AsideIDs[asideKey(kind, i)]
+	return err == nil && fi.Mode().IsRegular() && id != "" && fileID(fi) == id
+}
+
 const (
 	statePrepared  = "prepared"
 	stateCommitted = "committed"
@@ -84,7 +98,7 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if p.Empty() {
 		return nil
 	}
-	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}, IDs: map[string]string{}, Layout: flatLayout}
+	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}, IDs: map[string]string{}, AsideIDs: map[string]string{}, Layout: flatLayout}
 	for _, f := range p.writes {
 		j.Writes = append(j.Writes, f.Path)
 		j.Digests[f.Path] = Digest(f.Data)
@@ -95,6 +109,16 @@ func (d *Dir) Apply(p *Plan) (err error) {
 		}
 	}
 	j.Dirs = d.missingDirs(j.Writes)
+	for kind, rels := range map[byte][]string{'w': j.Writes, 'r': j.Removes} {
+		for i, rel := range rels {
+			if fi, err := os.Lstat(d.abs(rel)); err == nil {
+				j.AsideIDs[asideKey(kind, i)] = fileID(fi)
+			}
+		}
+	}
+	if _, err := os.Lstat(d.committed()); err == nil {
+		return fmt.Errorf("%s is left from another run; byocpack will not apply beside it: remove %s and check the directory by hand", d.committed(), d.state())
+	}
 	killed, journaled := false, false
 	defer func() {
 		if err == nil || killed {
@@ -280,8 +304,11 @@ func (d *Dir) recover() error {
 	if err := json.Unmarshal(b, &j); err != nil || (j.State != statePrepared && j.State != stateCommitted) {
 		return fmt.Errorf("%s: not a byocpack journal; an interrupted run cannot be undone automatically: compare %s with %s/txn, then remove %s", record, d.Path, d.state(), d.state())
 	}
+	if err := checkJournalPaths(&j); err != nil {
+		return fmt.Errorf("%s: not a journal byocpack wrote: %v; byocpack will not act on it: remove %s and check the directory by hand", record, err, d.state())
+	}
 	for _, p := range slices.Concat(j.Writes, j.Removes, j.Dirs) {
-		if tree.CheckPath(p) != nil || tree.NoSymlinkedParents(d.Path, p) != nil || slices.Contains(strings.Split(p, "/"), ".git") {
+		if tree.CheckPath(p) != nil || tree.NoSymlinkedParents(d.Path, p) != nil {
 			return fmt.Errorf("%s: lists %q, which is not a path byocpack writes inside %s; byocpack will not follow it: remove %s and check the directory by hand", record, p, d.Path, d.state())
 		}
 	}
@@ -297,20 +324,25 @@ func (d *Dir) recover() error {
 	return nil
 }
 
-// rollback puts back what an apply moved, newest first, with renames only.
+// rollback puts back what an apply moved, newest first, with renames
+// only, and only what it can prove this run moved: a file it takes out of
+// place must be the very file the run staged (IDs), one it puts back the
+// very file the run moved aside (AsideIDs). Whatever it cannot prove it
+// leaves where it is and reports, keeping the journal, so nothing is ever
+// lost to a journal it did not write.
 func (d *Dir) rollback(j journal) error {
 	var errs []error
-	for _, sub := range []string{"new", "old"} {
-		if fi, err := os.Lstat(filepath.Join(d.txn(), sub)); err == nil && !fi.IsDir() {
-			return fmt.Errorf("%s is not a directory byocpack made; remove %s and check the directory by hand", filepath.Join(d.txn(), sub), d.state())
-		}
+	unproven := func(rel, what string) {
+		errs = append(errs, fmt.Errorf("%s: %s, but byocpack cannot prove the interrupted run put it there, so it moved nothing: check it, then remove %s",
+			filepath.Join(d.Path, filepath.FromSlash(rel)), what, d.state()))
 	}
-	back := func(rel, old string) {
-		if j.Layout != flatLayout && tree.NoSymlinkedParents(filepath.Join(d.txn(), "old"), rel) != nil {
-			return
+	back := func(kind byte, i int, rel string) {
+		old := d.aside(&j, kind, i)
+		if _, err := os.Lstat(old); err != nil {
+			return // nothing was moved aside
 		}
-		fi, err := os.Lstat(old)
-		if err != nil || !fi.Mode().IsRegular() {
+		if j.Layout != flatLayout || !keptAside(&j, kind, i, old) {
+			unproven(rel, "the version from before stays in "+old)
 			return
 		}
 		if _, err := os.Lstat(d.abs(rel)); err == nil {
@@ -325,7 +357,7 @@ func (d *Dir) rollback(j journal) error {
 		}
 	}
 	for i := len(j.Removes) - 1; i >= 0; i-- {
-		back(j.Removes[i], d.aside(&j, 'r', i))
+		back('r', i, j.Removes[i])
 	}
 	for i := len(j.Writes) - 1; i >= 0; i-- {
 		rel := j.Writes[i]
@@ -333,18 +365,22 @@ func (d *Dir) rollback(j journal) error {
 		if _, err := os.Lstat(staged); errors.Is(err, fs.ErrNotExist) {
 			// The new file was moved into place: move it back out, but
 			// only the very file this run staged, with exactly its bytes.
-			if fi, err := os.Lstat(d.abs(rel)); err == nil && fi.Mode().IsRegular() && j.IDs[rel] != "" && fileID(fi) == j.IDs[rel] && d.holds(rel, j.Digests[rel]) {
-				if err := os.MkdirAll(filepath.Dir(staged), 0o755); err != nil {
-					errs = append(errs, err)
-					continue
-				}
+			fi, err := os.Lstat(d.abs(rel))
+			switch {
+			case err != nil:
+				// Not there: nothing to take out.
+			case j.Layout == flatLayout && fi.Mode().IsRegular() && j.IDs[rel] != "" && fileID(fi) == j.IDs[rel] && d.holds(rel, j.Digests[rel]):
 				if err := os.Rename(d.abs(rel), staged); err != nil {
 					errs = append(errs, err)
 					continue
 				}
+			case d.holds(rel, j.Digests[rel]):
+				// The bytes this run wrote, in a file it cannot prove is
+				// its own (the directory was copied or moved since).
+				unproven(rel, "it holds the bytes the interrupted run wrote")
 			}
 		}
-		back(rel, d.aside(&j, 'w', i))
+		back('w', i, rel)
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
@@ -366,7 +402,7 @@ func (d *Dir) finish(j journal) {
 	for i, p := range j.Removes {
 		// Only where this run really moved a file aside: a journal that
 		// names paths it never touched prunes none of the user's folders.
-		if _, err := os.Lstat(d.aside(&j, 'r', i)); err != nil {
+		if !keptAside(&j, 'r', i, d.aside(&j, 'r', i)) {
 			continue
 		}
 		for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {

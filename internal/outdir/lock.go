@@ -2,6 +2,7 @@ package outdir
 
 import (
 	"byocpack/internal/tree"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -167,8 +168,19 @@ func acquireExcl(stateDir, shownDir string, deadline time.Time, done <-chan stru
 		fields := strings.Fields(string(b))
 		if len(fields) >= 2 && fields[1] == host {
 			if pid, perr := strconv.Atoi(fields[0]); perr == nil && pid > 0 && !alive(pid) {
-				// Left by a run on this host that was killed.
-				os.Remove(p)
+				// Left by a run on this host that was killed. Two waiters
+				// may both see it: each renames the file away, and only the
+				// one that finds the dead run's line in what it took may
+				// remove it; the other has taken the first one's fresh lock
+				// and links it back.
+				taken := p + ".taken." + strconv.Itoa(os.Getpid())
+				if os.Rename(p, taken) == nil {
+					got, _ := tree.ReadFile(stateDir, filepath.Base(taken))
+					if !bytes.Equal(got, b) {
+						_ = os.Link(taken, p)
+					}
+					os.Remove(taken)
+				}
 				continue
 			}
 		}

@@ -86,9 +86,17 @@ func parseManifest(file string, data []byte) (map[string]Entry, error) {
 	if m.Version > manifestVersion {
 		return nil, &CorruptManifestError{file, fmt.Sprintf("written by a newer byocpack (manifest version %d; this one reads up to %d): upgrade byocpack", m.Version, manifestVersion)}
 	}
+	if len(m.Files) > maxEntries {
+		return nil, &CorruptManifestError{file, fmt.Sprintf("it lists %d files, more than byocpack writes", len(m.Files))}
+	}
 	for i, e := range m.Files {
 		if err := tree.CheckPath(e.Path); err != nil {
 			return nil, &CorruptManifestError{file, fmt.Sprintf("entry %d: %v", i+1, err)}
+		}
+		if e.Path != ManifestName && e.Path != StateDirName && !strings.HasPrefix(e.Path, StateDirName+"/") {
+			if err := checkOwnedPath(e.Path, false); err != nil {
+				return nil, &CorruptManifestError{file, fmt.Sprintf("entry %d: %v", i+1, err)}
+			}
 		}
 		if e.Path == ManifestName || e.Path == StateDirName || strings.HasPrefix(e.Path, StateDirName+"/") {
 			return nil, &CorruptManifestError{file, fmt.Sprintf("entry %d: %q is byocpack's own bookkeeping", i+1, e.Path)}

@@ -74,20 +74,20 @@ func replacesRendered(e Entry) bool { return e.Role == RoleRendered }
 
 func TestCommitThenRenameRemovesOnlyOwnStaleFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if _, err := commit(t, dir, []File{{Path: "a/One.xml", Data: []byte("1")}, {Path: "b.txt", Data: []byte("b")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
+	if _, err := commit(t, dir, []File{{Path: "a/One-meta.xml", Data: []byte("1")}, {Path: "SETUP.md", Data: []byte("b")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
 		t.Fatal(err)
 	}
-	writeTree(t, dir, map[string]string{"a/mine.xml": "user"})
-	res, err := commit(t, dir, []File{{Path: "c/Two.xml", Data: []byte("2")}, {Path: "b.txt", Data: []byte("b")}}, PlanOptions{Replaces: replacesRendered})
+	writeTree(t, dir, map[string]string{"a/mine-meta.xml": "user"})
+	res, err := commit(t, dir, []File{{Path: "c/Two-meta.xml", Data: []byte("2")}, {Path: "SETUP.md", Data: []byte("b")}}, PlanOptions{Replaces: replacesRendered})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"a/One.xml"}, res.Removed); diff != "" {
+	if diff := cmp.Diff([]string{"a/One-meta.xml"}, res.Removed); diff != "" {
 		t.Errorf("removed (-want +got):\n%s", diff)
 	}
 	got := readTree(t, dir)
 	delete(got, ManifestName)
-	want := map[string]string{"a/": "", "a/mine.xml": "user", "b.txt": "b", "c/": "", "c/Two.xml": "2"}
+	want := map[string]string{"a/": "", "a/mine-meta.xml": "user", "SETUP.md": "b", "c/": "", "c/Two-meta.xml": "2"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tree (-want +got):\n%s", diff)
 	}
@@ -95,31 +95,31 @@ func TestCommitThenRenameRemovesOnlyOwnStaleFiles(t *testing.T) {
 
 func TestIdenticalFileThatWasThereFirstStaysTheUsers(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"x/Same.xml": "same"})
-	res, err := commit(t, dir, []File{{Path: "x/Same.xml", Data: []byte("same")}}, PlanOptions{Replaces: replacesRendered})
+	writeTree(t, dir, map[string]string{"x/Same-meta.xml": "same"})
+	res, err := commit(t, dir, []File{{Path: "x/Same-meta.xml", Data: []byte("same")}}, PlanOptions{Replaces: replacesRendered})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"x/Same.xml"}, res.Yours); diff != "" {
+	if diff := cmp.Diff([]string{"x/Same-meta.xml"}, res.Yours); diff != "" {
 		t.Fatalf("yours (-want +got):\n%s", diff)
 	}
 	// A later run that no longer produces the file must leave it.
-	if _, err := commit(t, dir, []File{{Path: "y.xml", Data: []byte("y")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
+	if _, err := commit(t, dir, []File{{Path: "y-meta.xml", Data: []byte("y")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
 		t.Fatal(err)
 	}
-	if got := readTree(t, dir)["x/Same.xml"]; got != "same" {
+	if got := readTree(t, dir)["x/Same-meta.xml"]; got != "same" {
 		t.Fatalf("the user's identical file was removed after a rename (got %q)", got)
 	}
 }
 
 func TestEditedAndForeignFilesConflict(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := commit(t, dir, []File{{Path: "gen.xml", Data: []byte("v1")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
+	if _, err := commit(t, dir, []File{{Path: "gen-meta.xml", Data: []byte("v1")}}, PlanOptions{Replaces: replacesRendered}); err != nil {
 		t.Fatal(err)
 	}
-	writeTree(t, dir, map[string]string{"gen.xml": "edited", "theirs.xml": "theirs"})
+	writeTree(t, dir, map[string]string{"gen-meta.xml": "edited", "theirs-meta.xml": "theirs"})
 	before := readTree(t, dir)
-	_, err := commit(t, dir, []File{{Path: "gen.xml", Data: []byte("v2")}, {Path: "theirs.xml", Data: []byte("ours")}}, PlanOptions{Replaces: replacesRendered})
+	_, err := commit(t, dir, []File{{Path: "gen-meta.xml", Data: []byte("v2")}, {Path: "theirs-meta.xml", Data: []byte("ours")}}, PlanOptions{Replaces: replacesRendered})
 	var ce *ConflictError
 	if !errors.As(err, &ce) || len(ce.Conflicts) != 2 || !strings.Contains(ce.Conflicts[0], "edited since") || !strings.Contains(ce.Conflicts[1], "not written by byocpack") {
 		t.Fatalf("want two conflicts, got %v", err)
@@ -166,41 +166,41 @@ func TestHostileManifestChangesNothingOutside(t *testing.T) {
 func TestSymlinkedParentIsNeverFollowed(t *testing.T) {
 	root := t.TempDir()
 	outside := filepath.Join(root, "outside")
-	writeTree(t, outside, map[string]string{"victim.xml": "victim"})
+	writeTree(t, outside, map[string]string{"victim-meta.xml": "victim"})
 	dir := filepath.Join(root, "out")
-	writeTree(t, dir, map[string]string{ManifestName: fmt.Sprintf(`{"tool":"byocpack","version":2,"files":[{"path":"link/victim.xml","sha256":%q}]}`, Digest([]byte("victim")))})
+	writeTree(t, dir, map[string]string{ManifestName: fmt.Sprintf(`{"tool":"byocpack","version":2,"files":[{"path":"link/victim-meta.xml","sha256":%q}]}`, Digest([]byte("victim")))})
 	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
 	for _, force := range []bool{false, true} {
-		_, err := commit(t, dir, []File{{Path: "new.xml", Data: []byte("n")}}, PlanOptions{Force: force, Replaces: replacesRendered})
+		_, err := commit(t, dir, []File{{Path: "new-meta.xml", Data: []byte("n")}}, PlanOptions{Force: force, Replaces: replacesRendered})
 		if err == nil || !strings.Contains(err.Error(), "symbolic link") {
 			t.Fatalf("force=%v: want a symlink refusal, got %v", force, err)
 		}
-		_, err = commit(t, dir, []File{{Path: "link/victim.xml", Data: []byte("overwritten")}}, PlanOptions{Force: force, Replaces: replacesRendered})
+		_, err = commit(t, dir, []File{{Path: "link/victim-meta.xml", Data: []byte("overwritten")}}, PlanOptions{Force: force, Replaces: replacesRendered})
 		if err == nil || !strings.Contains(err.Error(), "symbolic link") {
 			t.Fatalf("force=%v: want a symlink refusal writing through the link, got %v", force, err)
 		}
 	}
-	if got := readTree(t, outside)["victim.xml"]; got != "victim" {
+	if got := readTree(t, outside)["victim-meta.xml"]; got != "victim" {
 		t.Fatalf("file outside the directory changed: %q", got)
 	}
 }
 
 func TestVersion1ManifestIsMigrated(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"gen.xml": "g", "dist/package.zip": "z"})
-	writeTree(t, dir, map[string]string{ManifestName: fmt.Sprintf(`{"tool":"byocpack","files":[{"path":"dist/package.zip","sha256":%q},{"path":"gen.xml","sha256":%q}]}`, Digest([]byte("z")), Digest([]byte("g")))})
+	writeTree(t, dir, map[string]string{"gen-meta.xml": "g", "dist/package.zip": "z"})
+	writeTree(t, dir, map[string]string{ManifestName: fmt.Sprintf(`{"tool":"byocpack","files":[{"path":"dist/package.zip","sha256":%q},{"path":"gen-meta.xml","sha256":%q}]}`, Digest([]byte("z")), Digest([]byte("g")))})
 	d, err := Open(dir, OpenOptions{Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	want := []Entry{{Path: "dist/package.zip", SHA256: Digest([]byte("z")), Role: RoleZip, Project: "."}, {Path: "gen.xml", SHA256: Digest([]byte("g"))}}
+	want := []Entry{{Path: "dist/package.zip", SHA256: Digest([]byte("z")), Role: RoleZip, Project: "."}, {Path: "gen-meta.xml", SHA256: Digest([]byte("g"))}}
 	if diff := cmp.Diff(want, d.Owned()); diff != "" {
 		t.Fatalf("migrated entries (-want +got):\n%s", diff)
 	}
-	p, err := d.Plan([]File{{Path: "gen.xml", Data: []byte("g2")}}, PlanOptions{Replaces: replacesRendered})
+	p, err := d.Plan([]File{{Path: "gen-meta.xml", Data: []byte("g2")}}, PlanOptions{Replaces: replacesRendered})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,8 +238,8 @@ func steps(t *testing.T, dir string, files []File) []string {
 // finished by the next Open), and checks that the tree is then exactly
 // the old one or the new one, with no leftovers.
 func TestFailureAndKillAtEveryStep(t *testing.T) {
-	oldFiles := []File{{Path: "keep.xml", Data: []byte("k1")}, {Path: "a/gone.xml", Data: []byte("g")}, {Path: "sub/change.xml", Data: []byte("c1")}}
-	newFiles := []File{{Path: "keep.xml", Data: []byte("k1")}, {Path: "sub/change.xml", Data: []byte("c2")}, {Path: "deep/new/file.xml", Data: []byte("n")}}
+	oldFiles := []File{{Path: "keep-meta.xml", Data: []byte("k1")}, {Path: "a/gone-meta.xml", Data: []byte("g")}, {Path: "sub/change-meta.xml", Data: []byte("c1")}}
+	newFiles := []File{{Path: "keep-meta.xml", Data: []byte("k1")}, {Path: "sub/change-meta.xml", Data: []byte("c2")}, {Path: "deep/new/file-meta.xml", Data: []byte("n")}}
 	setup := func(t *testing.T) string {
 		dir := filepath.Join(t.TempDir(), "out")
 		if _, err := commit(t, dir, oldFiles, PlanOptions{Replaces: replacesRendered}); err != nil {
@@ -370,7 +370,7 @@ func TestNewDirectoryAppearsWholeAndFailedOneLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := d.Plan([]File{{Path: "a.xml", Data: []byte("a")}}, PlanOptions{})
+	p, err := d.Plan([]File{{Path: "a-meta.xml", Data: []byte("a")}}, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,8 +467,8 @@ func TestPlantedCommittedJournalPrunesNoUserFolder(t *testing.T) {
 	// The commit record as this byocpack writes it, and as an older one
 	// did (the journal's state).
 	for name, record := range map[string]string{
-		"committed.json": `{"state":"prepared","writes":[],"removes":["empty/kept/x.xml"],"dirs":[],"layout":1}`,
-		"journal.json":   `{"state":"committed","writes":[],"removes":["empty/kept/x.xml"],"dirs":[]}`,
+		"committed.json": `{"state":"prepared","writes":[],"removes":["empty/kept/x-meta.xml"],"dirs":[],"layout":1}`,
+		"journal.json":   `{"state":"committed","writes":[],"removes":["empty/kept/x-meta.xml"],"dirs":[]}`,
 	} {
 		dir := t.TempDir()
 		if err := os.MkdirAll(filepath.Join(dir, "empty", "kept"), 0o755); err != nil {
@@ -498,19 +498,19 @@ func TestUnprovableJournalTakesNoFile(t *testing.T) {
 	newBytes := "new"
 	digest := Digest([]byte(newBytes))
 	writeTree(t, dir, map[string]string{
-		"a/placed.xml":                           newBytes,
-		"a/replaced.xml":                         newBytes,
-		StateDirName + "/txn/new/a/staged.xml":   newBytes,
-		StateDirName + "/txn/old/a/replaced.xml": "the user's",
-		StateDirName + "/journal.json": fmt.Sprintf(`{"state":"prepared","writes":["a/placed.xml","a/replaced.xml","a/staged.xml"],"digests":{"a/placed.xml":%q,"a/replaced.xml":%q,"a/staged.xml":%q},"removes":[],"dirs":[]}`,
+		"a/placed-meta.xml":                           newBytes,
+		"a/replaced-meta.xml":                         newBytes,
+		StateDirName + "/txn/new/a/staged-meta.xml":   newBytes,
+		StateDirName + "/txn/old/a/replaced-meta.xml": "the user's",
+		StateDirName + "/journal.json": fmt.Sprintf(`{"state":"prepared","writes":["a/placed-meta.xml","a/replaced-meta.xml","a/staged-meta.xml"],"digests":{"a/placed-meta.xml":%q,"a/replaced-meta.xml":%q,"a/staged-meta.xml":%q},"removes":[],"dirs":[]}`,
 			digest, digest, digest),
 	})
 	_, err := Open(dir, OpenOptions{})
-	if err == nil || !strings.Contains(err.Error(), "stays in") || !strings.Contains(err.Error(), "replaced.xml") {
+	if err == nil || !strings.Contains(err.Error(), "stays in") || !strings.Contains(err.Error(), "replaced-meta.xml") {
 		t.Fatalf("want a refusal that says where the earlier version is, got %v", err)
 	}
 	got := readTree(t, dir)
-	for _, p := range []string{"a/placed.xml", "a/replaced.xml", StateDirName + "/txn/old/a/replaced.xml"} {
+	for _, p := range []string{"a/placed-meta.xml", "a/replaced-meta.xml", StateDirName + "/txn/old/a/replaced-meta.xml"} {
 		if _, ok := got[p]; !ok {
 			t.Errorf("%s is gone", p)
 		}
@@ -598,7 +598,7 @@ func TestStagingCreatesNoMirroredTree(t *testing.T) {
 		}
 		return nil
 	}
-	p, err := d.Plan([]File{{Path: "x/y/z/a.xml", Data: []byte("a"), Role: RoleRendered}, {Path: "b.xml", Data: []byte("b"), Role: RoleRendered}}, PlanOptions{})
+	p, err := d.Plan([]File{{Path: "x/y/z/a-meta.xml", Data: []byte("a"), Role: RoleRendered}, {Path: "b-meta.xml", Data: []byte("b"), Role: RoleRendered}}, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -614,5 +614,116 @@ func TestStagingCreatesNoMirroredTree(t *testing.T) {
 	want := []string{"n0", "n1", "n2"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("staged (-want +got):\n%s", diff)
+	}
+}
+
+// The second review's planted shapes: each is refused, and no file or
+// folder of the user's changes.
+func TestPlantedStateOfTheSecondReview(t *testing.T) {
+	userTree := map[string]string{".git/HEAD": "ref: refs/heads/main\n", "keep/me/empty/.keep": "", "NOTES.md": "mine"}
+	for _, tc := range []struct {
+		name  string
+		plant map[string]string
+		want  string
+	}{
+		{"manifest claims .git", map[string]string{ManifestName: fmt.Sprintf(`{"tool":"byocpack","version":2,"files":[{"path":".git/HEAD","sha256":%q,"role":"rendered"}]}`, Digest([]byte("ref: refs/heads/main\n")))}, "not a path byocpack writes"},
+		{"journal plants a hook", map[string]string{
+			StateDirName + "/txn/w0":       "#!/bin/sh\necho PWNED\n",
+			StateDirName + "/journal.json": `{"state":"prepared","writes":[".GIT/hooks/pre-commit"],"digests":{},"ids":{},"removes":[],"dirs":[],"layout":1}`}, "not a path byocpack writes"},
+		{"journal writes its own state", map[string]string{
+			StateDirName + "/txn/w0":       `{"state":"committed"}`,
+			StateDirName + "/journal.json": `{"state":"prepared","writes":[".byocpack/committed.json"],"digests":{},"ids":{},"removes":[],"dirs":[],"layout":1}`}, "not a path byocpack writes"},
+		{"journal lists folders of no write", map[string]string{
+			StateDirName + "/journal.json": `{"state":"prepared","writes":[],"digests":{},"removes":[],"dirs":["keep","keep/me"],"layout":1}`}, "holds none of the files"},
+		{"committed journal prunes by a planted aside", map[string]string{
+			StateDirName + "/txn/r0":         "x",
+			StateDirName + "/committed.json": `{"state":"prepared","writes":[],"digests":{},"removes":["keep/me/empty/X-meta.xml"],"dirs":[],"layout":1}`}, ""},
+		{"journal too long", map[string]string{
+			StateDirName + "/journal.json": `{"state":"prepared","writes":[` + strings.Repeat(`"a/b-meta.xml",`, maxEntries) + `"a/b-meta.xml"],"digests":{},"removes":[],"dirs":[],"layout":1}`}, "more than byocpack ever writes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTree(t, dir, userTree)
+			writeTree(t, dir, tc.plant)
+			before := readTree(t, dir)
+			d, err := Open(dir, OpenOptions{})
+			if err == nil {
+				d.Close()
+			}
+			if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("want a refusal saying %q, got %v", tc.want, err)
+			}
+			after := readTree(t, dir)
+			for p, v := range before {
+				if strings.HasPrefix(p, StateDirName) || p == ManifestName {
+					continue
+				}
+				if got, ok := after[p]; !ok || got != v {
+					t.Errorf("%s changed: %q -> %q (present %v)", p, v, got, ok)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, ".GIT", "hooks", "pre-commit")); err == nil {
+				t.Error("a hook was planted")
+			}
+		})
+	}
+}
+
+// A file whose identity changed since the kill (the directory was copied
+// or moved to another file system) is left in place and reported, not
+// claimed as undone.
+func TestRecoveryReportsWhatItCannotProve(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	d, err := Open(dir, OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := d.Plan([]File{{Path: "a/New-meta.xml", Data: []byte("new"), Role: RoleRendered}}, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.fault = func(step string) error {
+		if step == "commit" {
+			return errKilled
+		}
+		return nil
+	}
+	if err := d.Apply(p); !errors.Is(err, errKilled) {
+		t.Fatalf("want the kill, got %v", err)
+	}
+	d.lock.file.Close()
+	// A copy gives every file a new inode.
+	src := filepath.Join(dir, "a", "New-meta.xml")
+	data, _ := os.ReadFile(src)
+	// Written beside it first, so it cannot take the freed inode.
+	if err := os.WriteFile(src+".copy", data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(src+".copy", src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, OpenOptions{}); err == nil || !strings.Contains(err.Error(), "cannot prove") {
+		t.Fatalf("want a report of what could not be proven, got %v", err)
+	}
+	if _, err := os.Stat(src); err != nil {
+		t.Errorf("the file was moved: %v", err)
+	}
+}
+
+// Apply refuses to journal beside a commit record left from another run.
+func TestApplyRefusesAStrayCommitRecord(t *testing.T) {
+	dir := t.TempDir()
+	d, err := Open(dir, OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	writeTree(t, dir, map[string]string{StateDirName + "/committed.json": "{}"})
+	p, err := d.Plan([]File{{Path: "SETUP.md", Data: []byte("x"), Role: RoleRendered}}, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Apply(p); err == nil || !strings.Contains(err.Error(), "left from another run") {
+		t.Errorf("want a refusal, got %v", err)
 	}
 }
