@@ -209,7 +209,7 @@ func (v *validation) project(ctx context.Context, dir string) error {
 		seen := map[string]bool{}
 		r := tree.NewReader(d.Path)
 		r.ListOnly = true
-		r.OnFile = func(rel string) error {
+		r.OnFile = func(rel, name string) error {
 			if seen[rel] || isState(rel) {
 				return nil
 			}
@@ -223,7 +223,7 @@ func (v *validation) project(ctx context.Context, dir string) error {
 					break
 				}
 			}
-			f, problem := projectFile(v.reg, nil, dir, rel, pd, d.Path)
+			f, problem := listedFile(v.reg, rel, name, pd)
 			if problem != nil {
 				problems = append(problems, *problem)
 				return nil
@@ -318,6 +318,22 @@ func projectHeader(snap *sfdx.Snapshot, shown string, o inputOptions) (validate.
 
 // projectFile is one file of package directory pd, typed; data is nil
 // when the file is read when checked, from lazyRoot.
+// listedFile is projectFile for a file the walk listed, named by the
+// system as name under the directory the user gave: shown and read by
+// that name, without joining the two paths again for each file.
+func listedFile(reg *registry.Registry, rel, name string, pd sfdx.PackageDir) (validate.File, *diag.Problem) {
+	f, problem := typed(reg, nil, filepath.ToSlash(name), rel)
+	if problem != nil {
+		return f, problem
+	}
+	// The listing refused links and special files; the read is bounded as
+	// every read is, without checking every parent again for a link
+	// (validate only reads).
+	f.Load = func() ([]byte, error) { return tree.ReadPath(name) }
+	f.InPackage = pd.Package != ""
+	return f, nil
+}
+
 func projectFile(reg *registry.Registry, data []byte, shown, rel string, pd sfdx.PackageDir, lazyRoot string) (validate.File, *diag.Problem) {
 	f, problem := typed(reg, data, display(shown, rel), rel)
 	if problem != nil {

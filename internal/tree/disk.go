@@ -178,10 +178,11 @@ type Reader struct {
 	// reading it, for callers that read, check and drop files one at a
 	// time (validate) rather than hold a whole project.
 	ListOnly bool
-	// OnFile, with ListOnly, receives each listed path as the walk finds
-	// it instead of the tree, so a caller can start on the first files
-	// while the walk goes on; an error stops the walk.
-	OnFile func(rel string) error
+	// OnFile, with ListOnly, receives each listed path (relative, and as
+	// the system names it under Root) as the walk finds it instead of the
+	// tree, so a caller can start on the first files while the walk goes
+	// on; an error stops the walk.
+	OnFile func(rel, name string) error
 	files  int
 	bytes  int64
 }
@@ -198,10 +199,10 @@ func (r *Reader) File(rel string) error {
 	if err != nil || b == nil {
 		return err
 	}
-	return r.add(rel, b)
+	return r.add(rel, filepath.Join(r.Root, filepath.FromSlash(rel)), b)
 }
 
-func (r *Reader) add(rel string, b []byte) error {
+func (r *Reader) add(rel, name string, b []byte) error {
 	r.files++
 	r.bytes += int64(len(b))
 	if r.files > MaxFiles {
@@ -211,7 +212,7 @@ func (r *Reader) add(rel string, b []byte) error {
 		return fmt.Errorf("%s: more than %d GiB of files; list large folders in .forceignore", filepath.ToSlash(r.Root), MaxTotalSize>>30)
 	}
 	if r.OnFile != nil && b == nil {
-		return r.OnFile(rel)
+		return r.OnFile(rel, name)
 	}
 	r.Tree.Set(rel, b)
 	return nil
@@ -226,6 +227,10 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 		return err
 	}
 	start := filepath.Join(r.Root, filepath.FromSlash(rel))
+	// Every path the walk gives is start, or start and a separator and
+	// the rest: the relative path is cut from it, not worked out again
+	// by filepath.Rel for each of a project's files.
+	startRel := filepath.ToSlash(filepath.Clean(filepath.FromSlash(rel)))
 	if fi, err := os.Lstat(start); err != nil || !fi.IsDir() {
 		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			return fmt.Errorf("%s is a symbolic link; byocpack does not follow links in a project: replace it with the directory", filepath.ToSlash(start))
@@ -236,11 +241,17 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 		if err != nil {
 			return err
 		}
-		relp, err := filepath.Rel(r.Root, p)
-		if err != nil {
-			return err
+		relp := startRel
+		if rest, ok := strings.CutPrefix(p, start+string(filepath.Separator)); ok {
+			relp = path.Join(startRel, filepath.ToSlash(rest))
+		} else if p != start {
+			// "." as the start, whose children come without it.
+			r, err := filepath.Rel(r.Root, p)
+			if err != nil {
+				return err
+			}
+			relp = filepath.ToSlash(r)
 		}
-		relp = filepath.ToSlash(relp)
 		if strings.ContainsFunc(d.Name(), unicode.IsControl) {
 			return fmt.Errorf("%q: a name with a control character (a line break, a tab) cannot be packaged reliably and prints as more than one line; rename it", relp)
 		}
@@ -259,12 +270,12 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 		case !d.Type().IsRegular():
 			return fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", filepath.ToSlash(p), kind(d.Type()))
 		case r.ListOnly:
-			return r.add(relp, nil)
+			return r.add(relp, p, nil)
 		}
 		b, err := readRegular(p)
 		if err != nil {
 			return err
 		}
-		return r.add(relp, b)
+		return r.add(relp, p, b)
 	})
 }

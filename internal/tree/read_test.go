@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -67,5 +68,39 @@ func TestControlCharacterInNameIsRefused(t *testing.T) {
 	err := r.Dir("pkg", nil, nil)
 	if err == nil || !strings.Contains(err.Error(), `"pkg/X\nY.cls"`) {
 		t.Errorf("want a refusal quoting the name, got %v", err)
+	}
+}
+
+// The walk names files relative to the root, whether the root is ".", a
+// relative or an absolute path, and whether the walk starts at the root.
+func TestDirNamesFilesRelativeToTheRoot(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"pkg/a/x-meta.xml", "top-meta.xml"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(filepath.Dir(dir))
+	for _, root := range []string{dir, filepath.Base(dir), "./" + filepath.Base(dir)} {
+		for start, want := range map[string][]string{"pkg": {"pkg/a/x-meta.xml"}, ".": {"pkg/a/x-meta.xml", "top-meta.xml"}} {
+			r := NewReader(root)
+			if err := r.Dir(start, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Tree.Paths(); !slices.Equal(got, want) {
+				t.Errorf("root %s, start %s: %v, want %v", root, start, got, want)
+			}
+		}
+	}
+	t.Chdir(dir)
+	r := NewReader(".")
+	if err := r.Dir(".", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Tree.Paths(); !slices.Equal(got, []string{"pkg/a/x-meta.xml", "top-meta.xml"}) {
+		t.Errorf("root .: %v", got)
 	}
 }
