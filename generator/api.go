@@ -8,6 +8,7 @@ package generator
 import (
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,6 +104,27 @@ func (e *BusyError) Error() string { return e.msg }
 
 // publicError turns the errors of the layers below into the ones this
 // package exports, so callers can match them with errors.As.
+// RecoveredError is the error of a run that had first finished or undone
+// an interrupted earlier run in its directory: Recovered says what that
+// did, as a successful run's result says it.
+type RecoveredError struct {
+	Recovered []string
+	Err       error
+}
+
+func (e *RecoveredError) Error() string { return e.Err.Error() }
+func (e *RecoveredError) Unwrap() error { return e.Err }
+
+// withRecovered keeps what a recovery did with the error of the run that
+// followed it.
+func withRecovered(err error, notes ...string) error {
+	notes = slices.DeleteFunc(notes, func(n string) bool { return n == "" })
+	if err == nil || len(notes) == 0 {
+		return err
+	}
+	return &RecoveredError{Recovered: notes, Err: publicError(err)}
+}
+
 func publicError(err error) error {
 	var list diag.List
 	var conflict *outdir.ConflictError

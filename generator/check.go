@@ -82,7 +82,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 	v := &validation{opts: opts, reg: registry.New(), res: &ValidateResult{}}
 	loose, err := eachTarget(opts.Targets, func(dir string) error { return v.project(ctx, dir) })
 	if err != nil {
-		return nil, err
+		return nil, withRecovered(err, v.res.Recovered...)
 	}
 	if len(loose) > 0 {
 		if err := v.loose(ctx, loose); err != nil {

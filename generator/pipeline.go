@@ -61,7 +61,7 @@ func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
 // zipping asks fromSpec to package the tree too.
 type zipping struct{ epoch *int64 }
 
-func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResult, *PackageResult, error) {
+func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderResult, _ *PackageResult, err error) {
 	// 1. Load the spec and plan its components; no disk beyond the spec.
 	// The templates parse meanwhile, and the spec's content model decodes
 	// while the output directory opens: each is a millisecond of a cold
@@ -80,6 +80,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (*RenderResul
 		return nil, nil, err
 	}
 	defer out.Close()
+	defer func() { err = withRecovered(err, out.Recovered) }()
 	renderer, err := newRenderer()
 	if err != nil {
 		return nil, nil, err
@@ -242,7 +243,7 @@ func Package(ctx context.Context, opts PackageOptions) (*PackageResult, error) {
 	return res, publicError(err)
 }
 
-func packageProject(ctx context.Context, opts PackageOptions) (*PackageResult, error) {
+func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult, err error) {
 	// 1. Where the zips go decides who owns them: the project's manifest
 	// when they land inside the project, else the dist directory's own.
 	dist := opts.DistDir
@@ -272,6 +273,8 @@ func packageProject(ctx context.Context, opts PackageOptions) (*PackageResult, e
 		return nil, err
 	}
 	defer proj.Close()
+	var ownerRecovered string
+	defer func() { err = withRecovered(err, proj.Recovered, ownerRecovered) }()
 	if proj.Missing() {
 		return nil, fmt.Errorf("%s does not exist; pass the directory that holds sfdx-project.json", opts.ProjectDir)
 	}
@@ -281,6 +284,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (*PackageResult, e
 			return nil, err
 		}
 		defer owner.Close()
+		ownerRecovered = owner.Recovered
 	}
 
 	// 3. Snapshot the project.

@@ -367,3 +367,24 @@ func TestPackageOutputThroughALinkIntoThePackageIsRefused(t *testing.T) {
 		t.Fatalf("wrote into the package directory through the link: %v", entries)
 	}
 }
+
+// A run that fails after recovering an interrupted one still says what
+// the recovery did.
+func TestFailedRunKeepsTheRecoveryNote(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(context.Background(), BuildOptions{Render: RenderOptions{SpecFS: os.DirFS("../fixtures/partner1"), SpecPath: "byoc.yaml", OutDir: out, Now: testNow}}); err != nil {
+		t.Fatal(err)
+	}
+	// What a run killed right after writing its journal leaves.
+	if err := os.MkdirAll(filepath.Join(out, ".byocpack", "txn"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, ".byocpack", "journal.json"), []byte(`{"state":"prepared","writes":[],"digests":{},"removes":[],"dirs":[],"layout":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Package(context.Background(), PackageOptions{ProjectDir: out, PackageDir: "nonexistent"})
+	var rec *RecoveredError
+	if !errors.As(err, &rec) || len(rec.Recovered) != 1 || !strings.Contains(rec.Recovered[0], "undid") {
+		t.Fatalf("want the error with the recovery's note, got %#v", err)
+	}
+}

@@ -70,6 +70,12 @@ func Main(args []string, io IO, version string) int {
 
 func report(io IO, cmd *cobra.Command, err error, args []string) int {
 	w := io.Err
+	var rec *generator.RecoveredError
+	if errors.As(err, &rec) {
+		for _, n := range rec.Recovered {
+			fmt.Fprintf(w, "note: %s\n", n)
+		}
+	}
 	var ee *exitError
 	var ce *codedError
 	var list generator.ProblemList
