@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"byocpack/internal/diag"
 	"bytes"
 	"context"
 	"path/filepath"
@@ -63,5 +64,28 @@ func TestPrivateKeyOutsideThePackageWarns(t *testing.T) {
 		if d := cmp.Diff([]string{tc.want + " " + RuleNoPrivateKey + " " + tc.path}, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.path, d)
 		}
+	}
+}
+
+// The per-file cap keeps every error it can and never reports a file
+// with errors as one with warnings only.
+func TestCapFileNeverHidesAnError(t *testing.T) {
+	var ps []diag.Problem
+	for i := range 250 {
+		ps = append(ps, diag.Problem{File: "f", Line: 1 + i, Severity: diag.Warning, Rule: "w"})
+	}
+	ps = append(ps, diag.Problem{File: "f", Line: 999, Severity: diag.Error, Rule: "e"})
+	got := capFile("f", ps)
+	if len(got) != maxFileProblems+1 || !slices.ContainsFunc(got, func(p diag.Problem) bool { return p.Rule == "e" }) {
+		t.Errorf("the error was cut: %d problems kept", len(got))
+	}
+	var errs []diag.Problem
+	for i := range 300 {
+		errs = append(errs, diag.Problem{File: "f", Line: 1 + i, Severity: diag.Error, Rule: "e"})
+	}
+	got = capFile("f", append(ps[:250:250], errs...))
+	last := slices.IndexFunc(got, func(p diag.Problem) bool { return strings.Contains(p.Message, "more problems") })
+	if last < 0 || got[last].Severity != diag.Error {
+		t.Errorf("the summary of cut errors is not an error: %+v", got[last])
 	}
 }

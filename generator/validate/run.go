@@ -181,16 +181,29 @@ func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 // repeated elements gave 100,000 problems and 75 MB of JSON.
 const maxFileProblems = 200
 
-// capFile keeps the first maxFileProblems problems of a file, in order,
-// and says how many more there were.
+// capFile keeps maxFileProblems problems of a file, errors before
+// warnings so that no error hides behind them, and says how many more
+// there were, as an error when any of those is one: a cut must never
+// turn a refused file into a passing one.
 func capFile(file string, ps []diag.Problem) []diag.Problem {
 	if len(ps) <= maxFileProblems {
 		return ps
 	}
+	rank := func(s diag.Severity) int {
+		switch s {
+		case diag.Error:
+			return 0
+		case diag.Warning:
+			return 1
+		}
+		return 2
+	}
 	ps = diag.Sort(ps)
-	more := len(ps) - maxFileProblems
-	return append(ps[:maxFileProblems:maxFileProblems], diag.Problem{File: file, Severity: ps[maxFileProblems].Severity, Rule: ps[maxFileProblems].Rule,
-		Message: fmt.Sprintf("%d more problems in this file are not shown (the first %d are); fix those and validate again", more, maxFileProblems)})
+	slices.SortStableFunc(ps, func(a, b diag.Problem) int { return rank(a.Severity) - rank(b.Severity) })
+	kept, dropped := ps[:maxFileProblems:maxFileProblems], ps[maxFileProblems:]
+	summary := diag.Problem{File: file, Severity: dropped[0].Severity, Rule: dropped[0].Rule,
+		Message: fmt.Sprintf("%d more problems in this file are not shown (the first %d are); fix those and validate again", len(dropped), maxFileProblems)}
+	return diag.Sort(append(kept, summary))
 }
 
 // Silence drops the problems of the disabled rules and says how many it

@@ -43,8 +43,9 @@ type journal struct {
 	// Layout 1 stages every file flat in the transaction directory, under
 	// its index in Writes or Removes, so staging creates one directory and
 	// no tree (on ext4 a mkdir costs more than writing a small file); 0 is
-	// the earlier layout that mirrored each path under new/ and old/, still
-	// read to recover a run killed by an older byocpack.
+	// the earlier layout that mirrored each path under new/ and old/. Such
+	// a journal records no identities, so recovery moves nothing of it and
+	// says how to finish it with the byocpack that wrote it.
 	Layout int `json:"layout,omitempty"`
 }
 
@@ -332,9 +333,14 @@ func (d *Dir) recover() error {
 // lost to a journal it did not write.
 func (d *Dir) rollback(j journal) error {
 	var errs []error
+	fix := "check it, then remove " + d.state()
+	if j.Layout != flatLayout || len(j.AsideIDs) == 0 && len(j.IDs) == 0 {
+		// A journal of an older byocpack records no identities.
+		fix = "if an older byocpack was interrupted here, run that version once more on the directory (it finishes or undoes its own run); else " + fix
+	}
 	unproven := func(rel, what string) {
-		errs = append(errs, fmt.Errorf("%s: %s, but byocpack cannot prove the interrupted run put it there, so it moved nothing: check it, then remove %s",
-			filepath.Join(d.Path, filepath.FromSlash(rel)), what, d.state()))
+		errs = append(errs, fmt.Errorf("%s: %s, but byocpack cannot prove the interrupted run put it there, so it moved nothing: %s",
+			filepath.Join(d.Path, filepath.FromSlash(rel)), what, fix))
 	}
 	back := func(kind byte, i int, rel string) {
 		old := d.aside(&j, kind, i)

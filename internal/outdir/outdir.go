@@ -275,6 +275,16 @@ type Plan struct {
 // Plan works out what writing files means for the directory, conflicts
 // included, and changes nothing: it is also what a dry run shows.
 func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
+	for _, f := range files {
+		// What this run writes, the next one must accept in its
+		// manifest: refuse it now rather than leave a manifest that
+		// locks the directory.
+		if f.Path != ManifestName {
+			if err := checkOwnedPath(f.Path, false); err != nil {
+				return nil, fmt.Errorf("byocpack cannot own %s: %v; choose another path", filepath.Join(d.Path, filepath.FromSlash(f.Path)), err)
+			}
+		}
+	}
 	p := &Plan{}
 	var conflicts []string
 	next := map[string]bool{}

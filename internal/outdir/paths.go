@@ -27,10 +27,11 @@ var windowsGitAlias = regexp.MustCompile(`(?i)^git~[0-9]+$`)
 // checkOwnedPath refuses a path byocpack never writes in an output
 // directory. It writes the project's root files, metadata files
 // (-meta.xml) under any folder, the two zips and, through a journal, its
-// manifest; a manifest or a journal that lists anything else (.git/HEAD,
-// a hook, the journal itself, a folder that only case or a trailing dot
-// tells from .git) was not written by byocpack, and acting on it could
-// delete or plant the user's files.
+// manifest, and never inside .git or its own state; a manifest or a
+// journal that lists anything else (.git/HEAD, a hook, the journal
+// itself, a folder that only case or a trailing dot tells from .git) was
+// not written by byocpack, and acting on it could delete or plant the
+// user's files.
 func checkOwnedPath(p string, inJournal bool) error {
 	if len(p) > maxPathLen || strings.Count(p, "/") >= maxDepth {
 		return fmt.Errorf("%.60q… is longer or deeper than any path byocpack writes", p)
@@ -42,8 +43,11 @@ func checkOwnedPath(p string, inJournal bool) error {
 		return nil
 	}
 	for _, c := range strings.Split(p, "/") {
-		if strings.HasPrefix(c, ".") || strings.HasSuffix(c, ".") || strings.HasSuffix(c, " ") || windowsGitAlias.MatchString(c) {
-			return fmt.Errorf("%q is not a path byocpack writes (a hidden folder such as .git, or a name Windows reads as one)", p)
+		// Windows drops trailing dots and spaces, and case never tells
+		// two names apart on Windows or macOS.
+		bare := strings.TrimRight(c, ". ")
+		if strings.EqualFold(bare, ".git") || strings.EqualFold(bare, StateDirName) || windowsGitAlias.MatchString(bare) {
+			return fmt.Errorf("%q is not a path byocpack writes (it is inside .git or byocpack's own state, in some spelling)", p)
 		}
 	}
 	switch base := path.Base(p); {

@@ -150,6 +150,10 @@ func readSized(r io.Reader, name string, size int64) ([]byte, error) {
 
 func kind(m fs.FileMode) string { return Kind(m) }
 
+func controlCharacterError(rel string) error {
+	return fmt.Errorf("%q: a name with a control character (a line break, a tab) cannot be packaged reliably and prints as more than one line; rename it, or list it in .forceignore", rel)
+}
+
 // Kind names what a non-regular file is, for messages: "a FIFO", "a
 // device", ...
 func Kind(m fs.FileMode) string {
@@ -252,17 +256,23 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 			}
 			relp = filepath.ToSlash(r)
 		}
-		if strings.ContainsFunc(d.Name(), unicode.IsControl) {
-			return fmt.Errorf("%q: a name with a control character (a line break, a tab) cannot be packaged reliably and prints as more than one line; rename it", relp)
-		}
+		// A name with a control character is refused unless it is
+		// ignored (macOS writes Icon\r files into folders).
+		badName := strings.ContainsFunc(d.Name(), unicode.IsControl)
 		if d.IsDir() {
 			if p != start && skipDir != nil && skipDir(relp) {
 				return filepath.SkipDir
+			}
+			if badName {
+				return controlCharacterError(relp)
 			}
 			return nil
 		}
 		if keep != nil && !keep(relp) {
 			return nil
+		}
+		if badName {
+			return controlCharacterError(relp)
 		}
 		switch {
 		case d.Type()&fs.ModeSymlink != 0:

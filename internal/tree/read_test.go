@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -102,5 +103,20 @@ func TestDirNamesFilesRelativeToTheRoot(t *testing.T) {
 	}
 	if got := r.Tree.Paths(); !slices.Equal(got, []string{"pkg/a/x-meta.xml", "top-meta.xml"}) {
 		t.Errorf("root .: %v", got)
+	}
+}
+
+// An ignored name with a control character (macOS's Icon\r) is skipped.
+func TestIgnoredControlCharacterNameIsSkipped(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "pkg"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pkg", "Icon\r"), nil, 0o644); err != nil {
+		t.Skip("no such names here:", err)
+	}
+	r := NewReader(dir)
+	if err := r.Dir("pkg", func(rel string) bool { return !strings.HasPrefix(path.Base(rel), "Icon") }, nil); err != nil {
+		t.Errorf("an ignored name stopped the walk: %v", err)
 	}
 }
