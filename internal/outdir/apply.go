@@ -130,10 +130,8 @@ func (d *Dir) Apply(p *Plan) (err error) {
 			os.RemoveAll(d.txn())
 			return
 		}
-		{
-			if rerr := d.rollback(j); rerr != nil {
-				err = fmt.Errorf("%w; undoing the partial change also failed (%v): run byocpack again to finish undoing it", err, rerr)
-			}
+		if rerr := d.rollback(j); rerr != nil {
+			err = fmt.Errorf("%w; undoing the partial change also failed (%v): run byocpack again to finish undoing it", err, rerr)
 		}
 	}()
 	step := func(name string) error {
