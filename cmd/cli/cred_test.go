@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"byocpack/internal/opensslt"
 	"bytes"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -21,19 +21,6 @@ func runIn(t *testing.T, stdin string, args ...string) (code int, stdout, stderr
 	var out, errb bytes.Buffer
 	code = Main(args, IO{In: strings.NewReader(stdin), Out: &out, Err: &errb}, "test")
 	return code, out.String(), errb.String()
-}
-
-func opensslOut(t *testing.T, args ...string) string {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not installed")
-	}
-	out, err := exec.Command(path, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
 }
 
 // makeCert runs byocpack cert into dir and returns the key and
@@ -60,16 +47,16 @@ func TestCertKeyAndCertificateOpensslAccepts(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key mode: %v, %v", fi, err)
 	}
-	if out := opensslOut(t, "pkey", "-in", key, "-check", "-noout"); !strings.Contains(out, "Key is valid") {
+	if out := opensslt.Run(t, "pkey", "-in", key, "-check", "-noout"); !strings.Contains(out, "Key is valid") {
 		t.Errorf("openssl pkey -check: %s", out)
 	}
-	text := opensslOut(t, "x509", "-in", crt, "-noout", "-text")
+	text := opensslt.Run(t, "x509", "-in", crt, "-noout", "-text")
 	for _, want := range []string{"sha256WithRSAEncryption", "Public-Key: (2048 bit)", "CN = Acme Interaction Service"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("openssl x509 -text lacks %q", want)
 		}
 	}
-	fp := opensslOut(t, "x509", "-in", crt, "-noout", "-fingerprint", "-sha256")
+	fp := opensslt.Run(t, "x509", "-in", crt, "-noout", "-fingerprint", "-sha256")
 	if want := strings.TrimSpace(fp[strings.Index(fp, "=")+1:]); !strings.Contains(stdout, "SHA-256 fingerprint: "+want) {
 		t.Errorf("stdout lacks openssl's fingerprint %s:\n%s", want, stdout)
 	}
@@ -102,7 +89,7 @@ func TestEncryptedKeyWithOpensslAndJWT(t *testing.T) {
 	if !cred.KeyIsEncrypted(data) {
 		t.Fatal("the key is not encrypted")
 	}
-	if out := opensslOut(t, "pkey", "-in", key, "-passin", "env:ACME_KEY_PASS", "-check", "-noout"); !strings.Contains(out, "Key is valid") {
+	if out := opensslt.Run(t, "pkey", "-in", key, "-passin", "env:ACME_KEY_PASS", "-check", "-noout"); !strings.Contains(out, "Key is valid") {
 		t.Errorf("openssl: %s", out)
 	}
 	passFile := filepath.Join(dir, "pass")
@@ -126,9 +113,9 @@ func TestEncryptedKeyWithOpensslAndJWT(t *testing.T) {
 func TestJWTReadsOpensslEncryptedKey(t *testing.T) {
 	dir := t.TempDir()
 	key := filepath.Join(dir, "server.pass.key")
-	opensslOut(t, "genpkey", "-aes-256-cbc", "-algorithm", "RSA", "-pass", "pass:SomePassword", "-out", key, "-pkeyopt", "rsa_keygen_bits:2048")
+	opensslt.Run(t, "genpkey", "-aes-256-cbc", "-algorithm", "RSA", "-pass", "pass:SomePassword", "-out", key, "-pkeyopt", "rsa_keygen_bits:2048")
 	crt := filepath.Join(dir, "server.crt")
-	opensslOut(t, "req", "-new", "-x509", "-sha256", "-days", "1", "-key", key, "-passin", "pass:SomePassword", "-subj", "/CN=openssl", "-out", crt)
+	opensslt.Run(t, "req", "-new", "-x509", "-sha256", "-days", "1", "-key", key, "-passin", "pass:SomePassword", "-subj", "/CN=openssl", "-out", crt)
 	t.Setenv("PASS", "SomePassword")
 	if code, _, stderr := run(t, "jwt", "--key", key, "--client-id", "c", "--user", "u@x.example", "--passphrase-env", "PASS", "--cert", crt); code != 0 || !strings.Contains(stderr, "signature verified") {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -1,6 +1,7 @@
 package cred
 
 import (
+	"byocpack/internal/opensslt"
 	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
@@ -8,7 +9,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -28,21 +28,6 @@ var testKey = sync.OnceValue(func() *rsa.PrivateKey {
 
 // fewIterations keeps PBKDF2 fast in tests; one test uses the default.
 const fewIterations = 1000
-
-// openssl runs openssl when it is installed; tests that need it skip
-// otherwise.
-func openssl(t *testing.T, args ...string) string {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not installed")
-	}
-	out, err := exec.Command(path, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
 
 func write(t *testing.T, name string, data []byte) string {
 	t.Helper()
@@ -119,12 +104,12 @@ func TestOpensslReadsOurKeys(t *testing.T) {
 			t.Fatal(err)
 		}
 		keyFile := write(t, "server.key", data)
-		out := openssl(t, "pkey", "-in", keyFile, "-passin", "file:"+passFile, "-check", "-noout")
+		out := opensslt.Run(t, "pkey", "-in", keyFile, "-passin", "file:"+passFile, "-check", "-noout")
 		if !strings.Contains(out, "Key is valid") {
 			t.Errorf("openssl pkey -check: %s", out)
 		}
 		if pass != nil {
-			out := openssl(t, "asn1parse", "-in", keyFile)
+			out := opensslt.Run(t, "asn1parse", "-in", keyFile)
 			for _, want := range []string{"PBES2", "PBKDF2", "hmacWithSHA256", "aes-256-cbc"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("asn1parse lacks %s:\n%s", want, out)
@@ -150,7 +135,7 @@ func TestWeReadOpensslEncryptedKeys(t *testing.T) {
 		{"-v2", "des3"},
 	} {
 		out := filepath.Join(t.TempDir(), "enc.key")
-		openssl(t, append([]string{"pkcs8", "-topk8", "-in", plainFile, "-out", out, "-passout", "pass:from openssl"}, args...)...)
+		opensslt.Run(t, append([]string{"pkcs8", "-topk8", "-in", plainFile, "-out", out, "-passout", "pass:from openssl"}, args...)...)
 		data, err := os.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)
@@ -170,7 +155,7 @@ func TestWeReadOpensslEncryptedKeys(t *testing.T) {
 
 	// Salesforce's own first step, verbatim but for the size.
 	out := filepath.Join(t.TempDir(), "server.pass.key")
-	openssl(t, "genpkey", "-aes-256-cbc", "-algorithm", "RSA", "-pass", "pass:SomePassword", "-out", out, "-pkeyopt", "rsa_keygen_bits:2048")
+	opensslt.Run(t, "genpkey", "-aes-256-cbc", "-algorithm", "RSA", "-pass", "pass:SomePassword", "-out", out, "-pkeyopt", "rsa_keygen_bits:2048")
 	data, _ := os.ReadFile(out)
 	if _, err := ParseKey(data, passphrase("SomePassword")); err != nil {
 		t.Errorf("genpkey -aes-256-cbc: %v", err)
@@ -241,19 +226,19 @@ func TestSelfSignedCertificate(t *testing.T) {
 	}
 
 	file := write(t, "server.crt", certPEM)
-	text := openssl(t, "x509", "-in", file, "-noout", "-text")
+	text := opensslt.Run(t, "x509", "-in", file, "-noout", "-text")
 	for _, want := range []string{"Signature Algorithm: sha256WithRSAEncryption", "Public-Key: (2048 bit)", "Subject: CN = Acme Interaction Service", "Not After : Nov 20 10:00:00 2027 GMT"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("openssl x509 -text lacks %q:\n%s", want, text)
 		}
 	}
-	fp := openssl(t, "x509", "-in", file, "-noout", "-fingerprint", "-sha256")
+	fp := opensslt.Run(t, "x509", "-in", file, "-noout", "-fingerprint", "-sha256")
 	if got := strings.TrimSpace(fp[strings.Index(fp, "=")+1:]); got != Fingerprint(c) {
 		t.Errorf("fingerprint %s, openssl says %s", Fingerprint(c), got)
 	}
 	keyData, _ := EncodeKey(testKey(), nil, 0)
 	keyFile := write(t, "server.key", keyData)
-	if a, b := openssl(t, "x509", "-in", file, "-noout", "-pubkey"), openssl(t, "pkey", "-in", keyFile, "-pubout"); a != b {
+	if a, b := opensslt.Run(t, "x509", "-in", file, "-noout", "-pubkey"), opensslt.Run(t, "pkey", "-in", keyFile, "-pubout"); a != b {
 		t.Errorf("openssl sees different public keys in the certificate and the key:\n%s\n%s", a, b)
 	}
 }
@@ -300,11 +285,11 @@ func TestAssertion(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pub := openssl(t, "x509", "-in", filepath.Join(dir, "crt"), "-noout", "-pubkey")
+	pub := opensslt.Run(t, "x509", "-in", filepath.Join(dir, "crt"), "-noout", "-pubkey")
 	if err := os.WriteFile(filepath.Join(dir, "pub"), []byte(pub), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out := openssl(t, "dgst", "-sha256", "-verify", filepath.Join(dir, "pub"), "-signature", filepath.Join(dir, "sig"), filepath.Join(dir, "in")); !strings.Contains(out, "Verified OK") {
+	if out := opensslt.Run(t, "dgst", "-sha256", "-verify", filepath.Join(dir, "pub"), "-signature", filepath.Join(dir, "sig"), filepath.Join(dir, "in")); !strings.Contains(out, "Verified OK") {
 		t.Errorf("openssl dgst -verify: %s", out)
 	}
 }
