@@ -1,4 +1,4 @@
-module byocpack
+module github.com/byocpack/byocpack
 
 go 1.26.8
 

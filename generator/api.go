@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"byocpack/generator/render"
-	"byocpack/generator/spec"
-	"byocpack/internal/diag"
-	"byocpack/internal/outdir"
+	"github.com/byocpack/byocpack/generator/render"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/outdir"
 )
 
 // Severity says whether a problem blocks the run.

@@ -8,11 +8,11 @@ import (
 	"path"
 	"testing"
 
-	"byocpack/generator/render"
-	"byocpack/generator/spec"
-	"byocpack/generator/validate"
-	"byocpack/internal/xsdcheck"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/generator/render"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator/validate"
+	"github.com/byocpack/byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // tenThousandFiles renders the partner1 fixture and copies its metadata

@@ -13,15 +13,15 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
-	"byocpack/generator/spec"
-	"byocpack/generator/validate"
-	"byocpack/internal/apiver"
-	"byocpack/internal/diag"
-	"byocpack/internal/outdir"
-	"byocpack/internal/registry"
-	"byocpack/internal/sfdx"
-	"byocpack/internal/tree"
-	"byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator/validate"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/outdir"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/xsdcheck"
 )
 
 // ValidateOptions are the inputs of Validate.

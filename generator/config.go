@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/generator/validate"
-	"byocpack/internal/diag"
-	"byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/generator/validate"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/xsdcheck"
 )
 
 // A project tells byocpack which rules to silence in its

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"byocpack/generator"
+	"github.com/byocpack/byocpack/generator"
 )
 
 // fixture is the bundled partner1 spec with its certificate.

@@ -11,15 +11,15 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/internal/apiver"
-	"byocpack/internal/fserr"
-	"byocpack/internal/model"
-	"byocpack/internal/outdir"
-	"byocpack/internal/registry"
-	"byocpack/internal/sfdx"
-	"byocpack/internal/tree"
-	"byocpack/internal/xmldoc"
-	"byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/outdir"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/xsdcheck"
 )
 
 // FormatOptions are the inputs of Format.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
 // scramble writes a document with the children of every element shuffled

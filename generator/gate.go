@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/secrets"
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/secrets"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 // RuleSecretGate is the rule of a secret found in what would be zipped.

@@ -8,12 +8,12 @@ import (
 	"os"
 	"path/filepath"
 
-	"byocpack/internal/fserr"
-	"byocpack/internal/model"
-	"byocpack/internal/schemagen"
-	"byocpack/internal/sfdx"
-	"byocpack/internal/tree"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/schemagen"
+	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // ImportOptions are the inputs of ImportSchemas.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/model"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // wsdlOf writes a Metadata API WSDL of version that holds the models m,

@@ -25,16 +25,16 @@ import (
 	"strings"
 	"time"
 
-	"byocpack/generator/pack"
-	"byocpack/generator/render"
-	"byocpack/generator/spec"
-	"byocpack/generator/validate"
-	"byocpack/internal/diag"
-	"byocpack/internal/outdir"
-	"byocpack/internal/sfdx"
-	"byocpack/internal/tree"
-	"byocpack/internal/xsdcheck"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/generator/pack"
+	"github.com/byocpack/byocpack/generator/render"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator/validate"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/outdir"
+	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // Render turns a spec into a Salesforce DX project in opts.OutDir. Nothing

@@ -2,12 +2,12 @@ package generator
 
 import (
 	"archive/zip"
-	"byocpack/internal/sfdx"
-	"byocpack/internal/tree"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
 	"os"
 	"path/filepath"
 	"slices"

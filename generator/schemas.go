@@ -3,12 +3,12 @@ package generator
 import (
 	"sync/atomic"
 
-	"byocpack/generator/validate"
-	"byocpack/internal/diag"
-	"byocpack/internal/model"
-	"byocpack/internal/xmldoc"
-	"byocpack/internal/xsdcheck"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/generator/validate"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // The content-model checker lives below the generator layer; this is where

@@ -9,7 +9,7 @@ import (
 	"embed"
 	"sync"
 
-	"byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/model"
 )
 
 // Models holds the content models as models/v<api>.models (internal/model

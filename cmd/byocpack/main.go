@@ -6,7 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 
-	"byocpack/cmd/cli"
+	"github.com/byocpack/byocpack/cmd/cli"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator"
+	"github.com/byocpack/byocpack/generator"
 )
 
 // BuildOptions are the inputs of build.

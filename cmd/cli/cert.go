@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/cred"
 )
 
 // CertOptions are the inputs of cert.

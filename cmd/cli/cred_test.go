@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"byocpack/internal/opensslt"
 	"bytes"
+	"github.com/byocpack/byocpack/internal/opensslt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"byocpack/generator/cred"
-	"byocpack/generator/oauth/oauthtest"
+	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/oauth/oauthtest"
 )
 
 // runIn runs byocpack with stdin.

@@ -15,9 +15,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"byocpack/generator/cred"
-	"byocpack/internal/fserr"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // maxCredFile bounds what is read of a key, certificate or passphrase

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/diff"
-	"byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/generator/diff"
+	"github.com/byocpack/byocpack/generator/inspect"
 )
 
 // DiffOptions are the inputs of diff.

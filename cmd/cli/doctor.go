@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/doctor"
+	"github.com/byocpack/byocpack/generator/doctor"
 )
 
 // DoctorOptions are the inputs of doctor.

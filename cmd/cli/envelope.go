@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator"
+	"github.com/byocpack/byocpack/generator"
 )
 
 // The JSON output contract (docs/output.schema.json): every command that

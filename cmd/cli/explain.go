@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/explain"
+	"github.com/byocpack/byocpack/generator/explain"
 )
 
 // ExplainOptions are the inputs of explain.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator"
+	"github.com/byocpack/byocpack/generator"
 )
 
 // FmtOptions are the inputs of fmt.

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"byocpack/generator"
+	"github.com/byocpack/byocpack/generator"
 )
 
 // annotation is one GitHub Actions workflow command

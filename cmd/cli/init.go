@@ -14,8 +14,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // InitOptions are the inputs of init.

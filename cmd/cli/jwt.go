@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/cred"
 )
 
 // assertionFlags are what a JWT bearer assertion is made of; jwt and

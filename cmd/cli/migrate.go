@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/migrate"
-	"byocpack/generator/spec"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/generator/migrate"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // MigrateOptions are the inputs of migrate.

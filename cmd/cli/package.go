@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator"
+	"github.com/byocpack/byocpack/generator"
 )
 
 // PackageOptions are the inputs of package.

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // RenderOptions are the inputs of render.

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/inspect"
-	"byocpack/generator/review"
+	"github.com/byocpack/byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/generator/review"
 )
 
 // ReviewOptions are the inputs of review.

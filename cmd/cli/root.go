@@ -17,8 +17,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"byocpack/generator"
-	"byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/generator/spec"
 )
 
 // Exit codes.

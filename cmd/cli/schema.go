@@ -3,7 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator/spec"
 )
 
 // SchemaOptions are the inputs of schema.

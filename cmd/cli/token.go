@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator/cred"
-	"byocpack/generator/explain"
-	"byocpack/generator/oauth"
+	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/explain"
+	"github.com/byocpack/byocpack/generator/oauth"
 )
 
 // TokenOptions are the inputs of token.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"byocpack/generator"
-	"byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/generator/spec"
 )
 
 // VersionOptions are the inputs of version.

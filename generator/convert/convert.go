@@ -10,8 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/internal/registry"
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 // File is one file of the Metadata API tree.

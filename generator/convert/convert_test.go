@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 func project(t *testing.T, files map[string]string) string {

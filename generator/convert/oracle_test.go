@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 // The oracle tests run the real Salesforce CLI (installed by `make oracle`)

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/registry"
 )
 
 // parseMetadata parses one source file and unwraps its root element the way

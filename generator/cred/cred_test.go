@@ -1,13 +1,13 @@
 package cred
 
 import (
-	"byocpack/internal/opensslt"
 	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"github.com/byocpack/byocpack/internal/opensslt"
 	"os"
 	"path/filepath"
 	"strings"

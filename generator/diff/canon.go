@@ -6,7 +6,7 @@ import (
 
 	"github.com/beevik/etree"
 
-	"byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/generator/inspect"
 )
 
 // node is an element in the form that is compared: local name, trimmed

@@ -15,7 +15,7 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/generator/inspect"
 )
 
 // Rule IDs of the flags (docs/review.md).

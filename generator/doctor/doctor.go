@@ -19,11 +19,11 @@ import (
 	"strings"
 	"time"
 
-	"byocpack/generator/cred"
-	"byocpack/generator/explain"
-	"byocpack/generator/spec"
-	"byocpack/internal/diag"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/explain"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // Status is a check's verdict.

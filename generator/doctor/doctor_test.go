@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"byocpack/generator"
-	"byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/generator/cred"
 )
 
 var testKey = sync.OnceValue(func() *rsa.PrivateKey {

@@ -17,11 +17,11 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
-	"byocpack/generator/cred"
-	"byocpack/generator/spec"
-	"byocpack/internal/registry"
-	"byocpack/internal/sfdx"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // project is the rendered project in OutDir, read once.

@@ -22,13 +22,13 @@ import (
 
 	"github.com/beevik/etree"
 
-	"byocpack/generator/render"
-	"byocpack/generator/spec"
-	"byocpack/internal/archive"
-	"byocpack/internal/diag"
-	"byocpack/internal/registry"
-	"byocpack/internal/sfdx"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/generator/render"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/archive"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // Kind says what a target was.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"byocpack/generator/pack"
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/generator/pack"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 func keys(cs []*Component) []string {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"byocpack/internal/registry"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // fromMetadataAPI reads a Metadata API tree (package.xml and one folder

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"byocpack/internal/registry"
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 // fromSource reads one package directory in source format, inferring each

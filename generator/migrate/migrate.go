@@ -18,8 +18,8 @@ import (
 
 	"github.com/beevik/etree"
 
-	"byocpack/generator/cred"
-	"byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/spec"
 )
 
 // metadataNS is the Metadata API namespace.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/beevik/etree"
 
-	"byocpack/generator"
-	"byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/generator/cred"
 )
 
 var testCert = sync.OnceValue(func() string {

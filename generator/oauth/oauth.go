@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"byocpack/generator/cred"
-	"byocpack/generator/explain"
+	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/explain"
 )
 
 // GrantType is the JWT bearer grant (RFC 7523).

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"byocpack/generator/cred"
-	"byocpack/generator/oauth/oauthtest"
+	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/oauth/oauthtest"
 )
 
 var testKey = sync.OnceValue(func() *rsa.PrivateKey {

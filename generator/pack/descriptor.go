@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 type member = sfdx.Member

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 // These tests run the CLI's own code (installed by `make oracle`): the

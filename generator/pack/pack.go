@@ -20,10 +20,10 @@ import (
 
 	"github.com/mholt/archives"
 
-	"byocpack/generator/convert"
-	"byocpack/internal/castub"
-	"byocpack/internal/registry"
-	"byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/generator/convert"
+	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
 // DefaultEpoch is the zip timestamp when no SOURCE_DATE_EPOCH is given:

@@ -2,10 +2,10 @@ package pack
 
 import (
 	"archive/zip"
-	"byocpack/internal/sfdx"
-	"byocpack/internal/tree"
 	"bytes"
 	"context"
+	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
 	"io"
 	"maps"
 	"os"

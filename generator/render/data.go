@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"strings"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/apiver"
 )
 
 type ecaData struct {

@@ -3,7 +3,7 @@ package render
 import (
 	"fmt"
 
-	"byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/apiver"
 )
 
 // doc is embedded in every template's data: it knows the metadata type

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/apiver"
 )
 
 func TestChannelFlagsPickTheFieldOfTheVersion(t *testing.T) {

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"path"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/registry"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/registry"
 )
 
 // mergeGitignore makes sure the global OAuth settings never reach source

@@ -1,9 +1,9 @@
 package render
 
 import (
-	"byocpack/internal/xmldoc"
-	"byocpack/internal/xsdcheck"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // retrieveLayout passes a rendered document through the serializer that

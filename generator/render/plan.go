@@ -5,10 +5,10 @@ import (
 	"path"
 	"strings"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/apiver"
-	"byocpack/internal/castub"
-	"byocpack/internal/registry"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/registry"
 )
 
 // Component is one metadata component the spec calls for, planned before

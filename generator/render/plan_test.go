@@ -7,9 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/apiver"
-	"byocpack/internal/registry"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/registry"
 )
 
 func loadFixture(t *testing.T, name string) *spec.Spec {

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator/spec"
 )
 
 // object is a JSON object that keeps its keys in the order they were read,

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"text/template"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/registry"
-	"byocpack/templates"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/templates"
 )
 
 // File is one rendered file.

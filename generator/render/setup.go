@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/apiver"
 )
 
 // The setup guides are written from the same plan as the metadata, so every

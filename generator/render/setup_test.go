@@ -6,7 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator/spec"
 )
 
 // renderEdited renders a fixture's spec, edited, with the fixture's

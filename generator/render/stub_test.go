@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/generator/spec"
+	"github.com/byocpack/byocpack/generator/spec"
 )
 
 // renderLegacy renders fixtures/legacy1's spec, edited, by path.

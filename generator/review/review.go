@@ -19,8 +19,8 @@ import (
 
 	"github.com/beevik/etree"
 
-	"byocpack/generator/inspect"
-	"byocpack/internal/castub"
+	"github.com/byocpack/byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/internal/castub"
 )
 
 // Rule IDs (docs/review.md).

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/generator/inspect"
 )
 
 func load(t *testing.T, target string) *inspect.Set {

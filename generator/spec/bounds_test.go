@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 func loadProblems(t *testing.T, src string) diag.List {

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"byocpack/internal/apiver"
-	"byocpack/internal/castub"
-	"byocpack/internal/diag"
-	"byocpack/internal/fserr"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 func (l *loader) str(key string) string { return l.vals[key].str }

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"byocpack/internal/apiver"
-	"byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/castub"
 )
 
 // apiNamePattern is Salesforce's rule for API names: a letter first, then

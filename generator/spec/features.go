@@ -1,6 +1,6 @@
 package spec
 
-import "byocpack/internal/apiver"
+import "github.com/byocpack/byocpack/internal/apiver"
 
 // FeatureSetting is one channel feature the spec sets, with the
 // ConversationChannelDefinition fields that carry it.

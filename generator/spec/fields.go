@@ -1,6 +1,6 @@
 package spec
 
-import "byocpack/internal/apiver"
+import "github.com/byocpack/byocpack/internal/apiver"
 
 // kind is the YAML shape a key takes.
 type kind int

@@ -13,8 +13,8 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/fserr"
 )
 
 // RuleSpec is the rule ID of every problem found in a spec file.

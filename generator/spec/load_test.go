@@ -11,7 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // baseSpec is a valid spec that each case edits. Line numbers matter: the

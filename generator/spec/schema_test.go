@@ -12,7 +12,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // baseJSON is baseSpec written as JSON.

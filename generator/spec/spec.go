@@ -7,8 +7,8 @@ package spec
 import (
 	"strings"
 
-	"byocpack/internal/apiver"
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // Spec is a loaded, checked and defaulted byoc.yaml.

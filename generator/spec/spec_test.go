@@ -11,8 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"byocpack/internal/apiver"
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/byoc.schema.json and the golden files under testdata")

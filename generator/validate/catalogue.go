@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/secrets"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/secrets"
 )
 
 // Rule IDs. They are part of byocpack's interface (users grep for them and

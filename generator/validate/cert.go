@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // minRSABits follows Salesforce's certificate recipe (RSA 2048, SHA-256).

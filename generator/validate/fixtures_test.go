@@ -20,8 +20,8 @@ import (
 	"time"
 	"unicode"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/secrets"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/secrets"
 
 	"github.com/google/go-cmp/cmp"
 )

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // FuzzRun feeds arbitrary bytes under arbitrary paths through the whole

@@ -7,8 +7,8 @@ package validate
 import (
 	"time"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
 // File is one metadata file handed to the validator.

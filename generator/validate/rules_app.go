@@ -6,11 +6,11 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/apiver"
-	"byocpack/internal/castub"
-	"byocpack/internal/diag"
-	"byocpack/internal/registry"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/registry"
 )
 
 // Two kinds of rule judge an OAuth app. What Salesforce refuses in any app

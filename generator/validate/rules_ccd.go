@@ -3,7 +3,7 @@ package validate
 import (
 	"strings"
 
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // stripNamespace drops a leading "ns__" from an API name: the source tree

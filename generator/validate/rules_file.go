@@ -4,9 +4,9 @@ import (
 	"regexp"
 	"sync"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/diag"
-	"byocpack/internal/secrets"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/secrets"
 )
 
 // apiNameRE is the API-name shape Salesforce accepts for app and channel

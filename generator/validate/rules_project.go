@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/generator/spec"
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // project indexes the parsed documents for the cross-file rules.

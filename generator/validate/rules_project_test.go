@@ -1,9 +1,9 @@
 package validate
 
 import (
-	"byocpack/internal/diag"
 	"bytes"
 	"context"
+	"github.com/byocpack/byocpack/internal/diag"
 	"path/filepath"
 	"slices"
 	"strings"

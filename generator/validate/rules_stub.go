@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/internal/castub"
-	"byocpack/internal/diag"
-	"byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/xsdcheck"
 )
 
 // childNames are the local names of n's child elements, in order.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // A whole project whose connected app is a stub is clean: neither the

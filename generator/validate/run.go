@@ -13,13 +13,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"byocpack/internal/apiver"
-	"byocpack/internal/castub"
-	"byocpack/internal/diag"
-	"byocpack/internal/fserr"
-	"byocpack/internal/registry"
-	"byocpack/internal/tree"
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
 // Options configures a validation run.

@@ -12,9 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/secrets"
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/secrets"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 
 	"github.com/google/go-cmp/cmp"
 )

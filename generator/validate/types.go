@@ -4,7 +4,7 @@ import (
 	"path"
 	"strings"
 
-	"byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/registry"
 )
 
 // Metadata type names the rules look at.

@@ -3,7 +3,7 @@ package validate
 import (
 	"testing"
 
-	"byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/registry"
 )
 
 // Beyond the BYOC types (run_test.go's TestTypeOf): any suffix of the

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"sync"
 
-	"byocpack/internal/apiver"
-	"byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // Which field exists in which API version comes from the knowledge

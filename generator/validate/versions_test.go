@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/apiver"
+	"github.com/byocpack/byocpack/internal/apiver"
 )
 
 // The documented facts only reach where the WSDLs cannot: they must not

@@ -3,7 +3,7 @@ package validate
 import (
 	"strings"
 
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
 // node is one element of a parsed metadata document with the position of

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 func TestParse(t *testing.T) {

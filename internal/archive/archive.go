@@ -17,7 +17,7 @@ import (
 
 	"github.com/mholt/archives"
 
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // Bounds on what one Reader accepts, summed over every archive it reads

@@ -22,8 +22,8 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/internal/model"
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
 // Type is the metadata type of a stub.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
 func TestIsAndMeant(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"byocpack/internal/fserr"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // journal is written before the first file moves and says how to undo or

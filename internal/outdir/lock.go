@@ -1,10 +1,10 @@
 package outdir
 
 import (
-	"byocpack/internal/tree"
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/byocpack/byocpack/internal/tree"
 	"io/fs"
 	"os"
 	"path/filepath"

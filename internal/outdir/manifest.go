@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // ManifestName is the manifest's file name inside the output directory.

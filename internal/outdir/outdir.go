@@ -23,8 +23,8 @@ import (
 	"strings"
 	"time"
 
-	"byocpack/internal/fserr"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // File is one file a run wants in the directory. Path is relative and

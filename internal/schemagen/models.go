@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/model"
 )
 
 // closure returns the indexes of the blocks roots need, transitively.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/model"
 )
 
 func TestContentModelsFromWSDL(t *testing.T) {

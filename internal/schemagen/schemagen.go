@@ -31,7 +31,7 @@ import (
 	"strings"
 	"sync"
 
-	"byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/model"
 )
 
 const (

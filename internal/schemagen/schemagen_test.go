@@ -368,7 +368,7 @@ func repoRoot(t *testing.T) string {
 	}
 	for {
 		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && regexp.MustCompile(`(?m)^module byocpack\s*$`).Match(data) {
+		if err == nil && regexp.MustCompile(`(?m)^module github\.com/byocpack/byocpack\s*$`).Match(data) {
 			return dir
 		}
 		parent := filepath.Dir(dir)

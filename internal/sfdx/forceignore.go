@@ -1,8 +1,8 @@
 package sfdx
 
 import (
-	"byocpack/internal/tree"
 	"fmt"
+	"github.com/byocpack/byocpack/internal/tree"
 	"path"
 	"path/filepath"
 	"strings"

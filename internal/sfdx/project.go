@@ -15,7 +15,7 @@ import (
 	"regexp"
 	"strings"
 
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // ProjectFile is the name of the project file at a project's root.

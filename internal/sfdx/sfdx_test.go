@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/registry"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 func write(t *testing.T, root, rel, content string) {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
-	"byocpack/internal/registry"
-	"byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // Kind says what role a source file plays for its metadata type.

@@ -13,7 +13,7 @@ import (
 
 	"github.com/beevik/etree"
 
-	"byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/model"
 )
 
 // The corpus is testdata/corpus/v<api>/*.xml: every file there must be a

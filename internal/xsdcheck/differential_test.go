@@ -16,9 +16,9 @@ import (
 	"strings"
 	"testing"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/xmldoc"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 var updateOracle = flag.Bool("update-oracle", false, "rerun xmllint over the corpus mutants and rewrite "+verdictsFile+" (needs xmllint)")

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"slices"
 
-	"byocpack/internal/castub"
-	"byocpack/internal/model"
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
 // NotFormatted says why Format left a document as it is.

@@ -7,9 +7,9 @@ import (
 	"sync"
 	"testing"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/xmldoc"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // FuzzCheck feeds arbitrary bytes to Parse, Check and Format. Whatever the

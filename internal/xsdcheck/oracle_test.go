@@ -7,7 +7,7 @@ import (
 
 	"github.com/jacoelho/xsd"
 
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // TestJacoelhoOracle is the second oracle: the pure-Go XSD engine

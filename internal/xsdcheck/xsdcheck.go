@@ -27,9 +27,9 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/model"
-	"byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
 // MetadataNamespace is the namespace every Metadata API document's root

@@ -8,10 +8,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"byocpack/internal/diag"
-	"byocpack/internal/model"
-	"byocpack/internal/xmldoc"
-	"byocpack/schemas"
+	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/xmldoc"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 const ns = `xmlns="http://soap.sforce.com/2006/04/metadata"`

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/cred"
 )
 
 // What the server knows.

@@ -32,7 +32,7 @@ import (
 	"syscall"
 	"time"
 
-	"byocpack/internal/schemagen"
+	"github.com/byocpack/byocpack/internal/schemagen"
 )
 
 func main() {

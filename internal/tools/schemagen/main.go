@@ -20,7 +20,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"byocpack/internal/schemagen"
+	"github.com/byocpack/byocpack/internal/schemagen"
 )
 
 func main() {
