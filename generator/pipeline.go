@@ -25,14 +25,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/byocpack/byocpack/generator/pack"
-	"github.com/byocpack/byocpack/generator/render"
 	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/generator/validate"
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/outdir"
+	"github.com/byocpack/byocpack/internal/pack"
+	"github.com/byocpack/byocpack/internal/render"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/validate"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
 	"github.com/byocpack/byocpack/schemas"
 )

@@ -3,9 +3,9 @@ package generator
 import (
 	"sync/atomic"
 
-	"github.com/byocpack/byocpack/generator/validate"
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/model"
+	"github.com/byocpack/byocpack/internal/validate"
 	"github.com/byocpack/byocpack/internal/xmldoc"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
 	"github.com/byocpack/byocpack/schemas"

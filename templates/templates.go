@@ -1,6 +1,6 @@
 // Package templates embeds one text/template per metadata type byocpack
 // renders, and the setup guides written beside them (*.md.tmpl). The
-// renderer parses them once; see generator/render.
+// renderer parses them once; see internal/render.
 package templates
 
 import "embed"

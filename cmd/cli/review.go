@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/byocpack/byocpack/generator/inspect"
 	"github.com/byocpack/byocpack/generator/review"
+	"github.com/byocpack/byocpack/internal/inspect"
 )
 
 // ReviewOptions are the inputs of review.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/beevik/etree"
 
-	"github.com/byocpack/byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/internal/inspect"
 )
 
 // node is an element in the form that is compared: local name, trimmed

@@ -15,7 +15,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/byocpack/byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/internal/inspect"
 )
 
 // Rule IDs of the flags (docs/review.md).

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/byocpack/byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/internal/inspect"
 )
 
 const ns = `xmlns="http://soap.sforce.com/2006/04/metadata"`

@@ -19,8 +19,8 @@ import (
 
 	"github.com/beevik/etree"
 
-	"github.com/byocpack/byocpack/generator/inspect"
 	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/inspect"
 )
 
 // Rule IDs (docs/review.md).

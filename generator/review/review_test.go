@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/byocpack/byocpack/generator/inspect"
+	"github.com/byocpack/byocpack/internal/inspect"
 )
 
 func load(t *testing.T, target string) *inspect.Set {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/byocpack/byocpack/generator/pack"
+	"github.com/byocpack/byocpack/internal/pack"
 	"github.com/byocpack/byocpack/internal/sfdx"
 )
 

@@ -22,11 +22,11 @@ import (
 
 	"github.com/beevik/etree"
 
-	"github.com/byocpack/byocpack/generator/render"
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/archive"
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/render"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 )

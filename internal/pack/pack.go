@@ -20,8 +20,8 @@ import (
 
 	"github.com/mholt/archives"
 
-	"github.com/byocpack/byocpack/generator/convert"
 	"github.com/byocpack/byocpack/internal/castub"
+	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/sfdx"
 )

@@ -344,7 +344,7 @@ func TestArchiveFixtures(t *testing.T) {
 			continue
 		}
 		if got, err := os.ReadFile(file); err != nil || !bytes.Equal(got, want) {
-			t.Errorf("fixtures/rules/%s is not what archiveFixtures builds (%v); run go test ./generator/validate -run TestArchiveFixtures -update", p, err)
+			t.Errorf("fixtures/rules/%s is not what archiveFixtures builds (%v); run go test ./internal/validate -run TestArchiveFixtures -update", p, err)
 		}
 	}
 }
