@@ -97,19 +97,6 @@ func HasErrors(ps []Problem, strict bool) bool {
 	return false
 }
 
-// Count returns the number of errors and warnings.
-func Count(ps []Problem) (errors, warnings int) {
-	for _, p := range ps {
-		switch p.Severity {
-		case Error:
-			errors++
-		case Warning:
-			warnings++
-		}
-	}
-	return errors, warnings
-}
-
 // List is a set of problems that is also an error, so that a library call
 // can return every problem it found at once.
 type List []Problem

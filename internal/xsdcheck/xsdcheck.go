@@ -148,15 +148,6 @@ func problem(file string, line, col int, sev diag.Severity, rule, msg string) di
 	return diag.Problem{File: file, Line: max(line, 0), Col: max(col, 0), Severity: sev, Rule: rule, Message: msg}
 }
 
-// lenient is the severity of what the models cannot judge for a project
-// newer than them.
-func (w *walker) lenient() diag.Severity {
-	if w.newer {
-		return diag.Warning
-	}
-	return diag.Error
-}
-
 // attrs checks an element's attributes; it returns whether the element
 // is xsi:nil, when its content must be empty and is not checked further.
 func (w *walker) attrs(el *xmldoc.Element, where string, nillable bool) (isNil bool) {
