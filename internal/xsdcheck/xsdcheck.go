@@ -145,7 +145,7 @@ func (w *walker) add(el *xmldoc.Element, sev diag.Severity, rule, format string,
 }
 
 func problem(file string, line, col int, sev diag.Severity, rule, msg string) diag.Problem {
-	return diag.Problem{File: file, Line: max(line, 0), Col: max(col, 0), Severity: sev, Rule: rule, Message: msg}
+	return diag.Problem{File: file, Line: max(line, 0), Column: max(col, 0), Severity: sev, Rule: rule, Message: msg}
 }
 
 // attrs checks an element's attributes; it returns whether the element
