@@ -25,7 +25,7 @@ type Severity string
 // The severities, most severe first.
 const (
 	// Error fails the run.
-	Error   Severity = "error"
+	Error Severity = "error"
 	// Warning fails only a strict run (--strict, or Options.Strict).
 	Warning Severity = "warning"
 	// Info says what was not checked and why; it fails no run, not even a

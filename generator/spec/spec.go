@@ -7,8 +7,8 @@ package spec
 import (
 	"strings"
 
-	"github.com/byocpack/byocpack/internal/apiver"
 	"github.com/byocpack/byocpack/generator/problem"
+	"github.com/byocpack/byocpack/internal/apiver"
 )
 
 // Spec is a loaded, checked and defaulted byoc.yaml.
@@ -48,7 +48,6 @@ type Package struct {
 	// none.
 	DefinitionFile string
 }
-
 
 // App types.
 const (
