@@ -209,6 +209,10 @@ type PackageOptions struct {
 	// PackageDir picks a package directory by path or package name; empty
 	// means the default one.
 	PackageDir string
+	// CodeCoverage builds the zip sf package version create --code-coverage
+	// uploads: with the unpackagedMetadata zip and the apexTestAccess
+	// permission sets.
+	CodeCoverage bool
 	// SourceDateEpoch fixes the zip timestamps (the SOURCE_DATE_EPOCH
 	// convention); nil means 1980-01-01.
 	SourceDateEpoch *int64

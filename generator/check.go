@@ -280,7 +280,7 @@ func treeInput(reg *registry.Registry, snap *sfdx.Snapshot, shown, apiVersion st
 func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, input) {
 	in, problems := projectHeader(snap, shown, o)
 	seen := map[string]bool{}
-	for _, pd := range snap.Project.PackageDirectories {
+	for _, pd := range snap.Project.SourceDirs() {
 		for _, rel := range snap.Tree.Under(pd.Path) {
 			if seen[rel] || snap.Ignore.Denies(rel) || isState(rel) {
 				continue

@@ -24,8 +24,21 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 			pd = c
 		}
 	}
+	// What the version zips besides the package directory: the seed and
+	// unpackaged metadata and the scratch org definition.
+	paths := snap.Tree.Under(pd.Path)
+	if in, err := pd.PackagingInputs(""); err == nil {
+		for _, dir := range []string{in.SeedMetadata, in.UnpackagedMetadata} {
+			if dir != "" {
+				paths = append(paths, snap.Tree.Under(dir)...)
+			}
+		}
+		if in.DefinitionFile != "" {
+			paths = append(paths, in.DefinitionFile)
+		}
+	}
 	var found []diag.Problem
-	for _, p := range snap.Tree.Under(pd.Path) {
+	for _, p := range paths {
 		if snap.Ignore.Denies(p) {
 			continue
 		}

@@ -142,7 +142,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 		// byocpack's own package directory, by its package name: the user
 		// may mark another one default.
 		zipped = async(func() (*pack.Result, error) {
-			return zipTree(ctx, nextSnap, opts.OutDir, s.Package.Name, z.epoch)
+			return zipTree(ctx, nextSnap, opts.OutDir, pack.Options{SourceDateEpoch: z.epoch, PackageDir: s.Package.Name})
 		})
 	}
 	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now)
@@ -323,7 +323,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 	}
 
 	// 5. The secrets gate, then convert and zip in memory.
-	built, err := zipTree(ctx, snap, opts.ProjectDir, opts.PackageDir, opts.SourceDateEpoch)
+	built, err := zipTree(ctx, snap, opts.ProjectDir, pack.Options{SourceDateEpoch: opts.SourceDateEpoch, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage})
 	if err != nil {
 		return nil, err
 	}
@@ -411,11 +411,11 @@ func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now ti
 
 // zipTree runs the secrets gate on the package directory that goes into
 // the zip and builds both zips from the tree.
-func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown, packageDir string, epoch *int64) (*pack.Result, error) {
-	if err := secretsGate(snap, shown, packageDir); err != nil {
+func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown string, opts pack.Options) (*pack.Result, error) {
+	if err := secretsGate(snap, shown, opts.PackageDir); err != nil {
 		return nil, err
 	}
-	built, err := pack.Snapshot(ctx, snap, pack.Options{SourceDateEpoch: epoch, PackageDir: packageDir})
+	built, err := pack.Snapshot(ctx, snap, opts)
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %w", shown, err)
 	}
