@@ -220,6 +220,8 @@ func TestLoginURLForms(t *testing.T) {
 		"https://login.example.org":      Warn,
 		"http://login.salesforce.com":    Fail,
 		"https://test.salesforce.com/x":  Fail,
+		"https://x.lightning.force.com":  Fail,
+		"https://x--c.vf.force.com":      Fail,
 	} {
 		o := f.options()
 		o.LoginURL = url
@@ -228,6 +230,8 @@ func TestLoginURLForms(t *testing.T) {
 		}
 	}
 	o := f.options()
+	o.LoginURL = "https://x.lightning.force.com"
+	expect(t, doctor(t, o), "login-url", Fail, "https://x.my.salesforce.com")
 	o.LoginURL = ""
 	expect(t, doctor(t, o), "login-url", Pass, "sfdcLoginUrl")
 }
