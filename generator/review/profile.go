@@ -70,9 +70,13 @@ const idleTTLSince = 67
 // appExchange judges one app by the profile.
 func (r *reviewer) appExchange(f *facts) {
 	p := appx{r: r, f: f}
+	pkceFix := "set isPkceRequired to true"
+	if r.set.Kind == inspect.KindSpec {
+		pkceFix = "set app.pkceRequired: true in " + r.set.Source
+	}
 	p.setting(RuleAppxPKCE, fromISV+": PKCE", "error", "isPkceRequired", "oauthConfig/isPkceRequired",
 		"PKCE is not required; Salesforce requires it of partner apps whether the client is public or confidential (the JWT bearer flow is not exempted in the text)",
-		"set isPkceRequired to true (app.pkceRequired: true in byoc.yaml)")
+		pkceFix)
 	if getsRefreshTokens(f.scopes) {
 		p.setting(RuleAppxRefreshRotation, fromISV+": refresh token rotation", "error", "isRefreshTokenRotationEnabled", "oauthConfig/isRefreshTokenRotationEnabled",
 			"refresh-token rotation is off: a refresh token stays reusable after use",
@@ -254,7 +258,7 @@ func (p appx) scopes() {
 	}
 	p.add(RuleAppxScopes, fromHelp+"OAuth Scope Least Privilege", "warning", c, field, w,
 		fmt.Sprintf("the scopes %s reach far beyond one integration", strings.Join(broad, ", ")),
-		"keep only the scopes the integration calls (Interaction for the Interaction Service)")
+		"keep only the scopes the integration calls")
 }
 
 func (p appx) saml() {

@@ -307,6 +307,9 @@ func (r *reviewer) flag(rule, severity string, c *inspect.Component, line int, f
 // spec, else the element to change in the file the flag names.
 func (r *reviewer) fix(specFix, fileFix string, c *inspect.Component) string {
 	if r.set.Kind == inspect.KindSpec && specFix != "" {
+		if strings.Contains(specFix, r.set.Source) {
+			return specFix
+		}
 		return specFix + " in " + r.set.Source
 	}
 	return fileFix + " in " + c.File
@@ -653,7 +656,7 @@ func (r *reviewer) callbacks(a *App, c *inspect.Component, at *etree.Element, v 
 			host = p.Hostname()
 		}
 		if strings.Contains(u, "*") {
-			r.flag(RuleCallbackWild, "error", c, c.Line(at), "list every exact https callback URL; never a wildcard",
+			r.flag(RuleCallbackWild, "error", c, c.Line(at), r.fix("list every exact https callback URL in app.callbackUrls; never a wildcard", "list every exact https callback URL; never a wildcard", c),
 				"the callback URL %s has a wildcard: an authorization code or token can be sent to any host that matches", u)
 		}
 		if err == nil && strings.EqualFold(p.Scheme, "http") {
@@ -681,10 +684,12 @@ func (r *reviewer) certificate(c *inspect.Component, e *etree.Element) *Certific
 	cert.DaysLeft = int(x.NotAfter.Sub(r.now).Hours() / 24)
 	switch {
 	case r.now.After(x.NotAfter):
-		r.flag(RuleCertExpired, "error", c, cert.Line, "issue the next certificate (byocpack cert rotate -f byoc.yaml, or any RSA 2048 SHA-256 certificate) and follow SETUP.md's cut-over: deploy it to the org that owns the app, then sign with the new key",
+		r.flag(RuleCertExpired, "error", c, cert.Line, r.fix("run byocpack cert rotate -f "+r.set.Source+" and follow SETUP.md's cut-over: deploy the new certificate to the org that owns the app, then sign with the new key",
+			"issue the next certificate (RSA 2048, SHA-256), put it in the certificate element, deploy it to the org that owns the app, then sign with its key", c),
 			"the JWT bearer certificate of %s expired on %s: every JWT bearer login fails", c.FullName, x.NotAfter.UTC().Format("2006-01-02"))
 	case x.NotAfter.Sub(r.now) < CertWarnDays*24*time.Hour:
-		r.flag(RuleCertExpiring, "warning", c, cert.Line, "issue the next certificate now (byocpack cert rotate -f byoc.yaml) and follow SETUP.md's cut-over before the old one expires",
+		r.flag(RuleCertExpiring, "warning", c, cert.Line, r.fix("run byocpack cert rotate -f "+r.set.Source+" now and follow SETUP.md's cut-over before the old certificate expires",
+			"issue the next certificate (RSA 2048, SHA-256) now, put it in the certificate element and deploy it to the org that owns the app before the old one expires", c),
 			"the JWT bearer certificate of %s expires on %s, in %d days: JWT bearer logins stop working then", c.FullName, x.NotAfter.UTC().Format("2006-01-02"), cert.DaysLeft)
 	}
 	return cert
