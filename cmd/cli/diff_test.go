@@ -179,7 +179,7 @@ func TestDiffFormats(t *testing.T) {
 		t.Errorf("github: exit %d (-want +got):\n%s", code, d)
 	}
 	code, stdout, _ = run(t, "diff", "a", "b", "--format", "json")
-	for _, s := range []string{`"equal": false`, `"path": "commaSeparatedOauthScopes"`, `"old": "RefreshToken, Interaction"`, `"rule": "DIFF-REMOVED"`} {
+	for _, s := range []string{`"equal": false`, `"path": "commaSeparatedOauthScopes"`, `"old": "RefreshToken, Interaction"`, `"rule": "DIFF-REMOVED"`, `"errors": 1,`, `"warnings": 1`} {
 		if !strings.Contains(stdout, s) || code != 1 {
 			t.Errorf("json: exit %d, lacks %s:\n%s", code, s, stdout)
 		}

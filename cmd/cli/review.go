@@ -92,19 +92,7 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 				status, code = statusRefused, exitInvalid
 			}
 		}
-		// The flags are the envelope's problems, so its counts agree with
-		// its status.
-		env := envelope{SchemaVersion: envelopeVersion, Command: "review", Status: status, ExitCode: code, Result: rep, Problems: make([]problemJSON, 0, len(rep.Flags))}
-		for _, f := range rep.Flags {
-			env.Problems = append(env.Problems, problemJSON{File: f.File, Line: f.Line, Severity: f.Severity, Rule: f.Rule, Message: f.Message, Fix: f.Fix})
-			switch f.Severity {
-			case "error":
-				env.Errors++
-			case "warning":
-				env.Warnings++
-			}
-		}
-		if err := writeJSON(w, env); err != nil {
+		if err := emitFlags(w, "review", status, code, rep, rep.Flags); err != nil {
 			return err
 		}
 	case "github":
@@ -121,6 +109,22 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 		}
 	}
 	return nil
+}
+
+// emitFlags prints the envelope of a command that flags (review, diff):
+// the flags are its problems, so its counts agree with its status.
+func emitFlags(w io.Writer, command, status string, code int, result any, flags []inspect.Flag) error {
+	env := envelope{SchemaVersion: envelopeVersion, Command: command, Status: status, ExitCode: code, Result: result, Problems: make([]problemJSON, 0, len(flags))}
+	for _, f := range flags {
+		env.Problems = append(env.Problems, problemJSON{File: f.File, Line: f.Line, Severity: f.Severity, Rule: f.Rule, Message: f.Message, Fix: f.Fix})
+		switch f.Severity {
+		case "error":
+			env.Errors++
+		case "warning":
+			env.Warnings++
+		}
+	}
+	return writeJSON(w, env)
 }
 
 func flagSummary(fs []inspect.Flag) string {
