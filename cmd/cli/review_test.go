@@ -190,3 +190,18 @@ func TestReviewFreshProjectAndJSONProblems(t *testing.T) {
 		t.Errorf("unknown profile: exit %d %s", code, got)
 	}
 }
+
+// A zip never holds the global OAuth settings: the profile cannot judge
+// PKCE there and says to check the org that owns the app (a warning).
+func TestReviewZipProfileSaysWhereToCheck(t *testing.T) {
+	dir := t.TempDir()
+	fx := partnerFixture(t)
+	t.Chdir(dir)
+	buildPartner(t, fx, dir, "a", same)
+	code, got := reviewAt(t, reviewDay, "a/dist/package-version-info.zip", "--profile", "appexchange", "--format", "github")
+	for _, want := range []string{"::warning ", "title=APPX-PKCE::Partner1_ExternalClientApp1: this target does not hold isPkceRequired; check it in the org that owns the app", "title=APPX-IP-ALLOWLIST"} {
+		if !strings.Contains(got, want) || code != 1 {
+			t.Errorf("exit %d, lacks %q:\n%s", code, want, got)
+		}
+	}
+}

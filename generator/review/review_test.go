@@ -357,3 +357,40 @@ warning APPX-SCOPE-LEAST-PRIVILEGE CI_App.connectedApp-meta.xml`
 		}
 	}
 }
+
+// An external client app's SAML policies, canvas settings and
+// client-credentials policy are read from their own files, linked by
+// externalClientApplication.
+func TestExternalClientAppParts(t *testing.T) {
+	const ns = `xmlns="http://soap.sforce.com/2006/04/metadata"`
+	dir := writeProject(t, map[string]string{
+		"sfdx-project.json": `{"packageDirectories": [{"path": "force-app", "package": "L", "versionNumber": "1.0.0.NEXT", "default": true}, {"path": "source-org"}], "namespace": "l", "sourceApiVersion": "66.0"}`,
+		"force-app/main/default/externalClientApps/CI_App.eca-meta.xml":                               `<ExternalClientApplication ` + ns + `><contactEmail>a@l.example</contactEmail><distributionState>Packaged</distributionState><label>CI</label></ExternalClientApplication>`,
+		"force-app/main/default/extlClntAppOauthSettings/CI_App_oauth.ecaOauth-meta.xml":              `<ExtlClntAppOauthSettings ` + ns + `><commaSeparatedOauthScopes>Api</commaSeparatedOauthScopes><externalClientApplication>CI_App</externalClientApplication><label>CI</label><trustedIpRanges><endIpAddress>198.51.100.9</endIpAddress><startIpAddress>198.51.100.1</startIpAddress></trustedIpRanges></ExtlClntAppOauthSettings>`,
+		"force-app/main/default/extlClntAppSamlConfigurablePolicies/CI_App_saml.ecaSamlPlcy-meta.xml": `<ExtlClntAppSamlConfigurablePolicies ` + ns + `><acsUrl>https://l.example/acs</acsUrl><entityUrl>https://l.example</entityUrl><externalClientApplication>CI_App</externalClientApplication><label>CI</label><signingAlgorithmType>SHA1</signingAlgorithmType></ExtlClntAppSamlConfigurablePolicies>`,
+		"source-org/main/default/extlClntAppOauthPolicies/CI_App_oauthPlcy.ecaOauthPlcy-meta.xml":     `<ExtlClntAppOauthConfigurablePolicies ` + ns + `><clientCredentialsFlowUser>ci@l.example</clientCredentialsFlowUser><externalClientApplication>CI_App</externalClientApplication><isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled><label>CI</label><permittedUsersPolicyType>AllSelfAuthorized</permittedUsersPolicyType><sessionTimeoutInMinutes>15</sessionTimeoutInMinutes></ExtlClntAppOauthConfigurablePolicies>`,
+	})
+	r := Review(load(t, dir), Options{Now: day})
+	if len(r.Apps) != 1 {
+		t.Fatalf("apps: %+v", r.Apps)
+	}
+	a := r.Apps[0]
+	got := []string{strings.Join(a.TrustedIPRanges, " "), a.ClientCredentials, a.SessionPolicy, a.SAML, a.PermittedUsers}
+	want := []string{"198.51.100.1-198.51.100.9", "on: runs as ci@l.example", "timeout 15 minutes", "entity https://l.example, ACS https://l.example/acs, signing SHA1", "AllSelfAuthorized"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("app (-want +got):\n%s", d)
+	}
+	// Self-authorized is no risk of an app no channel links to; SHA-1 is.
+	if d := cmp.Diff("warning REVIEW-SAML-SHA1 CI_App_saml.ecaSamlPlcy-meta.xml", flags(r)); d != "" {
+		t.Errorf("flags (-want +got):\n%s", d)
+	}
+	r = Review(load(t, dir), Options{Now: day, Profile: ProfileAppExchange})
+	for _, rule := range []string{"error APPX-PKCE", "warning APPX-CLIENT-CREDENTIALS", "warning APPX-SAML-SHA256"} {
+		if !strings.Contains(flags(r), rule) {
+			t.Errorf("profile lacks %s:\n%s", rule, flags(r))
+		}
+	}
+	if strings.Contains(flags(r), "APPX-IP-ALLOWLIST") {
+		t.Errorf("an app with trusted IP ranges flagged:\n%s", flags(r))
+	}
+}
