@@ -39,6 +39,22 @@ type File struct {
 	Role    Role
 	Project string
 	Inputs  string
+	// Base, for a Merged file, is what the run merged it from: the Digest
+	// of the file as the run read it, or Absent. A file that changed since
+	// is a conflict: the merge would drop the change.
+	Base string
+}
+
+// Absent is the Base of a Merged file that was made without an existing
+// one.
+const Absent = "absent"
+
+// BaseOf is the Base of a file merged from b (nil: there was none).
+func BaseOf(b []byte) string {
+	if b == nil {
+		return Absent
+	}
+	return Digest(b)
 }
 
 // Result says what a plan changes.
@@ -270,6 +286,9 @@ type Plan struct {
 	Result  Result
 	writes  []File
 	removes []string
+	// seen is each path to write or remove as Plan read it: Apply moves a
+	// file aside only while it is still that one.
+	seen map[string]seen
 }
 
 // Plan works out what writing files means for the directory, conflicts
@@ -285,7 +304,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			}
 		}
 	}
-	p := &Plan{}
+	p := &Plan{seen: map[string]seen{}}
 	var conflicts []string
 	next := map[string]bool{}
 	var entries []Entry
@@ -297,9 +316,13 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			return nil, fmt.Errorf("%s is produced twice", f.Path)
 		}
 		next[f.Path] = true
-		cur, err := d.ReadFile(f.Path)
+		cur, err := d.look(p, f.Path)
 		if err != nil {
 			return nil, err
+		}
+		if f.Merged && f.Base != "" && f.Base != BaseOf(cur) {
+			conflicts = append(conflicts, f.Path+changedWhileRunning)
+			continue
 		}
 		e, ours := d.owned[f.Path]
 		ours = ours && cur != nil && e.SHA256 == Digest(cur)
@@ -333,7 +356,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			entries = append(entries, e)
 			continue
 		}
-		cur, err := d.ReadFile(e.Path)
+		cur, err := d.look(p, e.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -351,7 +374,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 		return nil, &ConflictError{Dir: d.Path, Conflicts: conflicts}
 	}
 	mb := marshalManifest(entries)
-	if cur, err := d.ReadFile(ManifestName); err != nil {
+	if cur, err := d.look(p, ManifestName); err != nil {
 		return nil, err
 	} else if string(cur) != string(mb) {
 		p.writes = append(p.writes, File{Path: ManifestName, Data: mb})
