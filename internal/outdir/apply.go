@@ -40,7 +40,7 @@ type journal struct {
 	// it: it moves aside, and is deleted at the commit, only while it is
 	// still that file with those bytes (see seen).
 	Aside   map[string]seen `json:"aside,omitempty"`
-	Removes  []string          `json:"removes"`
+	Removes []string        `json:"removes"`
 	// Dirs are the directories this apply creates, shallowest first, so a
 	// rollback removes them again.
 	Dirs []string `json:"dirs"`
