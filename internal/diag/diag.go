@@ -8,9 +8,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // Severity says whether a problem blocks the build.
@@ -38,33 +38,17 @@ type Problem struct {
 // leaving out the position parts that are unknown.
 func (p Problem) String() string {
 	var b strings.Builder
-	b.WriteString(oneLine(p.File))
+	b.WriteString(escape.Line(p.File))
 	if p.Line > 0 {
 		fmt.Fprintf(&b, ":%d", p.Line)
 		if p.Col > 0 {
 			fmt.Fprintf(&b, ":%d", p.Col)
 		}
 	}
-	fmt.Fprintf(&b, ": %s %s: %s", p.Severity, p.Rule, oneLine(p.Message))
-	return b.String()
-}
-
-// oneLine escapes control characters (as \n, \x1b, ...), so that a
-// problem is always one line: a file named with a line break must not
-// print a line of its own, which a CI log would read as a command.
-func oneLine(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
+	// One line whatever the file's name or the message quotes: a line
+	// break there must not print a line of its own, which a CI log would
+	// read as a command.
+	fmt.Fprintf(&b, ": %s %s: %s", p.Severity, p.Rule, escape.Line(p.Message))
 	return b.String()
 }
 

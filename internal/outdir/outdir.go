@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/fserr"
 	"github.com/byocpack/byocpack/internal/tree"
 )
@@ -73,9 +74,15 @@ type ConflictError struct {
 	Conflicts []string
 }
 
+// Error lists one conflict a line, each escaped (package escape): a file
+// name cannot add a line of its own.
 func (e *ConflictError) Error() string {
+	lines := make([]string, len(e.Conflicts))
+	for i, c := range e.Conflicts {
+		lines[i] = escape.Line(c)
+	}
 	return fmt.Sprintf("%s: nothing was written, because byocpack would overwrite or remove files it did not write or that were edited since:\n  %s\nmove those files away, or pass --force to replace them",
-		e.Dir, strings.Join(e.Conflicts, "\n  "))
+		escape.Line(e.Dir), strings.Join(lines, "\n  "))
 }
 
 // Digest is the hex SHA-256 the manifest records.

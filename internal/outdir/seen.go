@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -141,10 +142,11 @@ type KeptError struct {
 	Kept []string
 }
 
+// Error lists one kept file a line, each escaped (package escape).
 func (e *KeptError) Error() string {
-	msg := e.Dir + ": byocpack wrote its files, but these were edited while it ran:"
+	msg := escape.Line(e.Dir) + ": byocpack wrote its files, but these were edited while it ran:"
 	for _, k := range e.Kept {
-		msg += "\n  " + k
+		msg += "\n  " + escape.Line(k)
 	}
 	return msg + "\ncompare each kept version with the file in place and keep the one you want"
 }
