@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/doctor"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // DoctorOptions are the inputs of doctor.
@@ -97,10 +98,16 @@ func runDoctor(cmd *cobra.Command, opts *DoctorOptions) error {
 	} else {
 		w := opts.IO.Out
 		for _, c := range rep.Checks {
-			msg := strings.ReplaceAll(c.Message, "\n", "\n"+strings.Repeat(" ", 24))
+			// A message quotes the project (names, paths): one line,
+			// escaped; the spec check's lines are problems, each
+			// escaped already.
+			msg := escape.Line(c.Message)
+			if c.ID == "spec" {
+				msg = strings.ReplaceAll(c.Message, "\n", "\n"+strings.Repeat(" ", 24))
+			}
 			fmt.Fprintf(w, "%-4s  %-17s %s\n", strings.ToUpper(string(c.Status)), c.ID, msg)
 			if c.Fix != "" && c.Status != doctor.Pass {
-				fmt.Fprintf(w, "%24sfix: %s\n", "", c.Fix)
+				fmt.Fprintf(w, "%24sfix: %s\n", "", escape.Line(c.Fix))
 			}
 			if c.Explain != "" && c.Status != doctor.Pass {
 				fmt.Fprintf(w, "%24s(byocpack explain %s)\n", "", c.Explain)

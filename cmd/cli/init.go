@@ -17,6 +17,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/tree"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // InitOptions are the inputs of init.
@@ -230,7 +231,7 @@ func runInit(opts *InitOptions) error {
 		out = io.Discard // the same facts go in the result
 	}
 	res := initResult{Spec: opts.Output, Schema: schemaPath}
-	fmt.Fprintf(out, "wrote %s and %s\n", opts.Output, schemaPath)
+	fmt.Fprintf(out, "wrote %s and %s\n", escape.Line(opts.Output), escape.Line(schemaPath))
 	if pair != nil {
 		if err := pair.commit(); err != nil {
 			return err
@@ -247,11 +248,11 @@ func runInit(opts *InitOptions) error {
 	default:
 		fmt.Fprintf(out, "next: make the app's certificate; its key stays outside the project and out of git:\n")
 		res.Next = append(res.Next, fmt.Sprintf("byocpack cert --out %s --key %s", certDir, keyPath))
-		fmt.Fprintf(out, "  %s\n", res.Next[0])
+		fmt.Fprintf(out, "  %s\n", escape.Line(res.Next[0]))
 		fmt.Fprintln(out, "then run")
 	}
 	res.Next = append(res.Next, fmt.Sprintf("byocpack build -f %s -o %s", opts.Output, filepath.Join(dir, "out")))
-	fmt.Fprintf(out, "  %s\n", res.Next[len(res.Next)-1])
+	fmt.Fprintf(out, "  %s\n", escape.Line(res.Next[len(res.Next)-1]))
 	if opts.JSON {
 		return emit(opts.IO.Out, "init", statusOK, exitOK, res, nil)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // assertionFlags are what a JWT bearer assertion is made of; jwt and
@@ -136,7 +137,7 @@ func runJWT(opts *JWTOptions) error {
 	}
 	fmt.Fprintln(opts.IO.Out, token)
 	fmt.Fprintf(opts.IO.Err, "signed RS256: iss=%s sub=%s aud=%s exp=%d (%s, in %s)%s\n",
-		claims.Issuer, claims.Subject, claims.Audience, claims.Expires,
+		escape.Line(claims.Issuer), escape.Line(claims.Subject), escape.Line(claims.Audience), claims.Expires,
 		time.Unix(claims.Expires, 0).UTC().Format(time.RFC3339), time.Unix(claims.Expires, 0).Sub(now).Round(time.Second), verified)
 	return nil
 }
