@@ -16,8 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/internal/tree"
 	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // InitOptions are the inputs of init.
