@@ -58,6 +58,10 @@ func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
 	return &BuildResult{Render: r, Package: p}, nil
 }
 
+// beforePlan, set by tests only, runs between render's read of the
+// output directory and the plan: where a user's edit during a run lands.
+var beforePlan func()
+
 // zipping asks fromSpec to package the tree too.
 type zipping struct{ epoch *int64 }
 
@@ -224,6 +228,9 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 			return true
 		}
 		return false
+	}
+	if beforePlan != nil {
+		beforePlan()
 	}
 	changes, err := out.Plan(plan, outdir.PlanOptions{Force: opts.Force, Replaces: replaces})
 	if err != nil {
