@@ -207,6 +207,35 @@ func (s *Set) Has(v string) bool {
 // true then). ok is false when v is not a version or is older than the
 // set knows and has no models of its own.
 func (s *Set) Resolve(v string) (use string, newer, ok bool) {
+	for {
+		use, newer, ok = s.resolve(v)
+		if !ok || !s.dropBrokenCache(use) {
+			return use, newer, ok
+		}
+	}
+}
+
+// dropBrokenCache removes version v from the set when it comes from the
+// user cache and does not load (a damaged or foreign file): the cache
+// only ever adds, so the set judges as if it were not there. It reports
+// whether it removed v.
+func (s *Set) dropBrokenCache(v string) bool {
+	s.mu.Lock()
+	e := s.entries[v]
+	s.mu.Unlock()
+	if e == nil || e.origin.Kind != "cache" {
+		return false
+	}
+	if _, err := s.Get(v); err == nil {
+		return false
+	}
+	s.mu.Lock()
+	delete(s.entries, v)
+	s.mu.Unlock()
+	return true
+}
+
+func (s *Set) resolve(v string) (use string, newer, ok bool) {
 	if s.Has(v) {
 		return v, false, true
 	}
