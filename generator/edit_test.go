@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -39,6 +40,33 @@ func TestProjectFileEditedDuringBuildIsKept(t *testing.T) {
 		t.Fatalf("want a conflict on sfdx-project.json, got %v", err)
 	}
 	if got, _ := os.ReadFile(project); string(got) != edited {
+		t.Fatalf("the user's edit was overwritten:\n%s", got)
+	}
+}
+
+// TestFileEditedDuringFmtIsKept edits a file after fmt read it and before
+// it writes the formatted bytes: the edit must stay.
+func TestFileEditedDuringFmtIsKept(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "A.eca-meta.xml")
+	messy := "<ExternalClientApplication xmlns=\"http://soap.sforce.com/2006/04/metadata\"><label>A</label><contactEmail>a@b.c</contactEmail></ExternalClientApplication>"
+	if err := os.WriteFile(name, []byte(messy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const edit = "<ExternalClientApplication xmlns=\"http://soap.sforce.com/2006/04/metadata\"><label>Edited</label></ExternalClientApplication>"
+	beforeFormatWrite = func(string) {
+		if err := os.WriteFile(name, []byte(edit), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { beforeFormatWrite = nil }()
+	res, err := Format(context.Background(), FormatOptions{Targets: []string{name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 1 || res.Files[0].Status != Failed || !strings.Contains(res.Files[0].Reason, "changed while fmt ran") {
+		t.Errorf("result: %+v", res.Files)
+	}
+	if got, _ := os.ReadFile(name); string(got) != edit {
 		t.Fatalf("the user's edit was overwritten:\n%s", got)
 	}
 }
