@@ -82,10 +82,10 @@ func GitHubProperty(s string) string {
 
 // markdownPunct are the characters that make markup anywhere in a line
 // of CommonMark or GitHub markdown: code, emphasis, links and images
-// (which need a '['), HTML and autolinks, entities, table cells,
-// strikethrough and math. Any ASCII punctuation may be backslash-escaped,
+// (which need a '['), HTML and autolinks, table cells, strikethrough and
+// math; an '&' is escaped where it would start an entity. Any ASCII punctuation may be backslash-escaped,
 // and then shows as itself.
-const markdownPunct = "\\`*[]<>&|~$"
+const markdownPunct = "\\`*[]<>|~$"
 
 // Text makes s inert running text in markdown, in or out of a table cell:
 // each markup character is backslash-escaped (so [x](http://y) is no
@@ -101,6 +101,7 @@ func Text(s string) string {
 		switch {
 		case r < utf8.RuneSelf && strings.ContainsRune(markdownPunct, r),
 			r == '_' && !inWord(rs, i),
+			r == '&' && i+1 < len(rs) && (rs[i+1] == '#' || unicode.IsLetter(rs[i+1])), // an entity
 			i == 0 && strings.ContainsRune("#-+=>", r),
 			i > 0 && (r == '.' || r == ')') && leadingDigits(rs[:i]) && (i == len(rs)-1 || rs[i+1] == ' '):
 			b.WriteByte('\\')

@@ -57,7 +57,7 @@ func TestMarkdownIsInert(t *testing.T) {
 			t.Errorf("Code(%q) = %q, want %q", in, got, want)
 		}
 	}
-	for in, want := range map[string]string{"Message_Event__e": "Message_Event__e", "_x_": `\_x\_`, "1.0.0": "1.0.0", "1. x": `1\. x`, "- x": `\- x`} {
+	for in, want := range map[string]string{"Message_Event__e": "Message_Event__e", "_x_": `\_x\_`, "1.0.0": "1.0.0", "1. x": `1\. x`, "- x": `\- x`, "A & B": "A & B", "&#8238;x&lt;": `\&#8238;x\&lt;`} {
 		if got := Text(in); got != want {
 			t.Errorf("Text(%q) = %q, want %q", in, got, want)
 		}
