@@ -109,3 +109,21 @@ func TestMergedFileEditedSinceItWasReadConflicts(t *testing.T) {
 		t.Fatalf("the user's edit was overwritten: %q", got)
 	}
 }
+
+// TestPlantedKeptFileIsNotPutInTheTree: a committed record with a file in
+// its transaction that "changed" after it moved aside would be put back
+// in place; one that this machine did not move aside puts nothing there.
+func TestPlantedKeptFileIsNotPutInTheTree(t *testing.T) {
+	dir := t.TempDir()
+	record := `{"state":"committed","writes":[],"removes":["force-app/Evil-meta.xml"],"dirs":[],"layout":1,` +
+		`"asideIds":{"r0":"1:2"},"aside":{"r0":{"id":"1:2","size":1,"mtime":1,"sha256":"00"}}}`
+	writeTree(t, dir, map[string]string{StateDirName + "/committed.json": record, StateDirName + "/txn/r0": "planted"})
+	d, err := Open(dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if _, err := os.Stat(filepath.Join(dir, "force-app", "Evil-meta.xml")); err == nil {
+		t.Fatal("a planted record put a file in the tree")
+	}
+}

@@ -95,7 +95,9 @@ func (d *Dir) keepEdited(j *journal) (err error, stuck bool) {
 		for i, rel := range k.rels {
 			old := d.aside(j, k.kind, i)
 			s, ok := j.Aside[asideKey(k.kind, i)]
-			if _, err := os.Lstat(old); err != nil || !ok || isStill(old, s) {
+			// Only the very file this run moved aside (its device and
+			// inode): a planted transaction puts nothing in the tree.
+			if !ok || !keptAside(j, k.kind, i, old) || isStill(old, s) {
 				continue
 			}
 			dst := d.abs(rel)
