@@ -76,7 +76,7 @@ func TestIgnoreRulesAgreeWithGit(t *testing.T) {
 		"source-org/main/default/extlClntAppGlobalOauthSets/A.ecaGlblOauth-meta.xml",
 		"force-app/main/default/classes/A.cls",
 		"force-app/main/default/classes/A.cls-meta.xml",
-		"docs/build/x.txt", "build/y.txt", "a{b}.txt", "#hash", "!bang", "trail ",
+		"docs/build/x.txt", "build/y.txt", "a{b}.txt", "#hash", "!bang", "trail ", "force-app/main/default/classes/B.cls",
 	}
 	for _, tc := range []struct{ root, sub, exclude string }{
 		{root: "*.xml\n!*.ecaGlblOauth-meta.xml\n"},
@@ -89,6 +89,8 @@ func TestIgnoreRulesAgreeWithGit(t *testing.T) {
 		{root: "*.cls-meta.xml\n", sub: "!A.cls-meta.xml\n"},
 		{root: "force-app/main\n", exclude: "!force-app/\n"},
 		{root: "f*/**/classes\n"},
+		{root: "force-app/**/[!A]*.cls\n[a-c]{b}.txt\ndocs/**\n!docs/build/\n"},
+		{root: "source-org/**/*[Oo]auth*\n/*.txt\n", exclude: "force-app/main/default/classes/A.?ls\n"},
 	} {
 		dir := t.TempDir()
 		if out, err := exec.Command("git", "-C", dir, "init", "-q").CombinedOutput(); err != nil {
