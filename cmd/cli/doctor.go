@@ -39,6 +39,8 @@ with the fix:
   pre-authorization  the app's policies pre-authorize users, as the JWT bearer flow needs
   project            the project in OUT still matches the spec's package, prefix and names
   source-org         OUT's source-org holds the global OAuth settings, and git ignores them
+                     (doctor reads the git index, .gitignore files and .git/info/exclude
+                     itself and never runs git there; global excludes are not consulted)
   login-url          the login URL (--login-url, else sfdx-project.json's) is a Salesforce host form
   event-access       the sfdc_scrt2 permission set gets Read and Create on the platform event,
                      or the setup guide says how
