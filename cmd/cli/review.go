@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/review"
+	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/inspect"
 )
 
@@ -99,7 +100,7 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 		for _, f := range rep.Flags {
 			writeAnnotation(w, annotation{severity: f.Severity, file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
 		}
-		fmt.Fprintf(w, "review of %s: %s\n", rep.Source, flagSummary(rep.Flags))
+		fmt.Fprintf(w, "review of %s: %s\n", escape.Line(rep.Source), flagSummary(rep.Flags))
 	default:
 		reviewMarkdown(w, rep)
 	}
@@ -151,7 +152,7 @@ func none(xs []string) string {
 }
 
 func row(w io.Writer, k, v string) {
-	fmt.Fprintf(w, "| %s | %s |\n", k, strings.NewReplacer("|", `\|`, "\n", " ").Replace(v))
+	fmt.Fprintf(w, "| %s | %s |\n", k, escape.Text(v))
 }
 
 func reviewMarkdown(w io.Writer, r *review.Report) {
@@ -159,20 +160,20 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 	if title == "" {
 		title = r.Source
 	}
-	fmt.Fprintf(w, "# Review: %s %s\n\n", title, r.Package.VersionNumber)
-	fmt.Fprintf(w, "%s (%s)", mdCell(r.Source), r.Kind)
+	fmt.Fprintf(w, "# Review: %s %s\n\n", escape.Text(title), escape.Text(r.Package.VersionNumber))
+	fmt.Fprintf(w, "%s (%s)", escape.Code(r.Source), r.Kind)
 	if r.Package.Namespace != "" {
-		fmt.Fprintf(w, " · namespace %s", mdCell(r.Package.Namespace))
+		fmt.Fprintf(w, " · namespace %s", escape.Code(r.Package.Namespace))
 	}
 	if r.Package.APIVersion != "" {
-		fmt.Fprintf(w, " · API %s", r.Package.APIVersion)
+		fmt.Fprintf(w, " · API %s", escape.Text(r.Package.APIVersion))
 	}
 	fmt.Fprintf(w, " · %s\n", flagSummary(r.Flags))
 
 	if len(r.Flags) > 0 {
 		fmt.Fprintln(w, "\n## Risks")
 		for _, f := range r.Flags {
-			fmt.Fprintf(w, "\n- **%s** `%s` %s  \n  **Fix:** %s  \n  %s\n", f.Severity, f.Rule, f.Message, f.Fix, mdCell(location(f)))
+			fmt.Fprintf(w, "\n- **%s** `%s` %s  \n  **Fix:** %s  \n  %s\n", escape.Text(f.Severity), escape.Text(f.Rule), escape.Text(f.Message), escape.Text(f.Fix), escape.Code(location(f)))
 		}
 	}
 	for _, a := range r.Apps {
@@ -180,7 +181,7 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		if a.BYOC {
 			role = "the BYOC app: a Partner channel links to it by prefix"
 		}
-		fmt.Fprintf(w, "\n## App %s (%s)\n\n%s\n\n| | |\n|---|---|\n", mdCell(a.Name), a.Type, role)
+		fmt.Fprintf(w, "\n## App %s (%s)\n\n%s\n\n| | |\n|---|---|\n", escape.Code(a.Name), escape.Text(a.Type), role)
 		row(w, "label", a.Label)
 		row(w, "distribution state", a.DistributionState)
 		row(w, "contact", a.ContactEmail)
@@ -220,14 +221,14 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		}
 		fmt.Fprintln(w, "\n| scope | allows |\n|---|---|")
 		for _, s := range a.Scopes {
-			fmt.Fprintf(w, "| %s | %s |\n", mdCell(s.Name), s.Allows)
+			fmt.Fprintf(w, "| %s | %s |\n", escape.Cell(s.Name), escape.Text(s.Allows))
 		}
 		if len(a.Scopes) == 0 {
 			fmt.Fprintln(w, "| "+list(nil)+" | |")
 		}
 	}
 	for _, c := range r.Channels {
-		fmt.Fprintf(w, "\n## Channel %s\n\n| | |\n|---|---|\n", mdCell(c.DeveloperName))
+		fmt.Fprintf(w, "\n## Channel %s\n\n| | |\n|---|---|\n", escape.Code(c.DeveloperName))
 		row(w, "label", c.Label)
 		row(w, "connected app type", c.ConnectedAppType)
 		row(w, "routing owner", c.RoutingOwner)
@@ -239,23 +240,23 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		row(w, "features", none(c.Features))
 	}
 	for _, e := range r.Events {
-		fmt.Fprintf(w, "\n## Platform event %s\n\n%s, %s, %s\n\n| field | type | length |\n|---|---|---|\n", mdCell(e.Name), e.Label, e.EventType, e.PublishBehavior)
+		fmt.Fprintf(w, "\n## Platform event %s\n\n%s, %s, %s\n\n| field | type | length |\n|---|---|---|\n", escape.Code(e.Name), escape.Text(e.Label), escape.Text(e.EventType), escape.Text(e.PublishBehavior))
 		for _, f := range e.Fields {
-			fmt.Fprintf(w, "| %s | %s | %s |\n", mdCell(f.Name), f.Type, f.Length)
+			fmt.Fprintf(w, "| %s | %s | %s |\n", escape.Cell(f.Name), escape.Text(f.Type), escape.Text(f.Length))
 		}
 	}
 	for _, v := range r.Vendors {
-		fmt.Fprintf(w, "\n## Vendor %s\n\n%s, %s\n", mdCell(v.DeveloperName), v.Label, v.VendorType)
+		fmt.Fprintf(w, "\n## Vendor %s\n\n%s, %s\n", escape.Code(v.DeveloperName), escape.Text(v.Label), escape.Text(v.VendorType))
 	}
 	if len(r.Other) > 0 {
 		fmt.Fprintf(w, "\n## Other components\n\n")
 		for _, o := range r.Other {
-			fmt.Fprintf(w, "- %s\n", mdCell(o))
+			fmt.Fprintf(w, "- %s\n", escape.Code(o))
 		}
 	}
-	fmt.Fprintf(w, "\n## Outside the package\n\n%s\n", r.Outside.Note)
+	fmt.Fprintf(w, "\n## Outside the package\n\n%s\n", escape.Text(r.Outside.Note))
 	for _, c := range r.Outside.Components {
-		fmt.Fprintf(w, "- %s\n", mdCell(c))
+		fmt.Fprintf(w, "- %s\n", escape.Code(c))
 	}
 }
 

@@ -176,7 +176,7 @@ func TestReviewFreshProjectAndJSONProblems(t *testing.T) {
 	code, got = reviewAt(t, reviewDay, "../../fixtures/partner1/byoc.yaml", "--profile", "appexchange")
 	for _, want := range []string{
 		"`APPX-PKCE` Partner1_ExternalClientApp1: PKCE is not required",
-		"[ISVforce Secure Your Connected Apps and External Client Apps (required from May-June 2026): PKCE]",
+		`\[ISVforce Secure Your Connected Apps and External Client Apps (required from May-June 2026): PKCE\]`, // markdown-escaped
 		"(where: ExtlClntAppGlobalOauthSettings (Dev Hub only: never packaged, deploy it to the org that owns the app))",
 		"`APPX-REFRESH-ROTATION`",
 		"`APPX-REFRESH-IDLE-30D`", "metadata can say so (isEnforceRefreshTokenTTL) from API 67.0 only",

@@ -87,9 +87,6 @@ type Options struct {
 	LoginURL string
 	// Now is the time certificates are judged at (zero: time.Now).
 	Now time.Time
-	// Git runs git in dir and returns its exit code; nil runs git from
-	// PATH. An error means git could not run (then .gitignore is read).
-	Git func(ctx context.Context, dir string, args ...string) (int, error)
 }
 
 // ExpiryWarning is how long before its expiry a certificate is a warning
