@@ -12,7 +12,6 @@ import (
 
 	"github.com/byocpack/byocpack/generator/diff"
 	"github.com/byocpack/byocpack/internal/escape"
-	"github.com/byocpack/byocpack/internal/inspect"
 )
 
 // DiffOptions are the inputs of diff.
@@ -82,15 +81,10 @@ func failed(_ IO, err error) error {
 }
 
 func runDiff(cmd *cobra.Command, opts *DiffOptions) error {
-	old, err := inspect.Load(cmd.Context(), opts.Old, inspect.Options{})
+	res, err := diff.Compare(cmd.Context(), opts.Old, opts.New)
 	if err != nil {
 		return failed(opts.IO, err)
 	}
-	new, err := inspect.Load(cmd.Context(), opts.New, inspect.Options{})
-	if err != nil {
-		return failed(opts.IO, err)
-	}
-	res := diff.Compare(old, new)
 	w := opts.IO.Out
 	switch opts.Format {
 	case "json":
@@ -245,7 +239,7 @@ func diffText(w io.Writer, res *diff.Result, color bool) {
 		if f.Severity == "error" {
 			code = "31"
 		}
-		fmt.Fprintf(w, "%s\n  fix: %s\n", paint(code, f.Severity+" "+f.Rule+": "+f.Message), escape.Line(f.Fix))
+		fmt.Fprintf(w, "%s\n  fix: %s\n", paint(code, string(f.Severity)+" "+f.Rule+": "+f.Message), escape.Line(f.Fix))
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(w, "note: %s\n", escape.Line(n))
@@ -330,7 +324,7 @@ func diffGitHub(w io.Writer, res *diff.Result) {
 		}
 	}
 	for _, f := range res.Flags {
-		writeAnnotation(w, annotation{severity: f.Severity, file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
+		writeAnnotation(w, annotation{severity: string(f.Severity), file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
 	}
 	for _, n := range res.Notes {
 		writeAnnotation(w, annotation{severity: "notice", title: "byocpack diff", message: n})

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/review"
 	"github.com/byocpack/byocpack/internal/escape"
-	"github.com/byocpack/byocpack/internal/inspect"
 )
 
 // ReviewOptions are the inputs of review.
@@ -79,11 +79,10 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 }
 
 func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
-	set, err := inspect.Load(cmd.Context(), opts.Target, inspect.Options{})
+	rep, err := review.Review(cmd.Context(), opts.Target, review.Options{Now: opts.Now, Profile: opts.Profile})
 	if err != nil {
 		return failed(opts.IO, err)
 	}
-	rep := review.Review(set, review.Options{Now: opts.Now, Profile: opts.Profile})
 	w := opts.IO.Out
 	switch opts.Format {
 	case "json":
@@ -98,7 +97,7 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 		}
 	case "github":
 		for _, f := range rep.Flags {
-			writeAnnotation(w, annotation{severity: f.Severity, file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
+			writeAnnotation(w, annotation{severity: string(f.Severity), file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
 		}
 		fmt.Fprintf(w, "review of %s: %s\n", escape.Line(rep.Source), flagSummary(rep.Flags))
 	default:
@@ -114,10 +113,10 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 
 // emitFlags prints the envelope of a command that flags (review, diff):
 // the flags are its problems, so its counts agree with its status.
-func emitFlags(w io.Writer, command, status string, code int, result any, flags []inspect.Flag) error {
+func emitFlags(w io.Writer, command, status string, code int, result any, flags []generator.Problem) error {
 	env := envelope{SchemaVersion: envelopeVersion, Command: command, Status: status, ExitCode: code, Result: result, Problems: make([]problemJSON, 0, len(flags))}
 	for _, f := range flags {
-		env.Problems = append(env.Problems, problemJSON{File: f.File, Line: f.Line, Severity: f.Severity, Rule: f.Rule, Message: f.Message, Fix: f.Fix})
+		env.Problems = append(env.Problems, problemJSON{File: f.File, Line: f.Line, Severity: string(f.Severity), Rule: f.Rule, Message: f.Message, Fix: f.Fix})
 		switch f.Severity {
 		case "error":
 			env.Errors++
@@ -128,7 +127,7 @@ func emitFlags(w io.Writer, command, status string, code int, result any, flags 
 	return writeJSON(w, env)
 }
 
-func flagSummary(fs []inspect.Flag) string {
+func flagSummary(fs []generator.Problem) string {
 	errs, warns := 0, 0
 	for _, f := range fs {
 		switch f.Severity {
@@ -173,7 +172,7 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 	if len(r.Flags) > 0 {
 		fmt.Fprintln(w, "\n## Risks")
 		for _, f := range r.Flags {
-			fmt.Fprintf(w, "\n- **%s** `%s` %s  \n  **Fix:** %s  \n  %s\n", escape.Text(f.Severity), escape.Text(f.Rule), escape.Text(f.Message), escape.Text(f.Fix), escape.Code(location(f)))
+			fmt.Fprintf(w, "\n- **%s** `%s` %s  \n  **Fix:** %s  \n  %s\n", escape.Text(string(f.Severity)), escape.Text(f.Rule), escape.Text(f.Message), escape.Text(f.Fix), escape.Code(location(f)))
 		}
 	}
 	for _, a := range r.Apps {
@@ -260,7 +259,7 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 	}
 }
 
-func location(f inspect.Flag) string {
+func location(f generator.Problem) string {
 	if f.Line > 0 {
 		return fmt.Sprintf("%s:%d", f.File, f.Line)
 	}

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"github.com/byocpack/byocpack/generator/problem"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,7 +69,7 @@ func splitScopes(s string) []string {
 	return out
 }
 
-func (r *Result) add(rule, severity string, c *inspect.Component, elem, fix, format string, args ...any) {
+func (r *Result) add(rule string, severity problem.Severity, c *inspect.Component, elem, fix, format string, args ...any) {
 	r.Flags = append(r.Flags, Flag{Rule: rule, Severity: severity, File: c.File, Line: c.Line(c.Elem(elem)), Message: fmt.Sprintf(format, args...), Fix: fix})
 }
 
@@ -85,12 +86,12 @@ func (r *Result) scopesAdded(o, n *inspect.Component, elem string, scopes func(*
 		if slices.Contains(before, s) {
 			continue
 		}
-		severity, why := "warning", "every token the app is issued carries it"
+		severity, why := problem.Warning, "every token the app is issued carries it"
 		switch s {
 		case "Full":
-			severity, why = "error", "Full reaches everything the user can, every other scope included"
+			severity, why = problem.Error, "Full reaches everything the user can, every other scope included"
 		case "Api":
-			severity, why = "error", "Api reads and changes all the user's data through the REST and SOAP APIs"
+			severity, why = problem.Error, "Api reads and changes all the user's data through the REST and SOAP APIs"
 		}
 		r.add(RuleScopeAdded, severity, n, elem, "remove "+s+" unless the integration calls what it grants; a reviewer of the package version will ask why",
 			"%s gains the OAuth scope %s: %s", app, s, why)

@@ -9,9 +9,11 @@ package diff
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/byocpack/byocpack/generator/problem"
 	"maps"
 	"slices"
 	"strings"
@@ -28,8 +30,8 @@ const (
 
 // Side names one of the two inputs.
 type Side struct {
-	Source string       `json:"source"`
-	Kind   inspect.Kind `json:"kind"`
+	Source string `json:"source"`
+	Kind   string `json:"kind"`
 }
 
 // Ref names a component and where it is.
@@ -75,7 +77,7 @@ type Rename struct {
 }
 
 // Flag is a finding with the rule that found it and its fix.
-type Flag = inspect.Flag
+type Flag = problem.Problem
 
 // Result is the comparison of OLD and NEW.
 type Result struct {
@@ -94,10 +96,26 @@ type Result struct {
 	Notes []string `json:"notes"`
 }
 
-// Compare compares two loaded targets.
-func Compare(old, new *inspect.Set) *Result {
+// Compare reads two versions of a package (each a project directory, a
+// package.zip or package-version-info.zip, or a spec rendered in memory)
+// within the inspector's bounds and compares them. An error names the side
+// that cannot be read or is refused.
+func Compare(ctx context.Context, old, new string) (*Result, error) {
+	a, err := inspect.Load(ctx, old, inspect.Options{})
+	if err != nil {
+		return nil, err
+	}
+	b, err := inspect.Load(ctx, new, inspect.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return compareSets(a, b), nil
+}
+
+// compareSets compares two loaded targets.
+func compareSets(old, new *inspect.Set) *Result {
 	r := &Result{
-		Old: Side{old.Source, old.Kind}, New: Side{new.Source, new.Kind},
+		Old: Side{old.Source, string(old.Kind)}, New: Side{new.Source, string(new.Kind)},
 		Package: []FieldChange{}, Added: []Ref{}, Removed: []Ref{}, Renamed: []Rename{}, Changed: []Change{}, Flags: []Flag{}, Notes: []string{},
 	}
 	r.comparePackage(old, new)

@@ -60,7 +60,7 @@ func lines(r *Result) string {
 		out = append(out, "added "+x.String())
 	}
 	for _, f := range r.Flags {
-		out = append(out, f.Severity+" "+f.Rule)
+		out = append(out, string(f.Severity)+" "+f.Rule)
 	}
 	return strings.Join(out, "\n")
 }
@@ -92,7 +92,7 @@ const oauthReordered = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<ExtlClntA
 	"</ExtlClntAppOauthSettings>\r\n"
 
 func TestFormattingAndOrderAreIgnored(t *testing.T) {
-	r := Compare(project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": oauth}),
+	r := compareSets(project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": oauth}),
 		project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": oauthReordered}))
 	if !r.Equal || lines(r) != "" {
 		t.Fatalf("reordered, re-indented file differs:\n%s", lines(r))
@@ -114,7 +114,7 @@ func TestFieldChangesByPath(t *testing.T) {
 		b.WriteString("</oauthConfig></ConnectedApp>")
 		return b.String()
 	}
-	r := Compare(
+	r := compareSets(
 		project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": oauth, "connectedApps/A_C.connectedApp-meta.xml": app("Interaction", "RefreshToken")}),
 		project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": changed, "connectedApps/A_C.connectedApp-meta.xml": app("RefreshToken", "Interaction", "Api")}))
 	want := `ConnectedApp A_C: oauthConfig/scopes: "Interaction, RefreshToken" -> "RefreshToken, Interaction, Api"
@@ -147,7 +147,7 @@ func TestKeyedRepeatedElements(t *testing.T) {
 <listViews><fullName>All</fullName><filterScope>Everything</filterScope></listViews>
 <listViews><fullName>Mine</fullName><filterScope>` + filter + `</filterScope></listViews></CustomObject>`
 	}
-	r := Compare(project(t, map[string]string{"objects/X__c/X__c.object-meta.xml": obj("Mine")}),
+	r := compareSets(project(t, map[string]string{"objects/X__c/X__c.object-meta.xml": obj("Mine")}),
 		project(t, map[string]string{"objects/X__c/X__c.object-meta.xml": obj("Queue")}))
 	if d := cmp.Diff(`CustomObject X__c: listViews[fullName=Mine]/filterScope: "Mine" -> "Queue"`, lines(r)); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -159,7 +159,7 @@ func TestRemovedAndRenamedAreFlagged(t *testing.T) {
 		return `<ConversationVendorInfo ` + ns + `><developerName>` + name + `</developerName><masterLabel>` + name + `</masterLabel><vendorType>BringYourOwnChannelPartner</vendorType></ConversationVendorInfo>`
 	}
 	field := `<CustomField ` + ns + `><fullName>T__c</fullName><label>T</label><length>255</length><type>Text</type></CustomField>`
-	r := Compare(
+	r := compareSets(
 		project(t, map[string]string{"ConversationVendorInformation/V1.ConversationVendorInformation-meta.xml": vendor("V1"), "objects/E__e/fields/T__c.field-meta.xml": field}),
 		project(t, map[string]string{"ConversationVendorInformation/V2.ConversationVendorInformation-meta.xml": vendor("V2")}))
 	want := `renamed ConversationVendorInfo V1 -> V2
@@ -199,7 +199,7 @@ func TestAccessWideningIsFlagged(t *testing.T) {
 		return `<ConnectedApp ` + ns + `><label>C</label><oauthConfig><callbackUrl>https://x.example</callbackUrl><isAdminApproved>` + admin + `</isAdminApproved>` + scopes + `</oauthConfig></ConnectedApp>`
 	}
 	fewerRanges := strings.Replace(oauth, "<trustedIpRanges>\n        <endIpAddress>10.0.1.9</endIpAddress>\n        <startIpAddress>10.0.1.1</startIpAddress>\n    </trustedIpRanges>\n", "", 1)
-	r := Compare(
+	r := compareSets(
 		project(t, map[string]string{
 			"extlClntAppOauthPolicies/A_B_oauthPlcy.ecaOauthPlcy-meta.xml": policies("AdminApprovedPreAuthorized", "Enforce", "SpecificLifetime", "30"),
 			"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml":         oauth,
@@ -212,7 +212,7 @@ func TestAccessWideningIsFlagged(t *testing.T) {
 		}))
 	var got []string
 	for _, f := range r.Flags {
-		got = append(got, f.Severity+" "+f.Rule+" "+f.Message)
+		got = append(got, string(f.Severity)+" "+f.Rule+" "+f.Message)
 	}
 	want := []string{
 		"error DIFF-SCOPE-ADDED A_C gains the OAuth scope Full: Full reaches everything the user can, every other scope included",

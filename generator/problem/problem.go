@@ -41,6 +41,9 @@ type Problem struct {
 	Severity Severity `json:"severity"`
 	Rule     string   `json:"rule"`
 	Message  string   `json:"message"`
+	// Fix says what to change, where the check knows more than its
+	// message says (review and diff flags); empty otherwise.
+	Fix string `json:"fix,omitempty"`
 }
 
 // String formats the problem as "path:line:col: severity rule: message",

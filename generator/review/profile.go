@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"github.com/byocpack/byocpack/generator/problem"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,7 +108,7 @@ type appx struct {
 	f *facts
 }
 
-func (p appx) add(rule, control, severity string, c *inspect.Component, elem, where, message, fix string) {
+func (p appx) add(rule, control string, severity problem.Severity, c *inspect.Component, elem, where, message, fix string) {
 	line := 0
 	if elem != "" {
 		line = c.Line(c.Elem(elem))
@@ -126,7 +127,7 @@ func (p appx) global(ecaField, caField string) (*inspect.Component, string, stri
 // setting requires a boolean setting true. What the target does not hold
 // (a zip: the global settings stay in the Dev Hub) is a warning to check
 // it there.
-func (p appx) setting(rule, control, severity, ecaField, caField, message, fix string) {
+func (p appx) setting(rule, control string, severity problem.Severity, ecaField, caField, message, fix string) {
 	c, field, where := p.global(ecaField, caField)
 	switch {
 	case c == nil && !p.f.globalKnown:
@@ -200,7 +201,7 @@ func (p appx) ipAllowlist() {
 
 // flagIf flags a boolean setting set true in the global settings or the
 // policies.
-func (p appx) flagIf(rule, control, severity string, fields []string, message, fix string) {
+func (p appx) flagIf(rule, control string, severity problem.Severity, fields []string, message, fix string) {
 	for _, c := range []*inspect.Component{p.f.global, p.f.policies} {
 		if c == nil {
 			continue
@@ -218,7 +219,7 @@ func (p appx) flagIf(rule, control, severity string, fields []string, message, f
 
 // flagIfFalse flags a boolean setting written false (absent keeps
 // Salesforce's default, which byocpack cannot confirm offline).
-func (p appx) flagIfFalse(rule, control, severity, field, message, fix string) {
+func (p appx) flagIfFalse(rule, control string, severity problem.Severity, field, message, fix string) {
 	c, path, w := p.global(field, "oauthConfig/"+field)
 	if c != nil && text(c, path) == "false" {
 		p.add(rule, control, severity, c, path, w, message, fix)

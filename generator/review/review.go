@@ -8,10 +8,12 @@
 package review
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"fmt"
+	"github.com/byocpack/byocpack/generator/problem"
 	"net/url"
 	"slices"
 	"strings"
@@ -175,26 +177,39 @@ type Outside struct {
 
 // Report is the review of one target.
 type Report struct {
-	Source   string         `json:"source"`
-	Kind     inspect.Kind   `json:"kind"`
-	Package  Package        `json:"package"`
-	Apps     []App          `json:"apps"`
-	Channels []Channel      `json:"channels"`
-	Events   []Event        `json:"events"`
-	Vendors  []Vendor       `json:"vendors"`
-	Other    []string       `json:"otherComponents"`
-	Outside  Outside        `json:"outside"`
-	Flags    []inspect.Flag `json:"flags"`
+	Source   string            `json:"source"`
+	Kind     string            `json:"kind"`
+	Package  Package           `json:"package"`
+	Apps     []App             `json:"apps"`
+	Channels []Channel         `json:"channels"`
+	Events   []Event           `json:"events"`
+	Vendors  []Vendor          `json:"vendors"`
+	Other    []string          `json:"otherComponents"`
+	Outside  Outside           `json:"outside"`
+	Flags    []problem.Problem `json:"flags"`
 }
 
-// Review summarises a loaded target and flags its risks.
-func Review(set *inspect.Set, opts Options) *Report {
+// Review reads target (a project directory, a package.zip or
+// package-version-info.zip, a spec rendered in memory) within the
+// inspector's bounds and reviews what it grants and defines. An error is a
+// target that cannot be read or is refused (a zip bomb, a link, a path out
+// of the archive).
+func Review(ctx context.Context, target string, opts Options) (*Report, error) {
+	set, err := inspect.Load(ctx, target, inspect.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return reviewSet(set, opts), nil
+}
+
+// reviewSet summarises a loaded target and flags its risks.
+func reviewSet(set *inspect.Set, opts Options) *Report {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	r := &reviewer{set: set, now: now, rep: &Report{
-		Source: set.Source, Kind: set.Kind,
+		Source: set.Source, Kind: string(set.Kind),
 		Package: Package{Name: set.PackageName, Namespace: set.Namespace, VersionName: set.VersionName, VersionNumber: set.VersionNumber, APIVersion: set.APIVersion},
 		Apps:    []App{}, Channels: []Channel{}, Events: []Event{}, Vendors: []Vendor{}, Other: []string{}, Flags: []inspect.Flag{},
 	}}
@@ -296,7 +311,7 @@ func (r *reviewer) byocApps() map[string]bool {
 	return out
 }
 
-func (r *reviewer) flag(rule, severity string, c *inspect.Component, line int, fix, format string, args ...any) {
+func (r *reviewer) flag(rule string, severity problem.Severity, c *inspect.Component, line int, fix, format string, args ...any) {
 	if line == 0 {
 		line = c.Line(nil)
 	}
@@ -601,9 +616,9 @@ func (r *reviewer) scopes(a *App, c *inspect.Component, at *etree.Element, names
 	for _, n := range names {
 		switch {
 		case a.BYOC && !needed(n):
-			severity := "warning"
+			severity := problem.Warning
 			if n == "Full" {
-				severity = "error"
+				severity = problem.Error
 			}
 			r.flag(RuleBroadScope, severity, c, c.Line(at),
 				r.fix(fmt.Sprintf("remove %s from app.scopes: the Interaction Service needs Interaction, and RefreshToken only where users are not pre-authorized", n),
@@ -660,9 +675,9 @@ func (r *reviewer) callbacks(a *App, c *inspect.Component, at *etree.Element, v 
 				"the callback URL %s has a wildcard: an authorization code or token can be sent to any host that matches", u)
 		}
 		if err == nil && strings.EqualFold(p.Scheme, "http") {
-			severity := "error"
+			severity := problem.Error
 			if host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1" {
-				severity = "warning"
+				severity = problem.Warning
 			}
 			r.flag(RuleCallbackHTTP, severity, c, c.Line(at), r.fix("use an https URL in app.callbackUrl", "use an https URL", c),
 				"the callback URL %s is plain http: authorization codes and tokens would cross the network unencrypted", u)

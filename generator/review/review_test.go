@@ -25,7 +25,7 @@ func load(t *testing.T, target string) *inspect.Set {
 func flags(r *Report) string {
 	var out []string
 	for _, f := range r.Flags {
-		out = append(out, f.Severity+" "+f.Rule+" "+filepath.Base(strings.SplitN(f.File, "!", 2)[len(strings.SplitN(f.File, "!", 2))-1]))
+		out = append(out, string(f.Severity)+" "+f.Rule+" "+filepath.Base(strings.SplitN(f.File, "!", 2)[len(strings.SplitN(f.File, "!", 2))-1]))
 	}
 	return strings.Join(out, "\n")
 }
@@ -46,7 +46,7 @@ func TestRiskyFixtureFlagsEachRisk(t *testing.T) {
 			c.Elem("callbackUrl").SetText("http://risky1.example/oauth/callback")
 		}
 	}
-	r := Review(set, Options{Now: day})
+	r := reviewSet(set, Options{Now: day})
 	// Scopes come in the order a retrieve writes them (the WSDL enum's):
 	// Api, Web, Full, RefreshToken, Interaction.
 	want := `warning REVIEW-BROAD-SCOPE Risky1_App1_oauth.ecaOauth-meta.xml
@@ -71,7 +71,7 @@ warning REVIEW-IP-BYPASS Risky1_App1_oauthPlcy.ecaOauthPlcy-meta.xml`
 
 	// The spec as written: the wildcard callback, and an expired
 	// certificate once its day has passed.
-	r = Review(load(t, "../../fixtures/risky1/byoc.yaml"), Options{Now: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)})
+	r = reviewSet(load(t, "../../fixtures/risky1/byoc.yaml"), Options{Now: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)})
 	got := flags(r)
 	for _, rule := range []string{"error REVIEW-CALLBACK-WILDCARD", "error REVIEW-CERT-EXPIRED"} {
 		if !strings.Contains(got, rule) {
@@ -130,7 +130,7 @@ http://l.example/cb</callbackUrl>
 			t.Fatal(err)
 		}
 	}
-	r := Review(load(t, dir), Options{Now: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)})
+	r := reviewSet(load(t, dir), Options{Now: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)})
 	want := `error REVIEW-CALLBACK-HTTP L_App.connectedApp-meta.xml
 error REVIEW-CERT-EXPIRED L_App.connectedApp-meta.xml
 error REVIEW-SELF-AUTHORIZED L_App.connectedApp-meta.xml
@@ -158,7 +158,7 @@ func TestFixtureSummaries(t *testing.T) {
 		{"legacy1", "RefreshToken OfflineAccess Interaction", "AdminApprovedPreAuthorized", "Legacy1_ChannelDefinition1 Partner", "ConnectedApp"},
 		{"customer1", "", "", "Customer1_ContactCenter1 Customer", ""},
 	} {
-		r := Review(load(t, "../../fixtures/"+tc.fixture+"/byoc.yaml"), Options{Now: day})
+		r := reviewSet(load(t, "../../fixtures/"+tc.fixture+"/byoc.yaml"), Options{Now: day})
 		var scopes, users, appType string
 		if len(r.Apps) > 0 {
 			scopes, users, appType = strings.Join(scopeNames(r.Apps[0]), " "), r.Apps[0].PermittedUsers, r.Apps[0].Type
@@ -189,7 +189,7 @@ func TestConnectedAppStubGrantsNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := Review(load(t, dir), Options{Now: day})
+	r := reviewSet(load(t, dir), Options{Now: day})
 	if len(r.Flags) != 0 || len(r.Apps) != 1 {
 		t.Fatalf("flags %q, apps %+v", flags(r), r.Apps)
 	}
@@ -259,7 +259,7 @@ func TestOnlyTheLinkedAppIsJudgedAsBYOC(t *testing.T) {
 		"force-app/main/default/connectedApps/CI_Deploy.connectedApp-meta.xml":                                   connectedApp([]string{"Api", "Web", "Full", "RefreshToken"}, "", "    <oauthPolicy>\n        <refreshTokenPolicy>infinite</refreshTokenPolicy>\n    </oauthPolicy>\n"),
 		"force-app/main/default/conversationChannelDefinitions/L_Channel.ConversationChannelDefinition-meta.xml": channelXML("L_Channel"),
 	})
-	r := Review(load(t, dir), Options{Now: day})
+	r := reviewSet(load(t, dir), Options{Now: day})
 	want := `warning REVIEW-BROAD-SCOPE CI_Deploy.connectedApp-meta.xml
 warning REVIEW-REFRESH-FOREVER CI_Deploy.connectedApp-meta.xml
 warning REVIEW-BROAD-SCOPE L_App.connectedApp-meta.xml
@@ -280,7 +280,7 @@ error REVIEW-SELF-AUTHORIZED L_App.connectedApp-meta.xml`
 		"sfdx-project.json": project,
 		"force-app/main/default/connectedApps/L_App.connectedApp-meta.xml": connectedApp([]string{"Api", "Interaction"}, "", ""),
 	})
-	if r := Review(load(t, dir), Options{Now: day}); len(r.Flags) != 0 {
+	if r := reviewSet(load(t, dir), Options{Now: day}); len(r.Flags) != 0 {
 		t.Errorf("no channel, yet flagged:\n%s", flags(r))
 	}
 }
@@ -314,7 +314,7 @@ func TestSharedPathAndAppWithoutOAuth(t *testing.T) {
 </ConnectedApp>
 `,
 	})
-	r := Review(load(t, dir), Options{Now: day})
+	r := reviewSet(load(t, dir), Options{Now: day})
 	if len(r.Apps) != 1 {
 		t.Fatalf("%d app sections, want 1", len(r.Apps))
 	}
@@ -337,13 +337,13 @@ func TestClientCredentialsRunAs(t *testing.T) {
 		"force-app/main/default/connectedApps/CI_App.connectedApp-meta.xml": connectedApp([]string{"Api"},
 			"        <isClientCredentialEnabled>true</isClientCredentialEnabled>\n        <oauthClientCredentialUser>ci@l.example</oauthClientCredentialUser>\n", ""),
 	})
-	r := Review(load(t, dir), Options{Now: day})
+	r := reviewSet(load(t, dir), Options{Now: day})
 	if a := r.Apps[0]; a.ClientCredentials != "on: runs as ci@l.example" {
 		t.Errorf("client credentials %q", a.ClientCredentials)
 	}
 	// The appexchange profile: the connected app carries every setting
 	// itself, so each verdict is certain and points at its element.
-	r = Review(load(t, dir), Options{Now: day, Profile: ProfileAppExchange})
+	r = reviewSet(load(t, dir), Options{Now: day, Profile: ProfileAppExchange})
 	want := `error APPX-PKCE CI_App.connectedApp-meta.xml
 error APPX-IP-ALLOWLIST CI_App.connectedApp-meta.xml
 warning APPX-CLIENT-CREDENTIALS CI_App.connectedApp-meta.xml
@@ -370,7 +370,7 @@ func TestExternalClientAppParts(t *testing.T) {
 		"force-app/main/default/extlClntAppSamlConfigurablePolicies/CI_App_saml.ecaSamlPlcy-meta.xml": `<ExtlClntAppSamlConfigurablePolicies ` + ns + `><acsUrl>https://l.example/acs</acsUrl><entityUrl>https://l.example</entityUrl><externalClientApplication>CI_App</externalClientApplication><label>CI</label><signingAlgorithmType>SHA1</signingAlgorithmType></ExtlClntAppSamlConfigurablePolicies>`,
 		"source-org/main/default/extlClntAppOauthPolicies/CI_App_oauthPlcy.ecaOauthPlcy-meta.xml":     `<ExtlClntAppOauthConfigurablePolicies ` + ns + `><clientCredentialsFlowUser>ci@l.example</clientCredentialsFlowUser><externalClientApplication>CI_App</externalClientApplication><isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled><label>CI</label><permittedUsersPolicyType>AllSelfAuthorized</permittedUsersPolicyType><sessionTimeoutInMinutes>15</sessionTimeoutInMinutes></ExtlClntAppOauthConfigurablePolicies>`,
 	})
-	r := Review(load(t, dir), Options{Now: day})
+	r := reviewSet(load(t, dir), Options{Now: day})
 	if len(r.Apps) != 1 {
 		t.Fatalf("apps: %+v", r.Apps)
 	}
@@ -384,7 +384,7 @@ func TestExternalClientAppParts(t *testing.T) {
 	if d := cmp.Diff("warning REVIEW-SAML-SHA1 CI_App_saml.ecaSamlPlcy-meta.xml", flags(r)); d != "" {
 		t.Errorf("flags (-want +got):\n%s", d)
 	}
-	r = Review(load(t, dir), Options{Now: day, Profile: ProfileAppExchange})
+	r = reviewSet(load(t, dir), Options{Now: day, Profile: ProfileAppExchange})
 	for _, rule := range []string{"error APPX-PKCE", "warning APPX-CLIENT-CREDENTIALS", "warning APPX-SAML-SHA256"} {
 		if !strings.Contains(flags(r), rule) {
 			t.Errorf("profile lacks %s:\n%s", rule, flags(r))

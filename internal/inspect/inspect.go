@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/byocpack/byocpack/generator/problem"
 	"os"
 	"path"
 	"path/filepath"
@@ -394,12 +395,5 @@ func baseOf(p string) string { return path.Base(p) }
 func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
 
 // Flag is a finding a reviewer must look at, with the rule that found it
-// and its fix. Severity is "error", "warning" or "notice".
-type Flag struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	Fix      string `json:"fix"`
-	File     string `json:"file,omitempty"`
-	Line     int    `json:"line,omitempty"`
-}
+// and its fix: a problem whose Fix is set.
+type Flag = problem.Problem
