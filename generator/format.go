@@ -91,7 +91,7 @@ func (r *FormatResult) Count(s FormatStatus) int {
 func Format(ctx context.Context, opts FormatOptions) (*FormatResult, error) {
 	if opts.APIVersion != "" {
 		if v, err := apiver.Parse(opts.APIVersion); err != nil || v.Before(apiver.Oldest()) {
-			return nil, &UsageError{fmt.Sprintf("--api-version %s is not a version byocpack can format for; use %s or newer", opts.APIVersion, apiver.Oldest())}
+			return nil, &UsageError{Option: "APIVersion", Value: opts.APIVersion, Msg: fmt.Sprintf("not a version byocpack can format for; use %s or newer", apiver.Oldest())}
 		}
 	}
 	f := &formatter{opts: opts, reg: registry.New(), res: &FormatResult{}}

@@ -318,7 +318,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 	if inside {
 		for _, pd := range snap.Project.PackageDirectories {
 			if distRel == pd.Path || strings.HasPrefix(distRel, pd.Path+"/") || pd.Path == "." {
-				return nil, fmt.Errorf("--output %s is inside the package directory %q: the zips would be packaged into the next version; write them outside it (the default is %s)", dist, pd.Path, filepath.Join(opts.ProjectDir, DistDirName))
+				return nil, &UsageError{Option: "DistDir", Value: dist, Msg: fmt.Sprintf("is inside the package directory %q: the zips would be packaged into the next version; write them outside it (the default is %s)", pd.Path, filepath.Join(opts.ProjectDir, DistDirName))}
 			}
 		}
 	}

@@ -118,10 +118,34 @@ func report(io IO, cmd *cobra.Command, err error, args []string) int {
 func printable(err error) string {
 	var conflict *generator.ConflictError
 	var kept *generator.KeptError
-	if errors.As(err, &conflict) || errors.As(err, &kept) {
+	var usage *generator.UsageError
+	switch {
+	case errors.As(err, &conflict):
+		return strings.Replace(err.Error(), "run with the Force option", "pass --force", 1)
+	case errors.As(err, &kept):
 		return err.Error()
+	case errors.As(err, &usage) && usage.Option != "":
+		// The library names the option; the command line knows it as a flag.
+		return escape.Line(flagOf(usage.Option) + " " + usage.Value + ": " + usage.Msg)
 	}
 	return escape.Line(err.Error())
+}
+
+// optionFlags maps the library's option names to the flags that set them.
+var optionFlags = map[string]string{
+	"APIVersion": "--api-version",
+	"Disable":    "--disable",
+	"DistDir":    "--output",
+	"ProjectDir": "--project",
+	"WSDL":       "the WSDL",
+	"Force":      "--force",
+}
+
+func flagOf(option string) string {
+	if f, ok := optionFlags[option]; ok {
+		return f
+	}
+	return option
 }
 
 // argsAskJSON reports whether the command line asks a command that has

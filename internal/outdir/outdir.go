@@ -81,7 +81,7 @@ func (e *ConflictError) Error() string {
 	for i, c := range e.Conflicts {
 		lines[i] = escape.Line(c)
 	}
-	return fmt.Sprintf("%s: nothing was written, because byocpack would overwrite or remove files it did not write or that were edited since:\n  %s\nmove those files away, or pass --force to replace them",
+	return fmt.Sprintf("%s: nothing was written, because byocpack would overwrite or remove files it did not write or that were edited since:\n  %s\nmove those files away, or run with the Force option to replace them",
 		escape.Line(e.Dir), strings.Join(lines, "\n  "))
 }
 
