@@ -20,6 +20,10 @@ type File struct {
 	// "classes/Alpha.cls" or "package.xml".
 	Path string
 	Data []byte
+	// Built is true when Data is not a copy of one source file (a zipped
+	// static resource, merged labels, a recomposed object): what is zipped
+	// must be scanned for secrets as written, not only as read.
+	Built bool
 }
 
 // Component is one package.xml member.
@@ -82,6 +86,7 @@ func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) (
 		used:    map[string]bool{},
 		objects: map[string]*objectParts{},
 		outputs: map[string]string{},
+		folders: map[string]*folderComponent{},
 		coll:    newCollationWeights(),
 	}
 	for _, f := range files {
@@ -104,6 +109,9 @@ func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) (
 		}
 	}
 	if err := c.finishObjects(); err != nil {
+		return nil, err
+	}
+	if err := c.finishFolders(); err != nil {
 		return nil, err
 	}
 	if len(c.res.Files) == 0 {
@@ -132,16 +140,22 @@ type converter struct {
 	used    map[string]bool
 	objects map[string]*objectParts
 	outputs map[string]string // output path -> source path, to catch clashes
+	folders map[string]*folderComponent
 	coll    *collationWeights
 	res     Result
 }
 
 func (c *converter) emit(out, src string, data []byte) error {
+	return c.emitBuilt(out, src, data, false)
+}
+
+// emitBuilt is emit for bytes the converter made rather than copied.
+func (c *converter) emitBuilt(out, src string, data []byte, built bool) error {
 	if prev, ok := c.outputs[out]; ok {
 		return fmt.Errorf("%s: converts to %s, which %s already produces: rename one of them", src, out, prev)
 	}
 	c.outputs[out] = src
-	c.res.Files = append(c.res.Files, File{Path: out, Data: data})
+	c.res.Files = append(c.res.Files, File{Path: out, Data: data, Built: built})
 	return nil
 }
 
@@ -150,6 +164,8 @@ func (c *converter) emit(out, src string, data []byte) error {
 func unsupported(t *registry.Type) string {
 	s := t.Strategies
 	switch {
+	case isFolderLayout(t):
+		return ""
 	case t.InFolder:
 		return "it lives in folders (inFolder)"
 	case t.MetaFileSuffix != "":
@@ -171,6 +187,9 @@ func (c *converter) add(f sfdx.SourceFile) error {
 	case sfdx.NotMetadata, sfdx.Content:
 		return nil
 	case sfdx.InStrictFolder:
+		if isFolderLayout(f.Type) {
+			return c.addFolderFile(f)
+		}
 		if why := unsupported(f.Type); why != "" {
 			return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter (%s), so it cannot be packaged byte for byte like the Salesforce CLI; remove it from the package directory or list it in .forceignore", f.Path, f.Type.Name, why)
 		}
@@ -187,6 +206,9 @@ func (c *converter) add(f sfdx.SourceFile) error {
 		return nil
 	}
 	t := f.Type
+	if isFolderLayout(t) {
+		return c.addFolderFile(f)
+	}
 	if why := unsupported(t); why != "" {
 		return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter (%s), so it cannot be packaged byte for byte like the Salesforce CLI; remove it from the package directory or list it in .forceignore", f.Path, t.Name, why)
 	}
@@ -257,7 +279,7 @@ func (c *converter) finishObjects() error {
 		if src == "" {
 			src = op.typ.DirectoryName + "/" + op.name
 		}
-		if err := c.emit(out, src, data); err != nil {
+		if err := c.emitBuilt(out, src, data, true); err != nil {
 			return err
 		}
 		// Like the CLI, package.xml lists each child as Parent.Child, and

@@ -1,7 +1,11 @@
 package convert
 
 import (
+	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
 	"context"
 	"encoding/json"
 	"io/fs"
@@ -154,12 +158,43 @@ func compareTrees(t *testing.T, ours, theirs map[string][]byte) {
 			t.Errorf("%s: written by the CLI, missing from ours", n)
 		case !inTheirs:
 			t.Errorf("%s: ours only; the CLI does not write it", n)
+		case isZip(a) && isZip(b):
+			// The CLI stamps a zipped static resource with the time of the
+			// run: compare entries (names, order, bytes).
+			if x, y := zipEntries(t, a), zipEntries(t, b); !slices.Equal(x, y) {
+				t.Errorf("%s: zip entries differ:\n--- ours\n%s\n--- CLI\n%s", n, strings.Join(x, "\n"), strings.Join(y, "\n"))
+			}
 		case n == "package.xml" && !bytes.Equal(a, b):
 			t.Errorf("package.xml differs type by type:\n%s", diffTypes(string(a), string(b)))
 		case !bytes.Equal(a, b):
 			t.Errorf("%s differs:\n--- ours\n%s\n--- CLI\n%s", n, a, b)
 		}
 	}
+}
+
+func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
+
+// zipEntries lists a zip's entries in order as "name sha256".
+func zipEntries(t *testing.T, data []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s %x", f.Name, sha256.Sum256(b)))
+	}
+	return out
 }
 
 // diffTypes lists package.xml <types> blocks present in only one file.
