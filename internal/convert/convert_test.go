@@ -107,12 +107,37 @@ func TestCustomObjectRecomposed(t *testing.T) {
 
 func TestUnsupportedTypeNamesFileAndType(t *testing.T) {
 	dir := project(t, map[string]string{
-		"force-app/main/lwc/myCmp/myCmp.js":          "export default class {}",
-		"force-app/main/lwc/myCmp/myCmp.js-meta.xml": "<LightningComponentBundle/>",
+		"force-app/main/uiBundles/app/app.uibundle-meta.xml": "<UIBundle/>",
 	})
 	_, err := convertDir(t, dir)
-	if err == nil || !strings.Contains(err.Error(), "force-app/main/lwc/myCmp/myCmp.js") || !strings.Contains(err.Error(), "LightningComponentBundle") {
+	if err == nil || !strings.Contains(err.Error(), "force-app/main/uiBundles/app/app.uibundle-meta.xml") || !strings.Contains(err.Error(), "UIBundle") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestBundleFolderCopiedWithoutFilesBesideIt(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/main/lwc/jsconfig.json":                 "{}",
+		"force-app/main/lwc/myCmp/myCmp.js":                "export default class {}",
+		"force-app/main/lwc/myCmp/myCmp.js-meta.xml":       "<LightningComponentBundle/>",
+		"force-app/main/lwc/myCmp/__tests__/myCmp.test.js": "test",
+		"force-app/main/aura/Box/Box.cmp":                  "<aura:component/>",
+		"force-app/main/aura/Box/Box.cmp-meta.xml":         "<AuraDefinitionBundle/>",
+	})
+	res, err := convertDir(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Files {
+		got = append(got, f.Path)
+	}
+	want := []string{"aura/Box/Box.cmp", "aura/Box/Box.cmp-meta.xml", "lwc/myCmp/__tests__/myCmp.test.js", "lwc/myCmp/myCmp.js", "lwc/myCmp/myCmp.js-meta.xml"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("files = %v", got)
+	}
+	if len(res.Components) != 2 || res.Components[0] != (Component{"AuraDefinitionBundle", "Box"}) || res.Components[1] != (Component{"LightningComponentBundle", "myCmp"}) {
+		t.Fatalf("components = %v", res.Components)
 	}
 }
 

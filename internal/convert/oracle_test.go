@@ -3,11 +3,11 @@ package convert
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
-	"context"
-	"encoding/json"
 	"io/fs"
 	"os"
 	"os/exec"
