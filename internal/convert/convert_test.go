@@ -202,3 +202,54 @@ func TestDeepNestingIsRefusedNotRecursedInto(t *testing.T) {
 		t.Fatalf("want a depth refusal, got %v", err)
 	}
 }
+
+func srMeta(ct string) string {
+	return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<StaticResource xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <contentType>" + ct + "</contentType>\n</StaticResource>\n"
+}
+
+func TestStaticResourceFolderNeedsArchiveContentType(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/staticresources/site/index.html":        "<p>",
+		"force-app/staticresources/site.resource-meta.xml": srMeta("text/html"),
+	})
+	_, err := convertDir(t, dir)
+	// The CLI's own words, so a user searching for either finds the fix.
+	if err == nil || !strings.Contains(err.Error(), "A StaticResource directory must have a content type of application/zip or application/jar - found text/html for site") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestStaticResourceBounds(t *testing.T) {
+	big := strings.Repeat("x", MaxStaticResourceSize+1)
+	dir := project(t, map[string]string{
+		"force-app/staticresources/big.txt":               big,
+		"force-app/staticresources/big.resource-meta.xml": srMeta("text/plain"),
+	})
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "5 MB") {
+		t.Fatalf("got %v", err)
+	}
+	// Zipped, the same bytes compress far below the limit.
+	dir = project(t, map[string]string{
+		"force-app/staticresources/big/big.txt":           big,
+		"force-app/staticresources/big.resource-meta.xml": srMeta("application/zip"),
+	})
+	res, err := convertDir(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Files[0]; f.Path != "staticresources/big.resource" || !f.Built || len(f.Data) > 100_000 {
+		t.Fatalf("first file %s built=%v %d bytes", f.Path, f.Built, len(f.Data))
+	}
+}
+
+func TestStaticResourceFolderWithoutMetadataIsRefused(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/staticresources/site/index.html": "<p>",
+		"force-app/staticresources/stray.txt":       "x",
+		"force-app/classes/A.cls":                   "class A {}",
+		"force-app/classes/A.cls-meta.xml":          clsMeta,
+	})
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "force-app/staticresources/site") {
+		t.Fatalf("got %v", err)
+	}
+}
