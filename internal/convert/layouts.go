@@ -217,7 +217,7 @@ func (c *converter) staticResource(fc *folderComponent) error {
 			ct, _ = e.vals[0].(string)
 		}
 		if !slices.Contains(archiveContentTypes, ct) {
-			return fmt.Errorf("%s: "A StaticResource directory must have a content type of application/zip or application/jar - found %s for %s" (the Salesforce CLI's error): set <contentType>application/zip</contentType>, or make the resource a single file", xml.file.Path, ct, fc.name)
+			return fmt.Errorf("%s: \"A StaticResource directory must have a content type of application/zip or application/jar - found %s for %s\" (the Salesforce CLI's error): set <contentType>application/zip</contentType>, or make the resource a single file", xml.file.Path, ct, fc.name)
 		}
 		var entries []zipEntry
 		for _, f := range fc.files {
