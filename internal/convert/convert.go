@@ -114,6 +114,9 @@ func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) (
 	if err := c.finishFolders(); err != nil {
 		return nil, err
 	}
+	if err := c.finishLabels(); err != nil {
+		return nil, err
+	}
 	if len(c.res.Files) == 0 {
 		return nil, fmt.Errorf("no metadata source found in the package directory: add source files such as classes/Name.cls-meta.xml")
 	}
@@ -141,6 +144,7 @@ type converter struct {
 	objects map[string]*objectParts
 	outputs map[string]string // output path -> source path, to catch clashes
 	folders map[string]*folderComponent
+	labels  []sfdx.SourceFile // the files of the one CustomLabels component
 	coll    *collationWeights
 	res     Result
 }
@@ -208,6 +212,10 @@ func (c *converter) add(f sfdx.SourceFile) error {
 	t := f.Type
 	if isFolderLayout(t) {
 		return c.addFolderFile(f)
+	}
+	if isNonDecomposed(f) {
+		c.labels = append(c.labels, f)
+		return nil
 	}
 	if why := unsupported(t); why != "" {
 		return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter (%s), so it cannot be packaged byte for byte like the Salesforce CLI; remove it from the package directory or list it in .forceignore", f.Path, t.Name, why)

@@ -253,3 +253,17 @@ func TestStaticResourceFolderWithoutMetadataIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestDuplicateLabelNamesBothFiles(t *testing.T) {
+	label := func(name string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><CustomLabels xmlns="http://soap.sforce.com/2006/04/metadata"><labels><fullName>` + name + `</fullName><value>v</value></labels></CustomLabels>`
+	}
+	dir := project(t, map[string]string{
+		"force-app/labels/A.labels-meta.xml": label("Greeting"),
+		"force-app/labels/B.labels-meta.xml": label("Greeting"),
+	})
+	_, err := convertDir(t, dir)
+	if err == nil || !strings.Contains(err.Error(), "A.labels-meta.xml") || !strings.Contains(err.Error(), "B.labels-meta.xml") || !strings.Contains(err.Error(), `"Greeting"`) {
+		t.Fatalf("got %v", err)
+	}
+}
