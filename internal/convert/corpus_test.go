@@ -1,0 +1,62 @@
+package convert
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/byocpack/byocpack/internal/sfdx"
+)
+
+// TestCorpusConvertSource compares every package directory of every
+// project under BYOCPACK_CORPUS (public Salesforce DX projects fetched by
+// hand, never committed; docs/realworld.md lists them) with what the real
+// CLI writes for it. Skipped unless both BYOCPACK_CORPUS and BYOCPACK_SF
+// are set.
+func TestCorpusConvertSource(t *testing.T) {
+	root := os.Getenv("BYOCPACK_CORPUS")
+	if root == "" {
+		t.Skip("BYOCPACK_CORPUS is unset: point it at a folder of Salesforce DX projects (see docs/realworld.md)")
+	}
+	sf := oracleSF(t)
+	projects, err := filepath.Glob(filepath.Join(root, "*", sfdx.ProjectFile))
+	if err != nil || len(projects) == 0 {
+		t.Fatalf("no projects under %s (%v)", root, err)
+	}
+	for _, pf := range projects {
+		dir := filepath.Dir(pf)
+		proj, err := sfdx.Load(dir)
+		if err != nil {
+			t.Errorf("%s: %v", dir, err)
+			continue
+		}
+		for i := range proj.PackageDirectories {
+			pd := &proj.PackageDirectories[i]
+			t.Run(filepath.Base(dir)+"/"+pd.Path, func(t *testing.T) {
+				res, err := PackageDir(context.Background(), dir, pd, Options{})
+				if err != nil {
+					t.Fatalf("our converter: %v", err)
+				}
+				ours := map[string][]byte{"package.xml": PackageXML(res.Components, PackageXMLOptions{APIVersion: proj.SourceAPIVersion})}
+				for _, f := range res.Files {
+					ours[f.Path] = f.Data
+				}
+				out := filepath.Join(t.TempDir(), "md")
+				cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", out, "--json")
+				cmd.Dir = dir
+				cmd.Env = oracleEnv(t, sf)
+				var stdout, stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				if err := cmd.Run(); err != nil {
+					t.Fatalf("sf project convert source: %v\n%s\n%s", err, stdout.String(), stderr.String())
+				}
+				theirs := readTree(t, out)
+				compareTrees(t, ours, theirs)
+				t.Logf("%d files, %d components matched", len(theirs), len(res.Components))
+			})
+		}
+	}
+}
