@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -59,6 +60,9 @@ func PackageDir(ctx context.Context, projectDir string, pd *sfdx.PackageDir, opt
 
 // Tree converts the package directory pd of a project held in memory.
 func Tree(ctx context.Context, snap *sfdx.Snapshot, pd *sfdx.PackageDir, opts Options) (*Result, error) {
+	for _, k := range snap.Project.ConversionKeys {
+		return nil, fmt.Errorf("%s:%d: %q changes what the Salesforce CLI writes from data byocpack does not bundle, so the package could not be built byte for byte like the CLI's; remove the key (or build this project with sf project convert source)", path.Join(filepath.ToSlash(snap.Project.Dir), sfdx.ProjectFile), k.Line, k.Key)
+	}
 	reg := opts.Registry
 	if reg == nil {
 		reg = registry.New()

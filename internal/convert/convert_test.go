@@ -267,3 +267,17 @@ func TestDuplicateLabelNamesBothFiles(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestConversionKeysAreRefusedByName(t *testing.T) {
+	for _, key := range []string{"replacements", "sourceBehaviorOptions", "registryCustomizations"} {
+		dir := project(t, map[string]string{"force-app/classes/A.cls": "class A {}", "force-app/classes/A.cls-meta.xml": clsMeta})
+		data := `{"packageDirectories":[{"path":"force-app"}],` + "\n" + `"` + key + `": [],"sourceApiVersion":"62.0"}`
+		if err := os.WriteFile(filepath.Join(dir, "sfdx-project.json"), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := convertDir(t, dir)
+		if err == nil || !strings.Contains(err.Error(), "sfdx-project.json:2: \""+key+"\"") {
+			t.Errorf("%s: got %v", key, err)
+		}
+	}
+}
