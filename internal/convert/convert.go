@@ -184,8 +184,6 @@ func unsupported(t *registry.Type) string {
 		return "its " + s.Adapter + " layout"
 	case s.Transformer != "" || s.Recomposition != "" || s.Decomposition != "":
 		return "it is " + strings.TrimSpace(s.Transformer+" "+s.Decomposition+" "+s.Recomposition)
-	case t.Children != nil:
-		return "it has child types"
 	}
 	return ""
 }
