@@ -149,7 +149,7 @@ func TestBadInputsNameTheFile(t *testing.T) {
 		"missing content": {map[string]string{"force-app/classes/A.cls-meta.xml": clsMeta}, []string{"force-app/classes/A.cls-meta.xml", "A.cls"}},
 		"orphan content":  {map[string]string{"force-app/classes/A.cls": "x"}, []string{"force-app/classes/A.cls", "without its metadata file"}},
 		"wrong case":      {map[string]string{"force-app/c/X.conversationChannelDefinition-meta.xml": "<x/>"}, []string{"force-app/c/X.conversationChannelDefinition-meta.xml", "did you mean"}},
-		"mixed content":   {map[string]string{"force-app/objects/O/O.object-meta.xml": "<CustomObject><a>t<b/></a></CustomObject>"}, []string{"force-app/objects/O/O.object-meta.xml:1", "mixes text"}},
+		"mixed content":   {map[string]string{"force-app/objects/O/O.object-meta.xml": "<CustomObject><a>t<!--c--></a></CustomObject>"}, []string{"force-app/objects/O/O.object-meta.xml:1", "mixes text"}},
 		"wrong root":      {map[string]string{"force-app/objects/O/fields/F.field-meta.xml": "<CustomObject/>"}, []string{"force-app/objects/O/fields/F.field-meta.xml", "<CustomField"}},
 		"mdapi format":    {map[string]string{"force-app/externalClientApps/A.eca": "<x/>"}, []string{"force-app/externalClientApps/A.eca", "A.eca-meta.xml"}},
 		"non-ascii sort":  {map[string]string{"force-app/objects/O/fields/F.field-meta.xml": field("Émile"), "force-app/objects/O/fields/G.field-meta.xml": field("G")}, []string{"ASCII"}},
