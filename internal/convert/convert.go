@@ -172,7 +172,7 @@ func (c *converter) emitBuilt(out, src string, data []byte, built bool) error {
 func unsupported(t *registry.Type) string {
 	s := t.Strategies
 	switch {
-	case isFolderLayout(t):
+	case isFolderLayout(t), t.InFolder, isFolderType(t):
 		return ""
 	case t.InFolder:
 		return "it lives in folders (inFolder)"
@@ -196,6 +196,9 @@ func (c *converter) add(f sfdx.SourceFile) error {
 		if isFolderLayout(f.Type) {
 			return c.addFolderFile(f)
 		}
+		if f.Type.InFolder && f.Type.Strategies.Adapter == "mixedContent" {
+			return c.addDocument(f)
+		}
 		if why := unsupported(f.Type); why != "" {
 			return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter (%s), so it cannot be packaged byte for byte like the Salesforce CLI; remove it from the package directory or list it in .forceignore", f.Path, f.Type.Name, why)
 		}
@@ -214,6 +217,9 @@ func (c *converter) add(f sfdx.SourceFile) error {
 	t := f.Type
 	if isFolderLayout(t) {
 		return c.addFolderFile(f)
+	}
+	if (t.InFolder && t.Strategies.Adapter != "mixedContent") || isFolderType(t) {
+		return c.addInFolder(f)
 	}
 	if isNonDecomposed(f) {
 		c.labels = append(c.labels, f)

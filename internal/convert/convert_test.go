@@ -281,3 +281,35 @@ func TestConversionKeysAreRefusedByName(t *testing.T) {
 		}
 	}
 }
+
+func TestEmailTemplateFolderAliasIsRefusedAsTheCLIDoes(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/email/Old.emailTemplateFolder-meta.xml": "<EmailTemplateFolder/>",
+	})
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "Old.emailTemplateFolder-meta.xml") || !strings.Contains(err.Error(), ".emailFolder-meta.xml") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDocumentMetadataNamedAfterItsContent(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/documents/Brand.documentFolder-meta.xml": "<DocumentFolder/>",
+		"force-app/documents/Brand/logo.svg":                "<svg/>",
+		"force-app/documents/Brand/logo.document-meta.xml":  "<Document/>",
+	})
+	res, err := convertDir(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Files {
+		got = append(got, f.Path)
+	}
+	if want := []string{"documents/Brand-meta.xml", "documents/Brand/logo.svg", "documents/Brand/logo.svg-meta.xml"}; !slices.Equal(got, want) {
+		t.Fatalf("files = %v", got)
+	}
+	pkg := string(PackageXML(res.Components, PackageXMLOptions{APIVersion: "62.0"}))
+	if !strings.Contains(pkg, "<members>Brand</members>\n        <members>Brand/logo</members>\n        <name>Document</name>") {
+		t.Fatal(pkg)
+	}
+}

@@ -93,6 +93,8 @@ func (c *converter) finishFolders() error {
 		fc := c.folders[k]
 		var err error
 		switch {
+		case fc.typ.InFolder:
+			err = c.document(fc)
 		case fc.typ.Strategies.Transformer == "staticResource":
 			err = c.staticResource(fc)
 		case fc.typ.Strategies.Adapter == "bundle":
