@@ -286,7 +286,7 @@ func TestEmailTemplateFolderAliasIsRefusedAsTheCLIDoes(t *testing.T) {
 	dir := project(t, map[string]string{
 		"force-app/email/Old.emailTemplateFolder-meta.xml": "<EmailTemplateFolder/>",
 	})
-	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "Old.emailTemplateFolder-meta.xml") || !strings.Contains(err.Error(), ".emailFolder-meta.xml") {
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "Old.emailTemplateFolder-meta.xml") || !strings.Contains(err.Error(), "could not infer a metadata type") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -58,11 +58,6 @@ func (c *converter) addInFolder(f sfdx.SourceFile) error {
 	}
 	out := strings.Join(rel, "/")
 	if isFolderType(t) {
-		if !strings.HasSuffix(f.Path, "."+t.Suffix+"-meta.xml") {
-			// .emailTemplateFolder-meta.xml: an alias the registry knows
-			// but the CLI's resolver does not.
-			return fmt.Errorf("%s: the Salesforce CLI cannot infer a metadata type from this suffix (\"Could not infer a metadata type\"): name the folder file <Folder>.%s-meta.xml", f.Path, t.Suffix)
-		}
 		content, ok := registry.New().ByID(t.FolderContentType)
 		if !ok {
 			return fmt.Errorf("%s: the registry has no content type %s for %s", f.Path, t.FolderContentType, t.Name)
