@@ -178,7 +178,7 @@ func unsupported(t *registry.Type) string {
 		return "it lives in folders (inFolder)"
 	case t.MetaFileSuffix != "":
 		return "it has a special metadata file suffix"
-	case s.Adapter == "decomposed" && s.Decomposition == "folderPerType" && s.Transformer == "decomposed":
+	case s.Adapter == "decomposed" && (s.Decomposition == "folderPerType" || s.Decomposition == "topLevel") && s.Transformer == "decomposed":
 		return ""
 	case s.Adapter != "" && s.Adapter != "default" && s.Adapter != "matchingContentFile":
 		return "its " + s.Adapter + " layout"
@@ -266,14 +266,91 @@ func (c *converter) add(f sfdx.SourceFile) error {
 		return err
 	}
 	c.res.Components = append(c.res.Components, Component{Type: t.Name, FullName: f.FullName})
+	return c.listChildren(f, data)
+}
+
+// listChildren adds to package.xml the children of a type that has child
+// types but is not decomposed (a Workflow's alerts and rules, ...), read
+// from its file as the CLI reads them: each element named like a child
+// type's xmlElementName, named by its uniqueIdElement.
+func (c *converter) listChildren(f sfdx.SourceFile, data []byte) error {
+	t := f.Type
+	if t.Children == nil {
+		return nil
+	}
+	root, v, err := parseXML(f.Path, data)
+	if err != nil {
+		return err
+	}
+	o, ok := v.(*xobject)
+	if !ok || root != t.Name {
+		return nil
+	}
+	for _, ch := range t.Children.Types {
+		if ch.XMLElementName == "" || ch.UniqueIDElement == "" {
+			continue
+		}
+		e := o.get(ch.XMLElementName)
+		if e == nil {
+			continue
+		}
+		for _, v := range e.vals {
+			name := ""
+			if co, ok := v.(*xobject); ok {
+				if u := co.get(ch.UniqueIDElement); u != nil && !u.array {
+					name, _ = u.vals[0].(string)
+				}
+			}
+			if name == "" {
+				return fmt.Errorf("%s: a <%s> without <%s>: the Salesforce CLI refuses it (\"Missing %s on %s\"); add the name", f.Path, ch.XMLElementName, ch.UniqueIDElement, ch.UniqueIDElement, ch.Name)
+			}
+			if ch.IsAddressable != nil && !*ch.IsAddressable {
+				continue
+			}
+			if !ch.IgnoreParentName {
+				name = f.FullName + "." + name
+			}
+			c.res.Components = append(c.res.Components, Component{Type: ch.Name, FullName: name})
+		}
+	}
 	return nil
 }
 
+// parentListed says whether package.xml lists a decomposed parent: only
+// with its own metadata file, and, when it has children package.xml can
+// name on their own (fields, bot versions), only if that file holds more
+// than its root's namespace, as the CLI decides.
+func (c *converter) parentListed(op *objectParts) (bool, error) {
+	if op.xml == "" {
+		return false, nil
+	}
+	standalone := false
+	for _, ch := range op.typ.Children.Types {
+		if !ch.UnaddressableWithoutParent && (ch.IsAddressable == nil || *ch.IsAddressable) {
+			standalone = true
+		}
+	}
+	if !standalone {
+		return true, nil
+	}
+	data, err := c.read(op.xml)
+	if err != nil {
+		return false, err
+	}
+	_, v, err := parseXML(op.xml, data)
+	if err != nil {
+		return false, err
+	}
+	o, ok := v.(*xobject)
+	return ok && len(o.entries) > 1, nil
+}
+
 func (c *converter) object(t *registry.Type, name string) *objectParts {
-	op, ok := c.objects[name]
+	key := t.Name + "/" + name // a Bot and an object may share a name
+	op, ok := c.objects[key]
 	if !ok {
 		op = &objectParts{typ: t, name: name}
-		c.objects[name] = op
+		c.objects[key] = op
 	}
 	return op
 }
@@ -301,10 +378,17 @@ func (c *converter) finishObjects() error {
 		// Like the CLI, package.xml lists each child as Parent.Child, and
 		// the parent only when its own metadata file exists (an object that
 		// only gains fields, such as Account, is not itself a member).
-		if op.xml != "" {
+		listed, err := c.parentListed(op)
+		if err != nil {
+			return err
+		}
+		if listed {
 			c.res.Components = append(c.res.Components, Component{Type: op.typ.Name, FullName: op.name})
 		}
 		for _, ch := range op.children {
+			if ch.Type.IsAddressable != nil && !*ch.Type.IsAddressable {
+				continue // CustomFieldTranslation: never a package.xml member
+			}
 			c.res.Components = append(c.res.Components, Component{Type: ch.Type.Name, FullName: op.name + "." + ch.FullName})
 		}
 	}
