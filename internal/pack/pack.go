@@ -34,6 +34,40 @@ const DefaultEpoch int64 = 315532800
 // can hold; later times would wrap around silently.
 const lastZipTime int64 = 4354819199
 
+// Salesforce's deploy limits for one Metadata API zip: the package cannot
+// be uploaded past them, so byocpack refuses to build it.
+const (
+	// MaxFiles is the most files one deploy or package version holds.
+	MaxFiles = 10_000
+	// MaxZipSize is the most a deploy zip may weigh compressed (39 MB,
+	// about 50 MB once base64-encoded for the API).
+	MaxZipSize = 39 << 20
+	// MaxUnzippedSize is the most its files may weigh uncompressed.
+	MaxUnzippedSize = 400 << 20
+)
+
+// checkLimits refuses a tree Salesforce would refuse to deploy.
+func checkLimits(pd *sfdx.PackageDir, conv *convert.Result) error {
+	if n := len(conv.Files) + 1; n > MaxFiles {
+		return fmt.Errorf("%s converts to %d files, more than the %d one Salesforce deploy or package version takes: split the package or list files in .forceignore", pd.Path, n, MaxFiles)
+	}
+	var total int64
+	for _, f := range conv.Files {
+		total += int64(len(f.Data))
+	}
+	if total > MaxUnzippedSize {
+		return fmt.Errorf("%s converts to %d MiB of files, more than the %d MiB Salesforce unzips for one deploy: split the package or list large files in .forceignore", pd.Path, total>>20, MaxUnzippedSize>>20)
+	}
+	return nil
+}
+
+func checkZipSize(pd *sfdx.PackageDir, zip []byte) error {
+	if len(zip) > MaxZipSize {
+		return fmt.Errorf("%s zips to %d bytes, more than the %d MB Salesforce takes in one deploy zip: split the package or list large files in .forceignore", pd.Path, len(zip), MaxZipSize>>20)
+	}
+	return nil
+}
+
 // Options tune Package.
 type Options struct {
 	// SourceDateEpoch is the zip entries' time in Unix seconds, usually
@@ -121,6 +155,9 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLimits(pd, conv); err != nil {
+		return nil, err
+	}
 	for _, c := range conv.Components {
 		if c.Type == "Profile" {
 			return nil, fmt.Errorf("profile %q: the CLI rewrites profiles while packaging, which byocpack does not reproduce; move it out of %s or list it in .forceignore", c.FullName, pd.Path)
@@ -142,6 +179,9 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	}
 	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkZipSize(pd, pkgZip); err != nil {
 		return nil, err
 	}
 	res := &Result{
@@ -218,6 +258,9 @@ func firstGeneration(ctx context.Context, proj *sfdx.Project, pd *sfdx.PackageDi
 	}
 	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkZipSize(pd, pkgZip); err != nil {
 		return nil, err
 	}
 	return &Result{

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 	"io"
@@ -147,9 +148,8 @@ func TestUnsupportedTypeFails(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0"}`,
-		"force-app/main/default/flows/My_Flow.flow-meta.xml":            "<Flow/>",
-		"force-app/main/default/staticresources/logo.resource-meta.xml": "<StaticResource/>",
-		"force-app/main/default/staticresources/logo.png":               "png",
+		"force-app/main/default/flows/My_Flow.flow-meta.xml":         "<Flow/>",
+		"force-app/main/default/uiBundles/app/app.uibundle-meta.xml": "<UIBundle/>",
 	}
 	for rel, c := range files {
 		p := filepath.Join(dir, rel)
@@ -157,7 +157,7 @@ func TestUnsupportedTypeFails(t *testing.T) {
 		os.WriteFile(p, []byte(c), 0o644)
 	}
 	_, err := Package(context.Background(), dir, Options{})
-	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/staticresources/logo.png") || !strings.Contains(err.Error(), "StaticResource") {
+	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/uiBundles/app/app.uibundle-meta.xml") || !strings.Contains(err.Error(), "UIBundle") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -292,5 +292,23 @@ func TestDefinitionFileIsLeftToTheCLIWithANote(t *testing.T) {
 	}
 	if strings.Contains(string(res.Descriptor), "definitionFile") || !strings.Contains(strings.Join(res.Notes, "\n"), "config/scratch.json") {
 		t.Fatalf("descriptor %s, notes %q", res.Descriptor, res.Notes)
+	}
+}
+
+func TestDeployLimits(t *testing.T) {
+	pd := &sfdx.PackageDir{Path: "force-app"}
+	many := &convert.Result{Files: make([]convert.File, MaxFiles)}
+	if err := checkLimits(pd, many); err == nil || !strings.Contains(err.Error(), "10001 files") {
+		t.Errorf("files: %v", err)
+	}
+	if err := checkLimits(pd, &convert.Result{Files: many.Files[:MaxFiles-1]}); err != nil {
+		t.Errorf("at the limit: %v", err)
+	}
+	big := &convert.Result{Files: []convert.File{{Path: "a", Data: make([]byte, MaxUnzippedSize/2+1)}, {Path: "b", Data: make([]byte, MaxUnzippedSize/2)}}}
+	if err := checkLimits(pd, big); err == nil || !strings.Contains(err.Error(), "MiB") {
+		t.Errorf("size: %v", err)
+	}
+	if err := checkZipSize(pd, make([]byte, MaxZipSize+1)); err == nil || !strings.Contains(err.Error(), "39 MB") {
+		t.Errorf("zip: %v", err)
 	}
 }
