@@ -419,6 +419,9 @@ func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown, packageDir string,
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %w", shown, err)
 	}
+	if err := builtSecretsGate(built.Files); err != nil {
+		return nil, err
+	}
 	return built, nil
 }
 
