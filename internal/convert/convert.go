@@ -85,13 +85,14 @@ func Tree(ctx context.Context, snap *sfdx.Snapshot, pd *sfdx.PackageDir, opts Op
 // by its SourceFile path. It lets callers convert trees that are not on disk.
 func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) ([]byte, error)) (*Result, error) {
 	c := &converter{
-		read:    read,
-		byPath:  map[string]sfdx.SourceFile{},
-		used:    map[string]bool{},
-		objects: map[string]*objectParts{},
-		outputs: map[string]string{},
-		folders: map[string]*folderComponent{},
-		coll:    newCollationWeights(),
+		read:        read,
+		byPath:      map[string]sfdx.SourceFile{},
+		used:        map[string]bool{},
+		objects:     map[string]*objectParts{},
+		outputs:     map[string]string{},
+		folders:     map[string]*folderComponent{},
+		experiences: map[string]*deContent{},
+		coll:        newCollationWeights(),
 	}
 	for _, f := range files {
 		c.byPath[f.Path] = f
@@ -119,6 +120,9 @@ func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) (
 		return nil, err
 	}
 	if err := c.finishLabels(); err != nil {
+		return nil, err
+	}
+	if err := c.finishDigitalExperiences(); err != nil {
 		return nil, err
 	}
 	if len(c.res.Files) == 0 {
@@ -149,8 +153,10 @@ type converter struct {
 	outputs map[string]string // output path -> source path, to catch clashes
 	folders map[string]*folderComponent
 	labels  []sfdx.SourceFile // the files of the one CustomLabels component
-	coll    *collationWeights
-	res     Result
+	// experiences are the DigitalExperience folders by source path.
+	experiences map[string]*deContent
+	coll        *collationWeights
+	res         Result
 }
 
 func (c *converter) emit(out, src string, data []byte) error {
@@ -189,6 +195,9 @@ func unsupported(t *registry.Type) string {
 }
 
 func (c *converter) add(f sfdx.SourceFile) error {
+	if isDigitalExperienceFile(f) || (f.Kind == sfdx.MetaXML && f.Type.Strategies.Adapter == "digitalExperience") {
+		return c.addDigitalExperience(f)
+	}
 	switch f.Kind {
 	case sfdx.NotMetadata, sfdx.Content:
 		return nil
