@@ -108,9 +108,10 @@ func TestCustomObjectRecomposed(t *testing.T) {
 func TestUnsupportedTypeNamesFileAndType(t *testing.T) {
 	dir := project(t, map[string]string{
 		"force-app/main/uiBundles/app/app.uibundle-meta.xml": "<UIBundle/>",
+		"force-app/main/uiBundles/app/ui-bundle.json":        "{}",
 	})
 	_, err := convertDir(t, dir)
-	if err == nil || !strings.Contains(err.Error(), "force-app/main/uiBundles/app/app.uibundle-meta.xml") || !strings.Contains(err.Error(), "UIBundle") {
+	if err == nil || !strings.Contains(err.Error(), "force-app/main/uiBundles/app/ui-bundle.json") || !strings.Contains(err.Error(), "UIBundle") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -34,7 +34,7 @@ type folderComponent struct {
 // components by folder.
 func isFolderLayout(t *registry.Type) bool {
 	switch t.Strategies.Adapter {
-	case "bundle":
+	case "bundle", "uiBundles":
 		return true
 	case "mixedContent":
 		return !t.InFolder
@@ -56,7 +56,8 @@ func (c *converter) addFolderFile(f sfdx.SourceFile) error {
 	if i < 0 {
 		return fmt.Errorf("%s: a %s file must sit under a folder named %s", f.Path, t.Name, t.DirectoryName)
 	}
-	if t.Strategies.Adapter == "bundle" && i == len(parts)-2 {
+	bundle := t.Strategies.Adapter == "bundle" || t.Strategies.Adapter == "uiBundles"
+	if bundle && i == len(parts)-2 {
 		// A file beside the bundles (lwc/jsconfig.json, aura/.eslintrc)
 		// belongs to no component; the CLI leaves it out.
 		return nil
@@ -66,10 +67,10 @@ func (c *converter) addFolderFile(f sfdx.SourceFile) error {
 	}
 	top := parts[i+1]
 	name := top
-	if t.Strategies.Adapter != "bundle" {
+	if !bundle {
 		name = cliBaseName(top)
 	}
-	if name == "" || (t.Strategies.Adapter == "bundle" && strings.Contains(name, ".")) {
+	if name == "" || (bundle && strings.Contains(name, ".")) {
 		return fmt.Errorf("%s: %q is not a %s name: the Salesforce CLI cuts component names at the first dot; rename the folder", f.Path, top, t.Name)
 	}
 	dir := strings.Join(parts[:i+1], "/")
@@ -99,6 +100,8 @@ func (c *converter) finishFolders() error {
 			err = c.staticResource(fc)
 		case fc.typ.Strategies.Adapter == "bundle":
 			err = c.copyComponent(fc, fc.files)
+		case fc.typ.Strategies.Adapter == "uiBundles":
+			err = c.uiBundle(fc)
 		default:
 			err = c.mixedContent(fc)
 		}
@@ -255,4 +258,27 @@ func (c *converter) staticResource(fc *folderComponent) error {
 	}
 	c.res.Components = append(c.res.Components, Component{Type: fc.typ.Name, FullName: fc.name})
 	return nil
+}
+
+// uiBundle copies a UIBundle folder as a bundle, once its metadata file
+// <app>/<app>.uibundle-meta.xml is there (the CLI's error otherwise). The
+// CLI also checks an optional ui-bundle.json against some forty rules of
+// its own while converting; byocpack does not reproduce them, so it
+// refuses such a bundle rather than zip one the CLI would reject.
+func (c *converter) uiBundle(fc *folderComponent) error {
+	xml := fc.name + "/" + fc.name + "." + fc.typ.Suffix + "-meta.xml"
+	hasXML := false
+	for _, m := range fc.files {
+		rel := strings.TrimPrefix(m.out, fc.typ.DirectoryName+"/")
+		if rel == xml {
+			hasXML = true
+		}
+		if rel == fc.name+"/ui-bundle.json" {
+			return fmt.Errorf("%s: byocpack does not reproduce the Salesforce CLI's checks of ui-bundle.json, so it cannot package this UIBundle like the CLI; package it with sf project convert source, or list the bundle in .forceignore", m.file.Path)
+		}
+	}
+	if !hasXML {
+		return fmt.Errorf("%s/%s: Expected source files for type '%s' (the Salesforce CLI's error): add the metadata file", fc.dir, xml, fc.typ.Name)
+	}
+	return c.copyComponent(fc, fc.files)
 }

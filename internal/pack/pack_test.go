@@ -150,6 +150,7 @@ func TestUnsupportedTypeFails(t *testing.T) {
 		"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0"}`,
 		"force-app/main/default/flows/My_Flow.flow-meta.xml":         "<Flow/>",
 		"force-app/main/default/uiBundles/app/app.uibundle-meta.xml": "<UIBundle/>",
+		"force-app/main/default/uiBundles/app/ui-bundle.json":        "{}",
 	}
 	for rel, c := range files {
 		p := filepath.Join(dir, rel)
@@ -157,7 +158,7 @@ func TestUnsupportedTypeFails(t *testing.T) {
 		os.WriteFile(p, []byte(c), 0o644)
 	}
 	_, err := Package(context.Background(), dir, Options{})
-	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/uiBundles/app/app.uibundle-meta.xml") || !strings.Contains(err.Error(), "UIBundle") {
+	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/uiBundles/app/ui-bundle.json") || !strings.Contains(err.Error(), "UIBundle") {
 		t.Fatalf("got %v", err)
 	}
 }
