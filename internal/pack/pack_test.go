@@ -313,3 +313,34 @@ func TestDeployLimits(t *testing.T) {
 		t.Errorf("zip: %v", err)
 	}
 }
+
+// TestSymlinksInBundlesAreRefused: the CLI follows a link inside a bundle
+// or a static resource folder and zips whatever it points at; byocpack
+// refuses it (a deliberate difference: the link could reach outside the
+// project).
+func TestSymlinksInBundlesAreRefused(t *testing.T) {
+	for _, link := range []string{"force-app/staticresources/site/secret.txt", "force-app/lwc/cmp/linked.js"} {
+		dir := t.TempDir()
+		files := map[string]string{
+			"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0"}`,
+			"force-app/staticresources/site.resource-meta.xml": `<?xml version="1.0" encoding="UTF-8"?><StaticResource xmlns="http://soap.sforce.com/2006/04/metadata"><contentType>application/zip</contentType></StaticResource>`,
+			"force-app/staticresources/site/index.html":        "<p>",
+			"force-app/lwc/cmp/cmp.js":                         "export default class {}",
+			"force-app/lwc/cmp/cmp.js-meta.xml":                "<LightningComponentBundle/>",
+		}
+		for rel, c := range files {
+			p := filepath.Join(dir, rel)
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			os.WriteFile(p, []byte(c), 0o644)
+		}
+		outside := filepath.Join(t.TempDir(), "outside.txt")
+		os.WriteFile(outside, []byte("not yours"), 0o644)
+		if err := os.Symlink(outside, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Skip(err)
+		}
+		_, err := Package(context.Background(), dir, Options{})
+		if err == nil || !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("%s: got %v", link, err)
+		}
+	}
+}
