@@ -27,6 +27,15 @@ func project(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// filePaths lists a result's file paths in order.
+func filePaths(res *Result) []string {
+	var out []string
+	for _, f := range res.Files {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
 func convertDir(t *testing.T, dir string) (*Result, error) {
 	t.Helper()
 	p, err := sfdx.Load(dir)
@@ -129,10 +138,7 @@ func TestBundleFolderCopiedWithoutFilesBesideIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, f := range res.Files {
-		got = append(got, f.Path)
-	}
+	got := filePaths(res)
 	want := []string{"aura/Box/Box.cmp", "aura/Box/Box.cmp-meta.xml", "lwc/myCmp/__tests__/myCmp.test.js", "lwc/myCmp/myCmp.js", "lwc/myCmp/myCmp.js-meta.xml"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("files = %v", got)
@@ -302,10 +308,7 @@ func TestDocumentMetadataNamedAfterItsContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, f := range res.Files {
-		got = append(got, f.Path)
-	}
+	got := filePaths(res)
 	if want := []string{"documents/Brand-meta.xml", "documents/Brand/logo.svg", "documents/Brand/logo.svg-meta.xml"}; !slices.Equal(got, want) {
 		t.Fatalf("files = %v", got)
 	}

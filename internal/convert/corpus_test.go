@@ -1,10 +1,7 @@
 package convert
 
 import (
-	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -36,26 +33,8 @@ func TestCorpusConvertSource(t *testing.T) {
 		for i := range proj.PackageDirectories {
 			pd := &proj.PackageDirectories[i]
 			t.Run(filepath.Base(dir)+"/"+pd.Path, func(t *testing.T) {
-				res, err := PackageDir(context.Background(), dir, pd, Options{})
-				if err != nil {
-					t.Fatalf("our converter: %v", err)
-				}
-				ours := map[string][]byte{"package.xml": PackageXML(res.Components, PackageXMLOptions{APIVersion: proj.SourceAPIVersion})}
-				for _, f := range res.Files {
-					ours[f.Path] = f.Data
-				}
-				out := filepath.Join(t.TempDir(), "md")
-				cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", out, "--json")
-				cmd.Dir = dir
-				cmd.Env = oracleEnv(t, sf)
-				var stdout, stderr bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &stdout, &stderr
-				if err := cmd.Run(); err != nil {
-					t.Fatalf("sf project convert source: %v\n%s\n%s", err, stdout.String(), stderr.String())
-				}
-				theirs := readTree(t, out)
-				compareTrees(t, ours, theirs)
-				t.Logf("%d files, %d components matched", len(theirs), len(res.Components))
+				theirs := convertBoth(t, sf, proj, pd, false)
+				t.Logf("%d files matched", len(theirs))
 			})
 		}
 	}

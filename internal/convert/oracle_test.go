@@ -102,40 +102,47 @@ func TestOracleConvertSource(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pd := proj.DefaultPackageDir()
-			res, err := PackageDir(context.Background(), abs, pd, Options{})
-			if err != nil {
-				t.Fatalf("our converter: %v", err)
-			}
-			ours := map[string][]byte{"package.xml": PackageXML(res.Components, PackageXMLOptions{APIVersion: proj.SourceAPIVersion})}
-			for _, f := range res.Files {
-				ours[f.Path] = f.Data
-			}
-
-			out := filepath.Join(t.TempDir(), "md")
-			cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", out, "--json")
-			cmd.Dir = abs
-			cmd.Env = oracleEnv(t, sf)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("sf project convert source: %v\n%s\n%s", err, stdout.String(), stderr.String())
-			}
-			var reply struct {
-				Status   int   `json:"status"`
-				Warnings []any `json:"warnings"`
-			}
-			if err := json.Unmarshal(stdout.Bytes(), &reply); err != nil || reply.Status != 0 {
-				t.Fatalf("sf replied %s (%v)", stdout.String(), err)
-			}
-			if len(reply.Warnings) > 0 {
-				t.Errorf("sf warned: %v", reply.Warnings)
-			}
-			theirs := readTree(t, out)
-			compareTrees(t, ours, theirs)
+			theirs := convertBoth(t, sf, proj, proj.DefaultPackageDir(), true)
 			t.Logf("%d files matched byte for byte", len(theirs))
 		})
 	}
+}
+
+// convertBoth converts the package directory pd with our converter and
+// with `sf project convert source`, requires the two trees to be equal and
+// returns the CLI's; strict also fails on a warning of the CLI.
+func convertBoth(t *testing.T, sf string, proj *sfdx.Project, pd *sfdx.PackageDir, strict bool) map[string][]byte {
+	t.Helper()
+	res, err := PackageDir(context.Background(), proj.Dir, pd, Options{})
+	if err != nil {
+		t.Fatalf("our converter: %v", err)
+	}
+	ours := map[string][]byte{"package.xml": PackageXML(res.Components, PackageXMLOptions{APIVersion: proj.SourceAPIVersion})}
+	for _, f := range res.Files {
+		ours[f.Path] = f.Data
+	}
+	out := filepath.Join(t.TempDir(), "md")
+	cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", out, "--json")
+	cmd.Dir = proj.Dir
+	cmd.Env = oracleEnv(t, sf)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("sf project convert source: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	var reply struct {
+		Status   int   `json:"status"`
+		Warnings []any `json:"warnings"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &reply); err != nil || reply.Status != 0 {
+		t.Fatalf("sf replied %s (%v)", stdout.String(), err)
+	}
+	if strict && len(reply.Warnings) > 0 {
+		t.Errorf("sf warned: %v", reply.Warnings)
+	}
+	theirs := readTree(t, out)
+	compareTrees(t, ours, theirs)
+	return theirs
 }
 
 func compareTrees(t *testing.T, ours, theirs map[string][]byte) {

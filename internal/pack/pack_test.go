@@ -144,6 +144,20 @@ func TestReproducibleAcrossTZAndUmask(t *testing.T) {
 	}
 }
 
+// writeFiles writes files (slash paths relative to dir) with their folders.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for rel, c := range files {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestUnsupportedTypeFails(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -152,11 +166,7 @@ func TestUnsupportedTypeFails(t *testing.T) {
 		"force-app/main/default/uiBundles/app/app.uibundle-meta.xml": "<UIBundle/>",
 		"force-app/main/default/uiBundles/app/ui-bundle.json":        "{}",
 	}
-	for rel, c := range files {
-		p := filepath.Join(dir, rel)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(c), 0o644)
-	}
+	writeFiles(t, dir, files)
 	_, err := Package(context.Background(), dir, Options{})
 	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/uiBundles/app/ui-bundle.json") || !strings.Contains(err.Error(), "UIBundle") {
 		t.Fatalf("got %v", err)
@@ -328,11 +338,7 @@ func TestSymlinksInBundlesAreRefused(t *testing.T) {
 			"force-app/lwc/cmp/cmp.js":                         "export default class {}",
 			"force-app/lwc/cmp/cmp.js-meta.xml":                "<LightningComponentBundle/>",
 		}
-		for rel, c := range files {
-			p := filepath.Join(dir, rel)
-			os.MkdirAll(filepath.Dir(p), 0o755)
-			os.WriteFile(p, []byte(c), 0o644)
-		}
+		writeFiles(t, dir, files)
 		outside := filepath.Join(t.TempDir(), "outside.txt")
 		os.WriteFile(outside, []byte("not yours"), 0o644)
 		if err := os.Symlink(outside, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
