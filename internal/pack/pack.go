@@ -173,6 +173,7 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	}
 	pkgXML := convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: proj.SourceAPIVersion, ProfileEntry: true})
 
+	conv.Files = withoutDotFiles(conv.Files)
 	entries := []entry{{name: "package.xml", data: pkgXML}}
 	for _, f := range conv.Files {
 		entries = append(entries, entry{name: f.Path, data: f.Data})
@@ -210,6 +211,16 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	}
 	res.VersionInfo = artifact("package-version-info.zip", info)
 	return res, nil
+}
+
+// withoutDotFiles drops the files whose name, or a folder of whose path,
+// starts with a dot (lwc/cmp/.eslintrc.json): the packaging library zips the
+// converted tree with a glob that skips them, so sf package version create
+// never uploads them, though sf project convert source writes them.
+func withoutDotFiles(files []convert.File) []convert.File {
+	return slices.DeleteFunc(slices.Clone(files), func(f convert.File) bool {
+		return slices.ContainsFunc(strings.Split(f.Path, "/"), func(s string) bool { return strings.HasPrefix(s, ".") })
+	})
 }
 
 // generationOf reads from the files what the package can be: a connected

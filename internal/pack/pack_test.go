@@ -350,3 +350,25 @@ func TestSymlinksInBundlesAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestDotFilesLeftOutOfPackageZip: sf project convert source writes a
+// bundle's dot-files when no .forceignore exists, but the packaging library
+// zips the converted tree with a glob that skips them, so package.zip never
+// holds them.
+func TestDotFilesLeftOutOfPackageZip(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"sfdx-project.json":                 `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0","packageAliases":{"P":"0Ho5g000000TestAAA"}}`,
+		"force-app/lwc/cmp/cmp.js":          "export default class {}",
+		"force-app/lwc/cmp/cmp.js-meta.xml": "<LightningComponentBundle/>",
+		"force-app/lwc/cmp/.eslintrc.json":  "{}",
+	})
+	res, err := Package(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := slices.Collect(maps.Keys(unzip(t, res.Package.Data)))
+	if slices.Contains(names, "lwc/cmp/.eslintrc.json") || !slices.Contains(names, "lwc/cmp/cmp.js") {
+		t.Fatalf("package.zip holds %v", names)
+	}
+}
