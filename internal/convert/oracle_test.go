@@ -221,3 +221,40 @@ func diffTypes(ours, theirs string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestOracleRefusals: for each project under testdata/refused, the CLI
+// and our converter both refuse it, and both messages carry the text in its
+// want.txt (case aside), so a user finds the same words either way.
+func TestOracleRefusals(t *testing.T) {
+	sf := oracleSF(t)
+	dirs, err := filepath.Glob("testdata/refused/*/sfdx-project.json")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no refusal projects (%v)", err)
+	}
+	for _, pf := range dirs {
+		dir, _ := filepath.Abs(filepath.Dir(pf))
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join(dir, "want.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := strings.ToLower(strings.TrimSpace(string(want)))
+			proj, err := sfdx.Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pd := proj.DefaultPackageDir()
+			_, ours := PackageDir(context.Background(), dir, pd, Options{})
+			if ours == nil || !strings.Contains(strings.ToLower(ours.Error()), w) {
+				t.Errorf("our converter: %v; want an error saying %q", ours, w)
+			}
+			cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", filepath.Join(t.TempDir(), "md"), "--json")
+			cmd.Dir = dir
+			cmd.Env = oracleEnv(t, sf)
+			out, err := cmd.CombinedOutput()
+			if err == nil || !strings.Contains(strings.ToLower(string(out)), w) {
+				t.Errorf("sf project convert source: %v\n%s\nwant a refusal saying %q", err, out, w)
+			}
+		})
+	}
+}
