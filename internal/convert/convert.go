@@ -85,6 +85,7 @@ func Tree(ctx context.Context, snap *sfdx.Snapshot, pd *sfdx.PackageDir, opts Op
 // by its SourceFile path. It lets callers convert trees that are not on disk.
 func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) ([]byte, error)) (*Result, error) {
 	c := &converter{
+		ctx:         ctx,
 		read:        read,
 		byPath:      map[string]sfdx.SourceFile{},
 		used:        map[string]bool{},
@@ -146,6 +147,7 @@ type objectParts struct {
 }
 
 type converter struct {
+	ctx     context.Context // checked between components: zipping a resource folder takes a while
 	read    func(string) ([]byte, error)
 	byPath  map[string]sfdx.SourceFile
 	used    map[string]bool

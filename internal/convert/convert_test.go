@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -315,5 +316,21 @@ func TestDocumentMetadataNamedAfterItsContent(t *testing.T) {
 	pkg := string(PackageXML(res.Components, PackageXMLOptions{APIVersion: "62.0"}))
 	if !strings.Contains(pkg, "<members>Brand</members>\n        <members>Brand/logo</members>\n        <name>Document</name>") {
 		t.Fatal(pkg)
+	}
+}
+
+func TestCancelledConversionStops(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/staticresources/site/index.html":         "<p>",
+		"force-app/staticresources/site.resource-meta.xml": srMeta("application/zip"),
+	})
+	p, err := sfdx.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := PackageDir(ctx, dir, p.DefaultPackageDir(), Options{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -78,6 +78,9 @@ func (c *converter) finishDigitalExperiences() error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
 		dc := c.experiences[k]
 		if !slices.ContainsFunc(dc.files, func(m member) bool { return m.top == child.MetaFileSuffix }) {
 			return fmt.Errorf("%s: this %s folder has no %s: add it (the CLI reads the component from it)", k, child.Name, child.MetaFileSuffix)

@@ -91,6 +91,9 @@ func (c *converter) finishFolders() error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
 		fc := c.folders[k]
 		var err error
 		switch {
