@@ -321,7 +321,7 @@ func TestDocumentMetadataNamedAfterItsContent(t *testing.T) {
 
 func TestCancelledConversionStops(t *testing.T) {
 	dir := project(t, map[string]string{
-		"force-app/staticresources/site/index.html":         "<p>",
+		"force-app/staticresources/site/index.html":        "<p>",
 		"force-app/staticresources/site.resource-meta.xml": srMeta("application/zip"),
 	})
 	p, err := sfdx.Load(dir)
