@@ -334,3 +334,13 @@ func TestCancelledConversionStops(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestNestedTypeFoldersAreRefused(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/lwc/outer/outer.js-meta.xml":           "<LightningComponentBundle/>",
+		"force-app/lwc/outer/lwc/inner/inner.js-meta.xml": "<LightningComponentBundle/>",
+	})
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "force-app/lwc/outer/lwc/inner/inner.js-meta.xml") || !strings.Contains(err.Error(), "two folders named lwc") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -42,7 +42,7 @@ type deContent struct {
 // its DigitalExperience folders.
 func (c *converter) addDigitalExperience(f sfdx.SourceFile) error {
 	bundle, child := deTypes()
-	rel := typeRelative(f.Path, deDir)
+	rel := typeRelative(f.Path, bundle)
 	if f.Kind == sfdx.MetaXML && f.Type.ID == bundle.ID {
 		if rel == nil || len(rel) != 4 || rel[3] != rel[2]+"."+bundle.Suffix+"-meta.xml" {
 			return fmt.Errorf("%s: a DigitalExperienceBundle's metadata file must be %s/<baseType>/<Name>/<Name>.%s-meta.xml", f.Path, deDir, bundle.Suffix)

@@ -22,12 +22,12 @@ import (
 // ends with "/".
 var slashFolderTypes = []string{"DashboardFolder", "ReportFolder", "EmailTemplateFolder"}
 
-// typeRelative returns the parts of p from the type directory dir on (the
-// CLI's trimUntil of the last folder named dir), or nil.
-func typeRelative(p, dir string) []string {
+// typeRelative returns the parts of p from its type directory on (the
+// CLI's trimUntil), or nil when typeDirIndex refuses the path.
+func typeRelative(p string, t *registry.Type) []string {
 	parts := strings.Split(p, "/")
-	i := slices.Index(parts[:len(parts)-1], dir)
-	if i < 0 || slices.Contains(parts[i+1:len(parts)-1], dir) {
+	i, err := typeDirIndex(p, parts, t)
+	if err != nil {
 		return nil
 	}
 	return parts[i:]
@@ -47,7 +47,7 @@ func isFolderType(t *registry.Type) bool { return t.FolderContentType != "" }
 // EmailTemplate in a folder.
 func (c *converter) addInFolder(f sfdx.SourceFile) error {
 	t := f.Type
-	rel := typeRelative(f.Path, t.DirectoryName)
+	rel := typeRelative(f.Path, t)
 	if rel == nil || f.Kind != sfdx.MetaXML {
 		return fmt.Errorf("%s: a %s must sit in %s/ (folders) or %s/<Folder>/, and only once", f.Path, t.Name, t.DirectoryName, t.DirectoryName)
 	}
@@ -101,7 +101,7 @@ func (c *converter) addInFolder(f sfdx.SourceFile) error {
 // and documents/<Folder>/<name>.document-meta.xml.
 func (c *converter) addDocument(f sfdx.SourceFile) error {
 	t := f.Type
-	rel := typeRelative(f.Path, t.DirectoryName)
+	rel := typeRelative(f.Path, t)
 	if rel == nil || len(rel) != 3 {
 		return fmt.Errorf("%s: a Document must be %s/<Folder>/<Name>.<ext> with %s/<Folder>/<Name>.document-meta.xml beside it", f.Path, t.DirectoryName, t.DirectoryName)
 	}

@@ -49,21 +49,34 @@ func cliBaseName(name string) string {
 	return b
 }
 
+// typeDirIndex is the index in parts (a file's path) of its type
+// directory: the last folder named like it, as the CLI's trimUntil takes.
+// A path with two such folders (lwc/a/lwc/b/b.js) is refused: the CLI
+// resolves the outer and the inner component inconsistently.
+func typeDirIndex(p string, parts []string, t *registry.Type) (int, error) {
+	dirs := parts[:len(parts)-1]
+	i := slices.Index(dirs, t.DirectoryName)
+	if i < 0 {
+		return 0, fmt.Errorf("%s: a %s file must sit under a folder named %s", p, t.Name, t.DirectoryName)
+	}
+	if slices.Contains(dirs[i+1:], t.DirectoryName) {
+		return 0, fmt.Errorf("%s: two folders named %s in one path: the Salesforce CLI resolves such nesting inconsistently, so byocpack refuses it; move the inner one out", p, t.DirectoryName)
+	}
+	return i, nil
+}
+
 func (c *converter) addFolderFile(f sfdx.SourceFile) error {
 	t := f.Type
 	parts := strings.Split(f.Path, "/")
-	i := slices.Index(parts[:len(parts)-1], t.DirectoryName)
-	if i < 0 {
-		return fmt.Errorf("%s: a %s file must sit under a folder named %s", f.Path, t.Name, t.DirectoryName)
+	i, err := typeDirIndex(f.Path, parts, t)
+	if err != nil {
+		return err
 	}
 	bundle := t.Strategies.Adapter == "bundle" || t.Strategies.Adapter == "uiBundles"
 	if bundle && i == len(parts)-2 {
 		// A file beside the bundles (lwc/jsconfig.json, aura/.eslintrc)
 		// belongs to no component; the CLI leaves it out.
 		return nil
-	}
-	if slices.Contains(parts[i+1:len(parts)-1], t.DirectoryName) {
-		return fmt.Errorf("%s: a folder named %s inside another %s folder: the Salesforce CLI resolves such nesting inconsistently, so byocpack refuses it; move the component out", f.Path, t.DirectoryName, t.DirectoryName)
 	}
 	top := parts[i+1]
 	name := top
