@@ -65,6 +65,7 @@ Keep the key out of the project and out of git: --key puts it elsewhere.`,
 	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "RSA key size: 2048, 3072 or 4096")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing key and certificate")
 	opts.Passphrase.register(cmd.Flags(), "encrypts the key")
+	cmd.AddCommand(NewCmdCertRotate(io, nil))
 	return cmd
 }
 

@@ -97,7 +97,7 @@ func runDiff(cmd *cobra.Command, opts *DiffOptions) error {
 		if !res.Equal {
 			code = exitInvalid
 		}
-		if err := emit(w, "diff", statusOK, code, res, nil); err != nil {
+		if err := emitFlags(w, "diff", statusOK, code, res, res.Flags); err != nil {
 			return err
 		}
 	case "markdown":

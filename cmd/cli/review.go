@@ -18,6 +18,8 @@ type ReviewOptions struct {
 	Target string
 	Format string
 	Strict bool
+	// Profile adds a rule set (review.Profiles), such as appexchange.
+	Profile string
 	// Now is the time certificates are judged at (zero: now).
 	Now time.Time
 }
@@ -35,7 +37,13 @@ policies, certificate expiry), the channel definition, the platform event, the
 vendor, and what stays outside the package. The target is a project directory
 (default .), a package.zip, a package-version-info.zip, or a spec (rendered in
 memory). Risks a security reviewer looks for are flagged with a rule ID and a
-fix; the rules are in docs/review.md.
+fix; the rules are in docs/review.md. Only the app a Partner channel links to
+(the prefix before the first "_" its API name shares with the channel's
+developerName, as validate links them) is judged by what the Interaction
+Service needs; every app is checked for generic risks. --profile appexchange
+adds Salesforce's requirements for partner OAuth apps (PKCE, refresh-token
+rotation, a 30-day idle limit, an IP allowlist) and the controls of Help's
+"Review External Client Apps", each saying where its setting lives.
 
 Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 --strict); 2 on an unreadable target or a usage error.`,
@@ -54,6 +62,9 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 			if !oneOf(opts.Format, "markdown", "json", "github") {
 				return usageErrorf("--format must be markdown, json or github, not %q", opts.Format)
 			}
+			if opts.Profile != "" && !oneOf(opts.Profile, review.Profiles()...) {
+				return usageErrorf("--profile must be one of %s, not %q", strings.Join(review.Profiles(), ", "), opts.Profile)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -62,6 +73,7 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "markdown", "output format: markdown, json or github")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warning-severity risks too")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "also check a rule set: appexchange (Salesforce's 2026 requirements for partner OAuth apps and the Review External Client Apps controls)")
 	return cmd
 }
 
@@ -70,7 +82,7 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 	if err != nil {
 		return failed(opts.IO, err)
 	}
-	rep := review.Review(set, review.Options{Now: opts.Now})
+	rep := review.Review(set, review.Options{Now: opts.Now, Profile: opts.Profile})
 	w := opts.IO.Out
 	switch opts.Format {
 	case "json":
@@ -80,7 +92,7 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 				status, code = statusRefused, exitInvalid
 			}
 		}
-		if err := emit(w, "review", status, code, rep, nil); err != nil {
+		if err := emitFlags(w, "review", status, code, rep, rep.Flags); err != nil {
 			return err
 		}
 	case "github":
@@ -97,6 +109,22 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 		}
 	}
 	return nil
+}
+
+// emitFlags prints the envelope of a command that flags (review, diff):
+// the flags are its problems, so its counts agree with its status.
+func emitFlags(w io.Writer, command, status string, code int, result any, flags []inspect.Flag) error {
+	env := envelope{SchemaVersion: envelopeVersion, Command: command, Status: status, ExitCode: code, Result: result, Problems: make([]problemJSON, 0, len(flags))}
+	for _, f := range flags {
+		env.Problems = append(env.Problems, problemJSON{File: f.File, Line: f.Line, Severity: f.Severity, Rule: f.Rule, Message: f.Message, Fix: f.Fix})
+		switch f.Severity {
+		case "error":
+			env.Errors++
+		case "warning":
+			env.Warnings++
+		}
+	}
+	return writeJSON(w, env)
 }
 
 func flagSummary(fs []inspect.Flag) string {
@@ -148,7 +176,11 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		}
 	}
 	for _, a := range r.Apps {
-		fmt.Fprintf(w, "\n## App %s (%s)\n\n| | |\n|---|---|\n", mdCell(a.Name), a.Type)
+		role := "not linked to a Partner channel: judged for generic risks only"
+		if a.BYOC {
+			role = "the BYOC app: a Partner channel links to it by prefix"
+		}
+		fmt.Fprintf(w, "\n## App %s (%s)\n\n%s\n\n| | |\n|---|---|\n", mdCell(a.Name), a.Type, role)
 		row(w, "label", a.Label)
 		row(w, "distribution state", a.DistributionState)
 		row(w, "contact", a.ContactEmail)
@@ -170,6 +202,15 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		}
 		row(w, "refresh tokens", a.RefreshToken)
 		row(w, "IP relaxation", a.IPRelaxation)
+		row(w, "trusted IP ranges", list(a.TrustedIPRanges))
+		row(w, "client credentials flow", a.ClientCredentials)
+		row(w, "session policy", a.SessionPolicy)
+		if a.SAML != "" {
+			row(w, "SAML", a.SAML)
+		}
+		if a.Canvas != "" {
+			row(w, "canvas", a.Canvas)
+		}
 		if c := a.Certificate; c != nil {
 			if c.Problem != "" {
 				row(w, "certificate", "unreadable: "+c.Problem)

@@ -122,7 +122,10 @@ func runToken(cmd *cobra.Command, opts *TokenOptions) error {
 		if opts.ShowToken {
 			out.AccessToken = tok.AccessToken
 		}
+		// A token without interaction_api is refused by every Interaction
+		// Service call (10003): the flow is not proved.
 		if !tok.HasScope("interaction_api") {
+			out.OK = false
 			if e, ok := explain.Lookup("10003"); ok {
 				out.Notes = append(out.Notes, noteOf(e))
 			}
@@ -166,8 +169,8 @@ func printToken(opts *TokenOptions, out tokenOutput) {
 	} else {
 		fmt.Fprintf(w, "  access_token  (hidden: it acts as the user; --show-token prints it)\n")
 	}
-	if len(out.Notes) > 0 {
-		fmt.Fprintf(opts.IO.Err, "warning: the token lacks the interaction_api scope; Interaction Service calls will fail\n")
+	if !out.OK {
+		fmt.Fprintf(opts.IO.Err, "error: the token lacks the interaction_api scope; every Interaction Service call fails with 10003\n")
 		printNotes(opts.IO.Err, out.Notes)
 	}
 }

@@ -133,7 +133,14 @@ func TestCertificateAndKeyFailures(t *testing.T) {
 	o := f.options()
 	c, _ := cred.ParseCertificate(f.cert)
 	o.Now = c.NotAfter.Add(-10*24*time.Hour + time.Minute)
-	expect(t, doctor(t, o), "certificate", Fail, "in 9 days")
+	// 30 days ahead it still works: a warning with the rotation.
+	checks := doctor(t, o)
+	expect(t, checks, "certificate", Warn, "in 9 days")
+	if !strings.Contains(checks["certificate"].Fix, "byocpack cert rotate -f ") || !strings.Contains(checks["certificate"].Fix, "cut-over") {
+		t.Errorf("the fix does not say how to rotate: %s", checks["certificate"].Fix)
+	}
+	o.Now = c.NotAfter.Add(-31 * 24 * time.Hour)
+	expect(t, doctor(t, o), "certificate", Pass, "valid until")
 	o.Now = c.NotAfter.Add(24 * time.Hour)
 	expect(t, doctor(t, o), "certificate", Fail, "expired")
 
@@ -220,6 +227,8 @@ func TestLoginURLForms(t *testing.T) {
 		"https://login.example.org":      Warn,
 		"http://login.salesforce.com":    Fail,
 		"https://test.salesforce.com/x":  Fail,
+		"https://x.lightning.force.com":  Fail,
+		"https://x--c.vf.force.com":      Fail,
 	} {
 		o := f.options()
 		o.LoginURL = url
@@ -228,6 +237,8 @@ func TestLoginURLForms(t *testing.T) {
 		}
 	}
 	o := f.options()
+	o.LoginURL = "https://x.lightning.force.com"
+	expect(t, doctor(t, o), "login-url", Fail, "https://x.my.salesforce.com")
 	o.LoginURL = ""
 	expect(t, doctor(t, o), "login-url", Pass, "sfdcLoginUrl")
 }

@@ -328,6 +328,11 @@ func (r *run) checkLoginURL() {
 		return
 	}
 	f, err := cred.CheckLoginURL(u)
+	if err != nil && f.Kind == cred.HostPage {
+		r.add(Check{ID: "login-url", Status: Fail, Message: fmt.Sprintf("%s: %v", from, err),
+			Fix: "set " + from + " to the org's My Domain login URL, https://<mydomain>.my.salesforce.com: the address bar of Lightning Experience or a Visualforce page is not where OAuth logins go"})
+		return
+	}
 	if err != nil {
 		r.add(explained(Check{ID: "login-url", Status: Fail, Message: fmt.Sprintf("%s: %v", from, err)}, "audience-invalid"))
 		return
