@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -72,12 +73,7 @@ func (c *converter) addDigitalExperience(f sfdx.SourceFile) error {
 
 func (c *converter) finishDigitalExperiences() error {
 	_, child := deTypes()
-	keys := make([]string, 0, len(c.experiences))
-	for k := range c.experiences {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(c.experiences)) {
 		if err := c.ctx.Err(); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -98,12 +99,7 @@ func (c *converter) addFolderFile(f sfdx.SourceFile) error {
 }
 
 func (c *converter) finishFolders() error {
-	keys := make([]string, 0, len(c.folders))
-	for k := range c.folders {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(c.folders)) {
 		if err := c.ctx.Err(); err != nil {
 			return err
 		}
