@@ -34,6 +34,40 @@ const DefaultEpoch int64 = 315532800
 // can hold; later times would wrap around silently.
 const lastZipTime int64 = 4354819199
 
+// Salesforce's deploy limits for one Metadata API zip: the package cannot
+// be uploaded past them, so byocpack refuses to build it.
+const (
+	// MaxFiles is the most files one deploy or package version holds.
+	MaxFiles = 10_000
+	// MaxZipSize is the most a deploy zip may weigh compressed (39 MB,
+	// about 50 MB once base64-encoded for the API).
+	MaxZipSize = 39 << 20
+	// MaxUnzippedSize is the most its files may weigh uncompressed.
+	MaxUnzippedSize = 400 << 20
+)
+
+// checkLimits refuses a tree Salesforce would refuse to deploy.
+func checkLimits(pd *sfdx.PackageDir, conv *convert.Result) error {
+	if n := len(conv.Files) + 1; n > MaxFiles {
+		return fmt.Errorf("%s converts to %d files, more than the %d one Salesforce deploy or package version takes: split the package or list files in .forceignore", pd.Path, n, MaxFiles)
+	}
+	var total int64
+	for _, f := range conv.Files {
+		total += int64(len(f.Data))
+	}
+	if total > MaxUnzippedSize {
+		return fmt.Errorf("%s converts to %d MiB of files, more than the %d MiB Salesforce unzips for one deploy: split the package or list large files in .forceignore", pd.Path, total>>20, MaxUnzippedSize>>20)
+	}
+	return nil
+}
+
+func checkZipSize(pd *sfdx.PackageDir, zip []byte) error {
+	if len(zip) > MaxZipSize {
+		return fmt.Errorf("%s zips to %d bytes, more than the %d MB Salesforce takes in one deploy zip: split the package or list large files in .forceignore", pd.Path, len(zip), MaxZipSize>>20)
+	}
+	return nil
+}
+
 // Options tune Package.
 type Options struct {
 	// SourceDateEpoch is the zip entries' time in Unix seconds, usually
@@ -125,6 +159,9 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLimits(pd, conv); err != nil {
+		return nil, err
+	}
 	projectFile := filepath.Join(projectDir, sfdx.ProjectFile)
 	inputs, err := pd.PackagingInputs(projectFile)
 	if err != nil {
@@ -188,12 +225,16 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	}
 	pkgXML := convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: proj.SourceAPIVersion, ProfileEntry: true})
 
+	conv.Files = withoutDotFiles(conv.Files)
 	entries := []entry{{name: "package.xml", data: pkgXML}}
 	for _, f := range conv.Files {
 		entries = append(entries, entry{name: f.Path, data: f.Data})
 	}
 	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkZipSize(pd, pkgZip); err != nil {
 		return nil, err
 	}
 	res := &Result{
@@ -219,6 +260,16 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	}
 	res.VersionInfo = artifact("package-version-info.zip", info)
 	return res, nil
+}
+
+// withoutDotFiles drops the files whose name, or a folder of whose path,
+// starts with a dot (lwc/cmp/.eslintrc.json): the packaging library zips the
+// converted tree with a glob that skips them, so sf package version create
+// never uploads them, though sf project convert source writes them.
+func withoutDotFiles(files []convert.File) []convert.File {
+	return slices.DeleteFunc(slices.Clone(files), func(f convert.File) bool {
+		return slices.ContainsFunc(strings.Split(f.Path, "/"), func(s string) bool { return strings.HasPrefix(s, ".") })
+	})
 }
 
 // sortEntries orders a zip's entries by name, as the library's zipDir
@@ -326,6 +377,9 @@ func firstGeneration(ctx context.Context, proj *sfdx.Project, pd *sfdx.PackageDi
 	}
 	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkZipSize(pd, pkgZip); err != nil {
 		return nil, err
 	}
 	return &Result{

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 	"io"
@@ -143,21 +144,31 @@ func TestReproducibleAcrossTZAndUmask(t *testing.T) {
 	}
 }
 
+// writeFiles writes files (slash paths relative to dir) with their folders.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for rel, c := range files {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestUnsupportedTypeFails(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0"}`,
-		"force-app/main/default/flows/My_Flow.flow-meta.xml":            "<Flow/>",
-		"force-app/main/default/staticresources/logo.resource-meta.xml": "<StaticResource/>",
-		"force-app/main/default/staticresources/logo.png":               "png",
+		"force-app/main/default/flows/My_Flow.flow-meta.xml":         "<Flow/>",
+		"force-app/main/default/uiBundles/app/app.uibundle-meta.xml": "<UIBundle/>",
+		"force-app/main/default/uiBundles/app/ui-bundle.json":        "{}",
 	}
-	for rel, c := range files {
-		p := filepath.Join(dir, rel)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(c), 0o644)
-	}
+	writeFiles(t, dir, files)
 	_, err := Package(context.Background(), dir, Options{})
-	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/staticresources/logo.png") || !strings.Contains(err.Error(), "StaticResource") {
+	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/uiBundles/app/ui-bundle.json") || !strings.Contains(err.Error(), "UIBundle") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -359,5 +370,72 @@ func TestDevHubDependencyNotedAndProfilesRefused(t *testing.T) {
 	files["base/profiles/Admin.profile-meta.xml"] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\"/>\n"
 	if _, err := Snapshot(context.Background(), memProject(t, files), Options{}); err == nil || !strings.Contains(err.Error(), "Admin.profile-meta.xml") || !strings.Contains(err.Error(), "scopeProfiles") {
 		t.Errorf("a profile in another package directory: %v", err)
+	}
+}
+
+func TestDeployLimits(t *testing.T) {
+	pd := &sfdx.PackageDir{Path: "force-app"}
+	many := &convert.Result{Files: make([]convert.File, MaxFiles)}
+	if err := checkLimits(pd, many); err == nil || !strings.Contains(err.Error(), "10001 files") {
+		t.Errorf("files: %v", err)
+	}
+	if err := checkLimits(pd, &convert.Result{Files: many.Files[:MaxFiles-1]}); err != nil {
+		t.Errorf("at the limit: %v", err)
+	}
+	big := &convert.Result{Files: []convert.File{{Path: "a", Data: make([]byte, MaxUnzippedSize/2+1)}, {Path: "b", Data: make([]byte, MaxUnzippedSize/2)}}}
+	if err := checkLimits(pd, big); err == nil || !strings.Contains(err.Error(), "MiB") {
+		t.Errorf("size: %v", err)
+	}
+	if err := checkZipSize(pd, make([]byte, MaxZipSize+1)); err == nil || !strings.Contains(err.Error(), "39 MB") {
+		t.Errorf("zip: %v", err)
+	}
+}
+
+// TestSymlinksInBundlesAreRefused: the CLI follows a link inside a bundle
+// or a static resource folder and zips whatever it points at; byocpack
+// refuses it (a deliberate difference: the link could reach outside the
+// project).
+func TestSymlinksInBundlesAreRefused(t *testing.T) {
+	for _, link := range []string{"force-app/staticresources/site/secret.txt", "force-app/lwc/cmp/linked.js"} {
+		dir := t.TempDir()
+		files := map[string]string{
+			"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0"}`,
+			"force-app/staticresources/site.resource-meta.xml": `<?xml version="1.0" encoding="UTF-8"?><StaticResource xmlns="http://soap.sforce.com/2006/04/metadata"><contentType>application/zip</contentType></StaticResource>`,
+			"force-app/staticresources/site/index.html":        "<p>",
+			"force-app/lwc/cmp/cmp.js":                         "export default class {}",
+			"force-app/lwc/cmp/cmp.js-meta.xml":                "<LightningComponentBundle/>",
+		}
+		writeFiles(t, dir, files)
+		outside := filepath.Join(t.TempDir(), "outside.txt")
+		os.WriteFile(outside, []byte("not yours"), 0o644)
+		if err := os.Symlink(outside, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Skip(err)
+		}
+		_, err := Package(context.Background(), dir, Options{})
+		if err == nil || !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("%s: got %v", link, err)
+		}
+	}
+}
+
+// TestDotFilesLeftOutOfPackageZip: sf project convert source writes a
+// bundle's dot-files when no .forceignore exists, but the packaging library
+// zips the converted tree with a glob that skips them, so package.zip never
+// holds them.
+func TestDotFilesLeftOutOfPackageZip(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"sfdx-project.json":                 `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0","packageAliases":{"P":"0Ho5g000000TestAAA"}}`,
+		"force-app/lwc/cmp/cmp.js":          "export default class {}",
+		"force-app/lwc/cmp/cmp.js-meta.xml": "<LightningComponentBundle/>",
+		"force-app/lwc/cmp/.eslintrc.json":  "{}",
+	})
+	res, err := Package(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := slices.Collect(maps.Keys(unzip(t, res.Package.Data)))
+	if slices.Contains(names, "lwc/cmp/.eslintrc.json") || !slices.Contains(names, "lwc/cmp/cmp.js") {
+		t.Fatalf("package.zip holds %v", names)
 	}
 }
