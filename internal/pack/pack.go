@@ -290,7 +290,8 @@ func sideZip(ctx context.Context, snap *sfdx.Snapshot, dir, key, projectFile str
 		return nil, err
 	}
 	entries := []entry{{name: "package.xml", data: convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: api})}}
-	for _, f := range conv.Files {
+	// The same zipDir, the same glob: dot-files stay out here too.
+	for _, f := range withoutDotFiles(conv.Files) {
 		entries = append(entries, entry{name: f.Path, data: f.Data})
 	}
 	return writeZip(ctx, withDirs(entries), mtime)
