@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -115,8 +116,12 @@ func Exchange(ctx context.Context, req Request) (*Token, error) {
 	}
 	transport := req.Transport
 	if transport == nil {
+		dialer := &net.Dialer{Timeout: timeout}
 		transport = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true,
-			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: timeout}
+			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: timeout,
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				return dialer.DialContext(ctx, network, cred.LoopbackAddr(addr))
+			}}
 	}
 	client := &http.Client{
 		Transport: transport,
