@@ -2,7 +2,6 @@ package doctor
 
 import (
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -54,14 +53,7 @@ func (r *run) readProject() (msg string, skip bool) {
 		return err.Error(), false
 	}
 	p := &project{snap: snap, components: map[string][]string{}, all: map[string][]string{}}
-	if data, ok := snap.Tree.Get(sfdx.ProjectFile); ok {
-		var raw struct {
-			LoginURL string `json:"sfdcLoginUrl"`
-		}
-		if json.Unmarshal(data, &raw) == nil {
-			p.loginURL = raw.LoginURL
-		}
-	}
+	p.loginURL = snap.Project.LoginURL
 	reg := registry.New()
 	pkgPath := ""
 	if r.spec != nil {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/explain"
+	"github.com/byocpack/byocpack/internal/strictjson"
 )
 
 // GrantType is the JWT bearer grant (RFC 7523).
@@ -196,7 +197,7 @@ func readAnswer(status int, contentType string, data []byte, endpoint string) (*
 // jsonObject decodes data as exactly one JSON object, its values raw.
 func jsonObject(data []byte) (map[string]json.RawMessage, bool) {
 	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) != nil || top == nil {
+	if strictjson.Unmarshal(data, &top) != nil || top == nil {
 		return nil, false
 	}
 	return top, true
