@@ -24,7 +24,7 @@ func TestDuplicateKeyInProjectIsRefusedByEveryCommand(t *testing.T) {
 	}
 	der, _ := x509.MarshalPKCS8PrivateKey(k)
 	for name, data := range map[string]string{
-		"sfdx-project.json": "{\n  \"packageDirectories\": [{\"path\": \"force-app\", \"default\": true}],\n  \"namespace\": \"\",\n  \"packageDirectories\": [{\"path\": \"keys\", \"default\": true}]\n}\n",
+		"sfdx-project.json":                             "{\n  \"packageDirectories\": [{\"path\": \"force-app\", \"default\": true}],\n  \"namespace\": \"\",\n  \"packageDirectories\": [{\"path\": \"keys\", \"default\": true}]\n}\n",
 		"force-app/main/default/classes/A.cls":          "public class A {}\n",
 		"force-app/main/default/classes/A.cls-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\"><apiVersion>62.0</apiVersion><status>Active</status></ApexClass>\n",
 		"keys/main/default/staticresources/k.resource":  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
