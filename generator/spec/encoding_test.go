@@ -47,3 +47,15 @@ func TestSpecNotUTF8IsRefusedWhereItIsBad(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceOrgPathOverlapIgnoresLetterCase is the regression test of
+// issue 16 row 18: Force-App/x is inside force-app on macOS and Windows.
+func TestSourceOrgPathOverlapIgnoresLetterCase(t *testing.T) {
+	for _, so := range []string{"Force-App/x", "FORCE-APP", "force-app/Source-Org"} {
+		data := []byte("prefix: Acme\npackage:\n  name: Acme\n  path: force-app\n  sourceOrgPath: " + so + "\n")
+		_, err := Load(fstest.MapFS{"byoc.yaml": {Data: data}}, "byoc.yaml", "")
+		if err == nil || !strings.Contains(err.Error(), "byoc.yaml:5:18: error spec: package.sourceOrgPath: \""+so+"\" overlaps the package directory \"force-app\"") {
+			t.Errorf("%s: got %v", so, err)
+		}
+	}
+}
