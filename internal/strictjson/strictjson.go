@@ -52,9 +52,9 @@ func Check(data []byte) error {
 		tok, err := dec.Token()
 		if err == io.EOF {
 			if len(stack) > 0 {
-				return at(int64(len(data)), "the JSON ends inside an object or array; close it")
+				return at(int64(len(data)), "invalid JSON: the file ends inside an object or array; close it")
 			}
-			return at(0, "the file holds no JSON value")
+			return at(0, "invalid JSON: the file holds no JSON value")
 		}
 		if err != nil {
 			var se *json.SyntaxError
