@@ -41,12 +41,7 @@ func TestCertRefusesAnInsaneCommonName(t *testing.T) {
 func TestJWTWarnsOfAShortKey(t *testing.T) {
 	dir := t.TempDir()
 	short := filepath.Join(dir, "short.key")
-	k, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(k)
-	if err := os.WriteFile(short, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+	if err := os.WriteFile(short, pkcs8PEM(t, 1024), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	code, _, stderr := run(t, "jwt", "--key", short, "--client-id", "3MVG9x", "--user", "u@acme.example")
@@ -57,4 +52,18 @@ func TestJWTWarnsOfAShortKey(t *testing.T) {
 	if code, _, stderr := run(t, "jwt", "--key", long, "--client-id", "3MVG9x", "--user", "u@acme.example"); code != 0 || strings.Contains(stderr, "warning") {
 		t.Errorf("2048-bit key: exit %d, %q", code, stderr)
 	}
+}
+
+// pkcs8PEM is a fresh RSA key of bits, as unencrypted PKCS#8 PEM.
+func pkcs8PEM(t *testing.T, bits int) []byte {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }

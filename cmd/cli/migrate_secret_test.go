@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/byocpack/byocpack/generator/cred"
 )
 
 // TestMigrateNeverCopiesASecretFoundAnywhere is the regression test of
@@ -16,15 +12,7 @@ import (
 // elements named like secrets, and a private key in any value reach
 // neither the spec (nor its comments), stdout nor --json.
 func TestMigrateNeverCopiesASecretFoundAnywhere(t *testing.T) {
-	k, err := cred.GenerateKey(2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	keyPEM := string(pkcs8PEM(t, 2048))
 	keyBody := strings.Split(keyPEM, "\n")[3] // a line of the key's base64, unique to it
 	dir := t.TempDir()
 	app := filepath.Join(dir, "Acme_BYOC.connectedApp-meta.xml")

@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/byocpack/byocpack/generator/cred"
 )
 
 // TestDuplicateKeyInProjectIsRefusedByEveryCommand is the regression
@@ -18,16 +14,11 @@ import (
 // holding a private key. Every command refuses the file at the key.
 func TestDuplicateKeyInProjectIsRefusedByEveryCommand(t *testing.T) {
 	dir := t.TempDir()
-	k, err := cred.GenerateKey(2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(k)
 	for name, data := range map[string]string{
 		"sfdx-project.json":                             "{\n  \"packageDirectories\": [{\"path\": \"force-app\", \"default\": true}],\n  \"namespace\": \"\",\n  \"packageDirectories\": [{\"path\": \"keys\", \"default\": true}]\n}\n",
 		"force-app/main/default/classes/A.cls":          "public class A {}\n",
 		"force-app/main/default/classes/A.cls-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\"><apiVersion>62.0</apiVersion><status>Active</status></ApexClass>\n",
-		"keys/main/default/staticresources/k.resource":  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"keys/main/default/staticresources/k.resource":  string(pkcs8PEM(t, 2048)),
 	} {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
