@@ -25,7 +25,7 @@ func TestMigrateNeverCopiesASecretFoundAnywhere(t *testing.T) {
     <label>Acme BYOC</label>
     <apiPassword>PASSWORDVALUE</apiPassword>
     <oauthConfig>
-        <callbackUrl>https://login.salesforce.com</callbackUrl>
+        <callbackUrl>https://acme.example/cb?client_secret=QUERYSECRETVALUE123 https://login.salesforce.com</callbackUrl>
         <consumerKey>3MVG9OAUTHCONFIGKEY</consumerKey>
         <consumerSecret>OAUTHCONFIGSECRET</consumerSecret>
         <isConsumerSecretOptional>true</isConsumerSecretOptional>
@@ -44,7 +44,7 @@ func TestMigrateNeverCopiesASecretFoundAnywhere(t *testing.T) {
 	leaked := func(s string) []string {
 		var out []string
 		for _, v := range []string{"TOPLEVELKEY", "TOPLEVELSECRET", "PASSWORDVALUE", "OAUTHCONFIGKEY", "OAUTHCONFIGSECRET",
-			"PRIVATEKEYVALUE", "POLICYSECRET", "CLIENTSECRETVALUE", keyBody} {
+			"PRIVATEKEYVALUE", "POLICYSECRET", "CLIENTSECRETVALUE", "QUERYSECRETVALUE", keyBody} {
 			if strings.Contains(s, v) {
 				out = append(out, v)
 			}

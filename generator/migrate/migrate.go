@@ -401,6 +401,11 @@ func (m *migration) oauthConfig(oc *etree.Element) {
 // JWT bearer flow never calls it) and the rest are listed.
 func (m *migration) callbacks(p string, e *etree.Element) {
 	for _, u := range strings.Fields(e.Text()) {
+		if secretLooking(e.Tag, u) {
+			// A client secret in a query string, say.
+			m.list(p, e.Tag, u, "")
+			continue
+		}
 		if _, done := m.values["app.callbackUrl"]; !done && spec.CheckValue("app.callbackUrl", u) == "" {
 			m.values["app.callbackUrl"] = u
 			m.carry(p, "app.callbackUrl", u)
