@@ -40,7 +40,7 @@ var jwkPrivateRE = sync.OnceValue(func() *regexp.Regexp {
 
 // jwkKeys finds JSON Web Keys that carry their private part.
 func (s *scanner) jwkKeys(entry string, data []byte) {
-	for off := 0; !s.full(); {
+	for off := 0; off < len(data) && !s.full(); {
 		i := bytes.Index(data[off:], []byte("kty"))
 		if i < 0 {
 			return
@@ -57,7 +57,13 @@ func (s *scanner) jwkKeys(entry string, data []byte) {
 		if m == nil {
 			continue
 		}
-		window := data[max(0, at-keyWindow):min(len(data), at+keyWindow)]
+		// The window reaches one key's length before the marker and two
+		// after, and the next marker looked at is a key's length on: each
+		// byte is searched at most three times, however many markers a
+		// hostile file holds, and a private member of any key whose
+		// marker is skipped still lies in this window.
+		window := data[max(0, at-keyWindow):min(len(data), at+2*keyWindow)]
+		off = at + keyWindow
 		for _, p := range jwkPrivateRE().FindAllSubmatch(window, -1) {
 			if v, err := base64.RawURLEncoding.DecodeString(string(p[2])); err == nil && len(v) >= 16 {
 				s.add(entry, data, at, PrivateKey, "JSON Web Key with its private part (%s key, member %q); %s", data[at+m[2]:at+m[3]], p[1], keyFix)

@@ -224,3 +224,15 @@ fetch('/x', {headers: {'Content-Type': 'application/json'}}).then(r => r.json())
 		}
 	}
 }
+
+// TestScanOfManyKeyMarkersStaysLinear: a file of nothing but JWK markers
+// must not make the private-member search run once per marker over its
+// whole window. Measured by work, not time: it must finish and find the
+// one key at the end.
+func TestScanOfManyKeyMarkersStaysLinear(t *testing.T) {
+	data := []byte(strings.Repeat(`{"kty":"RSA"}`, 100_000) + strings.Repeat("<RSAKeyValue>", 30_000) + jwkOf(true))
+	fs := Scan("f", data)
+	if len(fs) == 0 || fs[0].Kind != PrivateKey {
+		t.Fatalf("the key at the end was not found: %v", summary(fs))
+	}
+}
