@@ -17,7 +17,7 @@ func TestPlainHTTPOnlyToLoopbackLiterals(t *testing.T) {
 	}
 	for _, u := range []string{"http://localhost.", "http://localhost.:8080", "http://LocalHost./x", "http://127.0.0.1.",
 		"http://localhost.localdomain", "http://foo.localhost", "http://127.1", "http://0x7f000001", "http://2130706433",
-		"http://[::1%25lo]", "http://0.0.0.0", "http://[::]"} {
+		"http://[::1%25lo]", "http://0.0.0.0", "http://[::]", "http://localhost%2e", "http://127.0.0.1%2e:80"} {
 		if _, err := CheckLoginURL(u); err == nil {
 			t.Errorf("login URL %s passed the https-only rule", u)
 		}
