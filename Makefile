@@ -7,7 +7,7 @@ BIN      := bin/byocpack
 SHARED   ?= ../shared
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build demo test vet fmt schemas registry oracle bench fuzz release clean
+.PHONY: all build demo test tools vet fmt schemas registry oracle bench fuzz release clean
 
 all: build
 
@@ -18,11 +18,33 @@ demo: build
 	$(BIN) build -f fixtures/partner1/byoc.yaml -o out/partner1
 	$(BIN) validate out/partner1
 
+# Tests that need a tool only tests use (make tools) skip without it and
+# are listed at the end; under CI=true they fail instead.
 test:
 	$(GO) mod tidy -diff
 	@test -z "$$(gofmt -l cmd generator internal templates schemas)" || { gofmt -l cmd generator internal templates schemas; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
-	$(GO) test ./...
+	@skipped=$$(mktemp); \
+	PATH="$(GOBIN_DIR):$$PATH" BYOCPACK_TOOLS_CACHE="$(TOOLS_CACHE)" BYOCPACK_SKIPPED=$$skipped $(GO) test ./...; rc=$$?; \
+	if [ -s $$skipped ]; then echo "skipped, a tool is missing (make tools installs them):"; sort -u $$skipped; fi; \
+	rm -f $$skipped; exit $$rc
+
+# The tools only tests use, pinned: actionlint (the workflows), Microsoft's
+# SARIF validator (SARIF output; npm), pre-commit (the hooks; Debian's
+# package, as the Python package index may be out of reach).
+ACTIONLINT_VERSION      := v1.7.7
+SARIF_MULTITOOL_VERSION := 5.7.0
+TOOLS_CACHE             ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/byocpack-test-tools
+GOBIN_DIR               := $(shell $(GO) env GOPATH)/bin
+tools:
+	GOFLAGS=-buildvcs=false $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	if command -v npm >/dev/null; then \
+		npm install --no-save --no-audit --no-fund --prefix "$(TOOLS_CACHE)/sarif-multitool-$(SARIF_MULTITOOL_VERSION)" \
+			@microsoft/sarif-multitool@$(SARIF_MULTITOOL_VERSION); \
+	else echo "npm is missing: install Node.js for the SARIF validator and the npm package tests"; fi
+	command -v pre-commit >/dev/null || { sudo=; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; command -v apt-get >/dev/null && \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq pre-commit >/dev/null; } || \
+		echo "pre-commit is missing: apt-get install -y pre-commit"
 
 # Regenerate the embedded XSDs and the API-version knowledge base (supported
 # versions, which field exists in which version) from the WSDLs in ../shared.
@@ -70,16 +92,19 @@ fuzz:
 
 # Static, reproducible binaries for each platform and their SHA256SUMS:
 # no cgo, no paths, no build id, the version from git describe.
-PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+# PLATFORMS and RELEASE_DIR are overridable: the Action's tests build the
+# host's binary alone into a temporary directory.
+PLATFORMS   ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+RELEASE_DIR ?= dist/release
 release:
-	rm -rf dist/release && mkdir -p dist/release
+	rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
 	for p in $(PLATFORMS); do \
 		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false \
 			-ldflags "-s -w -buildid= -X main.version=$(VERSION)" \
-			-o dist/release/byocpack-$(VERSION)-$$os-$$arch$$ext ./cmd/byocpack || exit 1; \
+			-o $(RELEASE_DIR)/byocpack-$(VERSION)-$$os-$$arch$$ext ./cmd/byocpack || exit 1; \
 	done
-	cd dist/release && sha256sum byocpack-* > SHA256SUMS && cat SHA256SUMS
+	cd $(RELEASE_DIR) && sha256sum byocpack-* > SHA256SUMS && cat SHA256SUMS
 
 clean:
 	rm -rf bin out dist/release

@@ -15,11 +15,11 @@ import (
 	"github.com/byocpack/byocpack/internal/testtool"
 )
 
-// sarifMultitoolVersion is Microsoft's SARIF validator, pinned; .ci/run
+// sarifMultitoolVersion is Microsoft's SARIF validator, pinned; make tools
 // and the test install it from npm into the tools cache. It checks the
 // SARIF 2.1.0 schema and, with rule kind Gh, GitHub code scanning's
 // ingestion rules, offline.
-const sarifMultitoolVersion = "5.7.0"
+const sarifMultitoolVersion = testtool.SARIFMultitool
 
 // sarifValidator returns the validator's binary, installing it with npm
 // into the tools cache on first use.

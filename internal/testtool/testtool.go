@@ -59,3 +59,10 @@ func CacheDir(t testing.TB, name string) string {
 	}
 	return dir
 }
+
+// The pinned versions of the tools only tests use; the Makefile's tools
+// target installs the same (a test holds them equal).
+const (
+	Actionlint     = "v1.7.7"
+	SARIFMultitool = "5.7.0"
+)
