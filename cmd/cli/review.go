@@ -58,6 +58,9 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 			if !oneOf(opts.Format, "markdown", "json", "github", "sarif") {
 				return usageErrorf("--format must be markdown, json, github or sarif, not %q", opts.Format)
 			}
+			if opts.Spec != "" && opts.Format != "sarif" {
+				return usageErrorf("--spec places SARIF results; it goes with --format sarif")
+			}
 			if runF != nil {
 				return runF(opts)
 			}

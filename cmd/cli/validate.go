@@ -68,6 +68,9 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 					return usageErrorf("--format must be text, json, github or sarif, not %q", opts.Format)
 				}
 			}
+			if opts.Spec != "" && opts.Format != "sarif" {
+				return usageErrorf("--spec places SARIF results; it goes with --format sarif")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
