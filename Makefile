@@ -7,7 +7,7 @@ BIN      := bin/byocpack
 SHARED   ?= ../shared
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build demo test tools vet fmt schemas registry oracle bench fuzz release clean
+.PHONY: all build demo test lint tools vet fmt schemas registry oracle bench fuzz release clean
 
 all: build
 
@@ -24,20 +24,33 @@ test:
 	$(GO) mod tidy -diff
 	@test -z "$$(gofmt -l cmd generator internal templates schemas)" || { gofmt -l cmd generator internal templates schemas; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
+	@$(MAKE) --no-print-directory lint
 	@skipped=$$(mktemp); \
-	PATH="$(GOBIN_DIR):$$PATH" BYOCPACK_TOOLS_CACHE="$(TOOLS_CACHE)" BYOCPACK_SKIPPED=$$skipped $(GO) test ./...; rc=$$?; \
+	PATH="$(TOOLS_BIN):$$PATH" BYOCPACK_TOOLS_CACHE="$(TOOLS_CACHE)" BYOCPACK_SKIPPED=$$skipped $(GO) test ./...; rc=$$?; \
 	if [ -s $$skipped ]; then echo "skipped, a tool is missing (make tools installs them):"; sort -u $$skipped; fi; \
 	rm -f $$skipped; exit $$rc
 
-# The tools only tests use, pinned: actionlint (the workflows), Microsoft's
-# SARIF validator (SARIF output; npm), pre-commit (the hooks; Debian's
-# package, as the Python package index may be out of reach).
+# Lint gates: staticcheck, and deadcode over the tests' and the CLI's call
+# graph (what is public API on purpose, yet called by neither, is listed in
+# .deadcode-allow). `make tools` installs both, pinned, into .cache/tools;
+# after it `make test` needs no network. A tool that is not installed is
+# skipped with a line saying so, except in CI (CI=true), where it fails.
+TOOLS_BIN   := $(CURDIR)/.cache/tools/bin
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DEADCODE    := golang.org/x/tools/cmd/deadcode@v0.53.0
+# The tools only tests use (they skip without them, and say so, except
+# under CI=true): actionlint for the workflows, Microsoft's SARIF validator
+# (npm) for SARIF output, pre-commit for the hooks (Debian's package, as
+# the Python package index may be out of reach); internal/testtool pins
+# the same versions.
 ACTIONLINT_VERSION      := v1.7.7
+ACTIONLINT              := github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 SARIF_MULTITOOL_VERSION := 5.7.0
-TOOLS_CACHE             ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/byocpack-test-tools
-GOBIN_DIR               := $(shell $(GO) env GOPATH)/bin
+TOOLS_CACHE             := $(CURDIR)/.cache/tools
 tools:
-	GOFLAGS=-buildvcs=false $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	GOBIN=$(TOOLS_BIN) $(GO) install $(STATICCHECK)
+	GOBIN=$(TOOLS_BIN) $(GO) install $(DEADCODE)
+	GOBIN=$(TOOLS_BIN) $(GO) install $(ACTIONLINT)
 	if command -v npm >/dev/null; then \
 		npm install --no-save --no-audit --no-fund --prefix "$(TOOLS_CACHE)/sarif-multitool-$(SARIF_MULTITOOL_VERSION)" \
 			@microsoft/sarif-multitool@$(SARIF_MULTITOOL_VERSION); \
@@ -45,6 +58,16 @@ tools:
 	command -v pre-commit >/dev/null || { sudo=; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; command -v apt-get >/dev/null && \
 		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq pre-commit >/dev/null; } || \
 		echo "pre-commit is missing: apt-get install -y pre-commit"
+
+lint:
+	@if [ -x $(TOOLS_BIN)/staticcheck ]; then echo "staticcheck ./..."; $(TOOLS_BIN)/staticcheck ./... || exit 1; \
+	elif [ "$$CI" = true ]; then echo "staticcheck is not installed: run make tools"; exit 1; \
+	else echo "staticcheck skipped: not installed (make tools)"; fi
+	@if [ -x $(TOOLS_BIN)/deadcode ]; then echo "deadcode -test ./..."; \
+		dead=$$($(TOOLS_BIN)/deadcode -test ./... | sed -E 's/^([^:]+):[0-9]+:[0-9]+: unreachable func: (.*)$$/\1 \2/' | grep -vxF -f .deadcode-allow); \
+		if [ -n "$$dead" ]; then echo "deadcode: unreachable functions (remove them, or list deliberate public API in .deadcode-allow):"; echo "$$dead"; exit 1; fi; \
+	elif [ "$$CI" = true ]; then echo "deadcode is not installed: run make tools"; exit 1; \
+	else echo "deadcode skipped: not installed (make tools)"; fi
 
 # Regenerate the embedded XSDs and the API-version knowledge base (supported
 # versions, which field exists in which version) from the WSDLs in ../shared.
@@ -80,14 +103,18 @@ bench: build
 		-sf "$(if $(wildcard $(SF_BIN)),$(SF_BIN))" -node "$(if $(wildcard $(NODE_BIN)),$(NODE_BIN))" -baseline "$(BASELINE)"
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./internal/xmldoc/ ./internal/xsdcheck/ ./generator/
 
-# Each fuzz target for FUZZTIME (default 15s); the seeds and any failing
-# input they find live in the package's testdata/fuzz and are committed.
+# Every fuzz target of the module, each for FUZZTIME (default 15s), found
+# by its declaration so that a new one cannot be left out; the seeds and
+# any failing input they find live in the package's testdata/fuzz and are
+# committed.
 FUZZTIME ?= 15s
-FUZZ_TARGETS := ./generator/spec:FuzzLoad ./internal/validate:FuzzRun ./internal/convert:FuzzParseXML \
-	./internal/archive:FuzzRead ./internal/secrets:FuzzScan ./internal/xsdcheck:FuzzCheck
 fuzz:
-	for t in $(FUZZ_TARGETS); do \
-		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%:*}" || exit 1; \
+	@grep -rl --include='*_test.go' '^func Fuzz' cmd generator internal | sort | while read -r f; do \
+		pkg=./$$(dirname "$$f"); \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$f"); do \
+			echo "fuzz $$t in $$pkg"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
+		done; \
 	done
 
 # Static, reproducible binaries for each platform and their SHA256SUMS:

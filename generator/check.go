@@ -90,7 +90,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 		}
 	}
 	res := v.res
-	res.Problems = fromDiag(diag.Sort(res.problems))
+	res.Problems = diag.Sort(res.problems)
 	return res, nil
 }
 
@@ -280,7 +280,7 @@ func treeInput(reg *registry.Registry, snap *sfdx.Snapshot, shown, apiVersion st
 func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, input) {
 	in, problems := projectHeader(snap, shown, o)
 	seen := map[string]bool{}
-	for _, pd := range snap.Project.PackageDirectories {
+	for _, pd := range snap.Project.SourceDirs() {
 		for _, rel := range snap.Tree.Under(pd.Path) {
 			if seen[rel] || snap.Ignore.Denies(rel) || isState(rel) {
 				continue
@@ -444,7 +444,7 @@ func registryOf() *registry.Registry { return registry.New() }
 const (
 	RuleTypeInference = "type-inference"
 	RuleNotMetadata   = "not-metadata"
-	RuleIO            = validate.RuleIO
+	RuleIO            = "io"
 	RuleAPIVersion    = "api-version"
 )
 

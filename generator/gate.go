@@ -24,14 +24,27 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 			pd = c
 		}
 	}
+	// What the version zips besides the package directory: the seed and
+	// unpackaged metadata and the scratch org definition.
+	paths := snap.Tree.Under(pd.Path)
+	if in, err := pd.PackagingInputs(""); err == nil {
+		for _, dir := range []string{in.SeedMetadata, in.UnpackagedMetadata} {
+			if dir != "" {
+				paths = append(paths, snap.Tree.Under(dir)...)
+			}
+		}
+		if in.DefinitionFile != "" {
+			paths = append(paths, in.DefinitionFile)
+		}
+	}
 	var found []diag.Problem
-	for _, p := range snap.Tree.Under(pd.Path) {
+	for _, p := range paths {
 		if snap.Ignore.Denies(p) {
 			continue
 		}
 		data, _ := snap.Tree.Get(p)
 		for _, f := range secrets.Scan(p, data) {
-			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Col: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
+			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Column: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
 				Message: fmt.Sprintf("%s (%s); it would be zipped into the package: remove it from %s, keep it outside the project, or in the non-packaged source-org directory where Salesforce says so", f.Detail(), f.Kind, pd.Path)})
 		}
 	}

@@ -142,7 +142,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 		// byocpack's own package directory, by its package name: the user
 		// may mark another one default.
 		zipped = async(func() (*pack.Result, error) {
-			return zipTree(ctx, nextSnap, opts.OutDir, s.Package.Name, z.epoch)
+			return zipTree(ctx, nextSnap, opts.OutDir, pack.Options{SourceDateEpoch: z.epoch, PackageDir: s.Package.Name})
 		})
 	}
 	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now)
@@ -174,7 +174,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	if len(refused) > 0 {
 		return nil, nil, diag.List(diag.Sort(refused))
 	}
-	res := &RenderResult{Spec: s, Files: files, Problems: fromDiag(reported), DryRun: opts.DryRun, Recovered: out.Recovered}
+	res := &RenderResult{Spec: s, Files: renderedFiles(files), Problems: reported, DryRun: opts.DryRun, Recovered: out.Recovered}
 	for _, f := range files {
 		if f.Path == sfdx.ProjectFile {
 			res.ProjectChanges = f.Changes
@@ -323,7 +323,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 	}
 
 	// 5. The secrets gate, then convert and zip in memory.
-	built, err := zipTree(ctx, snap, opts.ProjectDir, opts.PackageDir, opts.SourceDateEpoch)
+	built, err := zipTree(ctx, snap, opts.ProjectDir, pack.Options{SourceDateEpoch: opts.SourceDateEpoch, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage})
 	if err != nil {
 		return nil, err
 	}
@@ -411,11 +411,11 @@ func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now ti
 
 // zipTree runs the secrets gate on the package directory that goes into
 // the zip and builds both zips from the tree.
-func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown, packageDir string, epoch *int64) (*pack.Result, error) {
-	if err := secretsGate(snap, shown, packageDir); err != nil {
+func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown string, opts pack.Options) (*pack.Result, error) {
+	if err := secretsGate(snap, shown, opts.PackageDir); err != nil {
 		return nil, err
 	}
-	built, err := pack.Snapshot(ctx, snap, pack.Options{SourceDateEpoch: epoch, PackageDir: packageDir})
+	built, err := pack.Snapshot(ctx, snap, opts)
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %w", shown, err)
 	}
@@ -431,7 +431,7 @@ func zipFiles(built *pack.Result, dir, project, inputs string) []outdir.File {
 }
 
 func packageResult(built *pack.Result, dir, rel string, problems []diag.Problem, changes Changes, dryRun bool, recovered string) *PackageResult {
-	res := &PackageResult{Components: len(built.Components), Notes: built.Notes, Problems: fromDiag(problems), Changes: changes, DryRun: dryRun, Recovered: recovered}
+	res := &PackageResult{Components: len(built.Components), Notes: built.Notes, Problems: problems, Changes: changes, DryRun: dryRun, Recovered: recovered}
 	for _, a := range artifacts(built) {
 		res.Artifacts = append(res.Artifacts, Artifact{Name: a.Name, Path: filepath.Join(dir, filepath.FromSlash(path.Join(rel, a.Name))), SHA256: a.SHA256, Size: len(a.Data)})
 	}
@@ -533,7 +533,7 @@ func atSpec(s *spec.Spec, p diag.Problem, rel string) diag.Problem {
 		// A default the spec did not write: the key's parent, or the top.
 		line, col = 1, 1
 	}
-	p.File, p.Line, p.Col = s.File, line, col
+	p.File, p.Line, p.Column = s.File, line, col
 	p.Message = fmt.Sprintf("%s: %s (in the generated %s)", key, p.Message, rel)
 	return p
 }

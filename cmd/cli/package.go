@@ -12,13 +12,14 @@ import (
 
 // PackageOptions are the inputs of package.
 type PackageOptions struct {
-	IO         IO
-	ProjectDir string
-	DistDir    string
-	PackageDir string
-	Force      bool
-	DryRun     bool
-	JSON       bool
+	IO           IO
+	ProjectDir   string
+	DistDir      string
+	PackageDir   string
+	CodeCoverage bool
+	Force        bool
+	DryRun       bool
+	JSON         bool
 }
 
 // NewCmdPackage zips an existing project.
@@ -48,6 +49,7 @@ else 1980-01-01, so the same project gives the same SHA-256 on any machine.`,
 	cmd.Flags().StringVarP(&opts.ProjectDir, "project", "p", ".", "project directory (holds sfdx-project.json)")
 	cmd.Flags().StringVarP(&opts.DistDir, "output", "o", "", "where to write the zips (default PROJECT/dist)")
 	cmd.Flags().StringVar(&opts.PackageDir, "package-dir", "", "package directory path or package name (default: the default one)")
+	cmd.Flags().BoolVar(&opts.CodeCoverage, "code-coverage", false, "build what sf package version create --code-coverage uploads: the unpackagedMetadata zip and the apexTestAccess permission sets")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace zips byocpack did not write")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "validate and zip in memory; write nothing")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
@@ -76,7 +78,7 @@ func runPackage(cmd *cobra.Command, opts *PackageOptions) error {
 		return err
 	}
 	res, err := generator.Package(cmd.Context(), generator.PackageOptions{
-		ProjectDir: opts.ProjectDir, DistDir: opts.DistDir, PackageDir: opts.PackageDir, SourceDateEpoch: epoch, Force: opts.Force, DryRun: opts.DryRun,
+		ProjectDir: opts.ProjectDir, DistDir: opts.DistDir, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage, SourceDateEpoch: epoch, Force: opts.Force, DryRun: opts.DryRun,
 	})
 	if err != nil {
 		return err

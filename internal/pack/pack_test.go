@@ -281,16 +281,83 @@ func TestLocalExternalClientAppGetsNoVersionInfo(t *testing.T) {
 	}
 }
 
-func TestDefinitionFileIsLeftToTheCLIWithANote(t *testing.T) {
-	res, err := Snapshot(context.Background(), memProject(t, map[string]string{
-		"sfdx-project.json":                             `{"packageDirectories":[{"path":"force-app","package":"Acme Messaging","versionNumber":"1.0.0.NEXT","definitionFile":"config/scratch.json","default":true}],"sourceApiVersion":"66.0"}`,
+// What sf package version create zips beside package.zip, and how the
+// definition file and apexTestAccess reach the descriptor, step by step as
+// the packaging library does it (testdata/seeded is the same project for
+// the oracle).
+func TestVersionInfoCarriesWhatThePackagingLibraryReads(t *testing.T) {
+	const cls = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n"
+	files := map[string]string{
+		"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT","definitionFile":"config/scratch.json",` +
+			`"seedMetadata":{"path":"seed"},"unpackagedMetadata":{"path":"unpackaged"},"apexTestAccess":{"permissionSets":"T1, T2","permissionSetLicenses":[]},"default":true}],` +
+			`"sourceApiVersion":"66.0","packageAliases":{"P":"0Ho000000000001AAA"}}`,
+		"config/scratch.json":                           `{"orgName":"Acme","edition":"Developer","Language":"en_US","features":["A","B"],"settings":{"lightningExperienceSettings":{"enableS1DesktopEnabled":true},"securitySettings":{"passwordPolicies":{"minimumPasswordLength":10,"complexity":"<any & all>"},"sessionSettings":{}}}}`,
 		"force-app/main/default/classes/A.cls":          "public class A {}\n",
-		"force-app/main/default/classes/A.cls-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n",
-	}), Options{})
+		"force-app/main/default/classes/A.cls-meta.xml": cls,
+		"seed/classes/S.cls":                            "public class S {}\n",
+		"seed/classes/S.cls-meta.xml":                   cls,
+		"unpackaged/classes/U.cls":                      "public class U {}\n",
+		"unpackaged/classes/U.cls-meta.xml":             cls,
+	}
+	for _, coverage := range []bool{false, true} {
+		res, err := Snapshot(context.Background(), memProject(t, files), Options{CodeCoverage: coverage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		info := unzip(t, res.VersionInfo.Data)
+		want := []string{"package.zip", "package2-descriptor.json", "scratch-org-definition.json", "seed-metadata-package.zip", "settings.zip"}
+		desc := `{"path":"force-app","versionNumber":"1.0.0.NEXT","id":"0Ho000000000001AAA","edition":"Developer","language":"en_US","features":["A","B"],"versionName":"1.0.0"}`
+		if coverage {
+			want = append(want, "unpackaged-metadata-package.zip")
+			desc = `{"path":"force-app","versionNumber":"1.0.0.NEXT","id":"0Ho000000000001AAA","edition":"Developer","language":"en_US","features":["A","B"],"permissionSetNames":["T1","T2"],"permissionSetLicenseDeveloperNames":[],"versionName":"1.0.0"}`
+		}
+		slices.Sort(want)
+		if got := slices.Sorted(maps.Keys(info)); !slices.Equal(got, want) {
+			t.Fatalf("coverage %v: package-version-info.zip holds %v, want %v", coverage, got, want)
+		}
+		if got := string(info["package2-descriptor.json"]); got != desc {
+			t.Errorf("coverage %v: descriptor\n%s\nwant\n%s", coverage, got, desc)
+		}
+		if got := string(info["scratch-org-definition.json"]); got != files["config/scratch.json"] {
+			t.Errorf("the definition file is not copied byte for byte: %s", got)
+		}
+		seed := unzip(t, info["seed-metadata-package.zip"])
+		if seed["classes/S.cls"] == nil || strings.Contains(string(seed["package.xml"]), "Profile") {
+			t.Errorf("seed zip: %v\n%s", slices.Sorted(maps.Keys(seed)), seed["package.xml"])
+		}
+		settings := unzip(t, info["settings.zip"])
+		if got, want := string(settings["settings/Security.settings"]), "<?xml version='1.0'?>\n<SecuritySettings>\n    <passwordPolicies>\n        <minimumPasswordLength>10</minimumPasswordLength>\n        <complexity>&lt;any &amp; all></complexity>\n    </passwordPolicies>\n    <sessionSettings/>\n</SecuritySettings>"; got != want {
+			t.Errorf("Security.settings\n%s\nwant\n%s", got, want)
+		}
+		if got, want := string(settings["package.xml"]), "<?xml version='1.0'?>\n<Package xmlns='http://soap.sforce.com/2006/04/metadata'>\n    <types>\n        <members>LightningExperience</members>\n        <members>Security</members>\n        <name>Settings</name>\n    </types>\n    <version>66.0</version>\n</Package>"; got != want {
+			t.Errorf("settings package.xml\n%s\nwant\n%s", got, want)
+		}
+	}
+}
+
+// A dependency only the Dev Hub can resolve is left out with a note, as
+// an unknown ancestor is; profiles anywhere in the package directories
+// are refused with the fix.
+func TestDevHubDependencyNotedAndProfilesRefused(t *testing.T) {
+	const cls = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n"
+	files := map[string]string{
+		"sfdx-project.json": `{"packageDirectories":[{"path":"base","package":"Base","versionNumber":"1.0.0.NEXT"},` +
+			`{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT","dependencies":[{"package":"Base","versionNumber":"1.0.0.LATEST"},{"package":"04t000000000002AAA"}],"default":true}],` +
+			`"sourceApiVersion":"66.0","packageAliases":{"P":"0Ho000000000001AAA"}}`,
+		"base/classes/B.cls":                            "public class B {}\n",
+		"base/classes/B.cls-meta.xml":                   cls,
+		"force-app/main/default/classes/A.cls":          "public class A {}\n",
+		"force-app/main/default/classes/A.cls-meta.xml": cls,
+	}
+	res, err := Snapshot(context.Background(), memProject(t, files), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(res.Descriptor), "definitionFile") || !strings.Contains(strings.Join(res.Notes, "\n"), "config/scratch.json") {
-		t.Fatalf("descriptor %s, notes %q", res.Descriptor, res.Notes)
+	if want := `"dependencies":[{"subscriberPackageVersionId":"04t000000000002AAA"}]`; !strings.Contains(string(res.Descriptor), want) || !strings.Contains(strings.Join(res.Notes, "\n"), `"Base@1.0.0.LATEST"`) {
+		t.Errorf("descriptor %s, notes %q", res.Descriptor, res.Notes)
+	}
+	files["base/profiles/Admin.profile-meta.xml"] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\"/>\n"
+	if _, err := Snapshot(context.Background(), memProject(t, files), Options{}); err == nil || !strings.Contains(err.Error(), "Admin.profile-meta.xml") || !strings.Contains(err.Error(), "scopeProfiles") {
+		t.Errorf("a profile in another package directory: %v", err)
 	}
 }
