@@ -159,7 +159,8 @@ func TestActionInstallsAndRuns(t *testing.T) {
 	if outs["exit-code"] != "1" || outs["failed"] != "true" || outs["sarif-file"] != sarif {
 		t.Errorf("outputs %v", outs)
 	}
-	if s := r.file(t, "summary"); !strings.Contains(s, "### byocpack validate fixtures/rules/BYOC-SCOPES/fail") || !strings.Contains(s, "5 errors") {
+	if s := r.file(t, "summary"); !strings.Contains(s, "### byocpack validate fixtures/rules/BYOC-SCOPES/fail") || !strings.Contains(s, "5 errors") ||
+		!strings.Contains(s, "\nfixtures/rules/BYOC-SCOPES/fail/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml:3:5: error BYOC-SCOPES: ") {
 		t.Errorf("summary:\n%s", s)
 	}
 	var log struct {

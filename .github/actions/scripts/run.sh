@@ -47,7 +47,8 @@ case "$cmd" in
       case "$cmd" in
         review) "$bin" "${args[@]}" --format markdown ;;
         diff) "$bin" "${args[@]}" --format markdown ;;
-        *) echo "Exit status $code: $(tail -n 1 "$out")"; echo; grep -v '^::' "$out" | head -n 200 | fence ;;
+        # validate's own text: every problem as path:line:col, then the counts.
+        *) echo "Exit status $code: $(tail -n 1 "$out")"; echo; "$bin" "${args[@]}" 2>&1 | head -n 200 | fence ;;
       esac
     } >> "$GITHUB_STEP_SUMMARY"
     if [ -n "$sarif" ]; then
