@@ -58,6 +58,10 @@ func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
 	return &BuildResult{Render: r, Package: p}, nil
 }
 
+// beforePlan, set by tests only, runs between render's read of the
+// output directory and the plan: where a user's edit during a run lands.
+var beforePlan func()
+
 // zipping asks fromSpec to package the tree too.
 type zipping struct{ epoch *int64 }
 
@@ -184,7 +188,16 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	// 6. For build: the secrets gate, then convert and zip in memory.
 	plan := make([]outdir.File, 0, len(files)+2)
 	for _, f := range files {
-		plan = append(plan, outdir.File{Path: f.Path, Data: f.Data, Merged: f.Merged})
+		of := outdir.File{Path: f.Path, Data: f.Data, Merged: f.Merged}
+		// A merged file is made from the user's file as step 3 read it:
+		// one edited since is a conflict, never overwritten.
+		switch {
+		case f.Merged && f.Path == sfdx.ProjectFile:
+			of.Base = outdir.BaseOf(project)
+		case f.Merged && f.Path == ".gitignore":
+			of.Base = outdir.BaseOf(gitignore)
+		}
+		plan = append(plan, of)
 	}
 	inputs := inputsDigest(nextSnap)
 	var built *pack.Result
@@ -215,6 +228,9 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 			return true
 		}
 		return false
+	}
+	if beforePlan != nil {
+		beforePlan()
 	}
 	changes, err := out.Plan(plan, outdir.PlanOptions{Force: opts.Force, Replaces: replaces})
 	if err != nil {

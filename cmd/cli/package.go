@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // PackageOptions are the inputs of package.
@@ -92,7 +93,7 @@ func runPackage(cmd *cobra.Command, opts *PackageOptions) error {
 	if res.DryRun {
 		verb = "dry run, nothing written: would package"
 	}
-	fmt.Fprintf(opts.IO.Out, "%s %s: %s\n", verb, opts.ProjectDir, plural(res.Components, "component"))
+	fmt.Fprintf(opts.IO.Out, "%s %s: %s\n", verb, escape.Line(opts.ProjectDir), plural(res.Components, "component"))
 	printChanges(opts.IO, res.Changes, res.DryRun)
 	printArtifacts(opts.IO, res)
 	return nil
@@ -100,10 +101,10 @@ func runPackage(cmd *cobra.Command, opts *PackageOptions) error {
 
 func printArtifacts(io IO, res *generator.PackageResult) {
 	for _, a := range res.Artifacts {
-		fmt.Fprintf(io.Out, "  %s  sha256:%s  %d bytes\n", a.Path, a.SHA256, a.Size)
+		fmt.Fprintf(io.Out, "  %s  sha256:%s  %d bytes\n", escape.Line(a.Path), a.SHA256, a.Size)
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintf(io.Err, "note: %s\n", n)
+		fmt.Fprintf(io.Err, "note: %s\n", escape.Line(n))
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // Exit codes.
@@ -88,19 +89,19 @@ func report(io IO, cmd *cobra.Command, err error, args []string) int {
 		return ee.code
 	case errors.As(err, &ce):
 		code = ce.code
-		fmt.Fprintf(w, "error: %v\n", err)
+		fmt.Fprintf(w, "error: %s\n", printable(err))
 	case errors.As(err, &list):
 		printProblems(w, list)
 		errs, warns := generator.Count(list)
 		fmt.Fprintf(w, "%s, %s; nothing was written\n", plural(errs, "error"), plural(warns, "warning"))
 	case errors.As(err, &ue), errors.As(err, &gue), strings.HasPrefix(err.Error(), "unknown command"):
 		code = exitUsage
-		fmt.Fprintf(w, "error: %v\n", err)
+		fmt.Fprintf(w, "error: %s\n", printable(err))
 		if cmd != nil {
 			fmt.Fprintf(w, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 	default:
-		fmt.Fprintf(w, "error: %v\n", err)
+		fmt.Fprintf(w, "error: %s\n", printable(err))
 	}
 	// A flag that did not parse stops cobra before --json is read, so a
 	// usage error looks at the words themselves.
@@ -108,6 +109,19 @@ func report(io IO, cmd *cobra.Command, err error, args []string) int {
 		emitFailure(io.Out, cmd, code, err)
 	}
 	return code
+}
+
+// printable is err's message as it may reach a terminal or CI log: one
+// line, escaped (package escape), since a message quotes file names and
+// servers' answers. A conflict lists one file a line and escapes each
+// itself.
+func printable(err error) string {
+	var conflict *generator.ConflictError
+	var kept *generator.KeptError
+	if errors.As(err, &conflict) || errors.As(err, &kept) {
+		return err.Error()
+	}
+	return escape.Line(err.Error())
 }
 
 // argsAskJSON reports whether the command line asks a command that has

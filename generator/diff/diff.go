@@ -3,7 +3,8 @@
 // field by its path, ignoring what Salesforce ignores (whitespace and
 // indentation, the order of child elements, the order of a comma-separated
 // scope list). What a managed package cannot undo once released (a removed
-// component, a changed API name, another namespace) is flagged.
+// component, a changed API name, another namespace) is flagged, and so is
+// what widens an OAuth app's access (access.go).
 package diff
 
 import (
@@ -18,7 +19,7 @@ import (
 	"github.com/byocpack/byocpack/internal/inspect"
 )
 
-// Rule IDs of the flags (docs/review.md).
+// Rule IDs of the flags (docs/review.md; access.go has the access ones).
 const (
 	RuleRemoved   = "DIFF-REMOVED"
 	RuleRenamed   = "DIFF-RENAMED"
@@ -60,6 +61,9 @@ type FieldChange struct {
 type Change struct {
 	Ref
 	Fields []FieldChange `json:"fields"`
+	// Subscribers says when an upgrade does not carry the change to
+	// subscribers who installed already (empty: it does).
+	Subscribers string `json:"subscribers,omitempty"`
 }
 
 // Rename is a component whose API name changed: one removed and one added
@@ -98,9 +102,11 @@ func Compare(old, new *inspect.Set) *Result {
 	}
 	r.comparePackage(old, new)
 	r.compareList(old.Packaged, new.Packaged, false)
+	olds, news := old.Packaged, new.Packaged
 	switch {
 	case old.OutsideKnown && new.OutsideKnown:
 		r.compareList(old.Outside, new.Outside, true)
+		olds, news = old.All(), new.All()
 	case old.OutsideKnown && len(old.Outside) > 0 || new.OutsideKnown && len(new.Outside) > 0:
 		zip := old
 		if old.OutsideKnown {
@@ -108,6 +114,7 @@ func Compare(old, new *inspect.Set) *Result {
 		}
 		r.Notes = append(r.Notes, fmt.Sprintf("what stays outside the package (%s) is not compared: %s is a %s, which never holds it", dirs(old, new), zip.Source, zip.Kind))
 	}
+	r.accessRisks(olds, news)
 	r.Equal = len(r.Package)+len(r.Added)+len(r.Removed)+len(r.Renamed)+len(r.Changed) == 0
 	return r
 }

@@ -208,13 +208,31 @@ func fromProject(reg *registry.Registry, snap *sfdx.Snapshot, source string, sho
 	p := snap.Project
 	set := &Set{Source: source, Kind: kind, APIVersion: p.SourceAPIVersion, Namespace: p.Namespace, OutsideKnown: true}
 	anyPackage := slices.ContainsFunc(p.PackageDirectories, func(pd sfdx.PackageDir) bool { return pd.Package != "" })
-	for i := range p.PackageDirectories {
+	// Two entries may share a path (a package and its alias, say): its
+	// files are one set of components, read once, packaged if any entry
+	// packages them.
+	read := map[string]bool{}
+	packaged := func(pd *sfdx.PackageDir) bool { return pd.Package != "" || (!anyPackage && pd.Default) }
+	order := make([]int, 0, len(p.PackageDirectories))
+	for _, first := range []bool{true, false} {
+		for i := range p.PackageDirectories {
+			if packaged(&p.PackageDirectories[i]) == first {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
 		pd := &p.PackageDirectories[i]
+		if key := path.Clean(pd.Path); read[key] {
+			continue
+		} else {
+			read[key] = true
+		}
 		cs, err := fromSource(reg, snap, pd, show)
 		if err != nil {
 			return nil, err
 		}
-		if pd.Package != "" || (!anyPackage && pd.Default) {
+		if packaged(pd) {
 			set.Packaged = append(set.Packaged, cs...)
 			if pd.Default || set.PackageName == "" {
 				set.PackageName, set.VersionName, set.VersionNumber = pd.Package, pd.VersionName, pd.VersionNumber
