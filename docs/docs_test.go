@@ -21,6 +21,14 @@ func TestLookup(t *testing.T) {
 	if r, ok := Lookup("REVIEW-BROAD-SCOPE"); !ok || r.Page != "review.md" || !strings.HasPrefix(r.Summary, "A scope other than") {
 		t.Errorf("REVIEW-BROAD-SCOPE: %v %+v", ok, r)
 	}
+	// A rule of a table is its row, under its section's heading.
+	r, ok = Lookup("APPX-PKCE")
+	if !ok || r.Page != "review.md" || r.Anchor != "profile-appexchange" || !strings.HasPrefix(r.Summary, "ISVforce: PKCE") || !strings.Contains(r.Description, "severity: error") {
+		t.Errorf("APPX-PKCE: %v %+v", ok, r)
+	}
+	if r, _ := Lookup("BYOC-EMPTY-FILE"); r.Anchor != "byoc-empty-file" {
+		t.Errorf("anchor %q", r.Anchor)
+	}
 	if _, ok := Lookup("BYOC"); ok {
 		t.Error("a prefix of a rule ID matched")
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
-	"github.com/byocpack/byocpack/internal/tree"
 	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // FmtOptions are the inputs of fmt.

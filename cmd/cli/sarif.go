@@ -57,15 +57,15 @@ type sarifOptions struct {
 	Roots []string
 }
 
-// sarifRuleOf describes rule id from its section of the docs, linked by
-// its heading's anchor (GitHub's anchors are the heading lowercased). A
-// rule the docs lack (none should) is linked to rules.md.
+// sarifRuleOf describes rule id from its section (or table row) of the
+// docs, linked by its heading's anchor. A rule the docs lack (none
+// should) is linked to rules.md.
 func sarifRuleOf(id string) sarifRule {
 	d, ok := docs.Lookup(id)
 	if !ok {
-		d = docs.Rule{Page: "rules.md", Summary: id, Description: id, Markdown: id}
+		d = docs.Rule{Page: "rules.md", Anchor: docs.Slug(id), Summary: id, Description: id, Markdown: id}
 	}
-	uri := docsBase + d.Page + "#" + strings.ToLower(id)
+	uri := docsBase + d.Page + "#" + d.Anchor
 	return sarifRule{ID: id, ShortDescription: sarifText{Text: d.Summary}, FullDescription: sarifText{Text: d.Description}, HelpURI: uri,
 		Help: sarifText{Text: d.Description + "\n" + uri, Markdown: d.Markdown + "\n\n[" + id + "](" + uri + ")"}}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/byocpack/byocpack/docs"
+	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/internal/testtool"
 )
 
@@ -142,6 +143,7 @@ func TestSARIFMeetsGitHubRules(t *testing.T) {
 	runs := map[string][]string{
 		"validate": {"validate", "fixtures/rules/BYOC-SCOPES/fail", "fixtures/rules/BYOC-NAME-PREFIX/fail"},
 		"review":   {"review", "fixtures/risky1/byoc.yaml"},
+		"profile":  {"review", "fixtures/risky1/byoc.yaml", "--profile", "appexchange"},
 		"diff":     {"diff", "fixtures/partner1/golden", "fixtures/legacy1/golden"},
 	}
 	logs := map[string][]byte{}
@@ -161,7 +163,7 @@ func TestSARIFMeetsGitHubRules(t *testing.T) {
 		}
 		for _, r := range run.Tool.Driver.Rules {
 			rd, ok := docs.Lookup(r.ID)
-			if !ok || r.HelpURI != docsBase+rd.Page+"#"+strings.ToLower(r.ID) {
+			if !ok || r.HelpURI != docsBase+rd.Page+"#"+rd.Anchor {
 				t.Errorf("%s: rule %s has helpUri %q (documented: %v)", name, r.ID, r.HelpURI, ok)
 			}
 		}
@@ -182,6 +184,15 @@ func TestSARIFMeetsGitHubRules(t *testing.T) {
 	bin := sarifValidator(t)
 	for name, data := range logs {
 		validateSARIF(t, bin, name+".sarif", data)
+	}
+}
+
+// Every validate rule has a section in the docs for its helpUri.
+func TestEveryRuleDocumented(t *testing.T) {
+	for _, id := range generator.KnownRules() {
+		if _, ok := docs.Lookup(id); !ok {
+			t.Errorf("%s has no section in docs/rules.md", id)
+		}
 	}
 }
 
