@@ -174,7 +174,7 @@ func fromSpec(reg *registry.Registry, target string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := spec.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), target)
+	s, err := spec.Load(tree.DirFS(filepath.Dir(abs), tree.MaxInputFile), filepath.Base(abs), target)
 	if err != nil {
 		var list diag.List
 		if errors.As(err, &list) {
