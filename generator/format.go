@@ -95,7 +95,7 @@ func Format(ctx context.Context, opts FormatOptions) (*FormatResult, error) {
 		}
 	}
 	f := &formatter{opts: opts, reg: registry.New(), res: &FormatResult{}}
-	loose, err := eachTarget(opts.Targets, func(dir string) error { return f.dir(ctx, dir) })
+	loose, err := eachTarget(ctx, opts.Targets, func(dir string) error { return f.dir(ctx, dir) })
 	if err != nil {
 		return nil, err
 	}
