@@ -219,7 +219,7 @@ func (v *validation) project(ctx context.Context, dir string) error {
 		defer close(feed)
 		seen := map[string]bool{}
 		r := tree.NewReader(d.Path)
-		r.ListOnly = true
+		r.ListOnly, r.Ctx = true, ctx
 		r.OnFile = func(rel, name string) error {
 			if seen[rel] || isState(rel) {
 				return nil

@@ -192,7 +192,7 @@ func (f *formatter) dir(ctx context.Context, dir string) error {
 		return err
 	}
 	r := tree.NewReader(d.Path)
-	r.ListOnly = true
+	r.ListOnly, r.Ctx = true, ctx
 	if err := sfdx.ReadPackageDirs(r, p, ign); err != nil {
 		return publicError(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,5 +65,25 @@ func TestLoadBoundsXML(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestLoadProjectStopsOnCancel: reading a project's package directories
+// (each path matched against .forceignore) stops at the context's
+// cancellation, so Ctrl-C ends review and diff of a large tree.
+func TestLoadProjectStopsOnCancel(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "sfdx-project.json"), []byte(`{"packageDirectories":[{"path":"force-app","default":true}],"sourceApiVersion":"62.0"}`), 0o644)
+	os.WriteFile(filepath.Join(dir, ".forceignore"), []byte("**/*.dup\n"), 0o644)
+	obj := filepath.Join(dir, "force-app", "main", "default", "objects", "X__c")
+	os.MkdirAll(obj, 0o755)
+	os.WriteFile(filepath.Join(obj, "X__c.object-meta.xml"), []byte(`<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"><label>X</label></CustomObject>`), 0o644)
+	if _, err := Load(context.Background(), dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, dir, Options{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }

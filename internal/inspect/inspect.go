@@ -153,7 +153,7 @@ func Load(ctx context.Context, target string, opts Options) (*Set, error) {
 	}
 	reg := registry.New()
 	if fi.IsDir() {
-		snap, err := sfdx.ReadProject(target)
+		snap, err := sfdx.ReadProjectContext(ctx, target)
 		if err != nil {
 			return nil, err
 		}
