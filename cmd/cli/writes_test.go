@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestInitAndMigrateNeverWriteThroughALink: with --force, a spec that is
+// a link is refused, not written through onto the file it names; a
+// dangling link is refused too, not followed to make a file outside the
+// folder.
+func TestInitAndMigrateNeverWriteThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	_, crt := makeCert(t, dir)
+	certPEM, _ := os.ReadFile(crt)
+	app := filepath.Join(dir, "Acme_BYOC.connectedApp-meta.xml")
+	os.WriteFile(app, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">
+    <contactEmail>integrations@acme.example</contactEmail>
+    <label>Acme BYOC</label>
+    <oauthConfig>
+        <callbackUrl>https://login.salesforce.com</callbackUrl>
+        <certificate>`+string(certPEM)+`</certificate>
+        <scopes>Interaction</scopes>
+    </oauthConfig>
+</ConnectedApp>
+`), 0o644)
+	for _, cmd := range [][]string{{"init", "--prefix", "Acme", "--force"}, {"migrate", "--from", "connected-app", app, "--force"}} {
+		for _, dangling := range []bool{false, true} {
+			work, outside := t.TempDir(), t.TempDir()
+			victim := filepath.Join(outside, "victim.txt")
+			if !dangling {
+				os.WriteFile(victim, []byte("the user's file\n"), 0o644)
+			}
+			spec := filepath.Join(work, "byoc.yaml")
+			if err := os.Symlink(victim, spec); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := run(t, append(cmd, "-o", spec)...)
+			if code == 0 || !strings.Contains(stderr, "byoc.yaml is a symbolic link; byocpack never writes through one") {
+				t.Errorf("%s (dangling %v): exit %d, %q; want a refusal naming the link", cmd[0], dangling, code, stderr)
+			}
+			got, err := os.ReadFile(victim)
+			switch {
+			case dangling && err == nil:
+				t.Errorf("%s: created %s outside the folder through a dangling link", cmd[0], victim)
+			case !dangling && string(got) != "the user's file\n":
+				t.Errorf("%s: wrote through the link onto %s:\n%.80s", cmd[0], victim, got)
+			}
+		}
+	}
+}
+
+// TestCertAfterAKilledRun: a run killed while writing the key leaves at
+// most a temporary file (the key appears whole, with its mode, or not at
+// all); the next run removes it and is not blocked. An empty key, what
+// a killed run of an older byocpack left, is no key either.
+func TestCertAfterAKilledRun(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "acme.key")
+	stale := filepath.Join(dir, ".acme.key.byocpack-tmp-4242")
+	os.WriteFile(key, nil, 0o600)
+	os.WriteFile(stale, []byte("-----BEGIN PRIVATE KEY-----\nhalf"), 0o600)
+	code, _, stderr := run(t, "cert", "--out", filepath.Join(dir, "certs"), "--key", key)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	fi, err := os.Stat(key)
+	if b, _ := os.ReadFile(key); err != nil || fi.Mode().Perm() != 0o600 || !strings.Contains(string(b), "-----END PRIVATE KEY-----") {
+		t.Errorf("key %v, %v:\n%s", fi, err, b)
+	}
+	if _, err := os.Lstat(stale); err == nil {
+		t.Error("the killed run's temporary key (a secret) is still there")
+	}
+}
