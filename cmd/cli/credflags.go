@@ -231,10 +231,22 @@ func (m *made) commit() error {
 	if fi, err := os.Lstat(c.KeyPath); err == nil && emptyFile(fi) {
 		replaceKey = true
 	}
-	if err := fsutil.WriteFile(keyDir, keyName, m.keyPEM, 0o600, replaceKey); err != nil {
+	// Both are written out first; then each takes its place, back to
+	// back, so a kill almost never leaves a key without its certificate.
+	key, err := fsutil.Stage(keyDir, keyName, m.keyPEM, 0o600, replaceKey)
+	if err != nil {
 		return err
 	}
-	if err := fsutil.WriteFile(certRoot, certRel, m.certPEM, 0o644, c.ForceCert); err != nil {
+	cert, err := fsutil.Stage(certRoot, certRel, m.certPEM, 0o644, c.ForceCert)
+	if err != nil {
+		key.Abort()
+		return err
+	}
+	if err := key.Commit(); err != nil {
+		cert.Abort()
+		return err
+	}
+	if err := cert.Commit(); err != nil {
 		_ = os.Remove(c.KeyPath)
 		return err
 	}

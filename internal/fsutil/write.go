@@ -33,34 +33,43 @@ const tempMark = ".byocpack-tmp-"
 // error wraps fs.ErrExist. A run killed before the rename leaves the
 // temporary file; RemoveStaleTemps removes such leftovers (once per
 // directory: it lists the directory).
-func WriteFile(root, rel string, data []byte, perm fs.FileMode, replace bool) (err error) {
+func WriteFile(root, rel string, data []byte, perm fs.FileMode, replace bool) error {
+	st, err := Stage(root, rel, data, perm, replace)
+	if err != nil {
+		return err
+	}
+	return st.Commit()
+}
+
+// Staged is a file written beside its target, not yet in its place.
+type Staged struct {
+	tmp, name string
+	replace   bool
+}
+
+// Stage does all of WriteFile but the last step, so that a caller writing
+// two files that belong together (a key and its certificate) can put both
+// in place back to back, after everything that can take time is done.
+func Stage(root, rel string, data []byte, perm fs.FileMode, replace bool) (_ *Staged, err error) {
 	if rel == "" || !fs.ValidPath(rel) || rel == "." || strings.Contains(rel, `\`) {
-		return fmt.Errorf("%q is not a clean relative path inside %s", rel, root)
+		return nil, fmt.Errorf("%q is not a clean relative path inside %s", rel, root)
 	}
 	dir, err := makeDirs(root, path.Dir(rel))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	name := filepath.Join(dir, path.Base(rel))
-	if fi, err := os.Lstat(name); err == nil {
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			return fmt.Errorf("%s is a symbolic link; byocpack never writes through one: remove the link, or write elsewhere", filepath.ToSlash(name))
-		case !replace:
-			return &fs.PathError{Op: "write", Path: filepath.ToSlash(name), Err: fs.ErrExist}
-		case !fi.Mode().IsRegular():
-			return fmt.Errorf("%s is not a regular file; byocpack replaces only files: remove it", filepath.ToSlash(name))
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
+	st := &Staged{name: filepath.Join(dir, path.Base(rel)), replace: replace}
+	if err := st.check(); err != nil {
+		return nil, err
 	}
 	tmp, err := os.CreateTemp(dir, "."+path.Base(rel)+tempMark+"*")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	st.tmp = tmp.Name()
 	defer func() {
 		if err != nil {
-			_ = os.Remove(tmp.Name())
+			st.Abort()
 		}
 	}()
 	if err = tmp.Chmod(perm); err == nil {
@@ -72,22 +81,58 @@ func WriteFile(root, rel string, data []byte, perm fs.FileMode, replace bool) (e
 		err = cerr
 	}
 	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// check refuses a link at the target, and an existing target without
+// replace.
+func (st *Staged) check() error {
+	fi, err := os.Lstat(st.name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("%s is a symbolic link; byocpack never writes through one: remove the link, or write elsewhere", filepath.ToSlash(st.name))
+	case !st.replace:
+		return &fs.PathError{Op: "write", Path: filepath.ToSlash(st.name), Err: fs.ErrExist}
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file; byocpack replaces only files: remove it", filepath.ToSlash(st.name))
+	}
+	return nil
+}
+
+// Commit puts the staged file in its place in one step; on failure the
+// temporary file is removed.
+func (st *Staged) Commit() (err error) {
+	defer func() {
+		if err != nil {
+			st.Abort()
+		}
+	}()
+	if err := st.check(); err != nil {
 		return err
 	}
-	if replace {
+	if st.replace {
 		// rename replaces what is at name, a link included, and never
 		// follows one.
-		return os.Rename(tmp.Name(), name)
+		return os.Rename(st.tmp, st.name)
 	}
 	// A hard link fails if name appeared meanwhile; rename would not.
-	if err = os.Link(tmp.Name(), name); err != nil {
+	if err := os.Link(st.tmp, st.name); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return &fs.PathError{Op: "write", Path: filepath.ToSlash(name), Err: fs.ErrExist}
+			return &fs.PathError{Op: "write", Path: filepath.ToSlash(st.name), Err: fs.ErrExist}
 		}
 		return err
 	}
-	return os.Remove(tmp.Name())
+	return os.Remove(st.tmp)
 }
+
+// Abort removes the staged file.
+func (st *Staged) Abort() { _ = os.Remove(st.tmp) }
 
 // makeDirs makes root/rel's directories that are missing, refusing any
 // that is a symbolic link or not a directory, and returns the last.
