@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -227,6 +228,7 @@ func (m *made) commit() error {
 		certRoot, certRel = c.CertRoot, filepath.ToSlash(rel)
 	}
 	fsutil.RemoveStaleTemps(keyDir, func(base string) bool { return base == keyName })
+	fsutil.RemoveStaleTemps(filepath.Join(certRoot, filepath.Dir(filepath.FromSlash(certRel))), func(base string) bool { return base == path.Base(certRel) })
 	replaceKey := c.ForceKey
 	if fi, err := os.Lstat(c.KeyPath); err == nil && emptyFile(fi) {
 		replaceKey = true

@@ -3,8 +3,11 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestInitAndMigrateNeverWriteThroughALink: with --force, a spec that is
@@ -73,5 +76,54 @@ func TestCertAfterAKilledRun(t *testing.T) {
 	}
 	if _, err := os.Lstat(stale); err == nil {
 		t.Error("the killed run's temporary key (a secret) is still there")
+	}
+}
+
+// TestKilledCertLeavesNoKeyOrAWholeOne kills real `byocpack cert`
+// processes (SIGKILL) at points spread over a run: each leaves no key or
+// a whole one with mode 0600, never an empty or partial key, and the next
+// run is not blocked by what the killed one left.
+func TestKilledCertLeavesNoKeyOrAWholeOne(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs byocpack as a child process many times")
+	}
+	root := t.TempDir()
+	certArgs := func(dir string) []string {
+		return []string{"cert", "--out", filepath.Join(dir, "certs"), "--key", filepath.Join(dir, "acme.key")}
+	}
+	start := time.Now()
+	if b, err := child(certArgs(filepath.Join(root, "timing"))...).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	full := time.Since(start)
+	const runs = 12
+	for i := range runs {
+		dir := filepath.Join(root, strconv.Itoa(i))
+		c := child(certArgs(dir)...)
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(i) * full * 11 / 10 / runs)
+		_ = c.Process.Signal(syscall.SIGKILL)
+		_ = c.Wait()
+		key := filepath.Join(dir, "acme.key")
+		b, err := os.ReadFile(key)
+		whole := err == nil && strings.HasSuffix(string(b), "-----END PRIVATE KEY-----\n")
+		if err == nil && !whole {
+			t.Fatalf("run %d: the kill left a partial key (%d bytes)", i, len(b))
+		}
+		out, err := child(certArgs(dir)...).CombinedOutput()
+		if err != nil && !(whole && strings.Contains(string(out), "already exists")) {
+			t.Fatalf("run %d: the next run failed after a kill (key whole: %v): %v\n%s", i, whole, err, out)
+		}
+		if fi, err := os.Stat(key); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("run %d: key %v, %v", i, fi, err)
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.Contains(e.Name(), "byocpack-tmp") {
+				t.Errorf("run %d: %s left after the next run", i, e.Name())
+			}
+		}
 	}
 }
