@@ -2,12 +2,15 @@ package tree
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -61,10 +64,10 @@ type globber struct {
 func (g *globber) dir(name, rel string, depth int) error {
 	entries, err := os.ReadDir(name)
 	if err != nil {
-		if rel == "" && os.IsNotExist(err) {
-			return nil
+		if rel == "" && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
+			return nil // matches nothing
 		}
-		return err
+		return fmt.Errorf("%s: cannot list %s: %w", g.pattern, filepath.ToSlash(name), err)
 	}
 	for _, e := range entries {
 		if err := g.ctx.Err(); err != nil {
