@@ -127,3 +127,35 @@ func TestKilledCertLeavesNoKeyOrAWholeOne(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewAndDiffOfASpecWithAFIFOCertificate: review and diff of a spec
+// read its certificate bounded, so a FIFO there is an error naming it
+// rather than a command that never returns.
+func TestReviewAndDiffOfASpecWithAFIFOCertificate(t *testing.T) {
+	dir := t.TempDir()
+	spec, err := os.ReadFile("../../fixtures/partner1/byoc.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "byoc.yaml"), spec, 0o644)
+	os.Mkdir(filepath.Join(dir, "certs"), 0o755)
+	if err := syscall.Mkfifo(filepath.Join(dir, "certs", "server.crt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "byoc.yaml")
+	for _, args := range [][]string{{"review", target}, {"diff", target, target}} {
+		done := make(chan string, 1)
+		go func() {
+			code, _, stderr := run(t, args...)
+			done <- strconv.Itoa(code) + " " + stderr
+		}()
+		select {
+		case got := <-done:
+			if !strings.HasPrefix(got, "2 ") && !strings.HasPrefix(got, "1 ") || !strings.Contains(got, "certs/server.crt") || !strings.Contains(got, "it is a FIFO") {
+				t.Errorf("%s: %s; want an error naming the FIFO", args[0], got)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("%s did not return: it blocked on the FIFO certificate", args[0])
+		}
+	}
+}
