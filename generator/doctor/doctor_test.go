@@ -294,3 +294,19 @@ func TestGitignoreMatcher(t *testing.T) {
 		}
 	}
 }
+
+// Each app type's procedure decides named-user JWT-based access tokens:
+// off passes for an external client app, with what to turn on if the
+// Interaction API refuses a valid token; off warns for a connected app.
+func TestNamedUserJWTFollowsTheAppTypesProcedure(t *testing.T) {
+	f := newFixture(t, false)
+	checks := doctor(t, f.options())
+	expect(t, checks, "named-user-jwt", Pass, "off, as the external client app's procedure has it")
+	if !strings.Contains(checks["named-user-jwt"].Fix, "set app.namedUserJwt: true") {
+		t.Errorf("fix: %q", checks["named-user-jwt"].Fix)
+	}
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, "  name: ExternalClientApp1\n", "  name: ExternalClientApp1\n  namedUserJwt: true\n", 1))
+	expect(t, doctor(t, f.options()), "named-user-jwt", Pass, "issues JWT-based access tokens")
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, "  name: ExternalClientApp1\n", "  type: ConnectedApp\n  name: ExternalClientApp1\n  namedUserJwt: false\n  scopes: [interaction_api, refresh_token]\n", 1))
+	expect(t, doctor(t, f.options()), "named-user-jwt", Warn, "step 7")
+}

@@ -103,6 +103,12 @@ func (l *loader) build() *Spec {
 		p.IPRelaxation, p.RefreshTokenPolicy = l.str("app.policies.ipRelaxation"), l.str("app.policies.refreshTokenPolicy")
 		p.RefreshTokenValidity, p.RefreshTokenValidityUnit = l.str("app.policies.refreshTokenValidity"), l.str("app.policies.refreshTokenValidityUnit")
 		p.SessionLevel, p.SessionLevelAction = l.str("app.policies.sessionLevel"), l.str("app.policies.sessionLevelAction")
+		p.ClientCredentialsUser = l.str("app.policies.clientCredentialsUser")
+		a.NamedUserJWT = a.Type == ConnectedApp
+		if v := l.optBool("app.namedUserJwt"); v != nil {
+			a.NamedUserJWT = *v
+		}
+		a.ClientCredentials = l.optBool("app.clientCredentialsFlow") != nil && *l.optBool("app.clientCredentialsFlow")
 		a.CallbackURLs = []string{a.CallbackURL}
 		if urls := l.vals["app.callbackUrls"]; urls.present && len(urls.list) > 0 {
 			a.CallbackURLs, a.CallbackURL = urls.list, urls.list[0]
@@ -208,6 +214,9 @@ func ecaSettings() []ecaSetting {
 		{"app.orgScopedExternalApp", header, "orgScopedExternalApp"},
 		{"app.oauthLink", oauth, "oauthLink"},
 		{"app.pkceRequired", global, "isPkceRequired"},
+		{"app.namedUserJwt", global, "isNamedUserJwtEnabled"},
+		{"app.clientCredentialsFlow", global, "isClientCredentialsFlowEnabled"},
+		{"app.policies.clientCredentialsUser", policies, "clientCredentialsFlowUser"},
 		{"app.policies.ipRelaxation", policies, "ipRelaxationPolicyType"},
 		{"app.policies.refreshTokenPolicy", policies, "refreshTokenPolicyType"},
 		{"app.policies.refreshTokenValidity", policies, "refreshTokenValidityPeriod"},
@@ -220,7 +229,7 @@ func ecaSettings() []ecaSetting {
 // connectedAppSettings are the ecaSettings a connected app carries too,
 // in its own elements.
 func connectedAppSettings() []string {
-	return []string{"app.pkceRequired", "app.policies.ipRelaxation", "app.policies.refreshTokenPolicy", "app.policies.refreshTokenValidity", "app.policies.refreshTokenValidityUnit"}
+	return []string{"app.pkceRequired", "app.namedUserJwt", "app.clientCredentialsFlow", "app.policies.clientCredentialsUser", "app.policies.ipRelaxation", "app.policies.refreshTokenPolicy", "app.policies.refreshTokenValidity", "app.policies.refreshTokenValidityUnit"}
 }
 
 // checkAppSettings checks the optional app settings against each other,
@@ -261,6 +270,14 @@ func (l *loader) checkAppSettings(s *Spec) {
 		l.add(l.vals["app.policies.refreshTokenPolicy"].at, "app.policies.refreshTokenPolicy", "%s needs refreshTokenValidity (and refreshTokenValidityUnit, Days by default); add it, such as refreshTokenValidity: 90", p.RefreshTokenPolicy)
 	case !specific && v.present:
 		l.add(v.at, "app.policies.refreshTokenValidity", "applies only with refreshTokenPolicy SpecificLifetime or SpecificInactivity, but the policy is %s; remove it or change the policy", p.RefreshTokenPolicy)
+	}
+	switch u := l.vals["app.policies.clientCredentialsUser"]; {
+	case u.present && !a.ClientCredentials:
+		l.add(u.at, "app.policies.clientCredentialsUser", "is the Run As user of the client credentials flow, which is off; set app.clientCredentialsFlow: true or remove it")
+	case a.ClientCredentials && !u.present:
+		at := l.vals["app.clientCredentialsFlow"].at
+		l.notes = append(l.notes, diag.Problem{File: l.file, Line: at.line, Col: at.col, Severity: diag.Warning, Rule: RuleSpec,
+			Message: "app.clientCredentialsFlow: the flow issues no token until the app's policies name a Run As user; set app.policies.clientCredentialsUser, or set the user in Setup"})
 	}
 	if act := l.vals["app.policies.sessionLevelAction"]; act.present && p.SessionLevel == "" && a.Type != ConnectedApp {
 		l.add(act.at, "app.policies.sessionLevelAction", "needs sessionLevel, the level a session must reach; add sessionLevel: HIGH_ASSURANCE or remove it")

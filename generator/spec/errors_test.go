@@ -45,13 +45,13 @@ func errCases(t *testing.T) []errCase {
 		}},
 		{name: "unknown app typo", edits: []string{"  contactEmail:", "  contactEmial:"}, want: []string{
 			w + "8:3: error spec: app.contactEmail: missing required key; add contactEmail: dev@partner1.example (Email address Salesforce uses to contact the app's admin)",
-			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 		{name: "unknown app no match", edits: []string{"  callbackUrl: https://login.salesforce.com\n", "  callbackUrl: https://login.salesforce.com\n  secret: s3cr3t\n"}, want: []string{
-			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 		{name: "unknown policies typo", edits: []string{"    profiles:", "    permissionSet: [Perm1]\n    profiles:"}, want: []string{
-			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets, ipRelaxation, refreshTokenPolicy, refreshTokenValidity, refreshTokenValidityUnit, sessionLevel, sessionLevelAction",
+			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets, ipRelaxation, refreshTokenPolicy, refreshTokenValidity, refreshTokenValidityUnit, clientCredentialsUser, sessionLevel, sessionLevelAction",
 		}},
 		{name: "unknown channel typo", edits: []string{"  label:", "  lable:"}, want: []string{
 			w + "17:3: error spec: channel.label: missing required key; add label: Partner1 Messaging (masterLabel shown in Setup; include the channel's name)",
@@ -67,7 +67,7 @@ func errCases(t *testing.T) []errCase {
 			w + "27:5: error spec: channel.features.keyword: unknown key (did you mean \"keywords\"?); valid keys under channel.features are keywords, explicitConsent, doubleOptInConsent, isoCountryCode, customChannelParameters, inboundReceipts, typingIndicatorHidden, conferenceSupported",
 		}},
 		{name: "unknown key case slip", edits: []string{"  callbackUrl:", "  callbackURL:"}, want: []string{
-			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 
 		// Duplicate keys.
@@ -218,8 +218,8 @@ func errCases(t *testing.T) []errCase {
 		{name: "combined channel name too long", edits: []string{"  name: ChannelDefinition1", "  name: " + strings.Repeat("C", 32)}, want: []string{
 			w + "17:9: error spec: channel.name: the developerName \"Partner1_CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC\" is 41 characters long; Salesforce allows at most 40, shorten prefix or channel.name",
 		}},
-		{name: "permission set name", edits: []string{"    profiles: [System Administrator]", "    profiles: [System Administrator]\n    permissionSets: [Perm Set]"}, want: []string{
-			w + "16:22: error spec: app.policies.permissionSets[0]: permission set \"Perm Set\" is not a valid API name; start with a letter and use only letters, digits and single underscores",
+		{name: "permission set name", edits: []string{"    profiles: [System Administrator]", "    profiles: [System Administrator]\n    permissionSets: [\"Perm, Set\"]"}, want: []string{
+			w + "16:22: error spec: app.policies.permissionSets[0]: \"Perm, Set\" contains a comma, which the external client app's commaSeparatedPermissionSet reads as two names; pre-authorize it in Setup, or rename it",
 		}},
 
 		// Namespace, paths, version number, email, URL.

@@ -53,8 +53,12 @@ func appLabelField() *field {
 	return &field{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: `Label; defaults to "{prefix} {name}".`}
 }
 
+// DefaultCallbackURL is the callback URL the external client app's
+// procedure recommends "to start with".
+const DefaultCallbackURL = "https://login.salesforce.com"
+
 func callbackURLField() *field {
-	return &field{key: "callbackUrl", kind: kindString, def: "https://login.salesforce.com", check: checkURL, example: "https://login.salesforce.com",
+	return &field{key: "callbackUrl", kind: kindString, def: DefaultCallbackURL, check: checkURL, example: DefaultCallbackURL,
 		doc: "OAuth callback URL (the JWT bearer flow does not call it, but Salesforce requires one)."}
 }
 
@@ -63,14 +67,14 @@ func scopesField() *field {
 		doc: "OAuth scopes, as Setup names (interaction_api) or Metadata API names (Interaction). Default: [interaction_api] for an ExternalClientApplication, [interaction_api, refresh_token] for a ConnectedApp; Interaction is required, and a ConnectedApp needs RefreshToken too."}
 }
 
-func userPolicyFields(apiName func(string) func(string) string) []*field {
+func userPolicyFields() []*field {
 	return []*field{
 		{key: "permittedUsers", kind: kindString, def: "AdminApprovedPreAuthorized", enum: []string{"AdminApprovedPreAuthorized", "AllSelfAuthorized"},
 			doc: "AdminApprovedPreAuthorized: only users of the listed profiles and permission sets (what the Interaction Service needs)."},
-		{key: "profiles", kind: kindStringList, def: []string{"System Administrator"}, check: checkLabel, unique: true,
+		{key: "profiles", kind: kindStringList, def: []string{"System Administrator"}, check: checkPolicyName("Profile"), unique: true,
 			doc: "Pre-authorized profile names."},
-		{key: "permissionSets", kind: kindStringList, def: []string{}, check: apiName("permission set"), unique: true,
-			doc: "Pre-authorized permission set API names."},
+		{key: "permissionSets", kind: kindStringList, def: []string{}, check: checkPolicyName("PermissionSet"), unique: true,
+			doc: "Pre-authorized permission sets, as a retrieve names them: the API name (ns__Name for a packaged one) or the label."},
 	}
 }
 
@@ -93,6 +97,9 @@ func LatestAPIVersion() string { return apiver.Latest().String() }
 func specFields() []*field {
 	apiName := func(what string) func(string) string {
 		return func(v string) string { return checkAPIName(what, v) }
+	}
+	namePart := func(what string) func(string) string {
+		return func(v string) string { return checkNamePart(what, v) }
 	}
 	return []*field{
 		{key: "prefix", kind: kindString, required: true, check: checkPrefix, example: "Partner1",
@@ -117,7 +124,7 @@ func specFields() []*field {
 		}},
 		{key: "app", kind: kindObject, doc: "The Interaction Service OAuth app. Required when channel.connectedAppType is Partner; must be absent when it is Customer.", fields: []*field{
 			appTypeField("ExternalClientApplication (recommended, 2GP) or ConnectedApp (the legacy path)."),
-			{key: "name", kind: kindString, required: true, check: apiName("app.name"), example: "ExternalClientApp1",
+			{key: "name", kind: kindString, required: true, check: namePart("app.name"), example: "ExternalClientApp1",
 				doc: "App name; the API name is {prefix}_{name}."},
 			appLabelField(),
 			{key: "contactEmail", kind: kindString, required: true, check: checkEmail, example: "dev@partner1.example",
@@ -133,13 +140,17 @@ func specFields() []*field {
 				doc: "ExternalClientApplication only: Packaged to ship it in a 2GP package, Local for an app that stays in the org it is deployed to (no package version can be built)."},
 			{key: "pkceRequired", kind: kindBool,
 				doc: "isPkceRequired: require PKCE (Proof Key for Code Exchange) in the authorization code flow; unset keeps Salesforce's default, false."},
+			{key: "namedUserJwt", kind: kindBool,
+				doc: "isNamedUserJwtEnabled: issue JSON Web Token (JWT)-based access tokens for named users. Default: true for a ConnectedApp (its procedure's step 7), false for an ExternalClientApplication (its procedure does not ask for it); turn it on if the Interaction API refuses calls made with a valid token."},
+			{key: "clientCredentialsFlow", kind: kindBool,
+				doc: "Enable the client credentials flow (isClientCredentialsFlowEnabled; a ConnectedApp's isClientCredentialEnabled) beside the JWT bearer flow; the Interaction Service does not use it. Unset: off. Needs policies.clientCredentialsUser."},
 			{key: "orgScopedExternalApp", kind: kindString,
 				doc: "ExternalClientApplication only: the Dev Hub identifier 00D…:{prefix}_{name} a retrieve of the app carries; unset lets Salesforce generate it."},
 			{key: "oauthLink", kind: kindString,
 				doc: "ExternalClientApplication only: the 00D…:{consumer ID} a retrieve of the OAuth settings carries (it ties subscribers to the Dev Hub's global settings); never invent it, unset until the first deploy."},
 			{key: "releasedVersion", kind: kindString, number: true, check: checkReleasedVersion, pattern: `^(0|[1-9][0-9]{0,8})\.[0-9]{1,9}$`,
 				doc: "ConnectedApp only: the version, in decimal formatting such as \"1.0\", of the connected app as released in a first-generation managed package with package.namespace. The package then carries the stub that references that app (developerName {namespace}__{prefix}_{name}, label, version) instead of the app, and a 2GP package version can be built; the other app keys still describe the released app for SETUP.md and are not rendered."},
-			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: append(userPolicyFields(apiName),
+			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: append(userPolicyFields(),
 				&field{key: "ipRelaxation", kind: kindString, def: "Enforce", enum: []string{"Enforce", "Enforce_RelaxRefresh", "Bypass_2factor", "Bypass"},
 					doc: "IP relaxation, Salesforce's default Enforce (enforce IP restrictions); Enforce_RelaxRefresh relaxes them for refresh tokens, Bypass_2factor for activated devices, Bypass relaxes them."},
 				&field{key: "refreshTokenPolicy", kind: kindString, def: "Infinite", enum: []string{"Infinite", "Zero", "SpecificLifetime", "SpecificInactivity"},
@@ -148,6 +159,8 @@ func specFields() []*field {
 					doc: "With SpecificLifetime or SpecificInactivity: how many refreshTokenValidityUnit the refresh token lives."},
 				&field{key: "refreshTokenValidityUnit", kind: kindString, def: "Days", enum: []string{"Hours", "Days", "Months"},
 					doc: "The unit of refreshTokenValidity."},
+				&field{key: "clientCredentialsUser", kind: kindString, check: checkUsername,
+					doc: "With clientCredentialsFlow: the username (in the form of an email address) of the Run As user the client credentials flow issues tokens for (clientCredentialsFlowUser; a ConnectedApp's oauthClientCredentialUser). For an ExternalClientApplication the policies stay in the org that owns the app; a subscriber's admin sets their own."},
 				&field{key: "sessionLevel", kind: kindString, enum: sessionLevels(),
 					doc: "ExternalClientApplication only: requiredSessionLevel, the session security level the app requires, such as HIGH_ASSURANCE; unset requires none."},
 				&field{key: "sessionLevelAction", kind: kindString, enum: []string{"RaiseSessionLevel", "Block"},
@@ -156,15 +169,15 @@ func specFields() []*field {
 		}},
 		{key: "customerApp", kind: kindObject, doc: "With channel.connectedAppType Customer only: the OAuth app the customer's admin creates, as ADMIN-SETUP.md describes it. Never rendered as metadata; every key has a default.", fields: []*field{
 			appTypeField("ExternalClientApplication (recommended) or ConnectedApp, the kind of app the admin creates."),
-			{key: "name", kind: kindString, def: "BYOC", check: apiName("customerApp.name"),
+			{key: "name", kind: kindString, def: "BYOC", check: namePart("customerApp.name"),
 				doc: "App name the admin enters as \"{prefix} {name}\"; Salesforce makes the API name {prefix}_{name}, whose prefix links it to the channel."},
 			appLabelField(),
 			callbackURLField(),
 			scopesField(),
-			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: userPolicyFields(apiName)},
+			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: userPolicyFields()},
 		}},
 		{key: "channel", kind: kindObject, required: true, doc: "The ConversationChannelDefinition and what it references.", fields: []*field{
-			{key: "name", kind: kindString, required: true, check: apiName("channel.name"), example: "ChannelDefinition1",
+			{key: "name", kind: kindString, required: true, check: namePart("channel.name"), example: "ChannelDefinition1",
 				doc: "Channel name; the developerName is {prefix}_{name}."},
 			{key: "label", kind: kindString, required: true, check: checkLabel, example: "Partner1 Messaging",
 				doc: "masterLabel shown in Setup; include the channel's name."},

@@ -367,7 +367,7 @@ func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 			return
 		}
 		v := &value{present: true, at: at, list: []string{}}
-		seenItem := map[string]int{}
+		seenItem, seenSpelling := map[string]int{}, map[string]string{}
 		for i, item := range seq.Values {
 			ik := fmt.Sprintf("%s[%d]", key, i)
 			item, ok := l.unwrap(ik, item)
@@ -386,11 +386,15 @@ func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 			if def.key == "scopes" {
 				norm = scopeName(s)
 			}
+			if _, dup := seenItem[norm]; dup && def.key == "scopes" && norm == "RefreshToken" && s == offlineAccessSetupName && seenSpelling[norm] == "refresh_token" {
+				// "refresh_token, offline_access" is one Setup checkbox.
+				continue
+			}
 			if j, dup := seenItem[norm]; dup && def.unique {
 				l.add(ip, ik, "%q repeats %s[%d]; list it once", s, key, j)
 				continue
 			}
-			seenItem[norm] = i
+			seenItem[norm], seenSpelling[norm] = i, s
 			v.list = append(v.list, s)
 			v.items = append(v.items, ip)
 		}

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // Skeleton returns a commented byoc.yaml: every key with its description,
@@ -23,6 +26,9 @@ type SkeletonOptions struct {
 	Values map[string]string
 	// Lists are the values of list keys, by path ("app.scopes").
 	Lists map[string][]string
+	// Bools are the values of boolean keys, by path ("app.pkceRequired");
+	// a boolean not here is written commented out.
+	Bools map[string]bool
 	// Customer leaves the app block out (connectedAppType Customer).
 	Customer bool
 	// SchemaRef is written as the yaml-language-server modeline.
@@ -109,6 +115,10 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 			fmt.Fprintf(b, "%s%s:\n", indent, d.key)
 			writeFields(b, d.fields, p, depth+1, o)
 		case kindBool:
+			if v, ok := o.Bools[p]; ok {
+				fmt.Fprintf(b, "%s%s: %t\n", indent, d.key, v)
+				continue
+			}
 			fmt.Fprintf(b, "%s# %s: true\n", indent, d.key)
 		case kindStringList:
 			given, isGiven := o.Lists[p]
@@ -146,16 +156,22 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 	}
 }
 
-// yamlString quotes a value when YAML would read it as something other
-// than the same string; JSON's string syntax is valid YAML.
+// yamlString quotes a value unless YAML reads it back, plain, as the same
+// string in both places the skeleton writes one: a mapping value and a
+// flow-list item. Asking the parser the spec is loaded with, rather than
+// listing what re-types (0x10, 0o17, - dash, yes, .inf, 1_000 ...), keeps
+// the written spec true to its values by construction. looksTyped adds
+// what YAML 1.1 readers (editors) would re-type though goccy does not
+// (yes, off). JSON's string
+// syntax is YAML's double-quoted style.
 func yamlString(s string) string {
-	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`") &&
-		strings.TrimSpace(s) == s && !looksTyped(s)
+	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`\\") &&
+		strings.TrimSpace(s) == s && !strings.ContainsAny(s, "\n\r\t") &&
+		!looksTyped(s) && readsBackPlain("k: "+s+"\n", s) && readsBackPlain("k: ["+s+"]\n", s)
 	if plain {
 		return s
 	}
-	// JSON's string syntax is YAML's double-quoted style; HTML escaping
-	// (\u0026 for &) would be valid but unreadable.
+	// HTML escaping (\u0026 for &) would be valid but unreadable.
 	var q bytes.Buffer
 	enc := json.NewEncoder(&q)
 	enc.SetEscapeHTML(false)
@@ -163,12 +179,26 @@ func yamlString(s string) string {
 	return strings.TrimSuffix(q.String(), "\n")
 }
 
-func looksTyped(s string) bool {
-	switch strings.ToLower(s) {
-	case "true", "false", "yes", "no", "on", "off", "null", "~":
-		return true
+// readsBackPlain reports whether doc, a one-key mapping whose value is s
+// or a one-item list of s, parses to exactly that string.
+func readsBackPlain(doc, s string) bool {
+	f, err := parser.ParseBytes([]byte(doc), 0)
+	if err != nil || len(f.Docs) != 1 {
+		return false
 	}
-	return strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+') }) < 0
+	kv, ok := mappingValues(f.Docs[0].Body)
+	if !ok || len(kv) != 1 {
+		return false
+	}
+	v := kv[0].Value
+	if seq, isSeq := v.(*ast.SequenceNode); isSeq {
+		if len(seq.Values) != 1 {
+			return false
+		}
+		v = seq.Values[0]
+	}
+	str, isStr := v.(*ast.StringNode)
+	return isStr && str.Value == s
 }
 
 func yamlList(items []string) string {
@@ -177,4 +207,14 @@ func yamlList(items []string) string {
 		quoted[i] = yamlString(it)
 	}
 	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// looksTyped: words YAML 1.1 reads as booleans or null, and strings of
+// digits and signs only, which some reader takes for a number.
+func looksTyped(s string) bool {
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~":
+		return true
+	}
+	return strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+') }) < 0
 }

@@ -79,6 +79,12 @@ type App struct {
 	DistributionState string
 	// PKCERequired is nil when the spec leaves Salesforce's default.
 	PKCERequired *bool
+	// NamedUserJWT is isNamedUserJwtEnabled, defaulted per app type as
+	// each type's procedure asks (on for a connected app only).
+	NamedUserJWT bool
+	// ClientCredentials enables the client credentials flow; its Run As
+	// user is Policies.ClientCredentialsUser.
+	ClientCredentials bool
 	// OrgScopedExternalApp and OAuthLink are the Dev Hub identifiers a
 	// retrieve carries, empty when the spec has none.
 	OrgScopedExternalApp string
@@ -172,6 +178,8 @@ type Policies struct {
 	RefreshTokenPolicy       string
 	RefreshTokenValidity     string
 	RefreshTokenValidityUnit string
+	// ClientCredentialsUser is the client credentials flow's Run As user.
+	ClientCredentialsUser string
 	// SessionLevel and SessionLevelAction are empty unless the spec sets
 	// them (external client apps only).
 	SessionLevel       string

@@ -29,12 +29,16 @@ type ecaGlobalData struct {
 	App, Label, CallbackURL, Certificate string
 	// PKCE is "true" or "false", or "" to keep Salesforce's default.
 	PKCE string
+	// NamedUserJWT and ClientCredentials are written only when on:
+	// absent is off.
+	NamedUserJWT, ClientCredentials bool
 }
 
 type ecaOauthPolicyData struct {
 	doc
 	App, Label, PermittedUsers string
 	Profiles, PermissionSets   []string
+	ClientCredentials          bool
 	spec.Policies
 }
 
@@ -53,6 +57,8 @@ type connectedAppData struct {
 	// IPRelaxation and RefreshTokenPolicy are the connected app's
 	// spellings: ENFORCE, specific_lifetime:90:DAYS.
 	IPRelaxation, RefreshTokenPolicy string
+	NamedUserJWT, ClientCredentials  bool
+	ClientCredentialsUser            string
 }
 
 // connectedAppStubData is the stub that references a connected app

@@ -153,6 +153,7 @@ func (p *planner) app(s *spec.Spec) error {
 			Scopes:        scopeTokens(apiver.ConnectedAppScopes, a.Scopes), Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
 			PKCE:         optBool(a.PKCERequired),
 			IPRelaxation: connectedAppIPRelaxation(a.Policies.IPRelaxation), RefreshTokenPolicy: connectedAppRefreshTokenPolicy(a.Policies),
+			NamedUserJWT: a.NamedUserJWT, ClientCredentials: a.ClientCredentials, ClientCredentialsUser: a.Policies.ClientCredentialsUser,
 		})
 		return err
 	}
@@ -171,9 +172,10 @@ func (p *planner) app(s *spec.Spec) error {
 		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings,
 			Scopes: strings.Join(scopeTokens(apiver.ECAScopes, a.Scopes), ", "), OAuthLink: a.OAuthLink}},
 		{globalOauthType, "_glbloauth", false, &ecaGlobalData{App: name, Label: labels.GlobalOAuthSettings,
-			CallbackURL: callbackURLs, Certificate: a.CertificatePEM, PKCE: optBool(a.PKCERequired)}},
+			CallbackURL: callbackURLs, Certificate: a.CertificatePEM, PKCE: optBool(a.PKCERequired),
+			NamedUserJWT: a.NamedUserJWT, ClientCredentials: a.ClientCredentials}},
 		{"ExtlClntAppOauthConfigurablePolicies", "_oauthPlcy", false, &ecaOauthPolicyData{App: name, Label: labels.OAuthPolicies,
-			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets, Policies: a.Policies}},
+			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets, ClientCredentials: a.ClientCredentials, Policies: a.Policies}},
 		{"ExtlClntAppConfigurablePolicies", "_plcy", false, &ecaPolicyData{App: name, Label: labels.Policies}},
 	} {
 		if _, err := p.add(c.typ, name+c.suffix, c.inPackage, nil, c.data); err != nil {
