@@ -152,6 +152,8 @@ func initValues(opts *InitOptions) map[string]string {
 	if opts.AppType == spec.ConnectedApp {
 		values["app.distributionState"] = ""
 		values["app.name"] = "ConnectedApp1"
+		// The connected app's procedure recommends its own callback URL.
+		values["app.callbackUrl"] = spec.DefaultCallbackURLFor(spec.ConnectedApp)
 	}
 	return values
 }

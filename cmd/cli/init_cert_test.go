@@ -59,3 +59,26 @@ func TestInitCertKeepsTheKeyOutsideAndDerivesFromThePrefix(t *testing.T) {
 		}
 	}
 }
+
+// init without --namespace writes the key, empty, with what it is for;
+// build then warns that a managed package needs one.
+func TestInitWithoutNamespaceSaysAManagedPackageNeedsOne(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "acme", "byoc.yaml")
+	if err := os.MkdirAll(filepath.Dir(specPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "init", "-o", specPath, "--prefix", "Acme", "--cert"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(specPath)
+	for _, want := range []string{"  # A managed package needs the namespace prefix registered in (and linked to) the Dev Hub;\n", "  namespace: \"\"\n"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the spec lacks %q:\n%s", want, data)
+		}
+	}
+	code, stdout, stderr := run(t, "build", "-f", specPath, "-o", filepath.Join(dir, "acme", "out"))
+	if code != 0 || !strings.Contains(stdout+stderr, "package.namespace is empty, but a managed package needs one") {
+		t.Errorf("build: exit %d, no namespace warning:\n%s\n%s", code, stdout, stderr)
+	}
+}

@@ -133,6 +133,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r.checkSpec()
 	r.checkCertificate()
 	r.checkKey()
+	r.checkNamespace()
 	r.checkAppSettings()
 	r.checkProject()
 	r.checkSourceOrg()
@@ -339,4 +340,18 @@ func (r *run) checkNamedUserJWT(a *spec.App) {
 		r.add(Check{ID: "named-user-jwt", Status: Pass, Message: "named-user JWT-based access tokens are off, as the external client app's procedure has it",
 			Fix: "if the Interaction API refuses calls made with a valid token, set app.namedUserJwt: true, render, and deploy the global OAuth settings again"})
 	}
+}
+
+// checkNamespace: a managed package needs the namespace registered in the
+// Dev Hub; a Local external client app is never packaged.
+func (r *run) checkNamespace() {
+	if r.spec == nil || (r.spec.App != nil && r.spec.App.Type == spec.ExternalClientApplication && r.spec.App.DistributionState == "Local") {
+		return
+	}
+	if ns := r.spec.Package.Namespace; ns != "" {
+		r.add(Check{ID: "namespace", Status: Pass, Message: "package.namespace " + ns})
+		return
+	}
+	r.add(Check{ID: "namespace", Status: Warn, Message: "package.namespace is empty, but a managed package needs one: sf package create --package-type Managed refuses a project without a namespace",
+		Fix: "register a namespace prefix, link it to the Dev Hub, set package.namespace to it and render again"})
 }

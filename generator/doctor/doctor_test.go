@@ -310,3 +310,22 @@ func TestNamedUserJWTFollowsTheAppTypesProcedure(t *testing.T) {
 	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, "  name: ExternalClientApp1\n", "  type: ConnectedApp\n  name: ExternalClientApp1\n  namedUserJwt: false\n  scopes: [interaction_api, refresh_token]\n", 1))
 	expect(t, doctor(t, f.options()), "named-user-jwt", Warn, "step 7")
 }
+
+// A managed package needs a namespace; the Dev Hub deploy doctor names is
+// the one SETUP.md names, run from the project, with the app.
+func TestNamespaceAndDevHubDeploy(t *testing.T) {
+	f := newFixture(t, true)
+	checks := doctor(t, f.options())
+	expect(t, checks, "namespace", Pass, "acme")
+	want := "sf project deploy start --target-org DEVHUB --source-dir force-app/main/default/externalClientApps/Acme_ExternalClientApp1.eca-meta.xml --source-dir force-app/main/default/extlClntAppOauthSettings/Acme_ExternalClientApp1_oauth.ecaOauth-meta.xml --source-dir source-org"
+	expect(t, checks, "source-org", Pass, "from "+f.out+" (the project: sf needs its sfdx-project.json): "+want)
+	setup, err := os.ReadFile(filepath.Join(f.out, "SETUP.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(strings.Fields(strings.ReplaceAll(string(setup), "\\\n", "")), " "); !strings.Contains(got, want) {
+		t.Errorf("SETUP.md does not say %q", want)
+	}
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, ", namespace: acme", "", 1))
+	expect(t, doctor(t, f.options()), "namespace", Warn, "a managed package needs one")
+}

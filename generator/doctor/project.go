@@ -20,6 +20,7 @@ import (
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/registry"
+	rendering "github.com/byocpack/byocpack/internal/render"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 )
@@ -218,7 +219,11 @@ func (r *run) checkSourceOrg() {
 			Fix: "add the line " + path.Join(r.spec.Package.SourceOrgPath, "**", "*.ecaGlblOauth-meta.xml") + " to " + filepath.Join(r.opts.OutDir, ".gitignore") + " (byocpack render adds it)"})
 		return
 	}
-	r.add(Check{ID: "source-org", Status: Pass, Message: fmt.Sprintf("%s holds the global OAuth settings, git-ignored (%s); deploy them to the org that owns the app: sf project deploy start --source-dir %s", dir, how, dir)})
+	deploy, err := rendering.DeployCommand(r.spec)
+	if err != nil || deploy == "" {
+		deploy = "sf project deploy start --target-org DEVHUB --source-dir " + r.spec.Package.SourceOrgPath
+	}
+	r.add(Check{ID: "source-org", Status: Pass, Message: fmt.Sprintf("%s holds the global OAuth settings, git-ignored (%s); deploy them with the app to the org that owns it, from %s (the project: sf needs its sfdx-project.json): %s", dir, how, r.opts.OutDir, deploy)})
 }
 
 type gitStateKind int

@@ -109,6 +109,9 @@ func (l *loader) build() *Spec {
 			a.NamedUserJWT = *v
 		}
 		a.ClientCredentials = l.optBool("app.clientCredentialsFlow") != nil && *l.optBool("app.clientCredentialsFlow")
+		if !l.vals["app.callbackUrl"].present {
+			a.CallbackURL = DefaultCallbackURLFor(a.Type)
+		}
 		a.CallbackURLs = []string{a.CallbackURL}
 		if urls := l.vals["app.callbackUrls"]; urls.present && len(urls.list) > 0 {
 			a.CallbackURLs, a.CallbackURL = urls.list, urls.list[0]
@@ -126,6 +129,9 @@ func (l *loader) build() *Spec {
 			Label:       l.str("customerApp.label"),
 			CallbackURL: l.str("customerApp.callbackUrl"),
 			Policies:    l.userPolicies("customerApp.policies"),
+		}
+		if !l.vals["customerApp.callbackUrl"].present {
+			c.CallbackURL = DefaultCallbackURLFor(c.Type)
 		}
 		c.Scopes = l.scopes("customerApp.scopes", c.Type)
 		if c.Label == "" {
@@ -320,6 +326,7 @@ func (l *loader) checkReleasedVersion(s *Spec) {
 // crossCheck applies the rules that span keys. Each message is placed at
 // the key the user is most likely to change.
 func (l *loader) crossCheck(s *Spec) {
+	l.checkNamespace(s)
 	app := l.vals["app"]
 	cat := l.vals["channel.connectedAppType"]
 	switch {
@@ -460,4 +467,21 @@ func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 	}
 	block := &pem.Block{Type: "CERTIFICATE", Bytes: certs[0].Bytes}
 	a.CertificatePEM = strings.TrimRight(string(pem.EncodeToMemory(block)), "\n")
+}
+
+// checkNamespace warns when the spec makes a managed package without a
+// namespace: sf package create --package-type Managed needs the prefix
+// registered in the Dev Hub. A Local external client app is never
+// packaged, so it needs none.
+func (l *loader) checkNamespace(s *Spec) {
+	v := l.vals["package.namespace"]
+	if s.Package.Namespace != "" || len(l.problemsAt("package.namespace")) > 0 || (s.App != nil && s.App.Type == ExternalClientApplication && s.App.DistributionState == "Local") {
+		return
+	}
+	at := v.at
+	if !v.present {
+		at = l.vals["package"].at
+	}
+	l.notes = append(l.notes, diag.Problem{File: l.file, Line: at.line, Col: at.col, Severity: diag.Warning, Rule: RuleSpec,
+		Message: "package.namespace is empty, but a managed package needs one: set it to the namespace prefix registered in (and linked to) the Dev Hub before sf package create --package-type Managed; deploying the project unpackaged to your own org works without"})
 }

@@ -57,9 +57,19 @@ func appLabelField() *field {
 // procedure recommends "to start with".
 const DefaultCallbackURL = "https://login.salesforce.com"
 
+// DefaultCallbackURLFor is the callback URL an app of appType gets when
+// the spec names none: each app type's procedure recommends its own
+// ("https://salesforce.com" in the connected app's).
+func DefaultCallbackURLFor(appType string) string {
+	if appType == ConnectedApp {
+		return "https://salesforce.com"
+	}
+	return DefaultCallbackURL
+}
+
 func callbackURLField() *field {
 	return &field{key: "callbackUrl", kind: kindString, def: DefaultCallbackURL, check: checkURL, example: DefaultCallbackURL,
-		doc: "OAuth callback URL (the JWT bearer flow does not call it, but Salesforce requires one)."}
+		doc: "OAuth callback URL (the JWT bearer flow does not call it, but Salesforce requires one). Default: what each app type's procedure recommends, https://login.salesforce.com for an ExternalClientApplication, https://salesforce.com for a ConnectedApp."}
 }
 
 func scopesField() *field {

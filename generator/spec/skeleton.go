@@ -112,8 +112,16 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 		}
 		switch d.kind {
 		case kindObject:
-			fmt.Fprintf(b, "%s%s:\n", indent, d.key)
-			writeFields(b, d.fields, p, depth+1, o)
+			// An object whose every key is left commented out would read
+			// as null, which its JSON Schema refuses: comment it out too.
+			var inner bytes.Buffer
+			writeFields(&inner, d.fields, p, depth+1, o)
+			if onlyComments(inner.String()) {
+				fmt.Fprintf(b, "%s# %s:\n", indent, d.key)
+			} else {
+				fmt.Fprintf(b, "%s%s:\n", indent, d.key)
+			}
+			b.Write(inner.Bytes())
 		case kindBool:
 			if v, ok := o.Bools[p]; ok {
 				fmt.Fprintf(b, "%s%s: %t\n", indent, d.key, v)
@@ -146,6 +154,13 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 			}
 			if p == "channel.connectedAppType" && customer {
 				v = Customer
+			}
+			if p == "package.namespace" && v == "" {
+				// A managed package needs one: the key stays in sight.
+				fmt.Fprintf(b, "%s# A managed package needs the namespace prefix registered in (and linked to) the Dev Hub;\n", indent)
+				fmt.Fprintf(b, "%s# set it before sf package create (render, build, validate and doctor warn while it is empty).\n", indent)
+				fmt.Fprintf(b, "%s%s: \"\"\n", indent, d.key)
+				continue
 			}
 			if v == "" && !d.required {
 				fmt.Fprintf(b, "%s# %s: \n", indent, d.key)
@@ -217,4 +232,14 @@ func looksTyped(s string) bool {
 		return true
 	}
 	return strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+') }) < 0
+}
+
+// onlyComments reports whether every non-blank line of s is a comment.
+func onlyComments(s string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			return false
+		}
+	}
+	return true
 }

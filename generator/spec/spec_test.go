@@ -64,7 +64,7 @@ func TestLoadFixtures(t *testing.T) {
 		{"customer1", Spec{
 			File:   "fixtures/customer1/byoc.yaml",
 			Prefix: "Customer1",
-			Package: Package{Name: "Customer1 Contact Center", Path: "force-app", SourceOrgPath: "source-org",
+			Package: Package{Name: "Customer1 Contact Center", Namespace: "customer1", Path: "force-app", SourceOrgPath: "source-org",
 				VersionNumber: "2.1.0.NEXT", APIVersion: "65.0", api: version(t, "65.0")},
 			Channel: Channel{Name: "ContactCenter1", Label: "Customer1 Contact Center", ConnectedAppType: Customer,
 				Vendor:       Vendor{Name: "Customer1_Vendor", Label: "Customer1 CCaaS", Type: "BringYourOwnContactCenter"},
@@ -81,7 +81,7 @@ func TestLoadFixtures(t *testing.T) {
 			Package: Package{Name: "Legacy1 Messaging", Namespace: "legacy1", Path: "force-app", SourceOrgPath: "source-org",
 				VersionNumber: "1.4.0.NEXT", APIVersion: "63.0", api: version(t, "63.0")},
 			App: &App{Type: ConnectedApp, Name: "ConnectedApp1", Label: "Legacy1 ConnectedApp1",
-				ContactEmail: "integrations@legacy1.example", CallbackURL: "https://login.salesforce.com", CallbackURLs: []string{"https://login.salesforce.com"},
+				ContactEmail: "integrations@legacy1.example", CallbackURL: "https://salesforce.com", CallbackURLs: []string{"https://salesforce.com"},
 				Scopes:          []string{"Interaction", "RefreshToken", "OfflineAccess"},
 				CertificatePath: "certs/server.crt", CertificatePEM: certPEM(t, "../../fixtures/legacy1/certs/server.crt"),
 				DistributionState: "Packaged", NamedUserJWT: true,
@@ -292,7 +292,7 @@ func TestCustomerApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &CustomerApp{Type: ConnectedApp, Name: "Interaction", Label: "Partner1 Interaction", CallbackURL: "https://login.salesforce.com",
+	want := &CustomerApp{Type: ConnectedApp, Name: "Interaction", Label: "Partner1 Interaction", CallbackURL: "https://salesforce.com",
 		Scopes:   []string{"Interaction", "RefreshToken", "Api"},
 		Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator"}, PermissionSets: []string{"Acme_Integration"}}}
 	if !reflect.DeepEqual(s.CustomerApp, want) || s.CustomerAppAPIName() != "Partner1_Interaction" {

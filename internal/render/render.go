@@ -52,6 +52,7 @@ func New() (*Renderer, error) {
 		"code":  code,
 		"codes": codes,
 		"md":    md,
+		"inc":   func(n int) int { return n + 1 },
 	}).ParseFS(templates.FS, "*.xml.tmpl", "*.md.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)

@@ -34,6 +34,9 @@ type setupData struct {
 	// NotPackageable then says why.
 	Packageable    bool
 	NotPackageable string
+	// KeyFile is where byocpack cert puts the private key, beside the
+	// project, for a Customer channel's partner to make the pair.
+	KeyFile string
 }
 
 // setupApp is an OAuth app as the guides name it.
@@ -47,6 +50,12 @@ type setupApp struct {
 	Certificate              string // the spec's certificate path
 	HeaderPath, SettingsPath string // the packaged ECA files, for the Dev Hub deploy
 	SourceOrg, PackagePath   string
+	// DevHubDeploy are the --source-dir values of the one Dev Hub deploy
+	// command (devHubDeployDirs).
+	DevHubDeploy []string
+	// NamedUserJWT is what the app's spec says of named-user JWT-based
+	// access tokens.
+	NamedUserJWT bool
 	// Stub is set when the package carries the stub of a connected app
 	// released in a first-generation package: StubPath is its file,
 	// DeveloperName and Version its values.
@@ -87,8 +96,13 @@ func setupOf(s *spec.Spec, components []Component) setupData {
 				}
 			}
 		}
+		app.NamedUserJWT = a.NamedUserJWT
+		if app.ECA && app.HeaderPath != "" {
+			app.DevHubDeploy = devHubDeployDirs(s, components)
+		}
 		d.App = app
 	}
+	d.KeyFile = "../" + spec.KeyFileName(s.Prefix)
 	if c := s.CustomerApp; c != nil {
 		d.CustomerApp = &setupApp{
 			ECA: c.Type == spec.ExternalClientApplication, Local: true,
@@ -159,4 +173,45 @@ func codes(items []string) string {
 		out[i] = code(it)
 	}
 	return strings.Join(out, ", ")
+}
+
+// devHubDeployDirs are the --source-dir values of the one command that
+// deploys an external client app to the Dev Hub that owns it: the app's
+// header and OAuth settings from the package directory, with the global
+// settings and policies of the source-org directory, which name the app
+// and fail to deploy without it. The paths are relative to the project
+// byocpack wrote, where sf finds sfdx-project.json.
+func devHubDeployDirs(s *spec.Spec, components []Component) []string {
+	var dirs []string
+	for _, c := range components {
+		if c.Type == spec.ExternalClientApplication || c.Type == "ExtlClntAppOauthSettings" {
+			dirs = append(dirs, c.Path)
+		}
+	}
+	return append(dirs, s.Package.SourceOrgPath)
+}
+
+// DeployCommand is the one command, run from the project directory
+// byocpack wrote, that deploys the spec's external client app with its
+// settings and policies: to the Dev Hub that owns a Packaged app (org
+// alias DEVHUB), or, for a Local app, the whole project to the org it
+// works in (alias ORG). "" when the spec has no external client app.
+// SETUP.md, doctor and the README say these commands alone.
+func DeployCommand(s *spec.Spec) (string, error) {
+	a := s.App
+	if a == nil || a.Type != spec.ExternalClientApplication {
+		return "", nil
+	}
+	if a.DistributionState == "Local" {
+		return "sf project deploy start --target-org ORG --source-dir " + s.Package.Path + " --source-dir " + s.Package.SourceOrgPath, nil
+	}
+	components, err := Plan(s)
+	if err != nil {
+		return "", err
+	}
+	cmd := "sf project deploy start --target-org DEVHUB"
+	for _, d := range devHubDeployDirs(s, components) {
+		cmd += " --source-dir " + d
+	}
+	return cmd, nil
 }
