@@ -28,7 +28,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under fixtures/*/golden")
 
 // fixtures are the bundled example specs.
-func fixtures() []string { return []string{"partner1", "customer1", "legacy1"} }
+func fixtures() []string { return []string{"partner1", "customer1", "legacy1", "partner2"} }
 
 // testNow pins certificate checks, so the goldens do not depend on the day
 // the tests run.

@@ -122,20 +122,27 @@ func (r *run) checkProject() {
 	}
 	for _, t := range []string{spec.ExternalClientApplication, spec.ConnectedApp} {
 		apps = append(apps, r.proj.components[t]...)
-		diffs = append(diffs, compare(t, r.proj.components[t], wantApp[t], s.Prefix)...)
+		diffs = append(diffs, compare(t, r.proj.components[t], s.Prefix, wantApp[t])...)
 	}
-	diffs = append(diffs, compare("ConversationChannelDefinition", r.proj.components["ConversationChannelDefinition"], s.ChannelDeveloperName(), s.Prefix)...)
-	diffs = append(diffs, compare("ConversationVendorInfo", r.proj.components["ConversationVendorInfo"], s.Channel.Vendor.Name, "")...)
-	if !slices.Contains(r.proj.components["CustomObject"], s.Channel.Event.APIName()) {
-		diffs = append(diffs, "no platform event "+s.Channel.Event.APIName())
+	var channels, vendors []string
+	for _, c := range s.AllChannels() {
+		channels = append(channels, s.DeveloperNameOf(c))
+		if !slices.Contains(vendors, c.Vendor.Name) {
+			vendors = append(vendors, c.Vendor.Name)
+		}
+		if ev := c.Event.APIName(); !slices.Contains(r.proj.components["CustomObject"], ev) && !slices.Contains(diffs, "no platform event "+ev) {
+			diffs = append(diffs, "no platform event "+ev)
+		}
 	}
+	diffs = append(diffs, compare("ConversationChannelDefinition", r.proj.components["ConversationChannelDefinition"], s.Prefix, channels...)...)
+	diffs = append(diffs, compare("ConversationVendorInfo", r.proj.components["ConversationVendorInfo"], "", vendors...)...)
 	if len(diffs) > 0 {
 		r.add(Check{ID: "project", Status: Fail,
 			Message: fmt.Sprintf("%s does not match the spec: %s", r.opts.OutDir, strings.Join(diffs, "; ")),
 			Fix:     fmt.Sprintf("render again (byocpack render -f %s -o %s): it writes the spec's components and removes those it wrote before; remove or rename any you wrote yourself", r.specShown(), r.opts.OutDir)})
 		return
 	}
-	r.add(Check{ID: "project", Status: Pass, Message: fmt.Sprintf("%s matches the spec: package %q, prefix %s, %d app(s), channel %s", r.opts.OutDir, s.Package.Name, s.Prefix, len(apps), s.ChannelDeveloperName())})
+	r.add(Check{ID: "project", Status: Pass, Message: fmt.Sprintf("%s matches the spec: package %q, prefix %s, %d app(s), channel %s", r.opts.OutDir, s.Package.Name, s.Prefix, len(apps), strings.Join(channels, ", "))})
 }
 
 func (r *run) specShown() string {
@@ -148,13 +155,15 @@ func (r *run) specShown() string {
 // compare lists what differs between the components of type t on disk
 // and the one the spec makes (want, or none when empty); prefix names
 // the spec's prefix when the type's names carry it.
-func compare(t string, have []string, want, prefix string) []string {
+func compare(t string, have []string, prefix string, wants ...string) []string {
 	var out []string
-	if want != "" && !slices.Contains(have, want) {
-		out = append(out, fmt.Sprintf("no %s %s", t, want))
+	for _, want := range wants {
+		if want != "" && !slices.Contains(have, want) {
+			out = append(out, fmt.Sprintf("no %s %s", t, want))
+		}
 	}
 	for _, h := range have {
-		if h == want {
+		if slices.Contains(wants, h) {
 			continue
 		}
 		why := ""

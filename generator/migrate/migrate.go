@@ -563,7 +563,7 @@ func (m *migration) header() []string {
 		"",
 		fmt.Sprintf("Migrated by `byocpack migrate` from the connected app %s to an external client app.", m.res.ConnectedApp),
 		"Complete the channel block at the end (commented out) from your ConversationChannelDefinition:",
-		fmt.Sprintf("its developerName is %s_{channel.name}. Then run byocpack build.", m.res.Prefix),
+		fmt.Sprintf("its developerName is %s_{channel.name}; for several channels of the prefix, list them under channels. Then run byocpack build.", m.res.Prefix),
 	}
 	for _, n := range m.res.Notes {
 		h = append(h, "Note: "+n+".")

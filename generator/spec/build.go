@@ -43,45 +43,24 @@ func (l *loader) build() *Spec {
 			APIVersion:     l.str("package.apiVersion"),
 			DefinitionFile: l.str("package.definitionFile"),
 		},
-		Channel: Channel{
-			Name:             l.str("channel.name"),
-			Label:            l.str("channel.label"),
-			ConnectedAppType: l.str("channel.connectedAppType"),
-			Vendor: Vendor{
-				Name:  l.str("channel.vendor.name"),
-				Label: l.str("channel.vendor.label"),
-				Type:  l.str("channel.vendor.type"),
-			},
-			Event: Event{
-				Name:         l.str("channel.event.name"),
-				Label:        l.str("channel.event.label"),
-				TypeField:    l.str("channel.event.typeField"),
-				PayloadField: l.str("channel.event.payloadField"),
-			},
-			RoutingOwner: l.str("channel.routingOwner"),
-			ConsentOwner: l.str("channel.consentOwner"),
-			Features: Features{
-				Keywords:                l.optBool("channel.features.keywords"),
-				ExplicitConsent:         l.optBool("channel.features.explicitConsent"),
-				DoubleOptInConsent:      l.optBool("channel.features.doubleOptInConsent"),
-				IsoCountryCode:          l.optBool("channel.features.isoCountryCode"),
-				CustomChannelParameters: l.optBool("channel.features.customChannelParameters"),
-				InboundReceipts:         l.optBool("channel.features.inboundReceipts"),
-				TypingIndicatorHidden:   l.optBool("channel.features.typingIndicatorHidden"),
-				ConferenceSupported:     l.optBool("channel.features.conferenceSupported"),
-			},
-		},
 	}
 	// Parsed once, here. An unsupported version is already a problem of
 	// package.apiVersion and stays zero, so no check judges by it.
 	if v, err := apiver.Parse(s.Package.APIVersion); err == nil && v.IsSupported() {
 		s.Package.api = v
 	}
-	if s.Channel.Vendor.Label == "" {
-		s.Channel.Vendor.Label = s.Channel.Vendor.Name
+	if list := l.vals["channels"]; list != nil && list.present {
+		for _, k := range list.list {
+			s.Channels = append(s.Channels, l.channelAt(k))
+		}
+	} else if l.vals["channel"].present {
+		s.Channels = []Channel{l.channelAt("channel")}
 	}
-	if s.Channel.Event.Label == "" {
-		s.Channel.Event.Label = strings.ReplaceAll(s.Channel.Event.Name, "_", " ")
+	if len(s.Channels) > 0 {
+		s.Channel = s.Channels[0]
+	} else {
+		// Every later check finds the defaults of a channel.
+		s.Channel = l.channelAt("channel")
 	}
 	if l.vals["app"].present {
 		a := &App{
@@ -327,13 +306,15 @@ func (l *loader) checkReleasedVersion(s *Spec) {
 // the key the user is most likely to change.
 func (l *loader) crossCheck(s *Spec) {
 	l.checkNamespace(s)
+	l.checkChannelList(s)
 	app := l.vals["app"]
-	cat := l.vals["channel.connectedAppType"]
+	catKey := s.Channel.key + ".connectedAppType"
+	cat := l.vals[catKey]
 	switch {
 	case s.Channel.ConnectedAppType == Customer && app.present:
-		l.add(app.at, "app", "must be absent when channel.connectedAppType is Customer, because the customer's admin creates the app and the package must not carry one; remove the app block, or set connectedAppType: Partner")
+		l.add(app.at, "app", "must be absent when %s is Customer, because the customer's admin creates the app and the package must not carry one; remove the app block, or set connectedAppType: Partner", catKey)
 	case s.Channel.ConnectedAppType == Partner && !app.present && len(l.problemsAt("app")) == 0:
-		l.add(cat.at, "channel.connectedAppType", "is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer")
+		l.add(cat.at, catKey, "is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer")
 	}
 	if s.App != nil {
 		l.checkAppSettings(s)
@@ -359,16 +340,13 @@ func (l *loader) crossCheck(s *Spec) {
 		}
 	}
 	if c := l.vals["customerApp"]; c.present && s.Channel.ConnectedAppType != Customer {
-		l.add(c.at, "customerApp", "describes the app a Customer channel's admin creates, but channel.connectedAppType is %s; remove customerApp, or set connectedAppType: Customer", s.Channel.ConnectedAppType)
+		l.add(c.at, "customerApp", "describes the app a Customer channel's admin creates, but %s is %s; remove customerApp, or set connectedAppType: Customer", catKey, s.Channel.ConnectedAppType)
 	}
 	if c := s.CustomerApp; c != nil {
 		l.checkScopes("customerApp.scopes", c.Type, c.Scopes, s.Package.API())
 		if full := s.CustomerAppAPIName(); len(l.problemsAt("customerApp.name"))+len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 			l.add(l.vals["customerApp.name"].at, "customerApp.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or customerApp.name", full, len(full), maxAPINameLen)
 		}
-	}
-	if full := s.ChannelDeveloperName(); len(l.problemsAt("channel.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
-		l.add(l.vals["channel.name"].at, "channel.name", "the developerName %q is %d characters long; Salesforce allows at most %d, shorten prefix or channel.name", full, len(full), maxAPINameLen)
 	}
 	if p, so := s.Package.Path, s.Package.SourceOrgPath; p != "" && so != "" && (p == so || strings.HasPrefix(so+"/", p+"/") || strings.HasPrefix(p+"/", so+"/")) {
 		if l.vals["package.sourceOrgPath"].present || !l.vals["package.path"].present {
@@ -378,42 +356,8 @@ func (l *loader) crossCheck(s *Spec) {
 			l.add(l.vals["package.path"].at, "package.path", "%q overlaps sourceOrgPath %q (the default), so Dev Hub-only files would be packaged; choose a separate directory such as force-app", p, so)
 		}
 	}
-	ev := s.Channel.Event
-	if ev.TypeField != "" && ev.TypeField == ev.PayloadField {
-		l.add(l.vals["channel.event.payloadField"].at, "channel.event.payloadField", "is the same field as typeField (%s); give the payload its own field, such as Payload", ev.TypeField)
-	}
-	messaging := s.Channel.Vendor.Type == "BringYourOwnChannelPartner"
-	if messaging {
-		for _, k := range []string{"routingOwner", "consentOwner"} {
-			if v := l.vals["channel."+k]; v.str == "Partner" {
-				l.add(v.at, "channel."+k, "must be Salesforce for BYOC for Messaging (vendor type BringYourOwnChannelPartner); Partner ownership is for BYOC for CCaaS (BringYourOwnContactCenter)")
-			}
-		}
-	}
-	f := s.Channel.Features
-	if f.DoubleOptInConsent != nil && *f.DoubleOptInConsent {
-		at := l.vals["channel.features.doubleOptInConsent"].at
-		if messaging {
-			l.add(at, "channel.features.doubleOptInConsent", "double opt-in is not supported for BYOC for Messaging, only for CCaaS (BringYourOwnContactCenter); remove it")
-		} else if f.ExplicitConsent == nil || !*f.ExplicitConsent {
-			l.add(at, "channel.features.doubleOptInConsent", "needs explicitConsent: true; add it, or remove doubleOptInConsent")
-		}
-	}
-	if s.Channel.ConsentOwner == "Partner" && f.Keywords != nil && *f.Keywords {
-		l.add(l.vals["channel.features.keywords"].at, "channel.features.keywords", "must be false when consentOwner is Partner (the Consent API fails with error 10023 when keywords are on); remove it or set consentOwner: Salesforce")
-	}
-	if api := s.Package.API(); !api.IsZero() {
-		for _, set := range f.Settings() {
-			if set.FieldAt(api) != "" {
-				continue
-			}
-			key := "channel.features." + set.Key
-			if since := set.Since(); api.Before(since) {
-				l.add(l.vals[key].at, key, "needs API version %s or later, but package.apiVersion is %s; raise apiVersion or remove the key", since, api)
-			} else {
-				l.add(l.vals[key].at, key, "has no field (%s) in API version %s; remove the key or pick another apiVersion", strings.Join(set.Fields, " or "), api)
-			}
-		}
+	for _, c := range s.Channels {
+		l.checkChannel(s, c)
 	}
 }
 
@@ -484,4 +428,129 @@ func (l *loader) checkNamespace(s *Spec) {
 	}
 	l.notes = append(l.notes, diag.Problem{File: l.file, Line: at.line, Col: at.col, Severity: diag.Warning, Rule: RuleSpec,
 		Message: "package.namespace is empty, but a managed package needs one: set it to the namespace prefix registered in (and linked to) the Dev Hub before sf package create --package-type Managed; deploying the project unpackaged to your own org works without"})
+}
+
+// channelAt reads the channel written at key (channel, channels[1]).
+func (l *loader) channelAt(key string) Channel {
+	c := Channel{
+		key:              key,
+		Name:             l.str(key + ".name"),
+		Label:            l.str(key + ".label"),
+		ConnectedAppType: l.str(key + ".connectedAppType"),
+		Vendor: Vendor{
+			Name:  l.str(key + ".vendor.name"),
+			Label: l.str(key + ".vendor.label"),
+			Type:  l.str(key + ".vendor.type"),
+		},
+		Event: Event{
+			Name:         l.str(key + ".event.name"),
+			Label:        l.str(key + ".event.label"),
+			TypeField:    l.str(key + ".event.typeField"),
+			PayloadField: l.str(key + ".event.payloadField"),
+		},
+		RoutingOwner: l.str(key + ".routingOwner"),
+		ConsentOwner: l.str(key + ".consentOwner"),
+		Features: Features{
+			Keywords:                l.optBool(key + ".features.keywords"),
+			ExplicitConsent:         l.optBool(key + ".features.explicitConsent"),
+			DoubleOptInConsent:      l.optBool(key + ".features.doubleOptInConsent"),
+			IsoCountryCode:          l.optBool(key + ".features.isoCountryCode"),
+			CustomChannelParameters: l.optBool(key + ".features.customChannelParameters"),
+			InboundReceipts:         l.optBool(key + ".features.inboundReceipts"),
+			TypingIndicatorHidden:   l.optBool(key + ".features.typingIndicatorHidden"),
+			ConferenceSupported:     l.optBool(key + ".features.conferenceSupported"),
+		},
+	}
+	if c.Vendor.Label == "" {
+		c.Vendor.Label = c.Vendor.Name
+	}
+	if c.Event.Label == "" {
+		c.Event.Label = strings.ReplaceAll(c.Event.Name, "_", " ")
+	}
+	return c
+}
+
+// checkChannelList applies what spans the channels of a package: one form
+// (channel or channels), one owner of the app, one developerName each,
+// and one definition of each shared vendor and event.
+func (l *loader) checkChannelList(s *Spec) {
+	one, list := l.vals["channel"], l.vals["channels"]
+	switch {
+	case one.present && list.present:
+		l.add(list.at, "channels", "and channel are both set; keep channel for one channel, or move it into channels")
+		return
+	case !one.present && !list.present:
+		l.add(pos{1, 1}, "channel", "missing required key; add channel (the ConversationChannelDefinition and what it references), or channels for several")
+		return
+	case list.present && len(s.Channels) == 0 && len(l.problemsAt("channels")) == 0:
+		l.add(list.at, "channels", "is empty; list at least one channel, or write channel")
+		return
+	}
+	names := map[string]string{}
+	vendors, events := map[string]Channel{}, map[string]Channel{}
+	for _, c := range s.Channels {
+		if c.ConnectedAppType != s.Channel.ConnectedAppType {
+			k := c.key + ".connectedAppType"
+			l.add(l.vals[k].at, k, "is %s, but %s.connectedAppType is %s: the package carries the app for all its channels or for none; give every channel the same connectedAppType", c.ConnectedAppType, s.Channel.key, s.Channel.ConnectedAppType)
+		}
+		if first, dup := names[c.Name]; dup && c.Name != "" {
+			l.add(l.vals[c.key+".name"].at, c.key+".name", "%q is also %s.name: each channel needs a developerName of its own", c.Name, first)
+		}
+		names[c.Name] = c.key
+		if v, seen := vendors[c.Vendor.Name]; seen && v.Vendor != c.Vendor {
+			l.add(l.vals[c.key+".vendor"].at, c.key+".vendor", "names the vendor %s of %s.vendor but describes it differently; a shared vendor is one record: write the same label and type, or give it a name of its own", c.Vendor.Name, v.key)
+		} else if !seen {
+			vendors[c.Vendor.Name] = c
+		}
+		if e, seen := events[c.Event.Name]; seen && e.Event != c.Event {
+			l.add(l.vals[c.key+".event"].at, c.key+".event", "names the event %s of %s.event but describes it differently; a shared event is one platform event: write the same label and fields, or give it a name of its own", c.Event.Name, e.key)
+		} else if !seen {
+			events[c.Event.Name] = c
+		}
+	}
+}
+
+// checkChannel applies the rules of one channel, at its own keys.
+func (l *loader) checkChannel(s *Spec, c Channel) {
+	k := func(sub string) string { return c.key + "." + sub }
+	if full := s.DeveloperNameOf(c); len(l.problemsAt(k("name"))) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
+		l.add(l.vals[k("name")].at, k("name"), "the developerName %q is %d characters long; Salesforce allows at most %d, shorten prefix or %s", full, len(full), maxAPINameLen, k("name"))
+	}
+	ev := c.Event
+	if ev.TypeField != "" && ev.TypeField == ev.PayloadField {
+		l.add(l.vals[k("event.payloadField")].at, k("event.payloadField"), "is the same field as typeField (%s); give the payload its own field, such as Payload", ev.TypeField)
+	}
+	messaging := c.Vendor.Type == "BringYourOwnChannelPartner"
+	if messaging {
+		for _, o := range []string{"routingOwner", "consentOwner"} {
+			if v := l.vals[k(o)]; v.str == "Partner" {
+				l.add(v.at, k(o), "must be Salesforce for BYOC for Messaging (vendor type BringYourOwnChannelPartner); Partner ownership is for BYOC for CCaaS (BringYourOwnContactCenter)")
+			}
+		}
+	}
+	f := c.Features
+	if f.DoubleOptInConsent != nil && *f.DoubleOptInConsent {
+		at := l.vals[k("features.doubleOptInConsent")].at
+		if messaging {
+			l.add(at, k("features.doubleOptInConsent"), "double opt-in is not supported for BYOC for Messaging, only for CCaaS (BringYourOwnContactCenter); remove it")
+		} else if f.ExplicitConsent == nil || !*f.ExplicitConsent {
+			l.add(at, k("features.doubleOptInConsent"), "needs explicitConsent: true; add it, or remove doubleOptInConsent")
+		}
+	}
+	if c.ConsentOwner == "Partner" && f.Keywords != nil && *f.Keywords {
+		l.add(l.vals[k("features.keywords")].at, k("features.keywords"), "must be false when consentOwner is Partner (the Consent API fails with error 10023 when keywords are on); remove it or set consentOwner: Salesforce")
+	}
+	if api := s.Package.API(); !api.IsZero() {
+		for _, set := range f.Settings() {
+			if set.FieldAt(api) != "" {
+				continue
+			}
+			key := k("features." + set.Key)
+			if since := set.Since(); api.Before(since) {
+				l.add(l.vals[key].at, key, "needs API version %s or later, but package.apiVersion is %s; raise apiVersion or remove the key", since, api)
+			} else {
+				l.add(l.vals[key].at, key, "has no field (%s) in API version %s; remove the key or pick another apiVersion", strings.Join(set.Fields, " or "), api)
+			}
+		}
+	}
 }

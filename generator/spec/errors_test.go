@@ -35,10 +35,10 @@ func errCases(t *testing.T) []errCase {
 	return []errCase{
 		// Unknown keys, at every level.
 		{name: "unknown top-level typo", edits: []string{"prefix: Partner1\n", "prefix: Partner1\nprefx: Partner1\n"}, want: []string{
-			w + "2:1: error spec: prefx: unknown key (did you mean \"prefix\"?); valid keys at the top level are prefix, package, app, customerApp, channel",
+			w + "2:1: error spec: prefx: unknown key (did you mean \"prefix\"?); valid keys at the top level are prefix, package, app, customerApp, channel, channels",
 		}},
 		{name: "unknown top-level no match", edits: []string{"prefix: Partner1\n", "prefix: Partner1\ncolor: blue\n"}, want: []string{
-			w + "2:1: error spec: color: unknown key; valid keys at the top level are prefix, package, app, customerApp, channel",
+			w + "2:1: error spec: color: unknown key; valid keys at the top level are prefix, package, app, customerApp, channel, channels",
 		}},
 		{name: "unknown package typo", edits: []string{"  versionNumber:", "  versionNumbr:"}, want: []string{
 			w + "5:3: error spec: package.versionNumbr: unknown key (did you mean \"versionNumber\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion, definitionFile",
@@ -154,7 +154,7 @@ func errCases(t *testing.T) []errCase {
 			w + "8:3: error spec: app.certificate: missing required key; add certificate: certs/server.crt (PEM X.509 certificate (public part only) for the JWT bearer flow, relative to this file)",
 		}},
 		{name: "missing channel", edits: []string{baseSpec[strings.Index(baseSpec, "channel:"):], ""}, want: []string{
-			w + "1:1: error spec: channel: missing required key; add channel (The ConversationChannelDefinition and what it references)",
+			w + "1:1: error spec: channel: missing required key; add channel (the ConversationChannelDefinition and what it references), or channels for several",
 		}},
 		{name: "missing channel.name", edits: []string{"  name: ChannelDefinition1\n", ""}, want: []string{
 			w + "17:3: error spec: channel.name: missing required key; add name: ChannelDefinition1 (Channel name; the developerName is {prefix}_{name})",

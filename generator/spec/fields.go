@@ -10,6 +10,8 @@ const (
 	kindBool
 	kindStringList
 	kindObject
+	// kindObjectList is a list of objects with the same fields (channels).
+	kindObjectList
 )
 
 // field defines one key of byoc.yaml. The loader, the defaults, the JSON
@@ -105,9 +107,6 @@ func LatestAPIVersion() string { return apiver.Latest().String() }
 // specFields is a function rather than a variable so that no package-level
 // state can be changed by a caller.
 func specFields() []*field {
-	apiName := func(what string) func(string) string {
-		return func(v string) string { return checkAPIName(what, v) }
-	}
 	namePart := func(what string) func(string) string {
 		return func(v string) string { return checkNamePart(what, v) }
 	}
@@ -186,37 +185,49 @@ func specFields() []*field {
 			scopesField(),
 			{key: "policies", kind: kindObject, doc: "Who may use the app.", fields: userPolicyFields()},
 		}},
-		{key: "channel", kind: kindObject, required: true, doc: "The ConversationChannelDefinition and what it references.", fields: []*field{
-			{key: "name", kind: kindString, required: true, check: namePart("channel.name"), example: "ChannelDefinition1",
-				doc: "Channel name; the developerName is {prefix}_{name}."},
-			{key: "label", kind: kindString, required: true, check: checkLabel, example: "Partner1 Messaging",
-				doc: "masterLabel shown in Setup; include the channel's name."},
-			{key: "connectedAppType", kind: kindString, def: Partner, enum: []string{Partner, Customer},
-				doc: "Partner: the app ships in this package. Customer: no app in the package; the customer's admin creates it."},
-			{key: "vendor", kind: kindObject, required: true, doc: "The ConversationVendorInfo record.", fields: []*field{
-				{key: "name", kind: kindString, required: true, check: apiName("vendor.name"), example: "Vendor1", doc: "developerName of the vendor record."},
-				{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: "masterLabel; defaults to the name."},
-				{key: "type", kind: kindString, required: true, enum: []string{"BringYourOwnChannelPartner", "BringYourOwnContactCenter"}, example: "BringYourOwnChannelPartner",
-					doc: "BringYourOwnChannelPartner (Messaging) or BringYourOwnContactCenter (CCaaS)."},
-			}},
-			{key: "event", kind: kindObject, required: true, doc: "The custom platform event Salesforce publishes outbound messages on.", fields: []*field{
-				{key: "name", kind: kindString, required: true, check: apiNameNoSuffix("event.name", "__e"), example: "Message_Event", doc: "Event name without __e."},
-				{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: "Label; defaults to the name with spaces for underscores."},
-				{key: "typeField", kind: kindString, def: "EventType", check: apiNameNoSuffix("event.typeField", "__c"), doc: "Text field holding the event type, without __c."},
-				{key: "payloadField", kind: kindString, def: "Payload", check: apiNameNoSuffix("event.payloadField", "__c"), doc: "Long text field holding the payload, without __c."},
-			}},
-			{key: "routingOwner", kind: kindString, def: "Salesforce", enum: []string{"Salesforce", "Partner"}, doc: "Who routes conversations; Salesforce for BYOC Messaging."},
-			{key: "consentOwner", kind: kindString, def: "Salesforce", enum: []string{"Salesforce", "Partner"}, doc: "Who owns consent; Salesforce for BYOC Messaging."},
-			{key: "features", kind: kindObject, doc: "Optional capabilities; a key left out keeps Salesforce's default.", fields: []*field{
-				{key: "keywords", kind: kindBool, doc: "supportsKeywords: opt-in and opt-out keywords (Salesforce-owned consent)."},
-				{key: "explicitConsent", kind: kindBool, doc: "supportsExplicitConsent."},
-				{key: "doubleOptInConsent", kind: kindBool, doc: "supportsDoubleOptInConsent: needs explicitConsent; CCaaS only."},
-				{key: "isoCountryCode", kind: kindBool, doc: "supportsIsoCountryCode."},
-				{key: "customChannelParameters", kind: kindBool, doc: "supportsCustomChannelParameters."},
-				{key: "inboundReceipts", kind: kindBool, doc: "Read and delivery receipts for inbound messages (isInboundReceiptsEnabled in API 63.0-64.0, isInboundAcknwOptionExposed from 65.0)."},
-				{key: "typingIndicatorHidden", kind: kindBool, doc: "Hide the outbound typing indicator option (isTypingIndicatorDisabled in API 63.0-64.0, isTypingIndicatorOptionHidden from 65.0)."},
-				{key: "conferenceSupported", kind: kindBool, doc: "isConferenceSupported (API 64.0 and later)."},
-			}},
+		{key: "channel", kind: kindObject, fields: channelFields(namePart),
+			doc: "The ConversationChannelDefinition and what it references. Required, unless channels lists several."},
+		{key: "channels", kind: kindObjectList, fields: channelFields(namePart),
+			doc: "Several channels in one package instead of channel, each with the keys of channel: they share the prefix (and the app), and may share or have their own event and vendor (the same name is one record)."},
+	}
+}
+
+// channelFields are the keys of one channel, under channel or each item
+// of channels.
+func channelFields(namePart func(string) func(string) string) []*field {
+	apiName := func(what string) func(string) string {
+		return func(v string) string { return checkAPIName(what, v) }
+	}
+	return []*field{
+		{key: "name", kind: kindString, required: true, check: namePart("channel.name"), example: "ChannelDefinition1",
+			doc: "Channel name; the developerName is {prefix}_{name}."},
+		{key: "label", kind: kindString, required: true, check: checkLabel, example: "Partner1 Messaging",
+			doc: "masterLabel shown in Setup; include the channel's name."},
+		{key: "connectedAppType", kind: kindString, def: Partner, enum: []string{Partner, Customer},
+			doc: "Partner: the app ships in this package. Customer: no app in the package; the customer's admin creates it."},
+		{key: "vendor", kind: kindObject, required: true, doc: "The ConversationVendorInfo record.", fields: []*field{
+			{key: "name", kind: kindString, required: true, check: apiName("vendor.name"), example: "Vendor1", doc: "developerName of the vendor record."},
+			{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: "masterLabel; defaults to the name."},
+			{key: "type", kind: kindString, required: true, enum: []string{"BringYourOwnChannelPartner", "BringYourOwnContactCenter"}, example: "BringYourOwnChannelPartner",
+				doc: "BringYourOwnChannelPartner (Messaging) or BringYourOwnContactCenter (CCaaS)."},
+		}},
+		{key: "event", kind: kindObject, required: true, doc: "The custom platform event Salesforce publishes outbound messages on.", fields: []*field{
+			{key: "name", kind: kindString, required: true, check: apiNameNoSuffix("event.name", "__e"), example: "Message_Event", doc: "Event name without __e."},
+			{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: "Label; defaults to the name with spaces for underscores."},
+			{key: "typeField", kind: kindString, def: "EventType", check: apiNameNoSuffix("event.typeField", "__c"), doc: "Text field holding the event type, without __c."},
+			{key: "payloadField", kind: kindString, def: "Payload", check: apiNameNoSuffix("event.payloadField", "__c"), doc: "Long text field holding the payload, without __c."},
+		}},
+		{key: "routingOwner", kind: kindString, def: "Salesforce", enum: []string{"Salesforce", "Partner"}, doc: "Who routes conversations; Salesforce for BYOC Messaging."},
+		{key: "consentOwner", kind: kindString, def: "Salesforce", enum: []string{"Salesforce", "Partner"}, doc: "Who owns consent; Salesforce for BYOC Messaging."},
+		{key: "features", kind: kindObject, doc: "Optional capabilities; a key left out keeps Salesforce's default.", fields: []*field{
+			{key: "keywords", kind: kindBool, doc: "supportsKeywords: opt-in and opt-out keywords (Salesforce-owned consent)."},
+			{key: "explicitConsent", kind: kindBool, doc: "supportsExplicitConsent."},
+			{key: "doubleOptInConsent", kind: kindBool, doc: "supportsDoubleOptInConsent: needs explicitConsent; CCaaS only."},
+			{key: "isoCountryCode", kind: kindBool, doc: "supportsIsoCountryCode."},
+			{key: "customChannelParameters", kind: kindBool, doc: "supportsCustomChannelParameters."},
+			{key: "inboundReceipts", kind: kindBool, doc: "Read and delivery receipts for inbound messages (isInboundReceiptsEnabled in API 63.0-64.0, isInboundAcknwOptionExposed from 65.0)."},
+			{key: "typingIndicatorHidden", kind: kindBool, doc: "Hide the outbound typing indicator option (isTypingIndicatorDisabled in API 63.0-64.0, isTypingIndicatorOptionHidden from 65.0)."},
+			{key: "conferenceSupported", kind: kindBool, doc: "isConferenceSupported (API 64.0 and later)."},
 		}},
 	}
 }

@@ -87,6 +87,11 @@ func fieldSchema(d *field) jsonObject {
 	case kindObject:
 		o = append(o, objectSchema(d.fields)...)
 		return o
+	case kindObjectList:
+		add("type", "array")
+		add("minItems", 1)
+		add("items", objectSchema(d.fields))
+		return o
 	case kindBool:
 		add("type", "boolean")
 	case kindString:

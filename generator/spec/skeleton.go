@@ -111,6 +111,21 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 			fmt.Fprintf(b, "%s#   byocpack cert --out certs --key ../%s\n", indent, KeyFileName(keyPrefix))
 		}
 		switch d.kind {
+		case kindObjectList:
+			// The example is the spec's own prefix and vendor, never a
+			// demo partner's.
+			pre, ok := values["prefix"]
+			if !ok {
+				pre = findField(specFields(), "prefix").example
+			}
+			vendor, ok := values["channel.vendor.name"]
+			if !ok {
+				vendor = pre + "_Vendor"
+			}
+			fmt.Fprintf(b, "%s# %s:   # each item has the keys of channel, such as:\n", indent, d.key)
+			for _, ch := range []string{"SMS", "WhatsApp"} {
+				fmt.Fprintf(b, "%s#   - {name: %s, label: %s %s, vendor: {name: %s, type: BringYourOwnChannelPartner}, event: {name: Message_Event}}\n", indent, ch, pre, ch, vendor)
+			}
 		case kindObject:
 			// An object whose every key is left commented out would read
 			// as null, which its JSON Schema refuses: comment it out too.

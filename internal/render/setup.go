@@ -25,6 +25,10 @@ type setupData struct {
 	// it, with the package's namespace.
 	Event, EventLabel string
 	Messaging         bool
+	// Channels are every channel (the first is Channel), Events every
+	// distinct platform event, for the steps that take each.
+	Channels []setupChannel
+	Events   []setupChannel
 	// App is the packaged app; nil for a Customer channel.
 	App *setupApp
 	// CustomerApp is what the customer's admin creates; nil for a
@@ -38,6 +42,10 @@ type setupData struct {
 	// project, for a Customer channel's partner to make the pair.
 	KeyFile string
 }
+
+// setupChannel is a channel definition, or a platform event, as the
+// guides name it.
+type setupChannel struct{ Name, Label string }
 
 // setupApp is an OAuth app as the guides name it.
 type setupApp struct {
@@ -66,14 +74,23 @@ type setupApp struct {
 // setupOf gathers the guides' data from the spec and the planned
 // components.
 func setupOf(s *spec.Spec, components []Component) setupData {
-	event := s.Channel.Event.APIName()
-	if ns := s.Package.Namespace; ns != "" {
-		event = ns + "__" + event
+	eventName := func(e spec.Event) string {
+		if ns := s.Package.Namespace; ns != "" {
+			return ns + "__" + e.APIName()
+		}
+		return e.APIName()
 	}
+	event := eventName(s.Channel.Event)
 	d := setupData{
 		Package: s.Package, Channel: s.ChannelDeveloperName(), ChannelLabel: s.Channel.Label,
 		Event: event, EventLabel: s.Channel.Event.Label,
 		Messaging: s.Channel.Vendor.Type == "BringYourOwnChannelPartner",
+	}
+	for _, c := range s.AllChannels() {
+		d.Channels = append(d.Channels, setupChannel{s.DeveloperNameOf(c), c.Label})
+		if e := (setupChannel{eventName(c.Event), c.Event.Label}); !slices.Contains(d.Events, e) {
+			d.Events = append(d.Events, e)
+		}
 	}
 	d.Packageable, d.NotPackageable = s.PackageableAs2GP()
 	if a := s.App; a != nil {
@@ -214,4 +231,45 @@ func DeployCommand(s *spec.Spec) (string, error) {
 		cmd += " --source-dir " + d
 	}
 	return cmd, nil
+}
+
+// Several reports whether the package has more than one channel.
+func (d setupData) Several() bool { return len(d.Channels) > 1 }
+
+// ChannelsShown names every channel definition as the guides do:
+// `Name` ("Label"), joined.
+func (d setupData) ChannelsShown() string {
+	var out []string
+	for _, c := range d.Channels {
+		out = append(out, code(c.Name)+` ("`+md(c.Label)+`")`)
+	}
+	return strings.Join(out, ", ")
+}
+
+// ChannelNames are the channel definitions' developerNames as code.
+func (d setupData) ChannelNames() string {
+	var out []string
+	for _, c := range d.Channels {
+		out = append(out, code(c.Name))
+	}
+	return strings.Join(out, ", ")
+}
+
+// ChannelLabels are the channels' labels, quoted, as Messaging Settings
+// lists them.
+func (d setupData) ChannelLabels() string {
+	var out []string
+	for _, c := range d.Channels {
+		out = append(out, `"`+md(c.Label)+`"`)
+	}
+	return strings.Join(out, ", ")
+}
+
+// EventsShown names every platform event: Label (`Name`), joined.
+func (d setupData) EventsShown() string {
+	var out []string
+	for _, e := range d.Events {
+		out = append(out, md(e.Label)+" ("+code(e.Name)+")")
+	}
+	return strings.Join(out, ", ")
 }
