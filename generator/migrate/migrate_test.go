@@ -200,6 +200,13 @@ func TestMigrateAccountsForEverySetting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	accountedFor(t, data, res)
+}
+
+// accountedFor fails for every element of the connected app data that
+// res neither carried nor listed: none is dropped silently.
+func accountedFor(t *testing.T, data []byte, res *Result) {
+	t.Helper()
 	seen := map[string]bool{}
 	for _, c := range res.Carried {
 		seen[c.From] = true
