@@ -427,7 +427,7 @@ func TestRenderSeedConfiguration(t *testing.T) {
 func TestRenderAppSettings(t *testing.T) {
 	full := specFS(t, func(s string) string {
 		s = strings.Replace(s, "  callbackUrl: https://login.salesforce.com\n", "  callbackUrls: [https://login.salesforce.com, https://test.salesforce.com]\n", 1)
-		s = strings.Replace(s, "  distributionState: Packaged\n", "  distributionState: Packaged\n  pkceRequired: true\n  namedUserJwt: true\n  clientCredentialsFlow: true\n  orgScopedExternalApp: 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1\n  oauthLink: 00D5g000004xyzA:888xx0000000001\n", 1)
+		s = strings.Replace(s, "  distributionState: Packaged\n", "  distributionState: Packaged\n  pkceRequired: true\n  secretRequiredForRefreshToken: false\n  namedUserJwt: true\n  clientCredentialsFlow: true\n  orgScopedExternalApp: 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1\n  oauthLink: 00D5g000004xyzA:888xx0000000001\n", 1)
 		return strings.Replace(s, "    permissionSets: []\n", "    permissionSets: []\n    ipRelaxation: Enforce_RelaxRefresh\n    refreshTokenPolicy: SpecificLifetime\n    refreshTokenValidity: 90\n    clientCredentialsUser: integration@partner1.example\n    sessionLevel: HIGH_ASSURANCE\n    sessionLevelAction: RaiseSessionLevel\n", 1)
 	})
 	out := filepath.Join(t.TempDir(), "out")
@@ -450,7 +450,7 @@ func TestRenderAppSettings(t *testing.T) {
 			t.Errorf("%s lacks\n%s\nin:\n%s", file, want, tree[file])
 		}
 	}
-	if g := tree[org+"extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml"]; !strings.Contains(g, "    <externalClientApplication>Partner1_ExternalClientApp1</externalClientApplication>\n    <isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled>\n    <isConsumerSecretOptional>false</isConsumerSecretOptional>\n    <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n    <isPkceRequired>true</isPkceRequired>\n    <label>") {
+	if g := tree[org+"extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml"]; !strings.Contains(g, "    <externalClientApplication>Partner1_ExternalClientApp1</externalClientApplication>\n    <isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled>\n    <isConsumerSecretOptional>false</isConsumerSecretOptional>\n    <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n    <isPkceRequired>true</isPkceRequired>\n    <isSecretRequiredForRefreshToken>false</isSecretRequiredForRefreshToken>\n    <label>") {
 		t.Errorf("isPkceRequired out of place:\n%s", g)
 	}
 	if p := tree[org+"extlClntAppOauthPolicies/Partner1_ExternalClientApp1_oauthPlcy.ecaOauthPlcy-meta.xml"]; !strings.Contains(p, "metadata\">\n    <clientCredentialsFlowUser>integration@partner1.example</clientCredentialsFlowUser>\n    <commaSeparatedProfile>") {
@@ -461,7 +461,7 @@ func TestRenderAppSettings(t *testing.T) {
 // A connected app writes the same settings in its own spellings.
 func TestRenderConnectedAppSettings(t *testing.T) {
 	settings := fixtureSpecFS(t, "legacy1", func(s string) string {
-		s = strings.Replace(s, "  certificate: certs/server.crt\n", "  certificate: certs/server.crt\n  pkceRequired: false\n  clientCredentialsFlow: true\n  callbackUrls: [https://login.salesforce.com, https://test.salesforce.com]\n", 1)
+		s = strings.Replace(s, "  certificate: certs/server.crt\n", "  certificate: certs/server.crt\n  pkceRequired: false\n  secretRequiredForRefreshToken: true\n  clientCredentialsFlow: true\n  callbackUrls: [https://login.salesforce.com, https://test.salesforce.com]\n", 1)
 		return strings.Replace(s, "    permissionSets: [Legacy1_Integration]\n", "    permissionSets: [Legacy1_Integration]\n    clientCredentialsUser: integration@legacy1.example\n    ipRelaxation: Bypass_2factor\n    refreshTokenPolicy: SpecificInactivity\n    refreshTokenValidity: 7\n", 1)
 	})
 	out := filepath.Join(t.TempDir(), "out")
@@ -472,7 +472,7 @@ func TestRenderConnectedAppSettings(t *testing.T) {
 	for _, want := range []string{
 		"        <callbackUrl>https://login.salesforce.com\nhttps://test.salesforce.com</callbackUrl>\n",
 		"        <isAdminApproved>true</isAdminApproved>\n        <isClientCredentialEnabled>true</isClientCredentialEnabled>\n        <isConsumerSecretOptional>false</isConsumerSecretOptional>\n",
-		"        <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n        <isPkceRequired>false</isPkceRequired>\n        <oauthClientCredentialUser>integration@legacy1.example</oauthClientCredentialUser>\n        <scopes>RefreshToken</scopes>\n",
+		"        <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n        <isPkceRequired>false</isPkceRequired>\n        <isSecretRequiredForRefreshToken>true</isSecretRequiredForRefreshToken>\n        <oauthClientCredentialUser>integration@legacy1.example</oauthClientCredentialUser>\n        <scopes>RefreshToken</scopes>\n",
 		"        <ipRelaxation>BYPASS_2FACTOR</ipRelaxation>\n        <refreshTokenPolicy>specific_inactivity:7:DAYS</refreshTokenPolicy>\n",
 	} {
 		if !strings.Contains(app, want) {

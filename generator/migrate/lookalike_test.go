@@ -134,6 +134,9 @@ func TestMigrateLookAlikeValues(t *testing.T) {
 			t.Errorf("Globex spec lacks %q", want)
 		}
 	}
+	if ci := load("Acme_CI.connectedApp-meta.xml"); !strings.Contains(string(ci.Spec), "secretRequiredForRefreshToken: true\n") {
+		t.Error("Acme_CI: isSecretRequiredForRefreshToken not carried")
+	}
 	office := load("Office_365.connectedApp-meta.xml")
 	if office.Prefix != "Office" || office.Name != "365" || !strings.Contains(string(office.Spec), `  name: "365"`) {
 		t.Errorf("Office_365: prefix %q name %q", office.Prefix, office.Name)

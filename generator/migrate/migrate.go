@@ -385,7 +385,9 @@ func (m *migration) oauthConfig(oc *etree.Element) {
 		case "consumerKey", "consumerSecret":
 			m.res.Unmapped = append(m.res.Unmapped, Unmapped{Path: p, Value: "(not shown)",
 				Note: "never carried: Salesforce generates the external client app's own; keep the old one out of source control"})
-		case "isSecretRequiredForRefreshToken", "isSecretRequiredForTokenExchange", "isIntrospectAllTokens",
+		case "isSecretRequiredForRefreshToken":
+			m.flag(p, e, "app.secretRequiredForRefreshToken")
+		case "isSecretRequiredForTokenExchange", "isIntrospectAllTokens",
 			"isRefreshTokenRotationEnabled", "isTokenExchangeEnabled", "idTokenConfig", "singleLogoutUrl":
 			m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings "+e.Tag+"; byoc.yaml has no key for it, because the JWT bearer flow the Interaction Service uses does not read it (byocpack leaves Salesforce's default): set it in Setup if another flow needs it")
 		case "isConsumerKeyOptional":

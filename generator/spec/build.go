@@ -64,19 +64,20 @@ func (l *loader) build() *Spec {
 	}
 	if l.vals["app"].present {
 		a := &App{
-			Type:                 l.str("app.type"),
-			Name:                 l.str("app.name"),
-			Label:                l.str("app.label"),
-			ContactEmail:         l.str("app.contactEmail"),
-			Description:          l.str("app.description"),
-			CallbackURL:          l.str("app.callbackUrl"),
-			CertificatePath:      l.str("app.certificate"),
-			DistributionState:    l.str("app.distributionState"),
-			PKCERequired:         l.optBool("app.pkceRequired"),
-			OrgScopedExternalApp: l.str("app.orgScopedExternalApp"),
-			OAuthLink:            l.str("app.oauthLink"),
-			ReleasedVersion:      l.str("app.releasedVersion"),
-			Policies:             l.userPolicies("app.policies"),
+			Type:                  l.str("app.type"),
+			Name:                  l.str("app.name"),
+			Label:                 l.str("app.label"),
+			ContactEmail:          l.str("app.contactEmail"),
+			Description:           l.str("app.description"),
+			CallbackURL:           l.str("app.callbackUrl"),
+			CertificatePath:       l.str("app.certificate"),
+			DistributionState:     l.str("app.distributionState"),
+			PKCERequired:          l.optBool("app.pkceRequired"),
+			SecretForRefreshToken: l.optBool("app.secretRequiredForRefreshToken"),
+			OrgScopedExternalApp:  l.str("app.orgScopedExternalApp"),
+			OAuthLink:             l.str("app.oauthLink"),
+			ReleasedVersion:       l.str("app.releasedVersion"),
+			Policies:              l.userPolicies("app.policies"),
 		}
 		p := &a.Policies
 		p.IPRelaxation, p.RefreshTokenPolicy = l.str("app.policies.ipRelaxation"), l.str("app.policies.refreshTokenPolicy")
@@ -200,6 +201,7 @@ func ecaSettings() []ecaSetting {
 		{"app.oauthLink", oauth, "oauthLink"},
 		{"app.pkceRequired", global, "isPkceRequired"},
 		{"app.namedUserJwt", global, "isNamedUserJwtEnabled"},
+		{"app.secretRequiredForRefreshToken", global, "isSecretRequiredForRefreshToken"},
 		{"app.clientCredentialsFlow", global, "isClientCredentialsFlowEnabled"},
 		{"app.policies.clientCredentialsUser", policies, "clientCredentialsFlowUser"},
 		{"app.policies.ipRelaxation", policies, "ipRelaxationPolicyType"},
@@ -214,7 +216,7 @@ func ecaSettings() []ecaSetting {
 // connectedAppSettings are the ecaSettings a connected app carries too,
 // in its own elements.
 func connectedAppSettings() []string {
-	return []string{"app.pkceRequired", "app.namedUserJwt", "app.clientCredentialsFlow", "app.policies.clientCredentialsUser", "app.policies.ipRelaxation", "app.policies.refreshTokenPolicy", "app.policies.refreshTokenValidity", "app.policies.refreshTokenValidityUnit"}
+	return []string{"app.pkceRequired", "app.secretRequiredForRefreshToken", "app.namedUserJwt", "app.clientCredentialsFlow", "app.policies.clientCredentialsUser", "app.policies.ipRelaxation", "app.policies.refreshTokenPolicy", "app.policies.refreshTokenValidity", "app.policies.refreshTokenValidityUnit"}
 }
 
 // checkAppSettings checks the optional app settings against each other,

@@ -45,10 +45,10 @@ func errCases(t *testing.T) []errCase {
 		}},
 		{name: "unknown app typo", edits: []string{"  contactEmail:", "  contactEmial:"}, want: []string{
 			w + "8:3: error spec: app.contactEmail: missing required key; add contactEmail: dev@partner1.example (Email address Salesforce uses to contact the app's admin)",
-			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, secretRequiredForRefreshToken, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 		{name: "unknown app no match", edits: []string{"  callbackUrl: https://login.salesforce.com\n", "  callbackUrl: https://login.salesforce.com\n  secret: s3cr3t\n"}, want: []string{
-			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, secretRequiredForRefreshToken, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 		{name: "unknown policies typo", edits: []string{"    profiles:", "    permissionSet: [Perm1]\n    profiles:"}, want: []string{
 			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets, ipRelaxation, refreshTokenPolicy, refreshTokenValidity, refreshTokenValidityUnit, clientCredentialsUser, sessionLevel, sessionLevelAction",
@@ -67,7 +67,7 @@ func errCases(t *testing.T) []errCase {
 			w + "27:5: error spec: channel.features.keyword: unknown key (did you mean \"keywords\"?); valid keys under channel.features are keywords, explicitConsent, doubleOptInConsent, isoCountryCode, customChannelParameters, inboundReceipts, typingIndicatorHidden, conferenceSupported",
 		}},
 		{name: "unknown key case slip", edits: []string{"  callbackUrl:", "  callbackURL:"}, want: []string{
-			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, secretRequiredForRefreshToken, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 
 		// Duplicate keys.

@@ -149,6 +149,8 @@ func specFields() []*field {
 				doc: "ExternalClientApplication only: Packaged to ship it in a 2GP package, Local for an app that stays in the org it is deployed to (no package version can be built)."},
 			{key: "pkceRequired", kind: kindBool,
 				doc: "isPkceRequired: require PKCE (Proof Key for Code Exchange) in the authorization code flow; unset keeps Salesforce's default, false."},
+			{key: "secretRequiredForRefreshToken", kind: kindBool,
+				doc: "isSecretRequiredForRefreshToken: require the consumer secret in the refresh token flow (Setup: \"Require secret for Refresh Token Flow\"); unset keeps Salesforce's default. The JWT bearer flow issues no refresh token, so only a refresh_token app uses it."},
 			{key: "namedUserJwt", kind: kindBool,
 				doc: "isNamedUserJwtEnabled: issue JSON Web Token (JWT)-based access tokens for named users. Default: true for a ConnectedApp (its procedure's step 7), false for an ExternalClientApplication (its procedure does not ask for it); turn it on if the Interaction API refuses calls made with a valid token."},
 			{key: "clientCredentialsFlow", kind: kindBool,

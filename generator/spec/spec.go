@@ -84,6 +84,9 @@ type App struct {
 	DistributionState string
 	// PKCERequired is nil when the spec leaves Salesforce's default.
 	PKCERequired *bool
+	// SecretForRefreshToken is nil when the spec leaves Salesforce's
+	// default.
+	SecretForRefreshToken *bool
 	// NamedUserJWT is isNamedUserJwtEnabled, defaulted per app type as
 	// each type's procedure asks (on for a connected app only).
 	NamedUserJWT bool

@@ -151,7 +151,7 @@ func (p *planner) app(s *spec.Spec) error {
 			CallbackURL: callbackURLs, Certificate: a.CertificatePEM,
 			AdminApproved: a.Policies.PermittedUsers == "AdminApprovedPreAuthorized",
 			Scopes:        scopeTokens(apiver.ConnectedAppScopes, a.Scopes), Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
-			PKCE:         optBool(a.PKCERequired),
+			PKCE: optBool(a.PKCERequired), SecretForRefreshToken: optBool(a.SecretForRefreshToken),
 			IPRelaxation: connectedAppIPRelaxation(a.Policies.IPRelaxation), RefreshTokenPolicy: connectedAppRefreshTokenPolicy(a.Policies),
 			NamedUserJWT: a.NamedUserJWT, ClientCredentials: a.ClientCredentials, ClientCredentialsUser: a.Policies.ClientCredentialsUser,
 		})
@@ -172,7 +172,7 @@ func (p *planner) app(s *spec.Spec) error {
 		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings,
 			Scopes: strings.Join(scopeTokens(apiver.ECAScopes, a.Scopes), ", "), OAuthLink: a.OAuthLink}},
 		{globalOauthType, "_glbloauth", false, &ecaGlobalData{App: name, Label: labels.GlobalOAuthSettings,
-			CallbackURL: callbackURLs, Certificate: a.CertificatePEM, PKCE: optBool(a.PKCERequired),
+			CallbackURL: callbackURLs, Certificate: a.CertificatePEM, PKCE: optBool(a.PKCERequired), SecretForRefreshToken: optBool(a.SecretForRefreshToken),
 			NamedUserJWT: a.NamedUserJWT, ClientCredentials: a.ClientCredentials}},
 		{"ExtlClntAppOauthConfigurablePolicies", "_oauthPlcy", false, &ecaOauthPolicyData{App: name, Label: labels.OAuthPolicies,
 			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets, ClientCredentials: a.ClientCredentials, Policies: a.Policies}},
