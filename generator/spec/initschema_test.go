@@ -14,7 +14,7 @@ import (
 
 // checkJSONSchema checks v against the subset of JSON Schema the spec's
 // schema uses (type, properties, additionalProperties, required, enum,
-// pattern, items, uniqueItems), as an editor would, and returns every
+// pattern, items, uniqueItems, oneOf), as an editor would, and returns every
 // violation with its path.
 func checkJSONSchema(schema map[string]any, v any, at string) []string {
 	var bad []string
@@ -53,6 +53,17 @@ func checkJSONSchema(schema map[string]any, v any, at string) []string {
 	if p, ok := schema["pattern"].(string); ok {
 		if s, isStr := v.(string); isStr && !regexp.MustCompile(p).MatchString(s) {
 			fail("%q does not match %s", s, p)
+		}
+	}
+	if alts, ok := schema["oneOf"].([]any); ok {
+		n := 0
+		for _, a := range alts {
+			if len(checkJSONSchema(a.(map[string]any), v, at)) == 0 {
+				n++
+			}
+		}
+		if n != 1 {
+			fail("matches %d of the oneOf alternatives, not exactly one", n)
 		}
 	}
 	switch v := v.(type) {
@@ -129,5 +140,8 @@ func TestInitSpecPassesItsJSONSchema(t *testing.T) {
 	// The checker does refuse what the schema refuses.
 	if bad := checkJSONSchema(schema, map[string]any{"channel": map[string]any{"features": nil}}, "spec"); len(bad) == 0 {
 		t.Error("the checker accepts features: null")
+	}
+	if bad := checkJSONSchema(schema, map[string]any{"prefix": "A", "package": map[string]any{"name": "A"}, "channel": map[string]any{}, "channels": []any{}}, "spec"); len(bad) == 0 {
+		t.Error("the schema accepts channel and channels together")
 	}
 }
