@@ -255,6 +255,12 @@ func TestEventAccessGrant(t *testing.T) {
 	expect(t, doctor(t, f.options()), "event-access", Fail, "without Read and Create")
 	f.write(t, ps, grant("true", "true"))
 	expect(t, doctor(t, f.options()), "event-access", Pass, "grants sfdc_scrt2 Read and Create")
+	// A second channel with its own event needs its own grant.
+	two := strings.Replace(specText, "channel:\n  name: ChannelDefinition1\n  label: Acme Messaging\n  vendor: {name: Acme_Vendor, type: BringYourOwnChannelPartner}\n  event: {name: Acme_Event}\n",
+		"channels:\n  - {name: SMS, label: Acme SMS, vendor: {name: Acme_Vendor, type: BringYourOwnChannelPartner}, event: {name: Acme_Event}}\n  - {name: WhatsApp, label: Acme WhatsApp, vendor: {name: Acme_Vendor, type: BringYourOwnChannelPartner}, event: {name: WhatsApp_Event}}\n", 1)
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), two)
+	expect(t, doctor(t, f.options()), "event-access", Fail, "gives sfdc_scrt2 no access to acme__WhatsApp_Event__e")
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), specText)
 	_ = os.Remove(ps)
 	f.write(t, filepath.Join(f.out, "SETUP.md"), "Grant Read and Create on acme__Acme_Event__e to sfdc_scrt2.\n")
 	expect(t, doctor(t, f.options()), "event-access", Pass, "SETUP.md tells")

@@ -374,14 +374,25 @@ func (r *run) checkEventAccess() {
 	if r.spec == nil {
 		return
 	}
-	event := r.spec.Channel.Event.APIName()
-	if ns := r.spec.Package.Namespace; ns != "" {
-		event = ns + "__" + event
+	// Every distinct platform event of the package's channels, as the
+	// subscriber org names it (with the namespace) and as the source does.
+	var events, local []string
+	for _, c := range r.spec.AllChannels() {
+		e := c.Event.APIName()
+		if slices.Contains(local, e) {
+			continue
+		}
+		local = append(local, e)
+		if ns := r.spec.Package.Namespace; ns != "" {
+			e = ns + "__" + e
+		}
+		events = append(events, e)
 	}
+	shown := strings.Join(events, ", ")
 	check := Check{ID: "event-access", Explain: "event-permission",
-		Fix: fmt.Sprintf("in the subscriber org, after installing: Setup → Permission Sets → sfdc_scrt2 → Object Settings → %s → Read and Create → Save (the setup guide should say so)", event)}
+		Fix: fmt.Sprintf("in the subscriber org, after installing: Setup → Permission Sets → sfdc_scrt2 → Object Settings → %s → Read and Create → Save (the setup guide should say so)", shown)}
 	if _, skip := r.readProject(); skip || r.proj == nil {
-		check.Status, check.Message = Warn, "no rendered project to look for the grant in; sfdc_scrt2 needs Read and Create on "+event
+		check.Status, check.Message = Warn, "no rendered project to look for the grant in; sfdc_scrt2 needs Read and Create on "+shown
 		r.add(check)
 		return
 	}
@@ -396,28 +407,38 @@ func (r *run) checkEventAccess() {
 			r.add(check)
 			return
 		}
-		for _, o := range ps.Objects {
-			if o.Object == event || o.Object == r.spec.Channel.Event.APIName() {
-				if o.Read && o.Create {
-					r.add(Check{ID: "event-access", Status: Pass, Message: sf.Path + " grants sfdc_scrt2 Read and Create on " + o.Object})
+		var granted []string
+		for i, event := range events {
+			found := false
+			for _, o := range ps.Objects {
+				if o.Object != event && o.Object != local[i] {
+					continue
+				}
+				found = true
+				if !o.Read || !o.Create {
+					check.Status, check.Message = Fail, fmt.Sprintf("%s grants sfdc_scrt2 on %s without Read and Create (read %v, create %v)", sf.Path, o.Object, o.Read, o.Create)
+					r.add(check)
 					return
 				}
-				check.Status, check.Message = Fail, fmt.Sprintf("%s grants sfdc_scrt2 on %s without Read and Create (read %v, create %v)", sf.Path, o.Object, o.Read, o.Create)
+				granted = append(granted, o.Object)
+				break
+			}
+			if !found {
+				check.Status, check.Message = Fail, sf.Path+" gives sfdc_scrt2 no access to "+event
 				r.add(check)
 				return
 			}
 		}
-		check.Status, check.Message = Fail, sf.Path+" gives sfdc_scrt2 no access to "+event
-		r.add(check)
+		r.add(Check{ID: "event-access", Status: Pass, Message: sf.Path + " grants sfdc_scrt2 Read and Create on " + strings.Join(granted, ", ")})
 		return
 	}
 	for _, guide := range []string{"SETUP.md", "ADMIN-SETUP.md"} {
 		if data, _ := tree.ReadFile(r.opts.OutDir, guide); strings.Contains(string(data), "sfdc_scrt2") {
-			r.add(Check{ID: "event-access", Status: Pass, Message: fmt.Sprintf("%s tells the subscriber's admin to grant sfdc_scrt2 Read and Create on %s", filepath.Join(r.opts.OutDir, guide), event)})
+			r.add(Check{ID: "event-access", Status: Pass, Message: fmt.Sprintf("%s tells the subscriber's admin to grant sfdc_scrt2 Read and Create on %s", filepath.Join(r.opts.OutDir, guide), shown)})
 			return
 		}
 	}
 	check.Status = Warn
-	check.Message = fmt.Sprintf("nothing grants sfdc_scrt2 Read and Create on %s, and no setup guide says to: outbound messages will not reach the partner", event)
+	check.Message = fmt.Sprintf("nothing grants sfdc_scrt2 Read and Create on %s, and no setup guide says to: outbound messages will not reach the partner", shown)
 	r.add(check)
 }
