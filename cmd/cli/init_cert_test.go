@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/byocpack/byocpack/internal/jsonschema"
 )
 
 func TestInitCertKeepsTheKeyOutsideAndDerivesFromThePrefix(t *testing.T) {
@@ -80,5 +82,28 @@ func TestInitWithoutNamespaceSaysAManagedPackageNeedsOne(t *testing.T) {
 	code, stdout, stderr := run(t, "build", "-f", specPath, "-o", filepath.Join(dir, "acme", "out"))
 	if code != 0 || !strings.Contains(stdout+stderr, "package.namespace is empty, but a managed package needs one") {
 		t.Errorf("build: exit %d, no namespace warning:\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// Every spec init writes passes the JSON Schema it writes beside it, as an
+// editor checks it: a new spec used to fail it for an empty features:.
+func TestInitOutputPassesItsJSONSchema(t *testing.T) {
+	for name, args := range map[string][]string{
+		"default":       {"--prefix", "Acme"},
+		"namespace":     {"--prefix", "Acme", "--namespace", "acme"},
+		"customer":      {"--prefix", "Acme", "--customer"},
+		"connected app": {"--prefix", "Acme", "--app-type", "ConnectedApp"},
+	} {
+		dir := t.TempDir()
+		specPath := filepath.Join(dir, "byoc.yaml")
+		if code, _, stderr := run(t, append([]string{"init", "-o", specPath}, args...)...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr)
+		}
+		data, _ := os.ReadFile(specPath)
+		schema, _ := os.ReadFile(filepath.Join(dir, "byoc.schema.json"))
+		bad, err := jsonschema.Check(schema, data)
+		if err != nil || len(bad) > 0 {
+			t.Errorf("%s: init's spec fails byoc.schema.json: %v %v\n%s", name, err, bad, data)
+		}
 	}
 }

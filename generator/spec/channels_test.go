@@ -1,14 +1,12 @@
 package spec
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"github.com/goccy/go-yaml"
+	"github.com/byocpack/byocpack/internal/jsonschema"
 )
 
 const twoChannels = `prefix: Partner2
@@ -65,27 +63,11 @@ func TestChannelsErrors(t *testing.T) {
 
 // The two-channel fixture passes the JSON Schema.
 func TestChannelsFixturePassesTheJSONSchema(t *testing.T) {
-	var schema map[string]any
-	dec := json.NewDecoder(bytes.NewReader(JSONSchema()))
-	dec.UseNumber()
-	if err := dec.Decode(&schema); err != nil {
-		t.Fatal(err)
-	}
 	data, err := os.ReadFile("../../fixtures/partner2/byoc.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := yaml.YAMLToJSON(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v any
-	d := json.NewDecoder(bytes.NewReader(js))
-	d.UseNumber()
-	if err := d.Decode(&v); err != nil {
-		t.Fatal(err)
-	}
-	if bad := checkJSONSchema(schema, v, "spec"); len(bad) > 0 {
-		t.Errorf("fixtures/partner2/byoc.yaml fails the JSON Schema: %v", bad)
+	if bad, err := jsonschema.Check(JSONSchema(), data); err != nil || len(bad) > 0 {
+		t.Errorf("fixtures/partner2/byoc.yaml fails the JSON Schema: %v %v", err, bad)
 	}
 }
