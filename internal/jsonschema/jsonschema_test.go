@@ -18,13 +18,13 @@ const schema = `{"type": "object", "additionalProperties": false, "required": ["
 func TestCheck(t *testing.T) {
 	for doc, want := range map[string]string{
 		"name: Acme\nkind: A\nversion: 66.0\nopts: {on: true}\n": "",
-		"name: acme\nkind: A\n":                                 `spec.name: "acme" does not match ^[A-Z]`,
-		"name: Acme\nkind: C\n":                                 "spec.kind: C is not in the enum",
-		"name: Acme\nkind: A\nother: 1\n":                       "spec: has unknown key other",
-		"kind: A\n":                                             "spec: lacks required name",
-		"name: Acme\ntags: [a, a]\n":                            "spec.tags: repeats a",
-		"name: Acme\nkind: A\nopts:\n":                          "spec.opts: is null, the schema wants [object]",
-		"name: Acme\nkind: A\ntags: [a]\n":                      "spec: matches 2 of the oneOf alternatives, not exactly one",
+		"name: acme\nkind: A\n":                                  `spec.name: "acme" does not match ^[A-Z]`,
+		"name: Acme\nkind: C\n":                                  "spec.kind: C is not in the enum",
+		"name: Acme\nkind: A\nother: 1\n":                        "spec: has unknown key other",
+		"kind: A\n":                                              "spec: lacks required name",
+		"name: Acme\ntags: [a, a]\n":                             "spec.tags: repeats a",
+		"name: Acme\nkind: A\nopts:\n":                           "spec.opts: is null, the schema wants [object]",
+		"name: Acme\nkind: A\ntags: [a]\n":                       "spec: matches 2 of the oneOf alternatives, not exactly one",
 	} {
 		bad, err := Check([]byte(schema), []byte(doc))
 		if err != nil {
