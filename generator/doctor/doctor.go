@@ -135,6 +135,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r.checkKey()
 	r.checkNamespace()
 	r.checkAppSettings()
+	r.checkNamedUserJWT()
 	r.checkProject()
 	r.checkSourceOrg()
 	r.checkLoginURL()
@@ -317,7 +318,6 @@ func (r *run) checkAppSettings() {
 	default:
 		r.add(Check{ID: "pre-authorization", Status: Pass, Message: fmt.Sprintf("admin-approved users are pre-authorized: profiles %v, permission sets %v", p.Profiles, p.PermissionSets)})
 	}
-	r.checkNamedUserJWT(a)
 	if a.Type == spec.ExternalClientApplication && a.DistributionState == "Local" && r.spec.Channel.ConnectedAppType == spec.Partner {
 		r.add(explained(Check{ID: "distribution", Status: Warn,
 			Message: "app.distributionState is Local: the app lives only in the org that made it, and a subscriber org answers \"External client app is not installed in this org\"",
@@ -328,8 +328,11 @@ func (r *run) checkAppSettings() {
 // checkNamedUserJWT says what each app type's procedure asks of
 // named-user JWT-based access tokens, and what to turn on when the
 // Interaction API refuses calls made with a valid token.
-func (r *run) checkNamedUserJWT(a *spec.App) {
-	switch {
+func (r *run) checkNamedUserJWT() {
+	if r.spec == nil || r.spec.App == nil {
+		return
+	}
+	switch a := r.spec.App; {
 	case a.Stub():
 	case a.NamedUserJWT:
 		r.add(Check{ID: "named-user-jwt", Status: Pass, Message: "the app issues JWT-based access tokens for named users (app.namedUserJwt)"})
@@ -337,8 +340,7 @@ func (r *run) checkNamedUserJWT(a *spec.App) {
 		r.add(Check{ID: "named-user-jwt", Status: Warn, Message: "app.namedUserJwt is false: Salesforce's connected-app procedure for the Interaction Service asks for \"Issue JSON Web Token (JWT)-based access tokens for named users\" (step 7)",
 			Fix: "remove app.namedUserJwt: false (a connected app has it on by default), render and deploy again"})
 	default:
-		r.add(Check{ID: "named-user-jwt", Status: Pass, Message: "named-user JWT-based access tokens are off, as the external client app's procedure has it",
-			Fix: "if the Interaction API refuses calls made with a valid token, set app.namedUserJwt: true, render, and deploy the global OAuth settings again"})
+		r.add(Check{ID: "named-user-jwt", Status: Pass, Message: "named-user JWT-based access tokens are off, as the external client app's procedure has it; if the Interaction API refuses calls made with a valid token, set app.namedUserJwt: true, render, and deploy the global OAuth settings again"})
 	}
 }
 
