@@ -85,9 +85,6 @@ key is never overwritten, even with --force.`,
 			if opts.Customer && cmd.Flags().Changed("app-type") {
 				return usageErrorf("--customer and --app-type conflict: with connectedAppType Customer the package carries no app")
 			}
-			if opts.Customer && opts.Cert {
-				return usageErrorf("--customer and --cert conflict: with connectedAppType Customer the customer's admin makes the app and its certificate")
-			}
 			if opts.Cert {
 				if err := checkCertFlags(opts.Days, opts.Bits, opts.Passphrase); err != nil {
 					return err
@@ -214,7 +211,9 @@ func runInit(opts *InitOptions) error {
 		}
 		pair = m
 	}
-	if !opts.Customer {
+	// A Customer channel's partner makes the pair too: each customer's
+	// admin uploads its certificate to the app they create.
+	if !opts.Customer || opts.Cert {
 		if err := os.MkdirAll(certDir, 0o755); err != nil {
 			return err
 		}
@@ -229,7 +228,12 @@ func runInit(opts *InitOptions) error {
 		if err := pair.commit(); err != nil {
 			return err
 		}
-		printMade(opts.IO.Out, pair, "certs/server.crt   # already in "+filepath.Base(opts.Output))
+		if opts.Customer {
+			printMade(opts.IO.Out, pair, "")
+			fmt.Fprintf(opts.IO.Out, "send %s (never the key) with ADMIN-SETUP.md to each customer's admin, who creates the app and sends back its consumer key\n", creds.CertPath)
+		} else {
+			printMade(opts.IO.Out, pair, "certs/server.crt   # already in "+filepath.Base(opts.Output))
+		}
 	}
 	if opts.Email == placeholderEmail(opts.Prefix) {
 		fmt.Fprintf(opts.IO.Out, "replace app.contactEmail (%s) with the address Salesforce should write to\n", opts.Email)

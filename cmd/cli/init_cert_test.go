@@ -55,7 +55,7 @@ func TestInitCertKeepsTheKeyOutsideAndDerivesFromThePrefix(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "byocpack cert --out "+filepath.Join(dir, "globex", "certs")+" --key "+filepath.Join(dir, "globex-server.key")) {
 		t.Errorf("hint:\n%s", stdout)
 	}
-	for _, args := range [][]string{{"--customer", "--cert"}, {"--key", "x.key"}, {"--cert", "--bits", "1024"}} {
+	for _, args := range [][]string{{"--key", "x.key"}, {"--cert", "--bits", "1024"}} {
 		if code, _, _ := run(t, append([]string{"init", "-o", filepath.Join(t.TempDir(), "byoc.yaml")}, args...)...); code != 2 {
 			t.Errorf("%v: exit %d", args, code)
 		}
@@ -105,5 +105,29 @@ func TestInitOutputPassesItsJSONSchema(t *testing.T) {
 		if err != nil || len(bad) > 0 {
 			t.Errorf("%s: init's spec fails byoc.schema.json: %v %v\n%s", name, err, bad, data)
 		}
+	}
+}
+
+// A Customer channel's partner makes the key and certificate, as SETUP.md
+// and ADMIN-SETUP.md say: init --customer --cert makes the pair and says
+// to send the certificate.
+func TestInitCustomerCertMakesThePairThePartnerSends(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "acme", "byoc.yaml")
+	if err := os.MkdirAll(filepath.Dir(specPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "init", "-o", specPath, "--prefix", "Acme", "--namespace", "acme", "--customer", "--cert")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "acme-server.key")); err != nil {
+		t.Errorf("no key beside the project: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "acme", "certs", "server.crt")); err != nil {
+		t.Errorf("no certificate: %v", err)
+	}
+	if !strings.Contains(stdout, "with ADMIN-SETUP.md to each customer's admin, who creates the app and sends back its consumer key") || strings.Contains(stdout, "under app:") {
+		t.Errorf("output:\n%s", stdout)
 	}
 }
