@@ -97,23 +97,60 @@ type Complex struct {
 	Own  []Element // its own sequence, in WSDL order
 
 	// seq is the flattened sequence, base types' elements first; index maps
-	// a name to its position in seq.
+	// a name to its first position in seq, and later maps a name that
+	// occurs more than once (XSD allows it: Flow's description from
+	// FlowElement and FlowCustomError) to every position, in order.
 	seq   []*Element
 	index map[string]int
+	later map[string][]int
 }
 
 // Sequence returns the type's elements in the order a retrieve writes them:
 // the base types' first, outermost base first.
 func (c *Complex) Sequence() []*Element { return c.seq }
 
-// Lookup returns the position of the element called name in Sequence, and
-// the element; -1 and nil when the type has none.
+// Lookup returns the first position of the element called name in
+// Sequence, and the element; -1 and nil when the type has none.
 func (c *Complex) Lookup(name string) (int, *Element) {
 	i, ok := c.index[name]
 	if !ok {
 		return -1, nil
 	}
 	return i, c.seq[i]
+}
+
+// Place returns the position in Sequence of a child called name that
+// follows a child placed at from (-1 for the first child), as an XSD
+// validator matches a sequence whose particles repeat a name: the first
+// position at or after from whose particle can take another occurrence
+// (count reports how many it has taken), else the first at or after
+// from, else the first of all. For a name that occurs once it is
+// Lookup's position; -1 when the type has no such element.
+func (c *Complex) Place(name string, from int, count func(int) int) int {
+	ps, ok := c.later[name]
+	if !ok {
+		i, ok := c.index[name]
+		if !ok {
+			return -1
+		}
+		return i
+	}
+	fallback := -1
+	for _, p := range ps {
+		if p < from {
+			continue
+		}
+		if e := c.seq[p]; e.Max < 0 || count(p) < e.Max {
+			return p
+		}
+		if fallback < 0 {
+			fallback = p
+		}
+	}
+	if fallback >= 0 {
+		return fallback
+	}
+	return ps[0]
 }
 
 // Simple is a restriction of a built-in type.
@@ -161,9 +198,9 @@ type Model struct {
 }
 
 // New assembles a model from its types and resolves every reference. It
-// fails on a reference to an undefined type, an extension cycle, or two
-// elements of one flattened sequence with the same name (the greedy
-// sequence check would then be ambiguous).
+// fails on a reference to an undefined type or an extension cycle. One
+// name may occur more than once in a flattened sequence, as XSD allows;
+// Complex.Place matches such children by position.
 func New(version, sha string, roots []string, complexes []*Complex, simples []*Simple) (*Model, error) {
 	m := &Model{Version: version, SHA256: sha, roots: slices.Clone(roots), complex: map[string]*Complex{}, simple: map[string]*Simple{}}
 	slices.Sort(m.roots)
@@ -240,14 +277,21 @@ func (m *Model) flatten(c *Complex) error {
 	for _, t := range chain {
 		size += len(t.Own)
 	}
-	c.seq, c.index = make([]*Element, 0, size), make(map[string]int, size)
+	c.seq, c.index, c.later = make([]*Element, 0, size), make(map[string]int, size), nil
 	for i := len(chain) - 1; i >= 0; i-- {
 		for j := range chain[i].Own {
 			e := &chain[i].Own[j]
-			if _, dup := c.index[e.Name]; dup {
-				return fmt.Errorf("%s: element %q occurs twice in its sequence", c.Name, e.Name)
+			if first, dup := c.index[e.Name]; dup {
+				if c.later == nil {
+					c.later = map[string][]int{}
+				}
+				if c.later[e.Name] == nil {
+					c.later[e.Name] = []int{first}
+				}
+				c.later[e.Name] = append(c.later[e.Name], len(c.seq))
+			} else {
+				c.index[e.Name] = len(c.seq)
 			}
-			c.index[e.Name] = len(c.seq)
 			c.seq = append(c.seq, e)
 		}
 	}

@@ -64,7 +64,6 @@ func TestContentModelsRefuseWhatTheyCannotExpress(t *testing.T) {
 		"facet":          {`<xsd:enumeration value="Red"/>`, `<xsd:maxInclusive value="3"/>`, "Color: <maxInclusive>"},
 		"pattern":        {`<xsd:enumeration value="Red"/>`, `<xsd:pattern value="[a-z-[aeiou]]+"/>`, "character class subtraction"},
 		"default":        {`<xsd:element name="color" type="tns:Color"/>`, `<xsd:element name="color" type="tns:Color" default="Red"/>`, "attribute default"},
-		"duplicate name": {`<xsd:element name="parts"`, `<xsd:element name="fullName" type="xsd:string"/><xsd:element name="parts"`, `element "fullName" occurs twice`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if !strings.Contains(miniWSDL, tt.from) {
@@ -79,6 +78,39 @@ func TestContentModelsRefuseWhatTheyCannotExpress(t *testing.T) {
 				t.Fatalf("err = %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// XSD allows one name twice in a sequence, and the WSDLs use it: Flow
+// (59.0 on) flattens FlowElement's description and FlowCustomError's;
+// MutingPermissionSet has PermissionSet's label and its own. The models
+// keep both particles, in place.
+func TestContentModelsKeepRepeatedNames(t *testing.T) {
+	from := `<xsd:element name="parts"`
+	if !strings.Contains(miniWSDL, from) {
+		t.Fatalf("miniWSDL lacks %q", from)
+	}
+	wsdl := strings.Replace(miniWSDL, from, `<xsd:element name="fullName" type="xsd:int"/>`+from, 1)
+	res, err := GenerateVersion("metadata-v66.0.wsdl", "66.0", []byte(wsdl), []byte(testLicense), []string{"Widget"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Decode("v66.0.models", res.Models[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := m.Root("Widget")
+	var seq []string
+	for _, e := range w.Sequence() {
+		seq = append(seq, e.Name+" "+e.Type)
+	}
+	if d := cmp.Diff([]string{"fullName xsd:string", "fullName xsd:int", "parts Part"}, seq); d != "" {
+		t.Errorf("Widget sequence (-want +got):\n%s", d)
+	}
+	none := func(int) int { return 0 }
+	firstTaken := func(p int) int { return max(1-p, 0) }
+	if w.Place("fullName", -1, none) != 0 || w.Place("fullName", 0, firstTaken) != 1 || w.Place("fullName", 2, none) != 0 || w.Place("parts", -1, none) != 2 {
+		t.Error("Place does not match repeated names by position")
 	}
 }
 

@@ -207,12 +207,15 @@ func (w *walker) complex(el *xmldoc.Element, ct *model.Complex, where string, is
 	seq := ct.Sequence()
 	counts := make([]int, len(seq))
 	idx := make([]int, len(el.Children))
+	count := func(i int) int { return counts[i] }
+	cur := -1 // where the last known child was placed
 	for k, ch := range el.Children {
 		idx[k] = -1
 		if ch.Space == MetadataNamespace {
-			if i, _ := ct.Lookup(ch.Local); i >= 0 {
+			if i := ct.Place(ch.Local, cur, count); i >= 0 {
 				idx[k] = i
 				counts[i]++
+				cur = i
 			}
 		}
 	}
