@@ -24,10 +24,12 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
-# Regenerate the embedded XSDs and the API-version knowledge base (supported
-# versions, which field exists in which version) from the WSDLs in ../shared.
+# Regenerate the embedded content models (every metadata type of every WSDL
+# in both folders, 47.0 on, in one file), the test oracles' XSDs and the
+# API-version knowledge base (the versions byocpack renders, which field
+# exists in which version) from the WSDLs in ../shared.
 schemas:
-	$(GO) run ./internal/tools/schemagen -wsdl $(SHARED)/salesforce/metadata-wsdl -out schemas -kb internal/apiver/wsdl_gen.go
+	$(GO) run ./internal/tools/schemagen -wsdl $(SHARED)/salesforce/metadata-wsdl -older $(SHARED)/salesforce/metadata-wsdl-older -out schemas -kb internal/apiver/wsdl_gen.go
 
 # Regenerate the embedded metadata registry from the Salesforce CLI's.
 registry:

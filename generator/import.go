@@ -42,10 +42,16 @@ type ImportResult struct {
 	Bundled bool
 	// Roots are the metadata types the models cover.
 	Roots []string
+	// Size is the bytes of the models file: only what differs from Base.
+	Size int
+	// Base is the bundled version the file holds the changes against (the
+	// newest byocpack bundles).
+	Base string
 }
 
 // ImportSchemas generates, from a Metadata API WSDL of any version, the
-// same content models `make schemas` bundles, and writes them into the
+// same content models `make schemas` bundles, as the changes against the
+// newest bundled version (a delta), and writes them into the
 // project (byocpack-schemas/v<api>.models, to be committed so every
 // machine and CI judges alike) or the user cache. The file records the
 // WSDL's SHA-256 and depends on nothing but the WSDL's bytes, so the
@@ -57,17 +63,18 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 		return nil, &UsageError{fmt.Sprintf("cannot read the WSDL: %v", fserr.Cause(err))}
 	}
 	sum := sha256.Sum256(data)
-	m, err := schemagen.ModelsFor(data, schemagen.DefaultRoots(), []string{
-		"Content models imported by `byocpack schemas import` from a Salesforce Metadata API WSDL",
-		"(SHA-256 below). Do not edit: import the WSDL again to update them.",
-		"", "Header of the source WSDL:", "",
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
-	}
-	out, err := model.Encode(m)
+	base, err := schemas.Bundled().BundledFile()
 	if err != nil {
 		return nil, err
+	}
+	version, roots, out, err := schemagen.ImportModels(data, []string{
+		"Content models imported by `byocpack schemas import` from a Salesforce Metadata API WSDL",
+		"(SHA-256 below): the types that differ from the bundled models of the base version named",
+		"below. Do not edit: import the WSDL again to update them.",
+		"", "Header of the source WSDL:", "",
+	}, base)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
 	}
 	var dir string
 	if opts.Cache {
@@ -84,8 +91,8 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 		}
 		dir = filepath.Join(project, model.ProjectDir)
 	}
-	res := &ImportResult{Version: m.Version, SHA256: hex.EncodeToString(sum[:]), Bundled: schemas.Bundled().Has(m.Version), Roots: m.Roots()}
-	res.Path = filepath.Join(dir, model.FileName(m.Version))
+	res := &ImportResult{Version: version, SHA256: hex.EncodeToString(sum[:]), Bundled: schemas.Bundled().Has(version), Roots: roots, Size: len(out), Base: schemas.Bundled().Newest()}
+	res.Path = filepath.Join(dir, model.FileName(version))
 	if old, err := os.ReadFile(res.Path); err == nil && bytes.Equal(old, out) {
 		res.Unchanged = true
 		return res, nil

@@ -1,7 +1,8 @@
-// Package schemas embeds what `make schemas` generates from the Metadata API
-// WSDLs (see internal/tools/schemagen): the content models byocpack checks
-// and formats files with, one file per API version, and, for the test
-// oracles, one standalone XSD per metadata root type and API version.
+// Package schemas embeds what `make schemas` generates from the Metadata
+// API WSDLs (see internal/tools/schemagen): the content models byocpack
+// checks and formats files with, every metadata type of every API version
+// from 47.0 in one file, and, for the test oracles, one standalone XSD per
+// metadata root type byocpack renders and API version it renders for.
 // Nothing is compiled at run time.
 package schemas
 
@@ -12,11 +13,12 @@ import (
 	"github.com/byocpack/byocpack/internal/model"
 )
 
-// Models holds the content models as models/v<api>.models (internal/model
-// reads them).
+// Models is models/bundled.models (internal/model reads it; its format is
+// described in internal/model/bundle.go). A string, so the binary's copy
+// is read in place: nothing is copied or decoded at start-up.
 //
-//go:embed models/*.models
-var Models embed.FS
+//go:embed models/bundled.models
+var Models string
 
 // FS holds the XSDs as v<api>/<Type>.xsd. byocpack itself never reads
 // them: xmllint and jacoelho/xsd validate against them in the differential
@@ -26,5 +28,5 @@ var Models embed.FS
 var FS embed.FS
 
 // Bundled returns the set of the embedded models, shared by the whole
-// process so each version is decoded at most once.
-var Bundled = sync.OnceValue(func() *model.Set { return model.NewSet(Models, "models") })
+// process so each type of each version is decoded at most once.
+var Bundled = sync.OnceValue(func() *model.Set { return model.NewBundledSet("bundled models", Models) })

@@ -192,9 +192,15 @@ type Model struct {
 	// (licence, origin), one line per element.
 	Header []string
 
+	// roots, complex and simple are the types: all of them for a model
+	// New assembled, those loaded so far for one read from a models file.
 	roots   []string
 	complex map[string]*Complex
 	simple  map[string]*Simple
+
+	// lazy is set for a model read from a models file: where its types
+	// come from, and the state of loading them.
+	lazy *lazyState
 }
 
 // New assembles a model from its types and resolves every reference. It
@@ -344,41 +350,3 @@ func compilePattern(p string) (*regexp.Regexp, error) {
 	return regexp.Compile(`^(?:` + p + `)$`)
 }
 
-// Roots are the types with a document root (ExternalClientApplication,
-// CustomObject, ...), sorted.
-func (m *Model) Roots() []string { return slices.Clone(m.roots) }
-
-// Root returns the complex type of the document root of metadataType, nil
-// when the model has no such root.
-func (m *Model) Root(metadataType string) *Complex {
-	if _, ok := slices.BinarySearch(m.roots, metadataType); !ok {
-		return nil
-	}
-	return m.complex[metadataType]
-}
-
-// Complex returns the complex type called name, or nil.
-func (m *Model) Complex(name string) *Complex { return m.complex[name] }
-
-// Simple returns the simple type called name, or nil.
-func (m *Model) Simple(name string) *Simple { return m.simple[name] }
-
-// ComplexTypes returns every complex type, sorted by name.
-func (m *Model) ComplexTypes() []*Complex {
-	out := make([]*Complex, 0, len(m.complex))
-	for _, c := range m.complex {
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b *Complex) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}
-
-// SimpleTypes returns every simple type, sorted by name.
-func (m *Model) SimpleTypes() []*Simple {
-	out := make([]*Simple, 0, len(m.simple))
-	for _, s := range m.simple {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b *Simple) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}

@@ -1,23 +1,37 @@
 package schemagen
 
 import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/byocpack/byocpack/internal/model"
 )
 
+// modelsOf runs Models on folders of one WSDL each, keyed by version.
+func modelsOf(wsdls map[string]string) (File, error) {
+	var folders []fs.FS
+	for v, w := range wsdls {
+		folders = append(folders, fstest.MapFS{"LICENSE.txt": {Data: []byte(testLicense)}, "metadata-v" + v + ".wsdl": {Data: []byte(w)}})
+	}
+	return Models(folders...)
+}
+
 func TestContentModelsFromWSDL(t *testing.T) {
-	res, err := GenerateVersion("metadata-v66.0.wsdl", "66.0", []byte(miniWSDL), []byte(testLicense), []string{"Widget", "Gadget"})
+	f, err := modelsOf(map[string]string{"66.0": miniWSDL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Models) != 1 || res.Models[0].Path != "models/v66.0.models" {
-		t.Fatalf("models = %v", paths(res.Models))
+	if f.Path != "models/bundled.models" {
+		t.Fatalf("models = %v", f.Path)
 	}
-	m, err := model.Decode("v66.0.models", res.Models[0].Data)
+	m, err := model.Decode("bundled.models", f.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +87,7 @@ func TestContentModelsRefuseWhatTheyCannotExpress(t *testing.T) {
 			if name == "choice" {
 				wsdl = strings.Replace(wsdl, "</xsd:sequence>\n   </xsd:complexType>\n   <xsd:complexType name=\"Widget\">", "</xsd:choice>\n   </xsd:complexType>\n   <xsd:complexType name=\"Widget\">", 1)
 			}
-			_, err := GenerateVersion("metadata-v66.0.wsdl", "66.0", []byte(wsdl), []byte(testLicense), []string{"Widget"})
+			_, err := modelsOf(map[string]string{"66.0": wsdl})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want one containing %q", err, tt.want)
 			}
@@ -91,11 +105,11 @@ func TestContentModelsKeepRepeatedNames(t *testing.T) {
 		t.Fatalf("miniWSDL lacks %q", from)
 	}
 	wsdl := strings.Replace(miniWSDL, from, `<xsd:element name="fullName" type="xsd:int"/>`+from, 1)
-	res, err := GenerateVersion("metadata-v66.0.wsdl", "66.0", []byte(wsdl), []byte(testLicense), []string{"Widget"})
+	f, err := modelsOf(map[string]string{"66.0": wsdl})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := model.Decode("v66.0.models", res.Models[0].Data)
+	m, err := model.Decode("bundled.models", f.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,24 +128,69 @@ func TestContentModelsKeepRepeatedNames(t *testing.T) {
 	}
 }
 
-func TestModelsForReadsTheVersionFromTheHeader(t *testing.T) {
-	wsdl := strings.ReplaceAll(miniWSDL, "66.0", "67.0")
-	m, err := ModelsFor([]byte(wsdl), []string{"Widget", "Gadget"}, []string{"imported"})
+// Two versions merge into one file that gives each back; an import of a
+// newer WSDL is a delta against the newest: only what changed, the same
+// bytes every time, and judged with the bundled types it did not change.
+func TestModelsMergeVersionsAndImportADelta(t *testing.T) {
+	v65 := strings.ReplaceAll(miniWSDL, "66.0", "65.0")
+	v65 = strings.Replace(v65, `     <xsd:enumeration value="Blue"/>`+"\n", "", 1)
+	f, err := modelsOf(map[string]string{"65.0": v65, "66.0": miniWSDL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Version != "67.0" || m.Root("Widget") == nil || m.Header[0] != "imported" {
-		t.Errorf("version %s, header %q", m.Version, m.Header)
+	set := model.NewBundledSet("bundled", string(f.Data))
+	if got := set.EnumVersions("Color", "Blue"); !sameStrings(got, "66.0") {
+		t.Errorf("Blue in %v", got)
+	}
+	base, err := set.BundledFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v67 := strings.ReplaceAll(miniWSDL, "66.0", "67.0")
+	v67 = strings.Replace(v67, `<xsd:element name="color" type="tns:Color"/>`, `<xsd:element name="color" type="tns:Color"/><xsd:element name="size" minOccurs="0" type="xsd:int"/>`, 1)
+	version, roots, data, err := ImportModels([]byte(v67), []string{"imported"}, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, again, _ := ImportModels([]byte(v67), []string{"imported"}, base)
+	if version != "67.0" || !sameStrings(roots, "Widget") || !bytes.Equal(data, again) {
+		t.Fatalf("version %s, roots %v, stable %v", version, roots, bytes.Equal(data, again))
+	}
+	// Only Part changed: the delta holds it and no other type.
+	if !strings.Contains(string(data), "index 1 5\nPart\n") || !strings.Contains(string(data), "base 66.0 ") {
+		t.Errorf("delta:\n%s", data)
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, model.ProjectDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, model.ProjectDir, model.FileName("67.0")), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := model.ForProject(set, dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ps.Get("67.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, parts := m.Root("Widget").Lookup("parts")
+	if i, _ := parts.Complex().Lookup("size"); i != 1 || !parts.Complex().Sequence()[0].Simple().Allows("Blue") {
+		t.Error("the delta's model lacks the new element or the base's types")
+	}
+	if got := ps.ElementVersions("Part", "size"); !sameStrings(got, "67.0") {
+		t.Errorf("size in %v", got)
 	}
 	for _, bad := range []string{
 		strings.Replace(miniWSDL, "Metadata API version 66.0", "Partner API version 66.0", 1),
 		strings.Replace(miniWSDL, "Metadata API version 66.0", "Metadata API version 66", 1),
 	} {
-		if _, err := ModelsFor([]byte(bad), []string{"Widget"}, nil); err == nil {
+		if _, _, _, err := ImportModels([]byte(bad), nil, base); err == nil {
 			t.Errorf("accepted a WSDL whose header names no version:\n%.200s", bad)
 		}
 	}
-	if _, err := ModelsFor([]byte(miniWSDL), []string{"Gadget"}, nil); err == nil || !strings.Contains(err.Error(), "defines none of the metadata types") {
-		t.Errorf("a WSDL without the roots: err = %v", err)
+	if _, _, _, err := ImportModels([]byte(strings.ReplaceAll(miniWSDL, "tns:Metadata", "tns:Unrelated")), nil, base); err == nil || !strings.Contains(err.Error(), "no complex type extends Metadata") {
+		t.Errorf("a WSDL without metadata types: err = %v", err)
 	}
 }

@@ -66,8 +66,10 @@ func TestCheckDeploy(t *testing.T) {
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A_B</developerName>\n  <masterLabel>A</masterLabel>\n"), nil},
 		{"version spelled v66", "v66", "CustomObject", mkdoc("CustomObject", "  <label>E</label>\n"),
 			[]string{`0 error xsd no content models for API version "v66"|62.0, 63.0, 64.0, 65.0, 66.0|schemas import`}},
-		{"older than every model", "61.0", "CustomObject", mkdoc("CustomObject", ""),
-			[]string{`0 error xsd no content models for API version "61.0"`}},
+		{"older than every model", "46.0", "CustomObject", mkdoc("CustomObject", ""),
+			[]string{`0 error xsd no content models for API version "46.0"`}},
+		{"judged by its own older version", "48.0", "CustomObject", mkdoc("CustomObject", "  <enablePublishStatusTracking>true</enablePublishStatusTracking>\n"),
+			[]string{`3 error xsd unknown element <enablePublishStatusTracking> in <CustomObject> at /CustomObject (not a field of CustomObject in API 48.0)`}},
 		{"type without a model", "66.0", "ApexClass", mkdoc("ApexClass", ""),
 			[]string{`0 error xsd no content model for metadata type "ApexClass" at API version 66.0|ConnectedApp,`}},
 		{"bad enum names allowed values", "66.0", "ExternalClientApplication",
@@ -207,7 +209,7 @@ func TestFormatRestoresRetrieveOrder(t *testing.T) {
 // TestConcurrentFirstUse loads the same models from many goroutines at
 // once; with -race it proves the lazy decode is safe.
 func TestConcurrentFirstUse(t *testing.T) {
-	set := model.NewSet(schemas.Models, "models")
+	set := model.NewBundledSet("bundled models", schemas.Models)
 	c := New(set)
 	bad := parse(t, mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n"))
 	want := New(schemas.Bundled()).Check("66.0", "ExternalClientApplication", "f", bad)
@@ -222,6 +224,28 @@ func TestConcurrentFirstUse(t *testing.T) {
 			t.Errorf("goroutine %d (-want +got):\n%s", i, d)
 		}
 	}
+}
+
+// MutingPermissionSet's flattened sequence has label twice, both
+// required (PermissionSet's and its own): the checker matches each <label>
+// to its own particle, as an XSD validator does, rather than call the
+// second one a duplicate.
+func TestRepeatedNamesArePositional(t *testing.T) {
+	m, err := schemas.Bundled().Get("59.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := m.Root("MutingPermissionSet")
+	run := func(body string) []diag.Problem {
+		doc := parse(t, mkdoc("MutingPermissionSet", body))
+		w := &walker{m: m, mode: XSD, project: "59.0", file: "force-app/x.xml"}
+		w.complex(doc.Root, ct, "/MutingPermissionSet", true, false)
+		return w.out
+	}
+	expect(t, run("  <label>A</label>\n  <label>B</label>\n"), nil)
+	expect(t, run("  <description>d</description>\n  <label>A</label>\n  <userPermissions><enabled>true</enabled><name>X</name></userPermissions>\n  <label>B</label>\n"), nil)
+	expect(t, run("  <label>A</label>\n"), []string{"2 error xsd missing required element <label>"})
+	expect(t, run("  <label>A</label>\n  <label>B</label>\n  <label>C</label>\n"), []string{"5 error xsd <label> appears 2 times"})
 }
 
 func TestNearest(t *testing.T) {
