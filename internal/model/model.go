@@ -349,4 +349,3 @@ func compilePattern(p string) (*regexp.Regexp, error) {
 	}
 	return regexp.Compile(`^(?:` + p + `)$`)
 }
-

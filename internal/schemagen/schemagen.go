@@ -29,7 +29,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
 )
 
 const (
