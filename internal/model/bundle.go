@@ -1,7 +1,6 @@
 package model
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -159,13 +158,14 @@ func (b *Bundle) Base() (version, sha string) { return b.base, b.baseSHA }
 func (b *Bundle) entry(i int) (nameOff, recOff, recLen int, mask, rootMask uint64, err error) {
 	e := b.entries[i*entryWidth : (i+1)*entryWidth]
 	var f [5]uint64
+	pos := 0
 	for k, w := range [...]int{8, 8, 8, 16, 16} {
-		v, perr := strconv.ParseUint(e[:w], 16, 64)
-		if perr != nil {
+		v, ok := parseHex(e[pos : pos+w])
+		if !ok {
 			return 0, 0, 0, 0, 0, fmt.Errorf("%s: index entry %d is malformed", b.name, i)
 		}
 		f[k] = v
-		e = e[w+1:]
+		pos += w + 1
 	}
 	if f[0] >= uint64(len(b.names)) || f[1]+f[2] > uint64(len(b.records)) {
 		return 0, 0, 0, 0, 0, fmt.Errorf("%s: index entry %d points outside the file", b.name, i)
@@ -173,11 +173,30 @@ func (b *Bundle) entry(i int) (nameOff, recOff, recLen int, mask, rootMask uint6
 	return int(f[0]), int(f[1]), int(f[2]), f[3], f[4], nil
 }
 
+// parseHex reads lower-case hexadecimal digits: the index is read on
+// every type lookup, and strconv.ParseUint was a third of a build's time
+// in the models.
+func parseHex(s string) (uint64, bool) {
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | uint64(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}
+
 // nameAt is the name of the i-th entry.
 func (b *Bundle) nameAt(i int) (string, error) {
-	off, _, _, _, _, err := b.entry(i)
-	if err != nil {
-		return "", err
+	off, ok := parseHex(b.entries[i*entryWidth : i*entryWidth+8])
+	if !ok || off >= uint64(len(b.names)) {
+		return "", fmt.Errorf("%s: index entry %d is malformed", b.name, i)
 	}
 	n, _, ok := strings.Cut(b.names[off:], "\n")
 	if !ok {
@@ -211,21 +230,34 @@ func (b *Bundle) find(name string) (int, bool, error) {
 func (b *Bundle) bit(v string) int { return slices.Index(b.versions, v) }
 
 // lookup finds the record of name: listed says the index has the type,
-// present that the version of bit has it, lines its lines at that version.
-func (b *Bundle) lookup(name string, bit int) (listed, present bool, lines []string, err error) {
+// present that the version of bit has it, rec its record (all versions).
+func (b *Bundle) lookup(name string, bit int) (listed, present bool, rec string, err error) {
 	i, ok, err := b.find(name)
 	if !ok || err != nil {
-		return false, false, nil, err
+		return false, false, "", err
 	}
 	_, off, n, mask, _, err := b.entry(i)
 	if err != nil || mask&(1<<bit) == 0 {
-		return true, false, nil, err
+		return true, false, "", err
 	}
-	lines, err = linesAt(b.records[off:off+n], majorOf(b.versions[bit]))
+	return true, true, b.records[off : off+n], nil
+}
+
+// typeAt reads the type called name as version bit has it; both nil when
+// the index lists it but the version does not have it.
+func (b *Bundle) typeAt(name string, bit int) (listed bool, c *Complex, s *Simple, err error) {
+	listed, present, rec, err := b.lookup(name, bit)
+	if !present || err != nil {
+		return listed, nil, nil, err
+	}
+	c, s, err = parseType(name, rec, majorOf(b.versions[bit]))
+	if err == nil && c == nil && s == nil {
+		err = fmt.Errorf("type %s has no kind line at API %s", name, b.versions[bit])
+	}
 	if err != nil {
-		return true, false, nil, fmt.Errorf("%s: type %s: %w", b.name, name, err)
+		return true, nil, nil, fmt.Errorf("%s: API %s: %w", b.name, b.versions[bit], err)
 	}
-	return true, true, lines, nil
+	return true, c, s, nil
 }
 
 // each calls f with every type of the index and its masks, in name order.
@@ -244,32 +276,6 @@ func (b *Bundle) each(f func(name string, mask, rootMask uint64) error) error {
 		}
 	}
 	return nil
-}
-
-// linesAt keeps the lines of a record that exist at API major, without
-// their version marks.
-func linesAt(rec string, major int) ([]string, error) {
-	var out []string
-	for rec != "" {
-		l, r, ok := strings.Cut(rec, "\n")
-		if !ok {
-			return nil, errors.New("record does not end in a line break")
-		}
-		rec = r
-		if rng, ok := strings.CutPrefix(l, "@"); ok {
-			ranges, text, _ := strings.Cut(rng, " ")
-			in, err := inRanges(ranges, major)
-			if err != nil {
-				return nil, err
-			}
-			if !in {
-				continue
-			}
-			l = text
-		}
-		out = append(out, l)
-	}
-	return out, nil
 }
 
 // inRanges reports whether major is in "59-62,64".

@@ -58,15 +58,33 @@ func TypeLines(c *Complex, s *Simple) ([]string, error) {
 	return out, nil
 }
 
-// parseType reads the record lines of one version back into a type.
-func parseType(name string, lines []string) (*Complex, *Simple, error) {
+// parseType reads a type back from its record (see bundle.go) as it is
+// at API major, skipping the lines of other versions as it goes.
+func parseType(name, rec string, major int) (*Complex, *Simple, error) {
 	var c *Complex
 	var s *Simple
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("type %s: %s", name, fmt.Sprintf(format, args...))
 	}
-	for _, line := range lines {
-		key, rest, _ := strings.Cut(line, " ")
+	for rec != "" {
+		end := strings.IndexByte(rec, '\n')
+		if end < 0 {
+			return nil, nil, bad("record does not end in a line break")
+		}
+		line := rec[:end]
+		rec = rec[end+1:]
+		if line != "" && line[0] == '@' {
+			ranges, text, _ := cutSpace(line[1:])
+			in, err := inRanges(ranges, major)
+			if err != nil {
+				return nil, nil, bad("%v", err)
+			}
+			if !in {
+				continue
+			}
+			line = text
+		}
+		key, rest, _ := cutSpace(line)
 		if c == nil && s == nil && key != "complex" && key != "simple" {
 			return nil, nil, bad("%q before the kind line", line)
 		}
@@ -146,21 +164,23 @@ func parseType(name string, lines []string) (*Complex, *Simple, error) {
 	return c, s, nil
 }
 
-// fields splits s at runs of spaces into buf, up to cap(buf) fields (one
-// more than a valid line has, so a longer one is still seen as too long),
-// without allocating.
+// cutSpace is strings.Cut(s, " "), a little faster: it runs for every
+// line of every type a run loads.
+func cutSpace(s string) (before, after string, found bool) {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
+}
+
+// fields splits s at single spaces, as the format writes them, into buf,
+// up to cap(buf) fields (one more than a valid line has, so a longer one
+// is still seen as too long), without allocating.
 func fields(s string, buf []string) []string {
-	for len(s) > 0 && len(buf) < cap(buf) {
-		s = strings.TrimLeft(s, " \t")
-		if s == "" {
-			break
-		}
-		end := strings.IndexAny(s, " \t")
-		if end < 0 {
-			end = len(s)
-		}
-		buf = append(buf, s[:end])
-		s = s[end:]
+	for s != "" && len(buf) < cap(buf) {
+		var f string
+		f, s, _ = cutSpace(s)
+		buf = append(buf, f)
 	}
 	return buf
 }
@@ -347,12 +367,18 @@ func (b *Builder) Delta(base *Bundle, baseVersion string) ([]byte, error) {
 	}
 	d := &Builder{Header: b.Header, versions: b.versions, shas: b.shas, types: map[string]*vtype{}}
 	for n, t := range b.types {
-		listed, present, lines, err := base.lookup(n, bit)
+		_, c, s, err := base.typeAt(n, bit)
 		if err != nil {
 			return nil, err
 		}
-		if listed && present && slices.Equal(lines, textOf(t.lines)) && base.isRoot(n, bit) == (t.rootMask != 0) {
-			continue
+		if c != nil || s != nil {
+			lines, err := TypeLines(c, s)
+			if err != nil {
+				return nil, err
+			}
+			if slices.Equal(lines, textOf(t.lines)) && base.isRoot(n, bit) == (t.rootMask != 0) {
+				continue
+			}
 		}
 		d.types[n] = t
 	}

@@ -55,19 +55,17 @@ func (m *Model) Load(name string) (*Complex, *Simple, error) {
 	return c, s, nil
 }
 
-// record returns the lines of name at the model's version; found is false
-// when the version has no such type.
-func (m *Model) record(name string) (lines []string, found bool, err error) {
+// declaredLocked reads the type called name as the version declares it,
+// from the first source that lists it; both nil when the version has no
+// such type.
+func (m *Model) declaredLocked(name string) (*Complex, *Simple, error) {
 	for _, src := range m.lazy.srcs {
-		listed, present, ls, err := src.b.lookup(name, src.bit)
-		if err != nil {
-			return nil, false, err
-		}
-		if listed {
-			return ls, present, nil
+		listed, c, s, err := src.b.typeAt(name, src.bit)
+		if err != nil || listed {
+			return c, s, err
 		}
 	}
-	return nil, false, nil
+	return nil, nil, nil
 }
 
 func (m *Model) loadLocked(name string) (*Complex, *Simple, error) {
@@ -80,17 +78,13 @@ func (m *Model) loadLocked(name string) (*Complex, *Simple, error) {
 	if m.lazy.absent[name] {
 		return nil, nil, nil
 	}
-	lines, found, err := m.record(name)
+	c, s, err := m.declaredLocked(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !found {
+	if c == nil && s == nil {
 		m.lazy.absent[name] = true
 		return nil, nil, nil
-	}
-	c, s, err := parseType(name, lines)
-	if err != nil {
-		return nil, nil, fmt.Errorf("API %s: %w", m.Version, err)
 	}
 	if s != nil {
 		if err := s.compile(); err != nil {
@@ -98,9 +92,6 @@ func (m *Model) loadLocked(name string) (*Complex, *Simple, error) {
 		}
 		m.simple[name] = s
 		return nil, s, nil
-	}
-	if c == nil {
-		return nil, nil, fmt.Errorf("API %s: type %s has no kind line", m.Version, name)
 	}
 	// Stored before its references load, so a type that contains itself
 	// (FlowBaseElement, through others) finds it.
@@ -237,8 +228,13 @@ func (m *Model) Has(name string) bool {
 	if m.complex[name] != nil || m.simple[name] != nil {
 		return true
 	}
-	_, found, err := m.record(name)
-	return found && err == nil
+	for _, src := range m.lazy.srcs {
+		listed, present, _, err := src.b.lookup(name, src.bit)
+		if err != nil || listed {
+			return present && err == nil
+		}
+	}
+	return false
 }
 
 // declared reads the type called name as the version declares it, without
@@ -248,12 +244,8 @@ func (m *Model) declared(name string) (*Complex, *Simple, error) {
 		return m.complex[name], m.simple[name], nil
 	}
 	m.lazy.mu.Lock()
-	lines, found, err := m.record(name)
-	m.lazy.mu.Unlock()
-	if err != nil || !found {
-		return nil, nil, err
-	}
-	return parseType(name, lines)
+	defer m.lazy.mu.Unlock()
+	return m.declaredLocked(name)
 }
 
 // hasElement reports whether the flattened sequence of typeName has an

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Namespace is the namespace of every Metadata API element.
@@ -162,13 +163,27 @@ type Simple struct {
 	// Length facets; -1 when absent.
 	Length, MinLength, MaxLength int
 
-	enumSet map[string]bool
+	// enumSet is built on the first Allows: most simple types a run
+	// loads are never asked.
+	enumOnce sync.Once
+	enumSet  map[string]bool
 	res     []*regexp.Regexp
 }
 
 // Allows reports whether v, the whole value, is in the enumeration (true
 // when the type has none).
-func (s *Simple) Allows(v string) bool { return len(s.Enum) == 0 || s.enumSet[v] }
+func (s *Simple) Allows(v string) bool {
+	if len(s.Enum) == 0 {
+		return true
+	}
+	s.enumOnce.Do(func() {
+		s.enumSet = make(map[string]bool, len(s.Enum))
+		for _, v := range s.Enum {
+			s.enumSet[v] = true
+		}
+	})
+	return s.enumSet[v]
+}
 
 // Matches reports whether v matches every pattern of the type.
 func (s *Simple) Matches(v string) bool {
@@ -305,10 +320,6 @@ func (m *Model) flatten(c *Complex) error {
 }
 
 func (s *Simple) compile() error {
-	s.enumSet = make(map[string]bool, len(s.Enum))
-	for _, v := range s.Enum {
-		s.enumSet[v] = true
-	}
 	s.res = nil
 	for _, p := range s.Patterns {
 		re, err := compilePattern(p)

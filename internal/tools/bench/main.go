@@ -44,7 +44,7 @@ func main() {
 
 type config struct {
 	byocpack, sf, node, xmllint, wsdlDir, repo, keep, baseline string
-	runs, sfRuns, files                                        int
+	runs, sfRuns, files, startup                               int
 }
 
 func run(args []string, out io.Writer) error {
@@ -60,6 +60,7 @@ func run(args []string, out io.Writer) error {
 	fl.IntVar(&c.sfRuns, "sf-runs", 5, "runs of sf project convert source")
 	fl.IntVar(&c.files, "files", 10000, "files in the validate benchmark")
 	fl.StringVar(&c.baseline, "baseline", "", "another byocpack binary (an older commit's) to run beside it, build and validate only")
+	fl.IntVar(&c.startup, "startup", 0, "instead of the rest: this many alternating runs each of --version and build against -baseline, and the inittrace totals")
 	fl.StringVar(&c.keep, "keep", "", "also copy the validate benchmark's project to this directory, to profile or rerun it")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -80,6 +81,9 @@ func run(args []string, out io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 	fmt.Fprintf(out, "Measured %s on %s/%s, %d CPUs, %s; medians of alternating runs, whole processes.\n\n", time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	if c.startup > 0 {
+		return benchStartup(c, tmp, out)
+	}
 	if err := benchBuild(c, tmp, out); err != nil {
 		return err
 	}
