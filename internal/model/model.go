@@ -167,7 +167,7 @@ type Simple struct {
 	// loads are never asked.
 	enumOnce sync.Once
 	enumSet  map[string]bool
-	res     []*regexp.Regexp
+	res      []*regexp.Regexp
 }
 
 // Allows reports whether v, the whole value, is in the enumeration (true
