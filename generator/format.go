@@ -136,7 +136,10 @@ func (f *formatter) context(dir string) (string, *model.Set, error) {
 			version = p.SourceAPIVersion
 		}
 	}
-	if _, _, ok := set.Resolve(version); !ok {
+	// Like validate, a project older than the versions byocpack renders
+	// is formatted by the newest models (the older models are there, for
+	// the checks that will judge such projects by their own version).
+	if _, _, ok := set.Resolve(version); !ok || olderThanRendered(version) {
 		version = set.Newest()
 	}
 	return version, set, nil
@@ -317,4 +320,11 @@ func writeAtomic(name string, data []byte, perm fs.FileMode) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), name)
+}
+
+// olderThanRendered reports whether v is a version older than every one
+// byocpack renders (apiver.Oldest).
+func olderThanRendered(v string) bool {
+	pv, err := apiver.Parse(v)
+	return err == nil && pv.Before(apiver.Oldest())
 }
