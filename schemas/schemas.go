@@ -1,13 +1,12 @@
 // Package schemas embeds what `make schemas` generates from the Metadata
 // API WSDLs (see internal/tools/schemagen): the content models byocpack
 // checks and formats files with, every metadata type of every API version
-// from 47.0 in one file, and, for the test oracles, one standalone XSD per
-// metadata root type byocpack renders and API version it renders for.
-// Nothing is compiled at run time.
+// from 47.0 in one file. Nothing is compiled at run time. (The standalone
+// XSDs the test oracles read are cut from the WSDLs by the tests.)
 package schemas
 
 import (
-	"embed"
+	_ "embed" // the models file
 	"sync"
 
 	"github.com/byocpack/byocpack/internal/model"
@@ -19,13 +18,6 @@ import (
 //
 //go:embed models/bundled.models
 var Models string
-
-// FS holds the XSDs as v<api>/<Type>.xsd. byocpack itself never reads
-// them: xmllint and jacoelho/xsd validate against them in the differential
-// tests that prove the content models give the XSD's verdict.
-//
-//go:embed v*
-var FS embed.FS
 
 // Bundled returns the set of the embedded models, shared by the whole
 // process so each type of each version is decoded at most once.

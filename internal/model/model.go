@@ -1,12 +1,25 @@
-// Package model holds the content models of the Metadata API types
-// byocpack checks: for one API version, every complex type with its
-// extension chain flattened into one sequence of elements (name, type,
-// occurrences, nillable), and every simple type with its enumeration,
-// patterns and length facets. They are generated from the WSDL at `make
-// schemas` (internal/schemagen) or by `byocpack schemas import`, stored in
-// a compact line format (Encode, Decode) and embedded or read as data:
-// nothing is compiled at run time, and loading a version takes well under
-// a millisecond.
+// Package model holds the content models of the Metadata API types: for
+// one API version, every complex type with its extension chain flattened
+// into one sequence of elements (name, type, occurrences, nillable; a name
+// may occur more than once, each occurrence its own particle), and every
+// simple type with its enumeration, patterns and length facets. They are
+// generated from the WSDLs at `make schemas` (internal/schemagen) for every
+// metadata type of every bundled version, or by `byocpack schemas import`
+// for another version, and stored in one file format (bundle.go) that holds
+// many versions, each type once, each line marked with its versions, and an
+// index. Nothing is compiled or decoded at start-up: a version's Model
+// decodes a type, and the types it uses, the first time it is asked for.
+//
+// What a validator asks, per type and version:
+//
+//   - Set.Versions: the versions available (bundled, project, cache);
+//     Set.Resolve: which one judges a project's version.
+//   - Set.Get(v), then Model.Root, Complex, Simple, Roots: the model of any
+//     type at any version.
+//   - Set.TypeVersions, ElementVersions, EnumVersions (and Since for the
+//     first of them): in which versions a type, an element of a type or an
+//     enumeration value exists, for "<X> exists from API 57.0; this
+//     project is at 56.0". They read only the type asked about.
 package model
 
 import (

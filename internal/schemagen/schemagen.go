@@ -1,8 +1,9 @@
 // Package schemagen derives, from the Salesforce Metadata API WSDLs, the
-// content models byocpack checks files against (internal/model: one file
-// per API version, see models.go) and one small, standalone XSD per
-// metadata root type and API version, which the tests hand to xmllint and
-// jacoelho/xsd as oracles.
+// content models byocpack checks files against (internal/model: every
+// metadata type of every version in one file, see bundle.go and models.go;
+// ImportModels for `schemas import`) and one small, standalone XSD per
+// rendered metadata root type and API version, which the tests hand to
+// xmllint and jacoelho/xsd as oracles.
 //
 // The WSDL carries the whole Metadata API (about 2,000 types) as one inline
 // schema without global elements for metadata types, with its namespace

@@ -2,6 +2,9 @@ package xsdcheck
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -242,10 +245,42 @@ func TestRepeatedNamesArePositional(t *testing.T) {
 		w.complex(doc.Root, ct, "/MutingPermissionSet", true, false)
 		return w.out
 	}
-	expect(t, run("  <label>A</label>\n  <label>B</label>\n"), nil)
-	expect(t, run("  <description>d</description>\n  <label>A</label>\n  <userPermissions><enabled>true</enabled><name>X</name></userPermissions>\n  <label>B</label>\n"), nil)
-	expect(t, run("  <label>A</label>\n"), []string{"2 error xsd missing required element <label>"})
-	expect(t, run("  <label>A</label>\n  <label>B</label>\n  <label>C</label>\n"), []string{"5 error xsd <label> appears 2 times"})
+	cases := []struct {
+		body string
+		want []string
+	}{
+		{"  <label>A</label>\n  <label>B</label>\n", nil},
+		{"  <description>d</description>\n  <label>A</label>\n  <userPermissions><enabled>true</enabled><name>X</name></userPermissions>\n  <label>B</label>\n", nil},
+		{"  <label>A</label>\n", []string{"2 error xsd missing required element <label>"}},
+		{"  <label>A</label>\n  <label>B</label>\n  <label>C</label>\n", []string{"5 error xsd <label> appears 2 times"}},
+	}
+	for _, c := range cases {
+		expect(t, run(c.body), c.want)
+	}
+	// xmllint, where it and the WSDLs are here, gives the same verdicts.
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Skip("xmllint not on PATH; the verdicts are not compared with it")
+	}
+	cut, ok := cutRoots("59.0", []string{"MutingPermissionSet"}).(map[string][]byte)
+	if !ok {
+		t.Skip("the 59.0 WSDL is not beside the repository")
+	}
+	dir := t.TempDir()
+	xsdPath := filepath.Join(dir, "mps.xsd")
+	if err := os.WriteFile(xsdPath, cut["v59.0/MutingPermissionSet.xsd"], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		doc := filepath.Join(dir, fmt.Sprintf("m%d.xml", i))
+		if err := os.WriteFile(doc, mkdoc("MutingPermissionSet", c.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(xmllint, "--noout", "--nonet", "--schema", xsdPath, doc).CombinedOutput()
+		if valid := err == nil; valid != (c.want == nil) {
+			t.Errorf("case %d: xmllint says valid=%v:\n%s", i, valid, out)
+		}
+	}
 }
 
 func TestNearest(t *testing.T) {
