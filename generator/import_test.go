@@ -269,3 +269,67 @@ func TestImportOfABundledWSDLGivesTheBundledModels(t *testing.T) {
 		t.Error("the imported 66.0 models differ from the bundled ones")
 	}
 }
+
+// Two newer versions imported side by side: 68.0 adds a metadata type of
+// its own. Each file holds only what differs from the bundled 66.0, and the
+// models answer in which versions the new type and field exist.
+func TestImportTwoNewerVersions(t *testing.T) {
+	m66, err := schemas.Bundled().Get("66.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "p")
+	renderFixture(t, "partner1", dir)
+	extra := map[string][]string{"ExtlClntAppGlobalOauthSettings": {"isDPopEnabled"}}
+	w67 := wsdlOf(m66, "67.0", extra)
+	newType := `   <xsd:complexType name="ExtlClntAppOauthSecuritySettings">
+    <xsd:complexContent>
+     <xsd:extension base="tns:Metadata">
+      <xsd:sequence>
+       <xsd:element name="externalClientApplication" type="xsd:string"/>
+      </xsd:sequence>
+     </xsd:extension>
+    </xsd:complexContent>
+   </xsd:complexType>
+  </xsd:schema>`
+	w68 := bytes.Replace(wsdlOf(m66, "68.0", extra), []byte("  </xsd:schema>"), []byte(newType), 1)
+	sizes := map[string]int{}
+	for v, data := range map[string][]byte{"67.0": w67, "68.0": w68} {
+		p := filepath.Join(t.TempDir(), "metadata-"+v+".wsdl")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ImportSchemas(ImportOptions{WSDL: p, ProjectDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Version != v || res.Base != "66.0" {
+			t.Fatalf("import %s: %+v", v, res)
+		}
+		sizes[v] = res.Size
+	}
+	if sizes["67.0"] > 4<<10 || sizes["68.0"] > 5<<10 || sizes["68.0"] <= sizes["67.0"] {
+		t.Errorf("delta sizes %v; only the changed types belong in them", sizes)
+	}
+	set, err := model.ForProject(schemas.Bundled(), dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := set.TypeVersions("ExtlClntAppOauthSecuritySettings"); !slices.Equal(got, []string{"68.0"}) {
+		t.Errorf("the new type exists in %v", got)
+	}
+	if got := model.Since(set.ElementVersions("ExtlClntAppGlobalOauthSettings", "isDPopEnabled")); got != "67.0" {
+		t.Errorf("isDPopEnabled since %q", got)
+	}
+	m68, err := set.Get("68.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m68.Root("ExtlClntAppOauthSecuritySettings") == nil || m68.Root("CustomObject") == nil || len(m68.Roots()) != len(m66.Roots())+1 {
+		t.Errorf("68.0 roots: %d, 66.0: %d", len(m68.Roots()), len(m66.Roots()))
+	}
+	m67, _ := set.Get("67.0")
+	if m67.Root("ExtlClntAppOauthSecuritySettings") != nil {
+		t.Error("67.0 has the type 68.0 added")
+	}
+}

@@ -243,3 +243,72 @@ func boolStr(b bool) string {
 	}
 	return "false"
 }
+
+// A delta holds the types that differ from its base and marks those it
+// dropped; it reads as the whole version over the bundled models, and is
+// refused when the bundled models are not the ones it was written against.
+func TestDeltaOverTheBundledModels(t *testing.T) {
+	b := &Builder{}
+	m66 := sample(t, "66.0")
+	if err := b.Add("66.0", m66.SHA256, m66.Roots(), m66.ComplexTypes(), m66.SimpleTypes()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := NewBundledSet("bundled", string(data))
+	bundle, err := base.BundledFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 67.0: Color gains a value, ID is gone (and id with it).
+	d := &Builder{}
+	meta := &Complex{Name: "Metadata", Own: []Element{{Name: "fullName", Type: "xsd:string", Min: 0, Max: 1}}}
+	widget := &Complex{Name: "Widget", Base: "Metadata", Own: []Element{{Name: "color", Type: "Color", Min: 1, Max: 1}, {Name: "parts", Type: "Metadata", Min: 0, Max: -1}}}
+	color := &Simple{Name: "Color", Base: String, Enum: []string{"Red", "Dark Blue", " spaced ", "Green"}, Length: -1, MinLength: -1, MaxLength: -1}
+	if err := d.Add("67.0", strings.Repeat("cd", 32), []string{"Widget"}, []*Complex{meta, widget}, []*Simple{color}); err != nil {
+		t.Fatal(err)
+	}
+	delta, err := d.Delta(bundle, "66.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(delta), "\nindex 3 16\nColor\nID\nWidget\n") || strings.Contains(string(delta), "\nMetadata\n") {
+		t.Errorf("delta:\n%s", delta)
+	}
+	project := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(project, ProjectDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(project, ProjectDir, FileName("67.0"))
+	if err := os.WriteFile(p, delta, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ForProject(base, project, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Get("67.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Simple("ID") != nil || m.Complex("Metadata") == nil || !m.Simple("Color").Allows("Green") {
+		t.Error("the delta does not read as the whole version")
+	}
+	if got := s.EnumVersions("Color", "Green"); strings.Join(got, ",") != "67.0" {
+		t.Errorf("Green in %v", got)
+	}
+	if got := s.TypeVersions("ID"); strings.Join(got, ",") != "66.0" {
+		t.Errorf("ID in %v", got)
+	}
+	// Written against other bundled models: refused, with the fix.
+	other := strings.Replace(string(delta), "base 66.0 "+m66.SHA256, "base 66.0 "+strings.Repeat("ef", 32), 1)
+	if err := os.WriteFile(p, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = ForProject(base, project, false)
+	if _, err := s.Get("67.0"); err == nil || !strings.Contains(err.Error(), "import the WSDL again") {
+		t.Errorf("a delta against other models: %v", err)
+	}
+}
