@@ -21,7 +21,8 @@ type lazyState struct {
 	mu     sync.Mutex
 	srcs   []source
 	absent map[string]bool
-	err    error // the first load failure; the model is unusable after it
+	rootOf map[string]*Complex // Root's answers
+	err    error               // the first load failure; the model is unusable after it
 
 	rootsOnce sync.Once
 	roots     []string
@@ -31,7 +32,7 @@ type lazyState struct {
 func newLazy(version, sha string, header []string, srcs ...source) *Model {
 	return &Model{Version: version, SHA256: sha, Header: header,
 		complex: map[string]*Complex{}, simple: map[string]*Simple{},
-		lazy: &lazyState{srcs: srcs, absent: map[string]bool{}}}
+		lazy: &lazyState{srcs: srcs, absent: map[string]bool{}, rootOf: map[string]*Complex{}}}
 }
 
 // Load returns the type called name at the model's version, complex or
@@ -199,10 +200,26 @@ func (m *Model) Roots() []string {
 // Root returns the complex type of the document root of metadataType, nil
 // when the model has no such root.
 func (m *Model) Root(metadataType string) *Complex {
-	if !m.isRoot(metadataType) {
-		return nil
+	if m.lazy != nil {
+		// Asked once per file judged: the answer is kept, so the index is
+		// searched once per type.
+		m.lazy.mu.Lock()
+		c, ok := m.lazy.rootOf[metadataType]
+		m.lazy.mu.Unlock()
+		if ok {
+			return c
+		}
 	}
-	return m.Complex(metadataType)
+	var c *Complex
+	if m.isRoot(metadataType) {
+		c = m.Complex(metadataType)
+	}
+	if m.lazy != nil {
+		m.lazy.mu.Lock()
+		m.lazy.rootOf[metadataType] = c
+		m.lazy.mu.Unlock()
+	}
+	return c
 }
 
 // Complex returns the complex type called name, or nil.

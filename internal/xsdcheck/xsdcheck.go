@@ -22,7 +22,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,7 +92,15 @@ func (c *Checker) Has(apiVersion, metadataType string) bool {
 // (apiver.Types). The models cover every metadata type of every version
 // (internal/model); judging the others is the next step, kept apart so
 // their verdicts can be proven on real repositories first.
-func Judged(metadataType string) bool { return slices.Contains(apiver.Types(), metadataType) }
+func Judged(metadataType string) bool { return judged()[metadataType] }
+
+var judged = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for _, t := range apiver.Types() {
+		out[t] = true
+	}
+	return out
+})
 
 // judgedRoots are the Judged types m has a document root for.
 func judgedRoots(m *model.Model) []string {
