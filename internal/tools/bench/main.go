@@ -43,8 +43,8 @@ func main() {
 }
 
 type config struct {
-	byocpack, sf, node, xmllint, wsdlDir, repo, keep, baseline string
-	runs, sfRuns, files, startup                               int
+	byocpack, sf, node, xmllint, wsdlDir, repo, keep, baseline, validateDir string
+	runs, sfRuns, files, startup                                            int
 }
 
 func run(args []string, out io.Writer) error {
@@ -61,11 +61,12 @@ func run(args []string, out io.Writer) error {
 	fl.IntVar(&c.files, "files", 10000, "files in the validate benchmark")
 	fl.StringVar(&c.baseline, "baseline", "", "another byocpack binary (an older commit's) to run beside it, build and validate only")
 	fl.IntVar(&c.startup, "startup", 0, "instead of the rest: this many alternating runs each of --version and build against -baseline, and the inittrace totals")
+	fl.StringVar(&c.validateDir, "validate-dir", "", "with -startup: also compare validate of this project (one -keep wrote)")
 	fl.StringVar(&c.keep, "keep", "", "also copy the validate benchmark's project to this directory, to profile or rerun it")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	for _, p := range []*string{&c.byocpack, &c.sf, &c.node, &c.baseline} {
+	for _, p := range []*string{&c.byocpack, &c.sf, &c.node, &c.baseline, &c.validateDir} {
 		if *p == "" {
 			continue
 		}
