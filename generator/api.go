@@ -9,81 +9,49 @@ import (
 	"errors"
 	"io/fs"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/byocpack/byocpack/generator/problem"
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/outdir"
 	"github.com/byocpack/byocpack/internal/render"
 )
 
-// Severity says whether a problem blocks the run.
-type Severity string
-
-// Severities.
-const (
-	SeverityError   Severity = "error"
-	SeverityWarning Severity = "warning"
-)
-
 // Problem is one finding in a file: a spec error, a schema violation, a
-// BYOC rule violation. Line and Column are 1-based; 0 means unknown.
-type Problem struct {
-	File     string   `json:"file"`
-	Line     int      `json:"line,omitempty"`
-	Column   int      `json:"column,omitempty"`
-	Severity Severity `json:"severity"`
-	Rule     string   `json:"rule"`
-	Message  string   `json:"message"`
-}
+// BYOC rule violation, a note on what was not checked. It is the one
+// problem type of every layer (package problem); String formats it as
+// "path:line:col: severity rule: message".
+type Problem = problem.Problem
 
-// String formats the problem as "path:line:col: severity rule: message".
-func (p Problem) String() string { return toDiag(p).String() }
+// Severity says whether a problem blocks the run: switch on SeverityError,
+// SeverityWarning and SeverityInfo.
+type Severity = problem.Severity
+
+// The severities.
+const (
+	// SeverityError fails the run.
+	SeverityError = problem.Error
+	// SeverityWarning fails only a strict run.
+	SeverityWarning = problem.Warning
+	// SeverityInfo says what was not checked and why; it fails no run.
+	SeverityInfo = problem.Info
+)
 
 // ProblemList is every problem that stopped a run, sorted; it is the
 // error Render, Build and Package return when a spec or a file is refused.
-type ProblemList []Problem
+type ProblemList = problem.List
 
-func (l ProblemList) Error() string {
-	lines := make([]string, len(l))
-	for i, p := range l {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Count returns the number of errors and warnings.
+// Count returns the number of errors and warnings (problem.Count also
+// counts infos).
 func Count(ps []Problem) (errs, warnings int) {
-	for _, p := range ps {
-		switch p.Severity {
-		case SeverityError:
-			errs++
-		case SeverityWarning:
-			warnings++
-		}
-	}
+	errs, warnings, _ = problem.Count(ps)
 	return errs, warnings
 }
 
 // HasErrors reports whether any problem is an error (strict: or a
 // warning).
-func HasErrors(ps []Problem, strict bool) bool {
-	e, w := Count(ps)
-	return e > 0 || (strict && w > 0)
-}
-
-func fromDiag(ps []diag.Problem) []Problem {
-	out := make([]Problem, len(ps))
-	for i, p := range ps {
-		out[i] = Problem{File: p.File, Line: p.Line, Column: p.Col, Severity: Severity(p.Severity), Rule: p.Rule, Message: p.Message}
-	}
-	return out
-}
-
-func toDiag(p Problem) diag.Problem {
-	return diag.Problem{File: p.File, Line: p.Line, Col: p.Column, Severity: diag.Severity(p.Severity), Rule: p.Rule, Message: p.Message}
-}
+func HasErrors(ps []Problem, strict bool) bool { return problem.HasErrors(ps, strict) }
 
 // ConflictError lists files byocpack will not overwrite or remove without
 // Force: files it did not write, or that were edited since it did.
@@ -133,7 +101,7 @@ func publicError(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &list):
-		return ProblemList(fromDiag(list))
+		return list
 	case errors.As(err, &conflict):
 		return &ConflictError{Dir: conflict.Dir, Conflicts: conflict.Conflicts}
 	case errors.As(err, &busy):
@@ -187,10 +155,35 @@ func changesOf(r outdir.Result, stale []string) Changes {
 	return Changes{Written: nz(r.Written), Unchanged: nz(r.Unchanged), Removed: nz(r.Removed), Yours: nz(r.Yours), StaleZips: nz(stale)}
 }
 
+// RenderedFile is one file of the project Render produced.
+type RenderedFile struct {
+	// Path is relative to the output directory, slash-separated.
+	Path string
+	Data []byte
+	// Type is the metadata type, empty for project files.
+	Type string
+	// FullName is the component's name as package.xml lists it, empty for
+	// project files.
+	FullName string
+	// InPackage is true under the packaged package directory.
+	InPackage bool
+	// Merged files (sfdx-project.json, .gitignore) may hold the user's own
+	// content: byocpack updates them in place and never removes them.
+	Merged bool
+}
+
+func renderedFiles(files []render.File) []RenderedFile {
+	out := make([]RenderedFile, len(files))
+	for i, f := range files {
+		out[i] = RenderedFile{Path: f.Path, Data: f.Data, Type: f.Type, FullName: f.FullName, InPackage: f.InPackage, Merged: f.Merged}
+	}
+	return out
+}
+
 // RenderResult says what Render produced.
 type RenderResult struct {
 	Spec  *spec.Spec
-	Files []render.File
+	Files []RenderedFile
 	// ProjectChanges lists each key render changed in an sfdx-project.json
 	// that was there before ("sourceApiVersion: \"65.0\" → \"66.0\"").
 	ProjectChanges []string

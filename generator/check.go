@@ -90,7 +90,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 		}
 	}
 	res := v.res
-	res.Problems = fromDiag(diag.Sort(res.problems))
+	res.Problems = diag.Sort(res.problems)
 	return res, nil
 }
 
@@ -444,7 +444,7 @@ func registryOf() *registry.Registry { return registry.New() }
 const (
 	RuleTypeInference = "type-inference"
 	RuleNotMetadata   = "not-metadata"
-	RuleIO            = validate.RuleIO
+	RuleIO            = "io"
 	RuleAPIVersion    = "api-version"
 )
 

@@ -31,7 +31,7 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 		}
 		data, _ := snap.Tree.Get(p)
 		for _, f := range secrets.Scan(p, data) {
-			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Col: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
+			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Column: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
 				Message: fmt.Sprintf("%s (%s); it would be zipped into the package: remove it from %s, keep it outside the project, or in the non-packaged source-org directory where Salesforce says so", f.Detail(), f.Kind, pd.Path)})
 		}
 	}

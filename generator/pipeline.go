@@ -174,7 +174,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	if len(refused) > 0 {
 		return nil, nil, diag.List(diag.Sort(refused))
 	}
-	res := &RenderResult{Spec: s, Files: files, Problems: fromDiag(reported), DryRun: opts.DryRun, Recovered: out.Recovered}
+	res := &RenderResult{Spec: s, Files: renderedFiles(files), Problems: reported, DryRun: opts.DryRun, Recovered: out.Recovered}
 	for _, f := range files {
 		if f.Path == sfdx.ProjectFile {
 			res.ProjectChanges = f.Changes
@@ -431,7 +431,7 @@ func zipFiles(built *pack.Result, dir, project, inputs string) []outdir.File {
 }
 
 func packageResult(built *pack.Result, dir, rel string, problems []diag.Problem, changes Changes, dryRun bool, recovered string) *PackageResult {
-	res := &PackageResult{Components: len(built.Components), Notes: built.Notes, Problems: fromDiag(problems), Changes: changes, DryRun: dryRun, Recovered: recovered}
+	res := &PackageResult{Components: len(built.Components), Notes: built.Notes, Problems: problems, Changes: changes, DryRun: dryRun, Recovered: recovered}
 	for _, a := range artifacts(built) {
 		res.Artifacts = append(res.Artifacts, Artifact{Name: a.Name, Path: filepath.Join(dir, filepath.FromSlash(path.Join(rel, a.Name))), SHA256: a.SHA256, Size: len(a.Data)})
 	}
@@ -533,7 +533,7 @@ func atSpec(s *spec.Spec, p diag.Problem, rel string) diag.Problem {
 		// A default the spec did not write: the key's parent, or the top.
 		line, col = 1, 1
 	}
-	p.File, p.Line, p.Col = s.File, line, col
+	p.File, p.Line, p.Column = s.File, line, col
 	p.Message = fmt.Sprintf("%s: %s (in the generated %s)", key, p.Message, rel)
 	return p
 }

@@ -27,11 +27,6 @@ type schemaChecker struct {
 	skipped atomic.Int64
 }
 
-// newBundledSchemas checks against the models in the binary.
-func newBundledSchemas() *schemaChecker {
-	return &schemaChecker{checker: xsdcheck.New(schemas.Bundled())}
-}
-
 // projectSchemas checks against the models in the binary and those
 // imported into the project at dir (byocpack-schemas/) or into the user
 // cache, in the given mode.

@@ -243,7 +243,7 @@ func (l *loader) checkAppSettings(s *Spec) {
 			}
 			continue
 		}
-		api := s.Package.API()
+		api := s.Package.api
 		if api.IsZero() || apiver.HasField(set.typ, set.field, api) {
 			continue
 		}
@@ -294,7 +294,7 @@ func (l *loader) checkReleasedVersion(s *Spec) {
 	case s.Package.Namespace == "":
 		l.add(v.at, key, "the stub needs the namespace of the first-generation package the connected app was released in (its developerName is {namespace}__%s), but package.namespace is empty; set package.namespace to that namespace", name)
 	default:
-		l.notes = append(l.notes, diag.Problem{File: l.file, Line: v.at.line, Col: v.at.col, Severity: diag.Info, Rule: RuleSpec,
+		l.notes = append(l.notes, diag.Problem{File: l.file, Line: v.at.line, Column: v.at.col, Severity: diag.Info, Rule: RuleSpec,
 			Message: fmt.Sprintf("%s: the package carries only the stub of the connected app %s (version %s): the app itself, with its certificate, scopes and policies, lives in the first-generation package of namespace %s and is not rendered; SETUP.md says what that takes",
 				key, castub.DeveloperName(s.Package.Namespace, name), s.App.ReleasedVersion, s.Package.Namespace)})
 	}
@@ -329,7 +329,7 @@ func (l *loader) crossCheck(s *Spec) {
 			}
 			l.add(at, key, "the app's label %q is %d characters long; the settings files add up to %d characters to it and Salesforce labels allow %d, so keep it to %d (set app.label)", s.App.Label, n, longestLabelSuffix, maxLabelLen, maxLabelLen-longestLabelSuffix)
 		}
-		l.checkScopes("app.scopes", s.App.Type, s.App.Scopes, s.Package.API())
+		l.checkScopes("app.scopes", s.App.Type, s.App.Scopes, s.Package.api)
 		if s.App.Policies.PermittedUsers == "AdminApprovedPreAuthorized" && len(l.problemsAt("app.policies.profiles"))+len(l.problemsAt("app.policies.permissionSets")) == 0 && len(s.App.Policies.Profiles)+len(s.App.Policies.PermissionSets) == 0 {
 			l.add(l.vals["app.policies.permittedUsers"].at, "app.policies", "AdminApprovedPreAuthorized needs at least one profile or permission set, or no user can use the app (\"user hasn't approved this consumer\"); add profiles: [System Administrator]")
 		}
@@ -338,7 +338,7 @@ func (l *loader) crossCheck(s *Spec) {
 		l.add(c.at, "customerApp", "describes the app a Customer channel's admin creates, but channel.connectedAppType is %s; remove customerApp, or set connectedAppType: Customer", s.Channel.ConnectedAppType)
 	}
 	if c := s.CustomerApp; c != nil {
-		l.checkScopes("customerApp.scopes", c.Type, c.Scopes, s.Package.API())
+		l.checkScopes("customerApp.scopes", c.Type, c.Scopes, s.Package.api)
 		if full := s.CustomerAppAPIName(); len(l.problemsAt("customerApp.name"))+len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 			l.add(l.vals["customerApp.name"].at, "customerApp.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or customerApp.name", full, len(full), maxAPINameLen)
 		}
@@ -378,13 +378,13 @@ func (l *loader) crossCheck(s *Spec) {
 	if s.Channel.ConsentOwner == "Partner" && f.Keywords != nil && *f.Keywords {
 		l.add(l.vals["channel.features.keywords"].at, "channel.features.keywords", "must be false when consentOwner is Partner (the Consent API fails with error 10023 when keywords are on); remove it or set consentOwner: Salesforce")
 	}
-	if api := s.Package.API(); !api.IsZero() {
+	if api := s.Package.api; !api.IsZero() {
 		for _, set := range f.Settings() {
-			if set.FieldAt(api) != "" {
+			if set.fieldAt(api) != "" {
 				continue
 			}
 			key := "channel.features." + set.Key
-			if since := set.Since(); api.Before(since) {
+			if since := set.since(); api.Before(since) {
 				l.add(l.vals[key].at, key, "needs API version %s or later, but package.apiVersion is %s; raise apiVersion or remove the key", since, api)
 			} else {
 				l.add(l.vals[key].at, key, "has no field (%s) in API version %s; remove the key or pick another apiVersion", strings.Join(set.Fields, " or "), api)
@@ -404,7 +404,7 @@ func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 	if path.IsAbs(a.CertificatePath) {
 		shown = a.CertificatePath
 		fsys, name = tree.DirFS(path.Dir(a.CertificatePath), tree.MaxInputFile), path.Base(a.CertificatePath)
-		l.notes = append(l.notes, diag.Problem{File: l.file, Line: v.at.line, Col: v.at.col, Severity: diag.Warning, Rule: RuleSpec,
+		l.notes = append(l.notes, diag.Problem{File: l.file, Line: v.at.line, Column: v.at.col, Severity: diag.Warning, Rule: RuleSpec,
 			Message: fmt.Sprintf("app.certificate: %s is an absolute path, so the spec builds only on a machine that has the file there (a CI secrets mount, say); keep a copy beside the spec to build anywhere", a.CertificatePath)})
 	}
 	data, err := fs.ReadFile(fsys, name)

@@ -44,22 +44,20 @@ func (f Features) Settings() []FeatureSetting {
 // channelType is the metadata type the features are fields of.
 const channelType = "ConversationChannelDefinition"
 
-// FieldAt returns the field that carries the feature at API version v, ""
+// ChannelType is the metadata type the features are fields of.
+const ChannelType = channelType
+
+// fieldAt returns the field that carries the feature at API version v, ""
 // when v has none of its fields.
-func (fs FeatureSetting) FieldAt(v apiver.Version) string {
-	for _, f := range fs.Fields {
-		if apiver.HasField(channelType, f, v) {
-			return f
-		}
-	}
-	return ""
+func (fs FeatureSetting) fieldAt(v apiver.Version) string {
+	return apiver.FirstField(channelType, fs.Fields, v)
 }
 
-// Since is the oldest supported API version with a field for the feature;
-// zero when none has one.
-func (fs FeatureSetting) Since() apiver.Version {
+// since returns the first supported API version with one of the feature's
+// fields (zero when none has).
+func (fs FeatureSetting) since() apiver.Version {
 	for _, v := range apiver.Supported() {
-		if fs.FieldAt(v) != "" {
+		if fs.fieldAt(v) != "" {
 			return v
 		}
 	}

@@ -68,7 +68,7 @@ func (l *loader) list() diag.List {
 // Load reads, checks and defaults the spec at name in fsys, and reads the
 // certificate it points to from the same filesystem. display is the path
 // shown in messages (the path the user typed); empty means name. On any
-// problem it returns a diag.List holding all of them.
+// problem it returns a problem.List holding all of them.
 func Load(fsys fs.FS, name, display string) (*Spec, error) {
 	if display == "" {
 		display = name
@@ -113,7 +113,7 @@ func (l *loader) add(at pos, key, format string, args ...any) {
 	if key != "" {
 		msg = key + ": " + msg
 	}
-	l.problems = append(l.problems, diag.Problem{File: l.file, Line: at.line, Col: at.col,
+	l.problems = append(l.problems, diag.Problem{File: l.file, Line: at.line, Column: at.col,
 		Severity: diag.Error, Rule: RuleSpec, Message: msg})
 }
 

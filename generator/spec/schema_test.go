@@ -359,7 +359,7 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("error %T %v, want a non-empty diag.List", err, err)
 		}
 		for _, p := range list {
-			if p.File != "spec.yaml" || p.Rule != RuleSpec || p.Severity != diag.Error || p.Line < 1 || p.Col < 1 || p.Message == "" {
+			if p.File != "spec.yaml" || p.Rule != RuleSpec || p.Severity != diag.Error || p.Line < 1 || p.Column < 1 || p.Message == "" {
 				t.Fatalf("problem %#v does not name the file with a position", p)
 			}
 		}

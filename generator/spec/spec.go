@@ -7,8 +7,8 @@ package spec
 import (
 	"strings"
 
+	"github.com/byocpack/byocpack/generator/problem"
 	"github.com/byocpack/byocpack/internal/apiver"
-	"github.com/byocpack/byocpack/internal/diag"
 )
 
 // Spec is a loaded, checked and defaulted byoc.yaml.
@@ -18,7 +18,7 @@ type Spec struct {
 	// positions are where each key the spec sets is written.
 	positions map[string]pos
 	// Notes are warnings about the spec that do not stop a run.
-	Notes []diag.Problem
+	Notes []problem.Problem
 
 	Prefix  string
 	Package Package
@@ -48,9 +48,6 @@ type Package struct {
 	// none.
 	DefinitionFile string
 }
-
-// API is APIVersion, parsed when the spec was loaded.
-func (p Package) API() apiver.Version { return p.api }
 
 // App types.
 const (

@@ -266,7 +266,7 @@ func TestReleasedVersionMakesAStub(t *testing.T) {
 	if !s.App.Stub() || s.App.ReleasedVersion != "1.0" {
 		t.Errorf("Stub() = %v, ReleasedVersion %q", s.App.Stub(), s.App.ReleasedVersion)
 	}
-	if len(s.Notes) != 1 || s.Notes[0].Severity != diag.Info || s.Notes[0].Line != 9 || s.Notes[0].Col != 20 ||
+	if len(s.Notes) != 1 || s.Notes[0].Severity != diag.Info || s.Notes[0].Line != 9 || s.Notes[0].Column != 20 ||
 		!strings.Contains(s.Notes[0].Message, "only the stub of the connected app partner1__Partner1_ExternalClientApp1 (version 1.0)") {
 		t.Errorf("notes = %+v", s.Notes)
 	}

@@ -56,6 +56,17 @@ func HasField(typ, field string, v Version) bool {
 	return false
 }
 
+// FirstField returns the first of fields that typ has at v, "" when it has
+// none: where Salesforce renamed a field, the name the version knows.
+func FirstField(typ string, fields []string, v Version) string {
+	for _, f := range fields {
+		if HasField(typ, f, v) {
+			return f
+		}
+	}
+	return ""
+}
+
 // Fields returns the top-level fields typ has at v, sorted; none when v is
 // not supported or typ has no schema at v.
 func Fields(typ string, v Version) []string {

@@ -14,8 +14,7 @@ import (
 
 type entry struct {
 	name, body string
-	mode       int64 // tar mode bits; 0 means 0644
-	typ        byte  // tar type flag; 0 means a regular file
+	typ        byte // tar type flag; 0 means a regular file
 	link       string
 }
 

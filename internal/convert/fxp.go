@@ -323,7 +323,7 @@ func safeComment(s string) string {
 	return s
 }
 
-type xmlBuilder struct{ b strings.Builder }
+type xmlBuilder struct{}
 
 func indent(level int) string { return strings.Repeat("    ", level) }
 

@@ -1,123 +1,30 @@
-// Package diag holds the one shape every finding of byocpack takes: a
-// problem tied to a file and, where known, a line, a column and a rule.
-// Spec errors, schema violations and BYOC rule violations all print the same
-// way, sorted, so a CI log or an editor can jump to each of them.
+// Package diag is the implementation's name for the one problem type,
+// problem.Problem: aliases, not copies, so that what a check returns is
+// what the library hands its caller, with no conversion between layers.
 package diag
 
-import (
-	"cmp"
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"unicode"
+import "github.com/byocpack/byocpack/generator/problem"
+
+// Problem, Severity and List are the public problem package's types.
+type (
+	Problem  = problem.Problem
+	Severity = problem.Severity
+	List     = problem.List
 )
 
-// Severity says whether a problem blocks the build.
-type Severity string
-
+// The severities.
 const (
-	Error   Severity = "error"
-	Warning Severity = "warning"
-	// Info says what was not checked and why; it fails no run, not even a
-	// strict one.
-	Info Severity = "info"
+	Error   = problem.Error
+	Warning = problem.Warning
+	Info    = problem.Info
 )
 
-// Problem is one finding. Line and Col are 1-based; 0 means unknown.
-type Problem struct {
-	File     string   `json:"file"`
-	Line     int      `json:"line,omitempty"`
-	Col      int      `json:"column,omitempty"`
-	Severity Severity `json:"severity"`
-	Rule     string   `json:"rule"`
-	Message  string   `json:"message"`
-}
-
-// String formats the problem as "path:line:col: severity rule: message",
-// leaving out the position parts that are unknown.
-func (p Problem) String() string {
-	var b strings.Builder
-	b.WriteString(oneLine(p.File))
-	if p.Line > 0 {
-		fmt.Fprintf(&b, ":%d", p.Line)
-		if p.Col > 0 {
-			fmt.Fprintf(&b, ":%d", p.Col)
-		}
-	}
-	fmt.Fprintf(&b, ": %s %s: %s", p.Severity, p.Rule, oneLine(p.Message))
-	return b.String()
-}
-
-// oneLine escapes control characters (as \n, \x1b, ...), so that a
-// problem is always one line: a file named with a line break must not
-// print a line of its own, which a CI log would read as a command.
-func oneLine(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// Compare orders problems by file, line, column, rule and message, so that
-// output never depends on the order in which concurrent checks finished.
-func Compare(a, b Problem) int {
-	return cmp.Or(
-		cmp.Compare(a.File, b.File),
-		cmp.Compare(a.Line, b.Line),
-		cmp.Compare(a.Col, b.Col),
-		cmp.Compare(a.Rule, b.Rule),
-		cmp.Compare(a.Message, b.Message),
-	)
-}
+// Compare orders problems by file, line, column, rule and message.
+func Compare(a, b Problem) int { return problem.Compare(a, b) }
 
 // Sort sorts problems in place and drops exact duplicates.
-func Sort(ps []Problem) []Problem {
-	slices.SortFunc(ps, Compare)
-	return slices.Compact(ps)
-}
+func Sort(ps []Problem) []Problem { return problem.Sort(ps) }
 
 // HasErrors reports whether any problem is an error (strict also counts
 // warnings).
-func HasErrors(ps []Problem, strict bool) bool {
-	for _, p := range ps {
-		if p.Severity == Error || (strict && p.Severity == Warning) {
-			return true
-		}
-	}
-	return false
-}
-
-// Count returns the number of errors and warnings.
-func Count(ps []Problem) (errors, warnings int) {
-	for _, p := range ps {
-		switch p.Severity {
-		case Error:
-			errors++
-		case Warning:
-			warnings++
-		}
-	}
-	return errors, warnings
-}
-
-// List is a set of problems that is also an error, so that a library call
-// can return every problem it found at once.
-type List []Problem
-
-func (l List) Error() string {
-	lines := make([]string, len(l))
-	for i, p := range l {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
+func HasErrors(ps []Problem, strict bool) bool { return problem.HasErrors(ps, strict) }

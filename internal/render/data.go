@@ -133,7 +133,7 @@ func (c channelData) Flag(field string) (string, error) {
 func channelFlags(f spec.Features, version apiver.Version) map[string]bool {
 	flags := map[string]bool{}
 	for _, set := range f.Settings() {
-		if field := set.FieldAt(version); field != "" {
+		if field := apiver.FirstField(spec.ChannelType, set.Fields, version); field != "" {
 			flags[field] = set.Value
 		}
 	}

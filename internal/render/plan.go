@@ -112,10 +112,17 @@ func registryType(reg *registry.Registry, typ string) (t, parent *registry.Type,
 // type's suffix, -meta.xml.
 func sourceFileName(t *registry.Type, name string) string { return name + "." + t.Suffix + "-meta.xml" }
 
+// packageAPI is the spec's sourceApiVersion, which spec.Load has checked;
+// zero when the spec sets none.
+func packageAPI(s *spec.Spec) apiver.Version {
+	v, _ := apiver.Parse(s.Package.APIVersion)
+	return v
+}
+
 func plan(s *spec.Spec, reg *registry.Registry) ([]Component, error) {
 	p := &planner{
 		reg:     reg,
-		version: s.Package.API(),
+		version: packageAPI(s),
 		pkg:     path.Join(s.Package.Path, "main", "default"),
 		org:     path.Join(s.Package.SourceOrgPath, "main", "default"),
 	}

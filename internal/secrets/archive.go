@@ -36,10 +36,6 @@ const (
 	otherFormat // an archive format the scanner does not open
 )
 
-var formatNames = map[format]string{
-	zipFormat: "zip", tarFormat: "tar", gzipFormat: "gzip", bzip2Format: "bzip2", xzFormat: "xz", zstdFormat: "zstd",
-}
-
 // unopened are archive and compression formats whose readers allocate what
 // the input declares (7z and rar dictionaries, lzip's LZMA window) or that
 // static resources never use. Their magic numbers (as archives matches

@@ -32,9 +32,6 @@ func (t *Tree) Set(p string, data []byte) { t.files[p] = data }
 // Delete removes a file; a missing one is no error.
 func (t *Tree) Delete(p string) { delete(t.files, p) }
 
-// Len is the number of files.
-func (t *Tree) Len() int { return len(t.files) }
-
 // Clone returns a tree with the same files (the byte slices are shared and
 // must not be modified).
 func (t *Tree) Clone() *Tree { return &Tree{files: maps.Clone(t.files)} }

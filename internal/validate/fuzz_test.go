@@ -36,7 +36,7 @@ func FuzzRun(f *testing.F) {
 			paths[f.Path] = true
 		}
 		for _, p := range ps {
-			if !paths[p.File] || !known[p.Rule] || p.Line < 0 || p.Col < 0 || p.Message == "" {
+			if !paths[p.File] || !known[p.Rule] || p.Line < 0 || p.Column < 0 || p.Message == "" {
 				t.Fatalf("bad problem %+v", p)
 			}
 		}

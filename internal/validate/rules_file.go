@@ -26,7 +26,7 @@ func (r *run) secretScan(f File) []diag.Problem {
 	for _, s := range secrets.Scan(f.Path, f.Data) {
 		p := diag.Problem{File: f.Path, Severity: r.sev[string(s.Kind)], Rule: string(s.Kind), Message: s.Detail()}
 		if s.Entry == "" {
-			p.Line, p.Col = s.Line, s.Column
+			p.Line, p.Column = s.Line, s.Column
 		}
 		ps = append(ps, p)
 	}
@@ -47,7 +47,7 @@ func (r *run) keyOutsidePackage(f File) []diag.Problem {
 		p := diag.Problem{File: f.Path, Severity: diag.Warning, Rule: string(s.Kind),
 			Message: s.Detail() + " (this directory is not packaged, but it is in the project, which git commits: move the key outside the project; byocpack init --cert keeps it beside the project directory)"}
 		if s.Entry == "" {
-			p.Line, p.Col = s.Line, s.Column
+			p.Line, p.Column = s.Line, s.Column
 		}
 		ps = append(ps, p)
 	}

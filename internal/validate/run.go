@@ -77,7 +77,7 @@ type run struct {
 func (r *run) problem(rule string, f File, n *node, format string, args ...any) diag.Problem {
 	p := diag.Problem{File: f.Path, Severity: r.sev[rule], Rule: rule, Message: fmt.Sprintf(format, args...)}
 	if n != nil {
-		p.Line, p.Col = n.Line, n.Col
+		p.Line, p.Column = n.Line, n.Col
 	}
 	return p
 }
@@ -283,7 +283,7 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 	parsed, err := xmldoc.Parse(f.Data)
 	if err != nil {
 		pe := asParseError(err)
-		return d, append(ps, diag.Problem{File: f.Path, Line: pe.Line, Col: pe.Col, Severity: r.sev[RuleMalformedXML],
+		return d, append(ps, diag.Problem{File: f.Path, Line: pe.Line, Column: pe.Col, Severity: r.sev[RuleMalformedXML],
 			Rule: RuleMalformedXML, Message: "not well-formed XML: " + pe.Msg + "; fix the syntax so sf can read the file"})
 	}
 	if schema != nil && d.Type != "" {

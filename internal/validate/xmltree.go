@@ -49,14 +49,6 @@ func (n *node) text(name string) string {
 	return ""
 }
 
-// walk visits n and all its descendants in document order.
-func (n *node) walk(fn func(*node)) {
-	fn(n)
-	for _, c := range n.Children {
-		c.walk(fn)
-	}
-}
-
 // nodeOf copies the parse the content-model check used (the file's one
 // parse) into the rules' tree; the copy holds strings only, so the file's
 // bytes can be dropped while the cross-file rules keep the tree.

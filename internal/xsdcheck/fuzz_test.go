@@ -44,7 +44,7 @@ func FuzzCheck(f *testing.F) {
 		}
 		ps := c.Check("66.0", typ, "f.xml", doc)
 		for _, p := range ps {
-			if p.File != "f.xml" || (p.Rule != RuleSchema && p.Rule != RuleOrder) || p.Message == "" || p.Line < 0 || p.Col < 0 {
+			if p.File != "f.xml" || (p.Rule != RuleSchema && p.Rule != RuleOrder) || p.Message == "" || p.Line < 0 || p.Column < 0 {
 				t.Fatalf("malformed problem %#v", p)
 			}
 		}

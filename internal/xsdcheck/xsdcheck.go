@@ -172,16 +172,7 @@ func (w *walker) add(el *xmldoc.Element, sev diag.Severity, rule, format string,
 }
 
 func problem(file string, line, col int, sev diag.Severity, rule, msg string) diag.Problem {
-	return diag.Problem{File: file, Line: max(line, 0), Col: max(col, 0), Severity: sev, Rule: rule, Message: msg}
-}
-
-// lenient is the severity of what the models cannot judge for a project
-// newer than them.
-func (w *walker) lenient() diag.Severity {
-	if w.newer {
-		return diag.Warning
-	}
-	return diag.Error
+	return diag.Problem{File: file, Line: max(line, 0), Column: max(col, 0), Severity: sev, Rule: rule, Message: msg}
 }
 
 // attrs checks an element's attributes; it returns whether the element
