@@ -34,6 +34,7 @@ import (
 	"github.com/byocpack/byocpack/internal/tree"
 	"github.com/byocpack/byocpack/internal/validate"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // Render turns a spec into a Salesforce DX project in opts.OutDir. Nothing
@@ -70,7 +71,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	if err != nil {
 		return nil, nil, err
 	}
-	go warmModels(s.Package.APIVersion) // render and validate wait for it
+	go schemas.Bundled().Get(s.Package.APIVersion) // render and validate wait for it
 
 	// 2. Open the output directory: wait for its lock, finish or undo an
 	// interrupted run, read the manifest.

@@ -3,7 +3,6 @@ package generator
 import (
 	"sync/atomic"
 
-	"github.com/byocpack/byocpack/internal/apiver"
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/model"
 	"github.com/byocpack/byocpack/internal/validate"
@@ -37,19 +36,6 @@ func projectSchemas(dir string, mode xsdcheck.Mode) *schemaChecker {
 		return &schemaChecker{checker: &xsdcheck.Checker{Models: schemas.Bundled(), Mode: mode}, err: err}
 	}
 	return &schemaChecker{checker: &xsdcheck.Checker{Models: set, Mode: mode}}
-}
-
-// warmModels decodes the models of the types render writes and validate
-// judges at version, so that a build's first file does not wait for them:
-// pipeline runs it beside the work that does not need them.
-func warmModels(version string) {
-	m, err := schemas.Bundled().Get(version)
-	if err != nil {
-		return
-	}
-	for _, t := range apiver.Types() {
-		m.Root(t)
-	}
 }
 
 // projectModels is the set of versions a project at dir is judged by.
