@@ -221,7 +221,11 @@ func (b *Builder) Add(version, sha string, roots []string, complexes []*Complex,
 	bit := uint64(1) << len(b.versions)
 	b.versions = append(b.versions, version)
 	b.shas = append(b.shas, sha)
-	add := func(name string, lines []string) error {
+	add := func(name string, c *Complex, s *Simple) error {
+		lines, err := TypeLines(c, s)
+		if err != nil {
+			return err
+		}
 		if name == "" || strings.ContainsAny(name, " \t\r\n") {
 			return fmt.Errorf("type name %q cannot be written", name)
 		}
@@ -238,20 +242,12 @@ func (b *Builder) Add(version, sha string, roots []string, complexes []*Complex,
 		return nil
 	}
 	for _, c := range complexes {
-		lines, err := TypeLines(c, nil)
-		if err != nil {
-			return err
-		}
-		if err := add(c.Name, lines); err != nil {
+		if err := add(c.Name, c, nil); err != nil {
 			return err
 		}
 	}
 	for _, s := range simples {
-		lines, err := TypeLines(nil, s)
-		if err != nil {
-			return err
-		}
-		if err := add(s.Name, lines); err != nil {
+		if err := add(s.Name, nil, s); err != nil {
 			return err
 		}
 	}

@@ -291,28 +291,24 @@ func (m *Model) hasElement(typeName, element string) (bool, error) {
 // ComplexTypes returns every complex type, sorted by name (loading all of
 // them for a model read from a file).
 func (m *Model) ComplexTypes() []*Complex {
-	_ = m.LoadAll()
-	m.lock()
-	defer m.unlock()
-	out := make([]*Complex, 0, len(m.complex))
-	for _, c := range m.complex {
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b *Complex) int { return strings.Compare(a.Name, b.Name) })
-	return out
+	return sortedTypes(m, m.complex, func(c *Complex) string { return c.Name })
 }
 
 // SimpleTypes returns every simple type, sorted by name (loading all of
 // them for a model read from a file).
 func (m *Model) SimpleTypes() []*Simple {
+	return sortedTypes(m, m.simple, func(s *Simple) string { return s.Name })
+}
+
+func sortedTypes[T any](m *Model, types map[string]*T, name func(*T) string) []*T {
 	_ = m.LoadAll()
 	m.lock()
 	defer m.unlock()
-	out := make([]*Simple, 0, len(m.simple))
-	for _, s := range m.simple {
-		out = append(out, s)
+	out := make([]*T, 0, len(types))
+	for _, t := range types {
+		out = append(out, t)
 	}
-	slices.SortFunc(out, func(a, b *Simple) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b *T) int { return strings.Compare(name(a), name(b)) })
 	return out
 }
 
