@@ -8,6 +8,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // VersionOptions are the inputs of version.
@@ -59,7 +60,7 @@ func runVersion(opts *VersionOptions) error {
 		if m.Path != "" {
 			where += " " + m.Path
 		}
-		fmt.Fprintf(opts.IO.Out, "  %s  %s\n", m.Version, where)
+		fmt.Fprintf(opts.IO.Out, "  %s  %s\n", m.Version, escape.Line(where))
 	}
 	return nil
 }
