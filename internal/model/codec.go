@@ -375,6 +375,9 @@ func (b *Builder) Delta(base *Bundle, baseVersion string) ([]byte, error) {
 			if slices.Equal(lines, textOf(t.lines)) && base.isRoot(n, bit) == (t.rootMask != 0) {
 				continue
 			}
+			// Changed: the edits that turn the base's lines into these.
+			d.types[n] = &vtype{mask: t.mask, rootMask: t.rootMask, lines: editScript(lines, textOf(t.lines), t.mask)}
+			continue
 		}
 		d.types[n] = t
 	}
@@ -388,6 +391,91 @@ func (b *Builder) Delta(base *Bundle, baseVersion string) ([]byte, error) {
 		return nil, err
 	}
 	return d.encode(baseVersion, base.shas[bit])
+}
+
+// editScript writes new as edits of old: "=N" keeps the next N lines of
+// old, "-N" drops them, any other line is a line of new. A release
+// changes a few elements of a type with hundreds of enumeration values, so
+// a delta holds the few.
+func editScript(old, new []string, mask uint64) []vline {
+	n, m := len(old), len(new)
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if old[i] == new[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []vline
+	run := func(op byte, k int) {
+		if k > 0 {
+			out = append(out, vline{string(op) + strconv.Itoa(k), mask})
+		}
+	}
+	keep, drop := 0, 0
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && old[i] == new[j] && lcs[i][j] == lcs[i+1][j+1]+1:
+			run('-', drop)
+			drop = 0
+			keep++
+			i, j = i+1, j+1
+		case j == m || (i < n && lcs[i+1][j] >= lcs[i][j+1]):
+			run('=', keep)
+			keep = 0
+			drop++
+			i++
+		default:
+			run('=', keep)
+			run('-', drop)
+			keep, drop = 0, 0
+			out = append(out, vline{new[j], mask})
+			j++
+		}
+	}
+	run('=', keep)
+	run('-', drop)
+	return out
+}
+
+// applyEdits turns the lines of an edit script (editScript) and the base
+// type's lines into the record of the type.
+func applyEdits(script string, base []string) (string, error) {
+	var b strings.Builder
+	i := 0
+	for script != "" {
+		end := strings.IndexByte(script, '\n')
+		if end < 0 {
+			return "", errors.New("record does not end in a line break")
+		}
+		line := script[:end]
+		script = script[end+1:]
+		if line != "" && (line[0] == '=' || line[0] == '-') {
+			k, err := strconv.Atoi(line[1:])
+			if err != nil || k <= 0 || k > len(base)-i {
+				return "", fmt.Errorf("edit %q does not fit the base's %d lines", line, len(base))
+			}
+			if line[0] == '=' {
+				for _, l := range base[i : i+k] {
+					b.WriteString(l + "\n")
+				}
+			}
+			i += k
+			continue
+		}
+		b.WriteString(line + "\n")
+	}
+	if i != len(base) {
+		return "", fmt.Errorf("the edits leave %d of the base's lines unaccounted for", len(base)-i)
+	}
+	return b.String(), nil
 }
 
 func textOf(ls []vline) []string {
