@@ -297,26 +297,31 @@ func (b *Bundle) expand(name, rec string) (string, error) {
 func linesAt(rec string, major int) ([]string, error) {
 	var out []string
 	for rec != "" {
-		end := strings.IndexByte(rec, '\n')
-		if end < 0 {
-			return nil, fmt.Errorf("record does not end in a line break")
+		l, more, in, err := nextLine(rec, major)
+		if err != nil {
+			return nil, err
 		}
-		l := rec[:end]
-		rec = rec[end+1:]
-		if l != "" && l[0] == '@' {
-			ranges, text, _ := cutSpace(l[1:])
-			in, err := inRanges(ranges, major)
-			if err != nil {
-				return nil, err
-			}
-			if !in {
-				continue
-			}
-			l = text
+		if rec = more; in {
+			out = append(out, l)
 		}
-		out = append(out, l)
 	}
 	return out, nil
+}
+
+// nextLine splits the first line off rec, without its version mark, and
+// says whether it exists at API major.
+func nextLine(rec string, major int) (line, rest string, in bool, err error) {
+	end := strings.IndexByte(rec, '\n')
+	if end < 0 {
+		return "", "", false, fmt.Errorf("record does not end in a line break")
+	}
+	line, rest = rec[:end], rec[end+1:]
+	if line != "" && line[0] == '@' {
+		ranges, text, _ := cutSpace(line[1:])
+		in, err = inRanges(ranges, major)
+		return text, rest, in, err
+	}
+	return line, rest, true, nil
 }
 
 // each calls f with every type of the index and its masks, in name order.

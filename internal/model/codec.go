@@ -67,22 +67,13 @@ func parseType(name, rec string, major int) (*Complex, *Simple, error) {
 		return fmt.Errorf("type %s: %s", name, fmt.Sprintf(format, args...))
 	}
 	for rec != "" {
-		end := strings.IndexByte(rec, '\n')
-		if end < 0 {
-			return nil, nil, bad("record does not end in a line break")
+		line, more, in, err := nextLine(rec, major)
+		if err != nil {
+			return nil, nil, bad("%v", err)
 		}
-		line := rec[:end]
-		rec = rec[end+1:]
-		if line != "" && line[0] == '@' {
-			ranges, text, _ := cutSpace(line[1:])
-			in, err := inRanges(ranges, major)
-			if err != nil {
-				return nil, nil, bad("%v", err)
-			}
-			if !in {
-				continue
-			}
-			line = text
+		rec = more
+		if !in {
+			continue
 		}
 		key, rest, _ := cutSpace(line)
 		if c == nil && s == nil && key != "complex" && key != "simple" {
@@ -267,20 +258,7 @@ func (b *Builder) Add(version, sha string, roots []string, complexes []*Complex,
 // stay in its own order.
 func mergeLines(merged []vline, lines []string, bit uint64) []vline {
 	n, m := len(merged), len(lines)
-	// lcs[i][j] is the LCS length of merged[i:] and lines[j:].
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if merged[i].text == lines[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
+	lcs := lcsTable(textOf(merged), lines)
 	out := make([]vline, 0, n+m)
 	i, j := 0, 0
 	for i < n || j < m {
@@ -393,25 +371,32 @@ func (b *Builder) Delta(base *Bundle, baseVersion string) ([]byte, error) {
 	return d.encode(baseVersion, base.shas[bit])
 }
 
-// editScript writes new as edits of old: "=N" keeps the next N lines of
-// old, "-N" drops them, any other line is a line of new. A release
-// changes a few elements of a type with hundreds of enumeration values, so
-// a delta holds the few.
-func editScript(old, new []string, mask uint64) []vline {
-	n, m := len(old), len(new)
-	lcs := make([][]int, n+1)
+// lcsTable is the table of longest common subsequences: [i][j] is the
+// length of that of a[i:] and b[j:].
+func lcsTable(a, b []string) [][]int {
+	lcs := make([][]int, len(a)+1)
 	for i := range lcs {
-		lcs[i] = make([]int, m+1)
+		lcs[i] = make([]int, len(b)+1)
 	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if old[i] == new[j] {
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
 				lcs[i][j] = lcs[i+1][j+1] + 1
 			} else {
 				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
 			}
 		}
 	}
+	return lcs
+}
+
+// editScript writes new as edits of old: "=N" keeps the next N lines of
+// old, "-N" drops them, any other line is a line of new. A release
+// changes a few elements of a type with hundreds of enumeration values, so
+// a delta holds the few.
+func editScript(old, new []string, mask uint64) []vline {
+	n, m := len(old), len(new)
+	lcs := lcsTable(old, new)
 	var out []vline
 	run := func(op byte, k int) {
 		if k > 0 {
