@@ -69,10 +69,12 @@ lint:
 	elif [ "$$CI" = true ]; then echo "deadcode is not installed: run make tools"; exit 1; \
 	else echo "deadcode skipped: not installed (make tools)"; fi
 
-# Regenerate the embedded XSDs and the API-version knowledge base (supported
-# versions, which field exists in which version) from the WSDLs in ../shared.
+# Regenerate the embedded content models (every metadata type of every WSDL
+# in both folders, 47.0 on, in one file) and the API-version knowledge base
+# (the versions byocpack renders, which field exists in which version) from
+# the WSDLs in ../shared. The test oracles' XSDs are cut by the tests.
 schemas:
-	$(GO) run ./internal/tools/schemagen -wsdl $(SHARED)/salesforce/metadata-wsdl -out schemas -kb internal/apiver/wsdl_gen.go
+	$(GO) run ./internal/tools/schemagen -wsdl $(SHARED)/salesforce/metadata-wsdl -older $(SHARED)/salesforce/metadata-wsdl-older -out schemas -kb internal/apiver/wsdl_gen.go
 
 # Regenerate the embedded metadata registry from the Salesforce CLI's.
 registry:

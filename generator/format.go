@@ -148,7 +148,10 @@ func (f *formatter) context(dir string) (string, *model.Set, error) {
 			version = p.SourceAPIVersion
 		}
 	}
-	if _, _, ok := set.Resolve(version); !ok {
+	// Like validate, a project older than the versions byocpack renders
+	// is formatted by the newest models (the older models are there, for
+	// the checks that will judge such projects by their own version).
+	if _, _, ok := set.Resolve(version); !ok || olderThanRendered(version) {
 		version = set.Newest()
 	}
 	return version, set, nil
@@ -237,7 +240,7 @@ func (f *formatter) file(name, rel, version string, set *model.Set, named bool) 
 		add(Failed, err.Error())
 		return
 	}
-	if typ == "" || m.Root(typ) == nil {
+	if typ == "" || !xsdcheck.Judged(typ) || m.Root(typ) == nil {
 		if named {
 			what := "its type could not be inferred from its name"
 			if typ != "" {
@@ -327,4 +330,11 @@ func stillAsRead(name string, fi fs.FileInfo, data []byte) bool {
 	}
 	cur, err := tree.ReadPath(name)
 	return err == nil && bytes.Equal(cur, data)
+}
+
+// olderThanRendered reports whether v is a version older than every one
+// byocpack renders (apiver.Oldest).
+func olderThanRendered(v string) bool {
+	pv, err := apiver.Parse(v)
+	return err == nil && pv.Before(apiver.Oldest())
 }

@@ -232,3 +232,29 @@ func wantStatus(t *testing.T, res *FormatResult, wants map[string]string) {
 		}
 	}
 }
+
+// A project older than every version byocpack renders is formatted by the
+// newest models, as validate judges it, although the models of its own
+// version are bundled: the external client app types did not exist then.
+func TestFormatOlderProjectByTheNewest(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	renderFixture(t, "partner1", dir)
+	editFile(t, filepath.Join(dir, "sfdx-project.json"), func(s string) string {
+		return strings.Replace(s, `"sourceApiVersion": "66.0"`, `"sourceApiVersion": "56.0"`, 1)
+	})
+	p := filepath.Join(dir, globalFile)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, scramble(rand.New(rand.NewPCG(1, 2)), data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Format(context.Background(), FormatOptions{Targets: []string{dir}})
+	if err != nil || res.Count(Formatted) != 1 {
+		t.Fatalf("fmt: %v %+v", err, res)
+	}
+	if got, _ := os.ReadFile(p); !bytes.Equal(got, data) {
+		t.Errorf("not formatted by 66.0:\n%s", got)
+	}
+}

@@ -45,10 +45,16 @@ type ImportResult struct {
 	Bundled bool
 	// Roots are the metadata types the models cover.
 	Roots []string
+	// Size is the bytes of the models file: only what differs from Base.
+	Size int
+	// Base is the bundled version the file holds the changes against (the
+	// newest byocpack bundles).
+	Base string
 }
 
 // ImportSchemas generates, from a Metadata API WSDL of any version, the
-// same content models `make schemas` bundles, and writes them into the
+// same content models `make schemas` bundles, as the changes against the
+// newest bundled version (a delta), and writes them into the
 // project (byocpack-schemas/v<api>.models, to be committed so every
 // machine and CI judges alike) or the user cache. The file records the
 // WSDL's SHA-256 and depends on nothing but the WSDL's bytes, so the
@@ -60,20 +66,21 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 		return nil, &UsageError{Option: "WSDL", Value: opts.WSDL, Msg: fmt.Sprintf("cannot read the WSDL: %v", fserr.Cause(err))}
 	}
 	sum := sha256.Sum256(data)
-	m, err := schemagen.ModelsFor(data, schemagen.DefaultRoots(), []string{
-		"Content models imported by `byocpack schemas import` from a Salesforce Metadata API WSDL",
-		"(SHA-256 below). Do not edit: import the WSDL again to update them.",
-		"", "Header of the source WSDL:", "",
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
-	}
-	if err := checkImportVersion(m.Version); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
-	}
-	out, err := model.Encode(m)
+	base, err := schemas.Bundled().BundledFile()
 	if err != nil {
 		return nil, err
+	}
+	version, roots, out, err := schemagen.ImportModels(data, []string{
+		"Content models imported by `byocpack schemas import` from a Salesforce Metadata API WSDL",
+		"(SHA-256 below): the types that differ from the bundled models of the base version named",
+		"below. Do not edit: import the WSDL again to update them.",
+		"", "Header of the source WSDL:", "",
+	}, base)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
+	}
+	if err := checkImportVersion(version); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
 	}
 	// root is the directory the user named (or the cache); nothing below
 	// it is written through a link (a symlinked byocpack-schemas/ too).
@@ -82,7 +89,7 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 		if root, err = model.CacheDir(); err != nil {
 			return nil, fmt.Errorf("no user cache directory: %w", err)
 		}
-		rel = model.FileName(m.Version)
+		rel = model.FileName(version)
 	} else {
 		project := opts.ProjectDir
 		if project == "" {
@@ -91,9 +98,9 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 		if _, err := os.Stat(filepath.Join(project, sfdx.ProjectFile)); err != nil {
 			return nil, &UsageError{Option: "ProjectDir", Value: project, Msg: fmt.Sprintf("is no Salesforce DX project (no %s); import into a project, or into the user cache instead", sfdx.ProjectFile)}
 		}
-		root, rel = project, path.Join(filepath.ToSlash(model.ProjectDir), model.FileName(m.Version))
+		root, rel = project, path.Join(filepath.ToSlash(model.ProjectDir), model.FileName(version))
 	}
-	res := &ImportResult{Version: m.Version, SHA256: hex.EncodeToString(sum[:]), Bundled: schemas.Bundled().Has(m.Version), Roots: m.Roots()}
+	res := &ImportResult{Version: version, SHA256: hex.EncodeToString(sum[:]), Bundled: schemas.Bundled().Has(version), Roots: roots, Size: len(out), Base: schemas.Bundled().Newest()}
 	res.Path = filepath.Join(root, filepath.FromSlash(rel))
 	if old, err := tree.ReadFile(root, rel); err == nil && old != nil && bytes.Equal(old, out) {
 		res.Unchanged = true

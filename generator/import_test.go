@@ -84,17 +84,36 @@ func wsdlOf(m *model.Model, version string, extra map[string][]string) []byte {
 // digest: the types alone.
 func modelBody(t *testing.T, m *model.Model) string {
 	t.Helper()
-	data, err := model.Encode(m)
+	var b strings.Builder
+	for _, c := range m.ComplexTypes() {
+		lines, err := model.TypeLines(c, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(c.Name + "\n" + strings.Join(lines, "\n") + "\n")
+	}
+	for _, s := range m.SimpleTypes() {
+		lines, err := model.TypeLines(nil, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(s.Name + "\n" + strings.Join(lines, "\n") + "\n")
+	}
+	return b.String() + strings.Join(m.Roots(), " ")
+}
+
+// projectModel is version v of the models the project at dir is judged by.
+func projectModel(t *testing.T, dir, v string) *model.Model {
+	t.Helper()
+	set, err := model.ForProject(schemas.Bundled(), dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keep []string
-	for _, l := range strings.Split(string(data), "\n") {
-		if !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "version ") && !strings.HasPrefix(l, "sha256 ") {
-			keep = append(keep, l)
-		}
+	m, err := set.Get(v)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return strings.Join(keep, "\n")
+	return m
 }
 
 // A 67.0 project: before the import its 67.0 fields are warnings naming
@@ -140,7 +159,7 @@ func TestImportNewerVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := filepath.Join(dir, model.ProjectDir, "v67.0.models")
-	if res.Version != "67.0" || res.Path != want || res.Unchanged || res.Bundled || len(res.SHA256) != 64 || len(res.Roots) != 11 {
+	if res.Version != "67.0" || res.Path != want || res.Unchanged || res.Bundled || len(res.SHA256) != 64 || len(res.Roots) != 898 || res.Base != "66.0" {
 		t.Fatalf("import: %+v", res)
 	}
 	first, _ := os.ReadFile(want)
@@ -151,18 +170,19 @@ func TestImportNewerVersion(t *testing.T) {
 	if b, _ := os.ReadFile(want); !bytes.Equal(b, first) || !strings.Contains(string(first), "sha256 "+res.SHA256+"\n") {
 		t.Error("the models file is not deterministic or lacks the WSDL's digest")
 	}
-	// The WSDL written from the 66.0 models gives them back, plus the two fields.
-	imported, err := model.Decode("v67.0.models", first)
-	if err != nil {
-		t.Fatal(err)
+	// The file holds the one type that changed, against the bundled 66.0.
+	if !strings.Contains(string(first), "\nbase 66.0 ") || !strings.Contains(string(first), "\nindex 1 31\nExtlClntAppGlobalOauthSettings\n") || len(first) > 8<<10 {
+		t.Errorf("the delta holds more than the changed type (%d bytes):\n%.3000s", len(first), first)
 	}
+	// The WSDL written from the 66.0 models gives them back, plus the two fields.
+	imported := projectModel(t, dir, "67.0")
 	_, e := imported.Root("ExtlClntAppGlobalOauthSettings").Lookup("isDPopEnabled")
 	if e == nil || e.Builtin() != model.Boolean {
 		t.Fatalf("isDPopEnabled: %+v", e)
 	}
 	body67 := modelBody(t, imported)
 	for _, f := range []string{"isDPopEnabled", "isEnforceRefreshTokenTTL"} {
-		body67 = strings.Replace(body67, "e "+f+" xsd:boolean 0 1\n", "", 1)
+		body67 = strings.Replace(body67, "\ne "+f+" xsd:boolean 0 1\n", "\n", 1)
 	}
 	if body66 := modelBody(t, m66); body67 != body66 {
 		t.Error("importing a WSDL written from the 66.0 models does not give them back")
@@ -222,8 +242,9 @@ func TestImportRefusesWhatIsNoMetadataWSDL(t *testing.T) {
 	}
 }
 
-// Importing a bundled version's own WSDL gives the bundled models, byte
-// for byte below the header: import and make schemas are one generator.
+// Importing a bundled version's own WSDL gives the bundled models: a
+// delta with no type in it, since import and make schemas are one
+// generator.
 func TestImportOfABundledWSDLGivesTheBundledModels(t *testing.T) {
 	wsdl := filepath.Join("..", "..", "shared", "salesforce", "metadata-wsdl", "metadata-v66.0.wsdl")
 	if _, err := os.Stat(wsdl); err != nil {
@@ -239,12 +260,77 @@ func TestImportOfABundledWSDLGivesTheBundledModels(t *testing.T) {
 		t.Error("66.0 not reported as bundled")
 	}
 	data, _ := os.ReadFile(res.Path)
-	imported, err := model.Decode(res.Path, data)
-	if err != nil {
-		t.Fatal(err)
+	if !strings.Contains(string(data), "\nindex 0 0\n") {
+		t.Errorf("the import of a bundled WSDL holds types:\n%.3000s", data)
 	}
+	imported := projectModel(t, dir, "66.0")
 	bundled, _ := schemas.Bundled().Get("66.0")
 	if modelBody(t, imported) != modelBody(t, bundled) || imported.SHA256 != bundled.SHA256 {
 		t.Error("the imported 66.0 models differ from the bundled ones")
+	}
+}
+
+// Two newer versions imported side by side: 68.0 adds a metadata type of
+// its own. Each file holds only what differs from the bundled 66.0, and the
+// models answer in which versions the new type and field exist.
+func TestImportTwoNewerVersions(t *testing.T) {
+	m66, err := schemas.Bundled().Get("66.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "p")
+	renderFixture(t, "partner1", dir)
+	extra := map[string][]string{"ExtlClntAppGlobalOauthSettings": {"isDPopEnabled"}}
+	w67 := wsdlOf(m66, "67.0", extra)
+	newType := `   <xsd:complexType name="ExtlClntAppOauthSecuritySettings">
+    <xsd:complexContent>
+     <xsd:extension base="tns:Metadata">
+      <xsd:sequence>
+       <xsd:element name="externalClientApplication" type="xsd:string"/>
+      </xsd:sequence>
+     </xsd:extension>
+    </xsd:complexContent>
+   </xsd:complexType>
+  </xsd:schema>`
+	w68 := bytes.Replace(wsdlOf(m66, "68.0", extra), []byte("  </xsd:schema>"), []byte(newType), 1)
+	sizes := map[string]int{}
+	for v, data := range map[string][]byte{"67.0": w67, "68.0": w68} {
+		p := filepath.Join(t.TempDir(), "metadata-"+v+".wsdl")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ImportSchemas(ImportOptions{WSDL: p, ProjectDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Version != v || res.Base != "66.0" {
+			t.Fatalf("import %s: %+v", v, res)
+		}
+		sizes[v] = res.Size
+	}
+	t.Logf("delta sizes: %v", sizes)
+	if sizes["67.0"] > 4<<10 || sizes["68.0"] > 5<<10 || sizes["68.0"] <= sizes["67.0"] {
+		t.Errorf("delta sizes %v; only the changed types belong in them", sizes)
+	}
+	set, err := model.ForProject(schemas.Bundled(), dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := set.TypeVersions("ExtlClntAppOauthSecuritySettings"); !slices.Equal(got, []string{"68.0"}) {
+		t.Errorf("the new type exists in %v", got)
+	}
+	if got := model.Since(set.ElementVersions("ExtlClntAppGlobalOauthSettings", "isDPopEnabled")); got != "67.0" {
+		t.Errorf("isDPopEnabled since %q", got)
+	}
+	m68, err := set.Get("68.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m68.Root("ExtlClntAppOauthSecuritySettings") == nil || m68.Root("CustomObject") == nil || len(m68.Roots()) != len(m66.Roots())+1 {
+		t.Errorf("68.0 roots: %d, 66.0: %d", len(m68.Roots()), len(m66.Roots()))
+	}
+	m67, _ := set.Get("67.0")
+	if m67.Root("ExtlClntAppOauthSecuritySettings") != nil {
+		t.Error("67.0 has the type 68.0 added")
 	}
 }

@@ -72,7 +72,7 @@ func TestSchemasImportAndVersion(t *testing.T) {
 		t.Fatalf("render: %d %s", code, stderr)
 	}
 	code, stdout, stderr := run(t, "schemas", "import", newer, "-p", out)
-	if code != 0 || !strings.Contains(stdout, "byocpack-schemas/v67.0.models: content models of Metadata API 67.0 for 11 types") || !strings.Contains(stdout, "commit ") {
+	if code != 0 || !strings.Contains(stdout, "byocpack-schemas/v67.0.models: content models of Metadata API 67.0 for 898 types, ") || !strings.Contains(stdout, " bytes as changes against the bundled 66.0") || !strings.Contains(stdout, "commit ") {
 		t.Fatalf("import: %d\n%s%s", code, stdout, stderr)
 	}
 	if code, stdout, _ = run(t, "schemas", "import", newer, "-p", out); code != 0 || !strings.HasPrefix(stdout, "unchanged:") {
@@ -90,7 +90,7 @@ func TestSchemasImportAndVersion(t *testing.T) {
 	}
 	defer os.Chdir(wd)
 	_, stdout, _ = run(t, "version")
-	if !strings.Contains(stdout, "  66.0  bundled\n  67.0  project byocpack-schemas/v67.0.models\n") {
+	if !strings.Contains(stdout, "content models:\n  47.0-66.0  bundled\n  67.0  project byocpack-schemas/v67.0.models\n") {
 		t.Errorf("version:\n%s", stdout)
 	}
 }

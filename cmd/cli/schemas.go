@@ -91,7 +91,7 @@ func runSchemasImport(opts *SchemasImportOptions) error {
 	if res.Unchanged {
 		what = "unchanged:"
 	}
-	fmt.Fprintf(opts.IO.Out, "%s %s: content models of Metadata API %s for %s (WSDL sha256 %s)\n", what, escape.Line(res.Path), res.Version, plural(len(res.Roots), "type"), res.SHA256)
+	fmt.Fprintf(opts.IO.Out, "%s %s: content models of Metadata API %s for %s, %s as changes against the bundled %s (WSDL sha256 %s)\n", what, escape.Line(res.Path), res.Version, plural(len(res.Roots), "type"), plural(res.Size, "byte"), res.Base, res.SHA256)
 	if res.Bundled {
 		fmt.Fprintf(opts.IO.Out, "note: byocpack bundles %s too; the imported models take precedence where they are read\n", res.Version)
 	}

@@ -1,12 +1,25 @@
-// Package model holds the content models of the Metadata API types
-// byocpack checks: for one API version, every complex type with its
-// extension chain flattened into one sequence of elements (name, type,
-// occurrences, nillable), and every simple type with its enumeration,
-// patterns and length facets. They are generated from the WSDL at `make
-// schemas` (internal/schemagen) or by `byocpack schemas import`, stored in
-// a compact line format (Encode, Decode) and embedded or read as data:
-// nothing is compiled at run time, and loading a version takes well under
-// a millisecond.
+// Package model holds the content models of the Metadata API types: for
+// one API version, every complex type with its extension chain flattened
+// into one sequence of elements (name, type, occurrences, nillable; a name
+// may occur more than once, each occurrence its own particle), and every
+// simple type with its enumeration, patterns and length facets. They are
+// generated from the WSDLs at `make schemas` (internal/schemagen) for every
+// metadata type of every bundled version, or by `byocpack schemas import`
+// for another version, and stored in one file format (bundle.go) that holds
+// many versions, each type once, each line marked with its versions, and an
+// index. Nothing is compiled or decoded at start-up: a version's Model
+// decodes a type, and the types it uses, the first time it is asked for.
+//
+// What a validator asks, per type and version:
+//
+//   - Set.Versions: the versions available (bundled, project, cache);
+//     Set.Resolve: which one judges a project's version.
+//   - Set.Get(v), then Model.Root, Complex, Simple, Roots: the model of any
+//     type at any version.
+//   - Set.TypeVersions, ElementVersions, EnumVersions (and Since for the
+//     first of them): in which versions a type, an element of a type or an
+//     enumeration value exists, for "<X> exists from API 57.0; this
+//     project is at 56.0". They read only the type asked about.
 package model
 
 import (
@@ -14,6 +27,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Namespace is the namespace of every Metadata API element.
@@ -97,23 +111,60 @@ type Complex struct {
 	Own  []Element // its own sequence, in WSDL order
 
 	// seq is the flattened sequence, base types' elements first; index maps
-	// a name to its position in seq.
+	// a name to its first position in seq, and later maps a name that
+	// occurs more than once (XSD allows it: Flow's description from
+	// FlowElement and FlowCustomError) to every position, in order.
 	seq   []*Element
 	index map[string]int
+	later map[string][]int
 }
 
 // Sequence returns the type's elements in the order a retrieve writes them:
 // the base types' first, outermost base first.
 func (c *Complex) Sequence() []*Element { return c.seq }
 
-// Lookup returns the position of the element called name in Sequence, and
-// the element; -1 and nil when the type has none.
+// Lookup returns the first position of the element called name in
+// Sequence, and the element; -1 and nil when the type has none.
 func (c *Complex) Lookup(name string) (int, *Element) {
 	i, ok := c.index[name]
 	if !ok {
 		return -1, nil
 	}
 	return i, c.seq[i]
+}
+
+// Place returns the position in Sequence of a child called name that
+// follows a child placed at from (-1 for the first child), as an XSD
+// validator matches a sequence whose particles repeat a name: the first
+// position at or after from whose particle can take another occurrence
+// (count reports how many it has taken), else the first at or after
+// from, else the first of all. For a name that occurs once it is
+// Lookup's position; -1 when the type has no such element.
+func (c *Complex) Place(name string, from int, count func(int) int) int {
+	ps, ok := c.later[name]
+	if !ok {
+		i, ok := c.index[name]
+		if !ok {
+			return -1
+		}
+		return i
+	}
+	fallback := -1
+	for _, p := range ps {
+		if p < from {
+			continue
+		}
+		if e := c.seq[p]; e.Max < 0 || count(p) < e.Max {
+			return p
+		}
+		if fallback < 0 {
+			fallback = p
+		}
+	}
+	if fallback >= 0 {
+		return fallback
+	}
+	return ps[0]
 }
 
 // Simple is a restriction of a built-in type.
@@ -125,13 +176,27 @@ type Simple struct {
 	// Length facets; -1 when absent.
 	Length, MinLength, MaxLength int
 
-	enumSet map[string]bool
-	res     []*regexp.Regexp
+	// enumSet is built on the first Allows: most simple types a run
+	// loads are never asked.
+	enumOnce sync.Once
+	enumSet  map[string]bool
+	res      []*regexp.Regexp
 }
 
 // Allows reports whether v, the whole value, is in the enumeration (true
 // when the type has none).
-func (s *Simple) Allows(v string) bool { return len(s.Enum) == 0 || s.enumSet[v] }
+func (s *Simple) Allows(v string) bool {
+	if len(s.Enum) == 0 {
+		return true
+	}
+	s.enumOnce.Do(func() {
+		s.enumSet = make(map[string]bool, len(s.Enum))
+		for _, v := range s.Enum {
+			s.enumSet[v] = true
+		}
+	})
+	return s.enumSet[v]
+}
 
 // Matches reports whether v matches every pattern of the type.
 func (s *Simple) Matches(v string) bool {
@@ -155,15 +220,21 @@ type Model struct {
 	// (licence, origin), one line per element.
 	Header []string
 
+	// roots, complex and simple are the types: all of them for a model
+	// New assembled, those loaded so far for one read from a models file.
 	roots   []string
 	complex map[string]*Complex
 	simple  map[string]*Simple
+
+	// lazy is set for a model read from a models file: where its types
+	// come from, and the state of loading them.
+	lazy *lazyState
 }
 
 // New assembles a model from its types and resolves every reference. It
-// fails on a reference to an undefined type, an extension cycle, or two
-// elements of one flattened sequence with the same name (the greedy
-// sequence check would then be ambiguous).
+// fails on a reference to an undefined type or an extension cycle. One
+// name may occur more than once in a flattened sequence, as XSD allows;
+// Complex.Place matches such children by position.
 func New(version, sha string, roots []string, complexes []*Complex, simples []*Simple) (*Model, error) {
 	m := &Model{Version: version, SHA256: sha, roots: slices.Clone(roots), complex: map[string]*Complex{}, simple: map[string]*Simple{}}
 	slices.Sort(m.roots)
@@ -240,14 +311,21 @@ func (m *Model) flatten(c *Complex) error {
 	for _, t := range chain {
 		size += len(t.Own)
 	}
-	c.seq, c.index = make([]*Element, 0, size), make(map[string]int, size)
+	c.seq, c.index, c.later = make([]*Element, 0, size), make(map[string]int, size), nil
 	for i := len(chain) - 1; i >= 0; i-- {
 		for j := range chain[i].Own {
 			e := &chain[i].Own[j]
-			if _, dup := c.index[e.Name]; dup {
-				return fmt.Errorf("%s: element %q occurs twice in its sequence", c.Name, e.Name)
+			if first, dup := c.index[e.Name]; dup {
+				if c.later == nil {
+					c.later = map[string][]int{}
+				}
+				if c.later[e.Name] == nil {
+					c.later[e.Name] = []int{first}
+				}
+				c.later[e.Name] = append(c.later[e.Name], len(c.seq))
+			} else {
+				c.index[e.Name] = len(c.seq)
 			}
-			c.index[e.Name] = len(c.seq)
 			c.seq = append(c.seq, e)
 		}
 	}
@@ -255,10 +333,6 @@ func (m *Model) flatten(c *Complex) error {
 }
 
 func (s *Simple) compile() error {
-	s.enumSet = make(map[string]bool, len(s.Enum))
-	for _, v := range s.Enum {
-		s.enumSet[v] = true
-	}
 	s.res = nil
 	for _, p := range s.Patterns {
 		re, err := compilePattern(p)
@@ -298,43 +372,4 @@ func compilePattern(p string) (*regexp.Regexp, error) {
 		}
 	}
 	return regexp.Compile(`^(?:` + p + `)$`)
-}
-
-// Roots are the types with a document root (ExternalClientApplication,
-// CustomObject, ...), sorted.
-func (m *Model) Roots() []string { return slices.Clone(m.roots) }
-
-// Root returns the complex type of the document root of metadataType, nil
-// when the model has no such root.
-func (m *Model) Root(metadataType string) *Complex {
-	if _, ok := slices.BinarySearch(m.roots, metadataType); !ok {
-		return nil
-	}
-	return m.complex[metadataType]
-}
-
-// Complex returns the complex type called name, or nil.
-func (m *Model) Complex(name string) *Complex { return m.complex[name] }
-
-// Simple returns the simple type called name, or nil.
-func (m *Model) Simple(name string) *Simple { return m.simple[name] }
-
-// ComplexTypes returns every complex type, sorted by name.
-func (m *Model) ComplexTypes() []*Complex {
-	out := make([]*Complex, 0, len(m.complex))
-	for _, c := range m.complex {
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b *Complex) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}
-
-// SimpleTypes returns every simple type, sorted by name.
-func (m *Model) SimpleTypes() []*Simple {
-	out := make([]*Simple, 0, len(m.simple))
-	for _, s := range m.simple {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b *Simple) int { return strings.Compare(a.Name, b.Name) })
-	return out
 }

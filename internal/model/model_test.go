@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 func sample(t *testing.T, version string) *Model {
@@ -62,18 +61,101 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 
 func TestDecodeRefuses(t *testing.T) {
 	good, _ := Encode(sample(t, "66.0"))
+	g := string(good)
 	for name, data := range map[string]string{
-		"magic":      "byocpack-models 2\nversion 66.0\n",
-		"no version": "byocpack-models 1\nroot A\n",
-		"dangling":   "byocpack-models 1\nversion 66.0\ncomplex A\ne x Missing 0 1\n",
-		"counts":     "byocpack-models 1\nversion 66.0\ncomplex A\ne x xsd:string 2 1\n",
-		"cycle":      "byocpack-models 1\nversion 66.0\ncomplex A B\ncomplex B A\n",
-		"unknown":    string(good) + "bogus line\n",
-		"builtin":    "byocpack-models 1\nversion 66.0\ncomplex A\ne x xsd:duration 0 1\n",
+		"magic":     "byocpack-models 1\nversion 66.0\n",
+		"other":     "hello\n",
+		"truncated": g[:strings.Index(g, "index ")],
+		"short":     g[:len(g)-40],
+		"bad line":  strings.Replace(g, "e color Color 1 1", "e color Color 2 1", 1),
+		"dangling":  strings.Replace(g, "e color Color 1 1", "e color Missing 1 1", 1),
+		"range":     strings.Replace(g, "e color Color 1 1", "@6x e color Color 1 1", 1),
+		"unknown":   strings.Replace(g, "e color Color 1 1", "bogus", 1),
 	} {
-		if _, err := Decode("f.models", []byte(data)); err == nil || !strings.Contains(err.Error(), "f.models") {
+		if _, err := Decode("f.models", []byte(data)); err == nil || !strings.Contains(err.Error(), "f.models") && !strings.Contains(err.Error(), "Widget") {
 			t.Errorf("%s: err = %v", name, err)
 		}
+	}
+}
+
+// The merged form gives every version back as it was added, including a
+// name that occurs twice, an element that changed its type, a type that
+// came and went, and enumeration values that came later.
+func TestBuilderMergesVersions(t *testing.T) {
+	el := func(name, typ string) Element { return Element{Name: name, Type: typ, Min: 0, Max: 1} }
+	meta := &Complex{Name: "Metadata", Own: []Element{el("fullName", "xsd:string")}}
+	color := func(vals ...string) *Simple {
+		return &Simple{Name: "Color", Base: String, Enum: vals, Length: -1, MinLength: -1, MaxLength: -1}
+	}
+	versions := []struct {
+		v      string
+		widget []Element
+		color  *Simple
+		gadget bool
+	}{
+		{"60.0", []Element{el("a", "xsd:string"), el("b", "xsd:int")}, color("Red"), false},
+		{"61.0", []Element{el("a", "xsd:string"), el("x", "Color"), el("b", "xsd:int")}, color("Red", "Blue"), true},
+		{"62.0", []Element{el("a", "xsd:string"), el("x", "Color"), el("b", "xsd:string"), el("a", "xsd:string")}, color("Blue", "Red"), false},
+	}
+	b := &Builder{Header: []string{"test"}}
+	want := map[string][]string{}
+	for _, tv := range versions {
+		cs := []*Complex{meta, {Name: "Widget", Base: "Metadata", Own: tv.widget}}
+		roots := []string{"Widget"}
+		if tv.gadget {
+			cs = append(cs, &Complex{Name: "Gadget", Base: "Metadata"})
+			roots = append(roots, "Gadget")
+		}
+		if err := b.Add(tv.v, strings.Repeat("0", 64), roots, cs, []*Simple{tv.color}); err != nil {
+			t.Fatal(err)
+		}
+		var seq []string
+		for _, e := range tv.widget {
+			seq = append(seq, e.Name+":"+e.Type)
+		}
+		want[tv.v] = seq
+	}
+	data, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := NewBundledSet("t", string(data))
+	for _, tv := range versions {
+		m, err := set.Get(tv.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range m.Root("Widget").Own {
+			got = append(got, e.Name+":"+e.Type)
+		}
+		if strings.Join(got, " ") != strings.Join(want[tv.v], " ") {
+			t.Errorf("%s: Widget %v, want %v", tv.v, got, want[tv.v])
+		}
+		if (m.Root("Gadget") != nil) != tv.gadget {
+			t.Errorf("%s: Gadget present = %v", tv.v, !tv.gadget)
+		}
+		if s := m.Simple("Color"); strings.Join(s.Enum, ",") != strings.Join(tv.color.Enum, ",") {
+			t.Errorf("%s: Color %v", tv.v, s.Enum)
+		}
+	}
+	for name, tt := range map[string]struct{ got, want []string }{
+		"type":    {set.TypeVersions("Gadget"), []string{"61.0"}},
+		"element": {set.ElementVersions("Widget", "x"), []string{"61.0", "62.0"}},
+		"base":    {set.ElementVersions("Widget", "fullName"), []string{"60.0", "61.0", "62.0"}},
+		"enum":    {set.EnumVersions("Color", "Blue"), []string{"61.0", "62.0"}},
+		"none":    {set.ElementVersions("Widget", "zz"), nil},
+	} {
+		if strings.Join(tt.got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: %v, want %v", name, tt.got, tt.want)
+		}
+	}
+	if Since(set.ElementVersions("Widget", "x")) != "61.0" || Since(nil) != "" {
+		t.Error("Since")
+	}
+	// Versions must come oldest first.
+	if err := b.Add("59.0", "", nil, nil, nil); err == nil {
+		t.Error("an older version was added after newer ones")
 	}
 }
 
@@ -94,9 +176,18 @@ func write(t *testing.T, dir, version string) string {
 }
 
 func TestSetResolvesAndLayers(t *testing.T) {
-	m62, _ := Encode(sample(t, "62.0"))
-	m66, _ := Encode(sample(t, "66.0"))
-	base := NewSet(fstest.MapFS{"models/v62.0.models": {Data: m62}, "models/v66.0.models": {Data: m66}, "models/notes.txt": {}}, "models")
+	b := &Builder{}
+	for _, v := range []string{"62.0", "66.0"} {
+		m := sample(t, v)
+		if err := b.Add(v, m.SHA256, m.Roots(), m.ComplexTypes(), m.SimpleTypes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := NewBundledSet("bundled", string(data))
 	if got := strings.Join(base.Versions(), ","); got != "62.0,66.0" {
 		t.Fatalf("versions %s", got)
 	}
@@ -153,12 +244,94 @@ func boolStr(b bool) string {
 	return "false"
 }
 
+// A delta holds the types that differ from its base and marks those it
+// dropped; it reads as the whole version over the bundled models, and is
+// refused when the bundled models are not the ones it was written against.
+func TestDeltaOverTheBundledModels(t *testing.T) {
+	b := &Builder{}
+	m66 := sample(t, "66.0")
+	if err := b.Add("66.0", m66.SHA256, m66.Roots(), m66.ComplexTypes(), m66.SimpleTypes()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := NewBundledSet("bundled", string(data))
+	bundle, err := base.BundledFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 67.0: Color gains a value, ID is gone (and id with it).
+	d := &Builder{}
+	meta := &Complex{Name: "Metadata", Own: []Element{{Name: "fullName", Type: "xsd:string", Min: 0, Max: 1}}}
+	widget := &Complex{Name: "Widget", Base: "Metadata", Own: []Element{{Name: "color", Type: "Color", Min: 1, Max: 1}, {Name: "parts", Type: "Metadata", Min: 0, Max: -1}}}
+	color := &Simple{Name: "Color", Base: String, Enum: []string{"Red", "Dark Blue", " spaced ", "Green"}, Length: -1, MinLength: -1, MaxLength: -1}
+	if err := d.Add("67.0", strings.Repeat("cd", 32), []string{"Widget"}, []*Complex{meta, widget}, []*Simple{color}); err != nil {
+		t.Fatal(err)
+	}
+	delta, err := d.Delta(bundle, "66.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(delta), "\nindex 3 16\nColor\nID\nWidget\n") || strings.Contains(string(delta), "\nMetadata\n") {
+		t.Errorf("delta:\n%s", delta)
+	}
+	project := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(project, ProjectDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(project, ProjectDir, FileName("67.0"))
+	if err := os.WriteFile(p, delta, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ForProject(base, project, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Get("67.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Simple("ID") != nil || m.Complex("Metadata") == nil || !m.Simple("Color").Allows("Green") {
+		t.Error("the delta does not read as the whole version")
+	}
+	if got := s.EnumVersions("Color", "Green"); strings.Join(got, ",") != "67.0" {
+		t.Errorf("Green in %v", got)
+	}
+	if got := s.TypeVersions("ID"); strings.Join(got, ",") != "66.0" {
+		t.Errorf("ID in %v", got)
+	}
+	// Color is written as edits of the base's lines; edits that do not fit
+	// the base are refused.
+	if !strings.Contains(string(delta), "\n=5\nenum Green\n") {
+		t.Errorf("Color is not written as edits:\n%s", delta)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(delta), "\n=5\n", "\n=6\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := ForProject(base, project, false); s != nil {
+		if _, err := s.Get("67.0"); err == nil || !strings.Contains(err.Error(), "does not fit") {
+			t.Errorf("edits past the base: %v", err)
+		}
+	}
+	// Written against other bundled models: refused, with the fix.
+	other := strings.Replace(string(delta), "base 66.0 "+m66.SHA256, "base 66.0 "+strings.Repeat("ef", 32), 1)
+	if err := os.WriteFile(p, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = ForProject(base, project, false)
+	if _, err := s.Get("67.0"); err == nil || !strings.Contains(err.Error(), "import the WSDL again") {
+		t.Errorf("a delta against other models: %v", err)
+	}
+}
+
 // TestUnreadableCacheAddsNothing: a cache folder that is a file, or a
 // cached models file that does not load, leaves the set as the bundled
 // and project models make it, without an error.
 func TestUnreadableCacheAddsNothing(t *testing.T) {
 	m66, _ := Encode(sample(t, "66.0"))
-	base := NewSet(fstest.MapFS{"models/v66.0.models": {Data: m66}}, "models")
+	base := NewBundledSet("bundled", string(m66))
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -51,33 +50,45 @@ type Origin struct {
 // a project's imported ones and the user cache's. A project's file wins
 // over the bundled one of the same version (the user imported it on
 // purpose); the cache only adds versions neither has, so a machine's cache
-// never changes what the committed project means. Loading is lazy and safe
-// for concurrent use.
+// never changes what the committed project means. Loading is lazy (a
+// version's model is made on first use, and its types decode one by one
+// as they are asked for) and safe for concurrent use.
 type Set struct {
 	mu      sync.Mutex
 	entries map[string]*entry
+	// bundled is the bundled models file, which deltas are relative to;
+	// err says why it could not be read.
+	bundled *Bundle
+	err     error
 }
 
 type entry struct {
 	origin Origin
-	read   func() ([]byte, error)
-	once   sync.Once
-	m      *Model
-	err    error
+	// load makes the version's model.
+	load func() (*Model, error)
+	once sync.Once
+	m    *Model
+	err  error
 }
 
-// NewSet returns a set that holds the models files fsys has under dir
-// (v<api>.models), as bundled models.
-func NewSet(fsys fs.FS, dir string) *Set {
+// NewBundledSet returns the set of the models file data (name is used in
+// messages), every version of it bundled. Only its header is read here.
+func NewBundledSet(name, data string) *Set {
 	s := &Set{entries: map[string]*entry{}}
-	names, _ := fs.Glob(fsys, path.Join(dir, "*.models"))
-	for _, n := range names {
-		m := fileRE().FindStringSubmatch(path.Base(n))
-		if m == nil {
-			continue
-		}
-		v := m[1] + ".0"
-		s.entries[v] = &entry{origin: Origin{Version: v, Kind: "bundled"}, read: func() ([]byte, error) { return fs.ReadFile(fsys, n) }}
+	b, err := OpenBundle(name, data)
+	if err != nil {
+		s.err = err
+		return s
+	}
+	if b.base != "" {
+		s.err = fmt.Errorf("%s: a delta cannot be bundled", name)
+		return s
+	}
+	s.bundled = b
+	for bit, v := range b.versions {
+		s.entries[v] = &entry{origin: Origin{Version: v, Kind: "bundled"}, load: func() (*Model, error) {
+			return newLazy(v, b.shas[bit], b.Header, source{b, bit}), nil
+		}}
 	}
 	return s
 }
@@ -87,7 +98,7 @@ func NewSet(fsys fs.FS, dir string) *Set {
 // user cache's. A folder that does not exist adds nothing. Models already
 // loaded in base are shared, not decoded again.
 func ForProject(base *Set, dir string, cache bool) (*Set, error) {
-	s := &Set{entries: map[string]*entry{}}
+	s := &Set{entries: map[string]*entry{}, bundled: base.bundled, err: base.err}
 	base.mu.Lock()
 	for v, e := range base.entries {
 		s.entries[v] = e
@@ -132,7 +143,7 @@ func (s *Set) addDir(dir, kind string, override bool) error {
 		if kind == "cache" && !openable(p) {
 			continue // an unreadable cache file must not shadow a fallback
 		}
-		s.entries[v] = &entry{origin: Origin{Version: v, Kind: kind, Path: filepath.ToSlash(p)}, read: func() ([]byte, error) { return readBounded(p) }}
+		s.entries[v] = &entry{origin: Origin{Version: v, Kind: kind, Path: filepath.ToSlash(p)}, load: func() (*Model, error) { return s.loadFile(p, v) }}
 	}
 	return nil
 }
@@ -147,8 +158,50 @@ func openable(p string) bool {
 	return true
 }
 
-// maxFile bounds a models file read from disk: the bundled ones are a few
-// hundred kilobytes.
+// loadFile reads the models file at p, which its name says holds version
+// v: a delta against a bundled version, or the complete models of v. Every
+// type a delta defines is loaded at once, so a damaged file is reported
+// before any file is judged by it.
+func (s *Set) loadFile(p, v string) (*Model, error) {
+	name := filepath.ToSlash(p)
+	data, err := readBounded(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	b, err := OpenBundle(name, string(data))
+	if err != nil {
+		return nil, err
+	}
+	if len(b.versions) != 1 || b.versions[0] != v {
+		return nil, fmt.Errorf("%s: holds the models of API %s, not %s; rename it %s", name, strings.Join(b.versions, ", "), v, FileName(b.versions[0]))
+	}
+	srcs := []source{{b, 0}}
+	if base, sha := b.Base(); base != "" {
+		bit := -1
+		if s.bundled != nil {
+			bit = s.bundled.bit(base)
+		}
+		if bit < 0 || s.bundled.shas[bit] != sha {
+			return nil, fmt.Errorf("%s: holds the changes of API %s against the bundled models of API %s (WSDL SHA-256 %.12s…), which this byocpack does not have; import the WSDL again with `byocpack schemas import`", name, v, base, sha)
+		}
+		b.over, b.overBit = s.bundled, bit
+		srcs = append(srcs, source{s.bundled, bit})
+	}
+	m := newLazy(v, b.shas[0], b.Header, srcs...)
+	names, err := (&Model{Version: v, lazy: &lazyState{srcs: srcs[:1]}}).typeNames(false)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, _, err := m.Load(n); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return m, nil
+}
+
+// maxFile bounds a models file read from disk: an imported delta is a
+// few hundred kilobytes, the complete models of a version a few megabytes.
 const maxFile = 16 << 20
 
 func readBounded(p string) ([]byte, error) {
@@ -258,29 +311,17 @@ func (s *Set) Get(v string) (*Model, error) {
 		return nil, fmt.Errorf("no content models for API version %s; byocpack has %s", v, strings.Join(s.Versions(), ", "))
 	}
 	e.once.Do(func() {
-		name := "bundled " + FileName(v)
-		if e.origin.Path != "" {
-			name = e.origin.Path
-		}
-		data, err := e.read()
-		if err != nil {
-			e.err = fmt.Errorf("%s: %w", name, err)
+		if s.err != nil {
+			e.err = s.err
 			return
 		}
-		m, err := Decode(name, data)
-		if err != nil {
-			e.err = err
-			return
+		e.m, e.err = e.load()
+		if e.m != nil {
+			e.m.Source = e.origin.Kind
+			if e.origin.Path != "" {
+				e.m.Source = e.origin.Path
+			}
 		}
-		if m.Version != v {
-			e.err = fmt.Errorf("%s: holds the models of API %s, not %s; rename it %s", name, m.Version, v, FileName(m.Version))
-			return
-		}
-		m.Source = e.origin.Kind
-		if e.origin.Path != "" {
-			m.Source = e.origin.Path
-		}
-		e.m = m
 	})
 	return e.m, e.err
 }
@@ -295,3 +336,15 @@ func majorOf(v string) int {
 }
 
 func compareVersions(a, b string) int { return cmp.Compare(majorOf(a), majorOf(b)) }
+
+// BundledFile is the bundled models file the set was made from, which an
+// imported delta is written against.
+func (s *Set) BundledFile() (*Bundle, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if s.bundled == nil {
+		return nil, errors.New("no bundled models")
+	}
+	return s.bundled, nil
+}

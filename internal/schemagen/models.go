@@ -2,11 +2,10 @@ package schemagen
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,15 +33,22 @@ func (w *wsdl) closure(roots []string) (map[int]bool, error) {
 	return need, nil
 }
 
-// contentModels reads the types roots need into content models. It fails
-// on any construct the models cannot express (a choice, a group, an
-// attribute, an inline type, a facet or built-in type the checker does
-// not implement), so `make schemas` and `schemas import` stop rather than
+// typesOf reads the types roots need into content models: roots nil
+// means every metadata type of the WSDL (metadataRoots). It fails on any
+// construct the models cannot express (a choice, a group, an attribute,
+// an inline type, a facet or built-in type the checker does not
+// implement), so `make schemas` and `schemas import` stop rather than
 // check files against something else than the WSDL says.
-func (w *wsdl) contentModels(version string, sum [32]byte, header []string, roots []string) (*model.Model, error) {
+func (w *wsdl) typesOf(roots []string) ([]string, []*model.Complex, []*model.Simple, error) {
+	if roots == nil {
+		var err error
+		if roots, err = w.metadataRoots(); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	need, err := w.closure(roots)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	var complexes []*model.Complex
 	var simples []*model.Simple
@@ -52,7 +58,7 @@ func (w *wsdl) contentModels(version string, sum [32]byte, header []string, root
 		}
 		c, s, err := w.readType(b)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if c != nil {
 			complexes = append(complexes, c)
@@ -61,12 +67,42 @@ func (w *wsdl) contentModels(version string, sum [32]byte, header []string, root
 			simples = append(simples, s)
 		}
 	}
-	m, err := model.New(version, hex.EncodeToString(sum[:]), roots, complexes, simples)
-	if err != nil {
-		return nil, err
+	return roots, complexes, simples, nil
+}
+
+// metadataRoot is the type every metadata type extends: a complex type
+// whose extension chain reaches it has a document root of its own (374
+// types in 47.0, 898 in 66.0).
+const metadataRoot = "Metadata"
+
+// metadataRoots returns the WSDL's metadata types, sorted.
+func (w *wsdl) metadataRoots() ([]string, error) {
+	re := regexp.MustCompile(`<` + regexp.QuoteMeta(w.xsdPrefix) + `:extension\s+base="` + regexp.QuoteMeta(w.tnsPrefix) + `:([A-Za-z0-9_]+)"`)
+	base := map[string]string{}
+	for _, b := range w.blocks {
+		if m := re.FindSubmatch(b.raw); m != nil {
+			base[b.name] = string(m[1])
+		}
 	}
-	m.Header = header
-	return m, nil
+	var out []string
+	for name := range base {
+		seen := map[string]bool{}
+		for t := base[name]; t != ""; t = base[t] {
+			if seen[t] {
+				return nil, fmt.Errorf("type %q extends itself", name)
+			}
+			seen[t] = true
+			if t == metadataRoot {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no complex type extends %s; is it the Metadata API WSDL?", metadataRoot)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // readType parses one top-level complexType or simpleType block.
@@ -243,35 +279,6 @@ func onlyAttrs(t xml.StartElement, allowed []string) (map[string]string, error) 
 		out[a.Name.Local] = a.Value
 	}
 	return out, nil
-}
-
-// ModelsFor derives the content models of roots from one WSDL, the way
-// `byocpack schemas import` does: the version is read from the WSDL's
-// header comment ("Metadata API version 67.0"), roots the WSDL does not
-// define are left out (an older WSDL may predate a type), and the models
-// record the WSDL's SHA-256. header lines head the models file.
-func ModelsFor(wsdlData []byte, roots []string, header []string) (*model.Model, error) {
-	w, err := parseWSDL(wsdlData)
-	if err != nil {
-		return nil, err
-	}
-	version, err := headerVersion(w.header)
-	if err != nil {
-		return nil, err
-	}
-	var have []string
-	for _, r := range roots {
-		if _, ok := w.types[r]; ok {
-			have = append(have, r)
-		}
-	}
-	if len(have) == 0 {
-		return nil, fmt.Errorf("the WSDL defines none of the metadata types byocpack checks (%s); is it the Metadata API WSDL (Setup → API → Generate Metadata WSDL)?", strings.Join(roots, ", "))
-	}
-	for _, l := range strings.Split(normalizeText(w.header), "\n") {
-		header = append(header, "  "+strings.TrimSpace(l))
-	}
-	return w.contentModels(version, sha256.Sum256(wsdlData), header, have)
 }
 
 // headerVersion reads "Metadata API version 67.0" from a WSDL's header.

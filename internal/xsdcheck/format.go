@@ -41,7 +41,7 @@ func Format(m *model.Model, metadataType string, doc *xmldoc.Document) ([]byte, 
 	}
 	root := m.Root(metadataType)
 	r := doc.Root
-	if root == nil {
+	if root == nil || !Judged(metadataType) {
 		return nil, &NotFormatted{0, fmt.Sprintf("API %s has no content model for %s", m.Version, metadataType)}
 	}
 	if r.Local != metadataType || r.Space != MetadataNamespace {
@@ -91,13 +91,16 @@ func (f formatter) reorder(el *xmldoc.Element, ct *model.Complex, where string) 
 		return nil
 	}
 	pos := make(map[*xmldoc.Element]int, len(el.Children))
+	taken := map[int]int{}
+	cur := -1
 	for _, ch := range el.Children {
-		i, e := ct.Lookup(ch.Local)
+		i := ct.Place(ch.Local, cur, func(p int) int { return taken[p] })
 		if i < 0 || ch.Space != MetadataNamespace {
 			return &NotFormatted{ch.Line, fmt.Sprintf("<%s> in <%s> at %s is not an element of %s in API %s", ch.Local, el.Local, where, ct.Name, f.version)}
 		}
-		pos[ch] = i
-		if err := f.child(ch, e, where+"/"+ch.Local); err != nil {
+		taken[i]++
+		cur, pos[ch] = i, i
+		if err := f.child(ch, ct.Sequence()[i], where+"/"+ch.Local); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,9 @@ package xsdcheck
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -66,8 +69,10 @@ func TestCheckDeploy(t *testing.T) {
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A_B</developerName>\n  <masterLabel>A</masterLabel>\n"), nil},
 		{"version spelled v66", "v66", "CustomObject", mkdoc("CustomObject", "  <label>E</label>\n"),
 			[]string{`0 error xsd no content models for API version "v66"|62.0, 63.0, 64.0, 65.0, 66.0|schemas import`}},
-		{"older than every model", "61.0", "CustomObject", mkdoc("CustomObject", ""),
-			[]string{`0 error xsd no content models for API version "61.0"`}},
+		{"older than every model", "46.0", "CustomObject", mkdoc("CustomObject", ""),
+			[]string{`0 error xsd no content models for API version "46.0"`}},
+		{"judged by its own older version", "48.0", "CustomObject", mkdoc("CustomObject", "  <enablePublishStatusTracking>true</enablePublishStatusTracking>\n"),
+			[]string{`3 error xsd unknown element <enablePublishStatusTracking> in <CustomObject> at /CustomObject (not a field of CustomObject in API 48.0)`}},
 		{"type without a model", "66.0", "ApexClass", mkdoc("ApexClass", ""),
 			[]string{`0 error xsd no content model for metadata type "ApexClass" at API version 66.0|ConnectedApp,`}},
 		{"bad enum names allowed values", "66.0", "ExternalClientApplication",
@@ -207,7 +212,7 @@ func TestFormatRestoresRetrieveOrder(t *testing.T) {
 // TestConcurrentFirstUse loads the same models from many goroutines at
 // once; with -race it proves the lazy decode is safe.
 func TestConcurrentFirstUse(t *testing.T) {
-	set := model.NewSet(schemas.Models, "models")
+	set := model.NewBundledSet("bundled models", schemas.Models)
 	c := New(set)
 	bad := parse(t, mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n"))
 	want := New(schemas.Bundled()).Check("66.0", "ExternalClientApplication", "f", bad)
@@ -220,6 +225,60 @@ func TestConcurrentFirstUse(t *testing.T) {
 	for i, r := range results {
 		if d := cmp.Diff(want, r); d != "" {
 			t.Errorf("goroutine %d (-want +got):\n%s", i, d)
+		}
+	}
+}
+
+// MutingPermissionSet's flattened sequence has label twice, both
+// required (PermissionSet's and its own): the checker matches each <label>
+// to its own particle, as an XSD validator does, rather than call the
+// second one a duplicate.
+func TestRepeatedNamesArePositional(t *testing.T) {
+	m, err := schemas.Bundled().Get("59.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := m.Root("MutingPermissionSet")
+	run := func(body string) []diag.Problem {
+		doc := parse(t, mkdoc("MutingPermissionSet", body))
+		w := &walker{m: m, mode: XSD, project: "59.0", file: "force-app/x.xml"}
+		w.complex(doc.Root, ct, "/MutingPermissionSet", true, false)
+		return w.out
+	}
+	cases := []struct {
+		body string
+		want []string
+	}{
+		{"  <label>A</label>\n  <label>B</label>\n", nil},
+		{"  <description>d</description>\n  <label>A</label>\n  <userPermissions><enabled>true</enabled><name>X</name></userPermissions>\n  <label>B</label>\n", nil},
+		{"  <label>A</label>\n", []string{"2 error xsd missing required element <label>"}},
+		{"  <label>A</label>\n  <label>B</label>\n  <label>C</label>\n", []string{"5 error xsd <label> appears 2 times"}},
+	}
+	for _, c := range cases {
+		expect(t, run(c.body), c.want)
+	}
+	// xmllint, where it and the WSDLs are here, gives the same verdicts.
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Skip("xmllint not on PATH; the verdicts are not compared with it")
+	}
+	cut, ok := cutRoots("59.0", []string{"MutingPermissionSet"}).(map[string][]byte)
+	if !ok {
+		t.Skip("the 59.0 WSDL is not beside the repository")
+	}
+	dir := t.TempDir()
+	xsdPath := filepath.Join(dir, "mps.xsd")
+	if err := os.WriteFile(xsdPath, cut["v59.0/MutingPermissionSet.xsd"], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		doc := filepath.Join(dir, fmt.Sprintf("m%d.xml", i))
+		if err := os.WriteFile(doc, mkdoc("MutingPermissionSet", c.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(xmllint, "--noout", "--nonet", "--schema", xsdPath, doc).CombinedOutput()
+		if valid := err == nil; valid != (c.want == nil) {
+			t.Errorf("case %d: xmllint says valid=%v:\n%s", i, valid, out)
 		}
 	}
 }

@@ -43,8 +43,8 @@ func main() {
 }
 
 type config struct {
-	byocpack, sf, node, xmllint, wsdlDir, repo, keep, baseline string
-	runs, sfRuns, files                                        int
+	byocpack, sf, node, xmllint, wsdlDir, repo, keep, baseline, validateDir string
+	runs, sfRuns, files, startup                                            int
 }
 
 func run(args []string, out io.Writer) error {
@@ -60,11 +60,13 @@ func run(args []string, out io.Writer) error {
 	fl.IntVar(&c.sfRuns, "sf-runs", 5, "runs of sf project convert source")
 	fl.IntVar(&c.files, "files", 10000, "files in the validate benchmark")
 	fl.StringVar(&c.baseline, "baseline", "", "another byocpack binary (an older commit's) to run beside it, build and validate only")
+	fl.IntVar(&c.startup, "startup", 0, "instead of the rest: this many alternating runs each of --version and build against -baseline, and the inittrace totals")
+	fl.StringVar(&c.validateDir, "validate-dir", "", "with -startup: also compare validate of this project (one -keep wrote)")
 	fl.StringVar(&c.keep, "keep", "", "also copy the validate benchmark's project to this directory, to profile or rerun it")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	for _, p := range []*string{&c.byocpack, &c.sf, &c.node, &c.baseline} {
+	for _, p := range []*string{&c.byocpack, &c.sf, &c.node, &c.baseline, &c.validateDir} {
 		if *p == "" {
 			continue
 		}
@@ -80,6 +82,9 @@ func run(args []string, out io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 	fmt.Fprintf(out, "Measured %s on %s/%s, %d CPUs, %s; medians of alternating runs, whole processes.\n\n", time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	if c.startup > 0 {
+		return benchStartup(c, tmp, out)
+	}
 	if err := benchBuild(c, tmp, out); err != nil {
 		return err
 	}
@@ -89,6 +94,7 @@ func run(args []string, out io.Writer) error {
 // sample is one timed process.
 type sample struct {
 	wall  time.Duration
+	cpu   time.Duration // user and system time of the process
 	rssKB int64
 	code  int
 }
@@ -110,6 +116,7 @@ func timed(dir string, env []string, name string, args ...string) (sample, []byt
 		return s, buf.Bytes(), fmt.Errorf("%s: %w", name, err)
 	}
 	s.code = cmd.ProcessState.ExitCode()
+	s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.rssKB = ru.Maxrss
 	}
