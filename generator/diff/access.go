@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"github.com/byocpack/byocpack/generator/problem"
+	"github.com/byocpack/byocpack/generator/spec"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ func (r *Result) accessRisks(olds, news []*inspect.Component) {
 			r.ipRelaxed(o, n, "oauthPolicy/ipRelaxation")
 			r.refreshLonger(o, n, "oauthPolicy/refreshTokenPolicy", "", "")
 		case "ExtlClntAppOauthConfigurablePolicies":
-			if o != nil && text(o, "permittedUsersPolicyType") != "AllSelfAuthorized" && text(n, "permittedUsersPolicyType") == "AllSelfAuthorized" {
+			if o != nil && text(o, "permittedUsersPolicyType") != spec.AllSelfAuthorized && text(n, "permittedUsersPolicyType") == spec.AllSelfAuthorized {
 				r.selfAuthorized(n, "permittedUsersPolicyType", "keep permittedUsersPolicyType AdminApprovedPreAuthorized (app.policies.permittedUsers)")
 			}
 			r.ipRelaxed(o, n, "ipRelaxationPolicyType")

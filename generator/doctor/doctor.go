@@ -315,19 +315,19 @@ func (r *run) checkAppSettings() {
 	}
 	r.add(Check{ID: "contact-email", Status: Pass, Message: "app.contactEmail " + a.ContactEmail})
 
-	switch p := a.Policies; {
-	case p.PermittedUsers != "AdminApprovedPreAuthorized":
+	switch p := a.Policies; spec.JudgePreAuthorization(p) {
+	case spec.SelfAuthorized:
 		r.add(explained(Check{ID: "pre-authorization", Status: Warn,
 			Message: "app.policies.permittedUsers is " + p.PermittedUsers + ": the JWT bearer flow has no consent screen, so a user who never approved the app gets \"user hasn't approved this consumer\"",
 			Fix:     "set app.policies.permittedUsers AdminApprovedPreAuthorized with the Interaction Service user's profile or permission set."}, "user-not-approved"))
-	case len(p.Profiles)+len(p.PermissionSets) == 0:
+	case spec.NoOne:
 		r.add(explained(Check{ID: "pre-authorization", Status: Fail,
 			Message: "the app pre-authorizes no profile and no permission set: no user can get a token",
 			Fix:     "list the Interaction Service user's profile in app.policies.profiles or a permission set in app.policies.permissionSets."}, "user-not-approved"))
 	default:
 		r.add(Check{ID: "pre-authorization", Status: Pass, Message: fmt.Sprintf("admin-approved users are pre-authorized: profiles %v, permission sets %v", p.Profiles, p.PermissionSets)})
 	}
-	if a.Type == spec.ExternalClientApplication && a.DistributionState == "Local" && r.spec.Channel.ConnectedAppType == spec.Partner {
+	if a.Type == spec.ExternalClientApplication && a.DistributionState == spec.Local && r.spec.Channel.ConnectedAppType == spec.Partner {
 		r.add(explained(Check{ID: "distribution", Status: Warn,
 			Message: "app.distributionState is Local: the app lives only in the org that made it, and a subscriber org answers \"External client app is not installed in this org\"",
 			Fix:     "set app.distributionState Packaged before building the managed package."}, "app-not-installed"))
@@ -356,7 +356,7 @@ func (r *run) checkNamedUserJWT() {
 // checkNamespace: a managed package needs the namespace registered in the
 // Dev Hub; a Local external client app is never packaged.
 func (r *run) checkNamespace() {
-	if r.spec == nil || (r.spec.App != nil && r.spec.App.Type == spec.ExternalClientApplication && r.spec.App.DistributionState == "Local") {
+	if r.spec == nil || (r.spec.App != nil && r.spec.App.Type == spec.ExternalClientApplication && r.spec.App.DistributionState == spec.Local) {
 		return
 	}
 	if ns := r.spec.Package.Namespace; ns != "" {

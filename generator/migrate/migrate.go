@@ -149,7 +149,7 @@ func (m *migration) names(fileName string) error {
 	m.values["package.namespace"] = ""
 	m.values["app.type"] = spec.ExternalClientApplication
 	m.values["app.name"] = name
-	m.values["app.distributionState"] = "Packaged"
+	m.values["app.distributionState"] = spec.Packaged
 	// An optional key the connected app leaves out stays out: the
 	// skeleton would otherwise write its example as if it were carried.
 	m.values["app.description"] = ""
@@ -322,15 +322,15 @@ func (m *migration) finish() {
 	case !m.hasOAuth:
 		// Nothing to carry: the procedure's values are written, and said
 		// to be so, rather than reported as the connected app's.
-		m.values["app.policies.permittedUsers"] = "AdminApprovedPreAuthorized"
+		m.values["app.policies.permittedUsers"] = spec.AdminApprovedPreAuthorized
 		m.values["app.callbackUrl"] = spec.DefaultCallbackURL
 		m.res.Notes = append(m.res.Notes,
 			fmt.Sprintf("the connected app has no OAuth settings (oauthConfig), so it has no callback URL, scopes, certificate or pre-authorization to carry: app.callbackUrl is the external client app procedure's recommendation %s, app.policies.permittedUsers AdminApprovedPreAuthorized is what the JWT bearer flow needs, and app.scopes is empty until you add interaction_api", spec.DefaultCallbackURL))
 	case m.adminApproved:
-		m.values["app.policies.permittedUsers"] = "AdminApprovedPreAuthorized"
-		m.carry("oauthConfig/isAdminApproved", "app.policies.permittedUsers", "AdminApprovedPreAuthorized")
+		m.values["app.policies.permittedUsers"] = spec.AdminApprovedPreAuthorized
+		m.carry("oauthConfig/isAdminApproved", "app.policies.permittedUsers", spec.AdminApprovedPreAuthorized)
 	default:
-		m.values["app.policies.permittedUsers"] = "AllSelfAuthorized"
+		m.values["app.policies.permittedUsers"] = spec.AllSelfAuthorized
 		m.carry("oauthConfig/isAdminApproved", "app.policies.permittedUsers", "AllSelfAuthorized (the connected app does not pre-authorize)")
 		m.res.Notes = append(m.res.Notes, "the connected app lets users self-authorize; the JWT bearer flow has no consent screen, so the Interaction Service needs app.policies.permittedUsers AdminApprovedPreAuthorized")
 	}

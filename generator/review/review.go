@@ -397,7 +397,7 @@ func (r *reviewer) eca(c *inspect.Component, used map[*inspect.Component]bool) {
 		f.policies = p
 		if v, ok := p.Text("permittedUsersPolicyType"); ok {
 			a.PermittedUsers = v
-			if v == "AllSelfAuthorized" && a.BYOC {
+			if v == spec.AllSelfAuthorized && a.BYOC {
 				r.selfAuthorized(p, p.Elem("permittedUsersPolicyType"), "set app.policies.permittedUsers: AdminApprovedPreAuthorized with the integration user's profile or permission set", "set permittedUsersPolicyType to AdminApprovedPreAuthorized and list the integration user's profile or permission set (commaSeparatedProfile, commaSeparatedPermissionSet)")
 			}
 		}
@@ -405,10 +405,10 @@ func (r *reviewer) eca(c *inspect.Component, used map[*inspect.Component]bool) {
 		a.PermissionSets = splitList(text(p, "commaSeparatedPermissionSet"))
 		if v, ok := p.Text("refreshTokenPolicyType"); ok {
 			a.RefreshToken = v
-			if period, ok := p.Text("refreshTokenValidityPeriod"); ok && v != "Infinite" && v != "Zero" {
+			if period, ok := p.Text("refreshTokenValidityPeriod"); ok && v != spec.RefreshInfinite && v != "Zero" {
 				a.RefreshToken += " (" + strings.TrimSpace(period+" "+text(p, "refreshTokenValidityUnit")) + ")"
 			}
-			if v == "Infinite" {
+			if v == spec.RefreshInfinite {
 				r.refreshForever(&a, f.scopes, p, p.Elem("refreshTokenPolicyType"), "refreshTokenPolicyType Infinite",
 					"set app.policies.refreshTokenPolicy: SpecificLifetime with refreshTokenValidity and refreshTokenValidityUnit (for example 90 Days)",
 					"set refreshTokenPolicyType to SpecificLifetime with refreshTokenValidityPeriod and refreshTokenValidityUnit (for example 90 Days)")
@@ -482,9 +482,9 @@ func (r *reviewer) connectedApp(c *inspect.Component) {
 	case c.Elem("oauthConfig") == nil:
 		a.PermittedUsers = "no OAuth settings"
 	case v == "true":
-		a.PermittedUsers = "AdminApprovedPreAuthorized"
+		a.PermittedUsers = spec.AdminApprovedPreAuthorized
 	default:
-		a.PermittedUsers = "AllSelfAuthorized"
+		a.PermittedUsers = spec.AllSelfAuthorized
 		if a.BYOC {
 			r.selfAuthorized(c, c.Elem("oauthConfig"), "set app.policies.permittedUsers: AdminApprovedPreAuthorized with the integration user's profile or permission set",
 				"set oauthConfig/isAdminApproved to true and list the integration user's profile (profileName) or permission set (permissionSetName)")

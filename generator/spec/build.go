@@ -337,7 +337,7 @@ func (l *loader) crossCheck(s *Spec) {
 			l.add(at, key, "the app's label %q is %d characters long; the settings files add up to %d characters to it and Salesforce labels allow %d, so keep it to %d (set app.label)", s.App.Label, n, longestLabelSuffix, maxLabelLen, maxLabelLen-longestLabelSuffix)
 		}
 		l.checkScopes("app.scopes", s.App.Type, s.App.Scopes, s.Package.api)
-		if s.App.Policies.PermittedUsers == "AdminApprovedPreAuthorized" && len(l.problemsAt("app.policies.profiles"))+len(l.problemsAt("app.policies.permissionSets")) == 0 && len(s.App.Policies.Profiles)+len(s.App.Policies.PermissionSets) == 0 {
+		if JudgePreAuthorization(s.App.Policies) == NoOne && len(l.problemsAt("app.policies.profiles"))+len(l.problemsAt("app.policies.permissionSets")) == 0 {
 			l.add(l.vals["app.policies.permittedUsers"].at, "app.policies", "AdminApprovedPreAuthorized needs at least one profile or permission set, or no user can use the app (\"user hasn't approved this consumer\"); add profiles: [System Administrator]")
 		}
 	}
@@ -435,7 +435,7 @@ func pathsOverlap(a, b string) bool {
 // packaged, so it needs none.
 func (l *loader) checkNamespace(s *Spec) {
 	v := l.vals["package.namespace"]
-	if s.Package.Namespace != "" || len(l.problemsAt("package.namespace")) > 0 || (s.App != nil && s.App.Type == ExternalClientApplication && s.App.DistributionState == "Local") {
+	if s.Package.Namespace != "" || len(l.problemsAt("package.namespace")) > 0 || (s.App != nil && s.App.Type == ExternalClientApplication && s.App.DistributionState == Local) {
 		return
 	}
 	at := v.at
@@ -536,7 +536,7 @@ func (l *loader) checkChannel(s *Spec, c Channel) {
 	if ev.TypeField != "" && ev.TypeField == ev.PayloadField {
 		l.add(l.vals[k("event.payloadField")].at, k("event.payloadField"), "is the same field as typeField (%s); give the payload its own field, such as Payload", ev.TypeField)
 	}
-	messaging := c.Vendor.Type == "BringYourOwnChannelPartner"
+	messaging := c.Vendor.Type == BringYourOwnChannelPartner
 	if messaging {
 		for _, o := range []string{"routingOwner", "consentOwner"} {
 			if v := l.vals[k(o)]; v.str == "Partner" {

@@ -81,7 +81,7 @@ func scopesField() *field {
 
 func userPolicyFields() []*field {
 	return []*field{
-		{key: "permittedUsers", kind: kindString, def: "AdminApprovedPreAuthorized", enum: []string{"AdminApprovedPreAuthorized", "AllSelfAuthorized"},
+		{key: "permittedUsers", kind: kindString, def: AdminApprovedPreAuthorized, enum: []string{AdminApprovedPreAuthorized, AllSelfAuthorized},
 			doc: "AdminApprovedPreAuthorized: only users of the listed profiles and permission sets (what the Interaction Service needs)."},
 		{key: "profiles", kind: kindStringList, def: []string{"System Administrator"}, check: checkPolicyName("Profile"), unique: true,
 			doc: "Pre-authorized profile names."},
@@ -210,7 +210,7 @@ func channelFields(namePart func(string) func(string) string) []*field {
 		{key: "vendor", kind: kindObject, required: true, doc: "The ConversationVendorInfo record.", fields: []*field{
 			{key: "name", kind: kindString, required: true, check: apiName("vendor.name"), example: "Vendor1", doc: "developerName of the vendor record."},
 			{key: "label", kind: kindString, def: "", check: checkOptionalLabel, doc: "masterLabel; defaults to the name."},
-			{key: "type", kind: kindString, required: true, enum: []string{"BringYourOwnChannelPartner", "BringYourOwnContactCenter"}, example: "BringYourOwnChannelPartner",
+			{key: "type", kind: kindString, required: true, enum: []string{BringYourOwnChannelPartner, BringYourOwnContactCenter}, example: BringYourOwnChannelPartner,
 				doc: "BringYourOwnChannelPartner (Messaging) or BringYourOwnContactCenter (CCaaS)."},
 		}},
 		{key: "event", kind: kindObject, required: true, doc: "The custom platform event Salesforce publishes outbound messages on.", fields: []*field{

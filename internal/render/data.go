@@ -115,7 +115,7 @@ func connectedAppIPRelaxation(v string) string { return strings.ToUpper(v) }
 // infinite, zero, specific_lifetime:90:DAYS, specific_inactivity:7:DAYS.
 func connectedAppRefreshTokenPolicy(p spec.Policies) string {
 	switch p.RefreshTokenPolicy {
-	case "SpecificLifetime":
+	case spec.RefreshSpecificLifetime:
 		return "specific_lifetime:" + p.RefreshTokenValidity + ":" + strings.ToUpper(p.RefreshTokenValidityUnit)
 	case "SpecificInactivity":
 		return "specific_inactivity:" + p.RefreshTokenValidity + ":" + strings.ToUpper(p.RefreshTokenValidityUnit)

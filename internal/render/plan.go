@@ -156,7 +156,7 @@ func (p *planner) app(s *spec.Spec) error {
 		_, err := p.add(spec.ConnectedApp, name, true, nil, &connectedAppData{
 			ContactEmail: a.ContactEmail, Description: a.Description, Label: labels.App,
 			CallbackURL: callbackURLs, Certificate: a.CertificatePEM,
-			AdminApproved: a.Policies.PermittedUsers == "AdminApprovedPreAuthorized",
+			AdminApproved: a.Policies.PermittedUsers == spec.AdminApprovedPreAuthorized,
 			Scopes:        scopeTokens(apiver.ConnectedAppScopes, a.Scopes), Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
 			PKCE: optBool(a.PKCERequired), SecretForRefreshToken: optBool(a.SecretForRefreshToken),
 			IPRelaxation: connectedAppIPRelaxation(a.Policies.IPRelaxation), RefreshTokenPolicy: connectedAppRefreshTokenPolicy(a.Policies),

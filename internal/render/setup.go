@@ -85,7 +85,7 @@ func setupOf(s *spec.Spec, components []Component) setupData {
 	d := setupData{
 		Package: s.Package, Channel: s.ChannelDeveloperName(), ChannelLabel: s.Channel.Label,
 		Event: event, EventLabel: s.Channel.Event.Label,
-		Messaging: s.Channel.Vendor.Type == "BringYourOwnChannelPartner",
+		Messaging: s.Channel.Vendor.Type == spec.BringYourOwnChannelPartner,
 	}
 	for _, c := range s.AllChannels() {
 		d.Channels = append(d.Channels, setupChannel{s.DeveloperNameOf(c), c.Label})
@@ -96,9 +96,9 @@ func setupOf(s *spec.Spec, components []Component) setupData {
 	d.Packageable, d.NotPackageable = s.PackageableAs2GP()
 	if a := s.App; a != nil {
 		app := &setupApp{
-			ECA: a.Type == spec.ExternalClientApplication, Local: a.DistributionState != "Packaged",
+			ECA: a.Type == spec.ExternalClientApplication, Local: a.DistributionState != spec.Packaged,
 			APIName: s.AppAPIName(), Label: a.Label, Name: a.Name, CallbackURLs: a.CallbackURLs,
-			Scopes: setupScopes(a.Scopes), AdminApproved: a.Policies.PermittedUsers == "AdminApprovedPreAuthorized",
+			Scopes: setupScopes(a.Scopes), AdminApproved: a.Policies.PermittedUsers == spec.AdminApprovedPreAuthorized,
 			Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
 			Certificate: a.CertificatePath, SourceOrg: s.Package.SourceOrgPath, PackagePath: s.Package.Path,
 		}
@@ -125,7 +125,7 @@ func setupOf(s *spec.Spec, components []Component) setupData {
 		d.CustomerApp = &setupApp{
 			ECA: c.Type == spec.ExternalClientApplication, Local: true,
 			APIName: s.CustomerAppAPIName(), Label: c.Label, Name: s.Prefix + " " + c.Name, CallbackURLs: []string{c.CallbackURL},
-			Scopes: setupScopes(c.Scopes), AdminApproved: c.Policies.PermittedUsers == "AdminApprovedPreAuthorized",
+			Scopes: setupScopes(c.Scopes), AdminApproved: c.Policies.PermittedUsers == spec.AdminApprovedPreAuthorized,
 			Profiles: c.Policies.Profiles, PermissionSets: c.Policies.PermissionSets,
 		}
 	}
@@ -194,7 +194,7 @@ func DeployCommand(s *spec.Spec) (string, error) {
 	if a == nil || a.Type != spec.ExternalClientApplication {
 		return "", nil
 	}
-	if a.DistributionState == "Local" {
+	if a.DistributionState == spec.Local {
 		return "sf project deploy start --target-org ORG --source-dir " + s.Package.Path + " --source-dir " + s.Package.SourceOrgPath, nil
 	}
 	components, err := Plan(s)

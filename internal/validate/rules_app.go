@@ -293,7 +293,7 @@ func (r *run) byocAppRules(p project, a apps) []diag.Problem {
 	var ps []diag.Problem
 	for name, ccd := range byocApps(p, a) {
 		selfAuthorized := slices.ContainsFunc(a.files[name], func(d doc) bool {
-			return d.Type == typeOauthPolicies && d.Root.text("permittedUsersPolicyType") == "AllSelfAuthorized"
+			return d.Type == typeOauthPolicies && d.Root.text("permittedUsersPolicyType") == spec.AllSelfAuthorized
 		})
 		for _, d := range a.files[name] {
 			switch d.Type {
@@ -350,7 +350,7 @@ func (r *run) noChannelNote(a apps) []diag.Problem {
 
 func (r *run) ecaPackaged(d doc, ccd doc) []diag.Problem {
 	ds := d.Root.child("distributionState")
-	if ds != nil && ds.Text == "Packaged" {
+	if ds != nil && ds.Text == spec.Packaged {
 		return nil
 	}
 	at, got := d.Root, "absent"
@@ -463,7 +463,7 @@ func PackageableAs2GP(in Input) (ok bool, reason string) {
 			if d.Type != typeECA || !d.InPackage {
 				continue
 			}
-			if ds := d.Root.text("distributionState"); ds != "Packaged" {
+			if ds := d.Root.text("distributionState"); ds != spec.Packaged {
 				if ds == "" {
 					ds = "absent"
 				}

@@ -3,6 +3,7 @@ package validate
 import (
 	"strings"
 
+	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/diag"
 )
 
@@ -86,7 +87,7 @@ func ownerOf(root *node, name string) (string, *node) {
 	return n.Text, n
 }
 
-const vendorMessaging = "BringYourOwnChannelPartner"
+const vendorMessaging = spec.BringYourOwnChannelPartner
 
 // consentRouting checks the ownership combinations of configure-partner-
 // routing-consent; vendorType is "" when the vendor is not known.

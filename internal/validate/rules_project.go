@@ -258,7 +258,7 @@ func (r *run) vendor(p project, ccd doc) (string, []diag.Problem) {
 		case vt == nil:
 			return "", []diag.Problem{r.problem(RuleCCDVendor, cvi.File, cvi.Root,
 				"ConversationVendorInfo %s has no vendorType; set BringYourOwnChannelPartner (Messaging) or BringYourOwnContactCenter (CCaaS)", cvi.Name)}
-		case vt.Text == vendorMessaging || vt.Text == "BringYourOwnContactCenter":
+		case vt.Text == vendorMessaging || vt.Text == spec.BringYourOwnContactCenter:
 			return vt.Text, nil
 		default:
 			return "", []diag.Problem{r.problem(RuleCCDVendor, cvi.File, vt,
