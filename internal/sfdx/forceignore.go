@@ -46,8 +46,10 @@ type ForceIgnore struct {
 	rules []ignoreRule
 	// dirs remembers the verdict on each folder: every file below it asks
 	// again, and matching each rule for each folder of each path was a
-	// fifth of packaging an 800-file project.
-	dirs sync.Map // string → bool
+	// fifth of packaging an 800-file project. files remembers each file's,
+	// since reading, validating, the secrets gate and the converter each
+	// ask.
+	dirs, files sync.Map // string → bool
 }
 
 // LoadForceIgnore reads projectDir/.forceignore; a missing file is not an
@@ -150,10 +152,13 @@ func (f *ForceIgnore) Denies(rel string) bool {
 	if f == nil || len(f.rules) == 0 {
 		return false
 	}
-	if dir, ok := parentDir(rel); ok && f.deniesDir(dir) {
-		return true
+	if v, ok := f.files.Load(rel); ok {
+		return v.(bool)
 	}
-	return f.decide(rel, false)
+	dir, ok := parentDir(rel)
+	denied := ok && f.deniesDir(dir) || f.decide(rel, false)
+	f.files.Store(rel, denied)
+	return denied
 }
 
 // deniesDir reports whether the folder dir, or one above it, is ignored.
