@@ -126,6 +126,9 @@ func genProject(dir string, n int) error {
   "sourceApiVersion": "66.0"
 }
 `
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	if err := os.WriteFile(filepath.Join(dir, "sfdx-project.json"), []byte(project), 0o644); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // The generated project has the number of files asked for, of every
 // layout, and package accepts it: validation finds nothing to refuse.
 func TestGenProjectPackages(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "gen") // genProject makes it
 	const n = 100 // two full rounds and a cut one
 	if err := genProject(dir, n); err != nil {
 		t.Fatal(err)
