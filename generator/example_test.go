@@ -40,7 +40,7 @@ func ExampleBuild() {
 	// Output:
 	// 15 files written, 7 components packaged
 	// package.zip 24e8cfc2698b
-	// package-version-info.zip a3ece227b438
+	// package-version-info.zip 48a2b45c6f46
 }
 
 // A render that would overwrite a file byocpack did not write returns a

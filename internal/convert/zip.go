@@ -43,6 +43,24 @@ func (d pooledDeflater) Close() error {
 	return err
 }
 
+// compressedMagic are the first bytes of formats that are compressed
+// already: PNG, JPEG, GIF, zip (a zipped static resource, package.zip
+// inside package-version-info.zip), gzip. Deflating them again gains a
+// percent or two and cost a quarter of zipping lwc-recipes.
+var compressedMagic = [][]byte{[]byte("\x89PNG\r\n\x1a\n"), {0xff, 0xd8, 0xff}, []byte("GIF8"), []byte("PK\x03\x04"), {0x1f, 0x8b}}
+
+// ZipMethod is how a file with this content is stored in a zip byocpack
+// writes: as it is when it is compressed already, else deflated. It
+// depends on the bytes alone, so the zip stays the same on any machine.
+func ZipMethod(data []byte) uint16 {
+	for _, m := range compressedMagic {
+		if bytes.HasPrefix(data, m) {
+			return zip.Store
+		}
+	}
+	return zip.Deflate
+}
+
 // NewZipWriter is a zip.Writer that deflates at ZipLevel.
 func NewZipWriter(w io.Writer) *zip.Writer {
 	zw := zip.NewWriter(w)
@@ -100,7 +118,7 @@ func resourceZip(files []zipEntry) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := NewZipWriter(&buf)
 	for _, n := range names {
-		h := &zip.FileHeader{Name: n, Method: zip.Deflate, Modified: zipTime}
+		h := &zip.FileHeader{Name: n, Method: ZipMethod(data[n]), Modified: zipTime}
 		if strings.HasSuffix(n, "/") {
 			h.Method = zip.Store
 			h.SetMode(fs.ModeDir | 0o755)

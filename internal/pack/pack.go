@@ -464,7 +464,7 @@ func writeZip(ctx context.Context, entries []entry, mtime time.Time) ([]byte, er
 		if err != nil {
 			return nil, fmt.Errorf("writing zip: %s: %w", e.name, err)
 		}
-		h.Name, h.Method = e.name, zip.Deflate // as the CLI's zips use
+		h.Name, h.Method = e.name, convert.ZipMethod(e.data)
 		if e.dir {
 			h.Method = zip.Store
 		}

@@ -75,7 +75,7 @@ func benchPackage(c config, p *packConfig, tmp string, out io.Writer) error {
 }
 
 func benchLWCRecipes(c config, p *packConfig, tmp string, out io.Writer) error {
-	fmt.Fprintln(out, "### package of trailheadapps/lwc-recipes")
+	fmt.Fprintln(out, "\n### package of trailheadapps/lwc-recipes")
 	fmt.Fprintln(out)
 	if p.project == "" {
 		fmt.Fprintln(out, "Skipped: no copy of lwc-recipes given (LWC_RECIPES=/path/to/lwc-recipes make bench).")

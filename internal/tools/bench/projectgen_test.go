@@ -14,7 +14,7 @@ import (
 // layout, and package accepts it: validation finds nothing to refuse.
 func TestGenProjectPackages(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "gen") // genProject makes it
-	const n = 100 // two full rounds and a cut one
+	const n = 100                            // two full rounds and a cut one
 	if err := genProject(dir, n); err != nil {
 		t.Fatal(err)
 	}
