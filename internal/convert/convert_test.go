@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"os"
@@ -342,5 +343,27 @@ func TestNestedTypeFoldersAreRefused(t *testing.T) {
 	})
 	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "force-app/lwc/outer/lwc/inner/inner.js-meta.xml") || !strings.Contains(err.Error(), "two folders named lwc") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// Files already compressed are stored, judged by their bytes alone;
+// everything else is deflated.
+func TestZipMethod(t *testing.T) {
+	for _, c := range []struct {
+		data string
+		want uint16
+	}{
+		{"\x89PNG\r\n\x1a\n\x00\x00", zip.Store},
+		{"\xff\xd8\xff\xe0", zip.Store},
+		{"GIF89a", zip.Store},
+		{"PK\x03\x04rest", zip.Store},
+		{"\x1f\x8b\x08", zip.Store},
+		{"<?xml version=\"1.0\"?>", zip.Deflate},
+		{"PNG", zip.Deflate},
+		{"", zip.Deflate},
+	} {
+		if got := ZipMethod([]byte(c.data)); got != c.want {
+			t.Errorf("ZipMethod(%q) = %d, want %d", c.data, got, c.want)
+		}
 	}
 }

@@ -6,6 +6,7 @@
 package pack
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -17,8 +18,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/mholt/archives"
 
 	"github.com/byocpack/byocpack/internal/castub"
 	"github.com/byocpack/byocpack/internal/convert"
@@ -451,30 +450,31 @@ func (f fixedInfo) Mode() fs.FileMode {
 	return 0o644
 }
 
-type memFile struct {
-	*bytes.Reader
-	info fixedInfo
-}
-
-func (m memFile) Stat() (fs.FileInfo, error) { return m.info, nil }
-func (m memFile) Close() error               { return nil }
-
 // writeZip stores the entries in the given order with DEFLATE.
 func writeZip(ctx context.Context, entries []entry, mtime time.Time) ([]byte, error) {
-	files := make([]archives.FileInfo, 0, len(entries))
-	for _, e := range entries {
-		info := fixedInfo{e: e, mtime: mtime}
-		files = append(files, archives.FileInfo{
-			FileInfo:      info,
-			NameInArchive: e.name,
-			Open: func() (fs.File, error) {
-				return memFile{Reader: bytes.NewReader(e.data), info: info}, nil
-			},
-		})
-	}
 	var buf bytes.Buffer
-	z := archives.Zip{Compression: 8} // DEFLATE, as the CLI's zips use
-	if err := z.Archive(ctx, &buf, files); err != nil {
+	zw := convert.NewZipWriter(&buf)
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		h, err := zip.FileInfoHeader(fixedInfo{e: e, mtime: mtime})
+		if err != nil {
+			return nil, fmt.Errorf("writing zip: %s: %w", e.name, err)
+		}
+		h.Name, h.Method = e.name, convert.ZipMethod(e.data)
+		if e.dir {
+			h.Method = zip.Store
+		}
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			return nil, fmt.Errorf("writing zip: %s: %w", e.name, err)
+		}
+		if _, err := w.Write(e.data); err != nil {
+			return nil, fmt.Errorf("writing zip: %s: %w", e.name, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("writing zip: %w", err)
 	}
 	return buf.Bytes(), nil

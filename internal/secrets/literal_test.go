@@ -16,6 +16,9 @@ func TestLiteralSecretsAgreeWithThePattern(t *testing.T) {
 		"_", "-", ".", " ", "__c", `"`, "'", ":", "=", "=>", ">", "</value>", "<value>", "</a:b>\n  <c:d x=\"1\">",
 		"abcdefghijklmnop", "ABCDEFGHIJKLMNOPQRSTUVWX0123", "short", "\n", "\t", "isConsumerSecretOptional",
 		"<consumerSecret>", "clientsecret", "x", "ſecret", "é",
+		// Other bytes: the Kelvin sign folds to k, İ lowers to two bytes,
+		// invalid UTF-8.
+		"\u212a", "İ", "\xff", "ß", "conſumer", "CONſUMER",
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	cases := []string{

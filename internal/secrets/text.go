@@ -53,26 +53,27 @@ var literalSecretAt = sync.OnceValue(func() *regexp.Regexp { return regexp.MustC
 // (external client app settings all hold isConsumerSecretOptional), so
 // in ASCII text it is tried, anchored, only where a match can start: at a
 // "client" or "consumer" (in any case) that an optional separator joins to
-// a "secret". Text with other bytes takes the pattern whole, since case
-// folding reaches beyond ASCII there (U+017F folds to s).
+// a "secret"; in text with other bytes, see foldedNameStarts.
 func literalSecrets(data []byte, limit int) []int {
-	var out []int
 	if !isASCII(data) {
-		for _, m := range literalSecretRE().FindAllIndex(data, limit) {
-			out = append(out, m[0])
-		}
-		return out
+		return findLiteralSecrets(data, asciiLower(data), "ecret", foldedNameStarts, limit)
 	}
-	lower := bytes.ToLower(data)
+	return findLiteralSecrets(data, bytes.ToLower(data), "secret", secretNameStarts, limit)
+}
+
+// findLiteralSecrets tries literalSecretAt, leftmost first, at the
+// places starts gives for each word in lower, data lowered byte for byte.
+func findLiteralSecrets(data, lower []byte, word string, starts func(lower []byte, k int) []int, limit int) []int {
+	var out []int
 	end := 0 // matches do not overlap, as in FindAll
 	for off := 0; len(out) < limit; {
-		k := bytes.Index(lower[off:], []byte("secret"))
+		k := bytes.Index(lower[off:], []byte(word))
 		if k < 0 {
 			break
 		}
 		k += off
-		off = k + len("secret")
-		for _, start := range secretNameStarts(lower, k) {
+		off = k + len(word)
+		for _, start := range starts(lower, k) {
 			if start < end {
 				continue
 			}
@@ -84,6 +85,37 @@ func literalSecrets(data []byte, limit int) []int {
 		}
 	}
 	return out
+}
+
+// foldedNameStarts is secretNameStarts for text with bytes beyond ASCII,
+// where case folding reaches further: of the letters of the names only s
+// has a fold beyond ASCII (U+017F, two bytes), so a match still holds an
+// ASCII "ecret", at k, and starts at most 12 bytes before it ("conſumer",
+// a separator, "ſ"), at a c or C. Taking the pattern whole over the
+// minified libraries and images of static resources and content assets
+// was a third of packaging trailheadapps/lwc-recipes.
+func foldedNameStarts(lower []byte, k int) []int {
+	const maxBefore = len("conſumer") + len("_") + len("ſ")
+	var starts []int
+	for i := max(0, k-maxBefore); i < k; i++ {
+		if lower[i] == 'c' {
+			starts = append(starts, i)
+		}
+	}
+	return starts
+}
+
+// asciiLower is data with A-Z lowered and every other byte kept, so that
+// offsets in it are offsets in data.
+func asciiLower(data []byte) []byte {
+	lower := make([]byte, len(data))
+	for i, c := range data {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return lower
 }
 
 // isASCII reports whether data holds no byte above 0x7F, eight at a time.
