@@ -228,7 +228,7 @@ func (f *formatter) file(name, rel, version string, set *model.Set, named bool) 
 		add(Failed, err.Error())
 		return
 	}
-	if typ == "" || !xsdcheck.Judged(typ) || m.Root(typ) == nil {
+	if typ == "" || !xsdcheck.Formatted(typ) || m.Root(typ) == nil {
 		if named {
 			what := "its type could not be inferred from its name"
 			if typ != "" {

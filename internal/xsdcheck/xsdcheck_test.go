@@ -73,8 +73,10 @@ func TestCheckDeploy(t *testing.T) {
 			[]string{`0 error xsd no content models for API version "46.0"`}},
 		{"judged by its own older version", "48.0", "CustomObject", mkdoc("CustomObject", "  <enablePublishStatusTracking>true</enablePublishStatusTracking>\n"),
 			[]string{`3 error xsd unknown element <enablePublishStatusTracking> in <CustomObject> at /CustomObject (not a field of CustomObject in API 48.0)`}},
-		{"type without a model", "66.0", "ApexClass", mkdoc("ApexClass", ""),
-			[]string{`0 error xsd no content model for metadata type "ApexClass" at API version 66.0|ConnectedApp,`}},
+		{"type without a model", "66.0", "NoSuchType", mkdoc("NoSuchType", ""),
+			[]string{`0 error xsd no content model for metadata type "NoSuchType" at API version 66.0`}},
+		{"every type is judged", "66.0", "ApexClass", mkdoc("ApexClass", ""),
+			[]string{`2 error xsd <ApexClass> at /ApexClass is missing required elements <apiVersion>, <status>`}},
 		{"bad enum names allowed values", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n"),
 			[]string{`3 error xsd value "Pkg" is not allowed for <distributionState>|Local, Packaged, Managed, AutoInstalled`}},
@@ -125,7 +127,7 @@ func TestCheckDeploy(t *testing.T) {
 			[]string{"3 warning xsd <contactEmail> at /ExternalClientApplication/contactEmail carries the attribute foo"}},
 		{"text in a complex element", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  stray\n  <contactEmail>a</contactEmail>\n  <label>A</label>\n"),
-			[]string{"2 error xsd text is not allowed directly inside <ExternalClientApplication>"}},
+			[]string{`2 warning xsd stray text "stray" directly inside <ExternalClientApplication>|deploys it`}},
 		{"value with children", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  <contactEmail><b>a</b></contactEmail>\n  <label>A</label>\n"),
 			[]string{"3 error xsd <contactEmail> at /ExternalClientApplication/contactEmail holds a value and cannot contain child elements"}},
@@ -241,7 +243,7 @@ func TestRepeatedNamesArePositional(t *testing.T) {
 	ct := m.Root("MutingPermissionSet")
 	run := func(body string) []diag.Problem {
 		doc := parse(t, mkdoc("MutingPermissionSet", body))
-		w := &walker{m: m, mode: XSD, project: "59.0", file: "force-app/x.xml"}
+		w := &walker{m: m, mode: XSD, project: "59.0", file: "force-app/x.xml", typ: "MutingPermissionSet", ns: MetadataNamespace}
 		w.complex(doc.Root, ct, "/MutingPermissionSet", true, false)
 		return w.out
 	}
