@@ -22,6 +22,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,7 +129,7 @@ func (c *Checker) Check(apiVersion, metadataType, path string, doc *xmldoc.Docum
 	case r.Space != MetadataNamespace:
 		return []diag.Problem{problem(path, r.Line, r.Col, diag.Error, RuleSchema, fmt.Sprintf("root element <%s> is in namespace %q; expected %s", r.Local, r.Space, want()))}
 	}
-	w := &walker{m: m, mode: c.Mode, newer: newer, project: apiVersion, file: path, typ: metadataType, ns: r.Space}
+	w := &walker{set: c.Models, m: m, mode: c.Mode, newer: newer, project: apiVersion, file: path, typ: metadataType, ns: r.Space}
 	w.complex(r, root, "/"+r.Local, true, false)
 	if w.total > maxProblems {
 		last := &w.out[maxProblems]
@@ -139,6 +140,7 @@ func (c *Checker) Check(apiVersion, metadataType, path string, doc *xmldoc.Docum
 
 // walker checks one document.
 type walker struct {
+	set     *model.Set // every version, for when a name exists
 	m       *model.Model
 	mode    Mode
 	newer   bool   // the project is newer than the models
@@ -330,8 +332,44 @@ func (w *walker) unknown(parent, ch *xmldoc.Element, ct *model.Complex, where st
 			ch.Local, parent.Local, where, ct.Name, w.m.Version, w.project, hint, w.project)
 		return
 	}
+	if when := w.versionsOf(func(s *model.Set) []string { return s.ElementVersions(ct.Name, ch.Local) }); when != "" {
+		w.add(ch, diag.Error, RuleSchema, "<%s> in <%s> at %s %s; this project is at %s (%s in API %s has no such field), so Salesforce refuses it: \"Element %s invalid at this location in type %s\"; change sourceApiVersion to a version that has it, or remove it",
+			ch.Local, parent.Local, where, when, w.project, ct.Name, w.m.Version, ch.Local, ct.Name)
+		return
+	}
 	w.add(ch, diag.Error, RuleSchema, "unknown element <%s> in <%s> at %s (not a field of %s in API %s)%s; Salesforce refuses it: \"Element %s invalid at this location in type %s\"",
 		ch.Local, parent.Local, where, ct.Name, w.m.Version, hint, ch.Local, ct.Name)
+}
+
+// versionsOf says in which other versions of the set a name the
+// project's version lacks exists ("exists from API 57.0", "exists in API
+// 47.0 to 58.0"), from the versions versions lists; "" when none has it.
+// Only a name already refused costs the look-up.
+func (w *walker) versionsOf(versions func(*model.Set) []string) string {
+	if w.set == nil {
+		return ""
+	}
+	vs := versions(w.set)
+	if len(vs) == 0 {
+		return ""
+	}
+	first, last := vs[0], vs[len(vs)-1]
+	all := w.set.Versions()
+	switch {
+	case model.Since(vs) != "" && last == all[len(all)-1] && isRun(all, vs):
+		return "exists from API " + first
+	case first == last:
+		return "exists only in API " + first
+	case isRun(all, vs):
+		return "exists in API " + first + " to " + last
+	}
+	return "exists in API " + strings.Join(vs, ", ")
+}
+
+// isRun reports whether vs, a subsequence of all, is one unbroken run.
+func isRun(all, vs []string) bool {
+	i := slices.Index(all, vs[0])
+	return i >= 0 && i+len(vs) <= len(all) && slices.Equal(all[i:i+len(vs)], vs)
 }
 
 // loc names a child element for messages, as an XPath: its parent's
@@ -401,6 +439,11 @@ func (w *walker) value(el *xmldoc.Element, e *model.Element, where loc) {
 		if w.newer {
 			w.add(el, diag.Warning, RuleSchema, "value %s is not allowed for <%s> at %s in API %s, the newest version byocpack has, and the project is at %s%s; allowed values (%s): %s; if Salesforce added it in %s, import that version's WSDL with `byocpack schemas import metadata.wsdl`",
 				shown(), el.Local, where, w.m.Version, w.project, hint, st.Name, strings.Join(st.Enum, ", "), w.project)
+			return
+		}
+		if when := w.versionsOf(func(s *model.Set) []string { return s.EnumVersions(st.Name, v) }); when != "" {
+			w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s %s; this project is at %s, whose %s allows: %s; change sourceApiVersion to a version that has it, or use one of those",
+				shown(), el.Local, where, when, w.project, st.Name, strings.Join(st.Enum, ", "))
 			return
 		}
 		w.add(el, diag.Error, RuleSchema, "value %s is not allowed for <%s> at %s%s; allowed values (%s): %s", shown(), el.Local, where, hint, st.Name, strings.Join(st.Enum, ", "))
