@@ -64,6 +64,15 @@ func (e *ConflictError) Error() string {
 	return (&outdir.ConflictError{Dir: e.Dir, Conflicts: e.Conflicts}).Error()
 }
 
+// KeptError says a run wrote its files but found some the user edited
+// while it replaced them: Kept says where each edited version now is.
+type KeptError struct {
+	Dir  string
+	Kept []string
+}
+
+func (e *KeptError) Error() string { return (&outdir.KeptError{Dir: e.Dir, Kept: e.Kept}).Error() }
+
 // BusyError says another byocpack run holds the output directory's lock
 // for longer than the run was willing to wait.
 type BusyError struct{ msg string }
@@ -97,6 +106,7 @@ func publicError(err error) error {
 	var list diag.List
 	var conflict *outdir.ConflictError
 	var busy *outdir.BusyError
+	var kept *outdir.KeptError
 	switch {
 	case err == nil:
 		return nil
@@ -106,6 +116,8 @@ func publicError(err error) error {
 		return &ConflictError{Dir: conflict.Dir, Conflicts: conflict.Conflicts}
 	case errors.As(err, &busy):
 		return &BusyError{msg: busy.Error()}
+	case errors.As(err, &kept):
+		return &KeptError{Dir: kept.Dir, Kept: kept.Kept}
 	}
 	return err
 }
@@ -209,6 +221,10 @@ type PackageOptions struct {
 	// PackageDir picks a package directory by path or package name; empty
 	// means the default one.
 	PackageDir string
+	// CodeCoverage builds the zip sf package version create --code-coverage
+	// uploads: with the unpackagedMetadata zip and the apexTestAccess
+	// permission sets.
+	CodeCoverage bool
 	// SourceDateEpoch fixes the zip timestamps (the SOURCE_DATE_EPOCH
 	// convention); nil means 1980-01-01.
 	SourceDateEpoch *int64

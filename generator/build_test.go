@@ -104,7 +104,7 @@ func TestBuildRefusesUnsupportedTypeAndWritesNothing(t *testing.T) {
 	}
 	writeTree(t, filepath.Join(out, "force-app", "main", "default", "staticresources"), map[string]string{
 		"logo.resource-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<StaticResource xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <cacheControl>Public</cacheControl>\n    <contentType>image/svg+xml</contentType>\n</StaticResource>\n",
-		"logo.svg":               "<svg/>\n",
+		"logo/logo.svg":          "<svg/>\n",
 	})
 	before := readTree(t, out)
 	_, err = Build(context.Background(), BuildOptions{Render: RenderOptions{
@@ -118,6 +118,35 @@ func TestBuildRefusesUnsupportedTypeAndWritesNothing(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(before["dist/package.zip"]), []byte("package.xml")) || res == nil {
 		t.Fatal("first build wrote no package.zip")
+	}
+}
+
+// TestBuildZipsEveryLayout: a partner adds a Lightning web component, a
+// zipped static resource and custom labels beside the generated metadata;
+// build packages them all.
+func TestBuildZipsEveryLayout(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := buildFixture(t, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, filepath.Join(out, "force-app", "main", "default"), map[string]string{
+		"lwc/chatPanel/chatPanel.js":               "export default class ChatPanel {}\n",
+		"lwc/chatPanel/chatPanel.js-meta.xml":      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LightningComponentBundle xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <isExposed>false</isExposed>\n</LightningComponentBundle>\n",
+		"staticresources/widget.resource-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<StaticResource xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <cacheControl>Private</cacheControl>\n    <contentType>application/zip</contentType>\n</StaticResource>\n",
+		"staticresources/widget/js/app.js":         "console.log(1)\n",
+		"labels/CustomLabels.labels-meta.xml":      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CustomLabels xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <labels>\n        <fullName>Chat_Title</fullName>\n        <language>en_US</language>\n        <protected>true</protected>\n        <shortDescription>Chat title</shortDescription>\n        <value>Chat</value>\n    </labels>\n</CustomLabels>\n",
+	})
+	res, err := Build(context.Background(), BuildOptions{Render: RenderOptions{
+		SpecFS: specFS(t, func(s string) string { return strings.Replace(s, "ver 1.0", "ver 1.1", 1) }), SpecPath: "byoc.yaml", OutDir: out, Now: testNow,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := zipNames(t, res.Package.Artifacts[0].Path)
+	for _, want := range []string{"lwc/chatPanel/chatPanel.js", "lwc/chatPanel/chatPanel.js-meta.xml", "staticresources/widget.resource", "staticresources/widget.resource-meta.xml", "labels/CustomLabels.labels"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("package.zip lacks %s: %v", want, names)
+		}
 	}
 }
 

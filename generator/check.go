@@ -58,11 +58,23 @@ type ValidateResult struct {
 	Recovered []string
 }
 
-// UsageError is a bad invocation (a target that does not exist, a glob
-// that matches nothing), as opposed to a problem in a file.
-type UsageError struct{ Msg string }
+// UsageError is a bad invocation (an option's value, a target that does
+// not exist, a glob that matches nothing), as opposed to a problem in a
+// file. Option names the field of the call's options that is wrong
+// ("APIVersion", "Disable"), so that a command line can say which of its
+// flags it was; it is empty when the problem is not one option's.
+type UsageError struct {
+	Option string
+	Value  string
+	Msg    string
+}
 
-func (e *UsageError) Error() string { return e.Msg }
+func (e *UsageError) Error() string {
+	if e.Option == "" {
+		return e.Msg
+	}
+	return e.Option + " " + e.Value + ": " + e.Msg
+}
 
 // Validate checks metadata trees and files against the content models of
 // the Metadata API types (generated from the WSDL) and the BYOC rules. A
@@ -74,7 +86,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 	if opts.APIVersion != "" {
 		oldest, newest := modelRange()
 		if v, err := apiver.Parse(opts.APIVersion); err != nil || v.Before(oldest) {
-			return nil, &UsageError{fmt.Sprintf("--api-version %s is not supported; use %s to %s, or a newer version (judged by the newest, with warnings for what it does not know)", opts.APIVersion, oldest, newest)}
+			return nil, &UsageError{Option: "APIVersion", Value: opts.APIVersion, Msg: fmt.Sprintf("not a supported API version; use %s to %s, or a newer version (judged by the newest, with warnings for what it does not know)", oldest, newest)}
 		}
 	}
 	if err := checkRuleIDs(opts.Disable); err != nil {
@@ -115,7 +127,7 @@ func eachTarget(targets []string, dir func(string) error) ([]string, error) {
 		case errors.Is(err, fs.ErrNotExist) && doublestar.ValidatePathPattern(filepath.ToSlash(t)) && strings.ContainsAny(t, "*?[{"):
 			matches, gerr := doublestar.FilepathGlob(t, doublestar.WithFilesOnly())
 			if gerr != nil {
-				return nil, &UsageError{fmt.Sprintf("bad glob %q: %v", t, gerr)}
+				return nil, &UsageError{Msg: fmt.Sprintf("bad glob %q: %v", t, gerr)}
 			}
 			if len(matches) == 0 {
 				return nil, fmt.Errorf("%s matches no file; check the pattern (quote it so the shell does not expand it)", t)
@@ -284,7 +296,7 @@ func treeInput(reg *registry.Registry, snap *sfdx.Snapshot, shown, apiVersion st
 func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, input) {
 	in, problems := projectHeader(snap, shown, o)
 	seen := map[string]bool{}
-	for _, pd := range snap.Project.PackageDirectories {
+	for _, pd := range snap.Project.SourceDirs() {
 		for _, rel := range snap.Tree.Under(pd.Path) {
 			if seen[rel] || snap.Ignore.Denies(rel) || isState(rel) {
 				continue

@@ -38,7 +38,7 @@ func checkRuleIDs(ids []string) error {
 	known := KnownRules()
 	for _, id := range ids {
 		if !slices.Contains(known, id) {
-			return &UsageError{fmt.Sprintf("--disable %s names no rule%s; rule IDs are listed in docs/rules.md", id, suggestRule(id, known))}
+			return &UsageError{Option: "Disable", Value: id, Msg: fmt.Sprintf("names no rule%s; rule IDs are listed in docs/rules.md", suggestRule(id, known))}
 		}
 	}
 	return nil

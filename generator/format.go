@@ -95,7 +95,7 @@ func (r *FormatResult) Count(s FormatStatus) int {
 func Format(ctx context.Context, opts FormatOptions) (*FormatResult, error) {
 	if opts.APIVersion != "" {
 		if v, err := apiver.Parse(opts.APIVersion); err != nil || v.Before(apiver.Oldest()) {
-			return nil, &UsageError{fmt.Sprintf("--api-version %s is not a version byocpack can format for; use %s or newer", opts.APIVersion, apiver.Oldest())}
+			return nil, &UsageError{Option: "APIVersion", Value: opts.APIVersion, Msg: fmt.Sprintf("not a version byocpack can format for; use %s or newer", apiver.Oldest())}
 		}
 	}
 	f := &formatter{opts: opts, reg: registry.New(), res: &FormatResult{}}
@@ -289,6 +289,13 @@ func (f *formatter) file(name, rel, version string, set *model.Set, named bool) 
 		return
 	}
 	if !f.opts.Check {
+		if beforeFormatWrite != nil {
+			beforeFormatWrite(name)
+		}
+		if !stillAsRead(name, fi, data) {
+			add(Failed, "it changed while fmt ran, so it was left as it is: run fmt again")
+			return
+		}
 		if err := writeAtomic(name, out, fi.Mode().Perm()); err != nil {
 			add(Failed, fmt.Sprintf("cannot write it: %v", fserr.Cause(err)))
 			return
@@ -302,6 +309,22 @@ func asSyntax(err error) string {
 		return fmt.Sprintf("line %d: %s", se.Line, se.Msg)
 	}
 	return err.Error()
+}
+
+// beforeFormatWrite, set by tests only, runs between fmt's read of a file
+// and its write: where a user's edit during a run lands.
+var beforeFormatWrite func(name string)
+
+// stillAsRead reports whether name is still the file fmt read (fi, data):
+// the same file, size and time, with the same bytes. An edit made since
+// is never overwritten with the formatted old content.
+func stillAsRead(name string, fi fs.FileInfo, data []byte) bool {
+	now, err := os.Lstat(name)
+	if err != nil || !os.SameFile(fi, now) || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
+		return false
+	}
+	cur, err := tree.ReadPath(name)
+	return err == nil && bytes.Equal(cur, data)
 }
 
 // writeAtomic replaces name with data: a temporary file in the same

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/secrets"
 	"github.com/byocpack/byocpack/internal/sfdx"
@@ -24,8 +25,21 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 			pd = c
 		}
 	}
+	// What the version zips besides the package directory: the seed and
+	// unpackaged metadata and the scratch org definition.
+	paths := snap.Tree.Under(pd.Path)
+	if in, err := pd.PackagingInputs(""); err == nil {
+		for _, dir := range []string{in.SeedMetadata, in.UnpackagedMetadata} {
+			if dir != "" {
+				paths = append(paths, snap.Tree.Under(dir)...)
+			}
+		}
+		if in.DefinitionFile != "" {
+			paths = append(paths, in.DefinitionFile)
+		}
+	}
 	var found []diag.Problem
-	for _, p := range snap.Tree.Under(pd.Path) {
+	for _, p := range paths {
 		if snap.Ignore.Denies(p) {
 			continue
 		}
@@ -33,6 +47,27 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 		for _, f := range secrets.Scan(p, data) {
 			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Column: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
 				Message: fmt.Sprintf("%s (%s); it would be zipped into the package: remove it from %s, keep it outside the project, or in the non-packaged source-org directory where Salesforce says so", f.Detail(), f.Kind, pd.Path)})
+		}
+	}
+	if len(found) > 0 {
+		return diag.List(diag.Sort(found))
+	}
+	return nil
+}
+
+// builtSecretsGate scans what the converter made rather than copied (a
+// zipped static resource folder, the merged custom labels, recomposed
+// objects) as it goes into package.zip: the gate above read their sources,
+// this reads the exact bytes that are zipped.
+func builtSecretsGate(files []convert.File) error {
+	var found []diag.Problem
+	for _, f := range files {
+		if !f.Built {
+			continue
+		}
+		for _, s := range secrets.Scan(f.Path, f.Data) {
+			found = append(found, diag.Problem{File: "package.zip/" + f.Path, Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
+				Message: fmt.Sprintf("%s (%s); the converted file would carry it into the package: remove it from the source files this is built from", s.Detail(), s.Kind)})
 		}
 	}
 	if len(found) > 0 {

@@ -60,7 +60,7 @@ type ImportResult struct {
 func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 	data, err := tree.ReadPath(opts.WSDL)
 	if err != nil {
-		return nil, &UsageError{fmt.Sprintf("cannot read the WSDL: %v", fserr.Cause(err))}
+		return nil, &UsageError{Option: "WSDL", Value: opts.WSDL, Msg: fmt.Sprintf("cannot read the WSDL: %v", fserr.Cause(err))}
 	}
 	sum := sha256.Sum256(data)
 	base, err := schemas.Bundled().BundledFile()
@@ -87,7 +87,7 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 			project = "."
 		}
 		if _, err := os.Stat(filepath.Join(project, sfdx.ProjectFile)); err != nil {
-			return nil, &UsageError{fmt.Sprintf("%s is no Salesforce DX project (no %s); run in the project, pass -p PROJECT, or import into the user cache with --cache", project, sfdx.ProjectFile)}
+			return nil, &UsageError{Option: "ProjectDir", Value: project, Msg: fmt.Sprintf("is no Salesforce DX project (no %s); import into a project, or into the user cache instead", sfdx.ProjectFile)}
 		}
 		dir = filepath.Join(project, model.ProjectDir)
 	}

@@ -58,6 +58,10 @@ func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
 	return &BuildResult{Render: r, Package: p}, nil
 }
 
+// beforePlan, set by tests only, runs between render's read of the
+// output directory and the plan: where a user's edit during a run lands.
+var beforePlan func()
+
 // zipping asks fromSpec to package the tree too.
 type zipping struct{ epoch *int64 }
 
@@ -142,7 +146,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 		// byocpack's own package directory, by its package name: the user
 		// may mark another one default.
 		zipped = async(func() (*pack.Result, error) {
-			return zipTree(ctx, nextSnap, opts.OutDir, s.Package.Name, z.epoch)
+			return zipTree(ctx, nextSnap, opts.OutDir, pack.Options{SourceDateEpoch: z.epoch, PackageDir: s.Package.Name})
 		})
 	}
 	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now)
@@ -184,7 +188,16 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	// 6. For build: the secrets gate, then convert and zip in memory.
 	plan := make([]outdir.File, 0, len(files)+2)
 	for _, f := range files {
-		plan = append(plan, outdir.File{Path: f.Path, Data: f.Data, Merged: f.Merged})
+		of := outdir.File{Path: f.Path, Data: f.Data, Merged: f.Merged}
+		// A merged file is made from the user's file as step 3 read it:
+		// one edited since is a conflict, never overwritten.
+		switch {
+		case f.Merged && f.Path == sfdx.ProjectFile:
+			of.Base = outdir.BaseOf(project)
+		case f.Merged && f.Path == ".gitignore":
+			of.Base = outdir.BaseOf(gitignore)
+		}
+		plan = append(plan, of)
 	}
 	inputs := inputsDigest(nextSnap)
 	var built *pack.Result
@@ -215,6 +228,9 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 			return true
 		}
 		return false
+	}
+	if beforePlan != nil {
+		beforePlan()
 	}
 	changes, err := out.Plan(plan, outdir.PlanOptions{Force: opts.Force, Replaces: replaces})
 	if err != nil {
@@ -302,7 +318,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 	if inside {
 		for _, pd := range snap.Project.PackageDirectories {
 			if distRel == pd.Path || strings.HasPrefix(distRel, pd.Path+"/") || pd.Path == "." {
-				return nil, fmt.Errorf("--output %s is inside the package directory %q: the zips would be packaged into the next version; write them outside it (the default is %s)", dist, pd.Path, filepath.Join(opts.ProjectDir, DistDirName))
+				return nil, &UsageError{Option: "DistDir", Value: dist, Msg: fmt.Sprintf("is inside the package directory %q: the zips would be packaged into the next version; write them outside it (the default is %s)", pd.Path, filepath.Join(opts.ProjectDir, DistDirName))}
 			}
 		}
 	}
@@ -323,7 +339,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 	}
 
 	// 5. The secrets gate, then convert and zip in memory.
-	built, err := zipTree(ctx, snap, opts.ProjectDir, opts.PackageDir, opts.SourceDateEpoch)
+	built, err := zipTree(ctx, snap, opts.ProjectDir, pack.Options{SourceDateEpoch: opts.SourceDateEpoch, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage})
 	if err != nil {
 		return nil, err
 	}
@@ -411,13 +427,16 @@ func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now ti
 
 // zipTree runs the secrets gate on the package directory that goes into
 // the zip and builds both zips from the tree.
-func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown, packageDir string, epoch *int64) (*pack.Result, error) {
-	if err := secretsGate(snap, shown, packageDir); err != nil {
+func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown string, opts pack.Options) (*pack.Result, error) {
+	if err := secretsGate(snap, shown, opts.PackageDir); err != nil {
 		return nil, err
 	}
-	built, err := pack.Snapshot(ctx, snap, pack.Options{SourceDateEpoch: epoch, PackageDir: packageDir})
+	built, err := pack.Snapshot(ctx, snap, opts)
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %w", shown, err)
+	}
+	if err := builtSecretsGate(built.Files); err != nil {
+		return nil, err
 	}
 	return built, nil
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 	"os"
@@ -283,6 +284,28 @@ func TestSecretsGateLooksInsideArchives(t *testing.T) {
 	err = secretsGate(snap, "proj", "")
 	if err == nil || !strings.Contains(err.Error(), "proj/force-app/main/default/staticresources/bundle.resource") || !strings.Contains(err.Error(), "certs/server.key") {
 		t.Fatalf("want the gate to name the resource and the entry, got %v", err)
+	}
+}
+
+// TestBuiltFilesAreScannedAsZipped: a static resource folder is zipped by
+// the converter; the key inside must be found in the zip it writes, with
+// the entry named.
+func TestBuiltFilesAreScannedAsZipped(t *testing.T) {
+	tr := tree.New()
+	tr.Set("sfdx-project.json", []byte(`{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"66.0"}`))
+	tr.Set("force-app/staticresources/bundle.resource-meta.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><StaticResource xmlns="http://soap.sforce.com/2006/04/metadata"><contentType>application/zip</contentType></StaticResource>`))
+	tr.Set("force-app/staticresources/bundle/certs/server.key", []byte("-----BEGIN "+"PRIVATE KEY-----\nMIIB\n-----END "+"PRIVATE KEY-----\n"))
+	snap, err := sfdx.ParseSnapshot(tr, "proj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := convert.Tree(context.Background(), snap, snap.Project.DefaultPackageDir(), convert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = builtSecretsGate(conv.Files)
+	if err == nil || !strings.Contains(err.Error(), "package.zip/staticresources/bundle.resource") || !strings.Contains(err.Error(), "certs/server.key") {
+		t.Fatalf("want the zipped resource and its entry named, got %v", err)
 	}
 }
 

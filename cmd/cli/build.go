@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // BuildOptions are the inputs of build.
@@ -74,7 +75,7 @@ func runBuild(cmd *cobra.Command, opts *BuildOptions) error {
 		verb = "dry run, nothing written: would build"
 	}
 	fmt.Fprintf(opts.IO.Out, "%s %s from %s: %d written, %d unchanged, %d removed; %s packaged\n",
-		verb, opts.OutDir, opts.SpecPath, len(c.Written), len(c.Unchanged), len(c.Removed), plural(res.Package.Components, "component"))
+		verb, escape.Line(opts.OutDir), escape.Line(opts.SpecPath), len(c.Written), len(c.Unchanged), len(c.Removed), plural(res.Package.Components, "component"))
 	printChanges(opts.IO, c, res.Render.DryRun)
 	printProjectChanges(opts.IO, res.Render.ProjectChanges)
 	printArtifacts(opts.IO, res.Package)

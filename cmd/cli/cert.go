@@ -22,7 +22,8 @@ type CertOptions struct {
 	Force      bool
 	Passphrase passphraseFlags
 	// Now is when the certificate's validity starts (zero: now).
-	Now time.Time
+	Now  time.Time
+	JSON bool
 }
 
 // NewCmdCert makes the JWT bearer flow's key and certificate.
@@ -64,7 +65,9 @@ Keep the key out of the project and out of git: --key puts it elsewhere.`,
 	cmd.Flags().IntVar(&opts.Days, "days", 365, "days the certificate is valid")
 	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "RSA key size: 2048, 3072 or 4096")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing key and certificate")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print what was written as JSON (paths and fingerprint, never the key)")
 	opts.Passphrase.register(cmd.Flags(), "encrypts the key")
+	cmd.AddCommand(NewCmdCertRotate(io, nil))
 	return cmd
 }
 
@@ -90,6 +93,9 @@ func runCert(opts *CertOptions) error {
 	}
 	if err := m.commit(); err != nil {
 		return err
+	}
+	if opts.JSON {
+		return emit(opts.IO.Out, "cert", statusOK, exitOK, madeResult(m, specRelative(".", c.CertPath)), nil)
 	}
 	printMade(opts.IO.Out, m, specRelative(".", c.CertPath))
 	fmt.Fprintf(opts.IO.Out, "(relative to the spec's directory; shown for a spec in the current directory)\n")

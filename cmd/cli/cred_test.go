@@ -245,8 +245,13 @@ func TestTokenAgainstLoopbackServer(t *testing.T) {
 		t.Errorf("unapproved --json: exit %d, %v: %s", code, err, stdout)
 	}
 	code, _, stderr = run(t, append(base, "--user", oauthtest.UserNoScope)...)
-	if code != 0 || !strings.Contains(stderr, "lacks the interaction_api scope") {
+	if code != 1 || !strings.Contains(stderr, "error: the token lacks the interaction_api scope") || !strings.Contains(stderr, "byocpack explain 10003") {
 		t.Errorf("token without interaction_api: exit %d, %q", code, stderr)
+	}
+	code, stdout, _ = run(t, append(base, "--user", oauthtest.UserNoScope, "--json")...)
+	res = tokenOutput{}
+	if err := unmarshalResult(stdout, &res); err != nil || code != 1 || res.OK || res.Token == nil || len(res.Notes) != 1 || res.Notes[0].ID != "10003" || !strings.Contains(stdout, `"status": "refused"`) {
+		t.Errorf("token without interaction_api --json: exit %d, %v: %s", code, err, stdout)
 	}
 	code, _, stderr = run(t, append(base, "--user", "integration@acme.example", "--audience", "https://login.salesforce.com")...)
 	if code != 1 || !strings.Contains(stderr, "byocpack explain audience-invalid") {

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/fserr"
 	"github.com/byocpack/byocpack/internal/tree"
 )
@@ -263,11 +264,11 @@ func printMade(w io.Writer, m *made, specLine string) {
 	if m.Encrypted {
 		enc = "encrypted (PBES2, AES-256-CBC)"
 	}
-	fmt.Fprintf(w, "wrote %s: RSA %d private key, PKCS#8, %s, mode 0600. It signs the JWT: keep it out of the project and out of git, never upload it\n", c.KeyPath, c.Bits, enc)
-	fmt.Fprintf(w, "wrote %s: self-signed X.509 certificate, CN=%s, SHA-256 with RSA\n", c.CertPath, cert.Subject.CommonName)
+	fmt.Fprintf(w, "wrote %s: RSA %d private key, PKCS#8, %s, mode 0600. It signs the JWT: keep it out of the project and out of git, never upload it\n", escape.Line(c.KeyPath), c.Bits, enc)
+	fmt.Fprintf(w, "wrote %s: self-signed X.509 certificate, CN=%s, SHA-256 with RSA\n", escape.Line(c.CertPath), escape.Line(cert.Subject.CommonName))
 	fmt.Fprintf(w, "  SHA-256 fingerprint: %s\n", cred.Fingerprint(cert))
 	fmt.Fprintf(w, "  expires: %s (%d days); byocpack doctor warns 30 days before\n", cert.NotAfter.UTC().Format("2006-01-02 15:04 MST"), c.Days)
-	fmt.Fprintf(w, "the spec line that uses it (under app:):\n  certificate: %s\n", specLine)
+	fmt.Fprintf(w, "the spec line that uses it (under app:):\n  certificate: %s\n", escape.Line(specLine))
 }
 
 // specRelative is how the spec names path: relative to specDir, with

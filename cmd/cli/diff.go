@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/diff"
-	"github.com/byocpack/byocpack/internal/inspect"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // DiffOptions are the inputs of diff.
@@ -81,15 +81,10 @@ func failed(_ IO, err error) error {
 }
 
 func runDiff(cmd *cobra.Command, opts *DiffOptions) error {
-	old, err := inspect.Load(cmd.Context(), opts.Old, inspect.Options{})
+	res, err := diff.Compare(cmd.Context(), opts.Old, opts.New)
 	if err != nil {
 		return failed(opts.IO, err)
 	}
-	new, err := inspect.Load(cmd.Context(), opts.New, inspect.Options{})
-	if err != nil {
-		return failed(opts.IO, err)
-	}
-	res := diff.Compare(old, new)
 	w := opts.IO.Out
 	switch opts.Format {
 	case "json":
@@ -97,7 +92,7 @@ func runDiff(cmd *cobra.Command, opts *DiffOptions) error {
 		if !res.Equal {
 			code = exitInvalid
 		}
-		if err := emit(w, "diff", statusOK, code, res, nil); err != nil {
+		if err := emitFlags(w, "diff", statusOK, code, res, res.Flags); err != nil {
 			return err
 		}
 	case "markdown":
@@ -193,13 +188,16 @@ func summary(res *diff.Result) string {
 }
 
 func diffText(w io.Writer, res *diff.Result, color bool) {
+	// Every line but the headers goes through paint, which escapes what
+	// the packages compared hold (names, values) before colouring it.
 	paint := func(code, s string) string {
+		s = escape.Line(s)
 		if !color {
 			return s
 		}
 		return "\x1b[" + code + "m" + s + "\x1b[0m"
 	}
-	fmt.Fprintf(w, "--- %s (%s)\n+++ %s (%s)\n", res.Old.Source, res.Old.Kind, res.New.Source, res.New.Kind)
+	fmt.Fprintf(w, "--- %s (%s)\n+++ %s (%s)\n", escape.Line(res.Old.Source), res.Old.Kind, escape.Line(res.New.Source), res.New.Kind)
 	for _, f := range res.Package {
 		fmt.Fprintln(w, paint("33", "~ package: "+fieldLine(f)))
 	}
@@ -241,18 +239,12 @@ func diffText(w io.Writer, res *diff.Result, color bool) {
 		if f.Severity == "error" {
 			code = "31"
 		}
-		fmt.Fprintf(w, "%s\n  fix: %s\n", paint(code, f.Severity+" "+f.Rule+": "+f.Message), f.Fix)
+		fmt.Fprintf(w, "%s\n  fix: %s\n", paint(code, string(f.Severity)+" "+f.Rule+": "+f.Message), escape.Line(f.Fix))
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
+		fmt.Fprintf(w, "note: %s\n", escape.Line(n))
 	}
 	fmt.Fprintln(w, summary(res))
-}
-
-// mdCell makes a value safe inside a markdown table cell and code span.
-func mdCell(s string) string {
-	s = strings.NewReplacer("|", `\|`, "\n", " ", "`", "'").Replace(s)
-	return "`" + s + "`"
 }
 
 func mdValue(v *string) string {
@@ -263,11 +255,11 @@ func mdValue(v *string) string {
 	if len(s) > maxShown {
 		s = s[:maxShown-10] + "… (" + strconv.Itoa(len(*v)) + " chars)"
 	}
-	return mdCell(s)
+	return escape.Cell(s)
 }
 
 func diffMarkdown(w io.Writer, res *diff.Result) {
-	fmt.Fprintf(w, "### byocpack diff\n\n%s (%s) → %s (%s): **%s**\n", mdCell(res.Old.Source), res.Old.Kind, mdCell(res.New.Source), res.New.Kind, summary(res))
+	fmt.Fprintf(w, "### byocpack diff\n\n%s (%s) → %s (%s): **%s**\n", escape.Code(res.Old.Source), res.Old.Kind, escape.Code(res.New.Source), res.New.Kind, summary(res))
 	if !res.Equal {
 		fmt.Fprintln(w, "\n| change | component | field | old | new |\n|---|---|---|---|---|")
 		where := func(outside bool) string {
@@ -277,23 +269,23 @@ func diffMarkdown(w io.Writer, res *diff.Result) {
 			return ""
 		}
 		for _, f := range res.Package {
-			fmt.Fprintf(w, "| changed | package | %s | %s | %s |\n", mdCell(f.Path), mdValue(f.Old), mdValue(f.New))
+			fmt.Fprintf(w, "| changed | package | %s | %s | %s |\n", escape.Cell(f.Path), mdValue(f.Old), mdValue(f.New))
 		}
 		for _, r := range res.Removed {
-			fmt.Fprintf(w, "| removed%s | %s | | | |\n", where(r.Outside), mdCell(r.String()))
+			fmt.Fprintf(w, "| removed%s | %s | | | |\n", where(r.Outside), escape.Cell(r.String()))
 		}
 		for _, r := range res.Added {
-			fmt.Fprintf(w, "| added%s | %s | | | |\n", where(r.Outside), mdCell(r.String()))
+			fmt.Fprintf(w, "| added%s | %s | | | |\n", where(r.Outside), escape.Cell(r.String()))
 		}
 		for _, rn := range res.Renamed {
-			fmt.Fprintf(w, "| renamed%s | %s | API name | %s | %s |\n", where(rn.New.Outside), mdCell(rn.Old.Type), mdCell(rn.Old.FullName), mdCell(rn.New.FullName))
+			fmt.Fprintf(w, "| renamed%s | %s | API name | %s | %s |\n", where(rn.New.Outside), escape.Cell(rn.Old.Type), escape.Cell(rn.Old.FullName), escape.Cell(rn.New.FullName))
 			for _, f := range rn.Fields {
-				fmt.Fprintf(w, "| renamed%s | %s | %s | %s | %s |\n", where(rn.New.Outside), mdCell(rn.New.String()), mdCell(f.Path), mdValue(f.Old), mdValue(f.New))
+				fmt.Fprintf(w, "| renamed%s | %s | %s | %s | %s |\n", where(rn.New.Outside), escape.Cell(rn.New.String()), escape.Cell(f.Path), mdValue(f.Old), mdValue(f.New))
 			}
 		}
 		for _, c := range res.Changed {
 			for _, f := range c.Fields {
-				fmt.Fprintf(w, "| changed%s | %s | %s | %s | %s |\n", where(c.Outside), mdCell(c.String()), mdCell(f.Path), mdValue(f.Old), mdValue(f.New))
+				fmt.Fprintf(w, "| changed%s | %s | %s | %s | %s |\n", where(c.Outside), escape.Cell(c.String()), escape.Cell(f.Path), mdValue(f.Old), mdValue(f.New))
 			}
 		}
 	}
@@ -302,10 +294,10 @@ func diffMarkdown(w io.Writer, res *diff.Result) {
 		if f.Severity == "error" {
 			kind = "CAUTION"
 		}
-		fmt.Fprintf(w, "\n> [!%s]\n> **%s** %s\n> **Fix:** %s\n", kind, f.Rule, f.Message, f.Fix)
+		fmt.Fprintf(w, "\n> [!%s]\n> **%s** %s\n> **Fix:** %s\n", kind, escape.Text(f.Rule), escape.Text(f.Message), escape.Text(f.Fix))
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintf(w, "\n*Note: %s*\n", n)
+		fmt.Fprintf(w, "\n*Note: %s*\n", escape.Text(n))
 	}
 }
 
@@ -332,7 +324,7 @@ func diffGitHub(w io.Writer, res *diff.Result) {
 		}
 	}
 	for _, f := range res.Flags {
-		writeAnnotation(w, annotation{severity: f.Severity, file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
+		writeAnnotation(w, annotation{severity: string(f.Severity), file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
 	}
 	for _, n := range res.Notes {
 		writeAnnotation(w, annotation{severity: "notice", title: "byocpack diff", message: n})

@@ -100,12 +100,17 @@ func TestDiffFixtureBuilds(t *testing.T) {
 		{"a/dist/package-version-info.zip", "scope/dist/package-version-info.zip", 1, `--- a/dist/package-version-info.zip (package-version-info.zip)
 +++ scope/dist/package-version-info.zip (package-version-info.zip)
 ~ ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth: commaSeparatedOauthScopes: "RefreshToken, Interaction" -> "Api, RefreshToken, Interaction"
+error DIFF-SCOPE-ADDED: Partner1_ExternalClientApp1 gains the OAuth scope Api: Api reads and changes all the user's data through the REST and SOAP APIs
+  fix: remove Api unless the integration calls what it grants; a reviewer of the package version will ask why
 1 changed
 `},
 		{"a", "policy", 1, `--- a (project)
 +++ policy (project)
 outside the package (not packaged; stays in the org that owns the app):
 ~ ExtlClntAppOauthConfigurablePolicies Partner1_ExternalClientApp1_oauthPlcy: permittedUsersPolicyType: "AdminApprovedPreAuthorized" -> "AllSelfAuthorized"
+error DIFF-SELF-AUTHORIZED: Partner1_ExternalClientApp1 now lets any user authorize it themselves, where only admin-approved, pre-authorized users could
+  fix: keep permittedUsersPolicyType AdminApprovedPreAuthorized (app.policies.permittedUsers)
+note: ExtlClntAppOauthConfigurablePolicies Partner1_ExternalClientApp1_oauthPlcy: does not reach subscribers who installed already: a subscriber org gets the policies at install and keeps them (its admin's changes persist); tell their admins to change it in Setup
 1 changed
 `},
 		{"a/dist/package.zip", "policy/dist/package.zip", 0, `--- a/dist/package.zip (package.zip)
@@ -159,19 +164,22 @@ func TestDiffFormats(t *testing.T) {
 		"| removed | `ConversationVendorInfo Vendor1` | | | |\n" +
 		"| changed | `ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth` | `commaSeparatedOauthScopes` | `RefreshToken, Interaction` | `Api, RefreshToken, Interaction` |\n\n" +
 		"> [!WARNING]\n> **DIFF-REMOVED** ConversationVendorInfo Vendor1 is removed from the package; in a managed package a released version constrains removal, and upgrading does not delete the subscribers' copy\n" +
-		"> **Fix:** keep the component (deprecate it) if any released (promoted) version holds it; otherwise nothing to do\n"
+		"> **Fix:** keep the component (deprecate it) if any released (promoted) version holds it; otherwise nothing to do\n" +
+		"\n> [!CAUTION]\n> **DIFF-SCOPE-ADDED** Partner1_ExternalClientApp1 gains the OAuth scope Api: Api reads and changes all the user's data through the REST and SOAP APIs\n" +
+		"> **Fix:** remove Api unless the integration calls what it grants; a reviewer of the package version will ask why\n"
 	if d := cmp.Diff(want, stdout); d != "" || code != 1 {
 		t.Errorf("markdown: exit %d (-want +got):\n%s", code, d)
 	}
 	code, stdout, _ = run(t, "diff", "a", "b", "--format", "github")
 	want = "::notice file=b/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml,line=3,title=changed ExtlClntAppOauthSettings Partner1_ExternalClientApp1_oauth::commaSeparatedOauthScopes: \"RefreshToken, Interaction\" -> \"Api, RefreshToken, Interaction\"\n" +
 		"::warning file=a/force-app/main/default/ConversationVendorInformation/Vendor1.ConversationVendorInformation-meta.xml,line=2,title=DIFF-REMOVED::ConversationVendorInfo Vendor1 is removed from the package; in a managed package a released version constrains removal, and upgrading does not delete the subscribers' copy%0AFix: keep the component (deprecate it) if any released (promoted) version holds it; otherwise nothing to do\n" +
+		"::error file=b/force-app/main/default/extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml,line=3,title=DIFF-SCOPE-ADDED::Partner1_ExternalClientApp1 gains the OAuth scope Api: Api reads and changes all the user's data through the REST and SOAP APIs%0AFix: remove Api unless the integration calls what it grants; a reviewer of the package version will ask why\n" +
 		"1 removed, 1 changed\n"
 	if d := cmp.Diff(want, stdout); d != "" || code != 1 {
 		t.Errorf("github: exit %d (-want +got):\n%s", code, d)
 	}
 	code, stdout, _ = run(t, "diff", "a", "b", "--format", "json")
-	for _, s := range []string{`"equal": false`, `"path": "commaSeparatedOauthScopes"`, `"old": "RefreshToken, Interaction"`, `"rule": "DIFF-REMOVED"`} {
+	for _, s := range []string{`"equal": false`, `"path": "commaSeparatedOauthScopes"`, `"old": "RefreshToken, Interaction"`, `"rule": "DIFF-REMOVED"`, `"errors": 1,`, `"warnings": 1`} {
 		if !strings.Contains(stdout, s) || code != 1 {
 			t.Errorf("json: exit %d, lacks %s:\n%s", code, s, stdout)
 		}

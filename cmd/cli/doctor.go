@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/doctor"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // DoctorOptions are the inputs of doctor.
@@ -38,6 +39,8 @@ with the fix:
   pre-authorization  the app's policies pre-authorize users, as the JWT bearer flow needs
   project            the project in OUT still matches the spec's package, prefix and names
   source-org         OUT's source-org holds the global OAuth settings, and git ignores them
+                     (doctor reads the git index, .gitignore files and .git/info/exclude
+                     itself and never runs git there; global excludes are not consulted)
   login-url          the login URL (--login-url, else sfdx-project.json's) is a Salesforce host form
   event-access       the sfdc_scrt2 permission set gets Read and Create on the platform event,
                      or the setup guide says how
@@ -97,10 +100,16 @@ func runDoctor(cmd *cobra.Command, opts *DoctorOptions) error {
 	} else {
 		w := opts.IO.Out
 		for _, c := range rep.Checks {
-			msg := strings.ReplaceAll(c.Message, "\n", "\n"+strings.Repeat(" ", 24))
+			// A message quotes the project (names, paths): one line,
+			// escaped; the spec check's lines are problems, each
+			// escaped already.
+			msg := escape.Line(c.Message)
+			if c.ID == "spec" {
+				msg = strings.ReplaceAll(c.Message, "\n", "\n"+strings.Repeat(" ", 24))
+			}
 			fmt.Fprintf(w, "%-4s  %-17s %s\n", strings.ToUpper(string(c.Status)), c.ID, msg)
 			if c.Fix != "" && c.Status != doctor.Pass {
-				fmt.Fprintf(w, "%24sfix: %s\n", "", c.Fix)
+				fmt.Fprintf(w, "%24sfix: %s\n", "", escape.Line(c.Fix))
 			}
 			if c.Explain != "" && c.Status != doctor.Pass {
 				fmt.Fprintf(w, "%24s(byocpack explain %s)\n", "", c.Explain)

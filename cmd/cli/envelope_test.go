@@ -25,11 +25,47 @@ func unmarshalResult(stdout string, v any) error {
 	return json.Unmarshal(env.Result, v)
 }
 
+// schemaRoot is the schema "$ref"s resolve in.
+var schemaRoot map[string]any
+
 // checkSchema checks v against the subset of JSON Schema that
 // docs/output.schema.json uses: type, const, enum, required,
-// additionalProperties false, properties, items, minimum.
+// additionalProperties false, properties, items, minimum, $ref to $defs,
+// anyOf, and allOf of if/then.
 func checkSchema(schema map[string]any, v any, at string) []string {
 	var bad []string
+	if ref, ok := schema["$ref"].(string); ok {
+		name, _ := strings.CutPrefix(ref, "#/$defs/")
+		def, ok := schemaRoot["$defs"].(map[string]any)[name].(map[string]any)
+		if !ok {
+			return []string{at + ": unresolved " + ref}
+		}
+		return checkSchema(def, v, at)
+	}
+	if all, ok := schema["allOf"].([]any); ok {
+		for _, x := range all {
+			sub := x.(map[string]any)
+			if cond, ok := sub["if"].(map[string]any); ok {
+				if len(checkSchema(cond, v, at)) == 0 {
+					bad = append(bad, checkSchema(sub["then"].(map[string]any), v, at)...)
+				}
+				continue
+			}
+			bad = append(bad, checkSchema(sub, v, at)...)
+		}
+	}
+	if anyOf, ok := schema["anyOf"].([]any); ok {
+		var why []string
+		for _, x := range anyOf {
+			b := checkSchema(x.(map[string]any), v, at)
+			if len(b) == 0 {
+				why = nil
+				break
+			}
+			why = append(why, b...)
+		}
+		bad = append(bad, why...)
+	}
 	if types, ok := schema["type"]; ok {
 		var names []string
 		switch t := types.(type) {
@@ -128,6 +164,7 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 	if err := json.Unmarshal(b, &schema); err != nil {
 		t.Fatal(err)
 	}
+	schemaRoot = schema
 	dir := t.TempDir()
 	spec := "../../fixtures/partner1/byoc.yaml"
 	out := filepath.Join(dir, "out")
@@ -151,6 +188,14 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 		{"explain", "Could not infer a metadata type", "--json"},
 		{"version", "--json"},
 		{"fmt", "--check", brokenXML, "--json"},
+		{"cert", "--out", filepath.Join(dir, "certs"), "--json"},
+		{"cert", "--out", filepath.Join(dir, "certs"), "--json"}, // exists: refused
+		{"jwt", "--key", filepath.Join(dir, "certs", "server.key"), "--client-id", "3MVG9x", "--user", "u@acme.example", "--cert", filepath.Join(dir, "certs", "server.crt"), "--json"},
+		{"jwt", "--key", filepath.Join(dir, "nothere.key"), "--client-id", "3MVG9x", "--user", "u@acme.example", "--json"},
+		{"init", "-o", filepath.Join(dir, "init", "byoc.yaml"), "--cert", "--key", filepath.Join(dir, "init.key"), "--json"},
+		{"init", "-o", filepath.Join(dir, "init2", "byoc.yaml"), "--json"},
+		{"init", "-o", filepath.Join(dir, "init", "byoc.yaml"), "--json"}, // exists: error
+		{"schema", "--json"},
 		// Usage errors: the flag that fails stops parsing before --json.
 		{"validate", "--json", "--bogus", out},
 		{"build", "--format", "json", "-f", spec, "--no-such-flag"},
@@ -176,7 +221,7 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 	}
 	// No envelope where the command has no JSON output, nor where --json
 	// is the value of another flag.
-	for _, args := range [][]string{{"init", "--json"}, {"validate", "--disable", "--json"}} {
+	for _, args := range [][]string{{"validate", "--disable", "--json"}} {
 		if _, stdout, _ := run(t, args...); strings.Contains(stdout, "schemaVersion") {
 			t.Errorf("%v printed an envelope:\n%s", args, stdout)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // FmtOptions are the inputs of fmt.
@@ -81,7 +82,7 @@ func runFmt(cmd *cobra.Command, opts *FmtOptions) error {
 		return err
 	}
 	for _, r := range res.Recovered {
-		fmt.Fprintf(opts.IO.Err, "note: %s\n", r)
+		fmt.Fprintf(opts.IO.Err, "note: %s\n", escape.Line(r))
 	}
 	changed, failed := res.Count(generator.Formatted), res.Count(generator.Failed)
 	if opts.Format == "json" {
@@ -108,11 +109,11 @@ func runFmt(cmd *cobra.Command, opts *FmtOptions) error {
 		for _, f := range res.Files {
 			switch f.Status {
 			case generator.Formatted:
-				fmt.Fprintf(opts.IO.Out, "%s: %s\n", f.Path, verb)
+				fmt.Fprintf(opts.IO.Out, "%s: %s\n", escape.Line(f.Path), verb)
 			case generator.Left:
-				fmt.Fprintf(opts.IO.Out, "%s: left as it is: %s\n", f.Path, f.Reason)
+				fmt.Fprintf(opts.IO.Out, "%s: left as it is: %s\n", escape.Line(f.Path), escape.Line(f.Reason))
 			case generator.Failed:
-				fmt.Fprintf(opts.IO.Out, "%s: error: %s\n", f.Path, f.Reason)
+				fmt.Fprintf(opts.IO.Out, "%s: error: %s\n", escape.Line(f.Path), escape.Line(f.Reason))
 			}
 		}
 		fmt.Fprintf(opts.IO.Out, "%s: %d %s, %d already formatted, %d left as they are",

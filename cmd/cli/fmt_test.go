@@ -90,7 +90,7 @@ func TestSchemasImportAndVersion(t *testing.T) {
 	}
 	defer os.Chdir(wd)
 	_, stdout, _ = run(t, "version")
-	if !strings.Contains(stdout, "  66.0  bundled\n  67.0  project byocpack-schemas/v67.0.models\n") {
+	if !strings.Contains(stdout, "content models:\n  47.0-66.0  bundled\n  67.0  project byocpack-schemas/v67.0.models\n") {
 		t.Errorf("version:\n%s", stdout)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // annotation is one GitHub Actions workflow command
@@ -20,8 +21,9 @@ type annotation struct {
 	message  string
 }
 
-// writeAnnotation prints a with the workflow-command escaping: %, CR and
-// LF in the message; those and ':' and ',' in property values. A file
+// writeAnnotation prints a with the workflow-command escaping (package
+// escape: %, CR and LF in the message; those and ':' and ',' in property
+// values; any other control character escaped). A file
 // inside an archive or rendered from a spec ("OUTER!inner") is annotated
 // on the outer file, without a line.
 func writeAnnotation(w io.Writer, a annotation) {
@@ -33,7 +35,7 @@ func writeAnnotation(w io.Writer, a annotation) {
 	var props []string
 	if a.file != "" {
 		file, _, inner := strings.Cut(a.file, "!")
-		props = append(props, "file="+escapeProperty(file))
+		props = append(props, "file="+escape.GitHubProperty(file))
 		if !inner && a.line > 0 {
 			props = append(props, fmt.Sprintf("line=%d", a.line))
 			if a.col > 0 {
@@ -42,21 +44,13 @@ func writeAnnotation(w io.Writer, a annotation) {
 		}
 	}
 	if a.title != "" {
-		props = append(props, "title="+escapeProperty(a.title))
+		props = append(props, "title="+escape.GitHubProperty(a.title))
 	}
 	sep := ""
 	if len(props) > 0 {
 		sep = " "
 	}
-	fmt.Fprintf(w, "::%s%s%s::%s\n", cmd, sep, strings.Join(props, ","), escapeData(a.message))
-}
-
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	fmt.Fprintf(w, "::%s%s%s::%s\n", cmd, sep, strings.Join(props, ","), escape.GitHubData(a.message))
 }
 
 // printAnnotations prints validation problems as workflow commands.

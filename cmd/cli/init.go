@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -38,6 +40,7 @@ type InitOptions struct {
 	Days, Bits int
 	Passphrase passphraseFlags
 	Now        time.Time
+	JSON       bool
 }
 
 // schemaFileName is written beside the spec; the spec's modeline points
@@ -115,6 +118,7 @@ key is never overwritten, even with --force.`,
 	cmd.Flags().IntVar(&opts.Days, "days", 365, "with --cert: days the certificate is valid")
 	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "with --cert: RSA key size, 2048, 3072 or 4096")
 	opts.Passphrase.register(cmd.Flags(), "encrypts the key (with --cert)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print what was written and what to run next as JSON (never the key)")
 	return cmd
 }
 
@@ -222,24 +226,35 @@ func runInit(opts *InitOptions) error {
 			return err
 		}
 	}
-	fmt.Fprintf(opts.IO.Out, "wrote %s and %s\n", opts.Output, schemaPath)
+	out := opts.IO.Out
+	if opts.JSON {
+		out = io.Discard // the same facts go in the result
+	}
+	res := initResult{Spec: opts.Output, Schema: schemaPath}
+	fmt.Fprintf(out, "wrote %s and %s\n", escape.Line(opts.Output), escape.Line(schemaPath))
 	if pair != nil {
 		if err := pair.commit(); err != nil {
 			return err
 		}
-		printMade(opts.IO.Out, pair, "certs/server.crt   # already in "+filepath.Base(opts.Output))
+		printMade(out, pair, "certs/server.crt   # already in "+filepath.Base(opts.Output))
+		res.Cert = madeResult(pair, "certs/server.crt")
 	}
 	if opts.Email == placeholderEmail(opts.Prefix) {
-		fmt.Fprintf(opts.IO.Out, "replace app.contactEmail (%s) with the address Salesforce should write to\n", opts.Email)
+		fmt.Fprintf(out, "replace app.contactEmail (%s) with the address Salesforce should write to\n", opts.Email)
 	}
 	switch {
 	case opts.Customer || opts.Cert:
-		fmt.Fprintln(opts.IO.Out, "next: run")
+		fmt.Fprintln(out, "next: run")
 	default:
-		fmt.Fprintf(opts.IO.Out, "next: make the app's certificate; its key stays outside the project and out of git:\n")
-		fmt.Fprintf(opts.IO.Out, "  byocpack cert --out %s --key %s\n", certDir, keyPath)
-		fmt.Fprintln(opts.IO.Out, "then run")
+		fmt.Fprintf(out, "next: make the app's certificate; its key stays outside the project and out of git:\n")
+		res.Next = append(res.Next, fmt.Sprintf("byocpack cert --out %s --key %s", certDir, keyPath))
+		fmt.Fprintf(out, "  %s\n", escape.Line(res.Next[0]))
+		fmt.Fprintln(out, "then run")
 	}
-	fmt.Fprintf(opts.IO.Out, "  byocpack build -f %s -o %s\n", opts.Output, filepath.Join(dir, "out"))
+	res.Next = append(res.Next, fmt.Sprintf("byocpack build -f %s -o %s", opts.Output, filepath.Join(dir, "out")))
+	fmt.Fprintf(out, "  %s\n", escape.Line(res.Next[len(res.Next)-1]))
+	if opts.JSON {
+		return emit(opts.IO.Out, "init", statusOK, exitOK, res, nil)
+	}
 	return nil
 }

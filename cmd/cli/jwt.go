@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // assertionFlags are what a JWT bearer assertion is made of; jwt and
@@ -63,6 +64,7 @@ type JWTOptions struct {
 	// certificate.
 	CertPath string
 	Now      time.Time
+	JSON     bool
 }
 
 // NewCmdJWT signs a JWT bearer assertion.
@@ -99,6 +101,7 @@ certificate, which proves the key and the certificate belong together.`,
 	}
 	opts.register(cmd.Flags(), "the login URL (default https://login.salesforce.com; https://test.salesforce.com for a sandbox)")
 	cmd.Flags().StringVar(&opts.CertPath, "cert", "", "verify the assertion with this certificate (the app's server.crt)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the assertion and its claims as JSON")
 	return cmd
 }
 
@@ -112,6 +115,7 @@ func runJWT(opts *JWTOptions) error {
 		return err
 	}
 	verified := ""
+	var verifiedWith *certJSON
 	if opts.CertPath != "" {
 		data, err := readSmall(opts.CertPath)
 		if err != nil {
@@ -125,10 +129,15 @@ func runJWT(opts *JWTOptions) error {
 			return fmt.Errorf("%s: %w; make a new pair with byocpack cert and upload the certificate", opts.CertPath, err)
 		}
 		verified = fmt.Sprintf("; signature verified with %s (SHA-256 %s)", opts.CertPath, cred.Fingerprint(cert))
+		verifiedWith = &certJSON{Path: opts.CertPath, CommonName: cert.Subject.CommonName, SHA256: cred.Fingerprint(cert), NotAfter: cert.NotAfter.UTC().Format(time.RFC3339)}
+	}
+	if opts.JSON {
+		return emit(opts.IO.Out, "jwt", statusOK, exitOK, jwtResult{Assertion: token, Issuer: claims.Issuer, Subject: claims.Subject,
+			Audience: claims.Audience, Expires: claims.Expires, VerifiedWith: verifiedWith}, nil)
 	}
 	fmt.Fprintln(opts.IO.Out, token)
 	fmt.Fprintf(opts.IO.Err, "signed RS256: iss=%s sub=%s aud=%s exp=%d (%s, in %s)%s\n",
-		claims.Issuer, claims.Subject, claims.Audience, claims.Expires,
+		escape.Line(claims.Issuer), escape.Line(claims.Subject), escape.Line(claims.Audience), claims.Expires,
 		time.Unix(claims.Expires, 0).UTC().Format(time.RFC3339), time.Unix(claims.Expires, 0).Sub(now).Round(time.Second), verified)
 	return nil
 }

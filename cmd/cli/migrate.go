@@ -12,6 +12,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator/migrate"
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -122,16 +123,16 @@ func runMigrate(opts *MigrateOptions) error {
 	}
 	fmt.Fprintln(w, "carried:")
 	for _, c := range res.Carried {
-		fmt.Fprintf(w, "  %s → %s: %s\n", c.From, c.To, c.Value)
+		fmt.Fprintf(w, "  %s → %s: %s\n", escape.Line(c.From), escape.Line(c.To), escape.Line(c.Value))
 	}
 	if len(res.Unmapped) > 0 {
 		fmt.Fprintf(w, "not carried (%d; also listed at the top of %s):\n", len(res.Unmapped), opts.Output)
 		for _, u := range res.Unmapped {
-			fmt.Fprintf(w, "  %s = %s\n      %s\n", u.Path, u.Value, u.Note)
+			fmt.Fprintf(w, "  %s = %s\n      %s\n", escape.Line(u.Path), escape.Line(u.Value), escape.Line(u.Note))
 		}
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
+		fmt.Fprintf(w, "note: %s\n", escape.Line(n))
 	}
 	fmt.Fprintf(w, "next: fill in the channel block of %s (commented out), then run byocpack build -f %s -o %s\n", opts.Output, opts.Output, filepath.Join(dir, "out"))
 	return nil

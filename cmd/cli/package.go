@@ -8,17 +8,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // PackageOptions are the inputs of package.
 type PackageOptions struct {
-	IO         IO
-	ProjectDir string
-	DistDir    string
-	PackageDir string
-	Force      bool
-	DryRun     bool
-	JSON       bool
+	IO           IO
+	ProjectDir   string
+	DistDir      string
+	PackageDir   string
+	CodeCoverage bool
+	Force        bool
+	DryRun       bool
+	JSON         bool
 }
 
 // NewCmdPackage zips an existing project.
@@ -48,6 +50,7 @@ else 1980-01-01, so the same project gives the same SHA-256 on any machine.`,
 	cmd.Flags().StringVarP(&opts.ProjectDir, "project", "p", ".", "project directory (holds sfdx-project.json)")
 	cmd.Flags().StringVarP(&opts.DistDir, "output", "o", "", "where to write the zips (default PROJECT/dist)")
 	cmd.Flags().StringVar(&opts.PackageDir, "package-dir", "", "package directory path or package name (default: the default one)")
+	cmd.Flags().BoolVar(&opts.CodeCoverage, "code-coverage", false, "build what sf package version create --code-coverage uploads: the unpackagedMetadata zip and the apexTestAccess permission sets")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace zips byocpack did not write")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "validate and zip in memory; write nothing")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
@@ -76,7 +79,7 @@ func runPackage(cmd *cobra.Command, opts *PackageOptions) error {
 		return err
 	}
 	res, err := generator.Package(cmd.Context(), generator.PackageOptions{
-		ProjectDir: opts.ProjectDir, DistDir: opts.DistDir, PackageDir: opts.PackageDir, SourceDateEpoch: epoch, Force: opts.Force, DryRun: opts.DryRun,
+		ProjectDir: opts.ProjectDir, DistDir: opts.DistDir, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage, SourceDateEpoch: epoch, Force: opts.Force, DryRun: opts.DryRun,
 	})
 	if err != nil {
 		return err
@@ -90,7 +93,7 @@ func runPackage(cmd *cobra.Command, opts *PackageOptions) error {
 	if res.DryRun {
 		verb = "dry run, nothing written: would package"
 	}
-	fmt.Fprintf(opts.IO.Out, "%s %s: %s\n", verb, opts.ProjectDir, plural(res.Components, "component"))
+	fmt.Fprintf(opts.IO.Out, "%s %s: %s\n", verb, escape.Line(opts.ProjectDir), plural(res.Components, "component"))
 	printChanges(opts.IO, res.Changes, res.DryRun)
 	printArtifacts(opts.IO, res)
 	return nil
@@ -98,10 +101,10 @@ func runPackage(cmd *cobra.Command, opts *PackageOptions) error {
 
 func printArtifacts(io IO, res *generator.PackageResult) {
 	for _, a := range res.Artifacts {
-		fmt.Fprintf(io.Out, "  %s  sha256:%s  %d bytes\n", a.Path, a.SHA256, a.Size)
+		fmt.Fprintf(io.Out, "  %s  sha256:%s  %d bytes\n", escape.Line(a.Path), a.SHA256, a.Size)
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintf(io.Err, "note: %s\n", n)
+		fmt.Fprintf(io.Err, "note: %s\n", escape.Line(n))
 	}
 }
 

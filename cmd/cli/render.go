@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -98,7 +99,7 @@ func runRender(cmd *cobra.Command, opts *RenderOptions) error {
 	if res.DryRun {
 		verb = "dry run, nothing written: would render"
 	}
-	fmt.Fprintf(opts.IO.Out, "%s %s into %s: %d written, %d unchanged, %d removed\n", verb, opts.SpecPath, opts.OutDir, len(c.Written), len(c.Unchanged), len(c.Removed))
+	fmt.Fprintf(opts.IO.Out, "%s %s into %s: %d written, %d unchanged, %d removed\n", verb, escape.Line(opts.SpecPath), escape.Line(opts.OutDir), len(c.Written), len(c.Unchanged), len(c.Removed))
 	printChanges(opts.IO, c, res.DryRun)
 	printProjectChanges(opts.IO, res.ProjectChanges)
 	return nil
@@ -108,7 +109,7 @@ func runRender(cmd *cobra.Command, opts *RenderOptions) error {
 // sfdx-project.json, key by key, so that no change is silent.
 func printProjectChanges(io IO, changes []string) {
 	for _, c := range changes {
-		fmt.Fprintf(io.Out, "  sfdx-project.json: %s\n", c)
+		fmt.Fprintf(io.Out, "  sfdx-project.json: %s\n", escape.Line(c))
 	}
 }
 
@@ -127,17 +128,17 @@ func printChanges(io IO, c generator.Changes, dryRun bool) {
 		wrote, removed = "would write ", "would remove"
 	}
 	for _, p := range c.Written {
-		fmt.Fprintf(io.Out, "  %s %s\n", wrote, p)
+		fmt.Fprintf(io.Out, "  %s %s\n", wrote, escape.Line(p))
 	}
 	for _, p := range c.Removed {
 		why := ""
 		if slices.Contains(c.StaleZips, p) {
 			why = " (built from an earlier tree; run byocpack build or package again)"
 		}
-		fmt.Fprintf(io.Out, "  %s %s%s\n", removed, p, why)
+		fmt.Fprintf(io.Out, "  %s %s%s\n", removed, escape.Line(p), why)
 	}
 	for _, p := range c.Yours {
-		fmt.Fprintf(io.Out, "  kept    %s (yours: it already holds what byocpack would write, so byocpack leaves it to you)\n", p)
+		fmt.Fprintf(io.Out, "  kept    %s (yours: it already holds what byocpack would write, so byocpack leaves it to you)\n", escape.Line(p))
 	}
 }
 

@@ -8,8 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/review"
-	"github.com/byocpack/byocpack/internal/inspect"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // ReviewOptions are the inputs of review.
@@ -18,6 +19,8 @@ type ReviewOptions struct {
 	Target string
 	Format string
 	Strict bool
+	// Profile adds a rule set (review.Profiles), such as appexchange.
+	Profile string
 	// Now is the time certificates are judged at (zero: now).
 	Now time.Time
 }
@@ -35,7 +38,13 @@ policies, certificate expiry), the channel definition, the platform event, the
 vendor, and what stays outside the package. The target is a project directory
 (default .), a package.zip, a package-version-info.zip, or a spec (rendered in
 memory). Risks a security reviewer looks for are flagged with a rule ID and a
-fix; the rules are in docs/review.md.
+fix; the rules are in docs/review.md. Only the app a Partner channel links to
+(the prefix before the first "_" its API name shares with the channel's
+developerName, as validate links them) is judged by what the Interaction
+Service needs; every app is checked for generic risks. --profile appexchange
+adds Salesforce's requirements for partner OAuth apps (PKCE, refresh-token
+rotation, a 30-day idle limit, an IP allowlist) and the controls of Help's
+"Review External Client Apps", each saying where its setting lives.
 
 Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 --strict); 2 on an unreadable target or a usage error.`,
@@ -54,6 +63,9 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 			if !oneOf(opts.Format, "markdown", "json", "github") {
 				return usageErrorf("--format must be markdown, json or github, not %q", opts.Format)
 			}
+			if opts.Profile != "" && !oneOf(opts.Profile, review.Profiles()...) {
+				return usageErrorf("--profile must be one of %s, not %q", strings.Join(review.Profiles(), ", "), opts.Profile)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -62,15 +74,15 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "markdown", "output format: markdown, json or github")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warning-severity risks too")
+	cmd.Flags().StringVar(&opts.Profile, "profile", "", "also check a rule set: appexchange (Salesforce's 2026 requirements for partner OAuth apps and the Review External Client Apps controls)")
 	return cmd
 }
 
 func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
-	set, err := inspect.Load(cmd.Context(), opts.Target, inspect.Options{})
+	rep, err := review.Review(cmd.Context(), opts.Target, review.Options{Now: opts.Now, Profile: opts.Profile})
 	if err != nil {
 		return failed(opts.IO, err)
 	}
-	rep := review.Review(set, review.Options{Now: opts.Now})
 	w := opts.IO.Out
 	switch opts.Format {
 	case "json":
@@ -80,14 +92,14 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 				status, code = statusRefused, exitInvalid
 			}
 		}
-		if err := emit(w, "review", status, code, rep, nil); err != nil {
+		if err := emitFlags(w, "review", status, code, rep, rep.Flags); err != nil {
 			return err
 		}
 	case "github":
 		for _, f := range rep.Flags {
-			writeAnnotation(w, annotation{severity: f.Severity, file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
+			writeAnnotation(w, annotation{severity: string(f.Severity), file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
 		}
-		fmt.Fprintf(w, "review of %s: %s\n", rep.Source, flagSummary(rep.Flags))
+		fmt.Fprintf(w, "review of %s: %s\n", escape.Line(rep.Source), flagSummary(rep.Flags))
 	default:
 		reviewMarkdown(w, rep)
 	}
@@ -99,7 +111,23 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 	return nil
 }
 
-func flagSummary(fs []inspect.Flag) string {
+// emitFlags prints the envelope of a command that flags (review, diff):
+// the flags are its problems, so its counts agree with its status.
+func emitFlags(w io.Writer, command, status string, code int, result any, flags []generator.Problem) error {
+	env := envelope{SchemaVersion: envelopeVersion, Command: command, Status: status, ExitCode: code, Result: result, Problems: make([]problemJSON, 0, len(flags))}
+	for _, f := range flags {
+		env.Problems = append(env.Problems, problemJSON{File: f.File, Line: f.Line, Severity: string(f.Severity), Rule: f.Rule, Message: f.Message, Fix: f.Fix})
+		switch f.Severity {
+		case "error":
+			env.Errors++
+		case "warning":
+			env.Warnings++
+		}
+	}
+	return writeJSON(w, env)
+}
+
+func flagSummary(fs []generator.Problem) string {
 	errs, warns := 0, 0
 	for _, f := range fs {
 		switch f.Severity {
@@ -123,7 +151,7 @@ func none(xs []string) string {
 }
 
 func row(w io.Writer, k, v string) {
-	fmt.Fprintf(w, "| %s | %s |\n", k, strings.NewReplacer("|", `\|`, "\n", " ").Replace(v))
+	fmt.Fprintf(w, "| %s | %s |\n", k, escape.Text(v))
 }
 
 func reviewMarkdown(w io.Writer, r *review.Report) {
@@ -131,24 +159,28 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 	if title == "" {
 		title = r.Source
 	}
-	fmt.Fprintf(w, "# Review: %s %s\n\n", title, r.Package.VersionNumber)
-	fmt.Fprintf(w, "%s (%s)", mdCell(r.Source), r.Kind)
+	fmt.Fprintf(w, "# Review: %s %s\n\n", escape.Text(title), escape.Text(r.Package.VersionNumber))
+	fmt.Fprintf(w, "%s (%s)", escape.Code(r.Source), r.Kind)
 	if r.Package.Namespace != "" {
-		fmt.Fprintf(w, " · namespace %s", mdCell(r.Package.Namespace))
+		fmt.Fprintf(w, " · namespace %s", escape.Code(r.Package.Namespace))
 	}
 	if r.Package.APIVersion != "" {
-		fmt.Fprintf(w, " · API %s", r.Package.APIVersion)
+		fmt.Fprintf(w, " · API %s", escape.Text(r.Package.APIVersion))
 	}
 	fmt.Fprintf(w, " · %s\n", flagSummary(r.Flags))
 
 	if len(r.Flags) > 0 {
 		fmt.Fprintln(w, "\n## Risks")
 		for _, f := range r.Flags {
-			fmt.Fprintf(w, "\n- **%s** `%s` %s  \n  **Fix:** %s  \n  %s\n", f.Severity, f.Rule, f.Message, f.Fix, mdCell(location(f)))
+			fmt.Fprintf(w, "\n- **%s** `%s` %s  \n  **Fix:** %s  \n  %s\n", escape.Text(string(f.Severity)), escape.Text(f.Rule), escape.Text(f.Message), escape.Text(f.Fix), escape.Code(location(f)))
 		}
 	}
 	for _, a := range r.Apps {
-		fmt.Fprintf(w, "\n## App %s (%s)\n\n| | |\n|---|---|\n", mdCell(a.Name), a.Type)
+		role := "not linked to a Partner channel: judged for generic risks only"
+		if a.BYOC {
+			role = "the BYOC app: a Partner channel links to it by prefix"
+		}
+		fmt.Fprintf(w, "\n## App %s (%s)\n\n%s\n\n| | |\n|---|---|\n", escape.Code(a.Name), escape.Text(a.Type), role)
 		row(w, "label", a.Label)
 		row(w, "distribution state", a.DistributionState)
 		row(w, "contact", a.ContactEmail)
@@ -170,6 +202,15 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		}
 		row(w, "refresh tokens", a.RefreshToken)
 		row(w, "IP relaxation", a.IPRelaxation)
+		row(w, "trusted IP ranges", list(a.TrustedIPRanges))
+		row(w, "client credentials flow", a.ClientCredentials)
+		row(w, "session policy", a.SessionPolicy)
+		if a.SAML != "" {
+			row(w, "SAML", a.SAML)
+		}
+		if a.Canvas != "" {
+			row(w, "canvas", a.Canvas)
+		}
 		if c := a.Certificate; c != nil {
 			if c.Problem != "" {
 				row(w, "certificate", "unreadable: "+c.Problem)
@@ -179,14 +220,14 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		}
 		fmt.Fprintln(w, "\n| scope | allows |\n|---|---|")
 		for _, s := range a.Scopes {
-			fmt.Fprintf(w, "| %s | %s |\n", mdCell(s.Name), s.Allows)
+			fmt.Fprintf(w, "| %s | %s |\n", escape.Cell(s.Name), escape.Text(s.Allows))
 		}
 		if len(a.Scopes) == 0 {
 			fmt.Fprintln(w, "| "+list(nil)+" | |")
 		}
 	}
 	for _, c := range r.Channels {
-		fmt.Fprintf(w, "\n## Channel %s\n\n| | |\n|---|---|\n", mdCell(c.DeveloperName))
+		fmt.Fprintf(w, "\n## Channel %s\n\n| | |\n|---|---|\n", escape.Code(c.DeveloperName))
 		row(w, "label", c.Label)
 		row(w, "connected app type", c.ConnectedAppType)
 		row(w, "routing owner", c.RoutingOwner)
@@ -198,27 +239,27 @@ func reviewMarkdown(w io.Writer, r *review.Report) {
 		row(w, "features", none(c.Features))
 	}
 	for _, e := range r.Events {
-		fmt.Fprintf(w, "\n## Platform event %s\n\n%s, %s, %s\n\n| field | type | length |\n|---|---|---|\n", mdCell(e.Name), e.Label, e.EventType, e.PublishBehavior)
+		fmt.Fprintf(w, "\n## Platform event %s\n\n%s, %s, %s\n\n| field | type | length |\n|---|---|---|\n", escape.Code(e.Name), escape.Text(e.Label), escape.Text(e.EventType), escape.Text(e.PublishBehavior))
 		for _, f := range e.Fields {
-			fmt.Fprintf(w, "| %s | %s | %s |\n", mdCell(f.Name), f.Type, f.Length)
+			fmt.Fprintf(w, "| %s | %s | %s |\n", escape.Cell(f.Name), escape.Text(f.Type), escape.Text(f.Length))
 		}
 	}
 	for _, v := range r.Vendors {
-		fmt.Fprintf(w, "\n## Vendor %s\n\n%s, %s\n", mdCell(v.DeveloperName), v.Label, v.VendorType)
+		fmt.Fprintf(w, "\n## Vendor %s\n\n%s, %s\n", escape.Code(v.DeveloperName), escape.Text(v.Label), escape.Text(v.VendorType))
 	}
 	if len(r.Other) > 0 {
 		fmt.Fprintf(w, "\n## Other components\n\n")
 		for _, o := range r.Other {
-			fmt.Fprintf(w, "- %s\n", mdCell(o))
+			fmt.Fprintf(w, "- %s\n", escape.Code(o))
 		}
 	}
-	fmt.Fprintf(w, "\n## Outside the package\n\n%s\n", r.Outside.Note)
+	fmt.Fprintf(w, "\n## Outside the package\n\n%s\n", escape.Text(r.Outside.Note))
 	for _, c := range r.Outside.Components {
-		fmt.Fprintf(w, "- %s\n", mdCell(c))
+		fmt.Fprintf(w, "- %s\n", escape.Code(c))
 	}
 }
 
-func location(f inspect.Flag) string {
+func location(f generator.Problem) string {
 	if f.Line > 0 {
 		return fmt.Sprintf("%s:%d", f.File, f.Line)
 	}

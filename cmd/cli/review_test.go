@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,9 +39,9 @@ func TestReviewPartnerMarkdown(t *testing.T) {
 		"`../../fixtures/partner1/byoc.yaml` (spec) · namespace `partner1` · API 66.0 · 0 errors, 1 warning flagged\n\n" +
 		"## Risks\n\n" +
 		"- **warning** `REVIEW-REFRESH-FOREVER` Partner1_ExternalClientApp1_oauthPlcy: refresh tokens are valid until revoked (refreshTokenPolicyType Infinite), so a leaked one grants access for good  \n" +
-		"  **Fix:** set app.policies.refreshTokenPolicy: SpecificLifetime with refreshTokenValidity and refreshTokenValidityUnit (for example 90 Days) in byoc.yaml (refreshTokenPolicyType with refreshTokenValidityPeriod and refreshTokenValidityUnit in the OAuth policies); the JWT bearer flow the channel uses issues no refresh token, so nothing depends on one living forever  \n" +
+		"  **Fix:** set app.policies.refreshTokenPolicy: SpecificLifetime with refreshTokenValidity and refreshTokenValidityUnit (for example 90 Days) in ../../fixtures/partner1/byoc.yaml; the JWT bearer flow the channel uses issues no refresh token, so nothing depends on one living forever  \n" +
 		"  `../../fixtures/partner1/byoc.yaml!source-org/main/default/extlClntAppOauthPolicies/Partner1_ExternalClientApp1_oauthPlcy.ecaOauthPlcy-meta.xml:8`\n\n" +
-		"## App `Partner1_ExternalClientApp1` (ExternalClientApplication)\n\n| | |\n|---|---|\n" +
+		"## App `Partner1_ExternalClientApp1` (ExternalClientApplication)\n\nthe BYOC app: a Partner channel links to it by prefix\n\n| | |\n|---|---|\n" +
 		"| label | Partner1 ExternalClientApp1 |\n" +
 		"| distribution state | Packaged |\n" +
 		"| contact | dev@partner1.example |\n" +
@@ -50,6 +53,9 @@ func TestReviewPartnerMarkdown(t *testing.T) {
 		"| callback URLs | https://login.salesforce.com |\n" +
 		"| refresh tokens | Infinite |\n" +
 		"| IP relaxation | Enforce |\n" +
+		"| trusted IP ranges | none |\n" +
+		"| client credentials flow | off |\n" +
+		"| session policy | not set: the org's own session settings apply |\n" +
 		"| certificate | CN=partner1.example,O=byocpack test fixture partner1, valid until 2126-11-01 (36449 days left) |\n\n" +
 		"| scope | allows |\n|---|---|\n" +
 		"| `RefreshToken` | keep access without the user present through refresh tokens (refresh_token, offline_access) |\n" +
@@ -127,5 +133,75 @@ func TestValidateGitHub(t *testing.T) {
 	want := "::error file=" + file + ",line=3,col=5,title=BYOC-SCOPE-TOKEN::commaSeparatedOauthScopes \"Intraction\" is not an OAuth scope"
 	if code != 1 || !strings.HasPrefix(stdout, want) || !strings.HasSuffix(stdout, "1 file checked: 3 errors, 0 warnings\n") {
 		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
+
+// A fresh project (init --namespace --cert) passes its own review
+// --strict: its app gets no refresh token, so the default refresh-token
+// policy governs nothing. With --json the flags are the problems and the
+// counts agree with the status; --profile appexchange names each rule's
+// control and where its setting lives.
+func TestReviewFreshProjectAndJSONProblems(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "acme", "byoc.yaml")
+	if err := os.MkdirAll(filepath.Dir(spec), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "init", "-o", spec, "--namespace", "acme", "--cert"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	if code, got := reviewAt(t, time.Now(), spec, "--strict"); code != 0 {
+		t.Errorf("review --strict of a fresh project: exit %d\n%s", code, got)
+	}
+
+	code, got := reviewAt(t, reviewDay, "../../fixtures/risky1/byoc.yaml", "--format", "json")
+	var env struct {
+		Status   string `json:"status"`
+		Errors   int    `json:"errors"`
+		Warnings int    `json:"warnings"`
+		Problems []struct {
+			Rule, Severity, Message, Fix string
+		} `json:"problems"`
+		Result struct {
+			Flags []struct{ Rule, Severity, Message, Fix string } `json:"flags"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(got), &env); err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || env.Status != "refused" || env.Errors != 3 || env.Warnings != 4 || len(env.Problems) != 7 || !cmp.Equal(env.Problems, env.Result.Flags) {
+		t.Errorf("exit %d, status %s, %d errors, %d warnings, problems %+v", code, env.Status, env.Errors, env.Warnings, env.Problems)
+	}
+
+	code, got = reviewAt(t, reviewDay, "../../fixtures/partner1/byoc.yaml", "--profile", "appexchange")
+	for _, want := range []string{
+		"`APPX-PKCE` Partner1_ExternalClientApp1: PKCE is not required",
+		`\[ISVforce Secure Your Connected Apps and External Client Apps (required from May-June 2026): PKCE\]`, // markdown-escaped
+		"(where: ExtlClntAppGlobalOauthSettings (Dev Hub only: never packaged, deploy it to the org that owns the app))",
+		"`APPX-REFRESH-ROTATION`",
+		"`APPX-REFRESH-IDLE-30D`", "metadata can say so (isEnforceRefreshTokenTTL) from API 67.0 only",
+		"`APPX-IP-ALLOWLIST`", "they are yours to supply", "(where: ExtlClntAppOauthSettings (packaged))",
+	} {
+		if !strings.Contains(got, want) || code != 1 {
+			t.Errorf("exit %d; --profile appexchange lacks %q:\n%s", code, want, got)
+		}
+	}
+	if code, got := reviewAt(t, reviewDay, "../../fixtures/partner1/byoc.yaml", "--profile", "nope"); code != 2 || !strings.Contains(got, "appexchange") {
+		t.Errorf("unknown profile: exit %d %s", code, got)
+	}
+}
+
+// A zip never holds the global OAuth settings: the profile cannot judge
+// PKCE there and says to check the org that owns the app (a warning).
+func TestReviewZipProfileSaysWhereToCheck(t *testing.T) {
+	dir := t.TempDir()
+	fx := partnerFixture(t)
+	t.Chdir(dir)
+	buildPartner(t, fx, dir, "a", same)
+	code, got := reviewAt(t, reviewDay, "a/dist/package-version-info.zip", "--profile", "appexchange", "--format", "github")
+	for _, want := range []string{"::warning ", "title=APPX-PKCE::Partner1_ExternalClientApp1: this target does not hold isPkceRequired; check it in the org that owns the app", "title=APPX-IP-ALLOWLIST"} {
+		if !strings.Contains(got, want) || code != 1 {
+			t.Errorf("exit %d, lacks %q:\n%s", code, want, got)
+		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // Exit codes.
@@ -88,19 +89,19 @@ func report(io IO, cmd *cobra.Command, err error, args []string) int {
 		return ee.code
 	case errors.As(err, &ce):
 		code = ce.code
-		fmt.Fprintf(w, "error: %v\n", err)
+		fmt.Fprintf(w, "error: %s\n", printable(err))
 	case errors.As(err, &list):
 		printProblems(w, list)
 		errs, warns := generator.Count(list)
 		fmt.Fprintf(w, "%s, %s; nothing was written\n", plural(errs, "error"), plural(warns, "warning"))
 	case errors.As(err, &ue), errors.As(err, &gue), strings.HasPrefix(err.Error(), "unknown command"):
 		code = exitUsage
-		fmt.Fprintf(w, "error: %v\n", err)
+		fmt.Fprintf(w, "error: %s\n", printable(err))
 		if cmd != nil {
 			fmt.Fprintf(w, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 	default:
-		fmt.Fprintf(w, "error: %v\n", err)
+		fmt.Fprintf(w, "error: %s\n", printable(err))
 	}
 	// A flag that did not parse stops cobra before --json is read, so a
 	// usage error looks at the words themselves.
@@ -108,6 +109,43 @@ func report(io IO, cmd *cobra.Command, err error, args []string) int {
 		emitFailure(io.Out, cmd, code, err)
 	}
 	return code
+}
+
+// printable is err's message as it may reach a terminal or CI log: one
+// line, escaped (package escape), since a message quotes file names and
+// servers' answers. A conflict lists one file a line and escapes each
+// itself.
+func printable(err error) string {
+	var conflict *generator.ConflictError
+	var kept *generator.KeptError
+	var usage *generator.UsageError
+	switch {
+	case errors.As(err, &conflict):
+		return strings.Replace(err.Error(), "run with the Force option", "pass --force", 1)
+	case errors.As(err, &kept):
+		return err.Error()
+	case errors.As(err, &usage) && usage.Option != "":
+		// The library names the option; the command line knows it as a flag.
+		return escape.Line(flagOf(usage.Option) + " " + usage.Value + ": " + usage.Msg)
+	}
+	return escape.Line(err.Error())
+}
+
+// optionFlags maps the library's option names to the flags that set them.
+var optionFlags = map[string]string{
+	"APIVersion": "--api-version",
+	"Disable":    "--disable",
+	"DistDir":    "--output",
+	"ProjectDir": "--project",
+	"WSDL":       "the WSDL",
+	"Force":      "--force",
+}
+
+func flagOf(option string) string {
+	if f, ok := optionFlags[option]; ok {
+		return f
+	}
+	return option
 }
 
 // argsAskJSON reports whether the command line asks a command that has

@@ -7,12 +7,15 @@ import (
 )
 
 // SchemaOptions are the inputs of schema.
-type SchemaOptions struct{ IO IO }
+type SchemaOptions struct {
+	IO   IO
+	JSON bool
+}
 
 // NewCmdSchema prints the JSON Schema of byoc.yaml.
 func NewCmdSchema(io IO, runF func(*SchemaOptions) error) *cobra.Command {
 	opts := &SchemaOptions{IO: io}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of byoc.yaml, for editors",
 		Long: `Print the JSON Schema (draft 2020-12) of byoc.yaml. It is generated from the
@@ -25,8 +28,13 @@ writes it beside the spec and points the spec at it.`,
 			if runF != nil {
 				return runF(opts)
 			}
+			if opts.JSON {
+				return emit(opts.IO.Out, "schema", statusOK, exitOK, schemaResult{Schema: spec.JSONSchema()}, nil)
+			}
 			_, err := opts.IO.Out.Write(spec.JSONSchema())
 			return err
 		},
 	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the schema inside the JSON envelope (result.schema)")
+	return cmd
 }

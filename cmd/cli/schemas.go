@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // SchemasImportOptions are the inputs of schemas import.
@@ -90,12 +91,12 @@ func runSchemasImport(opts *SchemasImportOptions) error {
 	if res.Unchanged {
 		what = "unchanged:"
 	}
-	fmt.Fprintf(opts.IO.Out, "%s %s: content models of Metadata API %s for %s, %s as changes against the bundled %s (WSDL sha256 %s)\n", what, res.Path, res.Version, plural(len(res.Roots), "type"), plural(res.Size, "byte"), res.Base, res.SHA256)
+	fmt.Fprintf(opts.IO.Out, "%s %s: content models of Metadata API %s for %s, %s as changes against the bundled %s (WSDL sha256 %s)\n", what, escape.Line(res.Path), res.Version, plural(len(res.Roots), "type"), plural(res.Size, "byte"), res.Base, res.SHA256)
 	if res.Bundled {
 		fmt.Fprintf(opts.IO.Out, "note: byocpack bundles %s too; the imported models take precedence where they are read\n", res.Version)
 	}
 	if !opts.Cache && !res.Unchanged {
-		fmt.Fprintf(opts.IO.Out, "commit %s so every machine and CI judge the project alike\n", res.Path)
+		fmt.Fprintf(opts.IO.Out, "commit %s so every machine and CI judge the project alike\n", escape.Line(res.Path))
 	}
 	return nil
 }

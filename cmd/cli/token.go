@@ -11,6 +11,7 @@ import (
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/explain"
 	"github.com/byocpack/byocpack/generator/oauth"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // TokenOptions are the inputs of token.
@@ -122,7 +123,10 @@ func runToken(cmd *cobra.Command, opts *TokenOptions) error {
 		if opts.ShowToken {
 			out.AccessToken = tok.AccessToken
 		}
+		// A token without interaction_api is refused by every Interaction
+		// Service call (10003): the flow is not proved.
 		if !tok.HasScope("interaction_api") {
+			out.OK = false
 			if e, ok := explain.Lookup("10003"); ok {
 				out.Notes = append(out.Notes, noteOf(e))
 			}
@@ -148,8 +152,10 @@ func runToken(cmd *cobra.Command, opts *TokenOptions) error {
 func printToken(opts *TokenOptions, out tokenOutput) {
 	w := opts.IO.Out
 	if out.Error != nil {
-		fmt.Fprintf(opts.IO.Err, "error: %v\n", out.Error)
-		fmt.Fprintf(opts.IO.Err, "  sent: iss=%s sub=%s aud=%s exp=%d to %s%s\n", out.Claims.Issuer, out.Claims.Subject, out.Claims.Audience, out.Claims.Expires, out.LoginURL, oauth.TokenPath)
+		// The error quotes the server's answer (error_description): one
+		// line, escaped, whatever the server sent.
+		fmt.Fprintf(opts.IO.Err, "error: %s\n", escape.Line(out.Error.Error()))
+		fmt.Fprintf(opts.IO.Err, "  sent: iss=%s sub=%s aud=%s exp=%d to %s%s\n", escape.Line(out.Claims.Issuer), escape.Line(out.Claims.Subject), escape.Line(out.Claims.Audience), out.Claims.Expires, escape.Line(out.LoginURL), oauth.TokenPath)
 		if len(out.Notes) == 0 {
 			fmt.Fprintf(opts.IO.Err, "  byocpack does not know this answer; see docs/errors.md\n")
 		}
@@ -157,17 +163,17 @@ func printToken(opts *TokenOptions, out tokenOutput) {
 		return
 	}
 	t := out.Token
-	fmt.Fprintf(w, "token issued by %s for %s\n", out.LoginURL, out.Claims.Subject)
-	fmt.Fprintf(w, "  instance_url  %s\n", t.InstanceURL)
-	fmt.Fprintf(w, "  token_type    %s\n", t.TokenType)
-	fmt.Fprintf(w, "  scopes        %s\n", strings.Join(t.Scopes, " "))
+	fmt.Fprintf(w, "token issued by %s for %s\n", escape.Line(out.LoginURL), escape.Line(out.Claims.Subject))
+	fmt.Fprintf(w, "  instance_url  %s\n", escape.Line(t.InstanceURL))
+	fmt.Fprintf(w, "  token_type    %s\n", escape.Line(t.TokenType))
+	fmt.Fprintf(w, "  scopes        %s\n", escape.Line(strings.Join(t.Scopes, " ")))
 	if opts.ShowToken {
-		fmt.Fprintf(w, "  access_token  %s\n", t.AccessToken)
+		fmt.Fprintf(w, "  access_token  %s\n", escape.Line(t.AccessToken))
 	} else {
 		fmt.Fprintf(w, "  access_token  (hidden: it acts as the user; --show-token prints it)\n")
 	}
-	if len(out.Notes) > 0 {
-		fmt.Fprintf(opts.IO.Err, "warning: the token lacks the interaction_api scope; Interaction Service calls will fail\n")
+	if !out.OK {
+		fmt.Fprintf(opts.IO.Err, "error: the token lacks the interaction_api scope; every Interaction Service call fails with 10003\n")
 		printNotes(opts.IO.Err, out.Notes)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // ValidateOptions are the inputs of validate.
@@ -95,7 +96,7 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 		return err
 	}
 	for _, r := range res.Recovered {
-		fmt.Fprintf(opts.IO.Err, "note: %s\n", r)
+		fmt.Fprintf(opts.IO.Err, "note: %s\n", escape.Line(r))
 	}
 	errs, warns := generator.Count(res.Problems)
 	if opts.Format == "json" {

@@ -3,11 +3,14 @@ package cli
 import (
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // VersionOptions are the inputs of version.
@@ -54,12 +57,31 @@ func runVersion(opts *VersionOptions) error {
 		}, nil)
 	}
 	fmt.Fprintln(opts.IO.Out, "content models:")
-	for _, m := range versions {
+	// A run of bundled versions is one line (47.0-66.0), the rest one each.
+	for i := 0; i < len(versions); i++ {
+		m := versions[i]
 		where := m.Origin
 		if m.Path != "" {
 			where += " " + m.Path
 		}
-		fmt.Fprintf(opts.IO.Out, "  %s  %s\n", m.Version, where)
+		span := m.Version
+		j := i
+		for m.Path == "" && j+1 < len(versions) && versions[j+1].Origin == m.Origin && versions[j+1].Path == "" && follows(versions[j+1].Version, versions[j].Version) {
+			j++
+		}
+		if j > i {
+			span += "-" + versions[j].Version
+		}
+		i = j
+		fmt.Fprintf(opts.IO.Out, "  %s  %s\n", span, escape.Line(where))
 	}
 	return nil
+}
+
+// follows reports whether API version b is the release after a ("48.0"
+// after "47.0").
+func follows(b, a string) bool {
+	x, errA := strconv.Atoi(strings.TrimSuffix(a, ".0"))
+	y, errB := strconv.Atoi(strings.TrimSuffix(b, ".0"))
+	return errA == nil && errB == nil && y == x+1
 }

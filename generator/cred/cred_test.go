@@ -360,6 +360,13 @@ func TestLoginURLForms(t *testing.T) {
 		"https://login.salesforce.com?x=1":     "error: query",
 		"ftp://login.salesforce.com":           "error: not an https URL",
 		"https://user:pw@login.salesforce.com": "error: user info",
+		// Page hosts: the My Domain login host is the fix.
+		"https://acme.lightning.force.com":                  "error: https://acme.my.salesforce.com",
+		"https://acme--dev.sandbox.lightning.force.com/":    "error: https://acme--dev.sandbox.my.salesforce.com",
+		"https://acme--acmepkg.vf.force.com":                "error: https://acme.my.salesforce.com",
+		"https://acme--c.visualforce.com":                   "error: https://acme.my.salesforce.com",
+		"https://c.na1.visual.force.com":                    "error: https://<mydomain>.my.salesforce.com",
+		"https://acme--dev--acmepkg.sandbox.vf.force.com/x": "error: Lightning or Visualforce page host",
 	} {
 		f, err := CheckLoginURL(in)
 		wantErr, isErr := strings.CutPrefix(want, "error: ")
@@ -373,7 +380,8 @@ func TestLoginURLForms(t *testing.T) {
 	for host, want := range map[string]HostKind{
 		"login.salesforce.com": HostProduction, "TEST.salesforce.com": HostSandbox, "acme.my.salesforce.com": HostMyDomain,
 		"my.salesforce.com": HostUnknown, "acme.my.site.com": HostSite, "localhost": HostLoopback, "::1": HostLoopback,
-		"login.salesforce.com.evil.example": HostUnknown,
+		"login.salesforce.com.evil.example": HostUnknown, "acme.lightning.force.com": HostPage, "acme--c.vf.force.com": HostPage,
+		"acme.secure.force.com": HostSite, "lightning.force.com": HostSite,
 	} {
 		if got := ClassifyHost(host); got != want {
 			t.Errorf("%s: %s, want %s", host, got, want)

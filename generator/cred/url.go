@@ -17,7 +17,10 @@ const (
 	HostMyDomain   HostKind = "My Domain"             // *.my.salesforce.com
 	HostSite       HostKind = "Experience Cloud site" // *.my.site.com, *.force.com
 	HostLoopback   HostKind = "loopback"              // a test server on this machine
-	HostUnknown    HostKind = "unknown"
+	// HostPage is where an org's pages are served (Lightning Experience,
+	// Visualforce), never its OAuth endpoints.
+	HostPage    HostKind = "Lightning or Visualforce page"
+	HostUnknown HostKind = "unknown"
 )
 
 // Login hosts take no path: the token endpoint and the audience are the
@@ -42,12 +45,48 @@ func ClassifyHost(host string) HostKind {
 		return HostSandbox
 	case strings.HasSuffix(h, ".my.salesforce.com") && len(h) > len(".my.salesforce.com"):
 		return HostMyDomain
+	case isPageHost(h):
+		return HostPage
 	case strings.HasSuffix(h, ".my.site.com"), strings.HasSuffix(h, ".force.com"):
 		return HostSite
 	case isLoopback(h):
 		return HostLoopback
 	}
 	return HostUnknown
+}
+
+// pageHostSuffixes are the domains Salesforce serves an org's pages on
+// (Help, "My Domain URL Formats"): Lightning Experience
+// (MyDomainName.lightning.force.com, sandboxes under .sandbox.), and
+// Visualforce, enhanced (MyDomainName--PackageName.vf.force.com) or not
+// (MyDomainName--c.visualforce.com, c.na1.visual.force.com). None of them
+// serves /services/oauth2/token.
+var pageHostSuffixes = []string{".lightning.force.com", ".vf.force.com", ".visualforce.com", ".visual.force.com"}
+
+func isPageHost(h string) bool {
+	for _, s := range pageHostSuffixes {
+		if strings.HasSuffix(h, s) && len(h) > len(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// myDomainOf guesses the My Domain login host of a page host: the
+// Lightning forms carry the My Domain name as their first label; a
+// Visualforce host carries it before its first "--".
+func myDomainOf(h string) string {
+	h = strings.ToLower(h)
+	if name, ok := strings.CutSuffix(h, ".sandbox.lightning.force.com"); ok {
+		return "https://" + name + ".sandbox.my.salesforce.com"
+	}
+	if name, ok := strings.CutSuffix(h, ".lightning.force.com"); ok && !strings.Contains(name, ".") {
+		return "https://" + name + ".my.salesforce.com"
+	}
+	if name, _, ok := strings.Cut(h, "--"); ok && !strings.Contains(name, ".") {
+		return "https://" + name + ".my.salesforce.com"
+	}
+	return "https://<mydomain>.my.salesforce.com"
 }
 
 func isLoopback(host string) bool {
@@ -118,6 +157,9 @@ func CheckLoginURL(s string) (URLForm, error) {
 	f, err := parseForm("login URL", s)
 	if err != nil {
 		return f, err
+	}
+	if f.Kind == HostPage {
+		return f, fmt.Errorf("login URL %q is a %s host, where the org's pages are served, not its OAuth token endpoint; use the org's My Domain login URL, %s (Setup → My Domain shows it), or https://login.salesforce.com (https://test.salesforce.com for a sandbox)", s, f.Kind, myDomainOf(f.URL.Hostname()))
 	}
 	f.URL.Path = strings.TrimSuffix(f.URL.Path, "/")
 	f.URL.RawPath = ""

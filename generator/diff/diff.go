@@ -3,14 +3,17 @@
 // field by its path, ignoring what Salesforce ignores (whitespace and
 // indentation, the order of child elements, the order of a comma-separated
 // scope list). What a managed package cannot undo once released (a removed
-// component, a changed API name, another namespace) is flagged.
+// component, a changed API name, another namespace) is flagged, and so is
+// what widens an OAuth app's access (access.go).
 package diff
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/byocpack/byocpack/generator/problem"
 	"maps"
 	"slices"
 	"strings"
@@ -18,7 +21,7 @@ import (
 	"github.com/byocpack/byocpack/internal/inspect"
 )
 
-// Rule IDs of the flags (docs/review.md).
+// Rule IDs of the flags (docs/review.md; access.go has the access ones).
 const (
 	RuleRemoved   = "DIFF-REMOVED"
 	RuleRenamed   = "DIFF-RENAMED"
@@ -27,8 +30,8 @@ const (
 
 // Side names one of the two inputs.
 type Side struct {
-	Source string       `json:"source"`
-	Kind   inspect.Kind `json:"kind"`
+	Source string `json:"source"`
+	Kind   string `json:"kind"`
 }
 
 // Ref names a component and where it is.
@@ -60,6 +63,9 @@ type FieldChange struct {
 type Change struct {
 	Ref
 	Fields []FieldChange `json:"fields"`
+	// Subscribers says when an upgrade does not carry the change to
+	// subscribers who installed already (empty: it does).
+	Subscribers string `json:"subscribers,omitempty"`
 }
 
 // Rename is a component whose API name changed: one removed and one added
@@ -71,7 +77,7 @@ type Rename struct {
 }
 
 // Flag is a finding with the rule that found it and its fix.
-type Flag = inspect.Flag
+type Flag = problem.Problem
 
 // Result is the comparison of OLD and NEW.
 type Result struct {
@@ -90,17 +96,35 @@ type Result struct {
 	Notes []string `json:"notes"`
 }
 
-// Compare compares two loaded targets.
-func Compare(old, new *inspect.Set) *Result {
+// Compare reads two versions of a package (each a project directory, a
+// package.zip or package-version-info.zip, or a spec rendered in memory)
+// within the inspector's bounds and compares them. An error names the side
+// that cannot be read or is refused.
+func Compare(ctx context.Context, old, new string) (*Result, error) {
+	a, err := inspect.Load(ctx, old, inspect.Options{})
+	if err != nil {
+		return nil, err
+	}
+	b, err := inspect.Load(ctx, new, inspect.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return compareSets(a, b), nil
+}
+
+// compareSets compares two loaded targets.
+func compareSets(old, new *inspect.Set) *Result {
 	r := &Result{
-		Old: Side{old.Source, old.Kind}, New: Side{new.Source, new.Kind},
+		Old: Side{old.Source, string(old.Kind)}, New: Side{new.Source, string(new.Kind)},
 		Package: []FieldChange{}, Added: []Ref{}, Removed: []Ref{}, Renamed: []Rename{}, Changed: []Change{}, Flags: []Flag{}, Notes: []string{},
 	}
 	r.comparePackage(old, new)
 	r.compareList(old.Packaged, new.Packaged, false)
+	olds, news := old.Packaged, new.Packaged
 	switch {
 	case old.OutsideKnown && new.OutsideKnown:
 		r.compareList(old.Outside, new.Outside, true)
+		olds, news = old.All(), new.All()
 	case old.OutsideKnown && len(old.Outside) > 0 || new.OutsideKnown && len(new.Outside) > 0:
 		zip := old
 		if old.OutsideKnown {
@@ -108,6 +132,7 @@ func Compare(old, new *inspect.Set) *Result {
 		}
 		r.Notes = append(r.Notes, fmt.Sprintf("what stays outside the package (%s) is not compared: %s is a %s, which never holds it", dirs(old, new), zip.Source, zip.Kind))
 	}
+	r.accessRisks(olds, news)
 	r.Equal = len(r.Package)+len(r.Added)+len(r.Removed)+len(r.Renamed)+len(r.Changed) == 0
 	return r
 }

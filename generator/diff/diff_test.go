@@ -60,7 +60,7 @@ func lines(r *Result) string {
 		out = append(out, "added "+x.String())
 	}
 	for _, f := range r.Flags {
-		out = append(out, f.Severity+" "+f.Rule)
+		out = append(out, string(f.Severity)+" "+f.Rule)
 	}
 	return strings.Join(out, "\n")
 }
@@ -92,7 +92,7 @@ const oauthReordered = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<ExtlClntA
 	"</ExtlClntAppOauthSettings>\r\n"
 
 func TestFormattingAndOrderAreIgnored(t *testing.T) {
-	r := Compare(project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": oauth}),
+	r := compareSets(project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": oauth}),
 		project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": oauthReordered}))
 	if !r.Equal || lines(r) != "" {
 		t.Fatalf("reordered, re-indented file differs:\n%s", lines(r))
@@ -114,14 +114,16 @@ func TestFieldChangesByPath(t *testing.T) {
 		b.WriteString("</oauthConfig></ConnectedApp>")
 		return b.String()
 	}
-	r := Compare(
+	r := compareSets(
 		project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": oauth, "connectedApps/A_C.connectedApp-meta.xml": app("Interaction", "RefreshToken")}),
 		project(t, map[string]string{"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml": changed, "connectedApps/A_C.connectedApp-meta.xml": app("RefreshToken", "Interaction", "Api")}))
 	want := `ConnectedApp A_C: oauthConfig/scopes: "Interaction, RefreshToken" -> "RefreshToken, Interaction, Api"
 ExtlClntAppOauthSettings A_B_oauth: commaSeparatedOauthScopes: "Interaction, RefreshToken" -> "Api, Interaction, RefreshToken"
 ExtlClntAppOauthSettings A_B_oauth: label: "A B OAuth" -> (absent)
 ExtlClntAppOauthSettings A_B_oauth: trustedIpRanges: "{endIpAddress: "10.0.1.9", startIpAddress: "10.0.1.1"}" -> (absent)
-ExtlClntAppOauthSettings A_B_oauth: trustedIpRanges: (absent) -> "{endIpAddress: "10.0.1.9", startIpAddress: "10.0.1.2"}"`
+ExtlClntAppOauthSettings A_B_oauth: trustedIpRanges: (absent) -> "{endIpAddress: "10.0.1.9", startIpAddress: "10.0.1.2"}"
+error DIFF-SCOPE-ADDED
+error DIFF-SCOPE-ADDED`
 	if d := cmp.Diff(want, lines(r)); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -145,7 +147,7 @@ func TestKeyedRepeatedElements(t *testing.T) {
 <listViews><fullName>All</fullName><filterScope>Everything</filterScope></listViews>
 <listViews><fullName>Mine</fullName><filterScope>` + filter + `</filterScope></listViews></CustomObject>`
 	}
-	r := Compare(project(t, map[string]string{"objects/X__c/X__c.object-meta.xml": obj("Mine")}),
+	r := compareSets(project(t, map[string]string{"objects/X__c/X__c.object-meta.xml": obj("Mine")}),
 		project(t, map[string]string{"objects/X__c/X__c.object-meta.xml": obj("Queue")}))
 	if d := cmp.Diff(`CustomObject X__c: listViews[fullName=Mine]/filterScope: "Mine" -> "Queue"`, lines(r)); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -157,7 +159,7 @@ func TestRemovedAndRenamedAreFlagged(t *testing.T) {
 		return `<ConversationVendorInfo ` + ns + `><developerName>` + name + `</developerName><masterLabel>` + name + `</masterLabel><vendorType>BringYourOwnChannelPartner</vendorType></ConversationVendorInfo>`
 	}
 	field := `<CustomField ` + ns + `><fullName>T__c</fullName><label>T</label><length>255</length><type>Text</type></CustomField>`
-	r := Compare(
+	r := compareSets(
 		project(t, map[string]string{"ConversationVendorInformation/V1.ConversationVendorInformation-meta.xml": vendor("V1"), "objects/E__e/fields/T__c.field-meta.xml": field}),
 		project(t, map[string]string{"ConversationVendorInformation/V2.ConversationVendorInformation-meta.xml": vendor("V2")}))
 	want := `renamed ConversationVendorInfo V1 -> V2
@@ -172,5 +174,76 @@ warning DIFF-REMOVED`
 		{Path: "masterLabel", Old: ptr("V1"), New: ptr("V2"), File: r.Renamed[0].New.File, Line: 1},
 	}, r.Renamed[0].Fields); d != "" {
 		t.Errorf("rename fields (-want +got):\n%s", d)
+	}
+}
+
+// What widens access is flagged: a scope added (Full and Api as errors),
+// users made self-authorized, IP restrictions relaxed or ranges dropped,
+// refresh tokens living longer; and a change to policies or global
+// settings says it does not reach subscribers by upgrading.
+func TestAccessWideningIsFlagged(t *testing.T) {
+	policies := func(users, ip, refresh, period string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?>
+<ExtlClntAppOauthConfigurablePolicies ` + ns + `>
+    <externalClientApplication>A_B</externalClientApplication>
+    <ipRelaxationPolicyType>` + ip + `</ipRelaxationPolicyType>
+    <label>A B</label>
+    <permittedUsersPolicyType>` + users + `</permittedUsersPolicyType>
+    <refreshTokenPolicyType>` + refresh + `</refreshTokenPolicyType>
+    <refreshTokenValidityPeriod>` + period + `</refreshTokenValidityPeriod>
+    <refreshTokenValidityUnit>Days</refreshTokenValidityUnit>
+</ExtlClntAppOauthConfigurablePolicies>
+`
+	}
+	ca := func(admin, scopes string) string {
+		return `<ConnectedApp ` + ns + `><label>C</label><oauthConfig><callbackUrl>https://x.example</callbackUrl><isAdminApproved>` + admin + `</isAdminApproved>` + scopes + `</oauthConfig></ConnectedApp>`
+	}
+	fewerRanges := strings.Replace(oauth, "<trustedIpRanges>\n        <endIpAddress>10.0.1.9</endIpAddress>\n        <startIpAddress>10.0.1.1</startIpAddress>\n    </trustedIpRanges>\n", "", 1)
+	r := compareSets(
+		project(t, map[string]string{
+			"extlClntAppOauthPolicies/A_B_oauthPlcy.ecaOauthPlcy-meta.xml": policies("AdminApprovedPreAuthorized", "Enforce", "SpecificLifetime", "30"),
+			"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml":         oauth,
+			"connectedApps/A_C.connectedApp-meta.xml":                      ca("true", "<scopes>Interaction</scopes>"),
+		}),
+		project(t, map[string]string{
+			"extlClntAppOauthPolicies/A_B_oauthPlcy.ecaOauthPlcy-meta.xml": policies("AllSelfAuthorized", "Bypass", "SpecificLifetime", "90"),
+			"extlClntAppOauthSettings/A_B_oauth.ecaOauth-meta.xml":         fewerRanges,
+			"connectedApps/A_C.connectedApp-meta.xml":                      ca("false", "<scopes>Interaction</scopes><scopes>Full</scopes><scopes>Chatter</scopes>"),
+		}))
+	var got []string
+	for _, f := range r.Flags {
+		got = append(got, string(f.Severity)+" "+f.Rule+" "+f.Message)
+	}
+	want := []string{
+		"error DIFF-SCOPE-ADDED A_C gains the OAuth scope Full: Full reaches everything the user can, every other scope included",
+		"warning DIFF-SCOPE-ADDED A_C gains the OAuth scope Chatter: every token the app is issued carries it",
+		"error DIFF-SELF-AUTHORIZED A_C now lets any user authorize it themselves, where only admin-approved, pre-authorized users could",
+		"error DIFF-SELF-AUTHORIZED A_B now lets any user authorize it themselves, where only admin-approved, pre-authorized users could",
+		"warning DIFF-IP-RELAXED A_B relaxes IP restrictions from Enforce to Bypass: a token works from more networks",
+		"warning DIFF-REFRESH-LONGER A_B makes refresh tokens live longer (SpecificLifetime 90 Days, was SpecificLifetime 30 Days): a leaked one grants access for longer",
+		"warning DIFF-IP-RELAXED A_B drops 1 of its 2 trusted IP ranges (trustedIpRanges): a login is accepted from addresses it refused",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("flags (-want +got):\n%s", d)
+	}
+	var notes []string
+	for _, c := range r.Changed {
+		if c.Subscribers != "" {
+			notes = append(notes, c.Type)
+		}
+	}
+	if d := cmp.Diff([]string{"ExtlClntAppOauthConfigurablePolicies"}, notes); d != "" || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "does not reach subscribers who installed already") {
+		t.Errorf("subscriber notes %s %q", d, r.Notes)
+	}
+}
+
+func TestRefreshLife(t *testing.T) {
+	for in, want := range map[[3]string]int{
+		{"Infinite", "", ""}: -1, {"Zero", "", ""}: 0, {"SpecificInactivity", "2", "Hours"}: 2, {"SpecificLifetime", "1", "Months"}: 720,
+		{"specific_lifetime:90:DAYS", "", ""}: 2160, {"infinite", "", ""}: -1, {"SpecificLifetime", "x", "Days"}: -2,
+	} {
+		if got := refreshLife(in[0], in[1], in[2]); got != want {
+			t.Errorf("%v: %d, want %d", in, got, want)
+		}
 	}
 }

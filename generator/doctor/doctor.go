@@ -87,13 +87,10 @@ type Options struct {
 	LoginURL string
 	// Now is the time certificates are judged at (zero: time.Now).
 	Now time.Time
-	// Git runs git in dir and returns its exit code; nil runs git from
-	// PATH. An error means git could not run (then .gitignore is read).
-	Git func(ctx context.Context, dir string, args ...string) (int, error)
 }
 
-// ExpiryWarning is how long before its expiry a certificate fails the
-// check: Salesforce does not refuse an expired certificate, so nothing
+// ExpiryWarning is how long before its expiry a certificate is a warning
+// (the same window as review's): Salesforce does not refuse an expired certificate, so nothing
 // else warns before tokens stop.
 const ExpiryWarning = 30 * 24 * time.Hour
 
@@ -191,6 +188,11 @@ func (r *run) checkCertificate() {
 	r.cert = c
 	path := r.spec.App.CertificatePath
 	renew := fmt.Sprintf("make a new pair (byocpack cert --out %s --key ../%s --force), render and build again, and deploy the global OAuth settings with the new certificate to the org that owns the app", filepath.ToSlash(filepath.Dir(path)), spec.KeyFileName(r.spec.Prefix))
+	shown := r.opts.SpecDisplay
+	if shown == "" {
+		shown = r.opts.SpecPath
+	}
+	rotate := fmt.Sprintf("byocpack cert rotate -f %s makes the next key and certificate and switches app.certificate; then follow SETUP.md's cut-over (deploy the new certificate to the org that owns the app, then sign with the new key)", shown)
 	day := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
 	left := c.NotAfter.Sub(r.now)
 	pub, isRSA := c.PublicKey.(*rsa.PublicKey)
@@ -202,9 +204,10 @@ func (r *run) checkCertificate() {
 	case r.now.Before(c.NotBefore):
 		r.add(Check{ID: "certificate", Status: Fail, Message: fmt.Sprintf("%s is not valid before %s", path, day(c.NotBefore)), Fix: "check this machine's clock, or " + renew})
 	case left <= 0:
-		r.add(Check{ID: "certificate", Status: Fail, Message: fmt.Sprintf("%s expired on %s (Salesforce does not refuse it, but do not rely on that)", path, day(c.NotAfter)), Fix: renew})
+		r.add(Check{ID: "certificate", Status: Fail, Message: fmt.Sprintf("%s expired on %s (Salesforce does not refuse it, but do not rely on that)", path, day(c.NotAfter)), Fix: rotate})
 	case left < ExpiryWarning:
-		r.add(Check{ID: "certificate", Status: Fail, Message: fmt.Sprintf("%s expires on %s, in %d days", path, day(c.NotAfter), int(left.Hours()/24)), Fix: renew})
+		// It still works: a warning, with the time to rotate.
+		r.add(Check{ID: "certificate", Status: Warn, Message: fmt.Sprintf("%s expires on %s, in %d days", path, day(c.NotAfter), int(left.Hours()/24)), Fix: rotate})
 	default:
 		r.add(Check{ID: "certificate", Status: Pass, Message: fmt.Sprintf("%s: RSA %d, valid until %s (%d days), SHA-256 %s", path, pub.N.BitLen(), day(c.NotAfter), int(left.Hours()/24), cred.Fingerprint(c))})
 	}
@@ -215,7 +218,11 @@ func (r *run) checkKey() {
 	found := ""
 	if o.KeyPath == "" && o.SpecDir != "" && r.spec != nil {
 		// Where init --cert puts it.
-		p := filepath.Join(o.SpecDir, "..", spec.KeyFileName(r.spec.Prefix))
+		name := spec.KeyFileName(r.spec.Prefix)
+		if r.spec.App != nil {
+			name = spec.KeyFileFor(r.spec.Prefix, r.spec.App.CertificatePath)
+		}
+		p := filepath.Join(o.SpecDir, "..", name)
 		if _, err := os.Stat(p); err == nil {
 			o.KeyPath, found = p, " (found beside the project)"
 		}

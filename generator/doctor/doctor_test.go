@@ -3,7 +3,6 @@ package doctor
 import (
 	"context"
 	"crypto/rsa"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,8 +78,7 @@ func (f *fixture) write(t *testing.T, path, data string) {
 
 func (f *fixture) options() Options {
 	return Options{SpecFS: os.DirFS(f.proj), SpecPath: "byoc.yaml", SpecDisplay: "byoc.yaml", SpecDir: f.proj,
-		OutDir: f.out, KeyPath: f.key, LoginURL: cred.ProductionLoginURL,
-		Git: func(context.Context, string, ...string) (int, error) { return -1, errors.New("no git") }}
+		OutDir: f.out, KeyPath: f.key, LoginURL: cred.ProductionLoginURL}
 }
 
 func doctor(t *testing.T, o Options) map[string]Check {
@@ -133,7 +131,14 @@ func TestCertificateAndKeyFailures(t *testing.T) {
 	o := f.options()
 	c, _ := cred.ParseCertificate(f.cert)
 	o.Now = c.NotAfter.Add(-10*24*time.Hour + time.Minute)
-	expect(t, doctor(t, o), "certificate", Fail, "in 9 days")
+	// 30 days ahead it still works: a warning with the rotation.
+	checks := doctor(t, o)
+	expect(t, checks, "certificate", Warn, "in 9 days")
+	if !strings.Contains(checks["certificate"].Fix, "byocpack cert rotate -f ") || !strings.Contains(checks["certificate"].Fix, "cut-over") {
+		t.Errorf("the fix does not say how to rotate: %s", checks["certificate"].Fix)
+	}
+	o.Now = c.NotAfter.Add(-31 * 24 * time.Hour)
+	expect(t, doctor(t, o), "certificate", Pass, "valid until")
 	o.Now = c.NotAfter.Add(24 * time.Hour)
 	expect(t, doctor(t, o), "certificate", Fail, "expired")
 
@@ -183,8 +188,12 @@ func TestGlobalSettingsMustStayOutOfGit(t *testing.T) {
 	expect(t, doctor(t, f.options()), "source-org", Fail, "is not git-ignored")
 	f.write(t, filepath.Join(f.out, ".gitignore"), "*.ecaGlblOauth-meta.xml\n")
 	expect(t, doctor(t, f.options()), "source-org", Pass, "git-ignored")
-	f.write(t, filepath.Join(f.out, ".gitignore"), "source-org/\n!source-org/main/default/extlClntAppGlobalOauthSets/*\n")
+	f.write(t, filepath.Join(f.out, ".gitignore"), "source-org/**/*.xml\n!source-org/main/default/extlClntAppGlobalOauthSets/*\n")
 	expect(t, doctor(t, f.options()), "source-org", Fail, "is not git-ignored")
+	// git never looks inside an ignored directory: no later rule takes a
+	// file in it back.
+	f.write(t, filepath.Join(f.out, ".gitignore"), "source-org/\n!source-org/main/default/extlClntAppGlobalOauthSets/*\n")
+	expect(t, doctor(t, f.options()), "source-org", Pass, "git-ignored")
 	if err := os.RemoveAll(filepath.Join(f.out, "source-org")); err != nil {
 		t.Fatal(err)
 	}
@@ -204,8 +213,7 @@ func TestGlobalSettingsMustStayOutOfGit(t *testing.T) {
 	}
 	gitRun("init", "-q")
 	o := g.options()
-	o.Git = nil
-	expect(t, doctor(t, o), "source-org", Pass, "by git")
+	expect(t, doctor(t, o), "source-org", Pass, "global excludes are not read")
 	gitRun("add", "-f", "source-org")
 	expect(t, doctor(t, o), "source-org", Fail, "is committed to git")
 }
@@ -220,6 +228,8 @@ func TestLoginURLForms(t *testing.T) {
 		"https://login.example.org":      Warn,
 		"http://login.salesforce.com":    Fail,
 		"https://test.salesforce.com/x":  Fail,
+		"https://x.lightning.force.com":  Fail,
+		"https://x--c.vf.force.com":      Fail,
 	} {
 		o := f.options()
 		o.LoginURL = url
@@ -228,6 +238,8 @@ func TestLoginURLForms(t *testing.T) {
 		}
 	}
 	o := f.options()
+	o.LoginURL = "https://x.lightning.force.com"
+	expect(t, doctor(t, o), "login-url", Fail, "https://x.my.salesforce.com")
 	o.LoginURL = ""
 	expect(t, doctor(t, o), "login-url", Pass, "sfdcLoginUrl")
 }
@@ -289,7 +301,7 @@ func TestGitignoreMatcher(t *testing.T) {
 		"*.xml\n!*.ecaGlblOauth-meta.xml\n": false,
 		"":                                  false,
 	} {
-		if got := gitignored(content, rel); got != want {
+		if got := ignored(parseIgnore([]byte(content), ""), rel); got != want {
 			t.Errorf("%q: %v, want %v", content, got, want)
 		}
 	}

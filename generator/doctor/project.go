@@ -1,21 +1,16 @@
 package doctor
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/spec"
@@ -229,89 +224,33 @@ const (
 	gitTracked
 )
 
-// gitState asks git whether rel (in OutDir) is tracked or ignored; where
-// git cannot answer (not installed, not a work tree) it reads
-// OutDir/.gitignore.
+// gitState says whether rel (in OutDir) is tracked or ignored, reading
+// the repository's index and ignore files itself (see gitignore.go);
+// outside a work tree it reads OutDir/.gitignore.
 func (r *run) gitState(rel string) (gitStateKind, string) {
-	git := r.opts.Git
-	if git == nil {
-		git = runGit
-	}
 	dir := r.opts.OutDir
-	if code, err := git(r.ctx, dir, "rev-parse", "--is-inside-work-tree"); err == nil && code == 0 {
-		if code, err := git(r.ctx, dir, "ls-files", "--error-unmatch", "--", rel); err == nil && code == 0 {
-			return gitTracked, "by git"
+	repo := findRepo(dir)
+	if repo == nil {
+		data, _ := tree.ReadFile(dir, ".gitignore")
+		how := "by " + filepath.Join(dir, ".gitignore") + "; not a git work tree"
+		if ignored(parseIgnore(data, ""), rel) {
+			return gitIgnored, how
 		}
-		if code, err := git(r.ctx, dir, "check-ignore", "-q", "--", rel); err == nil {
-			if code == 0 {
-				return gitIgnored, "by git"
-			}
-			return gitNotIgnored, "by git"
-		}
+		return gitNotIgnored, how
 	}
-	data, _ := tree.ReadFile(dir, ".gitignore")
-	if gitignored(string(data), rel) {
-		return gitIgnored, "by " + filepath.Join(dir, ".gitignore") + "; not a git work tree"
+	p := path.Join(repo.rel(dir), rel)
+	how := "by the .gitignore files and .git/info/exclude of " + repo.root + "; global excludes are not read"
+	tracked, ok := repo.tracked(p)
+	if tracked {
+		return gitTracked, "by the git index of " + repo.root
 	}
-	return gitNotIgnored, "by " + filepath.Join(dir, ".gitignore") + "; not a git work tree"
-}
-
-func runGit(ctx context.Context, dir string, args ...string) (int, error) {
-	bin, err := exec.LookPath("git")
-	if err != nil {
-		return -1, err
+	if !ok {
+		how += "; the git index could not be read, so whether it is committed is not checked"
 	}
-	cmd := exec.CommandContext(ctx, bin, append([]string{"-C", dir}, args...)...)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), nil
+	if ignored(repo.rules(p), p) {
+		return gitIgnored, how
 	}
-	if err != nil {
-		return -1, err
-	}
-	return 0, nil
-}
-
-// gitignored applies the lines of one .gitignore at the root to rel, the
-// way git does for the common forms: comments, negation (the last match
-// wins), a pattern without a slash matching at any depth, a leading slash
-// anchoring, a trailing slash matching directories, ** for any depth.
-func gitignored(content, rel string) bool {
-	ignored := false
-	for _, line := range strings.Split(content, "\n") {
-		line = strings.TrimRight(line, " \r")
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		negate := strings.HasPrefix(line, "!")
-		pat := strings.TrimPrefix(line, "!")
-		dirOnly := strings.HasSuffix(pat, "/")
-		pat = strings.TrimSuffix(pat, "/")
-		if !strings.Contains(pat, "/") {
-			pat = "**/" + pat
-		}
-		pat = strings.TrimPrefix(pat, "/")
-		match := false
-		parts := strings.Split(rel, "/")
-		for i := 1; i <= len(parts); i++ {
-			prefix := strings.Join(parts[:i], "/")
-			if (i < len(parts) || !dirOnly) && matchGlob(pat, prefix) {
-				match = true
-				break
-			}
-		}
-		if match {
-			ignored = !negate
-		}
-	}
-	return ignored
-}
-
-func matchGlob(pattern, name string) bool {
-	ok, err := doublestar.Match(pattern, name)
-	return err == nil && ok
+	return gitNotIgnored, how
 }
 
 // checkLoginURL: the login URL is where the JWT goes and, by default, its
@@ -328,6 +267,11 @@ func (r *run) checkLoginURL() {
 		return
 	}
 	f, err := cred.CheckLoginURL(u)
+	if err != nil && f.Kind == cred.HostPage {
+		r.add(Check{ID: "login-url", Status: Fail, Message: fmt.Sprintf("%s: %v", from, err),
+			Fix: "set " + from + " to the org's My Domain login URL, https://<mydomain>.my.salesforce.com: the address bar of Lightning Experience or a Visualforce page is not where OAuth logins go"})
+		return
+	}
 	if err != nil {
 		r.add(explained(Check{ID: "login-url", Status: Fail, Message: fmt.Sprintf("%s: %v", from, err)}, "audience-invalid"))
 		return

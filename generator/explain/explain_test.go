@@ -84,6 +84,22 @@ func TestMatchRealWorldPastes(t *testing.T) {
 		`app_not_found`: "app-not-installed",
 		`ERROR running force:package:version:create: ConnectedApp(Conga_Sign) Connected App 'Conga_Sign' contains fields that are not allowed during package creation.`: "connected-app-in-2gp",
 		`Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}fields invalid at this location in type Workflow (13:13)`:                                 "element-invalid",
+		// OAuth and JWT, as the token endpoint and the REST API answer.
+		`HTTP/1.1 400 Bad Request {"error":"invalid_grant","error_description":"invalid assertion"}`: "invalid-assertion",
+		`Error 400: {"error":"invalid_grant","error_description":"authentication failure"}`:          "authentication-failure",
+		`{"error":"invalid_client","error_description":"invalid client credentials"}`:                "invalid-client-credentials",
+		`{"error":"OAUTH_APP_BLOCKED","error_description":"this app is blocked by admin"}`:           "app-blocked",
+		`[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`:                "invalid-session-id",
+		`{"error":"invalid_grant","error_description":"user hasn't approved this consumer"}`:         "user-not-approved",
+		`{"error":"invalid_grant","error_description":"ip restricted"}`:                              "ip-restricted",
+		`{"error":"invalid_grant","error_description":"no client credentials user enabled"}`:         "no-client-credentials-user",
+		`{"error":"unsupported_grant_type","error_description":"grant type not supported"}`:          "unsupported-grant-type",
+		// The Interaction Service: setup and authorization, then the request.
+		`HTTP 401 {"message":"The AuthorizationContext for the request isn't valid based on the supplied Authorization access token.","code":10005}`: "10005",
+		`{"message":"The channelAddressIdentifier provided is not active.","code":10031}`:                                                            "10031",
+		`To use this API, add Partner Messaging to the user.`:                                                                                        "15105",
+		`{"code":10046,"message":"Invalid clientTimestamp. Send messages within the allowed response time frame."}`:                                  "10046",
+		`WorkItemId 0Mw5e000000XyZ for the MessagingSession ID not found.`:                                                                           "15111",
 	} {
 		if got := Match(text); len(got) == 0 || got[0].ID != want {
 			t.Errorf("%q: %v, want %s first", text, ids(got), want)
@@ -100,5 +116,34 @@ func TestLookup(t *testing.T) {
 	}
 	if _, ok := Lookup("nope"); ok {
 		t.Error("an unknown ID was found")
+	}
+}
+
+// Every Interaction Service code about setup or authorization has a cause
+// and a fix of its own; the others quote Salesforce's message and name the
+// field to correct. Answers cite public Salesforce documentation only,
+// never notes the user does not have.
+func TestInteractionCodesAndSources(t *testing.T) {
+	for _, n := range []string{"10001", "10002", "10003", "10004", "10005", "10006", "10016", "10017", "10026", "10031", "10035", "10069", "10070", "10099", "15105"} {
+		e, ok := Lookup(n)
+		if !ok || e.Area != AreaInteraction || strings.HasPrefix(e.Cause, "Salesforce:") {
+			t.Errorf("%s: %+v", n, e)
+		}
+	}
+	if e, ok := Lookup("10046"); !ok || e.Area != AreaRequest || !strings.Contains(e.Cause, "Invalid clientTimestamp") || !strings.Contains(e.Fix, "clientTimestamp") {
+		t.Errorf("10046: %+v", e)
+	}
+	codes := 0
+	public := regexp.MustCompile(`https://(help\.salesforce\.com|developer\.salesforce\.com|github\.com/(salesforce-misc|forcedotcom|salesforce)/)`)
+	for _, e := range Entries() {
+		if regexp.MustCompile(`^\d+$`).MatchString(e.ID) {
+			codes++
+		}
+		if strings.Contains(e.Source+e.Cause+e.Fix, ".md §") || strings.Contains(e.Source, "anchors") || !public.MatchString(e.Source) {
+			t.Errorf("%s cites %q", e.ID, e.Source)
+		}
+	}
+	if codes != 118 {
+		t.Errorf("%d Interaction Service codes, want every code of ERRORCODES.md but 500", codes)
 	}
 }

@@ -89,7 +89,7 @@ func TestExchangeMapsEachErrorAnswer(t *testing.T) {
 	other, _ := cred.GenerateKey(2048)
 	badSig, _, _ := cred.Sign(other, cred.AssertionOptions{ClientID: oauthtest.ClientID, Username: "u@acme.example", Audience: srv.URL})
 	_, err = Exchange(context.Background(), Request{LoginURL: srv.URL, Assertion: badSig})
-	if !errors.As(err, &oe) || oe.Description != "invalid assertion" || len(oe.Known) != 0 {
+	if !errors.As(err, &oe) || oe.Description != "invalid assertion" || len(oe.Known) == 0 || oe.Known[0].ID != "invalid-assertion" {
 		t.Errorf("signed with another key: %v", err)
 	}
 }

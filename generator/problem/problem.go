@@ -4,7 +4,7 @@
 // violations and BYOC rule violations all print the same way, sorted, so a
 // CI log or an editor can jump to each of them.
 //
-// It is a leaf: it imports nothing of byocpack, so that every layer, the
+// It is a leaf (it imports only the escaper), so that every layer, the
 // implementation under internal/ included, speaks this one type, and a
 // program embedding byocpack switches on the same Severity values the CLI
 // prints.
@@ -14,9 +14,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // Severity says whether a problem blocks the run.
@@ -41,39 +41,23 @@ type Problem struct {
 	Severity Severity `json:"severity"`
 	Rule     string   `json:"rule"`
 	Message  string   `json:"message"`
+	// Fix says what to change, where the check knows more than its
+	// message says (review and diff flags); empty otherwise.
+	Fix string `json:"fix,omitempty"`
 }
 
 // String formats the problem as "path:line:col: severity rule: message",
 // leaving out the position parts that are unknown.
 func (p Problem) String() string {
 	var b strings.Builder
-	b.WriteString(oneLine(p.File))
+	b.WriteString(escape.Line(p.File))
 	if p.Line > 0 {
 		fmt.Fprintf(&b, ":%d", p.Line)
 		if p.Column > 0 {
 			fmt.Fprintf(&b, ":%d", p.Column)
 		}
 	}
-	fmt.Fprintf(&b, ": %s %s: %s", p.Severity, p.Rule, oneLine(p.Message))
-	return b.String()
-}
-
-// oneLine escapes control characters (as \n, \x1b, ...), so that a
-// problem is always one line: a file named with a line break must not
-// print a line of its own, which a CI log would read as a command.
-func oneLine(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
+	fmt.Fprintf(&b, ": %s %s: %s", p.Severity, p.Rule, escape.Line(p.Message))
 	return b.String()
 }
 

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -81,6 +84,33 @@ func contains(list []string, s string) bool {
 // by side never share (or overwrite) one key.
 func KeyFileName(prefix string) string {
 	return strings.ToLower(prefix) + "-server.key"
+}
+
+// KeyFileFor is the key byocpack made with the certificate at
+// certificatePath: KeyFileName, numbered as cert rotate numbers the
+// certificate (certs/server-2.crt goes with partner1-server-2.key).
+func KeyFileFor(prefix, certificatePath string) string {
+	stem, ext, _ := RotationNumber(KeyFileName(prefix))
+	if _, _, n := RotationNumber(path.Base(certificatePath)); n > 1 {
+		return fmt.Sprintf("%s-%d%s", stem, n, ext)
+	}
+	return stem + ext
+}
+
+var rotated = regexp.MustCompile(`^(.*)-(\d+)$`)
+
+// RotationNumber splits a key or certificate path into its stem, its
+// extension and the number cert rotate gave it: 1 for server.crt, 2 for
+// server-2.crt.
+func RotationNumber(p string) (stem, ext string, n int) {
+	ext = path.Ext(p)
+	stem = strings.TrimSuffix(p, ext)
+	if m := rotated.FindStringSubmatch(stem); m != nil {
+		if n, err := strconv.Atoi(m[2]); err == nil && n > 1 {
+			return m[1], ext, n
+		}
+	}
+	return stem, ext, 1
 }
 
 func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o SkeletonOptions) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -20,6 +21,10 @@ type File struct {
 	// "classes/Alpha.cls" or "package.xml".
 	Path string
 	Data []byte
+	// Built is true when Data is not a copy of one source file (a zipped
+	// static resource, merged labels, a recomposed object): what is zipped
+	// must be scanned for secrets as written, not only as read.
+	Built bool
 }
 
 // Component is one package.xml member.
@@ -55,6 +60,9 @@ func PackageDir(ctx context.Context, projectDir string, pd *sfdx.PackageDir, opt
 
 // Tree converts the package directory pd of a project held in memory.
 func Tree(ctx context.Context, snap *sfdx.Snapshot, pd *sfdx.PackageDir, opts Options) (*Result, error) {
+	for _, k := range snap.Project.ConversionKeys {
+		return nil, fmt.Errorf("%s:%d: %q changes what the Salesforce CLI writes from data byocpack does not bundle, so the package could not be built byte for byte like the CLI's; remove the key (or build this project with sf project convert source)", path.Join(filepath.ToSlash(snap.Project.Dir), sfdx.ProjectFile), k.Line, k.Key)
+	}
 	reg := opts.Registry
 	if reg == nil {
 		reg = registry.New()
@@ -77,12 +85,15 @@ func Tree(ctx context.Context, snap *sfdx.Snapshot, pd *sfdx.PackageDir, opts Op
 // by its SourceFile path. It lets callers convert trees that are not on disk.
 func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) ([]byte, error)) (*Result, error) {
 	c := &converter{
-		read:    read,
-		byPath:  map[string]sfdx.SourceFile{},
-		used:    map[string]bool{},
-		objects: map[string]*objectParts{},
-		outputs: map[string]string{},
-		coll:    newCollationWeights(),
+		ctx:         ctx,
+		read:        read,
+		byPath:      map[string]sfdx.SourceFile{},
+		used:        map[string]bool{},
+		objects:     map[string]*objectParts{},
+		outputs:     map[string]string{},
+		folders:     map[string]*folderComponent{},
+		experiences: map[string]*deContent{},
+		coll:        newCollationWeights(),
 	}
 	for _, f := range files {
 		c.byPath[f.Path] = f
@@ -106,6 +117,15 @@ func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) (
 	if err := c.finishObjects(); err != nil {
 		return nil, err
 	}
+	if err := c.finishFolders(); err != nil {
+		return nil, err
+	}
+	if err := c.finishLabels(); err != nil {
+		return nil, err
+	}
+	if err := c.finishDigitalExperiences(); err != nil {
+		return nil, err
+	}
 	if len(c.res.Files) == 0 {
 		return nil, fmt.Errorf("no metadata source found in the package directory: add source files such as classes/Name.cls-meta.xml")
 	}
@@ -127,21 +147,31 @@ type objectParts struct {
 }
 
 type converter struct {
+	ctx     context.Context // checked between components: zipping a resource folder takes a while
 	read    func(string) ([]byte, error)
 	byPath  map[string]sfdx.SourceFile
 	used    map[string]bool
 	objects map[string]*objectParts
 	outputs map[string]string // output path -> source path, to catch clashes
-	coll    *collationWeights
-	res     Result
+	folders map[string]*folderComponent
+	labels  []sfdx.SourceFile // the files of the one CustomLabels component
+	// experiences are the DigitalExperience folders by source path.
+	experiences map[string]*deContent
+	coll        *collationWeights
+	res         Result
 }
 
 func (c *converter) emit(out, src string, data []byte) error {
+	return c.emitBuilt(out, src, data, false)
+}
+
+// emitBuilt is emit for bytes the converter made rather than copied.
+func (c *converter) emitBuilt(out, src string, data []byte, built bool) error {
 	if prev, ok := c.outputs[out]; ok {
 		return fmt.Errorf("%s: converts to %s, which %s already produces: rename one of them", src, out, prev)
 	}
 	c.outputs[out] = src
-	c.res.Files = append(c.res.Files, File{Path: out, Data: data})
+	c.res.Files = append(c.res.Files, File{Path: out, Data: data, Built: built})
 	return nil
 }
 
@@ -150,27 +180,36 @@ func (c *converter) emit(out, src string, data []byte) error {
 func unsupported(t *registry.Type) string {
 	s := t.Strategies
 	switch {
+	case isFolderLayout(t), t.InFolder, isFolderType(t):
+		return ""
 	case t.InFolder:
 		return "it lives in folders (inFolder)"
 	case t.MetaFileSuffix != "":
 		return "it has a special metadata file suffix"
-	case s.Adapter == "decomposed" && s.Decomposition == "folderPerType" && s.Transformer == "decomposed":
+	case s.Adapter == "decomposed" && (s.Decomposition == "folderPerType" || s.Decomposition == "topLevel") && s.Transformer == "decomposed":
 		return ""
 	case s.Adapter != "" && s.Adapter != "default" && s.Adapter != "matchingContentFile":
 		return "its " + s.Adapter + " layout"
 	case s.Transformer != "" || s.Recomposition != "" || s.Decomposition != "":
 		return "it is " + strings.TrimSpace(s.Transformer+" "+s.Decomposition+" "+s.Recomposition)
-	case t.Children != nil:
-		return "it has child types"
 	}
 	return ""
 }
 
 func (c *converter) add(f sfdx.SourceFile) error {
+	if isDigitalExperienceFile(f) || (f.Kind == sfdx.MetaXML && f.Type.Strategies.Adapter == "digitalExperience") {
+		return c.addDigitalExperience(f)
+	}
 	switch f.Kind {
 	case sfdx.NotMetadata, sfdx.Content:
 		return nil
 	case sfdx.InStrictFolder:
+		if isFolderLayout(f.Type) {
+			return c.addFolderFile(f)
+		}
+		if f.Type.InFolder && f.Type.Strategies.Adapter == "mixedContent" {
+			return c.addDocument(f)
+		}
 		if why := unsupported(f.Type); why != "" {
 			return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter (%s), so it cannot be packaged byte for byte like the Salesforce CLI; remove it from the package directory or list it in .forceignore", f.Path, f.Type.Name, why)
 		}
@@ -187,6 +226,16 @@ func (c *converter) add(f sfdx.SourceFile) error {
 		return nil
 	}
 	t := f.Type
+	if isFolderLayout(t) {
+		return c.addFolderFile(f)
+	}
+	if (t.InFolder && t.Strategies.Adapter != "mixedContent") || isFolderType(t) {
+		return c.addInFolder(f)
+	}
+	if isNonDecomposed(f) {
+		c.labels = append(c.labels, f)
+		return nil
+	}
 	if why := unsupported(t); why != "" {
 		return fmt.Errorf("%s: metadata type %s is not supported by byocpack's converter (%s), so it cannot be packaged byte for byte like the Salesforce CLI; remove it from the package directory or list it in .forceignore", f.Path, t.Name, why)
 	}
@@ -228,14 +277,91 @@ func (c *converter) add(f sfdx.SourceFile) error {
 		return err
 	}
 	c.res.Components = append(c.res.Components, Component{Type: t.Name, FullName: f.FullName})
+	return c.listChildren(f, data)
+}
+
+// listChildren adds to package.xml the children of a type that has child
+// types but is not decomposed (a Workflow's alerts and rules, ...), read
+// from its file as the CLI reads them: each element named like a child
+// type's xmlElementName, named by its uniqueIdElement.
+func (c *converter) listChildren(f sfdx.SourceFile, data []byte) error {
+	t := f.Type
+	if t.Children == nil {
+		return nil
+	}
+	root, v, err := parseXML(f.Path, data)
+	if err != nil {
+		return err
+	}
+	o, ok := v.(*xobject)
+	if !ok || root != t.Name {
+		return nil
+	}
+	for _, ch := range t.Children.Types {
+		if ch.XMLElementName == "" || ch.UniqueIDElement == "" {
+			continue
+		}
+		e := o.get(ch.XMLElementName)
+		if e == nil {
+			continue
+		}
+		for _, v := range e.vals {
+			name := ""
+			if co, ok := v.(*xobject); ok {
+				if u := co.get(ch.UniqueIDElement); u != nil && !u.array {
+					name, _ = u.vals[0].(string)
+				}
+			}
+			if name == "" {
+				return fmt.Errorf("%s: a <%s> without <%s>: the Salesforce CLI refuses it (\"Missing %s on %s\"); add the name", f.Path, ch.XMLElementName, ch.UniqueIDElement, ch.UniqueIDElement, ch.Name)
+			}
+			if ch.IsAddressable != nil && !*ch.IsAddressable {
+				continue
+			}
+			if !ch.IgnoreParentName {
+				name = f.FullName + "." + name
+			}
+			c.res.Components = append(c.res.Components, Component{Type: ch.Name, FullName: name})
+		}
+	}
 	return nil
 }
 
+// parentListed says whether package.xml lists a decomposed parent: only
+// with its own metadata file, and, when it has children package.xml can
+// name on their own (fields, bot versions), only if that file holds more
+// than its root's namespace, as the CLI decides.
+func (c *converter) parentListed(op *objectParts) (bool, error) {
+	if op.xml == "" {
+		return false, nil
+	}
+	standalone := false
+	for _, ch := range op.typ.Children.Types {
+		if !ch.UnaddressableWithoutParent && (ch.IsAddressable == nil || *ch.IsAddressable) {
+			standalone = true
+		}
+	}
+	if !standalone {
+		return true, nil
+	}
+	data, err := c.read(op.xml)
+	if err != nil {
+		return false, err
+	}
+	_, v, err := parseXML(op.xml, data)
+	if err != nil {
+		return false, err
+	}
+	o, ok := v.(*xobject)
+	return ok && len(o.entries) > 1, nil
+}
+
 func (c *converter) object(t *registry.Type, name string) *objectParts {
-	op, ok := c.objects[name]
+	key := t.Name + "/" + name // a Bot and an object may share a name
+	op, ok := c.objects[key]
 	if !ok {
 		op = &objectParts{typ: t, name: name}
-		c.objects[name] = op
+		c.objects[key] = op
 	}
 	return op
 }
@@ -257,16 +383,23 @@ func (c *converter) finishObjects() error {
 		if src == "" {
 			src = op.typ.DirectoryName + "/" + op.name
 		}
-		if err := c.emit(out, src, data); err != nil {
+		if err := c.emitBuilt(out, src, data, true); err != nil {
 			return err
 		}
 		// Like the CLI, package.xml lists each child as Parent.Child, and
 		// the parent only when its own metadata file exists (an object that
 		// only gains fields, such as Account, is not itself a member).
-		if op.xml != "" {
+		listed, err := c.parentListed(op)
+		if err != nil {
+			return err
+		}
+		if listed {
 			c.res.Components = append(c.res.Components, Component{Type: op.typ.Name, FullName: op.name})
 		}
 		for _, ch := range op.children {
+			if ch.Type.IsAddressable != nil && !*ch.Type.IsAddressable {
+				continue // CustomFieldTranslation: never a package.xml member
+			}
 			c.res.Components = append(c.res.Components, Component{Type: ch.Type.Name, FullName: op.name + "." + ch.FullName})
 		}
 	}

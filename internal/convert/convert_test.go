@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,6 +26,15 @@ func project(t *testing.T, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// filePaths lists a result's file paths in order.
+func filePaths(res *Result) []string {
+	var out []string
+	for _, f := range res.Files {
+		out = append(out, f.Path)
+	}
+	return out
 }
 
 func convertDir(t *testing.T, dir string) (*Result, error) {
@@ -107,12 +117,35 @@ func TestCustomObjectRecomposed(t *testing.T) {
 
 func TestUnsupportedTypeNamesFileAndType(t *testing.T) {
 	dir := project(t, map[string]string{
-		"force-app/main/lwc/myCmp/myCmp.js":          "export default class {}",
-		"force-app/main/lwc/myCmp/myCmp.js-meta.xml": "<LightningComponentBundle/>",
+		"force-app/main/uiBundles/app/app.uibundle-meta.xml": "<UIBundle/>",
+		"force-app/main/uiBundles/app/ui-bundle.json":        "{}",
 	})
 	_, err := convertDir(t, dir)
-	if err == nil || !strings.Contains(err.Error(), "force-app/main/lwc/myCmp/myCmp.js") || !strings.Contains(err.Error(), "LightningComponentBundle") {
+	if err == nil || !strings.Contains(err.Error(), "force-app/main/uiBundles/app/ui-bundle.json") || !strings.Contains(err.Error(), "UIBundle") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestBundleFolderCopiedWithoutFilesBesideIt(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/main/lwc/jsconfig.json":                 "{}",
+		"force-app/main/lwc/myCmp/myCmp.js":                "export default class {}",
+		"force-app/main/lwc/myCmp/myCmp.js-meta.xml":       "<LightningComponentBundle/>",
+		"force-app/main/lwc/myCmp/__tests__/myCmp.test.js": "test",
+		"force-app/main/aura/Box/Box.cmp":                  "<aura:component/>",
+		"force-app/main/aura/Box/Box.cmp-meta.xml":         "<AuraDefinitionBundle/>",
+	})
+	res, err := convertDir(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := filePaths(res)
+	want := []string{"aura/Box/Box.cmp", "aura/Box/Box.cmp-meta.xml", "lwc/myCmp/__tests__/myCmp.test.js", "lwc/myCmp/myCmp.js", "lwc/myCmp/myCmp.js-meta.xml"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("files = %v", got)
+	}
+	if len(res.Components) != 2 || res.Components[0] != (Component{"AuraDefinitionBundle", "Box"}) || res.Components[1] != (Component{"LightningComponentBundle", "myCmp"}) {
+		t.Fatalf("components = %v", res.Components)
 	}
 }
 
@@ -124,7 +157,7 @@ func TestBadInputsNameTheFile(t *testing.T) {
 		"missing content": {map[string]string{"force-app/classes/A.cls-meta.xml": clsMeta}, []string{"force-app/classes/A.cls-meta.xml", "A.cls"}},
 		"orphan content":  {map[string]string{"force-app/classes/A.cls": "x"}, []string{"force-app/classes/A.cls", "without its metadata file"}},
 		"wrong case":      {map[string]string{"force-app/c/X.conversationChannelDefinition-meta.xml": "<x/>"}, []string{"force-app/c/X.conversationChannelDefinition-meta.xml", "did you mean"}},
-		"mixed content":   {map[string]string{"force-app/objects/O/O.object-meta.xml": "<CustomObject><a>t<b/></a></CustomObject>"}, []string{"force-app/objects/O/O.object-meta.xml:1", "mixes text"}},
+		"mixed content":   {map[string]string{"force-app/objects/O/O.object-meta.xml": "<CustomObject><a>t<!--c--></a></CustomObject>"}, []string{"force-app/objects/O/O.object-meta.xml:1", "mixes text"}},
 		"wrong root":      {map[string]string{"force-app/objects/O/fields/F.field-meta.xml": "<CustomObject/>"}, []string{"force-app/objects/O/fields/F.field-meta.xml", "<CustomField"}},
 		"mdapi format":    {map[string]string{"force-app/externalClientApps/A.eca": "<x/>"}, []string{"force-app/externalClientApps/A.eca", "A.eca-meta.xml"}},
 		"non-ascii sort":  {map[string]string{"force-app/objects/O/fields/F.field-meta.xml": field("Émile"), "force-app/objects/O/fields/G.field-meta.xml": field("G")}, []string{"ASCII"}},
@@ -175,5 +208,139 @@ func TestDeepNestingIsRefusedNotRecursedInto(t *testing.T) {
 	_, _, err := parseXML("deep.xml", []byte("<?xml version=\"1.0\"?>\n"+deep))
 	if err == nil || !strings.Contains(err.Error(), "nest more than 64 levels") {
 		t.Fatalf("want a depth refusal, got %v", err)
+	}
+}
+
+func srMeta(ct string) string {
+	return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<StaticResource xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <contentType>" + ct + "</contentType>\n</StaticResource>\n"
+}
+
+func TestStaticResourceFolderNeedsArchiveContentType(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/staticresources/site/index.html":        "<p>",
+		"force-app/staticresources/site.resource-meta.xml": srMeta("text/html"),
+	})
+	_, err := convertDir(t, dir)
+	// The CLI's own words, so a user searching for either finds the fix.
+	if err == nil || !strings.Contains(err.Error(), "A StaticResource directory must have a content type of application/zip or application/jar - found text/html for site") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestStaticResourceBounds(t *testing.T) {
+	big := strings.Repeat("x", MaxStaticResourceSize+1)
+	dir := project(t, map[string]string{
+		"force-app/staticresources/big.txt":               big,
+		"force-app/staticresources/big.resource-meta.xml": srMeta("text/plain"),
+	})
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "5 MB") {
+		t.Fatalf("got %v", err)
+	}
+	// Zipped, the same bytes compress far below the limit.
+	dir = project(t, map[string]string{
+		"force-app/staticresources/big/big.txt":           big,
+		"force-app/staticresources/big.resource-meta.xml": srMeta("application/zip"),
+	})
+	res, err := convertDir(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Files[0]; f.Path != "staticresources/big.resource" || !f.Built || len(f.Data) > 100_000 {
+		t.Fatalf("first file %s built=%v %d bytes", f.Path, f.Built, len(f.Data))
+	}
+}
+
+func TestStaticResourceFolderWithoutMetadataIsRefused(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/staticresources/site/index.html": "<p>",
+		"force-app/staticresources/stray.txt":       "x",
+		"force-app/classes/A.cls":                   "class A {}",
+		"force-app/classes/A.cls-meta.xml":          clsMeta,
+	})
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "force-app/staticresources/site") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDuplicateLabelNamesBothFiles(t *testing.T) {
+	label := func(name string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><CustomLabels xmlns="http://soap.sforce.com/2006/04/metadata"><labels><fullName>` + name + `</fullName><value>v</value></labels></CustomLabels>`
+	}
+	dir := project(t, map[string]string{
+		"force-app/labels/A.labels-meta.xml": label("Greeting"),
+		"force-app/labels/B.labels-meta.xml": label("Greeting"),
+	})
+	_, err := convertDir(t, dir)
+	if err == nil || !strings.Contains(err.Error(), "A.labels-meta.xml") || !strings.Contains(err.Error(), "B.labels-meta.xml") || !strings.Contains(err.Error(), `"Greeting"`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestConversionKeysAreRefusedByName(t *testing.T) {
+	for _, key := range []string{"replacements", "sourceBehaviorOptions", "registryCustomizations"} {
+		dir := project(t, map[string]string{"force-app/classes/A.cls": "class A {}", "force-app/classes/A.cls-meta.xml": clsMeta})
+		data := `{"packageDirectories":[{"path":"force-app"}],` + "\n" + `"` + key + `": [],"sourceApiVersion":"62.0"}`
+		if err := os.WriteFile(filepath.Join(dir, "sfdx-project.json"), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := convertDir(t, dir)
+		if err == nil || !strings.Contains(err.Error(), "sfdx-project.json:2: \""+key+"\"") {
+			t.Errorf("%s: got %v", key, err)
+		}
+	}
+}
+
+func TestEmailTemplateFolderAliasIsRefusedAsTheCLIDoes(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/email/Old.emailTemplateFolder-meta.xml": "<EmailTemplateFolder/>",
+	})
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "Old.emailTemplateFolder-meta.xml") || !strings.Contains(err.Error(), "could not infer a metadata type") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDocumentMetadataNamedAfterItsContent(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/documents/Brand.documentFolder-meta.xml": "<DocumentFolder/>",
+		"force-app/documents/Brand/logo.svg":                "<svg/>",
+		"force-app/documents/Brand/logo.document-meta.xml":  "<Document/>",
+	})
+	res, err := convertDir(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := filePaths(res)
+	if want := []string{"documents/Brand-meta.xml", "documents/Brand/logo.svg", "documents/Brand/logo.svg-meta.xml"}; !slices.Equal(got, want) {
+		t.Fatalf("files = %v", got)
+	}
+	pkg := string(PackageXML(res.Components, PackageXMLOptions{APIVersion: "62.0"}))
+	if !strings.Contains(pkg, "<members>Brand</members>\n        <members>Brand/logo</members>\n        <name>Document</name>") {
+		t.Fatal(pkg)
+	}
+}
+
+func TestCancelledConversionStops(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/staticresources/site/index.html":        "<p>",
+		"force-app/staticresources/site.resource-meta.xml": srMeta("application/zip"),
+	})
+	p, err := sfdx.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := PackageDir(ctx, dir, p.DefaultPackageDir(), Options{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestNestedTypeFoldersAreRefused(t *testing.T) {
+	dir := project(t, map[string]string{
+		"force-app/lwc/outer/outer.js-meta.xml":           "<LightningComponentBundle/>",
+		"force-app/lwc/outer/lwc/inner/inner.js-meta.xml": "<LightningComponentBundle/>",
+	})
+	if _, err := convertDir(t, dir); err == nil || !strings.Contains(err.Error(), "force-app/lwc/outer/lwc/inner/inner.js-meta.xml") || !strings.Contains(err.Error(), "two folders named lwc") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -232,7 +232,11 @@ func (p *xmlParser) element() (string, xvalue, error) {
 	}
 	obj := &xobject{}
 	var text strings.Builder
-	hasChildNodes := false
+	// pieces are the element's non-blank texts between child nodes, each
+	// trimmed, as fast-xml-parser keeps them; it joins them into one #text
+	// after the children.
+	var pieces []string
+	hasChildNodes, hasSpecial := false, false
 	if !selfClosing {
 		for {
 			if p.pos >= len(p.src) {
@@ -259,7 +263,7 @@ func (p *xmlParser) element() (string, xvalue, error) {
 				}
 				end += 4
 				obj.add(commentKey, rest[4:end])
-				hasChildNodes = true
+				hasChildNodes, hasSpecial = true, true
 				p.pos += end + 3
 			case strings.HasPrefix(rest, "<![CDATA["):
 				end := strings.Index(rest, "]]>")
@@ -267,7 +271,7 @@ func (p *xmlParser) element() (string, xvalue, error) {
 					return "", nil, p.errorf("unterminated CDATA section")
 				}
 				obj.add(cdataKey, rest[9:end])
-				hasChildNodes = true
+				hasChildNodes, hasSpecial = true, true
 				p.pos += end + 3
 			case strings.HasPrefix(rest, "<?"), strings.HasPrefix(rest, "<!"):
 				return "", nil, p.errorf("processing instructions and declarations inside elements are not converted faithfully")
@@ -284,14 +288,24 @@ func (p *xmlParser) element() (string, xvalue, error) {
 					end = len(rest)
 				}
 				text.WriteString(rest[:end])
+				if piece := jsTrim(rest[:end]); piece != "" {
+					pieces = append(pieces, decodeEntities(piece))
+				}
 				p.pos += end
 			}
 		}
 	}
 done:
 	t := jsTrim(text.String())
+	if t != "" && hasSpecial {
+		return "", nil, p.errorf("<%s> mixes text with comments or CDATA; byocpack does not reproduce how the CLI's XML model keeps that layout, so it is refused", name)
+	}
 	if t != "" && hasChildNodes {
-		return "", nil, p.errorf("<%s> mixes text with child elements, comments or CDATA; the CLI's XML model cannot keep that layout, so it is refused", name)
+		// Stray text between child elements (easy-spaces-lwc's
+		// "</valueSetDefinition>>") deploys; the CLI writes it, joined,
+		// after the children.
+		obj.add(textKey, strings.Join(pieces, ""))
+		t = ""
 	}
 	if !hasChildNodes && len(attrs) == 0 {
 		return name, decodeEntities(t), nil

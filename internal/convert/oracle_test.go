@@ -1,9 +1,13 @@
 package convert
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -98,40 +102,47 @@ func TestOracleConvertSource(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pd := proj.DefaultPackageDir()
-			res, err := PackageDir(context.Background(), abs, pd, Options{})
-			if err != nil {
-				t.Fatalf("our converter: %v", err)
-			}
-			ours := map[string][]byte{"package.xml": PackageXML(res.Components, PackageXMLOptions{APIVersion: proj.SourceAPIVersion})}
-			for _, f := range res.Files {
-				ours[f.Path] = f.Data
-			}
-
-			out := filepath.Join(t.TempDir(), "md")
-			cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", out, "--json")
-			cmd.Dir = abs
-			cmd.Env = oracleEnv(t, sf)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("sf project convert source: %v\n%s\n%s", err, stdout.String(), stderr.String())
-			}
-			var reply struct {
-				Status   int   `json:"status"`
-				Warnings []any `json:"warnings"`
-			}
-			if err := json.Unmarshal(stdout.Bytes(), &reply); err != nil || reply.Status != 0 {
-				t.Fatalf("sf replied %s (%v)", stdout.String(), err)
-			}
-			if len(reply.Warnings) > 0 {
-				t.Errorf("sf warned: %v", reply.Warnings)
-			}
-			theirs := readTree(t, out)
-			compareTrees(t, ours, theirs)
+			theirs := convertBoth(t, sf, proj, proj.DefaultPackageDir(), true)
 			t.Logf("%d files matched byte for byte", len(theirs))
 		})
 	}
+}
+
+// convertBoth converts the package directory pd with our converter and
+// with `sf project convert source`, requires the two trees to be equal and
+// returns the CLI's; strict also fails on a warning of the CLI.
+func convertBoth(t *testing.T, sf string, proj *sfdx.Project, pd *sfdx.PackageDir, strict bool) map[string][]byte {
+	t.Helper()
+	res, err := PackageDir(context.Background(), proj.Dir, pd, Options{})
+	if err != nil {
+		t.Fatalf("our converter: %v", err)
+	}
+	ours := map[string][]byte{"package.xml": PackageXML(res.Components, PackageXMLOptions{APIVersion: proj.SourceAPIVersion})}
+	for _, f := range res.Files {
+		ours[f.Path] = f.Data
+	}
+	out := filepath.Join(t.TempDir(), "md")
+	cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", out, "--json")
+	cmd.Dir = proj.Dir
+	cmd.Env = oracleEnv(t, sf)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("sf project convert source: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	var reply struct {
+		Status   int   `json:"status"`
+		Warnings []any `json:"warnings"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &reply); err != nil || reply.Status != 0 {
+		t.Fatalf("sf replied %s (%v)", stdout.String(), err)
+	}
+	if strict && len(reply.Warnings) > 0 {
+		t.Errorf("sf warned: %v", reply.Warnings)
+	}
+	theirs := readTree(t, out)
+	compareTrees(t, ours, theirs)
+	return theirs
 }
 
 func compareTrees(t *testing.T, ours, theirs map[string][]byte) {
@@ -154,12 +165,43 @@ func compareTrees(t *testing.T, ours, theirs map[string][]byte) {
 			t.Errorf("%s: written by the CLI, missing from ours", n)
 		case !inTheirs:
 			t.Errorf("%s: ours only; the CLI does not write it", n)
+		case isZip(a) && isZip(b):
+			// The CLI stamps a zipped static resource with the time of the
+			// run: compare entries (names, order, bytes).
+			if x, y := zipEntries(t, a), zipEntries(t, b); !slices.Equal(x, y) {
+				t.Errorf("%s: zip entries differ:\n--- ours\n%s\n--- CLI\n%s", n, strings.Join(x, "\n"), strings.Join(y, "\n"))
+			}
 		case n == "package.xml" && !bytes.Equal(a, b):
 			t.Errorf("package.xml differs type by type:\n%s", diffTypes(string(a), string(b)))
 		case !bytes.Equal(a, b):
 			t.Errorf("%s differs:\n--- ours\n%s\n--- CLI\n%s", n, a, b)
 		}
 	}
+}
+
+func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
+
+// zipEntries lists a zip's entries in order as "name sha256".
+func zipEntries(t *testing.T, data []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s %x", f.Name, sha256.Sum256(b)))
+	}
+	return out
 }
 
 // diffTypes lists package.xml <types> blocks present in only one file.
@@ -178,4 +220,41 @@ func diffTypes(ours, theirs string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestOracleRefusals: for each project under testdata/refused, the CLI
+// and our converter both refuse it, and both messages carry the text in its
+// want.txt (case aside), so a user finds the same words either way.
+func TestOracleRefusals(t *testing.T) {
+	sf := oracleSF(t)
+	dirs, err := filepath.Glob("testdata/refused/*/sfdx-project.json")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no refusal projects (%v)", err)
+	}
+	for _, pf := range dirs {
+		dir, _ := filepath.Abs(filepath.Dir(pf))
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join(dir, "want.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := strings.ToLower(strings.TrimSpace(string(want)))
+			proj, err := sfdx.Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pd := proj.DefaultPackageDir()
+			_, ours := PackageDir(context.Background(), dir, pd, Options{})
+			if ours == nil || !strings.Contains(strings.ToLower(ours.Error()), w) {
+				t.Errorf("our converter: %v; want an error saying %q", ours, w)
+			}
+			cmd := exec.Command(sf, "project", "convert", "source", "--root-dir", pd.Path, "--output-dir", filepath.Join(t.TempDir(), "md"), "--json")
+			cmd.Dir = dir
+			cmd.Env = oracleEnv(t, sf)
+			out, err := cmd.CombinedOutput()
+			if err == nil || !strings.Contains(strings.ToLower(string(out)), w) {
+				t.Errorf("sf project convert source: %v\n%s\nwant a refusal saying %q", err, out, w)
+			}
+		})
+	}
 }

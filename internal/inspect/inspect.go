@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/byocpack/byocpack/generator/problem"
 	"os"
 	"path"
 	"path/filepath"
@@ -208,13 +209,31 @@ func fromProject(reg *registry.Registry, snap *sfdx.Snapshot, source string, sho
 	p := snap.Project
 	set := &Set{Source: source, Kind: kind, APIVersion: p.SourceAPIVersion, Namespace: p.Namespace, OutsideKnown: true}
 	anyPackage := slices.ContainsFunc(p.PackageDirectories, func(pd sfdx.PackageDir) bool { return pd.Package != "" })
-	for i := range p.PackageDirectories {
+	// Two entries may share a path (a package and its alias, say): its
+	// files are one set of components, read once, packaged if any entry
+	// packages them.
+	read := map[string]bool{}
+	packaged := func(pd *sfdx.PackageDir) bool { return pd.Package != "" || (!anyPackage && pd.Default) }
+	order := make([]int, 0, len(p.PackageDirectories))
+	for _, first := range []bool{true, false} {
+		for i := range p.PackageDirectories {
+			if packaged(&p.PackageDirectories[i]) == first {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
 		pd := &p.PackageDirectories[i]
+		if key := path.Clean(pd.Path); read[key] {
+			continue
+		} else {
+			read[key] = true
+		}
 		cs, err := fromSource(reg, snap, pd, show)
 		if err != nil {
 			return nil, err
 		}
-		if pd.Package != "" || (!anyPackage && pd.Default) {
+		if packaged(pd) {
 			set.Packaged = append(set.Packaged, cs...)
 			if pd.Default || set.PackageName == "" {
 				set.PackageName, set.VersionName, set.VersionNumber = pd.Package, pd.VersionName, pd.VersionNumber
@@ -376,12 +395,5 @@ func baseOf(p string) string { return path.Base(p) }
 func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
 
 // Flag is a finding a reviewer must look at, with the rule that found it
-// and its fix. Severity is "error", "warning" or "notice".
-type Flag struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	Fix      string `json:"fix"`
-	File     string `json:"file,omitempty"`
-	Line     int    `json:"line,omitempty"`
-}
+// and its fix: a problem whose Fix is set.
+type Flag = problem.Problem

@@ -125,7 +125,7 @@ func OpenBundle(name, data string) (*Bundle, error) {
 				n, err1 = strconv.Atoi(f[0])
 				size, err2 = strconv.Atoi(f[1])
 			}
-			if len(f) != 2 || err1 != nil || err2 != nil || n < 0 || size < 0 || len(rest) < size+n*entryWidth {
+			if len(f) != 2 || err1 != nil || err2 != nil || n < 0 || size < 0 || size > len(rest) || n > (len(rest)-size)/entryWidth {
 				return nil, bad("malformed index %q", val)
 			}
 			if len(b.versions) == 0 || len(b.shas) != len(b.versions) {

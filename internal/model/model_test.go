@@ -312,3 +312,35 @@ func TestDeltaOverTheBundledModels(t *testing.T) {
 		t.Errorf("a delta against other models: %v", err)
 	}
 }
+
+// TestUnreadableCacheAddsNothing: a cache folder that is a file, or a
+// cached models file that does not load, leaves the set as the bundled
+// and project models make it, without an error.
+func TestUnreadableCacheAddsNothing(t *testing.T) {
+	m66, _ := Encode(sample(t, "66.0"))
+	base := NewBundledSet("bundled", string(m66))
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", file)
+	s, err := ForProject(base, t.TempDir(), true)
+	if err != nil || strings.Join(s.Versions(), ",") != "66.0" {
+		t.Fatalf("cache folder a file: %v %v", s.Versions(), err)
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	cache, _ := CacheDir()
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cache, FileName("68.0")), []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err = ForProject(base, t.TempDir(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if use, newer, ok := s.Resolve("68.0"); use != "66.0" || !newer || !ok {
+		t.Errorf("Resolve(68.0) with a damaged cached 68.0 = %s %v %v, want the bundled 66.0", use, newer, ok)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // ProjectDir is the folder at a project's root that `byocpack schemas
@@ -110,9 +111,10 @@ func ForProject(base *Set, dir string, cache bool) (*Set, error) {
 	}
 	if cache {
 		if cd, err := CacheDir(); err == nil {
-			if err := s.addDir(cd, "cache", false); err != nil {
-				return nil, err
-			}
+			// The cache is an optimisation: one that cannot be read (the
+			// cache folder is a file, HOME unreadable) adds nothing and
+			// fails nothing; the bundled and project models judge alone.
+			_ = s.addDir(cd, "cache", false)
 		}
 	}
 	return s, nil
@@ -138,9 +140,22 @@ func (s *Set) addDir(dir, kind string, override bool) error {
 			continue
 		}
 		p := filepath.Join(dir, de.Name())
+		if kind == "cache" && !openable(p) {
+			continue // an unreadable cache file must not shadow a fallback
+		}
 		s.entries[v] = &entry{origin: Origin{Version: v, Kind: kind, Path: filepath.ToSlash(p)}, load: func() (*Model, error) { return s.loadFile(p, v) }}
 	}
 	return nil
+}
+
+// openable reports whether p opens for reading (without blocking).
+func openable(p string) bool {
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
 }
 
 // loadFile reads the models file at p, which its name says holds version
@@ -244,6 +259,35 @@ func (s *Set) Has(v string) bool {
 // true then). ok is false when v is not a version or is older than the
 // set knows and has no models of its own.
 func (s *Set) Resolve(v string) (use string, newer, ok bool) {
+	for {
+		use, newer, ok = s.resolve(v)
+		if !ok || !s.dropBrokenCache(use) {
+			return use, newer, ok
+		}
+	}
+}
+
+// dropBrokenCache removes version v from the set when it comes from the
+// user cache and does not load (a damaged or foreign file): the cache
+// only ever adds, so the set judges as if it were not there. It reports
+// whether it removed v.
+func (s *Set) dropBrokenCache(v string) bool {
+	s.mu.Lock()
+	e := s.entries[v]
+	s.mu.Unlock()
+	if e == nil || e.origin.Kind != "cache" {
+		return false
+	}
+	if _, err := s.Get(v); err == nil {
+		return false
+	}
+	s.mu.Lock()
+	delete(s.entries, v)
+	s.mu.Unlock()
+	return true
+}
+
+func (s *Set) resolve(v string) (use string, newer, ok bool) {
 	if s.Has(v) {
 		return v, false, true
 	}

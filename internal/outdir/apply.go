@@ -36,7 +36,11 @@ type journal struct {
 	// ("r0") moves aside, read before the journal is written: only that
 	// very file is ever put back, or lets a commit prune its folder.
 	AsideIDs map[string]string `json:"asideIds,omitempty"`
-	Removes  []string          `json:"removes"`
+	// Aside records, under the same keys, each such file as the run read
+	// it: it moves aside, and is deleted at the commit, only while it is
+	// still that file with those bytes (see seen).
+	Aside   map[string]seen `json:"aside,omitempty"`
+	Removes []string        `json:"removes"`
 	// Dirs are the directories this apply creates, shallowest first, so a
 	// rollback removes them again.
 	Dirs []string `json:"dirs"`
@@ -99,7 +103,7 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if p.Empty() {
 		return nil
 	}
-	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}, IDs: map[string]string{}, AsideIDs: map[string]string{}, Layout: flatLayout}
+	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}, IDs: map[string]string{}, AsideIDs: map[string]string{}, Aside: map[string]seen{}, Layout: flatLayout}
 	for _, f := range p.writes {
 		j.Writes = append(j.Writes, f.Path)
 		j.Digests[f.Path] = Digest(f.Data)
@@ -112,8 +116,13 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	j.Dirs = d.missingDirs(j.Writes)
 	for kind, rels := range map[byte][]string{'w': j.Writes, 'r': j.Removes} {
 		for i, rel := range rels {
-			if fi, err := os.Lstat(d.abs(rel)); err == nil {
-				j.AsideIDs[asideKey(kind, i)] = fileID(fi)
+			s, ok := p.seen[rel]
+			if !ok {
+				return fmt.Errorf("outdir: %s was planned without being read", rel)
+			}
+			j.Aside[asideKey(kind, i)] = s
+			if s.ID != "" {
+				j.AsideIDs[asideKey(kind, i)] = s.ID
 			}
 		}
 	}
@@ -183,6 +192,9 @@ func (d *Dir) Apply(p *Plan) (err error) {
 		if err := step("write " + rel); err != nil {
 			return err
 		}
+		if err := d.stillAsRead(&j, 'w', i, rel); err != nil {
+			return err
+		}
 		if err := d.moveAside(rel, d.aside(&j, 'w', i)); err != nil {
 			return err
 		}
@@ -192,6 +204,9 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	}
 	for i, rel := range j.Removes {
 		if err := step("remove " + rel); err != nil {
+			return err
+		}
+		if err := d.stillAsRead(&j, 'r', i, rel); err != nil {
 			return err
 		}
 		if err := d.moveAside(rel, d.aside(&j, 'r', i)); err != nil {
@@ -210,8 +225,7 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	if err := step("cleanup"); err != nil {
 		return nil // the next Open finishes the cleanup
 	}
-	d.finish(j)
-	return nil
+	return d.finish(j)
 }
 
 func (d *Dir) writeErr(rel string, err error) error {
@@ -312,7 +326,9 @@ func (d *Dir) recover() error {
 		}
 	}
 	if committed || j.State == stateCommitted {
-		d.finish(j)
+		if err := d.finish(j); err != nil {
+			return err
+		}
 		d.Recovered = "finished a byocpack run that was interrupted after it had written every file"
 		return nil
 	}
@@ -401,8 +417,10 @@ func (d *Dir) rollback(j journal) error {
 }
 
 // finish deletes what a committed apply replaced and the directories its
-// removals left empty.
-func (d *Dir) finish(j journal) {
+// removals left empty, but first keeps what was edited after it moved
+// aside (keepEdited).
+func (d *Dir) finish(j journal) error {
+	kept, stuck := d.keepEdited(&j)
 	for i, p := range j.Removes {
 		// Only where this run really moved a file aside: a journal that
 		// names paths it never touched prunes none of the user's folders.
@@ -415,10 +433,16 @@ func (d *Dir) finish(j journal) {
 			}
 		}
 	}
+	if stuck {
+		// A kept file could not leave the transaction: keep it and the
+		// record, so the next run tries again and nothing is deleted.
+		return kept
+	}
 	os.RemoveAll(d.txn())
 	os.Remove(d.committed())
 	os.Remove(d.journal())
 	os.Remove(d.journal() + ".tmp")
+	return kept
 }
 
 // holds reports whether the file at rel has the given digest.

@@ -65,7 +65,7 @@ type CorruptManifestError struct {
 }
 
 func (e *CorruptManifestError) Error() string {
-	return fmt.Sprintf("%s: corrupt byocpack manifest: %s; nothing was changed. Restore the file from version control, or delete it (byocpack then treats every existing file as yours and will not overwrite it without --force)", e.File, e.Reason)
+	return fmt.Sprintf("%s: corrupt byocpack manifest: %s; nothing was changed. Restore the file from version control, or delete it (byocpack then treats every existing file as yours and will not overwrite it unless forced)", e.File, e.Reason)
 }
 
 // parseManifest reads and checks a manifest: every path must be clean,

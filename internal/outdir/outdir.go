@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/fserr"
 	"github.com/byocpack/byocpack/internal/tree"
 )
@@ -39,6 +40,22 @@ type File struct {
 	Role    Role
 	Project string
 	Inputs  string
+	// Base, for a Merged file, is what the run merged it from: the Digest
+	// of the file as the run read it, or Absent. A file that changed since
+	// is a conflict: the merge would drop the change.
+	Base string
+}
+
+// Absent is the Base of a Merged file that was made without an existing
+// one.
+const Absent = "absent"
+
+// BaseOf is the Base of a file merged from b (nil: there was none).
+func BaseOf(b []byte) string {
+	if b == nil {
+		return Absent
+	}
+	return Digest(b)
 }
 
 // Result says what a plan changes.
@@ -57,9 +74,15 @@ type ConflictError struct {
 	Conflicts []string
 }
 
+// Error lists one conflict a line, each escaped (package escape): a file
+// name cannot add a line of its own.
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s: nothing was written, because byocpack would overwrite or remove files it did not write or that were edited since:\n  %s\nmove those files away, or pass --force to replace them",
-		e.Dir, strings.Join(e.Conflicts, "\n  "))
+	lines := make([]string, len(e.Conflicts))
+	for i, c := range e.Conflicts {
+		lines[i] = escape.Line(c)
+	}
+	return fmt.Sprintf("%s: nothing was written, because byocpack would overwrite or remove files it did not write or that were edited since:\n  %s\nmove those files away, or run with the Force option to replace them",
+		escape.Line(e.Dir), strings.Join(lines, "\n  "))
 }
 
 // Digest is the hex SHA-256 the manifest records.
@@ -270,6 +293,9 @@ type Plan struct {
 	Result  Result
 	writes  []File
 	removes []string
+	// seen is each path to write or remove as Plan read it: Apply moves a
+	// file aside only while it is still that one.
+	seen map[string]seen
 }
 
 // Plan works out what writing files means for the directory, conflicts
@@ -285,7 +311,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			}
 		}
 	}
-	p := &Plan{}
+	p := &Plan{seen: map[string]seen{}}
 	var conflicts []string
 	next := map[string]bool{}
 	var entries []Entry
@@ -297,9 +323,13 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			return nil, fmt.Errorf("%s is produced twice", f.Path)
 		}
 		next[f.Path] = true
-		cur, err := d.ReadFile(f.Path)
+		cur, err := d.look(p, f.Path)
 		if err != nil {
 			return nil, err
+		}
+		if f.Merged && f.Base != "" && f.Base != BaseOf(cur) {
+			conflicts = append(conflicts, f.Path+changedWhileRunning)
+			continue
 		}
 		e, ours := d.owned[f.Path]
 		ours = ours && cur != nil && e.SHA256 == Digest(cur)
@@ -333,7 +363,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			entries = append(entries, e)
 			continue
 		}
-		cur, err := d.ReadFile(e.Path)
+		cur, err := d.look(p, e.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -351,7 +381,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 		return nil, &ConflictError{Dir: d.Path, Conflicts: conflicts}
 	}
 	mb := marshalManifest(entries)
-	if cur, err := d.ReadFile(ManifestName); err != nil {
+	if cur, err := d.look(p, ManifestName); err != nil {
 		return nil, err
 	} else if string(cur) != string(mb) {
 		p.writes = append(p.writes, File{Path: ManifestName, Data: mb})

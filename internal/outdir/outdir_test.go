@@ -216,18 +216,8 @@ func TestVersion1ManifestIsMigrated(t *testing.T) {
 // dir, by recording them during a real apply.
 func steps(t *testing.T, dir string, files []File) []string {
 	t.Helper()
-	d, err := Open(dir, OpenOptions{Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	p, err := d.Plan(files, PlanOptions{Replaces: replacesRendered})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var names []string
-	d.fault = func(step string) error { names = append(names, step); return nil }
-	if err := d.Apply(p); err != nil {
+	if err := applyWithHook(t, dir, files, func(step string) { names = append(names, step) }); err != nil {
 		t.Fatal(err)
 	}
 	return names

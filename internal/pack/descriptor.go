@@ -2,44 +2,28 @@ package pack
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/byocpack/byocpack/internal/sfdx"
 )
 
-type member = sfdx.Member
-
-// omit lists the packageDirectories keys the packaging library never sends
-// (cleanPackageDescriptorJson plus the ones it deletes on the way).
-func omittedKeys() map[string]bool {
-	return map[string]bool{
-		"default": true, "includeProfileUserLicenses": true, "unpackagedMetadata": true, "seedMetadata": true,
-		"branch": true, "fullPath": true, "name": true, "scopeProfiles": true,
-		"language": true, "ancestorVersion": true, "ancestorId": true,
-		"apexTestAccess": true, "packageMetadataAccess": true,
-	}
+// definition is a scratch org definition file (definitionFile) as the
+// packaging library reads it.
+type definition struct {
+	path string // as sfdx-project.json names it
+	data []byte
+	json *jsValue
 }
 
-func str(raw json.RawMessage) (string, bool) {
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
-}
-
-func rawString(s string) json.RawMessage {
-	var b bytes.Buffer
-	writeJSString(&b, s)
-	return b.Bytes()
-}
-
-// descriptor builds package2-descriptor.json the way
-// PackageVersionCreate does for the fields known offline. notes collects
-// what needs the Dev Hub and was therefore left out.
-func descriptor(proj *sfdx.Project, pd *sfdx.PackageDir, file string) (data []byte, notes []string, err error) {
+// descriptor builds package2-descriptor.json the way PackageVersionCreate
+// does, step by step on the same object (packaging 5.0.21,
+// createPackageVersionCreateRequestFromOptions), so that keys land where
+// its deletes, assignments and spreads put them. Values only the Dev Hub
+// knows (the 0Ho id without an alias, ancestors to look up, dependencies
+// by version) are left out, each with a note.
+func descriptor(proj *sfdx.Project, pd *sfdx.PackageDir, file string, def *definition, codeCoverage bool) (data []byte, notes []string, err error) {
 	where := fmt.Sprintf("%s:%d", file, pd.Line)
 	if pd.Package == "" {
 		return nil, nil, fmt.Errorf("%s: the package directory %q has no \"package\": add the package name to build a package version", where, pd.Path)
@@ -47,73 +31,85 @@ func descriptor(proj *sfdx.Project, pd *sfdx.PackageDir, file string) (data []by
 	if pd.VersionNumber == "" {
 		return nil, nil, fmt.Errorf("%s: \"versionNumber\" is required, e.g. \"1.0.0.NEXT\"", where)
 	}
-	omit := omittedKeys()
-	var out []member
-	var ancestor, ancestorKey string
-	var pkgMetaAccess json.RawMessage
+	// structuredClone(packageObject): the entry as written. (The keys core
+	// adds, name and fullPath, are removed again below.)
+	d := &jsValue{kind: jsObject}
 	for _, m := range pd.Members {
-		switch m.Key {
-		case "definitionFile":
-			// The CLI turns the scratch org definition into a settings zip
-			// of its own at version create; it is not part of the
-			// descriptor byocpack can build offline.
-			notes = append(notes, fmt.Sprintf("package2-descriptor.json leaves out \"definitionFile\" (%s): sf package version create reads it and builds the validation org's settings itself", strings.Trim(string(m.Value), `"`)))
-			continue
-		case "seedMetadata":
-			return nil, nil, fmt.Errorf("%s: \"seedMetadata\" is not supported by byocpack's packager; remove it", where)
-		case "ancestorVersion", "ancestorId":
-			ancestor, _ = str(m.Value)
-			ancestorKey = m.Key
-		case "packageMetadataAccess":
-			pkgMetaAccess = m.Value
-		case "dependencies":
-			deps, err := dependencies(proj, m.Value, where)
-			if err != nil {
-				return nil, nil, err
+		v, err := parseJS(m.Value)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %q: %v", where, m.Key, err)
+		}
+		d.set(m.Key, v)
+	}
+	if d.get("package").truthy() {
+		d.del("package")
+		if id := packageID(proj, pd.Package); id != "" {
+			d.set("id", jsStr(id))
+		} else {
+			notes = append(notes, fmt.Sprintf("package2-descriptor.json has no \"id\": %q has no 0Ho id in packageAliases; the Dev Hub supplies it at upload", pd.Package))
+		}
+	}
+	if d.get("language").truthy() {
+		d.del("language") // sent as the request's Language instead
+	}
+	if def != nil {
+		for _, k := range []string{"features", "orgPreferences", "definitionFile", "snapshot"} {
+			d.del(k)
+		}
+		if def.json.kind != jsObject {
+			return nil, nil, fmt.Errorf("%s: a scratch org definition must be a JSON object", def.path)
+		}
+		if hasSettings(def.json) && def.json.get("orgPreferences") != nil {
+			return nil, nil, fmt.Errorf("%s: \"settings\" and \"orgPreferences\" cannot both be set (the CLI's signupDuplicateSettingsSpecified); move the preferences into settings", def.path)
+		}
+		// copyDescriptorProperties: Object.assign of these, each matched
+		// case-insensitively in the definition, undefined when absent.
+		for _, prop := range []string{"country", "edition", "language", "features", "orgPreferences", "snapshot", "release", "sourceOrg"} {
+			val := &jsValue{kind: jsUndefined}
+			for _, m := range def.json.obj {
+				if strings.EqualFold(m.key, prop) {
+					val = m.val
+					break
+				}
 			}
-			out = append(out, member{Key: m.Key, Value: deps})
-			continue
-		}
-		if m.Key == "package" || omit[m.Key] {
-			continue
-		}
-		out = append(out, m)
-	}
-	// The library deletes "package" and appends the 0Ho id at the end.
-	if id := packageID(proj, pd.Package); id != "" {
-		out = append(out, member{Key: "id", Value: rawString(id)})
-	} else {
-		notes = append(notes, fmt.Sprintf("package2-descriptor.json has no \"id\": %q has no 0Ho id in packageAliases; the Dev Hub supplies it at upload", pd.Package))
-	}
-	if pkgMetaAccess != nil {
-		var acc struct {
-			PermissionSets        any `json:"permissionSets"`
-			PermissionSetLicenses any `json:"permissionSetLicenses"`
-		}
-		if err := json.Unmarshal(pkgMetaAccess, &acc); err != nil {
-			return nil, nil, fmt.Errorf("%s: \"packageMetadataAccess\": %v", where, err)
-		}
-		for _, kv := range []struct {
-			key string
-			v   any
-		}{{"packageMetadataPermissionSetNames", acc.PermissionSets}, {"packageMetadataPermissionSetLicenseNames", acc.PermissionSetLicenses}} {
-			if list := splitNames(kv.v); list != nil {
-				raw, _ := json.Marshal(list)
-				out = append(out, member{Key: kv.key, Value: raw})
-			}
+			d.set(prop, val)
 		}
 	}
-	if !has(out, "versionName") {
+	if err := resolveBuildUserPermissions(d, codeCoverage); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", where, err)
+	}
+	if deps := d.get("dependencies"); deps != nil && deps.kind == jsArray && len(deps.arr) > 0 {
+		resolved, depNotes := dependencies(proj, deps)
+		notes = append(notes, depNotes...)
+		if len(resolved) > 0 {
+			d.set("dependencies", &jsValue{kind: jsArray, arr: resolved})
+		} else {
+			d.del("dependencies")
+		}
+	}
+	// cleanPackageDescriptorJson: what only the client uses.
+	for _, k := range []string{"default", "includeProfileUserLicenses", "unpackagedMetadata", "seedMetadata", "branch", "fullPath", "name", "scopeProfiles"} {
+		d.del(k)
+	}
+	if !d.get("versionName").truthy() {
 		name := pd.VersionNumber
 		if parts := strings.Split(name, "."); len(parts) > 3 && parts[3] == "NEXT" {
 			name = name[:strings.Index(name, ".NEXT")]
 		}
-		out = append(out, member{Key: "versionName", Value: rawString(name)})
+		d.set("versionName", jsStr(name))
 	}
+	ancestorKey, ancestor := "", ""
+	for _, k := range []string{"ancestorVersion", "ancestorId"} {
+		if s, ok := d.get(k).stringValue(); ok && s != "" {
+			ancestorKey, ancestor = k, s
+		}
+	}
+	d.del("ancestorVersion")
 	switch a := resolveAncestor(proj, ancestor); {
 	case a.ok:
-		out = append(out, member{Key: "ancestorId", Value: rawString(a.id)})
+		d.set("ancestorId", jsStr(a.id))
 	default:
+		d.del("ancestorId")
 		what := "no ancestor is set, so the CLI asks the Dev Hub for the highest released version"
 		if ancestorKey != "" {
 			what = fmt.Sprintf("%s %q is not a 05i id or an alias of one in packageAliases", ancestorKey, ancestor)
@@ -121,48 +117,87 @@ func descriptor(proj *sfdx.Project, pd *sfdx.PackageDir, file string) (data []by
 		notes = append(notes, "package2-descriptor.json has no \"ancestorId\": "+what+"; the Dev Hub resolves it at upload")
 	}
 	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range out {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeJSString(&b, m.Key)
-		b.WriteByte(':')
-		if err := writeJSValue(&b, m.Value); err != nil {
-			return nil, nil, fmt.Errorf("%s: %q: %v", where, m.Key, err)
-		}
+	if err := d.stringify(&b); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", where, err)
 	}
-	b.WriteByte('}')
 	return b.Bytes(), notes, nil
 }
 
-func has(ms []member, key string) bool {
-	for _, m := range ms {
-		if m.Key == key {
+// resolveBuildUserPermissions turns apexTestAccess (with code coverage
+// only) and packageMetadataAccess into the name lists the server reads,
+// then removes both, as the library's function of that name does.
+func resolveBuildUserPermissions(d *jsValue, codeCoverage bool) error {
+	type conv struct{ from, field, to string }
+	var convs []conv
+	if codeCoverage {
+		convs = append(convs, conv{"apexTestAccess", "permissionSets", "permissionSetNames"},
+			conv{"apexTestAccess", "permissionSetLicenses", "permissionSetLicenseDeveloperNames"})
+	}
+	convs = append(convs, conv{"packageMetadataAccess", "permissionSets", "packageMetadataPermissionSetNames"},
+		conv{"packageMetadataAccess", "permissionSetLicenses", "packageMetadataPermissionSetLicenseNames"})
+	for _, c := range convs {
+		v := d.get(c.from).get(c.field)
+		if !v.truthy() {
+			continue
+		}
+		var items []*jsValue
+		switch v.kind {
+		case jsArray:
+			items = v.arr
+		case jsString:
+			for _, s := range strings.Split(v.str, ",") {
+				items = append(items, jsStr(s))
+			}
+		default:
+			return fmt.Errorf("%s.%s must be a string or an array of strings", c.from, c.field)
+		}
+		out := &jsValue{kind: jsArray, arr: []*jsValue{}}
+		for _, it := range items {
+			s, ok := it.stringValue()
+			if !ok {
+				return fmt.Errorf("%s.%s must be a string or an array of strings", c.from, c.field)
+			}
+			out.arr = append(out.arr, jsStr(trimJS(s)))
+		}
+		d.set(c.to, out)
+	}
+	d.del("apexTestAccess")
+	d.del("packageMetadataAccess")
+	return nil
+}
+
+// trimJS is String.prototype.trim: JavaScript's white space and line
+// terminators, which include the BOM and the Unicode space separators.
+func trimJS(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return r == '\uFEFF' || r == '\u2028' || r == '\u2029' || unicode.IsSpace(r) || unicode.Is(unicode.Zs, r)
+	})
+}
+
+// hasSettings is ScratchOrgSettingsGenerator.hasSettings: a non-empty
+// settings or objectSettings.
+func hasSettings(def *jsValue) bool {
+	for _, k := range []string{"settings", "objectSettings"} {
+		if v := def.get(k); v != nil && !jsEmpty(v) {
 			return true
 		}
 	}
 	return false
 }
 
-// splitNames mirrors the library: a string is split on commas, and every
-// item is trimmed.
-func splitNames(v any) []string {
-	var out []string
-	switch t := v.(type) {
-	case string:
-		for _, s := range strings.Split(t, ",") {
-			out = append(out, strings.TrimSpace(s))
-		}
-	case []any:
-		out = []string{}
-		for _, s := range t {
-			if str, ok := s.(string); ok {
-				out = append(out, strings.TrimSpace(str))
-			}
-		}
+// jsEmpty is kit's isEmpty: an empty object, array or string, or nothing.
+func jsEmpty(v *jsValue) bool {
+	switch v.kind {
+	case jsObject:
+		return len(v.obj) == 0
+	case jsArray:
+		return len(v.arr) == 0
+	case jsString:
+		return v.str == ""
+	case jsNull, jsUndefined:
+		return true
 	}
-	return out
+	return false
 }
 
 func packageID(proj *sfdx.Project, pkg string) string {
@@ -192,32 +227,26 @@ func resolveAncestor(proj *sfdx.Project, v string) ancestorResult {
 	return ancestorResult{}
 }
 
-// dependencies keeps only dependencies known offline: a 04t id or an
-// alias of one; anything else needs Dev Hub queries.
-func dependencies(proj *sfdx.Project, raw json.RawMessage, where string) (json.RawMessage, error) {
-	var deps []struct {
-		Package string `json:"package"`
-	}
-	if err := json.Unmarshal(raw, &deps); err != nil {
-		return nil, fmt.Errorf("%s: \"dependencies\" must be an array of {\"package\": ...}: %v", where, err)
-	}
-	var b bytes.Buffer
-	b.WriteByte('[')
-	for i, d := range deps {
-		id := d.Package
+// dependencies resolves what is known offline: a 04t id, or an alias of
+// one in packageAliases, becomes {"subscriberPackageVersionId": id}, as the
+// library writes it; a package and version to look up needs the Dev Hub,
+// so it is left out with a note.
+func dependencies(proj *sfdx.Project, deps *jsValue) (resolved []*jsValue, notes []string) {
+	for _, dep := range deps.arr {
+		name, _ := dep.get("package").stringValue()
+		id := name
 		if !strings.HasPrefix(id, "04t") {
-			id = proj.PackageAliases[d.Package]
+			id = proj.PackageAliases[name]
 		}
 		if !strings.HasPrefix(id, "04t") {
-			return nil, fmt.Errorf("%s: dependency %q is not a 04t package version id or an alias of one in packageAliases; resolving it needs the Dev Hub, so add its 04t id to packageAliases", where, d.Package)
+			what := name
+			if v, ok := dep.get("versionNumber").stringValue(); ok {
+				what += "@" + v
+			}
+			notes = append(notes, fmt.Sprintf("package2-descriptor.json leaves out the dependency %q: it is not a 04t package version id or an alias of one in packageAliases, so the Dev Hub resolves it at upload (add its 04t id to packageAliases to have it here)", what))
+			continue
 		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(`{"subscriberPackageVersionId":`)
-		writeJSString(&b, id)
-		b.WriteByte('}')
+		resolved = append(resolved, &jsValue{kind: jsObject, obj: []jsMember{{"subscriberPackageVersionId", jsStr(id)}}})
 	}
-	b.WriteByte(']')
-	return b.Bytes(), nil
+	return resolved, notes
 }

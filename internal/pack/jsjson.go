@@ -2,7 +2,6 @@ package pack
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -14,74 +13,6 @@ import (
 // library's object: no blanks, keys in insertion order, JavaScript's string
 // escaping and number formatting. Values come from sfdx-project.json, so
 // they are re-encoded here rather than copied as written.
-
-// writeJSValue re-encodes one JSON value as JSON.stringify would.
-func writeJSValue(b *bytes.Buffer, raw json.RawMessage) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := writeJSToken(b, dec); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("trailing data after JSON value")
-	}
-	return nil
-}
-
-func writeJSToken(b *bytes.Buffer, dec *json.Decoder) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch v := tok.(type) {
-	case json.Delim:
-		switch v {
-		case '{':
-			b.WriteByte('{')
-			for i := 0; dec.More(); i++ {
-				k, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				writeJSString(b, k.(string))
-				b.WriteByte(':')
-				if err := writeJSToken(b, dec); err != nil {
-					return err
-				}
-			}
-			b.WriteByte('}')
-		case '[':
-			b.WriteByte('[')
-			for i := 0; dec.More(); i++ {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				if err := writeJSToken(b, dec); err != nil {
-					return err
-				}
-			}
-			b.WriteByte(']')
-		}
-		_, err := dec.Token() // closing delimiter
-		return err
-	case string:
-		writeJSString(b, v)
-	case json.Number:
-		f, err := strconv.ParseFloat(string(v), 64)
-		if err != nil {
-			return err
-		}
-		b.WriteString(jsNumber(f))
-	case bool:
-		b.WriteString(strconv.FormatBool(v))
-	case nil:
-		b.WriteString("null")
-	}
-	return nil
-}
 
 func writeJSString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')

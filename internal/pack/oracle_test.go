@@ -77,7 +77,9 @@ func canon(t *testing.T, data []byte, prefix string) []string {
 		switch {
 		case strings.HasSuffix(f.Name, "/"):
 			out = append(out, prefix+f.Name+" <dir>")
-		case strings.HasSuffix(f.Name, ".zip"):
+		case strings.HasSuffix(f.Name, ".zip") || bytes.HasPrefix(b, []byte("PK\x03\x04")):
+			// Inner zips, static resources among them, by content: the CLI
+			// stamps a zipped resource with the time of the run.
 			out = append(out, prefix+f.Name+" <zip>")
 			out = append(out, canon(t, b, prefix+f.Name+"!/")...)
 		case f.Name == "package2-descriptor.json":
@@ -119,12 +121,27 @@ func TestOraclePackageVersionInfo(t *testing.T) {
 			if packageID(proj, pd.Package) == "" {
 				t.Skipf("%q has no 0Ho alias in packageAliases: the CLI cannot build a version without the Dev Hub", pd.Package)
 			}
-			ours, err := Package(context.Background(), dir, Options{})
+			for _, coverage := range []bool{false, true} {
+				t.Logf("code coverage %v", coverage)
+				oracleVersionInfo(t, o, here, dir, pd.Package, coverage)
+			}
+		})
+	}
+}
+
+// oracleVersionInfo compares our package-version-info.zip with the one the
+// packaging library builds for the project, with or without
+// --code-coverage.
+func oracleVersionInfo(t *testing.T, o oracle, here, dir, pkg string, coverage bool) {
+	t.Helper()
+	{
+		{
+			ours, err := Package(context.Background(), dir, Options{CodeCoverage: coverage})
 			if err != nil {
 				t.Fatal(err)
 			}
 			outDir := t.TempDir()
-			opts, _ := json.Marshal(map[string]any{"packageId": pd.Package, "installationkeybypass": true})
+			opts, _ := json.Marshal(map[string]any{"packageId": pkg, "installationkeybypass": true, "codecoverage": coverage})
 			if out, err := o.run(t, dir, filepath.Join(here, "oracle", "harness.js"), dir, outDir, string(opts)); err != nil {
 				t.Fatalf("harness: %v\n%s", err, out)
 			}
@@ -144,6 +161,6 @@ func TestOraclePackageVersionInfo(t *testing.T) {
 				t.Fatalf("package-version-info.zip differs from the CLI's:\n--- ours\n%s\n--- CLI\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
 			}
 			t.Logf("%d entries matched by content", len(a))
-		})
+		}
 	}
 }

@@ -34,6 +34,40 @@ const DefaultEpoch int64 = 315532800
 // can hold; later times would wrap around silently.
 const lastZipTime int64 = 4354819199
 
+// Salesforce's deploy limits for one Metadata API zip: the package cannot
+// be uploaded past them, so byocpack refuses to build it.
+const (
+	// MaxFiles is the most files one deploy or package version holds.
+	MaxFiles = 10_000
+	// MaxZipSize is the most a deploy zip may weigh compressed (39 MB,
+	// about 50 MB once base64-encoded for the API).
+	MaxZipSize = 39 << 20
+	// MaxUnzippedSize is the most its files may weigh uncompressed.
+	MaxUnzippedSize = 400 << 20
+)
+
+// checkLimits refuses a tree Salesforce would refuse to deploy.
+func checkLimits(pd *sfdx.PackageDir, conv *convert.Result) error {
+	if n := len(conv.Files) + 1; n > MaxFiles {
+		return fmt.Errorf("%s converts to %d files, more than the %d one Salesforce deploy or package version takes: split the package or list files in .forceignore", pd.Path, n, MaxFiles)
+	}
+	var total int64
+	for _, f := range conv.Files {
+		total += int64(len(f.Data))
+	}
+	if total > MaxUnzippedSize {
+		return fmt.Errorf("%s converts to %d MiB of files, more than the %d MiB Salesforce unzips for one deploy: split the package or list large files in .forceignore", pd.Path, total>>20, MaxUnzippedSize>>20)
+	}
+	return nil
+}
+
+func checkZipSize(pd *sfdx.PackageDir, zip []byte) error {
+	if len(zip) > MaxZipSize {
+		return fmt.Errorf("%s zips to %d bytes, more than the %d MB Salesforce takes in one deploy zip: split the package or list large files in .forceignore", pd.Path, len(zip), MaxZipSize>>20)
+	}
+	return nil
+}
+
 // Options tune Package.
 type Options struct {
 	// SourceDateEpoch is the zip entries' time in Unix seconds, usually
@@ -45,6 +79,10 @@ type Options struct {
 	PackageDir string
 	// Registry defaults to registry.New().
 	Registry *registry.Registry
+	// CodeCoverage is sf package version create --code-coverage: the
+	// unpackaged metadata is zipped and apexTestAccess becomes the test
+	// user's permission sets.
+	CodeCoverage bool
 }
 
 // Generation says which kind of managed package the zips are for.
@@ -121,27 +159,82 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range conv.Components {
-		if c.Type == "Profile" {
-			return nil, fmt.Errorf("profile %q: the CLI rewrites profiles while packaging, which byocpack does not reproduce; move it out of %s or list it in .forceignore", c.FullName, pd.Path)
-		}
+	if err := checkLimits(pd, conv); err != nil {
+		return nil, err
+	}
+	projectFile := filepath.Join(projectDir, sfdx.ProjectFile)
+	inputs, err := pd.PackagingInputs(projectFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := refuseProfiles(snap, pd, inputs); err != nil {
+		return nil, err
 	}
 	gen, local, why, stub := generationOf(conv)
 	if gen == FirstGeneration {
 		return firstGeneration(ctx, proj, pd, conv, mtime, why)
 	}
-	desc, notes, err := descriptor(proj, pd, filepath.Join(projectDir, sfdx.ProjectFile))
+	var def *definition
+	if inputs.DefinitionFile != "" {
+		data, ok := snap.Tree.Get(inputs.DefinitionFile)
+		shown := filepath.Join(projectDir, filepath.FromSlash(inputs.DefinitionFile))
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: \"definitionFile\" %s does not exist; create the scratch org definition or remove the key", projectFile, pd.Line, shown)
+		}
+		j, err := parseJS(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: not a scratch org definition: %v", shown, err)
+		}
+		def = &definition{path: shown, data: data, json: j}
+	}
+	desc, notes, err := descriptor(proj, pd, projectFile, def, opts.CodeCoverage)
 	if err != nil {
 		return nil, err
 	}
+	// The metadata zipped beside package.zip: converted as the package
+	// directory is, each with its own package.xml (no Profile entry).
+	extra := []entry{{name: "package2-descriptor.json", data: desc}}
+	for _, side := range []struct {
+		dir, zip, key string
+		when          bool
+	}{
+		{inputs.SeedMetadata, "seed-metadata-package.zip", "seedMetadata", true},
+		{inputs.UnpackagedMetadata, "unpackaged-metadata-package.zip", "unpackagedMetadata", opts.CodeCoverage},
+	} {
+		if side.dir == "" || !side.when {
+			continue
+		}
+		z, err := sideZip(ctx, snap, side.dir, side.key, projectFile, pd.Line, opts.Registry, proj.SourceAPIVersion, mtime)
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, entry{name: side.zip, data: z})
+	}
+	if def != nil {
+		extra = append(extra, entry{name: "scratch-org-definition.json", data: def.data})
+		if hasSettings(def.json) {
+			z, err := settingsZip(ctx, def, proj.SourceAPIVersion, mtime)
+			if err != nil {
+				return nil, err
+			}
+			extra = append(extra, entry{name: "settings.zip", data: z})
+		}
+	}
+	if inputs.UnpackagedMetadata != "" && !opts.CodeCoverage {
+		notes = append(notes, "unpackagedMetadata ("+inputs.UnpackagedMetadata+") is zipped only with --code-coverage, as sf package version create does")
+	}
 	pkgXML := convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: proj.SourceAPIVersion, ProfileEntry: true})
 
+	conv.Files = withoutDotFiles(conv.Files)
 	entries := []entry{{name: "package.xml", data: pkgXML}}
 	for _, f := range conv.Files {
 		entries = append(entries, entry{name: f.Path, data: f.Data})
 	}
 	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkZipSize(pd, pkgZip); err != nil {
 		return nil, err
 	}
 	res := &Result{
@@ -161,15 +254,81 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 		res.Notes = append(res.Notes, local)
 		return res, nil
 	}
-	info, err := writeZip(ctx, []entry{
-		{name: "package.zip", data: pkgZip},
-		{name: "package2-descriptor.json", data: desc},
-	}, mtime)
+	info, err := writeZip(ctx, sortEntries(append([]entry{{name: "package.zip", data: pkgZip}}, extra...)), mtime)
 	if err != nil {
 		return nil, err
 	}
 	res.VersionInfo = artifact("package-version-info.zip", info)
 	return res, nil
+}
+
+// withoutDotFiles drops the files whose name, or a folder of whose path,
+// starts with a dot (lwc/cmp/.eslintrc.json): the packaging library zips the
+// converted tree with a glob that skips them, so sf package version create
+// never uploads them, though sf project convert source writes them.
+func withoutDotFiles(files []convert.File) []convert.File {
+	return slices.DeleteFunc(slices.Clone(files), func(f convert.File) bool {
+		return slices.ContainsFunc(strings.Split(f.Path, "/"), func(s string) bool { return strings.HasPrefix(s, ".") })
+	})
+}
+
+// sortEntries orders a zip's entries by name, as the library's zipDir
+// lists its folder.
+func sortEntries(es []entry) []entry {
+	slices.SortFunc(es, func(a, b entry) int { return strings.Compare(a.name, b.name) })
+	return es
+}
+
+// sideZip converts the seed or unpackaged metadata directory as the
+// package directory is converted and zips it with its own package.xml.
+func sideZip(ctx context.Context, snap *sfdx.Snapshot, dir, key, projectFile string, line int, reg *registry.Registry, api string, mtime time.Time) ([]byte, error) {
+	if len(snap.Tree.Under(dir)) == 0 {
+		return nil, fmt.Errorf("%s:%d: %q %s holds no file (the CLI's %sDirectoryDoesNotExist); create it or remove the key", projectFile, line, key, dir, map[string]string{"seedMetadata": "seedMD", "unpackagedMetadata": "unpackagedMD"}[key])
+	}
+	conv, err := convert.Tree(ctx, snap, &sfdx.PackageDir{Path: dir}, convert.Options{Registry: reg})
+	if err != nil {
+		return nil, err
+	}
+	entries := []entry{{name: "package.xml", data: convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: api})}}
+	for _, f := range conv.Files {
+		entries = append(entries, entry{name: f.Path, data: f.Data})
+	}
+	return writeZip(ctx, withDirs(entries), mtime)
+}
+
+// refuseProfiles refuses a project whose package version would carry
+// profiles: the library rewrites each profile found in the project's
+// package directories (all of them, less the unpackaged metadata ones, or
+// only this one with scopeProfiles) to keep only what references the
+// package's components, which byocpack does not reproduce.
+func refuseProfiles(snap *sfdx.Snapshot, pd *sfdx.PackageDir, inputs sfdx.PackagingInputs) error {
+	scoped := false
+	for _, m := range pd.Members {
+		if m.Key == "scopeProfiles" && string(bytes.TrimSpace(m.Value)) == "true" {
+			scoped = true
+		}
+	}
+	var excluded []string
+	for i := range snap.Project.PackageDirectories {
+		other := &snap.Project.PackageDirectories[i]
+		switch {
+		case scoped && other.Path != pd.Path:
+			excluded = append(excluded, other.Path)
+		case !scoped && other.Package != "":
+			if in, err := other.PackagingInputs(""); err == nil && in.UnpackagedMetadata != "" {
+				excluded = append(excluded, in.UnpackagedMetadata)
+			}
+		}
+	}
+	for _, dir := range snap.Project.PackageDirectories {
+		for _, f := range snap.Tree.Under(dir.Path) {
+			if !strings.HasSuffix(f, ".profile-meta.xml") || snap.Ignore.Denies(f) || slices.ContainsFunc(excluded, func(x string) bool { return f == x || strings.HasPrefix(f, x+"/") }) {
+				continue
+			}
+			return fmt.Errorf("%s: sf package version create rewrites every profile of the project's package directories into the package (keeping only what references its components), which byocpack does not reproduce; move the profile out of the package directories (into unpackagedMetadata, say), list it in .forceignore, or set \"scopeProfiles\": true on %s so that only its own profiles count", filepath.Join(snap.Project.Dir, filepath.FromSlash(f)), pd.Path)
+		}
+	}
+	return nil
 }
 
 // generationOf reads from the files what the package can be: a connected
@@ -218,6 +377,9 @@ func firstGeneration(ctx context.Context, proj *sfdx.Project, pd *sfdx.PackageDi
 	}
 	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkZipSize(pd, pkgZip); err != nil {
 		return nil, err
 	}
 	return &Result{

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 	"io"
@@ -143,21 +144,31 @@ func TestReproducibleAcrossTZAndUmask(t *testing.T) {
 	}
 }
 
+// writeFiles writes files (slash paths relative to dir) with their folders.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for rel, c := range files {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestUnsupportedTypeFails(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0"}`,
-		"force-app/main/default/flows/My_Flow.flow-meta.xml":            "<Flow/>",
-		"force-app/main/default/staticresources/logo.resource-meta.xml": "<StaticResource/>",
-		"force-app/main/default/staticresources/logo.png":               "png",
+		"force-app/main/default/flows/My_Flow.flow-meta.xml":         "<Flow/>",
+		"force-app/main/default/uiBundles/app/app.uibundle-meta.xml": "<UIBundle/>",
+		"force-app/main/default/uiBundles/app/ui-bundle.json":        "{}",
 	}
-	for rel, c := range files {
-		p := filepath.Join(dir, rel)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(c), 0o644)
-	}
+	writeFiles(t, dir, files)
 	_, err := Package(context.Background(), dir, Options{})
-	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/staticresources/logo.png") || !strings.Contains(err.Error(), "StaticResource") {
+	if err == nil || !strings.Contains(err.Error(), "force-app/main/default/uiBundles/app/ui-bundle.json") || !strings.Contains(err.Error(), "UIBundle") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -281,16 +292,150 @@ func TestLocalExternalClientAppGetsNoVersionInfo(t *testing.T) {
 	}
 }
 
-func TestDefinitionFileIsLeftToTheCLIWithANote(t *testing.T) {
-	res, err := Snapshot(context.Background(), memProject(t, map[string]string{
-		"sfdx-project.json":                             `{"packageDirectories":[{"path":"force-app","package":"Acme Messaging","versionNumber":"1.0.0.NEXT","definitionFile":"config/scratch.json","default":true}],"sourceApiVersion":"66.0"}`,
+// What sf package version create zips beside package.zip, and how the
+// definition file and apexTestAccess reach the descriptor, step by step as
+// the packaging library does it (testdata/seeded is the same project for
+// the oracle).
+func TestVersionInfoCarriesWhatThePackagingLibraryReads(t *testing.T) {
+	const cls = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n"
+	files := map[string]string{
+		"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT","definitionFile":"config/scratch.json",` +
+			`"seedMetadata":{"path":"seed"},"unpackagedMetadata":{"path":"unpackaged"},"apexTestAccess":{"permissionSets":"T1, T2","permissionSetLicenses":[]},"default":true}],` +
+			`"sourceApiVersion":"66.0","packageAliases":{"P":"0Ho000000000001AAA"}}`,
+		"config/scratch.json":                           `{"orgName":"Acme","edition":"Developer","Language":"en_US","features":["A","B"],"settings":{"lightningExperienceSettings":{"enableS1DesktopEnabled":true},"securitySettings":{"passwordPolicies":{"minimumPasswordLength":10,"complexity":"<any & all>"},"sessionSettings":{}}}}`,
 		"force-app/main/default/classes/A.cls":          "public class A {}\n",
-		"force-app/main/default/classes/A.cls-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n",
-	}), Options{})
+		"force-app/main/default/classes/A.cls-meta.xml": cls,
+		"seed/classes/S.cls":                            "public class S {}\n",
+		"seed/classes/S.cls-meta.xml":                   cls,
+		"unpackaged/classes/U.cls":                      "public class U {}\n",
+		"unpackaged/classes/U.cls-meta.xml":             cls,
+	}
+	for _, coverage := range []bool{false, true} {
+		res, err := Snapshot(context.Background(), memProject(t, files), Options{CodeCoverage: coverage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		info := unzip(t, res.VersionInfo.Data)
+		want := []string{"package.zip", "package2-descriptor.json", "scratch-org-definition.json", "seed-metadata-package.zip", "settings.zip"}
+		desc := `{"path":"force-app","versionNumber":"1.0.0.NEXT","id":"0Ho000000000001AAA","edition":"Developer","language":"en_US","features":["A","B"],"versionName":"1.0.0"}`
+		if coverage {
+			want = append(want, "unpackaged-metadata-package.zip")
+			desc = `{"path":"force-app","versionNumber":"1.0.0.NEXT","id":"0Ho000000000001AAA","edition":"Developer","language":"en_US","features":["A","B"],"permissionSetNames":["T1","T2"],"permissionSetLicenseDeveloperNames":[],"versionName":"1.0.0"}`
+		}
+		slices.Sort(want)
+		if got := slices.Sorted(maps.Keys(info)); !slices.Equal(got, want) {
+			t.Fatalf("coverage %v: package-version-info.zip holds %v, want %v", coverage, got, want)
+		}
+		if got := string(info["package2-descriptor.json"]); got != desc {
+			t.Errorf("coverage %v: descriptor\n%s\nwant\n%s", coverage, got, desc)
+		}
+		if got := string(info["scratch-org-definition.json"]); got != files["config/scratch.json"] {
+			t.Errorf("the definition file is not copied byte for byte: %s", got)
+		}
+		seed := unzip(t, info["seed-metadata-package.zip"])
+		if seed["classes/S.cls"] == nil || strings.Contains(string(seed["package.xml"]), "Profile") {
+			t.Errorf("seed zip: %v\n%s", slices.Sorted(maps.Keys(seed)), seed["package.xml"])
+		}
+		settings := unzip(t, info["settings.zip"])
+		if got, want := string(settings["settings/Security.settings"]), "<?xml version='1.0'?>\n<SecuritySettings>\n    <passwordPolicies>\n        <minimumPasswordLength>10</minimumPasswordLength>\n        <complexity>&lt;any &amp; all></complexity>\n    </passwordPolicies>\n    <sessionSettings/>\n</SecuritySettings>"; got != want {
+			t.Errorf("Security.settings\n%s\nwant\n%s", got, want)
+		}
+		if got, want := string(settings["package.xml"]), "<?xml version='1.0'?>\n<Package xmlns='http://soap.sforce.com/2006/04/metadata'>\n    <types>\n        <members>LightningExperience</members>\n        <members>Security</members>\n        <name>Settings</name>\n    </types>\n    <version>66.0</version>\n</Package>"; got != want {
+			t.Errorf("settings package.xml\n%s\nwant\n%s", got, want)
+		}
+	}
+}
+
+// A dependency only the Dev Hub can resolve is left out with a note, as
+// an unknown ancestor is; profiles anywhere in the package directories
+// are refused with the fix.
+func TestDevHubDependencyNotedAndProfilesRefused(t *testing.T) {
+	const cls = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n"
+	files := map[string]string{
+		"sfdx-project.json": `{"packageDirectories":[{"path":"base","package":"Base","versionNumber":"1.0.0.NEXT"},` +
+			`{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT","dependencies":[{"package":"Base","versionNumber":"1.0.0.LATEST"},{"package":"04t000000000002AAA"}],"default":true}],` +
+			`"sourceApiVersion":"66.0","packageAliases":{"P":"0Ho000000000001AAA"}}`,
+		"base/classes/B.cls":                            "public class B {}\n",
+		"base/classes/B.cls-meta.xml":                   cls,
+		"force-app/main/default/classes/A.cls":          "public class A {}\n",
+		"force-app/main/default/classes/A.cls-meta.xml": cls,
+	}
+	res, err := Snapshot(context.Background(), memProject(t, files), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(res.Descriptor), "definitionFile") || !strings.Contains(strings.Join(res.Notes, "\n"), "config/scratch.json") {
-		t.Fatalf("descriptor %s, notes %q", res.Descriptor, res.Notes)
+	if want := `"dependencies":[{"subscriberPackageVersionId":"04t000000000002AAA"}]`; !strings.Contains(string(res.Descriptor), want) || !strings.Contains(strings.Join(res.Notes, "\n"), `"Base@1.0.0.LATEST"`) {
+		t.Errorf("descriptor %s, notes %q", res.Descriptor, res.Notes)
+	}
+	files["base/profiles/Admin.profile-meta.xml"] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\"/>\n"
+	if _, err := Snapshot(context.Background(), memProject(t, files), Options{}); err == nil || !strings.Contains(err.Error(), "Admin.profile-meta.xml") || !strings.Contains(err.Error(), "scopeProfiles") {
+		t.Errorf("a profile in another package directory: %v", err)
+	}
+}
+
+func TestDeployLimits(t *testing.T) {
+	pd := &sfdx.PackageDir{Path: "force-app"}
+	many := &convert.Result{Files: make([]convert.File, MaxFiles)}
+	if err := checkLimits(pd, many); err == nil || !strings.Contains(err.Error(), "10001 files") {
+		t.Errorf("files: %v", err)
+	}
+	if err := checkLimits(pd, &convert.Result{Files: many.Files[:MaxFiles-1]}); err != nil {
+		t.Errorf("at the limit: %v", err)
+	}
+	big := &convert.Result{Files: []convert.File{{Path: "a", Data: make([]byte, MaxUnzippedSize/2+1)}, {Path: "b", Data: make([]byte, MaxUnzippedSize/2)}}}
+	if err := checkLimits(pd, big); err == nil || !strings.Contains(err.Error(), "MiB") {
+		t.Errorf("size: %v", err)
+	}
+	if err := checkZipSize(pd, make([]byte, MaxZipSize+1)); err == nil || !strings.Contains(err.Error(), "39 MB") {
+		t.Errorf("zip: %v", err)
+	}
+}
+
+// TestSymlinksInBundlesAreRefused: the CLI follows a link inside a bundle
+// or a static resource folder and zips whatever it points at; byocpack
+// refuses it (a deliberate difference: the link could reach outside the
+// project).
+func TestSymlinksInBundlesAreRefused(t *testing.T) {
+	for _, link := range []string{"force-app/staticresources/site/secret.txt", "force-app/lwc/cmp/linked.js"} {
+		dir := t.TempDir()
+		files := map[string]string{
+			"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0"}`,
+			"force-app/staticresources/site.resource-meta.xml": `<?xml version="1.0" encoding="UTF-8"?><StaticResource xmlns="http://soap.sforce.com/2006/04/metadata"><contentType>application/zip</contentType></StaticResource>`,
+			"force-app/staticresources/site/index.html":        "<p>",
+			"force-app/lwc/cmp/cmp.js":                         "export default class {}",
+			"force-app/lwc/cmp/cmp.js-meta.xml":                "<LightningComponentBundle/>",
+		}
+		writeFiles(t, dir, files)
+		outside := filepath.Join(t.TempDir(), "outside.txt")
+		os.WriteFile(outside, []byte("not yours"), 0o644)
+		if err := os.Symlink(outside, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Skip(err)
+		}
+		_, err := Package(context.Background(), dir, Options{})
+		if err == nil || !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("%s: got %v", link, err)
+		}
+	}
+}
+
+// TestDotFilesLeftOutOfPackageZip: sf project convert source writes a
+// bundle's dot-files when no .forceignore exists, but the packaging library
+// zips the converted tree with a glob that skips them, so package.zip never
+// holds them.
+func TestDotFilesLeftOutOfPackageZip(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"sfdx-project.json":                 `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT"}],"sourceApiVersion":"62.0","packageAliases":{"P":"0Ho5g000000TestAAA"}}`,
+		"force-app/lwc/cmp/cmp.js":          "export default class {}",
+		"force-app/lwc/cmp/cmp.js-meta.xml": "<LightningComponentBundle/>",
+		"force-app/lwc/cmp/.eslintrc.json":  "{}",
+	})
+	res, err := Package(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := slices.Collect(maps.Keys(unzip(t, res.Package.Data)))
+	if slices.Contains(names, "lwc/cmp/.eslintrc.json") || !slices.Contains(names, "lwc/cmp/cmp.js") {
+		t.Fatalf("package.zip holds %v", names)
 	}
 }

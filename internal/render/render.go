@@ -11,6 +11,7 @@ import (
 	"text/template"
 
 	"github.com/byocpack/byocpack/generator/spec"
+	textesc "github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/templates"
 )
@@ -49,9 +50,9 @@ func New() (*Renderer, error) {
 	t, err := template.New("").Option("missingkey=error").Funcs(template.FuncMap{
 		"x":     escape,
 		"join":  strings.Join,
-		"code":  code,
+		"code":  textesc.Code,
 		"codes": codes,
-		"md":    md,
+		"md":    textesc.Text,
 	}).ParseFS(templates.FS, "*.xml.tmpl", "*.md.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)

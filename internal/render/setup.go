@@ -6,6 +6,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/apiver"
+	textesc "github.com/byocpack/byocpack/internal/escape"
 )
 
 // The setup guides are written from the same plan as the metadata, so every
@@ -126,37 +127,11 @@ func setupScopes(names []string) []string {
 	return out
 }
 
-// code writes s as Markdown inline code, with a longer fence when s holds
-// a backtick.
-func code(s string) string {
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
-}
-
-// md escapes the characters that would make Markdown of plain text: a
-// label such as "Acme <Messaging>" is not an HTML tag.
-func md(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune("\\`*[]<>", r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // codes writes each item as code, joined by ", ".
 func codes(items []string) string {
 	out := make([]string, len(items))
 	for i, it := range items {
-		out[i] = code(it)
+		out[i] = textesc.Code(it)
 	}
 	return strings.Join(out, ", ")
 }

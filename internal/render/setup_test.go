@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/byocpack/byocpack/generator/spec"
+	textesc "github.com/byocpack/byocpack/internal/escape"
 )
 
 // renderEdited renders a fixture's spec, edited, with the fixture's
@@ -100,13 +101,13 @@ func TestAdminSetupFromCustomerApp(t *testing.T) {
 }
 
 func TestMarkdownText(t *testing.T) {
-	if got := md("Acme <Messaging> *1*"); got != `Acme \<Messaging\> \*1\*` {
+	if got := textesc.Text("Acme <Messaging> *1*"); got != `Acme \<Messaging\> \*1\*` {
 		t.Errorf("md = %s", got)
 	}
-	if got := code("a`b"); got != "``a`b``" {
+	if got := textesc.Code("a`b"); got != "``a`b``" {
 		t.Errorf("code = %s", got)
 	}
-	if got := code("`a"); got != "`` `a ``" {
+	if got := textesc.Code("`a"); got != "`` `a ``" {
 		t.Errorf("code = %s", got)
 	}
 }

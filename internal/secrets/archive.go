@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/zip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/mholt/archives"
 	fastxz "github.com/mikelolasagasti/xz"
+
+	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // maxWindow is the most history a decompressor may allocate. xz's default
@@ -237,23 +237,19 @@ func mib(n int64) string {
 }
 
 // clean makes a name or message from inside an archive safe to print:
-// control characters and invalid UTF-8 become "?", and it is cut at 200
-// bytes, so a hostile entry name cannot forge lines of output.
+// escaped as every printed value is (package escape), so a hostile entry
+// name cannot forge lines of output, and cut at 200 bytes.
 func clean(s string) string {
 	const maxLen = 200
-	var b strings.Builder
-	for i, r := range s {
-		if i >= maxLen {
-			b.WriteString("…")
-			break
+	if len(s) > maxLen {
+		cut := maxLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
 		}
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			r = '?'
-		}
-		b.WriteRune(r)
+		s = s[:cut] + "…"
 	}
-	if b.Len() == 0 {
+	if s == "" {
 		return "?"
 	}
-	return b.String()
+	return escape.Line(s)
 }

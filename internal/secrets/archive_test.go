@@ -38,7 +38,7 @@ func TestScanArchives(t *testing.T) {
 		{"gzip of one file", gz(t, keyPEM), []string{"BYOC-NO-PRIVATE-KEY (gzip content) 2:1"}},
 		{"zip in a tgz in a zip", zipOf(t, zip.Deflate, e("lib.tgz", gz(t, tarOf(t, e("vendor/inner.zip", inner))))), []string{"BYOC-NO-PRIVATE-KEY lib.tgz!vendor/inner.zip!k.pem 2:1"}},
 		{"zip after a stub", append([]byte("#!/bin/sh\nexit 0\n"), zipOf(t, zip.Deflate, e("k.der", k.pkcs1))...), []string{"BYOC-NO-PRIVATE-KEY k.der 0:0"}},
-		{"hostile entry name", zipOf(t, zip.Deflate, e("a\nb.c:1:1: fake\x1b[0m.pem", keyPEM)), []string{"BYOC-NO-PRIVATE-KEY a?b.c:1:1: fake?[0m.pem 2:1"}},
+		{"hostile entry name", zipOf(t, zip.Deflate, e("a\nb.c:1:1: fake\x1b[0m.pem", keyPEM)), []string{`BYOC-NO-PRIVATE-KEY a\nb.c:1:1: fake\x1b[0m.pem 2:1`}},
 
 		// What cannot be scanned is refused.
 		{"truncated zip", zipOf(t, zip.Deflate, e("k.pem", keyPEM))[:40], []string{"BYOC-UNSCANNABLE-ARCHIVE  0:0"}},

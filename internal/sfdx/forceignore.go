@@ -114,6 +114,13 @@ func (r ignoreRule) matches(rel string, isDir bool) bool {
 	}
 	if r.anchored {
 		ok, _ := doublestar.Match(r.glob, rel)
+		if ok && isDir && strings.HasSuffix(r.glob, "/**") {
+			// As in gitignore (and the CLI's node-ignore), "dir/**" matches
+			// what is inside dir but not dir itself, so a later "!" rule can
+			// re-include a file in it.
+			self, _ := doublestar.Match(strings.TrimSuffix(r.glob, "/**"), rel)
+			return !self
+		}
 		return ok
 	}
 	ok, _ := doublestar.Match(r.glob, path.Base(rel))

@@ -54,7 +54,23 @@ type Project struct {
 	SourceAPIVersion   string
 	PackageDirectories []PackageDir
 	PackageAliases     map[string]string
+	// ConversionKeys are the keys present, in ConversionKeyNames' order,
+	// that change what the CLI writes from data byocpack does not bundle.
+	ConversionKeys []KeyAt
 }
+
+// KeyAt is a key of sfdx-project.json and the line it is written on.
+type KeyAt struct {
+	Key  string
+	Line int
+}
+
+// ConversionKeyNames are the sfdx-project.json keys that change what `sf
+// project convert source` writes: sourceBehaviorOptions decomposes more
+// types (presets the CLI ships apart from its registry),
+// registryCustomizations changes the registry itself, and replacements
+// rewrites file contents from the environment at conversion time.
+var ConversionKeyNames = []string{"sourceBehaviorOptions", "registryCustomizations", "replacements"}
 
 // Load reads and checks dir/sfdx-project.json. Errors name the file and,
 // where the problem sits at one place, its line.
@@ -134,6 +150,11 @@ func Parse(data []byte, file string) (*Project, error) {
 	if raw, ok := top["packageAliases"]; ok {
 		if err := json.Unmarshal(raw, &p.PackageAliases); err != nil {
 			return nil, fmt.Errorf("%s:%d: \"packageAliases\" must map alias names to id strings", file, lineOf(data, keyOffset(data, "packageAliases")))
+		}
+	}
+	for _, k := range ConversionKeyNames {
+		if _, ok := top[k]; ok {
+			p.ConversionKeys = append(p.ConversionKeys, KeyAt{Key: k, Line: lineOf(data, keyOffset(data, k))})
 		}
 	}
 	if _, ok := top["packageDirectories"]; !ok {

@@ -92,6 +92,16 @@ func TestForceIgnore(t *testing.T) {
 			t.Errorf("Denies(%q) = %v, want %v", rel, got, want)
 		}
 	}
+	// "dir/**" matches what is inside dir, not dir itself, so a later
+	// negation re-includes a file in it (coral-cloud keeps one settings
+	// file this way).
+	g, err := ParseForceIgnore(".forceignore", "**/settings/**\n!LightningExperience.settings-meta.xml\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Denies("app/main/settings/LightningExperience.settings-meta.xml") || !g.Denies("app/main/settings/Case.settings-meta.xml") {
+		t.Error("a negation must re-include a file under a dir/** rule")
+	}
 	if (&ForceIgnore{}).Denies("force-app/.hidden") {
 		t.Error("without a .forceignore the CLI applies no rules")
 	}

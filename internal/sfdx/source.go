@@ -208,7 +208,8 @@ func SkipDir(ign *ForceIgnore, rel string) bool {
 }
 
 // ReadPackageDirs adds to r every package directory of p that ign does not
-// deny, as the CLI would read them.
+// deny, as the CLI would read them, and what the packaging library reads
+// with them (PackagingInputs).
 func ReadPackageDirs(r *tree.Reader, p *Project, ign *ForceIgnore) error {
 	for _, pd := range p.PackageDirectories {
 		err := r.Dir(pd.Path, func(rel string) bool { return !ign.Denies(rel) }, func(rel string) bool { return SkipDir(ign, rel) })
@@ -216,7 +217,7 @@ func ReadPackageDirs(r *tree.Reader, p *Project, ign *ForceIgnore) error {
 			return err
 		}
 	}
-	return nil
+	return readPackagingInputs(r, p, ign, filepath.Join(p.Dir, ProjectFile))
 }
 
 // Snapshot is a project read into memory: its sfdx-project.json,

@@ -184,24 +184,35 @@ func indexApps(p project) apps {
 		}
 	}
 	slices.Sort(a.names)
-	for _, n := range a.names {
-		if pre, ok := spec.PrefixOf(n); ok {
-			a.byPrefix[pre] = append(a.byPrefix[pre], n)
-		}
-	}
-	// When several apps share a prefix, those with the Interaction scope
-	// are the Interaction Service's; when none has it, every one is
-	// judged, so the missing scope is reported.
-	for pre, cands := range a.byPrefix {
-		a.linked[pre] = cands
-		if len(cands) > 1 {
-			if withScope := slices.DeleteFunc(slices.Clone(cands), func(n string) bool { return !a.interaction(n) }); len(withScope) > 0 {
-				a.linked[pre] = withScope
-			}
-		}
+	a.byPrefix, a.linked = LinkByPrefix(a.names, a.interaction)
+	for pre := range a.byPrefix {
 		a.linkedPackaged[pre] = slices.DeleteFunc(slices.Clone(a.linked[pre]), func(n string) bool { return !a.packaged(n) })
 	}
 	return a
+}
+
+// LinkByPrefix is how a channel finds its app: names (sorted) grouped by
+// their prefix, the text before the first "_" of the API name, and per
+// prefix the apps a channel of that prefix links to. When several apps
+// share a prefix, those with the Interaction scope are the Interaction
+// Service's; when none has it, every one is linked, so the missing scope
+// is reported. review judges the same apps as validate through it.
+func LinkByPrefix(names []string, interaction func(string) bool) (byPrefix, linked map[string][]string) {
+	byPrefix, linked = map[string][]string{}, map[string][]string{}
+	for _, n := range names {
+		if pre, ok := spec.PrefixOf(n); ok {
+			byPrefix[pre] = append(byPrefix[pre], n)
+		}
+	}
+	for pre, cands := range byPrefix {
+		linked[pre] = cands
+		if len(cands) > 1 {
+			if withScope := slices.DeleteFunc(slices.Clone(cands), func(n string) bool { return !interaction(n) }); len(withScope) > 0 {
+				linked[pre] = withScope
+			}
+		}
+	}
+	return byPrefix, linked
 }
 
 // withPrefix returns the apps whose API name has prefix.
@@ -234,9 +245,13 @@ func (a apps) linkedTo(ccd doc) []string {
 
 // channelKind is a channel definition's connectedAppType; Partner when
 // absent, its documented default.
-func channelKind(ccd doc) string {
-	if k := ccd.Root.text("connectedAppType"); k != "" {
-		return k
+func channelKind(ccd doc) string { return ChannelKind(ccd.Root.text("connectedAppType")) }
+
+// ChannelKind is a channel definition's connectedAppType as written, or
+// Partner, its documented default, when it is absent.
+func ChannelKind(connectedAppType string) string {
+	if connectedAppType != "" {
+		return connectedAppType
 	}
 	return "Partner"
 }

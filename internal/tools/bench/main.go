@@ -94,6 +94,7 @@ func run(args []string, out io.Writer) error {
 // sample is one timed process.
 type sample struct {
 	wall  time.Duration
+	cpu   time.Duration // user and system time of the process
 	rssKB int64
 	code  int
 }
@@ -115,6 +116,7 @@ func timed(dir string, env []string, name string, args ...string) (sample, []byt
 		return s, buf.Bytes(), fmt.Errorf("%s: %w", name, err)
 	}
 	s.code = cmd.ProcessState.ExitCode()
+	s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.rssKB = ru.Maxrss
 	}

@@ -17,8 +17,9 @@ import (
 // dominates: `byocpack --version` and `byocpack build` of partner1, each
 // run c.startup times per binary, the two binaries alternating and taking
 // turns at going first, so a busy moment slows both alike. It reports the
-// medians, the median of the paired differences, and the package
-// initialisation totals GODEBUG=inittrace=1 prints.
+// medians of wall time, the median of the paired differences, the same
+// for the processes' CPU time (which a busy machine moves less), and the
+// package initialisation totals GODEBUG=inittrace=1 prints.
 func benchStartup(c config, tmp string, out io.Writer) error {
 	if c.baseline == "" {
 		return fmt.Errorf("-startup needs -baseline, the binary to compare with")
@@ -46,16 +47,16 @@ func benchStartup(c config, tmp string, out io.Writer) error {
 		}{"byocpack validate DIR (the 10,000-file project -keep wrote)", func(string, int) []string { return []string{"validate", c.validateDir} }})
 	}
 	fmt.Fprintf(out, "### Start-up against the baseline (%d alternating runs each)\n\n", c.startup)
-	fmt.Fprintln(out, "| command | this median | baseline median | median of paired differences | this − baseline medians |")
-	fmt.Fprintln(out, "|---|---|---|---|---|")
+	fmt.Fprintln(out, "| command | this median | baseline median | median of paired differences | this − baseline medians | CPU (user+sys) median: this, baseline, paired difference |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|")
 	for _, cmd := range commands {
-		var mine, base, diff []time.Duration
+		var mine, base, diff, cpuMine, cpuBase, cpuDiff []time.Duration
 		for i := range c.startup {
 			order := []string{"this", "baseline"}
 			if i%2 == 1 {
 				order = []string{"baseline", "this"}
 			}
-			got := map[string]time.Duration{}
+			got, cpu := map[string]time.Duration{}, map[string]time.Duration{}
 			for _, who := range order {
 				bin := c.byocpack
 				if who == "baseline" {
@@ -65,12 +66,15 @@ func benchStartup(c config, tmp string, out io.Writer) error {
 				if err != nil || s.code > 1 { // 1 is validate finding problems, as the main benchmark allows
 					return fmt.Errorf("%s (%s): %v\n%s", cmd.title, who, err, log)
 				}
-				got[who] = s.wall
+				got[who], cpu[who] = s.wall, s.cpu
 			}
 			mine, base = append(mine, got["this"]), append(base, got["baseline"])
 			diff = append(diff, got["this"]-got["baseline"])
+			cpuMine, cpuBase = append(cpuMine, cpu["this"]), append(cpuBase, cpu["baseline"])
+			cpuDiff = append(cpuDiff, cpu["this"]-cpu["baseline"])
 		}
-		fmt.Fprintf(out, "| `%s` | %s | %s | %s | %s |\n", cmd.title, us(median(mine)), us(median(base)), us(median(diff)), us(median(mine)-median(base)))
+		fmt.Fprintf(out, "| `%s` | %s | %s | %s | %s | %s, %s, %s |\n", cmd.title, us(median(mine)), us(median(base)), us(median(diff)), us(median(mine)-median(base)),
+			us(median(cpuMine)), us(median(cpuBase)), us(median(cpuDiff)))
 	}
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, "Package initialisation, `GODEBUG=inittrace=1 byocpack --version` (medians of 21 runs of the sums over every package):")
