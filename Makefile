@@ -18,12 +18,17 @@ demo: build
 	$(BIN) build -f fixtures/partner1/byoc.yaml -o out/partner1
 	$(BIN) validate out/partner1
 
+# Tests that need a tool only tests use (make tools) skip without it and
+# are listed at the end; under CI=true they fail instead.
 test:
 	$(GO) mod tidy -diff
 	@test -z "$$(gofmt -l cmd generator internal templates schemas)" || { gofmt -l cmd generator internal templates schemas; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	@$(MAKE) --no-print-directory lint
-	$(GO) test ./...
+	@skipped=$$(mktemp); \
+	PATH="$(TOOLS_BIN):$$PATH" BYOCPACK_TOOLS_CACHE="$(TOOLS_CACHE)" BYOCPACK_SKIPPED=$$skipped $(GO) test ./...; rc=$$?; \
+	if [ -s $$skipped ]; then echo "skipped, a tool is missing (make tools installs them):"; sort -u $$skipped; fi; \
+	rm -f $$skipped; exit $$rc
 
 # Lint gates: staticcheck, and deadcode over the tests' and the CLI's call
 # graph (what is public API on purpose, yet called by neither, is listed in
@@ -33,9 +38,26 @@ test:
 TOOLS_BIN   := $(CURDIR)/.cache/tools/bin
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEADCODE    := golang.org/x/tools/cmd/deadcode@v0.53.0
+# The tools only tests use (they skip without them, and say so, except
+# under CI=true): actionlint for the workflows, Microsoft's SARIF validator
+# (npm) for SARIF output, pre-commit for the hooks (Debian's package, as
+# the Python package index may be out of reach); internal/testtool pins
+# the same versions.
+ACTIONLINT_VERSION      := v1.7.7
+ACTIONLINT              := github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+SARIF_MULTITOOL_VERSION := 5.7.0
+TOOLS_CACHE             := $(CURDIR)/.cache/tools
 tools:
 	GOBIN=$(TOOLS_BIN) $(GO) install $(STATICCHECK)
 	GOBIN=$(TOOLS_BIN) $(GO) install $(DEADCODE)
+	GOBIN=$(TOOLS_BIN) $(GO) install $(ACTIONLINT)
+	if command -v npm >/dev/null; then \
+		npm install --no-save --no-audit --no-fund --prefix "$(TOOLS_CACHE)/sarif-multitool-$(SARIF_MULTITOOL_VERSION)" \
+			@microsoft/sarif-multitool@$(SARIF_MULTITOOL_VERSION); \
+	else echo "npm is missing: install Node.js for the SARIF validator and the npm package tests"; fi
+	command -v pre-commit >/dev/null || { sudo=; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; command -v apt-get >/dev/null && \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq pre-commit >/dev/null; } || \
+		echo "pre-commit is missing: apt-get install -y pre-commit"
 
 lint:
 	@if [ -x $(TOOLS_BIN)/staticcheck ]; then echo "staticcheck ./..."; $(TOOLS_BIN)/staticcheck ./... || exit 1; \
@@ -99,16 +121,19 @@ fuzz:
 
 # Static, reproducible binaries for each platform and their SHA256SUMS:
 # no cgo, no paths, no build id, the version from git describe.
-PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+# PLATFORMS and RELEASE_DIR are overridable: the Action's tests build the
+# host's binary alone into a temporary directory.
+PLATFORMS   ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+RELEASE_DIR ?= dist/release
 release:
-	rm -rf dist/release && mkdir -p dist/release
+	rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
 	for p in $(PLATFORMS); do \
 		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false \
 			-ldflags "-s -w -buildid= -X main.version=$(VERSION)" \
-			-o dist/release/byocpack-$(VERSION)-$$os-$$arch$$ext ./cmd/byocpack || exit 1; \
+			-o $(RELEASE_DIR)/byocpack-$(VERSION)-$$os-$$arch$$ext ./cmd/byocpack || exit 1; \
 	done
-	cd dist/release && sha256sum byocpack-* > SHA256SUMS && cat SHA256SUMS
+	cd $(RELEASE_DIR) && sha256sum byocpack-* > SHA256SUMS && cat SHA256SUMS
 
 clean:
 	rm -rf bin out dist/release

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/validate"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
 )
@@ -60,13 +61,15 @@ func projectConfig(data []byte, file string) ([]string, []diag.Problem) {
 	if len(data) == 0 {
 		return nil, nil
 	}
-	var top struct {
-		Plugins map[string]json.RawMessage `json:"plugins"`
-	}
-	if err := json.Unmarshal(data, &top); err != nil {
+	top, err := sfdx.Top(data, file)
+	if err != nil {
 		return nil, nil // sfdx.Parse reports a broken project file
 	}
-	raw, ok := top.Plugins[configKey]
+	var plugins map[string]json.RawMessage
+	if json.Unmarshal(top["plugins"], &plugins) != nil {
+		return nil, nil
+	}
+	raw, ok := plugins[configKey]
 	if !ok {
 		return nil, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/byocpack/byocpack/internal/apiver"
 	"github.com/byocpack/byocpack/internal/fserr"
 	"github.com/byocpack/byocpack/internal/model"
 	"github.com/byocpack/byocpack/internal/schemagen"
@@ -76,6 +77,9 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
 	}
+	if err := checkImportVersion(version); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
+	}
 	var dir string
 	if opts.Cache {
 		if dir, err = model.CacheDir(); err != nil {
@@ -104,6 +108,39 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// importAhead is how many API versions past the newest bundled one a WSDL
+// may name. Salesforce ships three a year, so six is two years of releases
+// this byocpack has not seen; a WSDL further ahead is not a real one (or
+// byocpack is too old to judge that project: upgrade it).
+const importAhead = 6
+
+// minImport is the oldest version a WSDL may name: the oldest Metadata
+// API WSDL the content-model generator is tested on (Winter '20; the
+// reference set holds 47.0 to the newest). Salesforce retires old
+// versions (up to 30.0 in 2025), and a project that old has no
+// ExternalClientApplication to package.
+const minImport = "47.0"
+
+// checkImportVersion bounds the version a WSDL names, from minImport to
+// importAhead past the newest bundled version.
+func checkImportVersion(s string) error {
+	oldest, _ := apiver.Parse(minImport)
+	newest := apiver.Latest()
+	limit := newest
+	for range importAhead {
+		limit = limit.Next()
+	}
+	ahead := fmt.Errorf("the WSDL names API version %s, more than %d versions past %s, the newest byocpack bundles (Salesforce ships three a year); no such Metadata API exists yet: download the WSDL again from Setup, or upgrade byocpack", s, importAhead, newest)
+	v, err := apiver.Parse(s)
+	switch {
+	case err != nil || limit.Before(v):
+		return ahead
+	case v.Before(oldest):
+		return fmt.Errorf("the WSDL is of API version %s, older than %s, the oldest byocpack imports; use the WSDL of %s or later", v, oldest, oldest)
+	}
+	return nil
 }
 
 // ModelVersion is one API version byocpack can judge files by.

@@ -317,7 +317,8 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 	}
 	if inside {
 		for _, pd := range snap.Project.PackageDirectories {
-			if distRel == pd.Path || strings.HasPrefix(distRel, pd.Path+"/") || pd.Path == "." {
+			// Without letter case: macOS and Windows disks fold it.
+			if d, p := strings.ToLower(distRel), strings.ToLower(pd.Path); d == p || strings.HasPrefix(d, p+"/") || p == "." {
 				return nil, &UsageError{Option: "DistDir", Value: dist, Msg: fmt.Sprintf("is inside the package directory %q: the zips would be packaged into the next version; write them outside it (the default is %s)", pd.Path, filepath.Join(opts.ProjectDir, DistDirName))}
 			}
 		}

@@ -47,7 +47,7 @@ Keep the key out of the project and out of git: --key puts it elsewhere.`,
   byocpack cert --out certs --key ../acme-server.key --passphrase-env ACME_KEY_PASS`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkCertFlags(opts.Days, opts.Bits, opts.Passphrase); err != nil {
+			if err := checkCertFlags(opts.CommonName, opts.Days, opts.Bits, opts.Passphrase); err != nil {
 				return err
 			}
 			if opts.KeyPath == "" {
@@ -71,9 +71,14 @@ Keep the key out of the project and out of git: --key puts it elsewhere.`,
 	return cmd
 }
 
-// checkCertFlags refuses a key size or validity cert and init --cert
-// would refuse after the fact.
-func checkCertFlags(days, bits int, pass passphraseFlags) error {
+// checkCertFlags refuses a common name, key size or validity cert and
+// init --cert would refuse after the fact; an empty cn is init's default.
+func checkCertFlags(cn string, days, bits int, pass passphraseFlags) error {
+	if cn != "" {
+		if err := cred.CheckCommonName(cn); err != nil {
+			return usageErrorf("--cn: %v", err)
+		}
+	}
 	if !slices.Contains(cred.KeySizes(), bits) {
 		return usageErrorf("--bits %d: use 2048 (Salesforce's recipe), 3072 or 4096", bits)
 	}

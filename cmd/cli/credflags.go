@@ -231,6 +231,13 @@ func writeFile(path string, data []byte, mode os.FileMode, replace bool) error {
 		if err != nil {
 			return err
 		}
+		// The umask masks the mode of open; an explicit chmod gives the
+		// file the mode asked for (0600 for a key) under any umask.
+		if err := f.Chmod(mode); err != nil {
+			f.Close()
+			os.Remove(path)
+			return err
+		}
 		if _, err := f.Write(data); err != nil {
 			f.Close()
 			os.Remove(path)
@@ -264,7 +271,12 @@ func printMade(w io.Writer, m *made, specLine string) {
 	if m.Encrypted {
 		enc = "encrypted (PBES2, AES-256-CBC)"
 	}
-	fmt.Fprintf(w, "wrote %s: RSA %d private key, PKCS#8, %s, mode 0600. It signs the JWT: keep it out of the project and out of git, never upload it\n", escape.Line(c.KeyPath), c.Bits, enc)
+	mode := "mode unknown"
+	if fi, err := os.Stat(c.KeyPath); err == nil {
+		// Said as the disk has it, not as it was asked for.
+		mode = fmt.Sprintf("mode %04o", fi.Mode().Perm())
+	}
+	fmt.Fprintf(w, "wrote %s: RSA %d private key, PKCS#8, %s, %s. It signs the JWT: keep it out of the project and out of git, never upload it\n", escape.Line(c.KeyPath), c.Bits, enc, mode)
 	fmt.Fprintf(w, "wrote %s: self-signed X.509 certificate, CN=%s, SHA-256 with RSA\n", escape.Line(c.CertPath), escape.Line(cert.Subject.CommonName))
 	fmt.Fprintf(w, "  SHA-256 fingerprint: %s\n", cred.Fingerprint(cert))
 	fmt.Fprintf(w, "  expires: %s (%d days); byocpack doctor warns 30 days before\n", cert.NotAfter.UTC().Format("2006-01-02 15:04 MST"), c.Days)

@@ -46,14 +46,15 @@ Exit status: 0 equal, 1 different, 2 on an error (an unreadable or refused
 archive, a bad spec, a usage error).`,
 		Example: `  byocpack diff old/dist/package.zip out/dist/package.zip
   byocpack diff v1/byoc.yaml byoc.yaml --format markdown > diff.md
-  byocpack diff main-build/dist/package-version-info.zip out --format github`,
+  byocpack diff main-build/dist/package-version-info.zip out --format github
+  byocpack diff v1/byoc.yaml byoc.yaml --format sarif > diff.sarif`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
 				return usageErrorf("diff takes two arguments, OLD and NEW, not %d", len(args))
 			}
 			opts.Old, opts.New = args[0], args[1]
-			if !oneOf(opts.Format, "text", "json", "markdown", "github") {
-				return usageErrorf("--format must be text, json, markdown or github, not %q", opts.Format)
+			if !oneOf(opts.Format, "text", "json", "markdown", "github", "sarif") {
+				return usageErrorf("--format must be text, json, markdown, github or sarif, not %q", opts.Format)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -61,7 +62,7 @@ archive, a bad spec, a usage error).`,
 			return runDiff(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json, markdown or github")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json, markdown, github or sarif (its flags, for GitHub code scanning)")
 	return cmd
 }
 
@@ -97,6 +98,10 @@ func runDiff(cmd *cobra.Command, opts *DiffOptions) error {
 		}
 	case "markdown":
 		diffMarkdown(w, res)
+	case "sarif":
+		if err := writeSARIF(w, cmd.Root().Version, flagFindings(res.Flags), sarifOptions{Roots: []string{opts.Old, opts.New}}); err != nil {
+			return err
+		}
 	case "github":
 		diffGitHub(w, res)
 	default:

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // FmtOptions are the inputs of fmt.
@@ -17,6 +19,9 @@ type FmtOptions struct {
 	Check      bool
 	APIVersion string
 	Format     string
+	// Stdin is the path of the file whose content comes on stdin: the
+	// formatted content goes to stdout (git's clean filter).
+	Stdin string
 }
 
 // NewCmdFmt rewrites metadata files into retrieve order and layout.
@@ -40,6 +45,12 @@ is replaced atomically. A file with comments, processing instructions or
 elements the content models do not know is left as it is and listed; a file
 that is not well-formed XML is never touched.
 
+--stdin PATH reads the content of the file at PATH from stdin and writes it
+formatted to stdout, or unchanged when fmt would leave the file alone; as a
+git clean filter it formats every metadata file as it is staged:
+  git config filter.byocpack.clean "byocpack fmt --stdin %f"
+and in .gitattributes: *-meta.xml filter=byocpack
+
 --check writes nothing, lists the files that would change and exits 1 if
 there are any (for CI).
 
@@ -53,8 +64,14 @@ could not be read, parsed or written, 2 on a usage error.`,
 			if err := checkFormat(opts.Format); err != nil {
 				return err
 			}
+			if opts.Stdin != "" && (len(args) > 0 || opts.Check) {
+				return usageErrorf("--stdin formats stdin only; pass no targets and no --check")
+			}
 			if runF != nil {
 				return runF(opts)
+			}
+			if opts.Stdin != "" {
+				return runFmtStdin(cmd, opts)
 			}
 			return runFmt(cmd, opts)
 		},
@@ -62,8 +79,33 @@ could not be read, parsed or written, 2 on a usage error.`,
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "write nothing; list the files that would change and exit 1 if any would")
 	cmd.Flags().StringVar(&opts.APIVersion, "api-version", "", "order elements as this API version has them instead of sourceApiVersion")
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&opts.Stdin, "stdin", "", "format the content of the file at this path from stdin to stdout (a git clean filter)")
 	return cmd
 }
+
+// runFmtStdin is the clean filter: whatever happens to the content, it
+// comes out, formatted or as it was, so staging never loses a file.
+func runFmtStdin(cmd *cobra.Command, opts *FmtOptions) error {
+	data, err := io.ReadAll(io.LimitReader(opts.IO.In, maxStdinBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > maxStdinBytes {
+		return fmt.Errorf("%s: more than %d bytes on stdin; a metadata file is far smaller", opts.Stdin, maxStdinBytes)
+	}
+	out, reason, err := generator.FormatData(cmd.Context(), opts.Stdin, data)
+	if err != nil {
+		return err
+	}
+	if reason != "" && strings.HasSuffix(opts.Stdin, "-meta.xml") {
+		fmt.Fprintf(opts.IO.Err, "%s: left as it is: %s\n", opts.Stdin, reason)
+	}
+	_, err = opts.IO.Out.Write(out)
+	return err
+}
+
+// maxStdinBytes bounds what --stdin reads, as tree bounds a file.
+const maxStdinBytes = tree.MaxFileSize
 
 type fmtOutput struct {
 	Check        bool                      `json:"check"`

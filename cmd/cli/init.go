@@ -92,7 +92,7 @@ key is never overwritten, even with --force.`,
 				return usageErrorf("--customer and --cert conflict: with connectedAppType Customer the customer's admin makes the app and its certificate")
 			}
 			if opts.Cert {
-				if err := checkCertFlags(opts.Days, opts.Bits, opts.Passphrase); err != nil {
+				if err := checkCertFlags(opts.CommonName, opts.Days, opts.Bits, opts.Passphrase); err != nil {
 					return err
 				}
 			} else if opts.KeyPath != "" || opts.Passphrase.given() {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,11 +48,15 @@ func (a *assertionFlags) check() error {
 	return a.Passphrase.check()
 }
 
-// sign reads the key and signs the assertion.
-func (a *assertionFlags) sign(now time.Time) (string, cred.Claims, error) {
+// sign reads the key and signs the assertion; a key shorter than
+// Salesforce's 2048 bits is a warning on warn.
+func (a *assertionFlags) sign(now time.Time, warn io.Writer) (string, cred.Claims, error) {
 	key, err := loadKey(a.KeyPath, a.Passphrase)
 	if err != nil {
 		return "", cred.Claims{}, err
+	}
+	if w := cred.WeakKey(key); w != "" {
+		fmt.Fprintf(warn, "warning: %s: %s\n", a.KeyPath, w)
 	}
 	return cred.Sign(key, cred.AssertionOptions{ClientID: a.ClientID, Username: a.User, Audience: a.Audience, TTL: a.TTL, Now: now})
 }
@@ -110,7 +115,7 @@ func runJWT(opts *JWTOptions) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	token, claims, err := opts.sign(now)
+	token, claims, err := opts.sign(now, opts.IO.Err)
 	if err != nil {
 		return err
 	}

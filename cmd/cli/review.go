@@ -19,6 +19,9 @@ type ReviewOptions struct {
 	Target string
 	Format string
 	Strict bool
+	// Spec is the spec the target was built from: SARIF results in files
+	// outside the working directory point at it.
+	Spec string
 	// Profile adds a rule set (review.Profiles), such as appexchange.
 	Profile string
 	// Now is the time certificates are judged at (zero: now).
@@ -50,7 +53,8 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 --strict); 2 on an unreadable target or a usage error.`,
 		Example: `  byocpack review out/partner1
   byocpack review out/dist/package-version-info.zip --format json
-  byocpack review byoc.yaml --format github`,
+  byocpack review byoc.yaml --format github
+  byocpack review . --format sarif > review.sarif`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch len(args) {
 			case 0:
@@ -60,8 +64,11 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 			default:
 				return usageErrorf("review takes one target, not %d", len(args))
 			}
-			if !oneOf(opts.Format, "markdown", "json", "github") {
-				return usageErrorf("--format must be markdown, json or github, not %q", opts.Format)
+			if !oneOf(opts.Format, "markdown", "json", "github", "sarif") {
+				return usageErrorf("--format must be markdown, json, github or sarif, not %q", opts.Format)
+			}
+			if opts.Spec != "" && opts.Format != "sarif" {
+				return usageErrorf("--spec places SARIF results; it goes with --format sarif")
 			}
 			if opts.Profile != "" && !oneOf(opts.Profile, review.Profiles()...) {
 				return usageErrorf("--profile must be one of %s, not %q", strings.Join(review.Profiles(), ", "), opts.Profile)
@@ -72,7 +79,8 @@ Exit status: 0, or 1 when an error-severity risk is flagged (warnings too with
 			return runReview(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "markdown", "output format: markdown, json or github")
+	cmd.Flags().StringVar(&opts.Format, "format", "markdown", "output format: markdown, json, github or sarif (SARIF for GitHub code scanning)")
+	cmd.Flags().StringVar(&opts.Spec, "spec", "", "with --format sarif: the spec the target was built from; findings in files outside the working directory point at it")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warning-severity risks too")
 	cmd.Flags().StringVar(&opts.Profile, "profile", "", "also check a rule set: appexchange (Salesforce's 2026 requirements for partner OAuth apps and the Review External Client Apps controls)")
 	return cmd
@@ -95,6 +103,10 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 		if err := emitFlags(w, "review", status, code, rep, rep.Flags); err != nil {
 			return err
 		}
+	case "sarif":
+		if err := writeSARIF(w, cmd.Root().Version, flagFindings(rep.Flags), sarifOptions{Spec: opts.Spec, Roots: []string{opts.Target}}); err != nil {
+			return err
+		}
 	case "github":
 		for _, f := range rep.Flags {
 			writeAnnotation(w, annotation{severity: string(f.Severity), file: f.File, line: f.Line, title: f.Rule, message: f.Message + "\nFix: " + f.Fix})
@@ -109,6 +121,15 @@ func runReview(cmd *cobra.Command, opts *ReviewOptions) error {
 		}
 	}
 	return nil
+}
+
+// flagFindings are review's and diff's flags as SARIF findings.
+func flagFindings(fs []generator.Problem) []finding {
+	var out []finding
+	for _, f := range fs {
+		out = append(out, finding{Rule: f.Rule, Severity: string(f.Severity), Message: f.Message, Fix: f.Fix, File: f.File, Line: f.Line})
+	}
+	return out
 }
 
 // emitFlags prints the envelope of a command that flags (review, diff):

@@ -232,6 +232,7 @@ and zips the package reproducibly.`,
 		NewCmdExplain(io, nil),
 		NewCmdMigrate(io, nil),
 		NewCmdDoctor(io, nil),
+		NewCmdMergeDriver(io, nil),
 	)
 	root.Version = version
 	root.SetVersionTemplate("byocpack {{.Version}}\n")

@@ -53,7 +53,7 @@ they expire.`,
   byocpack cert rotate -f byoc.yaml --key ../acme-server.key --passphrase-env ACME_KEY_PASS`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkCertFlags(opts.Days, opts.Bits, opts.Passphrase); err != nil {
+			if err := checkCertFlags(opts.CommonName, opts.Days, opts.Bits, opts.Passphrase); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -100,7 +100,7 @@ func runToken(cmd *cobra.Command, opts *TokenOptions) error {
 	if err != nil {
 		return err
 	}
-	assertion, claims, err := opts.sign(time.Now())
+	assertion, claims, err := opts.sign(time.Now(), opts.IO.Err)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ type ValidateOptions struct {
 	Strict     bool
 	XSD        bool
 	Disable    []string
+	// Spec is the spec the files were built from: SARIF results in files
+	// outside the working directory point at it.
+	Spec string
 }
 
 // NewCmdValidate validates projects, files and globs.
@@ -46,18 +49,28 @@ Rules are silenced by ID with --disable (repeatable) or, for a project, in
 its sfdx-project.json: "plugins": {"byocpack": {"disable": ["RULE-ID"]}}.
 The summary says how many problems were silenced.
 
+--format sarif writes SARIF 2.1.0 for GitHub code scanning; with --spec, a
+finding in a file outside the working directory (a build into $RUNNER_TEMP)
+points at the line of the spec that produced the file.
+
 Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 2 on a usage error.`,
 		Example: `  byocpack validate out/partner1
   byocpack validate 'force-app/**/*-meta.xml' --api-version 65.0
   byocpack validate out/partner1 --format json --strict
   byocpack validate out --format github   # annotations on the pull request
+  byocpack validate "$RUNNER_TEMP/out" --format sarif --spec byoc.yaml > byocpack.sarif
   byocpack validate . --xsd
   byocpack validate . --disable xsd-order --disable BYOC-CONNECTED-APP-1GP`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			if err := checkFormat(opts.Format); err != nil {
-				return err
+			if opts.Format != "sarif" {
+				if err := checkFormat(opts.Format); err != nil {
+					return usageErrorf("--format must be text, json, github or sarif, not %q", opts.Format)
+				}
+			}
+			if opts.Spec != "" && opts.Format != "sarif" {
+				return usageErrorf("--spec places SARIF results; it goes with --format sarif")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -65,7 +78,8 @@ Exit status: 0 clean, 1 when an error is found (warnings too with --strict),
 			return runValidate(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or github (GitHub Actions annotations)")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json, github or sarif (GitHub Actions annotations; SARIF for code scanning)")
+	cmd.Flags().StringVar(&opts.Spec, "spec", "", "with --format sarif: the spec the files were built from; findings in files outside the working directory point at it")
 	cmd.Flags().StringVar(&opts.APIVersion, "api-version", "", "validate against this API version instead of sourceApiVersion")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too (element order included)")
 	cmd.Flags().BoolVar(&opts.XSD, "xsd", false, "the XSD's verdict alone: element order is an error, no BYOC rule runs")
@@ -99,7 +113,15 @@ func runValidate(cmd *cobra.Command, opts *ValidateOptions) error {
 		fmt.Fprintf(opts.IO.Err, "note: %s\n", escape.Line(r))
 	}
 	errs, warns := generator.Count(res.Problems)
-	if opts.Format == "json" {
+	if opts.Format == "sarif" {
+		var fs []finding
+		for _, p := range res.Problems {
+			fs = append(fs, finding{Rule: p.Rule, Severity: string(p.Severity), Message: p.Message, File: p.File, Line: p.Line, Col: p.Column})
+		}
+		if err := writeSARIF(opts.IO.Out, cmd.Root().Version, fs, sarifOptions{Spec: opts.Spec, Roots: opts.Targets}); err != nil {
+			return err
+		}
+	} else if opts.Format == "json" {
 		out := validateOutput{Files: res.Files, WithoutSchema: res.WithoutSchema, Silenced: res.Silenced, Recovered: append([]string{}, res.Recovered...)}
 		status, code := statusOK, exitOK
 		if generator.HasErrors(res.Problems, opts.Strict) {

@@ -13,6 +13,8 @@ import (
 	"math/big"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MaxDays bounds a certificate's validity: ten years, against a typo such
@@ -29,6 +31,35 @@ type CertOptions struct {
 	Now time.Time
 }
 
+// MaxCommonName is X.520's upper bound of a common name, in characters.
+const MaxCommonName = 64
+
+// CheckCommonName refuses a certificate common name that Setup and every
+// terminal showing it would display wrongly or not at all: empty, longer
+// than 64 characters, blanks at either end, or a character that is not
+// printable text (control characters and line breaks, which reach the
+// terminal and CI logs; invisible formatting such as bidirectional
+// overrides and zero-width spaces, which make one name look like
+// another; bytes that are not UTF-8).
+func CheckCommonName(cn string) error {
+	switch n := utf8.RuneCountInString(cn); {
+	case !utf8.ValidString(cn):
+		return fmt.Errorf("common name %q is not UTF-8 text; give a plain name such as \"Acme Interaction Service\"", cn)
+	case strings.TrimSpace(cn) == "":
+		return fmt.Errorf("common name is empty; give a name such as \"Acme Interaction Service\"")
+	case n > MaxCommonName:
+		return fmt.Errorf("common name is %d characters long; X.509 allows at most %d", n, MaxCommonName)
+	case strings.TrimSpace(cn) != cn:
+		return fmt.Errorf("common name %q starts or ends with a blank; remove it", cn)
+	}
+	for _, r := range cn {
+		if !unicode.IsPrint(r) && r != ' ' {
+			return fmt.Errorf("common name %q holds the character %U, which is not printable text (a control, line-break or invisible formatting character); give a plain name such as \"Acme Interaction Service\"", cn, r)
+		}
+	}
+	return nil
+}
+
 // SelfSign makes the self-signed X.509 certificate (SHA-256 with RSA) of
 // key that Salesforce's "Create a Private Key and Self-Signed Digital
 // Certificate" recipe makes with openssl, and returns it as PEM.
@@ -36,10 +67,10 @@ func SelfSign(key *rsa.PrivateKey, opts CertOptions) ([]byte, *x509.Certificate,
 	if opts.Days < 1 || opts.Days > MaxDays {
 		return nil, nil, fmt.Errorf("validity of %d days is outside 1 to %d; Salesforce's recipe uses 365", opts.Days, MaxDays)
 	}
-	cn := strings.TrimSpace(opts.CommonName)
-	if cn == "" || len(cn) > 64 {
-		return nil, nil, fmt.Errorf("common name %q must be 1 to 64 characters", opts.CommonName)
+	if err := CheckCommonName(opts.CommonName); err != nil {
+		return nil, nil, err
 	}
+	cn := opts.CommonName
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()

@@ -1,7 +1,6 @@
 package cred
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -13,6 +12,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/byocpack/byocpack/internal/strictjson"
 )
 
 // MaxTTL is how far ahead a JWT bearer assertion may expire: Salesforce
@@ -111,7 +112,7 @@ func Verify(token string, pub *rsa.PublicKey) (Claims, error) {
 	var h struct {
 		Alg string `json:"alg"`
 	}
-	if err := json.Unmarshal(header, &h); err != nil || h.Alg != "RS256" {
+	if err := strictjson.Unmarshal(header, &h); err != nil || h.Alg != "RS256" {
 		return Claims{}, fmt.Errorf("the JWT header is %s; Salesforce takes only RS256", header)
 	}
 	sig, err := enc.DecodeString(parts[2])
@@ -127,8 +128,7 @@ func Verify(token string, pub *rsa.PublicKey) (Claims, error) {
 		return Claims{}, errors.New("the JWT payload is not base64url")
 	}
 	var c Claims
-	d := json.NewDecoder(bytes.NewReader(payload))
-	if err := d.Decode(&c); err != nil {
+	if err := strictjson.Unmarshal(payload, &c); err != nil {
 		return Claims{}, fmt.Errorf("the JWT payload is not the claims object: %v", err)
 	}
 	return c, nil

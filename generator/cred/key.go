@@ -45,6 +45,22 @@ const (
 // assertion, but some security policies ask for them.
 func KeySizes() []int { return []int{2048, 3072, 4096} }
 
+// MinKeyBits is the smallest RSA key Salesforce's recipe makes and its
+// Certificate and Key Management offers (2048 bits). Whether the OAuth
+// server refuses a JWT signed by a shorter key cannot be checked offline,
+// so a shorter key is a warning, not a refusal; Go itself will not sign
+// with fewer than 1024 bits.
+const MinKeyBits = 2048
+
+// WeakKey says why key is too short, or returns "" for a key of
+// MinKeyBits or more.
+func WeakKey(key *rsa.PrivateKey) string {
+	if n := key.N.BitLen(); n < MinKeyBits {
+		return fmt.Sprintf("the key is RSA %d bits, shorter than the %d bits Salesforce's recipe uses and NIST has required since 2013; Salesforce may still take it, but make a new pair with byocpack cert and upload the new certificate", n, MinKeyBits)
+	}
+	return ""
+}
+
 // GenerateKey makes an RSA key of one of KeySizes.
 func GenerateKey(bits int) (*rsa.PrivateKey, error) {
 	if !slices.Contains(KeySizes(), bits) {

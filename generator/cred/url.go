@@ -37,6 +37,12 @@ const (
 
 // ClassifyHost names the form of host (no port).
 func ClassifyHost(host string) HostKind {
+	// Loopback is decided on the host exactly as written: "localhost." or
+	// "127.0.0.1." is a name the resolver sends to DNS, which may answer
+	// with any address, so it never earns plain http.
+	if isLoopback(host) {
+		return HostLoopback
+	}
 	h := strings.ToLower(strings.TrimSuffix(host, "."))
 	switch {
 	case h == "login.salesforce.com":
@@ -49,8 +55,6 @@ func ClassifyHost(host string) HostKind {
 		return HostPage
 	case strings.HasSuffix(h, ".my.site.com"), strings.HasSuffix(h, ".force.com"):
 		return HostSite
-	case isLoopback(h):
-		return HostLoopback
 	}
 	return HostUnknown
 }
@@ -89,12 +93,27 @@ func myDomainOf(h string) string {
 	return "https://<mydomain>.my.salesforce.com"
 }
 
+// isLoopback is true for an IP literal in 127.0.0.0/8 or ::1 and for the
+// name localhost exactly (any letter case, no trailing dot), which the
+// token request dials as 127.0.0.1 without asking a resolver
+// (LoopbackAddr).
 func isLoopback(host string) bool {
-	if host == "localhost" {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
+	ip := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
 	return ip != nil && ip.IsLoopback()
+}
+
+// LoopbackAddr maps a dial address whose host is the name localhost to
+// 127.0.0.1, so that a loopback login URL never reaches a resolver; other
+// addresses are returned as they are.
+func LoopbackAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err == nil && strings.EqualFold(host, "localhost") {
+		return net.JoinHostPort("127.0.0.1", port)
+	}
+	return addr
 }
 
 // URLForm is a checked login URL or audience.

@@ -266,6 +266,8 @@ func (r *run) checkKey() {
 			Fix: "pass the key made with that certificate, or make a new pair with byocpack cert and render again"})
 	case len(problems) > 0:
 		r.add(Check{ID: "key", Status: Fail, Message: o.KeyPath + ": " + strings.Join(problems, "; "), Fix: strings.Join(fixes, "; ")})
+	case cred.WeakKey(key) != "":
+		r.add(Check{ID: "key", Status: Warn, Message: o.KeyPath + ": " + cred.WeakKey(key), Fix: "byocpack cert --bits 2048 (or more), then upload the new certificate"})
 	case r.cert == nil:
 		r.add(Check{ID: "key", Status: Pass, Message: fmt.Sprintf("%s: RSA %d (no certificate to match it with)", o.KeyPath, key.N.BitLen())})
 	default:

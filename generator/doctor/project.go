@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -49,14 +48,7 @@ func (r *run) readProject() (msg string, skip bool) {
 		return err.Error(), false
 	}
 	p := &project{snap: snap, components: map[string][]string{}, all: map[string][]string{}}
-	if data, ok := snap.Tree.Get(sfdx.ProjectFile); ok {
-		var raw struct {
-			LoginURL string `json:"sfdcLoginUrl"`
-		}
-		if json.Unmarshal(data, &raw) == nil {
-			p.loginURL = raw.LoginURL
-		}
-	}
+	p.loginURL = snap.Project.LoginURL
 	reg := registry.New()
 	pkgPath := ""
 	if r.spec != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/secrets"
 )
 
 // metadataNS is the Metadata API namespace.
@@ -168,7 +169,41 @@ func (m *migration) carry(from, to, value string) {
 }
 
 func (m *migration) unmapped(p string, e *etree.Element, note string) {
-	m.res.Unmapped = append(m.res.Unmapped, Unmapped{Path: p, Value: shown(e), Note: note})
+	m.list(p, e.Tag, shown(e), note)
+}
+
+// list records a setting that reached no spec key. Every listed value
+// passes here, and one that may be a secret is replaced: the list reaches
+// the spec's comments, stdout and --json.
+func (m *migration) list(p, tag, value, note string) {
+	if secretLooking(tag, value) {
+		value, note = notShown, secretNote
+	}
+	m.res.Unmapped = append(m.res.Unmapped, Unmapped{Path: p, Value: value, Note: note})
+}
+
+// notShown stands for a value never copied anywhere.
+const notShown = "(not shown)"
+
+const secretNote = "never carried: it may be a secret (Salesforce generates the external client app's own keys); keep the old one out of source control"
+
+// secretWords are parts of element names that hold secrets: consumerKey
+// and consumerSecret (oauthConfig in the WSDL, but a hand-edited file may
+// have them anywhere), passwords, private and API keys.
+var secretWords = []string{"secret", "password", "passwd", "passphrase", "privatekey", "consumerkey", "apikey", "clientkey", "credential"}
+
+// secretLooking reports a value that may not be shown: one under an
+// element named like a secret (unless it is a plain true or false flag,
+// such as isConsumerSecretOptional), or one the secret scanner finds a key
+// in, whatever its element.
+func secretLooking(tag, value string) bool {
+	lower := strings.ToLower(tag)
+	for _, w := range secretWords {
+		if strings.Contains(lower, w) && value != "true" && value != "false" {
+			return true
+		}
+	}
+	return len(secrets.Scan(tag, []byte(value))) > 0
 }
 
 // shown is an element's value as listed: its text, shortened, or the
@@ -193,6 +228,10 @@ func text(e *etree.Element) string { return strings.TrimSpace(e.Text()) }
 // set carries a string value when the spec accepts it.
 func (m *migration) set(p string, e *etree.Element, key string) {
 	v := text(e)
+	if secretLooking(e.Tag, v) {
+		m.unmapped(p, e, "")
+		return
+	}
 	if msg := spec.CheckValue(key, v); msg != "" {
 		m.unmapped(p, e, fmt.Sprintf("not carried: %s refuses it (%s)", key, msg))
 		return
@@ -305,6 +344,10 @@ func (m *migration) carried(key string) bool {
 
 func (m *migration) listItem(p string, e *etree.Element, key string) {
 	v := text(e)
+	if secretLooking(e.Tag, v) {
+		m.unmapped(p, e, "")
+		return
+	}
 	if msg := spec.CheckValue(key, v); msg != "" {
 		m.unmapped(p, e, fmt.Sprintf("not carried: %s refuses it (%s)", key, msg))
 		return
@@ -338,8 +381,7 @@ func (m *migration) oauthConfig(oc *etree.Element) {
 				m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings isConsumerSecretOptional; byocpack writes false and byoc.yaml has no key for it")
 			}
 		case "consumerKey", "consumerSecret":
-			m.res.Unmapped = append(m.res.Unmapped, Unmapped{Path: p, Value: "(not shown)",
-				Note: "never carried: Salesforce generates the external client app's own; keep the old one out of source control"})
+			m.list(p, e.Tag, text(e), secretNote)
 		case "isPkceRequired", "isSecretRequiredForRefreshToken", "isSecretRequiredForTokenExchange", "isIntrospectAllTokens",
 			"isRefreshTokenRotationEnabled", "isTokenExchangeEnabled", "idTokenConfig", "singleLogoutUrl":
 			m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings "+e.Tag+"; byoc.yaml has no key for it (byocpack writes Salesforce's default); the JWT bearer flow does not use it")
@@ -359,6 +401,11 @@ func (m *migration) oauthConfig(oc *etree.Element) {
 // JWT bearer flow never calls it) and the rest are listed.
 func (m *migration) callbacks(p string, e *etree.Element) {
 	for _, u := range strings.Fields(e.Text()) {
+		if secretLooking(e.Tag, u) {
+			// A client secret in a query string, say.
+			m.list(p, e.Tag, u, "")
+			continue
+		}
 		if _, done := m.values["app.callbackUrl"]; !done && spec.CheckValue("app.callbackUrl", u) == "" {
 			m.values["app.callbackUrl"] = u
 			m.carry(p, "app.callbackUrl", u)
@@ -368,7 +415,7 @@ func (m *migration) callbacks(p string, e *etree.Element) {
 		if msg := spec.CheckValue("app.callbackUrl", u); msg != "" {
 			why = "not carried: " + msg
 		}
-		m.res.Unmapped = append(m.res.Unmapped, Unmapped{Path: p, Value: u, Note: why})
+		m.list(p, e.Tag, u, why)
 	}
 }
 

@@ -7,18 +7,23 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/explain"
+	"github.com/byocpack/byocpack/internal/strictjson"
 )
 
 // GrantType is the JWT bearer grant (RFC 7523).
@@ -112,8 +117,12 @@ func Exchange(ctx context.Context, req Request) (*Token, error) {
 	}
 	transport := req.Transport
 	if transport == nil {
+		dialer := &net.Dialer{Timeout: timeout}
 		transport = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true,
-			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: timeout}
+			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: timeout,
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				return dialer.DialContext(ctx, network, cred.LoopbackAddr(addr))
+			}}
 	}
 	client := &http.Client{
 		Transport: transport,
@@ -144,42 +153,128 @@ func Exchange(ctx context.Context, req Request) (*Token, error) {
 	if len(data) > MaxResponseBytes {
 		return nil, fmt.Errorf("the answer of %s is over %d bytes; it is not a token answer", endpoint, MaxResponseBytes)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, errorAnswer(resp.StatusCode, data, endpoint)
-	}
-	var ans struct {
-		AccessToken string `json:"access_token"`
-		InstanceURL string `json:"instance_url"`
-		ID          string `json:"id"`
-		TokenType   string `json:"token_type"`
-		Scope       string `json:"scope"`
-		IssuedAt    string `json:"issued_at"`
-	}
-	if err := json.Unmarshal(data, &ans); err != nil || ans.AccessToken == "" {
-		return nil, fmt.Errorf("%s answered HTTP 200 without a token (%s)", endpoint, excerpt(data))
-	}
-	return &Token{AccessToken: ans.AccessToken, InstanceURL: ans.InstanceURL, ID: ans.ID,
-		TokenType: ans.TokenType, Scopes: strings.Fields(ans.Scope), IssuedAt: ans.IssuedAt}, nil
+	return readAnswer(resp.StatusCode, resp.Header.Get("Content-Type"), data, endpoint)
 }
 
-func errorAnswer(status int, data []byte, endpoint string) error {
+// readAnswer turns the token endpoint's answer into a token or an error.
+// The access token is a secret and an odd answer may carry one anywhere,
+// so no message ever quotes the body: an answer that is not what
+// Salesforce sends is described by its status, kind, size and key names.
+func readAnswer(status int, contentType string, data []byte, endpoint string) (*Token, error) {
+	top, isObject := jsonObject(data)
+	_, hasToken := top["access_token"]
+	if status != http.StatusOK {
+		if hasToken {
+			return nil, fmt.Errorf("%s answered HTTP %d carrying an access token (not shown); Salesforce grants a token only with HTTP 200, so byocpack does not take it: check the login URL", endpoint, status)
+		}
+		return nil, errorAnswer(status, top, isObject, contentType, data, endpoint)
+	}
+	if !isObject {
+		return nil, fmt.Errorf("%s answered HTTP 200 with %s, not one JSON object; it is not a token answer: check the login URL", endpoint, shape(contentType, data, nil))
+	}
+	var t Token
+	var scope string
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"access_token", &t.AccessToken}, {"instance_url", &t.InstanceURL}, {"id", &t.ID},
+		{"token_type", &t.TokenType}, {"scope", &scope}, {"issued_at", &t.IssuedAt}} {
+		raw, ok := top[f.key]
+		if !ok {
+			continue
+		}
+		if err := json.Unmarshal(raw, f.dst); err != nil {
+			return nil, fmt.Errorf("%s answered HTTP 200 with %q as %s, where Salesforce sends a string; it is not a token answer (values not shown)", endpoint, f.key, kindOf(raw))
+		}
+	}
+	if t.AccessToken == "" {
+		return nil, fmt.Errorf("%s answered HTTP 200 without a token (%s); check the login URL", endpoint, shape(contentType, data, top))
+	}
+	t.Scopes = strings.Fields(scope)
+	return &t, nil
+}
+
+// jsonObject decodes data as exactly one JSON object, its values raw.
+func jsonObject(data []byte) (map[string]json.RawMessage, bool) {
+	var top map[string]json.RawMessage
+	if strictjson.Unmarshal(data, &top) != nil || top == nil {
+		return nil, false
+	}
+	return top, true
+}
+
+func errorAnswer(status int, top map[string]json.RawMessage, isObject bool, contentType string, data []byte, endpoint string) error {
 	var e Error
-	if err := json.Unmarshal(data, &e); err != nil || e.Code == "" {
-		return fmt.Errorf("%s answered HTTP %d without an OAuth error (%s); check the login URL", endpoint, status, excerpt(data))
+	if isObject {
+		_ = json.Unmarshal(top["error"], &e.Code)
+		_ = json.Unmarshal(top["error_description"], &e.Description)
+	}
+	if e.Code == "" {
+		return fmt.Errorf("%s answered HTTP %d without an OAuth error (%s); check the login URL", endpoint, status, shape(contentType, data, top))
 	}
 	e.Status = status
 	e.Known = explain.Match(e.Code + ": " + e.Description)
 	return &e
 }
 
-// excerpt shows the start of an unexpected answer, on one line.
-func excerpt(data []byte) string {
-	s := strings.Join(strings.Fields(string(data)), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
+// shape describes an unexpected answer without its values: its media
+// type, size and, for a JSON object, its key names.
+func shape(contentType string, data []byte, top map[string]json.RawMessage) string {
+	if len(data) == 0 {
+		return "an empty body"
 	}
-	if s == "" {
-		return "empty body"
+	kind := "a body"
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt != "" {
+		kind = "a " + mt + " body"
 	}
-	return fmt.Sprintf("%q", s)
+	s := fmt.Sprintf("%s of %d bytes", kind, len(data))
+	if top == nil {
+		return s
+	}
+	var keys []string
+	for k := range top {
+		if plainKey(k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) > 8 {
+		keys = append(keys[:8], "…")
+	}
+	if len(keys) == 0 {
+		return s + ", a JSON object"
+	}
+	return s + ", a JSON object with the keys " + strings.Join(keys, ", ") + " (values not shown)"
+}
+
+// plainKey is a key name safe and short enough to show.
+func plainKey(k string) bool {
+	if k == "" || len(k) > 40 {
+		return false
+	}
+	for _, r := range k {
+		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// kindOf names the JSON kind of raw, for a message.
+func kindOf(raw json.RawMessage) string {
+	switch b := bytes.TrimSpace(raw); {
+	case len(b) == 0:
+		return "nothing"
+	case b[0] == '"':
+		return "a string"
+	case b[0] == '[':
+		return "an array"
+	case b[0] == '{':
+		return "an object"
+	case b[0] == 't' || b[0] == 'f':
+		return "a boolean"
+	case b[0] == 'n':
+		return "null"
+	}
+	return "a number"
 }

@@ -346,12 +346,18 @@ func (l *loader) crossCheck(s *Spec) {
 	if full := s.ChannelDeveloperName(); len(l.problemsAt("channel.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 		l.add(l.vals["channel.name"].at, "channel.name", "the developerName %q is %d characters long; Salesforce allows at most %d, shorten prefix or channel.name", full, len(full), maxAPINameLen)
 	}
-	if p, so := s.Package.Path, s.Package.SourceOrgPath; p != "" && so != "" && (p == so || strings.HasPrefix(so+"/", p+"/") || strings.HasPrefix(p+"/", so+"/")) {
+	// Compared without letter case: macOS and Windows disks fold it, so
+	// Force-App/x lies inside force-app there.
+	if p, so := s.Package.Path, s.Package.SourceOrgPath; p != "" && so != "" && pathsOverlap(strings.ToLower(p), strings.ToLower(so)) {
+		why := ""
+		if !pathsOverlap(p, so) {
+			why = " on a disk that ignores letter case (macOS, Windows)"
+		}
 		if l.vals["package.sourceOrgPath"].present || !l.vals["package.path"].present {
-			l.add(l.vals["package.sourceOrgPath"].at, "package.sourceOrgPath", "%q overlaps the package directory %q, so Dev Hub-only files would be packaged; choose a separate directory such as source-org", so, p)
+			l.add(l.vals["package.sourceOrgPath"].at, "package.sourceOrgPath", "%q overlaps the package directory %q%s, so Dev Hub-only files would be packaged; choose a separate directory such as source-org", so, p, why)
 		} else {
 			// Only path was written: point there, not at a default.
-			l.add(l.vals["package.path"].at, "package.path", "%q overlaps sourceOrgPath %q (the default), so Dev Hub-only files would be packaged; choose a separate directory such as force-app", p, so)
+			l.add(l.vals["package.path"].at, "package.path", "%q overlaps sourceOrgPath %q (the default)%s, so Dev Hub-only files would be packaged; choose a separate directory such as force-app", p, so, why)
 		}
 	}
 	ev := s.Channel.Event
@@ -443,4 +449,10 @@ func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 	}
 	block := &pem.Block{Type: "CERTIFICATE", Bytes: certs[0].Bytes}
 	a.CertificatePEM = strings.TrimRight(string(pem.EncodeToMemory(block)), "\n")
+}
+
+// pathsOverlap reports whether one of two clean slash paths is the other
+// or lies inside it.
+func pathsOverlap(a, b string) bool {
+	return a == b || strings.HasPrefix(b+"/", a+"/") || strings.HasPrefix(a+"/", b+"/")
 }

@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/strictjson"
 )
 
 // RuleSpec is the rule ID of every problem found in a spec file.
@@ -81,6 +83,10 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 			Message: fmt.Sprintf("cannot read the spec: %v; pass the path of a byoc.yaml (byocpack init writes one)", fserr.Cause(err))}}
 	}
 	l := &loader{file: display, vals: map[string]*value{}}
+	if at, msg := encodingProblem(data); msg != "" {
+		l.add(at, "", "%s", msg)
+		return nil, l.list()
+	}
 	root, ok := l.parse(data)
 	if !ok {
 		return nil, l.list()
@@ -134,6 +140,39 @@ func tokenPos(t *token.Token) pos {
 		return pos{1, 1}
 	}
 	return pos{t.Position.Line, t.Position.Column}
+}
+
+// encodingProblem finds what makes data not UTF-8 text: a UTF-16 or
+// UTF-32 file (with or without its byte-order mark), a NUL byte, or a
+// byte sequence that is not UTF-8. The YAML parser would take the bytes
+// as U+FFFD and render "Partn\uFFFDr" into the package, so the spec is
+// refused at the first bad byte instead.
+func encodingProblem(data []byte) (pos, string) {
+	const saveAs = "save it as UTF-8 (in most editors: Save As, Encoding UTF-8)"
+	switch {
+	case bytes.HasPrefix(data, []byte{0, 0, 0xfe, 0xff}), bytes.HasPrefix(data, []byte{0xff, 0xfe, 0, 0}):
+		return pos{1, 1}, "the spec is UTF-32 text; byocpack reads UTF-8 only: " + saveAs
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}), bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		return pos{1, 1}, "the spec is UTF-16 text; byocpack reads UTF-8 only: " + saveAs
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		// Text in UTF-16 or UTF-32 without a byte-order mark has a NUL
+		// beside nearly every ASCII character.
+		if n := bytes.Count(data, []byte{0}); n*4 >= len(data) {
+			return pos{1, 1}, "the spec looks like UTF-16 or UTF-32 text (every other byte is NUL); byocpack reads UTF-8 only: " + saveAs
+		}
+		line, col := strictjson.Position(data, int64(i))
+		return pos{line, col}, "the spec holds a NUL byte; it is not a text file, or is damaged: " + saveAs
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			line, col := strictjson.Position(data, int64(i))
+			return pos{line, col}, fmt.Sprintf("byte 0x%02X is not UTF-8 (the file is probably Latin-1 or Windows-1252); byocpack reads UTF-8 only: %s", data[i], saveAs)
+		}
+		i += size
+	}
+	return pos{}, ""
 }
 
 // parse returns the single document's body, or false after recording why

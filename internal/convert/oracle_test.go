@@ -258,3 +258,47 @@ func TestOracleRefusals(t *testing.T) {
 		})
 	}
 }
+
+// The repository's own sfdx-project.json makes its root a project whose
+// one package directory is the demo's reference package: sf converts it
+// from the root, without --root-dir, to exactly what byocpack converts
+// from the fixture's own project, and no test fixture (fixtures/bad,
+// fixtures/rules) is part of it.
+func TestOracleConvertFromRepositoryRoot(t *testing.T) {
+	sf := oracleSF(t)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj, err := sfdx.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(proj.PackageDirectories) != 1 || proj.DefaultPackageDir().Path != "fixtures/partner1/golden/force-app" {
+		t.Fatalf("the root project's package directories are %+v, want fixtures/partner1/golden/force-app alone", proj.PackageDirectories)
+	}
+	golden := filepath.Join(root, "fixtures", "partner1", "golden")
+	gp, err := sfdx.Load(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if proj.Namespace != gp.Namespace || proj.SourceAPIVersion != gp.SourceAPIVersion {
+		t.Errorf("root project: namespace %q API %s; the fixture's: %q %s", proj.Namespace, proj.SourceAPIVersion, gp.Namespace, gp.SourceAPIVersion)
+	}
+	res, err := PackageDir(context.Background(), golden, gp.DefaultPackageDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := map[string][]byte{"package.xml": PackageXML(res.Components, PackageXMLOptions{APIVersion: gp.SourceAPIVersion})}
+	for _, f := range res.Files {
+		ours[f.Path] = f.Data
+	}
+	out := filepath.Join(t.TempDir(), "md")
+	cmd := exec.Command(sf, "project", "convert", "source", "--output-dir", out, "--json")
+	cmd.Dir = root
+	cmd.Env = oracleEnv(t, sf)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("sf project convert source at the repository root: %v\n%s", err, msg)
+	}
+	compareTrees(t, ours, readTree(t, out))
+}

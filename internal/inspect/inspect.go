@@ -11,7 +11,6 @@ package inspect
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/byocpack/byocpack/generator/problem"
@@ -29,6 +28,7 @@ import (
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/render"
 	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/strictjson"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -265,7 +265,7 @@ func fromArchive(ctx context.Context, reg *registry.Registry, target string, dat
 		set.Source, set.Kind = target, KindVersionInfo
 		if desc, ok := t.Get("package2-descriptor.json"); ok {
 			var d struct{ VersionName, VersionNumber string }
-			if err := json.Unmarshal(desc, &d); err != nil {
+			if err := strictjson.Unmarshal(desc, &d); err != nil {
 				return nil, fmt.Errorf("%s!package2-descriptor.json: invalid JSON: %v", target, err)
 			}
 			set.VersionName, set.VersionNumber = d.VersionName, d.VersionNumber

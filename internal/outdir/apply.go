@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/strictjson"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -314,7 +315,7 @@ func (d *Dir) recover() error {
 		return fmt.Errorf("%s: %v; remove %s and check the directory by hand", record, fserr.Cause(err), d.state())
 	}
 	var j journal
-	if err := json.Unmarshal(b, &j); err != nil || (j.State != statePrepared && j.State != stateCommitted) {
+	if err := strictjson.Unmarshal(b, &j); err != nil || (j.State != statePrepared && j.State != stateCommitted) {
 		return fmt.Errorf("%s: not a byocpack journal; an interrupted run cannot be undone automatically: compare %s with %s/txn, then remove %s", record, d.Path, d.state(), d.state())
 	}
 	if err := checkJournalPaths(&j); err != nil {

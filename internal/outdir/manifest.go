@@ -1,7 +1,6 @@
 package outdir
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/byocpack/byocpack/internal/strictjson"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -76,8 +76,7 @@ func parseManifest(file string, data []byte) (map[string]Entry, error) {
 		return owned, nil
 	}
 	var m manifestFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&m); err != nil {
+	if err := strictjson.Unmarshal(data, &m); err != nil {
 		return nil, &CorruptManifestError{file, fmt.Sprintf("not a byocpack manifest (%v)", err)}
 	}
 	if m.Tool != "byocpack" {

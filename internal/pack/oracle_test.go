@@ -48,7 +48,7 @@ func (o oracle) run(t *testing.T, dir string, args ...string) (string, error) {
 
 func oracleProjects(t *testing.T) []string {
 	var dirs []string
-	for _, pattern := range []string{"testdata/*/sfdx-project.json", "../convert/testdata/*/sfdx-project.json", "../../fixtures/*/golden/sfdx-project.json"} {
+	for _, pattern := range []string{"testdata/*/sfdx-project.json", "../convert/testdata/*/sfdx-project.json", "../../fixtures/*/golden/sfdx-project.json", "../../sfdx-project.json"} {
 		m, _ := filepath.Glob(pattern)
 		for _, f := range m {
 			abs, err := filepath.Abs(filepath.Dir(f))

@@ -226,11 +226,7 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	pkgXML := convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: proj.SourceAPIVersion, ProfileEntry: true})
 
 	conv.Files = withoutDotFiles(conv.Files)
-	entries := []entry{{name: "package.xml", data: pkgXML}}
-	for _, f := range conv.Files {
-		entries = append(entries, entry{name: f.Path, data: f.Data})
-	}
-	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
+	pkgZip, err := metadataZip(ctx, pkgXML, conv.Files, mtime)
 	if err != nil {
 		return nil, err
 	}
@@ -289,8 +285,15 @@ func sideZip(ctx context.Context, snap *sfdx.Snapshot, dir, key, projectFile str
 	if err != nil {
 		return nil, err
 	}
-	entries := []entry{{name: "package.xml", data: convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: api})}}
-	for _, f := range conv.Files {
+	// The same zipDir, the same glob: dot-files stay out here too.
+	return metadataZip(ctx, convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: api}), withoutDotFiles(conv.Files), mtime)
+}
+
+// metadataZip zips a Metadata API tree: package.xml, the files, and a
+// directory entry for every folder.
+func metadataZip(ctx context.Context, pkgXML []byte, files []convert.File, mtime time.Time) ([]byte, error) {
+	entries := []entry{{name: "package.xml", data: pkgXML}}
+	for _, f := range files {
 		entries = append(entries, entry{name: f.Path, data: f.Data})
 	}
 	return writeZip(ctx, withDirs(entries), mtime)
@@ -371,11 +374,7 @@ func firstGeneration(ctx context.Context, proj *sfdx.Project, pd *sfdx.PackageDi
 		return nil, fmt.Errorf("%s:%d: the package directory %q has no \"package\": add the first-generation package's name", filepath.Join(proj.Dir, sfdx.ProjectFile), pd.Line, pd.Path)
 	}
 	pkgXML := convert.PackageXML(conv.Components, convert.PackageXMLOptions{APIVersion: proj.SourceAPIVersion, FullName: pd.Package})
-	entries := []entry{{name: "package.xml", data: pkgXML}}
-	for _, f := range conv.Files {
-		entries = append(entries, entry{name: f.Path, data: f.Data})
-	}
-	pkgZip, err := writeZip(ctx, withDirs(entries), mtime)
+	pkgZip, err := metadataZip(ctx, pkgXML, conv.Files, mtime)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/strictjson"
 )
 
 // object is a JSON object that keeps its keys in the order they were read,
@@ -98,7 +99,7 @@ func mergeProject(existing []byte, s *spec.Spec) ([]byte, []string, error) {
 	m := &projectMerge{}
 	if len(bytes.TrimSpace(existing)) > 0 {
 		m.existing = true
-		if err := json.Unmarshal(existing, root); err != nil {
+		if err := strictjson.Unmarshal(existing, root); err != nil {
 			return nil, nil, fmt.Errorf("sfdx-project.json in the output directory is not valid JSON (%v); fix it or move it away, byocpack merges into it and will not overwrite it", err)
 		}
 	}

@@ -27,8 +27,11 @@ type Kind string
 const (
 	// PrivateKey is a private key in any encoding: PEM (every "PRIVATE KEY"
 	// block, OpenSSH, SSH2, PGP), DER (PKCS#1, PKCS#8, encrypted PKCS#8,
-	// SEC 1, DSA), a bare base64 body of one, PKCS#12 and Java keystores,
-	// and PuTTY key files.
+	// SEC 1, DSA), a bare base64 or base64url body of one (also split
+	// across string literals), DER in hex, a JSON Web Key with its private
+	// member, .NET RSAKeyValue XML with its private elements, PKCS#12 and
+	// Java keystores, and PuTTY key files; in UTF-16 or UTF-32 text and in
+	// zlib or deflate streams as well (encodings.go).
 	PrivateKey Kind = "BYOC-NO-PRIVATE-KEY"
 	// ConsumerKey is a consumerKey or consumerSecret element, the names
 	// ConnectedApp oauthConfig, ExtlClntAppGlobalOauthSettings and
@@ -204,6 +207,7 @@ func (s *scanner) file(entry string, data []byte, depth int, label string) {
 	if label != "" {
 		entry = join(entry, label)
 	}
+	s.deflated(entry, data, depth)
 	s.content(entry, data)
 }
 

@@ -140,6 +140,11 @@ func (s *scanner) content(entry string, data []byte) {
 		s.text(entry, text)
 		return
 	}
+	if text, ok := wideText(data); ok {
+		// The same without a byte-order mark, or UTF-32; the bytes
+		// themselves are scanned too, since this is judged by a guess.
+		s.text(entry, text)
+	}
 	if label := derKey(data); label != "" {
 		s.add(entry, nil, -1, PrivateKey, "DER-encoded %s; %s", label, keyFix)
 	}
@@ -176,6 +181,9 @@ func (s *scanner) text(entry string, data []byte) {
 		}
 	}
 	s.base64Keys(entry, data, pemBlocks)
+	s.hexKeys(entry, data)
+	s.jwkKeys(entry, data)
+	s.xmlKeys(entry, data)
 	if bytes.Contains(data, []byte("consumer")) {
 		// A BlacklistedConsumer (the connected app blocklist) names the
 		// key of the app it blocks: required there, and secret nowhere.
@@ -321,8 +329,16 @@ func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
 			continue
 		}
 		if line := b64Len(data[i:]); line < minB64Line {
-			i += line
-			continue
+			// A body split into short string literals ('MIIEv' +
+			// '...') counts as one line.
+			if i+line >= len(data) || !isQuote(data[i+line]) {
+				i += line
+				continue
+			}
+			if buf, _ = collectB64(buf[:0], data, i, minB64Line); len(buf) < minB64Line {
+				i += line
+				continue
+			}
 		}
 		// The first 32 characters say whether this can be a key at all;
 		// a certificate body stops here.
@@ -371,13 +387,40 @@ func isB64(c byte) bool {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
+// isB64URL is a character of base64 or of its URL-safe alphabet (- and _
+// for + and /).
+func isB64URL(c byte) bool { return isB64(c) || c == '-' || c == '_' }
+
+func isQuote(c byte) bool { return c == '\'' || c == '"' || c == '`' }
+
 // b64Len is the length of the base64 word at the start of b.
 func b64Len(b []byte) int {
 	n := 0
-	for n < len(b) && isB64(b[n]) {
+	for n < len(b) && isB64URL(b[n]) {
 		n++
 	}
 	return n
+}
+
+// maxJoin is how far a string literal's closing quote may be from the
+// opening quote of the next: ' +\n        ' and ").append(" fit.
+const maxJoin = 80
+
+// joinLiteral returns where the next string literal's text starts when
+// data[i] is the closing quote of one and the code after it joins
+// another to it (concatenation, a list of lines, a builder call), or -1.
+// A statement's end (;) or a block ({ }) ends the run.
+func joinLiteral(data []byte, i int) int {
+	q := data[i]
+	for j := i + 1; j < len(data) && j <= i+maxJoin; j++ {
+		switch data[j] {
+		case q:
+			return j + 1
+		case ';', '{', '}', '\'', '"', '`':
+			return -1
+		}
+	}
+	return -1
 }
 
 // collectB64 appends to buf at most limit base64 characters of the run at
@@ -387,9 +430,25 @@ func collectB64(buf, data []byte, i, limit int) ([]byte, int) {
 	for ; i < len(data); i++ {
 		c := data[i]
 		switch {
-		case isB64(c):
+		case isB64URL(c):
 			if len(buf) < limit {
 				buf = append(buf, c)
+			}
+		case isQuote(c):
+			// A body split across string literals goes on in the next.
+			next := joinLiteral(data, i)
+			if next < 0 {
+				return buf, i
+			}
+			i = next - 1
+		case c == '\\' && i+1 < len(data) && (data[i+1] == 'n' || data[i+1] == 'r' || data[i+1] == 't'):
+			// An escaped line break inside a string literal.
+			i++
+		case c == '\\' && i+1 < len(data) && data[i+1] == '/':
+			// JSON may escape the slash.
+			i++
+			if len(buf) < limit {
+				buf = append(buf, '/')
 			}
 		case isSpace(c):
 		case c == '=':
@@ -404,10 +463,19 @@ func collectB64(buf, data []byte, i, limit int) ([]byte, int) {
 	return buf, i
 }
 
-// decodeB64 decodes unpadded base64, dropping a dangling last character.
+// decodeB64 decodes unpadded base64, in either alphabet, dropping a
+// dangling last character. It rewrites b.
 func decodeB64(b []byte) []byte {
 	if len(b)%4 == 1 {
 		b = b[:len(b)-1]
+	}
+	for i, c := range b {
+		switch c {
+		case '-':
+			b[i] = '+'
+		case '_':
+			b[i] = '/'
+		}
 	}
 	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(b)))
 	n, err := base64.RawStdEncoding.Decode(out, b)

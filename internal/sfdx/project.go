@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/byocpack/byocpack/internal/strictjson"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -57,6 +58,8 @@ type Project struct {
 	// ConversionKeys are the keys present, in ConversionKeyNames' order,
 	// that change what the CLI writes from data byocpack does not bundle.
 	ConversionKeys []KeyAt
+	// LoginURL is sfdcLoginUrl, the login URL the CLI's auth commands use.
+	LoginURL string
 }
 
 // KeyAt is a key of sfdx-project.json and the line it is written on.
@@ -119,17 +122,9 @@ func Parse(data []byte, file string) (*Project, error) {
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		data = data[3:]
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, fmt.Errorf("%s:%d: invalid JSON: %v", file, lineOf(data, se.Offset), se)
-		}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, fmt.Errorf("%s:%d: the file must hold one JSON object", file, lineOf(data, te.Offset))
-		}
-		return nil, fmt.Errorf("%s: invalid JSON: %v", file, err)
+	top, err := Top(data, file)
+	if err != nil {
+		return nil, err
 	}
 	p := &Project{}
 	str := func(key string, dst *string) error {
@@ -142,7 +137,7 @@ func Parse(data []byte, file string) (*Project, error) {
 		}
 		return nil
 	}
-	for key, dst := range map[string]*string{"name": &p.Name, "namespace": &p.Namespace, "sourceApiVersion": &p.SourceAPIVersion} {
+	for key, dst := range map[string]*string{"name": &p.Name, "namespace": &p.Namespace, "sourceApiVersion": &p.SourceAPIVersion, "sfdcLoginUrl": &p.LoginURL} {
 		if err := str(key, dst); err != nil {
 			return nil, err
 		}
@@ -178,6 +173,28 @@ func Parse(data []byte, file string) (*Project, error) {
 	}
 	p.PackageDirectories = dirs
 	return p, nil
+}
+
+// Top is the one reading of an sfdx-project.json's top level that every
+// reader of the file goes through: the whole file is checked first
+// (strictjson), so that no key is written twice at any depth and the
+// Salesforce CLI, which keeps the last of two, and byocpack read the same
+// project. A UTF-8 byte-order mark is skipped; file names the file in
+// messages.
+func Top(data []byte, file string) (map[string]json.RawMessage, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if err := strictjson.Check(data); err != nil {
+		var e *strictjson.Error
+		if errors.As(err, &e) {
+			return nil, fmt.Errorf("%s:%d:%d: %s", file, e.Line, e.Col, e.Msg)
+		}
+		return nil, fmt.Errorf("%s: %v", file, err)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil || top == nil {
+		return nil, fmt.Errorf("%s:1: the file must hold one JSON object, {\"packageDirectories\": [...]}", file)
+	}
+	return top, nil
 }
 
 // keyOffset finds where a top-level key is written, for a line number.

@@ -54,12 +54,19 @@ func TestLoadKeepsOrderAndImpliesDefault(t *testing.T) {
 
 func TestLoadErrorsNameFileAndLine(t *testing.T) {
 	cases := map[string]struct{ json, want string }{
-		"syntax":      {"{\n  \"packageDirectories\": [\n    {\"path\": \"force-app\",}\n  ]\n}", "sfdx-project.json:3: invalid JSON"},
-		"missing dir": {"{\n\"packageDirectories\": [\n  {\"path\": \"nope\"}\n]}", `sfdx-project.json:3: package directory "nope" does not exist`},
-		"two default": {"{\"packageDirectories\": [{\"path\": \"force-app\", \"default\": true}, {\"path\": \"force-app\", \"default\": true}]}", "exactly one must be"},
-		"absolute":    {"{\"packageDirectories\": [{\"path\": \"/etc\"}]}", "must be relative"},
-		"no dirs":     {"{\"namespace\": \"x\"}", `"packageDirectories" is required`},
-		"only false":  {"{\"packageDirectories\": [{\"path\": \"force-app\", \"default\": false}]}", `cannot have "default": false`},
+		"syntax": {"{\n  \"packageDirectories\": [\n    {\"path\": \"force-app\",}\n  ]\n}", "sfdx-project.json:3:26: invalid JSON"},
+		// Issue 16 row 2: Node's JSON.parse keeps the last of two keys,
+		// byocpack's top-level read did too but its packageDirectories walk
+		// took the first; every duplicate is refused at its line:column.
+		"duplicate packageDirectories": {"{\n  \"packageDirectories\": [{\"path\": \"force-app\"}],\n  \"packageDirectories\": [{\"path\": \"secrets\"}]\n}", `sfdx-project.json:3:3: key "packageDirectories" appears twice in one object (first at 2:3)`},
+		"duplicate name":               {"{\"name\": \"a\", \"packageDirectories\": [{\"path\": \"force-app\"}], \"name\": \"b\"}", `sfdx-project.json:1:62: key "name" appears twice`},
+		"duplicate nested":             {"{\"packageDirectories\": [{\"path\": \"force-app\"}], \"plugins\": {\"byocpack\": {\"disable\": [], \"disable\": [\"x\"]}}}", `key "disable" appears twice`},
+		"trailing":                     {"{\"packageDirectories\": [{\"path\": \"force-app\"}]} {\"packageDirectories\": [{\"path\": \"secrets\"}]}", "data after the JSON value"},
+		"missing dir":                  {"{\n\"packageDirectories\": [\n  {\"path\": \"nope\"}\n]}", `sfdx-project.json:3: package directory "nope" does not exist`},
+		"two default":                  {"{\"packageDirectories\": [{\"path\": \"force-app\", \"default\": true}, {\"path\": \"force-app\", \"default\": true}]}", "exactly one must be"},
+		"absolute":                     {"{\"packageDirectories\": [{\"path\": \"/etc\"}]}", "must be relative"},
+		"no dirs":                      {"{\"namespace\": \"x\"}", `"packageDirectories" is required`},
+		"only false":                   {"{\"packageDirectories\": [{\"path\": \"force-app\", \"default\": false}]}", `cannot have "default": false`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,238 @@
+package secrets
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/zlib"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math/big"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+// b64url is unpadded base64url, as JWKs write numbers.
+func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+func bigB64(n *big.Int) string { return b64url(n.Bytes()) }
+
+// jwkOf is the JSON Web Key of the test RSA key; private adds its
+// private members.
+func jwkOf(private bool) string {
+	k := keys().rsa
+	m := map[string]string{"kty": "RSA", "n": bigB64(k.N), "e": "AQAB", "kid": "test"}
+	if private {
+		m["d"] = bigB64(k.D)
+		m["p"], m["q"] = bigB64(k.Primes[0]), bigB64(k.Primes[1])
+		m["dp"], m["dq"], m["qi"] = bigB64(k.Precomputed.Dp), bigB64(k.Precomputed.Dq), bigB64(k.Precomputed.Qinv)
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func ecJWK() string {
+	k := keys().ec
+	b, _ := json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "x": bigB64(k.X), "y": bigB64(k.Y), "d": bigB64(k.D)})
+	return string(b)
+}
+
+// rsaKeyValue is the key as .NET's RSA.ToXmlString writes it.
+func rsaKeyValue(private bool) string {
+	k := keys().rsa
+	b64 := func(n *big.Int) string { return base64.StdEncoding.EncodeToString(n.Bytes()) }
+	s := "<RSAKeyValue><Modulus>" + b64(k.N) + "</Modulus><Exponent>AQAB</Exponent>"
+	if private {
+		s += "<P>" + b64(k.Primes[0]) + "</P><Q>" + b64(k.Primes[1]) + "</Q><DP>" + b64(k.Precomputed.Dp) + "</DP><DQ>" + b64(k.Precomputed.Dq) +
+			"</DQ><InverseQ>" + b64(k.Precomputed.Qinv) + "</InverseQ><D>" + b64(k.D) + "</D>"
+	}
+	return s + "</RSAKeyValue>"
+}
+
+// apexSplit is an Apex class that builds the key's base64 body from
+// string literals of n characters, concatenated.
+func apexSplit(der []byte, n int) string {
+	s := base64.StdEncoding.EncodeToString(der)
+	var parts []string
+	for len(s) > n {
+		parts = append(parts, "'"+s[:n]+"'")
+		s = s[n:]
+	}
+	parts = append(parts, "'"+s+"'")
+	return "public with sharing class Signer {\n    private static final String KEY =\n        " + strings.Join(parts, " +\n        ") + ";\n}\n"
+}
+
+func utf16NoBOM(s string, order binary.AppendByteOrder) []byte {
+	var out []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = order.AppendUint16(out, u)
+	}
+	return out
+}
+
+func utf32(s string, bom bool, order binary.AppendByteOrder) []byte {
+	var out []byte
+	if bom {
+		out = order.AppendUint32(out, 0xfeff)
+	}
+	for _, r := range s {
+		out = order.AppendUint32(out, uint32(r))
+	}
+	return out
+}
+
+func deflateOf(t *testing.T, data []byte, zl bool) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var w interface {
+		Write([]byte) (int, error)
+		Close() error
+	}
+	if zl {
+		w = zlib.NewWriter(&buf)
+	} else {
+		fw, err := flate.NewWriter(&buf, flate.BestCompression)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w = fw
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestScanFindsKeysInEveryEncoding is the regression test of issue 16
+// row 5: each of these held a freshly generated private key that
+// openssl (or the platform named) reads back, and each passed the scanner.
+func TestScanFindsKeysInEveryEncoding(t *testing.T) {
+	k := keys()
+	pemKey := pemOf("PRIVATE KEY", k.pkcs8RSA)
+	hexDER := hex.EncodeToString(k.pkcs8RSA)
+	var colon, cArray, escaped strings.Builder
+	for i, b := range k.pkcs8RSA {
+		if i > 0 {
+			colon.WriteString(":")
+			cArray.WriteString(", ")
+		}
+		fmt.Fprintf(&colon, "%02x", b)
+		fmt.Fprintf(&cArray, "0x%02X", b)
+		fmt.Fprintf(&escaped, "\\x%02x", b)
+	}
+	jsonLines := strings.ReplaceAll(wrapped(k.pkcs8RSA, 64, ""), "\n", `\n`)
+	for name, data := range map[string][]byte{
+		"jwk rsa":             []byte(jwkOf(true)),
+		"jwk ec":              []byte(ecJWK()),
+		"jwk in apex":         []byte("public class K { static String JWK = '" + jwkOf(true) + "'; }\n"),
+		"jwk escaped in json": []byte(`{"config": "` + strings.ReplaceAll(jwkOf(true), `"`, `\"`) + `"}`),
+		"jwk js literal":      []byte("const key = {kty: 'RSA', n: '" + bigB64(k.rsa.N) + "', e: 'AQAB', d: '" + bigB64(k.rsa.D) + "'};\n"),
+		"rsakeyvalue":         []byte(rsaKeyValue(true)),
+		"rsakeyvalue in apex": []byte("public class K { static String XML = '" + rsaKeyValue(true) + "'; }\n"),
+		"rsakeyvalue escaped": []byte("<CustomMetadata><values><value>" + strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(rsaKeyValue(true)) + "</value></values></CustomMetadata>"),
+		"apex split 50":       []byte(apexSplit(k.pkcs8RSA, 50)),
+		"apex split 16":       []byte(apexSplit(k.pkcs8RSA, 16)),
+		"apex split ec":       []byte(apexSplit(k.pkcs8EC, 20)),
+		"js builder":          []byte(`sb.append("` + strings.ReplaceAll(wrapped(k.pkcs8RSA, 30, ""), "\n", `").append("`) + `");`),
+		"json escaped lines":  []byte(`{"key": "` + jsonLines + `"}`),
+		"hex":                 []byte("static final String K = \"" + hexDER + "\";"),
+		"hex upper":           []byte(strings.ToUpper(hexDER)),
+		"hex colons":          []byte(colon.String()),
+		"c array":             []byte("static const unsigned char key[] = {" + cArray.String() + "};"),
+		"hex escapes":         []byte(`k = "` + escaped.String() + `"`),
+		"base64url":           []byte("key=" + b64url(k.pkcs8RSA)),
+		"base64url pkcs1":     []byte(`{"k":"` + b64url(k.pkcs1) + `"}`),
+		"zlib pem":            deflateOf(t, pemKey, true),
+		"deflate pem":         deflateOf(t, pemKey, false),
+		"utf-16le no bom":     utf16NoBOM(string(pemKey), binary.LittleEndian),
+		"utf-16be no bom":     utf16NoBOM(string(pemKey), binary.BigEndian),
+		"utf-32le bom":        utf32(string(pemKey), true, binary.LittleEndian),
+		"utf-32be bom":        utf32(string(pemKey), true, binary.BigEndian),
+		"utf-32le no bom":     utf32(string(pemKey), false, binary.LittleEndian),
+		"zip of apex split":   zipOf(t, 8, e("classes/Signer.cls", apexSplit(k.pkcs8RSA, 40))),
+		"zip of zlib":         zipOf(t, 0, e("key.z", deflateOf(t, pemKey, true))),
+	} {
+		fs := Scan("f", data)
+		if len(fs) == 0 || fs[0].Kind != PrivateKey {
+			t.Errorf("%s: not found: %v", name, summary(fs))
+		}
+	}
+}
+
+// pngOf is a small PNG image.
+func pngOf(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for x := range 64 {
+		for y := range 64 {
+			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 4), uint8(x ^ y), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestScanPassesOrdinaryContent: what looks a little like the encodings
+// above but holds no key is no finding, so ordinary code, data and images
+// still ship.
+func TestScanPassesOrdinaryContent(t *testing.T) {
+	k := keys()
+	img := pngOf(t)
+	apex := `public with sharing class AcmeMessaging {
+    private static final String ENDPOINT = 'callout:Acme_Messaging' + '/v1/' + 'messages';
+    private static final String HASH = '30a1f0c2d4e6b8a0c2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8';
+    public static String sign(String body) {
+        Blob mac = Crypto.generateMac('HmacSHA256', Blob.valueOf(body), Blob.valueOf(EncodingUtil.base64Decode('MIIBIjANBgkqhkiG9w0BAQEFAAOC').toString()));
+        return EncodingUtil.base64Encode(mac) + '.' + 'MAKEITWORKMAKEITWORK' + 'MAKEITWORKMAKEITWORK';
+    }
+    // {"kty": "RSA", "n": "...", "e": "AQAB"} is the public key we accept
+}
+`
+	js := `export const theme = {kty: "RSA", e: "AQAB", d: "short", colors: ["#303030", "#308082", "0x3082"], pad: "30 82 00 10"};
+const jwks = ` + jwkOf(false) + `;
+fetch('/x', {headers: {'Content-Type': 'application/json'}}).then(r => r.json());
+`
+	for name, data := range map[string][]byte{
+		"apex":                  []byte(apex),
+		"js":                    []byte(js),
+		"public jwk":            []byte(jwkOf(false)),
+		"public rsakeyvalue":    []byte(rsaKeyValue(false)),
+		"certificate in apex":   []byte(apexSplit(k.certDER, 40)),
+		"public key hex":        []byte(hex.EncodeToString(k.pkixDER)),
+		"certificate base64url": []byte(b64url(k.certDER)),
+		"png":                   img,
+		"png data uri css":      []byte(".logo { background: url(data:image/png;base64," + base64.StdEncoding.EncodeToString(img) + "); }"),
+		"png in apex split":     []byte(apexSplit(img, 60)),
+		"zlib text":             deflateOf(t, []byte(strings.Repeat(apex, 3)), true),
+		"text starting x^":      []byte("x^2 + y^2 = r^2, a circle of radius r centred on the origin, and some more words to pass 64 bytes"),
+		"utf-16 code":           utf16NoBOM(apex, binary.LittleEndian),
+		"zip of png":            zipOf(t, 0, e("img/logo.png", img)),
+	} {
+		if fs := Scan("f", data); len(fs) > 0 {
+			t.Errorf("%s: %v", name, summary(fs))
+		}
+	}
+}
+
+// TestScanOfManyKeyMarkersStaysLinear: a file of nothing but JWK markers
+// must not make the private-member search run once per marker over its
+// whole window. Measured by work, not time: it must finish and find the
+// one key at the end.
+func TestScanOfManyKeyMarkersStaysLinear(t *testing.T) {
+	data := []byte(strings.Repeat(`{"kty":"RSA"}`, 100_000) + strings.Repeat("<RSAKeyValue>", 30_000) + jwkOf(true))
+	fs := Scan("f", data)
+	if len(fs) == 0 || fs[0].Kind != PrivateKey {
+		t.Fatalf("the key at the end was not found: %v", summary(fs))
+	}
+}
