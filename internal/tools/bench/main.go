@@ -45,6 +45,7 @@ func main() {
 type config struct {
 	byocpack, sf, node, xmllint, wsdlDir, repo, keep, baseline, validateDir string
 	runs, sfRuns, files, startup                                            int
+	manyTypes                                                               bool
 }
 
 func run(args []string, out io.Writer) error {
@@ -62,6 +63,7 @@ func run(args []string, out io.Writer) error {
 	fl.StringVar(&c.baseline, "baseline", "", "another byocpack binary (an older commit's) to run beside it, build and validate only")
 	fl.IntVar(&c.startup, "startup", 0, "instead of the rest: this many alternating runs each of --version and build against -baseline, and the inittrace totals")
 	fl.StringVar(&c.validateDir, "validate-dir", "", "with -startup: also compare validate of this project (one -keep wrote)")
+	fl.BoolVar(&c.manyTypes, "many-types", false, "instead of the rest: validate of -files generated files of 16 metadata types (Flows and Profiles among them) against one cat and one xmllint with every root type")
 	fl.StringVar(&c.keep, "keep", "", "also copy the validate benchmark's project to this directory, to profile or rerun it")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -84,6 +86,9 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "Measured %s on %s/%s, %d CPUs, %s; medians of alternating runs, whole processes.\n\n", time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	if c.startup > 0 {
 		return benchStartup(c, tmp, out)
+	}
+	if c.manyTypes {
+		return benchManyTypes(c, tmp, out)
 	}
 	if err := benchBuild(c, tmp, out); err != nil {
 		return err
