@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/byocpack/byocpack/internal/schemagen"
 	"github.com/byocpack/byocpack/schemas"
 )
 
@@ -177,25 +176,13 @@ func benchManyTypes(c config, tmp string, out io.Writer) error {
 			return err
 		}
 	}
-	wsdl, err := os.ReadFile(filepath.Join(c.wsdlDir, "metadata-v66.0.wsdl"))
-	if err != nil {
-		return err
-	}
-	license, err := os.ReadFile(filepath.Join(c.wsdlDir, "LICENSE.txt"))
-	if err != nil {
-		return err
-	}
 	m, err := schemas.Bundled().Get("66.0")
 	if err != nil {
 		return err
 	}
 	roots := m.Roots()
-	xsd, err := schemagen.CombinedSchema("metadata-v66.0.wsdl", "66.0", wsdl, license, roots)
+	xsdPath, err := combinedXSD(c, filepath.Join(tmp, "every-root.xsd"), roots)
 	if err != nil {
-		return err
-	}
-	xsdPath := filepath.Join(tmp, "every-root.xsd")
-	if err := os.WriteFile(xsdPath, xsd, 0o644); err != nil {
 		return err
 	}
 	bp := &series{name: "byocpack", command: fmt.Sprintf("byocpack validate DIR (%d files of 16 types, deploy verdict and every rule)", len(list))}
@@ -217,11 +204,8 @@ func benchManyTypes(c config, tmp string, out io.Writer) error {
 			return fmt.Errorf("cat: %v\n%.2000s", err, log)
 		}
 		ct.samples = append(ct.samples, s)
-		if s, log, err = timed(proj, nil, c.xmllint, append([]string{"--noout", "--schema", xsdPath}, list...)...); err != nil || s.code != 0 {
-			return fmt.Errorf("xmllint: %v\n%.3000s", err, log)
-		}
-		if n := bytes.Count(log, []byte(" validates\n")); n != len(list) {
-			return fmt.Errorf("xmllint validated %d of %d files", n, len(list))
+		if s, err = timedXmllint(c, proj, xsdPath, list); err != nil {
+			return err
 		}
 		xl.samples = append(xl.samples, s)
 		if c.baseline != "" {
