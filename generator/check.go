@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +92,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 		return nil, err
 	}
 	v := &validation{opts: opts, reg: registry.New(), res: &ValidateResult{}}
-	loose, err := eachTarget(opts.Targets, func(dir string) error { return v.project(ctx, dir) })
+	loose, err := eachTarget(ctx, opts.Targets, func(dir string) error { return v.project(ctx, dir) })
 	if err != nil {
 		return nil, withRecovered(err, v.res.Recovered...)
 	}
@@ -109,8 +108,9 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 
 // eachTarget calls dir for each target that is a directory, in order, and
 // returns the files the other targets name: files as they are, globs
-// expanded (sorted). No target means the current directory.
-func eachTarget(targets []string, dir func(string) error) ([]string, error) {
+// expanded (sorted; links to directories not followed, see tree.Glob).
+// No target means the current directory.
+func eachTarget(ctx context.Context, targets []string, dir func(string) error) ([]string, error) {
 	if len(targets) == 0 {
 		targets = []string{"."}
 	}
@@ -125,14 +125,13 @@ func eachTarget(targets []string, dir func(string) error) ([]string, error) {
 		case err == nil:
 			loose = append(loose, t)
 		case errors.Is(err, fs.ErrNotExist) && doublestar.ValidatePathPattern(filepath.ToSlash(t)) && strings.ContainsAny(t, "*?[{"):
-			matches, gerr := doublestar.FilepathGlob(t, doublestar.WithFilesOnly())
+			matches, gerr := tree.Glob(ctx, t)
 			if gerr != nil {
-				return nil, &UsageError{Msg: fmt.Sprintf("bad glob %q: %v", t, gerr)}
+				return nil, gerr
 			}
 			if len(matches) == 0 {
-				return nil, fmt.Errorf("%s matches no file; check the pattern (quote it so the shell does not expand it)", t)
+				return nil, fmt.Errorf("%s matches no file; check the pattern (quote it so the shell does not expand it; folders that are symbolic links are not searched)", t)
 			}
-			slices.Sort(matches)
 			loose = append(loose, matches...)
 		default:
 			return nil, fmt.Errorf("%s does not exist; pass a project directory, a file or a glob", t)
@@ -221,7 +220,7 @@ func (v *validation) project(ctx context.Context, dir string) error {
 		defer close(feed)
 		seen := map[string]bool{}
 		r := tree.NewReader(d.Path)
-		r.ListOnly = true
+		r.ListOnly, r.Ctx = true, ctx
 		r.OnFile = func(rel, name string) error {
 			if seen[rel] || isState(rel) {
 				return nil

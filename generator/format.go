@@ -13,6 +13,7 @@ import (
 
 	"github.com/byocpack/byocpack/internal/apiver"
 	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/fsutil"
 	"github.com/byocpack/byocpack/internal/model"
 	"github.com/byocpack/byocpack/internal/outdir"
 	"github.com/byocpack/byocpack/internal/registry"
@@ -98,8 +99,8 @@ func Format(ctx context.Context, opts FormatOptions) (*FormatResult, error) {
 			return nil, &UsageError{Option: "APIVersion", Value: opts.APIVersion, Msg: fmt.Sprintf("not a version byocpack can format for; use %s or newer", apiver.Oldest())}
 		}
 	}
-	f := &formatter{opts: opts, reg: registry.New(), res: &FormatResult{}}
-	loose, err := eachTarget(opts.Targets, func(dir string) error { return f.dir(ctx, dir) })
+	f := &formatter{opts: opts, reg: registry.New(), res: &FormatResult{}, dirs: map[string]bool{}}
+	loose, err := eachTarget(ctx, opts.Targets, func(dir string) error { return f.dir(ctx, dir) })
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +116,14 @@ func Format(ctx context.Context, opts FormatOptions) (*FormatResult, error) {
 			f.file(name, filepath.ToSlash(filepath.Clean(name)), version, set, true)
 		}
 	}
+	if !opts.Check {
+		// A fmt killed between writing a file's new copy and renaming it
+		// over the file left the copy (.X-meta.xml.byocpack-tmp-N): the
+		// file itself is the old one or the new one, the copy is waste.
+		for dir := range f.dirs {
+			fsutil.RemoveStaleTemps(dir, func(base string) bool { return strings.HasSuffix(base, "-meta.xml") })
+		}
+	}
 	slices.SortFunc(f.res.Files, func(a, b FormattedFile) int { return strings.Compare(a.Path, b.Path) })
 	f.res.Files = slices.CompactFunc(f.res.Files, func(a, b FormattedFile) bool { return a.Path == b.Path })
 	return f.res, nil
@@ -124,6 +133,9 @@ type formatter struct {
 	opts FormatOptions
 	reg  *registry.Registry
 	res  *FormatResult
+	// dirs are the directories of the files looked at, where the
+	// temporary files of a killed fmt are removed.
+	dirs map[string]bool
 }
 
 // context is the API version and the models files under dir are formatted
@@ -199,7 +211,7 @@ func (f *formatter) dir(ctx context.Context, dir string) error {
 		return err
 	}
 	r := tree.NewReader(d.Path)
-	r.ListOnly = true
+	r.ListOnly, r.Ctx = true, ctx
 	if err := sfdx.ReadPackageDirs(r, p, ign); err != nil {
 		return publicError(err)
 	}
@@ -253,6 +265,7 @@ func (f *formatter) file(name, rel, version string, set *model.Set, named bool) 
 		add(Failed, fmt.Sprintf("cannot read it: %v", fserr.Cause(err)))
 		return
 	}
+	f.dirs[filepath.Dir(name)] = true
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		add(Left, "it is a symbolic link; fmt rewrites only regular files")
 		return
@@ -296,7 +309,7 @@ func (f *formatter) file(name, rel, version string, set *model.Set, named bool) 
 			add(Failed, "it changed while fmt ran, so it was left as it is: run fmt again")
 			return
 		}
-		if err := writeAtomic(name, out, fi.Mode().Perm()); err != nil {
+		if err := fsutil.WriteFile(filepath.Dir(name), filepath.Base(name), out, fi.Mode().Perm(), true); err != nil {
 			add(Failed, fmt.Sprintf("cannot write it: %v", fserr.Cause(err)))
 			return
 		}
@@ -325,32 +338,6 @@ func stillAsRead(name string, fi fs.FileInfo, data []byte) bool {
 	}
 	cur, err := tree.ReadPath(name)
 	return err == nil && bytes.Equal(cur, data)
-}
-
-// writeAtomic replaces name with data: a temporary file in the same
-// directory, then a rename, so a reader sees the old file or the new one.
-func writeAtomic(name string, data []byte, perm fs.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err = tmp.Chmod(perm); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // olderThanRendered reports whether v is a version older than every one

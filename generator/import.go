@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/byocpack/byocpack/internal/apiver"
 	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/fsutil"
 	"github.com/byocpack/byocpack/internal/model"
 	"github.com/byocpack/byocpack/internal/schemagen"
 	"github.com/byocpack/byocpack/internal/sfdx"
@@ -80,11 +82,14 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 	if err := checkImportVersion(version); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(opts.WSDL), err)
 	}
-	var dir string
+	// root is the directory the user named (or the cache); nothing below
+	// it is written through a link (a symlinked byocpack-schemas/ too).
+	var root, rel string
 	if opts.Cache {
-		if dir, err = model.CacheDir(); err != nil {
+		if root, err = model.CacheDir(); err != nil {
 			return nil, fmt.Errorf("no user cache directory: %w", err)
 		}
+		rel = model.FileName(version)
 	} else {
 		project := opts.ProjectDir
 		if project == "" {
@@ -93,18 +98,15 @@ func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
 		if _, err := os.Stat(filepath.Join(project, sfdx.ProjectFile)); err != nil {
 			return nil, &UsageError{Option: "ProjectDir", Value: project, Msg: fmt.Sprintf("is no Salesforce DX project (no %s); import into a project, or into the user cache instead", sfdx.ProjectFile)}
 		}
-		dir = filepath.Join(project, model.ProjectDir)
+		root, rel = project, path.Join(filepath.ToSlash(model.ProjectDir), model.FileName(version))
 	}
 	res := &ImportResult{Version: version, SHA256: hex.EncodeToString(sum[:]), Bundled: schemas.Bundled().Has(version), Roots: roots, Size: len(out), Base: schemas.Bundled().Newest()}
-	res.Path = filepath.Join(dir, model.FileName(version))
-	if old, err := os.ReadFile(res.Path); err == nil && bytes.Equal(old, out) {
+	res.Path = filepath.Join(root, filepath.FromSlash(rel))
+	if old, err := tree.ReadFile(root, rel); err == nil && old != nil && bytes.Equal(old, out) {
 		res.Unchanged = true
 		return res, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	if err := writeAtomic(res.Path, out, 0o644); err != nil {
+	if err := fsutil.WriteFile(root, rel, out, 0o644, true); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -111,7 +111,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	for _, f := range files {
 		rendered[f.Path] = true
 	}
-	before, err := snapshot(out, project)
+	before, err := snapshot(ctx, out, project)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,7 +125,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := readPackageDirs(out, nextSnap); err != nil {
+	if err := readPackageDirs(ctx, out, nextSnap); err != nil {
 		return nil, nil, err
 	}
 	for _, e := range out.Owned() {
@@ -311,7 +311,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 	if project == nil {
 		return nil, fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", filepath.Join(opts.ProjectDir, sfdx.ProjectFile), sfdx.ProjectFile)
 	}
-	snap, err := snapshot(proj, project)
+	snap, err := snapshot(ctx, proj, project)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +365,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 // snapshot reads the project in d whose sfdx-project.json holds project:
 // the project files and every package directory, honouring .forceignore.
 // A directory that does not exist yet gives an empty tree.
-func snapshot(d *outdir.Dir, project []byte) (*sfdx.Snapshot, error) {
+func snapshot(ctx context.Context, d *outdir.Dir, project []byte) (*sfdx.Snapshot, error) {
 	t := tree.New()
 	for _, name := range []string{sfdx.ForceIgnoreFile, ".gitignore"} {
 		b, err := d.ReadFile(name)
@@ -384,16 +384,17 @@ func snapshot(d *outdir.Dir, project []byte) (*sfdx.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return snap, readPackageDirs(d, snap)
+	return snap, readPackageDirs(ctx, d, snap)
 }
 
 // readPackageDirs adds to the snapshot's tree the files on disk in its
 // package directories that it does not hold yet.
-func readPackageDirs(d *outdir.Dir, snap *sfdx.Snapshot) error {
+func readPackageDirs(ctx context.Context, d *outdir.Dir, snap *sfdx.Snapshot) error {
 	if d.Missing() {
 		return nil
 	}
 	r := tree.NewReader(d.Path)
+	r.Ctx = ctx
 	if err := sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore); err != nil {
 		return err
 	}

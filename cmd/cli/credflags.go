@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/fserr"
+	"github.com/byocpack/byocpack/internal/fsutil"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -133,6 +135,10 @@ type credentials struct {
 	ForceKey, ForceCert bool
 	// KeyNever says why an existing key is never replaced, when it never is.
 	KeyNever string
+	// CertRoot is the directory the certificate is written inside, no
+	// link followed below it (init's folder); empty means the
+	// certificate's own folder.
+	CertRoot string
 }
 
 // check refuses, before anything is made, a file that would be replaced
@@ -146,9 +152,12 @@ func (c credentials) check() error {
 		{c.KeyPath, c.ForceKey, c.KeyNever},
 		{c.CertPath, c.ForceCert, ""},
 	} {
-		_, err := os.Lstat(f.path)
+		fi, err := os.Lstat(f.path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || f.force:
+		case err == nil && f.path == c.KeyPath && emptyFile(fi):
+			// What a byocpack before 12a left when killed while writing
+			// the key: no key at all.
 		case errors.Is(err, syscall.ENOTDIR):
 			return fmt.Errorf("cannot write %s: %s is not a directory; pass a directory to --out (it is created when missing)", f.path, filepath.Dir(f.path))
 		case err != nil:
@@ -203,66 +212,51 @@ func (c credentials) prepare(now time.Time) (*made, error) {
 }
 
 // commit writes the key first, mode 0600, then the certificate, removing
-// the key again if the certificate cannot be written.
+// the key again if the certificate cannot be written. Each file appears
+// whole, with its mode, or not at all (fsutil.WriteFile): a run killed
+// half way leaves no empty key that blocks the next. A temporary key such
+// a run left holds a secret, so it is removed first.
 func (m *made) commit() error {
 	c := m.creds
-	for _, p := range []string{c.KeyPath, c.CertPath} {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	keyDir, keyName := filepath.Dir(c.KeyPath), filepath.Base(c.KeyPath)
+	certRoot, certRel := filepath.Dir(c.CertPath), filepath.Base(c.CertPath)
+	if c.CertRoot != "" {
+		rel, err := filepath.Rel(c.CertRoot, c.CertPath)
+		if err != nil {
 			return err
 		}
+		certRoot, certRel = c.CertRoot, filepath.ToSlash(rel)
 	}
-	if err := writeFile(c.KeyPath, m.keyPEM, 0o600, c.ForceKey); err != nil {
+	fsutil.RemoveStaleTemps(keyDir, func(base string) bool { return base == keyName })
+	fsutil.RemoveStaleTemps(filepath.Join(certRoot, filepath.Dir(filepath.FromSlash(certRel))), func(base string) bool { return base == path.Base(certRel) })
+	replaceKey := c.ForceKey
+	if fi, err := os.Lstat(c.KeyPath); err == nil && emptyFile(fi) {
+		replaceKey = true
+	}
+	// Both are written out first; then each takes its place, back to
+	// back, so a kill almost never leaves a key without its certificate.
+	key, err := fsutil.Stage(keyDir, keyName, m.keyPEM, 0o600, replaceKey)
+	if err != nil {
 		return err
 	}
-	if err := writeFile(c.CertPath, m.certPEM, 0o644, c.ForceCert); err != nil {
+	cert, err := fsutil.Stage(certRoot, certRel, m.certPEM, 0o644, c.ForceCert)
+	if err != nil {
+		key.Abort()
+		return err
+	}
+	if err := key.Commit(); err != nil {
+		cert.Abort()
+		return err
+	}
+	if err := cert.Commit(); err != nil {
 		_ = os.Remove(c.KeyPath)
 		return err
 	}
 	return nil
 }
 
-// writeFile writes data at path with mode. Without replace it fails if
-// path exists (O_EXCL: no race with another writer); with replace it
-// writes a temporary file beside path and renames it over, so a reader
-// never sees half a key.
-func writeFile(path string, data []byte, mode os.FileMode, replace bool) error {
-	if !replace {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-		if err != nil {
-			return err
-		}
-		// The umask masks the mode of open; an explicit chmod gives the
-		// file the mode asked for (0600 for a key) under any umask.
-		if err := f.Chmod(mode); err != nil {
-			f.Close()
-			os.Remove(path)
-			return err
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			os.Remove(path)
-			return err
-		}
-		return f.Close()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".byocpack-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+// emptyFile reports whether fi is a regular file of no bytes.
+func emptyFile(fi fs.FileInfo) bool { return fi.Mode().IsRegular() && fi.Size() == 0 }
 
 // printMade says what was written and what to do with it.
 func printMade(w io.Writer, m *made, specLine string) {

@@ -40,8 +40,10 @@ serializer.
 
 Targets are project directories (the package directories sfdx-project.json
 lists, .forceignore honoured), other directories (every *-meta.xml below),
-files or quoted doublestar globs; nothing outside them is touched. Each file
-is replaced atomically. A file with comments, processing instructions or
+files or quoted doublestar globs; nothing outside them is touched (a glob
+does not descend into a folder that is a symbolic link, and a linked file is
+left). Each file is replaced atomically; the temporary copies a killed fmt
+left (.NAME.byocpack-tmp-N) are removed. A file with comments, processing instructions or
 elements the content models do not know is left as it is and listed; a file
 that is not well-formed XML is never touched.
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/internal/fsutil"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -204,6 +205,7 @@ func runInit(opts *InitOptions) error {
 		CommonName: opts.CommonName, Days: opts.Days, Bits: opts.Bits, Pass: opts.Passphrase,
 		ForceCert: opts.Force,
 		KeyNever:  "init never overwrites a key; pass --key to put a new one elsewhere, or run init without --cert and use this key's certificate"}
+	creds.CertRoot = dir // certs/ below it: no link followed
 	if creds.CommonName == "" {
 		creds.CommonName = opts.Prefix + " Interaction Service"
 	}
@@ -222,7 +224,9 @@ func runInit(opts *InitOptions) error {
 		}
 	}
 	for _, f := range files {
-		if err := os.WriteFile(f.path, f.data, 0o644); err != nil {
+		// Checked above: absent, the same, or --force. Never through a
+		// link, which WriteFile refuses.
+		if err := fsutil.WriteFile(dir, filepath.Base(f.path), f.data, 0o644, true); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -13,6 +12,7 @@ import (
 	"github.com/byocpack/byocpack/generator/migrate"
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/internal/fsutil"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -103,10 +103,12 @@ func runMigrate(opts *MigrateOptions) error {
 		}
 	}
 	for _, f := range files {
-		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+		// Inside the spec's folder, never through a link.
+		rel, err := filepath.Rel(dir, f.path)
+		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(f.path, f.data, 0o644); err != nil {
+		if err := fsutil.WriteFile(dir, filepath.ToSlash(rel), f.data, 0o644, true); err != nil {
 			return err
 		}
 	}

@@ -53,8 +53,15 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // Main runs byocpack with args and returns the process exit code.
 func Main(args []string, io IO, version string) int {
+	// SIGINT and SIGTERM cancel the context every command runs under; a
+	// second one, once the first has, ends the process at once (the
+	// default action is back), as a user pressing Ctrl-C again expects.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	// --quiet silences what a command prints on stdout in text form; its
 	// JSON, its errors and its exit code stay.
 	quiet := &quietWriter{w: io.Out}

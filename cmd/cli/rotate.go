@@ -13,6 +13,7 @@ import (
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/fsutil"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -133,7 +134,7 @@ func runRotate(opts *RotateOptions) error {
 	if err := m.commit(); err != nil {
 		return err
 	}
-	if err := writeFile(specPath, edited, fi.Mode().Perm(), true); err != nil {
+	if err := fsutil.WriteFile(filepath.Dir(specPath), filepath.Base(specPath), edited, fi.Mode().Perm(), true); err != nil {
 		_ = os.Remove(nextKey)
 		_ = os.Remove(nextCert)
 		return fmt.Errorf("writing %s: %w; the new key and certificate were removed again", specPath, err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/inspect"
 	"github.com/byocpack/byocpack/internal/secrets"
 )
 
@@ -78,12 +79,12 @@ type Result struct {
 // FromConnectedApp reads a ConnectedApp file and writes the spec of the
 // equivalent external client app.
 func FromConnectedApp(data []byte, opts Options) (*Result, error) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, fmt.Errorf("%s is not well-formed XML: %v", opts.FileName, err)
+	// The reader review and diff use: bounded nesting, elements and values.
+	root, err := inspect.ParseXML(opts.FileName, data)
+	if err != nil {
+		return nil, err
 	}
-	root := doc.Root()
-	if root == nil || root.Tag != "ConnectedApp" || root.NamespaceURI() != metadataNS {
+	if root.Tag != "ConnectedApp" || root.NamespaceURI() != metadataNS {
 		return nil, fmt.Errorf("%s is not ConnectedApp metadata (<ConnectedApp xmlns=%q>)", opts.FileName, metadataNS)
 	}
 	m := &migration{res: &Result{}, values: map[string]string{}, lists: map[string][]string{}}

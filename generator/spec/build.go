@@ -413,7 +413,9 @@ func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 		l.notes = append(l.notes, diag.Problem{File: l.file, Line: v.at.line, Column: v.at.col, Severity: diag.Warning, Rule: RuleSpec,
 			Message: fmt.Sprintf("app.certificate: %s is an absolute path, so the spec builds only on a machine that has the file there (a CI secrets mount, say); keep a copy beside the spec to build anywhere", a.CertificatePath)})
 	}
-	data, err := fs.ReadFile(fsys, name)
+	// Every command reads the certificate here, from whatever fs.FS it
+	// was given: bounded, and never a FIFO or a device.
+	data, err := tree.ReadFS(fsys, name, tree.MaxInputFile)
 	if err != nil {
 		l.add(v.at, "app.certificate", "cannot read %s: %v; give the path of the PEM certificate relative to the spec (openssl x509 -req ... -out server.crt)", shown, fserr.Cause(err))
 		return

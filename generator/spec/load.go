@@ -17,6 +17,7 @@ import (
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/fserr"
 	"github.com/byocpack/byocpack/internal/strictjson"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // RuleSpec is the rule ID of every problem found in a spec file.
@@ -75,7 +76,7 @@ func Load(fsys fs.FS, name, display string) (*Spec, error) {
 	if display == "" {
 		display = name
 	}
-	data, err := fs.ReadFile(fsys, name)
+	data, err := tree.ReadFS(fsys, name, tree.MaxInputFile)
 	// Editors on Windows save a byte-order mark; YAML does not need it.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if err != nil {

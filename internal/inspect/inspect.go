@@ -153,18 +153,18 @@ func Load(ctx context.Context, target string, opts Options) (*Set, error) {
 	}
 	reg := registry.New()
 	if fi.IsDir() {
-		snap, err := sfdx.ReadProject(target)
+		snap, err := sfdx.ReadProjectContext(ctx, target)
 		if err != nil {
 			return nil, err
 		}
-		return fromProject(reg, snap, target, func(p string) string { return filepath.ToSlash(filepath.Join(target, p)) }, KindProject)
+		return fromProject(reg, newBudget(), snap, target, func(p string) string { return filepath.ToSlash(filepath.Join(target, p)) }, KindProject)
 	}
 	data, err := tree.ReadPath(target)
 	if err != nil {
 		return nil, err
 	}
 	if archive.Looks(data) {
-		return fromArchive(ctx, reg, target, data, archive.NewReader(opts.Limits))
+		return fromArchive(ctx, reg, newBudget(), target, data, archive.NewReader(opts.Limits))
 	}
 	return fromSpec(reg, target)
 }
@@ -174,7 +174,7 @@ func fromSpec(reg *registry.Registry, target string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := spec.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), target)
+	s, err := spec.Load(tree.DirFS(filepath.Dir(abs), tree.MaxInputFile), filepath.Base(abs), target)
 	if err != nil {
 		var list diag.List
 		if errors.As(err, &list) {
@@ -202,10 +202,10 @@ func fromSpec(reg *registry.Registry, target string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fromProject(reg, snap, target, func(p string) string { return target + "!" + p }, KindSpec)
+	return fromProject(reg, newBudget(), snap, target, func(p string) string { return target + "!" + p }, KindSpec)
 }
 
-func fromProject(reg *registry.Registry, snap *sfdx.Snapshot, source string, show func(string) string, kind Kind) (*Set, error) {
+func fromProject(reg *registry.Registry, xb *xmlBudget, snap *sfdx.Snapshot, source string, show func(string) string, kind Kind) (*Set, error) {
 	p := snap.Project
 	set := &Set{Source: source, Kind: kind, APIVersion: p.SourceAPIVersion, Namespace: p.Namespace, OutsideKnown: true}
 	anyPackage := slices.ContainsFunc(p.PackageDirectories, func(pd sfdx.PackageDir) bool { return pd.Package != "" })
@@ -229,7 +229,7 @@ func fromProject(reg *registry.Registry, snap *sfdx.Snapshot, source string, sho
 		} else {
 			read[key] = true
 		}
-		cs, err := fromSource(reg, snap, pd, show)
+		cs, err := fromSource(reg, xb, snap, pd, show)
 		if err != nil {
 			return nil, err
 		}
@@ -248,14 +248,14 @@ func fromProject(reg *registry.Registry, snap *sfdx.Snapshot, source string, sho
 	return set, nil
 }
 
-func fromArchive(ctx context.Context, reg *registry.Registry, target string, data []byte, r *archive.Reader) (*Set, error) {
+func fromArchive(ctx context.Context, reg *registry.Registry, xb *xmlBudget, target string, data []byte, r *archive.Reader) (*Set, error) {
 	t, err := r.Read(ctx, target, data)
 	if err != nil {
 		return nil, err
 	}
 	show := func(p string) string { return target + "!" + p }
 	if inner, ok := t.Get("package.zip"); ok {
-		set, err := fromArchive(ctx, reg, target+"!package.zip", inner, r)
+		set, err := fromArchive(ctx, reg, xb, target+"!package.zip", inner, r)
 		if err != nil {
 			return nil, err
 		}
@@ -277,7 +277,7 @@ func fromArchive(ctx context.Context, reg *registry.Registry, target string, dat
 		if err != nil {
 			return nil, err
 		}
-		return fromProject(reg, snap, target, show, KindProject)
+		return fromProject(reg, xb, snap, target, show, KindProject)
 	}
 	root := ""
 	if _, ok := t.Get("package.xml"); !ok {
@@ -310,7 +310,7 @@ func fromArchive(ctx context.Context, reg *registry.Registry, target string, dat
 		return nil, err
 	}
 	set.APIVersion = version
-	set.Packaged, err = fromMetadataAPI(reg, t, func(p string) string { return show(root + p) }, members)
+	set.Packaged, err = fromMetadataAPI(reg, xb, t, func(p string) string { return show(root + p) }, members)
 	if err != nil {
 		return nil, err
 	}
@@ -321,17 +321,20 @@ func fromArchive(ctx context.Context, reg *registry.Registry, target string, dat
 // parsePackageXML returns package.xml's members as "Type FullName" keys
 // and its <version>.
 func parsePackageXML(file string, data []byte) (map[string]bool, string, error) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, "", fmt.Errorf("%s: not well-formed XML: %v", file, err)
+	root, lines, err := newBudget().parse(file, data)
+	if err != nil {
+		return nil, "", err
 	}
-	root := doc.Root()
-	if root == nil || root.Tag != "Package" {
+	if root.Tag != "Package" {
 		return nil, "", fmt.Errorf("%s: the root element must be <Package>", file)
 	}
 	members := map[string]bool{}
 	for _, ty := range root.SelectElements("types") {
-		name := strings.TrimSpace(ty.SelectElement("name").Text())
+		n := ty.SelectElement("name")
+		if n == nil {
+			return nil, "", fmt.Errorf("%s: line %d: <types> without <name>; every <types> names its metadata type", file, lines[ty])
+		}
+		name := strings.TrimSpace(n.Text())
 		for _, m := range ty.SelectElements("members") {
 			members[name+" "+strings.TrimSpace(m.Text())] = true
 		}
@@ -371,14 +374,18 @@ func (b *builder) get(typ, name, file string) *Component {
 	return c
 }
 
-// setXML parses data as the component's XML; the file holding the XML
-// names the component.
-func (c *Component) setXML(file string, data []byte) error {
-	root, lines, err := parseXML(file, data)
+// setXML parses data as the component's XML, within what is left of the
+// budget; the file holding the XML names the component.
+func (c *Component) setXML(xb *xmlBudget, file string, data []byte) error {
+	root, lines, err := xb.parse(file, data)
 	if err != nil {
 		return err
 	}
 	c.Root, c.File = root, file
+	if len(c.lines) == 0 {
+		c.lines = lines
+		return nil
+	}
 	for e, l := range lines {
 		c.lines[e] = l
 	}

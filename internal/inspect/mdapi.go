@@ -13,7 +13,7 @@ import (
 // parent and its children as source format holds them. members are
 // package.xml's; a parent it does not list (an object that only gains
 // fields) is not a component of its own.
-func fromMetadataAPI(reg *registry.Registry, t *tree.Tree, show func(string) string, members map[string]bool) ([]*Component, error) {
+func fromMetadataAPI(reg *registry.Registry, xb *xmlBudget, t *tree.Tree, show func(string) string, members map[string]bool) ([]*Component, error) {
 	byDir := map[string][]*registry.Type{}
 	types := reg.Types()
 	for i := range types {
@@ -52,7 +52,7 @@ func fromMetadataAPI(reg *registry.Registry, t *tree.Tree, show func(string) str
 				continue
 			}
 			c := b.get(ty.Name, name, shown)
-			if err := c.setXML(shown, data); err != nil {
+			if err := c.setXML(xb, shown, data); err != nil {
 				return nil, err
 			}
 			if ty.Children != nil && ty.Strategies.Adapter == "decomposed" {

@@ -10,7 +10,7 @@ import (
 
 // fromSource reads one package directory in source format, inferring each
 // file's type as the Salesforce CLI does.
-func fromSource(reg *registry.Registry, snap *sfdx.Snapshot, pd *sfdx.PackageDir, show func(string) string) ([]*Component, error) {
+func fromSource(reg *registry.Registry, xb *xmlBudget, snap *sfdx.Snapshot, pd *sfdx.PackageDir, show func(string) string) ([]*Component, error) {
 	files, err := sfdx.PackageFiles(reg, snap.Tree, pd, snap.Ignore)
 	if err != nil {
 		return nil, err
@@ -21,14 +21,14 @@ func fromSource(reg *registry.Registry, snap *sfdx.Snapshot, pd *sfdx.PackageDir
 		shown := show(f.Path)
 		switch f.Kind {
 		case sfdx.MetaXML:
-			if err := b.get(f.Type.Name, f.FullName, shown).setXML(shown, data); err != nil {
+			if err := b.get(f.Type.Name, f.FullName, shown).setXML(xb, shown, data); err != nil {
 				return nil, err
 			}
 		case sfdx.Child:
 			if f.ParentName == "" {
 				return nil, fmt.Errorf("%s: a %s file must sit in %s/<Parent>/%s/", shown, f.Type.Name, f.Parent.DirectoryName, f.Type.DirectoryName)
 			}
-			if err := b.get(f.Type.Name, f.ParentName+"."+f.FullName, shown).setXML(shown, data); err != nil {
+			if err := b.get(f.Type.Name, f.ParentName+"."+f.FullName, shown).setXML(xb, shown, data); err != nil {
 				return nil, err
 			}
 		case sfdx.Content:

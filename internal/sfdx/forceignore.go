@@ -13,6 +13,18 @@ import (
 // ForceIgnoreFile is the ignore file the CLI reads at the project root.
 const ForceIgnoreFile = ".forceignore"
 
+// Bounds on .forceignore: every path of a project is matched against every
+// rule, once per folder above it, so 100,000 rules over a deep tree took
+// minutes. Real files hold tens of rules.
+const (
+	// MaxIgnoreRules is one rule for each of the 10,000 files a deploy
+	// takes at most, tenfold smaller: a list that long names files one by
+	// one, which a folder or a pattern does better.
+	MaxIgnoreRules = 1_000
+	// MaxIgnoreLine is the longest path Linux accepts (PATH_MAX).
+	MaxIgnoreLine = 4096
+)
+
 // defaultIgnore are the rules the CLI (source-deploy-retrieve's ForceIgnore)
 // puts before the user's own; like the CLI, they only apply when a
 // .forceignore exists.
@@ -65,13 +77,20 @@ func ParseForceIgnore(name, content string) (*ForceIgnore, error) {
 	lines := append(defaultIgnore(), strings.Split(strings.ReplaceAll(content, "\r\n", "\n"), "\n")...)
 	nDefault := len(defaultIgnore())
 	for i, line := range lines {
+		if len(line) > MaxIgnoreLine {
+			return nil, fmt.Errorf("%s:%d: a line of %d bytes is longer than any path (%d bytes); shorten it or split it into patterns", name, i-nDefault+1, len(line), MaxIgnoreLine)
+		}
 		r, ok, err := parseIgnoreLine(line)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, i-nDefault+1, err)
 		}
-		if ok {
-			f.rules = append(f.rules, r)
+		if !ok {
+			continue
 		}
+		if len(f.rules)-nDefault >= MaxIgnoreRules {
+			return nil, fmt.Errorf("%s:%d: more than %d rules; byocpack reads at most %d (each file is matched against every rule): ignore folders or patterns rather than files one by one", name, i-nDefault+1, MaxIgnoreRules, MaxIgnoreRules)
+		}
+		f.rules = append(f.rules, r)
 	}
 	return f, nil
 }

@@ -1,6 +1,7 @@
 package sfdx
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -231,7 +232,10 @@ type Snapshot struct {
 
 // ReadProject reads the project at dir into memory, bounded as tree.Reader
 // bounds it.
-func ReadProject(dir string) (*Snapshot, error) {
+func ReadProject(dir string) (*Snapshot, error) { return ReadProjectContext(context.Background(), dir) }
+
+// ReadProjectContext is ReadProject stopped by ctx's cancellation.
+func ReadProjectContext(ctx context.Context, dir string) (*Snapshot, error) {
 	p, err := Load(dir)
 	if err != nil {
 		return nil, err
@@ -241,6 +245,7 @@ func ReadProject(dir string) (*Snapshot, error) {
 		return nil, err
 	}
 	r := tree.NewReader(dir)
+	r.Ctx = ctx
 	for _, name := range []string{ProjectFile, ForceIgnoreFile} {
 		if err := r.File(name); err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -187,8 +188,11 @@ type Reader struct {
 	// tree, so a caller can start on the first files while the walk goes
 	// on; an error stops the walk.
 	OnFile func(rel, name string) error
-	files  int
-	bytes  int64
+	// Ctx, when set, stops a walk at its cancellation (Ctrl-C): a deep
+	// tree checked against many .forceignore rules takes a while.
+	Ctx   context.Context
+	files int
+	bytes int64
 }
 
 // NewReader reads into a new tree from root.
@@ -244,6 +248,11 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 	return filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if r.Ctx != nil {
+			if err := r.Ctx.Err(); err != nil {
+				return err
+			}
 		}
 		relp := startRel
 		if rest, ok := strings.CutPrefix(p, start+string(filepath.Separator)); ok {

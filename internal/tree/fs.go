@@ -41,15 +41,12 @@ func (b boundedFS) Open(name string) (fs.File, error) {
 		f.Close()
 		return nil, err
 	}
-	switch {
-	case fi.IsDir():
+	if fi.IsDir() {
 		return f, nil
-	case !fi.Mode().IsRegular():
+	}
+	if err := checkInput(name, fi, b.limit); err != nil {
 		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w: it is %s; give a regular file", errNotRegular, kind(fi.Mode()))}
-	case fi.Size() > b.limit:
-		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%d bytes is more than the %d MiB byocpack reads from this file", fi.Size(), b.limit>>20)}
+		return nil, err
 	}
 	return &limitedFile{File: f, left: b.limit + 1, limit: b.limit}, nil
 }
@@ -131,3 +128,43 @@ func ReadAllLimited(r io.Reader, limit int64, what string) ([]byte, error) {
 
 // IsNotRegular reports whether err refuses a FIFO, device or socket.
 func IsNotRegular(err error) bool { return errors.Is(err, errNotRegular) }
+
+// ReadFS reads name from fsys within limit bytes, refusing what is not a
+// regular file from its stat before opening it: any fs.FS a caller passes
+// (os.DirFS too, whose open of a FIFO blocks) reads a spec or a
+// certificate without hanging on a FIFO or filling memory from
+// /dev/zero. The open file is checked again, in case the name changed
+// between the two.
+func ReadFS(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkInput(name, fi, limit); err != nil {
+		return nil, err
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := checkInput(name, fi, limit); err != nil {
+		return nil, err
+	}
+	return ReadAllLimited(f, limit, name)
+}
+
+// checkInput refuses an input file that is not a regular file (a FIFO, a
+// device) or is over limit bytes, from its stat.
+func checkInput(name string, fi fs.FileInfo, limit int64) error {
+	switch {
+	case !fi.Mode().IsRegular():
+		return &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w: it is %s; give a regular file", errNotRegular, kind(fi.Mode()))}
+	case fi.Size() > limit:
+		return &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%d bytes is more than the %d MiB byocpack reads from this file", fi.Size(), limit>>20)}
+	}
+	return nil
+}

@@ -172,8 +172,18 @@ func (p *parser) errAt(off int, format string, args ...any) *SyntaxError {
 
 func (p *parser) newElement() *Element {
 	if len(p.slab) == 0 {
-		// As many as the file has start tags, at most: one allocation.
-		p.slab = make([]Element, min(bytes.Count(p.data[p.pos:], []byte{'<'}), 256)+1)
+		// As many as the file has start tags, up to 256: counting stops at
+		// the 256th, as counting all that remain for each slab made a file
+		// of 60 MB of tiny elements take seconds before its element bound.
+		n, rest := 0, p.data[p.pos:]
+		for n < 256 {
+			i := bytes.IndexByte(rest, '<')
+			if i < 0 {
+				break
+			}
+			n, rest = n+1, rest[i+1:]
+		}
+		p.slab = make([]Element, n+1)
 	}
 	e := &p.slab[0]
 	p.slab = p.slab[1:]
