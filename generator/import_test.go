@@ -308,6 +308,7 @@ func TestImportTwoNewerVersions(t *testing.T) {
 		}
 		sizes[v] = res.Size
 	}
+	t.Logf("delta sizes: %v", sizes)
 	if sizes["67.0"] > 4<<10 || sizes["68.0"] > 5<<10 || sizes["68.0"] <= sizes["67.0"] {
 		t.Errorf("delta sizes %v; only the changed types belong in them", sizes)
 	}

@@ -39,8 +39,10 @@ import (
 // that version says; elements of one name may repeat (positional
 // particles). A delta (what `schemas import` writes) has one version and
 // names its base, a version of the bundled file: it holds only the types
-// that differ from the base, and marks the types the base has and it does
-// not with an empty mask.
+// that differ from the base, each as edits of the base's lines ("=N" keeps
+// the next N, "-N" drops them, other lines are new) or, for a type the
+// base lacks, whole; and it marks the types the base has and it does not
+// with an empty mask.
 const (
 	magic      = "byocpack-models 2"
 	entryWidth = 8 + 1 + 8 + 1 + 8 + 1 + 16 + 1 + 16 + 1
@@ -57,10 +59,14 @@ type Bundle struct {
 	shas     []string
 	// base and baseSHA are the bundled version a delta is relative to.
 	base, baseSHA string
-	count         int
-	names         string // the names block
-	entries       string // the fixed-width entries
-	records       string
+	// over and overBit are the bundle and version a delta's edits apply
+	// to, once the Set has found its base.
+	over    *Bundle
+	overBit int
+	count   int
+	names   string // the names block
+	entries string // the fixed-width entries
+	records string
 }
 
 // OpenBundle parses the header and index of a models file. name is used
@@ -250,6 +256,12 @@ func (b *Bundle) typeAt(name string, bit int) (listed bool, c *Complex, s *Simpl
 	if !present || err != nil {
 		return listed, nil, nil, err
 	}
+	if b.over != nil {
+		rec, err = b.expand(name, rec)
+		if err != nil {
+			return true, nil, nil, fmt.Errorf("%s: type %s: %w", b.name, name, err)
+		}
+	}
 	c, s, err = parseType(name, rec, majorOf(b.versions[bit]))
 	if err == nil && c == nil && s == nil {
 		err = fmt.Errorf("type %s has no kind line at API %s", name, b.versions[bit])
@@ -258,6 +270,58 @@ func (b *Bundle) typeAt(name string, bit int) (listed bool, c *Complex, s *Simpl
 		return true, nil, nil, fmt.Errorf("%s: API %s: %w", b.name, b.versions[bit], err)
 	}
 	return true, c, s, nil
+}
+
+// expand applies a delta record's edits, if it has any, to the lines its
+// base has for the type.
+func (b *Bundle) expand(name, rec string) (string, error) {
+	if !strings.HasPrefix(rec, "=") && !strings.HasPrefix(rec, "-") && !strings.Contains(rec, "\n=") && !strings.Contains(rec, "\n-") {
+		return rec, nil
+	}
+	_, present, baseRec, err := b.over.lookup(name, b.overBit)
+	if err != nil {
+		return "", err
+	}
+	if !present {
+		return "", fmt.Errorf("edits a type API %s does not have", b.over.versions[b.overBit])
+	}
+	base, err := linesAt(baseRec, majorOf(b.over.versions[b.overBit]))
+	if err != nil {
+		return "", err
+	}
+	return applyEdits(rec, base)
+}
+
+// linesAt keeps the lines of a record that exist at API major, without
+// their version marks.
+func linesAt(rec string, major int) ([]string, error) {
+	var out []string
+	for rec != "" {
+		l, more, in, err := nextLine(rec, major)
+		if err != nil {
+			return nil, err
+		}
+		if rec = more; in {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// nextLine splits the first line off rec, without its version mark, and
+// says whether it exists at API major.
+func nextLine(rec string, major int) (line, rest string, in bool, err error) {
+	end := strings.IndexByte(rec, '\n')
+	if end < 0 {
+		return "", "", false, fmt.Errorf("record does not end in a line break")
+	}
+	line, rest = rec[:end], rec[end+1:]
+	if line != "" && line[0] == '@' {
+		ranges, text, _ := cutSpace(line[1:])
+		in, err = inRanges(ranges, major)
+		return text, rest, in, err
+	}
+	return line, rest, true, nil
 }
 
 // each calls f with every type of the index and its masks, in name order.

@@ -67,22 +67,13 @@ func parseType(name, rec string, major int) (*Complex, *Simple, error) {
 		return fmt.Errorf("type %s: %s", name, fmt.Sprintf(format, args...))
 	}
 	for rec != "" {
-		end := strings.IndexByte(rec, '\n')
-		if end < 0 {
-			return nil, nil, bad("record does not end in a line break")
+		line, more, in, err := nextLine(rec, major)
+		if err != nil {
+			return nil, nil, bad("%v", err)
 		}
-		line := rec[:end]
-		rec = rec[end+1:]
-		if line != "" && line[0] == '@' {
-			ranges, text, _ := cutSpace(line[1:])
-			in, err := inRanges(ranges, major)
-			if err != nil {
-				return nil, nil, bad("%v", err)
-			}
-			if !in {
-				continue
-			}
-			line = text
+		rec = more
+		if !in {
+			continue
 		}
 		key, rest, _ := cutSpace(line)
 		if c == nil && s == nil && key != "complex" && key != "simple" {
@@ -267,20 +258,7 @@ func (b *Builder) Add(version, sha string, roots []string, complexes []*Complex,
 // stay in its own order.
 func mergeLines(merged []vline, lines []string, bit uint64) []vline {
 	n, m := len(merged), len(lines)
-	// lcs[i][j] is the LCS length of merged[i:] and lines[j:].
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if merged[i].text == lines[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
+	lcs := lcsTable(textOf(merged), lines)
 	out := make([]vline, 0, n+m)
 	i, j := 0, 0
 	for i < n || j < m {
@@ -375,6 +353,9 @@ func (b *Builder) Delta(base *Bundle, baseVersion string) ([]byte, error) {
 			if slices.Equal(lines, textOf(t.lines)) && base.isRoot(n, bit) == (t.rootMask != 0) {
 				continue
 			}
+			// Changed: the edits that turn the base's lines into these.
+			d.types[n] = &vtype{mask: t.mask, rootMask: t.rootMask, lines: editScript(lines, textOf(t.lines), t.mask)}
+			continue
 		}
 		d.types[n] = t
 	}
@@ -388,6 +369,98 @@ func (b *Builder) Delta(base *Bundle, baseVersion string) ([]byte, error) {
 		return nil, err
 	}
 	return d.encode(baseVersion, base.shas[bit])
+}
+
+// lcsTable is the table of longest common subsequences: [i][j] is the
+// length of that of a[i:] and b[j:].
+func lcsTable(a, b []string) [][]int {
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	return lcs
+}
+
+// editScript writes new as edits of old: "=N" keeps the next N lines of
+// old, "-N" drops them, any other line is a line of new. A release
+// changes a few elements of a type with hundreds of enumeration values, so
+// a delta holds the few.
+func editScript(old, new []string, mask uint64) []vline {
+	n, m := len(old), len(new)
+	lcs := lcsTable(old, new)
+	var out []vline
+	run := func(op byte, k int) {
+		if k > 0 {
+			out = append(out, vline{string(op) + strconv.Itoa(k), mask})
+		}
+	}
+	keep, drop := 0, 0
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && old[i] == new[j] && lcs[i][j] == lcs[i+1][j+1]+1:
+			run('-', drop)
+			drop = 0
+			keep++
+			i, j = i+1, j+1
+		case j == m || (i < n && lcs[i+1][j] >= lcs[i][j+1]):
+			run('=', keep)
+			keep = 0
+			drop++
+			i++
+		default:
+			run('=', keep)
+			run('-', drop)
+			keep, drop = 0, 0
+			out = append(out, vline{new[j], mask})
+			j++
+		}
+	}
+	run('=', keep)
+	run('-', drop)
+	return out
+}
+
+// applyEdits turns the lines of an edit script (editScript) and the base
+// type's lines into the record of the type.
+func applyEdits(script string, base []string) (string, error) {
+	var b strings.Builder
+	i := 0
+	for script != "" {
+		end := strings.IndexByte(script, '\n')
+		if end < 0 {
+			return "", errors.New("record does not end in a line break")
+		}
+		line := script[:end]
+		script = script[end+1:]
+		if line != "" && (line[0] == '=' || line[0] == '-') {
+			k, err := strconv.Atoi(line[1:])
+			if err != nil || k <= 0 || k > len(base)-i {
+				return "", fmt.Errorf("edit %q does not fit the base's %d lines", line, len(base))
+			}
+			if line[0] == '=' {
+				for _, l := range base[i : i+k] {
+					b.WriteString(l + "\n")
+				}
+			}
+			i += k
+			continue
+		}
+		b.WriteString(line + "\n")
+	}
+	if i != len(base) {
+		return "", fmt.Errorf("the edits leave %d of the base's lines unaccounted for", len(base)-i)
+	}
+	return b.String(), nil
 }
 
 func textOf(ls []vline) []string {

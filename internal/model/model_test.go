@@ -302,6 +302,19 @@ func TestDeltaOverTheBundledModels(t *testing.T) {
 	if got := s.TypeVersions("ID"); strings.Join(got, ",") != "66.0" {
 		t.Errorf("ID in %v", got)
 	}
+	// Color is written as edits of the base's lines; edits that do not fit
+	// the base are refused.
+	if !strings.Contains(string(delta), "\n=5\nenum Green\n") {
+		t.Errorf("Color is not written as edits:\n%s", delta)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(delta), "\n=5\n", "\n=6\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := ForProject(base, project, false); s != nil {
+		if _, err := s.Get("67.0"); err == nil || !strings.Contains(err.Error(), "does not fit") {
+			t.Errorf("edits past the base: %v", err)
+		}
+	}
 	// Written against other bundled models: refused, with the fix.
 	other := strings.Replace(string(delta), "base 66.0 "+m66.SHA256, "base 66.0 "+strings.Repeat("ef", 32), 1)
 	if err := os.WriteFile(p, []byte(other), 0o644); err != nil {

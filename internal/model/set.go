@@ -184,6 +184,7 @@ func (s *Set) loadFile(p, v string) (*Model, error) {
 		if bit < 0 || s.bundled.shas[bit] != sha {
 			return nil, fmt.Errorf("%s: holds the changes of API %s against the bundled models of API %s (WSDL SHA-256 %.12s…), which this byocpack does not have; import the WSDL again with `byocpack schemas import`", name, v, base, sha)
 		}
+		b.over, b.overBit = s.bundled, bit
 		srcs = append(srcs, source{s.bundled, bit})
 	}
 	m := newLazy(v, b.shas[0], b.Header, srcs...)

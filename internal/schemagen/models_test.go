@@ -194,3 +194,80 @@ func TestModelsMergeVersionsAndImportADelta(t *testing.T) {
 		t.Errorf("a WSDL without metadata types: err = %v", err)
 	}
 }
+
+// A real release imported over the one before it: the delta is a small
+// fraction of the version's complete models and reads back as exactly
+// them, every type and every root.
+func TestImportOfARealReleaseIsASmallExactDelta(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), "..", "shared", "salesforce", "metadata-wsdl")
+	license, err := os.ReadFile(filepath.Join(dir, "LICENSE.txt"))
+	if err != nil {
+		t.Skipf("the shared WSDLs are not here: %v", err)
+	}
+	read := func(v string) []byte {
+		data, err := os.ReadFile(filepath.Join(dir, "metadata-v"+v+".wsdl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	w65, w66 := read("65.0"), read("66.0")
+	bundled, err := Models(fstest.MapFS{"LICENSE.txt": {Data: license}, "metadata-v65.0.wsdl": {Data: w65}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := Models(fstest.MapFS{"LICENSE.txt": {Data: license}, "metadata-v66.0.wsdl": {Data: w66}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := model.NewBundledSet("bundled", string(bundled.Data))
+	base, err := set.BundledFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	version, _, delta, err := ImportModels(w66, nil, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(delta) > len(full.Data)/8 {
+		t.Errorf("the 66.0 delta over 65.0 is %d bytes, the complete models %d", len(delta), len(full.Data))
+	}
+	project := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(project, model.ProjectDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(project, model.ProjectDir, model.FileName(version)), delta, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := model.ForProject(set, project, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ps.Get(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := model.Decode("full", full.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want.Roots(), got.Roots()); d != "" {
+		t.Errorf("roots (-complete +delta):\n%s", d)
+	}
+	if d := cmp.Diff(allLines(t, want), allLines(t, got)); d != "" {
+		t.Errorf("types (-complete +delta):\n%.3000s", d)
+	}
+}
+
+// allLines is every type of m as its record lines, by name.
+func allLines(t *testing.T, m *model.Model) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, c := range m.ComplexTypes() {
+		out[c.Name], _ = model.TypeLines(c, nil)
+	}
+	for _, s := range m.SimpleTypes() {
+		out[s.Name], _ = model.TypeLines(nil, s)
+	}
+	return out
+}
