@@ -378,7 +378,7 @@ func versionWarning(shown, sourceAPIVersion string) *versionNote {
 	}
 	file := display(shown, sfdx.ProjectFile)
 	if err == nil {
-		return &versionNote{oldest.String(), diag.Problem{File: file, Severity: diag.Info, Rule: RuleAPIVersion,
+		return &versionNote{sourceAPIVersion, diag.Problem{File: file, Severity: diag.Info, Rule: RuleAPIVersion,
 			Message: fmt.Sprintf("sourceApiVersion %s is older than every API version byocpack has models for (%s to %s); its files were judged by %s, the oldest: an element that version lacks may still deploy at %s", sourceAPIVersion, oldest, newest, oldest, sourceAPIVersion)}}
 	}
 	what := fmt.Sprintf("sourceApiVersion %q is not an API version", sourceAPIVersion)
@@ -441,10 +441,8 @@ func (v *validation) loose(ctx context.Context, files []string) error {
 		in.Disabled, read.problems = projectConfig(data, sfdx.ProjectFile)
 	}
 	in.Disabled = append(in.Disabled, v.opts.Disable...)
-	if pv, err := apiver.Parse(in.APIVersion); err != nil {
+	if _, err := apiver.Parse(in.APIVersion); err != nil {
 		in.APIVersion = versionOr(v.opts.APIVersion, spec.LatestAPIVersion())
-	} else if oldest, _ := modelRange(); pv.Before(oldest) {
-		in.APIVersion = oldest.String()
 	}
 	for _, name := range files {
 		rel := filepath.ToSlash(filepath.Clean(name))

@@ -74,6 +74,15 @@ func New(models *model.Set) *Checker { return &Checker{Models: models} }
 // whether apiVersion is newer than every version the set has.
 func (c *Checker) ModelFor(apiVersion string) (m *model.Model, newer bool, err error) {
 	use, newer, ok := c.Models.Resolve(apiVersion)
+	if vs := c.Models.Versions(); !ok && len(vs) > 0 {
+		// Older than every version: judged by the oldest, whose elements
+		// such a project mostly uses; the caller says so once.
+		v, err := apiver.Parse(apiVersion)
+		oldest, _ := apiver.Parse(vs[0])
+		if err == nil && v.Before(oldest) {
+			use, ok = vs[0], true
+		}
+	}
 	if !ok {
 		return nil, false, fmt.Errorf("no content models for API version %q; byocpack has %s (import another with `byocpack schemas import metadata.wsdl`)", apiVersion, strings.Join(c.Models.Versions(), ", "))
 	}
