@@ -462,11 +462,8 @@ func benchValidate(c config, tmp string, out io.Writer) error {
 			}
 			xl.samples = append(xl.samples, s)
 		}
-		if c.baseline != "" {
-			if s, log, err = timed(tmp, nil, c.baseline, "validate", proj); err != nil || s.code > 1 {
-				return fmt.Errorf("baseline validate: %v\n%.2000s", err, log)
-			}
-			vbase.samples = append(vbase.samples, s)
+		if err := runBaseline(c, tmp, proj, vbase); err != nil {
+			return err
 		}
 	}
 	if len(vbase.samples) > 0 {
@@ -478,11 +475,31 @@ func benchValidate(c config, tmp string, out io.Writer) error {
 		fmt.Fprintf(out, "- byocpack validate / xmllint: **%s** (goal ≤ 1×)\n", ratio(bp.median(), xl.median()))
 		fmt.Fprintf(out, "- byocpack validate --xsd / xmllint: **%s**\n", ratio(bx.median(), xl.median()))
 	}
+	baselineAndRSS(out, bp, vbase)
+	return nil
+}
+
+// runBaseline adds a run of the baseline's validate of proj to vbase,
+// when there is a baseline.
+func runBaseline(c config, tmp, proj string, vbase *series) error {
+	if c.baseline == "" {
+		return nil
+	}
+	s, log, err := timed(tmp, nil, c.baseline, "validate", proj)
+	if err != nil || s.code > 1 {
+		return fmt.Errorf("baseline validate: %v\n%.2000s", err, log)
+	}
+	vbase.samples = append(vbase.samples, s)
+	return nil
+}
+
+// baselineAndRSS prints the baseline's ratio (when it ran) and the peak
+// memory of byocpack's validate.
+func baselineAndRSS(out io.Writer, bp, vbase *series) {
 	if len(vbase.samples) > 0 {
 		fmt.Fprintf(out, "- baseline / byocpack validate: **%s**\n", ratio(vbase.median(), bp.median()))
 	}
 	fmt.Fprintf(out, "- peak RSS of byocpack validate: **%.1f MB** (goal < 100 MB)\n", float64(bp.rss())/1024)
-	return nil
 }
 
 // combinedXSD writes, to path, one schema with a global element for each

@@ -208,11 +208,8 @@ func benchManyTypes(c config, tmp string, out io.Writer) error {
 			return err
 		}
 		xl.samples = append(xl.samples, s)
-		if c.baseline != "" {
-			if s, log, err = timed(tmp, nil, c.baseline, "validate", proj); err != nil || s.code > 1 {
-				return fmt.Errorf("baseline validate: %v\n%.2000s", err, log)
-			}
-			vbase.samples = append(vbase.samples, s)
+		if err := runBaseline(c, tmp, proj, vbase); err != nil {
+			return err
 		}
 	}
 	ss := []*series{bp, ct, xl}
@@ -223,9 +220,6 @@ func benchManyTypes(c config, tmp string, out io.Writer) error {
 	table(out, ss)
 	fmt.Fprintf(out, "- byocpack validate / cat: **%s** (goal ≤ 2×)\n", ratio(bp.median(), ct.median()))
 	fmt.Fprintf(out, "- byocpack validate / xmllint: **%s** (goal ≤ 1×)\n", ratio(bp.median(), xl.median()))
-	if len(vbase.samples) > 0 {
-		fmt.Fprintf(out, "- baseline / byocpack validate: **%s**\n", ratio(vbase.median(), bp.median()))
-	}
-	fmt.Fprintf(out, "- peak RSS of byocpack validate: **%.1f MB** (goal < 100 MB)\n", float64(bp.rss())/1024)
+	baselineAndRSS(out, bp, vbase)
 	return nil
 }
