@@ -1,6 +1,8 @@
 package xsdcheck
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,7 +108,9 @@ func typeXSD(t *testing.T, version, typ string) []byte {
 	}
 	switch v := got.(type) {
 	case error:
-		if os.Getenv("CI") == "true" {
+		// No WSDLs beside the repository (a checkout alone) skips, as
+		// cutXSD does; WSDLs that do not cut fail under CI.
+		if os.Getenv("CI") == "true" && !errors.Is(v, fs.ErrNotExist) {
 			t.Fatalf("cannot cut %s %s from the WSDLs: %v", version, typ, v)
 		}
 		t.Skipf("cannot cut %s %s from the WSDLs: %v", version, typ, v)

@@ -2,7 +2,9 @@ package xsdcheck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -283,7 +285,7 @@ func TestMutantsOfEveryType(t *testing.T) {
 			got := cutRoots(version, types)
 			switch v := got.(type) {
 			case error:
-				if os.Getenv("CI") == "true" {
+				if os.Getenv("CI") == "true" && !errors.Is(v, fs.ErrNotExist) {
 					t.Fatalf("cannot cut the %s XSDs: %v", version, v)
 				}
 				t.Logf("cannot cut the %s XSDs (%v); xmllint skipped there", version, v)
