@@ -318,7 +318,8 @@ func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, 
 // disabled rules, and the problems of its sfdx-project.json.
 func projectHeader(snap *sfdx.Snapshot, shown string, o inputOptions) (validate.Input, []diag.Problem) {
 	p := snap.Project
-	in := validate.Input{APIVersion: versionOr(o.apiVersion, p.SourceAPIVersion), Namespace: p.Namespace, Project: true}
+	in := validate.Input{APIVersion: versionOr(o.apiVersion, p.SourceAPIVersion), Namespace: p.Namespace, Project: true,
+		ProjectFile: display(shown, sfdx.ProjectFile)}
 	projectData, _ := snap.Tree.Get(sfdx.ProjectFile)
 	disabled, problems := projectConfig(projectData, display(shown, sfdx.ProjectFile))
 	in.Disabled = append(disabled, o.disable...)

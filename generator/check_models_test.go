@@ -122,7 +122,7 @@ func TestValidateNewerProjectWarnsAtTheElement(t *testing.T) {
 		return strings.Replace(s, `"sourceApiVersion": "66.0"`, `"sourceApiVersion": "67.0"`, 1)
 	})
 	editFile(t, filepath.Join(dir, globalFile), func(s string) string {
-		return strings.Replace(s, "    <isNamedUserJwtEnabled>", "    <isDPopEnabled>true</isDPopEnabled>\n    <isEnforceRefreshTokenTTL>true</isEnforceRefreshTokenTTL>\n    <isNamedUserJwtEnabled>", 1)
+		return strings.Replace(s, "    <label>", "    <isDPopEnabled>true</isDPopEnabled>\n    <isEnforceRefreshTokenTTL>true</isEnforceRefreshTokenTTL>\n    <label>", 1)
 	})
 	res, err := Validate(context.Background(), ValidateOptions{Targets: []string{dir}, Now: testNow})
 	if err != nil {

@@ -28,7 +28,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under fixtures/*/golden")
 
 // fixtures are the bundled example specs.
-func fixtures() []string { return []string{"partner1", "customer1", "legacy1"} }
+func fixtures() []string { return []string{"partner1", "customer1", "legacy1", "partner2"} }
 
 // testNow pins certificate checks, so the goldens do not depend on the day
 // the tests run.
@@ -427,8 +427,8 @@ func TestRenderSeedConfiguration(t *testing.T) {
 func TestRenderAppSettings(t *testing.T) {
 	full := specFS(t, func(s string) string {
 		s = strings.Replace(s, "  callbackUrl: https://login.salesforce.com\n", "  callbackUrls: [https://login.salesforce.com, https://test.salesforce.com]\n", 1)
-		s = strings.Replace(s, "  distributionState: Packaged\n", "  distributionState: Packaged\n  pkceRequired: true\n  orgScopedExternalApp: 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1\n  oauthLink: 00D5g000004xyzA:888xx0000000001\n", 1)
-		return strings.Replace(s, "    permissionSets: []\n", "    permissionSets: []\n    ipRelaxation: Enforce_RelaxRefresh\n    refreshTokenPolicy: SpecificLifetime\n    refreshTokenValidity: 90\n    sessionLevel: HIGH_ASSURANCE\n    sessionLevelAction: RaiseSessionLevel\n", 1)
+		s = strings.Replace(s, "  distributionState: Packaged\n", "  distributionState: Packaged\n  pkceRequired: true\n  secretRequiredForRefreshToken: false\n  namedUserJwt: true\n  clientCredentialsFlow: true\n  orgScopedExternalApp: 00D5g000004xyzAEAQ:Partner1_ExternalClientApp1\n  oauthLink: 00D5g000004xyzA:888xx0000000001\n", 1)
+		return strings.Replace(s, "    permissionSets: []\n", "    permissionSets: []\n    ipRelaxation: Enforce_RelaxRefresh\n    refreshTokenPolicy: SpecificLifetime\n    refreshTokenValidity: 90\n    clientCredentialsUser: integration@partner1.example\n    sessionLevel: HIGH_ASSURANCE\n    sessionLevelAction: RaiseSessionLevel\n", 1)
 	})
 	out := filepath.Join(t.TempDir(), "out")
 	res, err := renderFS(full, out)
@@ -444,22 +444,25 @@ func TestRenderAppSettings(t *testing.T) {
 		pkg + "externalClientApps/Partner1_ExternalClientApp1.eca-meta.xml":                            "    <label>Partner1 ExternalClientApp1</label>\n    <orgScopedExternalApp>00D5g000004xyzAEAQ:Partner1_ExternalClientApp1</orgScopedExternalApp>\n",
 		pkg + "extlClntAppOauthSettings/Partner1_ExternalClientApp1_oauth.ecaOauth-meta.xml":           "    <oauthLink>00D5g000004xyzA:888xx0000000001</oauthLink>\n",
 		org + "extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml": "    <callbackUrl>https://login.salesforce.com\nhttps://test.salesforce.com</callbackUrl>\n",
-		org + "extlClntAppOauthPolicies/Partner1_ExternalClientApp1_oauthPlcy.ecaOauthPlcy-meta.xml":   "    <ipRelaxationPolicyType>Enforce_RelaxRefresh</ipRelaxationPolicyType>\n    <label>Partner1 ExternalClientApp1 OAuth Policies</label>\n    <permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>\n    <policyAction>RaiseSessionLevel</policyAction>\n    <refreshTokenPolicyType>SpecificLifetime</refreshTokenPolicyType>\n    <refreshTokenValidityPeriod>90</refreshTokenValidityPeriod>\n    <refreshTokenValidityUnit>Days</refreshTokenValidityUnit>\n    <requiredSessionLevel>HIGH_ASSURANCE</requiredSessionLevel>\n",
+		org + "extlClntAppOauthPolicies/Partner1_ExternalClientApp1_oauthPlcy.ecaOauthPlcy-meta.xml":   "    <ipRelaxationPolicyType>Enforce_RelaxRefresh</ipRelaxationPolicyType>\n    <isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled>\n    <label>Partner1 ExternalClientApp1 OAuth Policies</label>\n    <permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>\n    <policyAction>RaiseSessionLevel</policyAction>\n    <refreshTokenPolicyType>SpecificLifetime</refreshTokenPolicyType>\n    <refreshTokenValidityPeriod>90</refreshTokenValidityPeriod>\n    <refreshTokenValidityUnit>Days</refreshTokenValidityUnit>\n    <requiredSessionLevel>HIGH_ASSURANCE</requiredSessionLevel>\n",
 	} {
 		if !strings.Contains(tree[file], want) {
 			t.Errorf("%s lacks\n%s\nin:\n%s", file, want, tree[file])
 		}
 	}
-	if g := tree[org+"extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml"]; !strings.Contains(g, "    <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n    <isPkceRequired>true</isPkceRequired>\n    <label>") {
+	if g := tree[org+"extlClntAppGlobalOauthSets/Partner1_ExternalClientApp1_glbloauth.ecaGlblOauth-meta.xml"]; !strings.Contains(g, "    <externalClientApplication>Partner1_ExternalClientApp1</externalClientApplication>\n    <isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled>\n    <isConsumerSecretOptional>false</isConsumerSecretOptional>\n    <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n    <isPkceRequired>true</isPkceRequired>\n    <isSecretRequiredForRefreshToken>false</isSecretRequiredForRefreshToken>\n    <label>") {
 		t.Errorf("isPkceRequired out of place:\n%s", g)
+	}
+	if p := tree[org+"extlClntAppOauthPolicies/Partner1_ExternalClientApp1_oauthPlcy.ecaOauthPlcy-meta.xml"]; !strings.Contains(p, "metadata\">\n    <clientCredentialsFlowUser>integration@partner1.example</clientCredentialsFlowUser>\n    <commaSeparatedProfile>") {
+		t.Errorf("clientCredentialsFlowUser out of place:\n%s", p)
 	}
 }
 
 // A connected app writes the same settings in its own spellings.
 func TestRenderConnectedAppSettings(t *testing.T) {
 	settings := fixtureSpecFS(t, "legacy1", func(s string) string {
-		s = strings.Replace(s, "  certificate: certs/server.crt\n", "  certificate: certs/server.crt\n  pkceRequired: false\n  callbackUrls: [https://login.salesforce.com, https://test.salesforce.com]\n", 1)
-		return strings.Replace(s, "    permissionSets: [Legacy1_Integration]\n", "    permissionSets: [Legacy1_Integration]\n    ipRelaxation: Bypass_2factor\n    refreshTokenPolicy: SpecificInactivity\n    refreshTokenValidity: 7\n", 1)
+		s = strings.Replace(s, "  certificate: certs/server.crt\n", "  certificate: certs/server.crt\n  pkceRequired: false\n  secretRequiredForRefreshToken: true\n  clientCredentialsFlow: true\n  callbackUrls: [https://login.salesforce.com, https://test.salesforce.com]\n", 1)
+		return strings.Replace(s, "    permissionSets: [Legacy1_Integration]\n", "    permissionSets: [Legacy1_Integration]\n    clientCredentialsUser: integration@legacy1.example\n    ipRelaxation: Bypass_2factor\n    refreshTokenPolicy: SpecificInactivity\n    refreshTokenValidity: 7\n", 1)
 	})
 	out := filepath.Join(t.TempDir(), "out")
 	if _, err := renderFS(settings, out); err != nil {
@@ -468,7 +471,8 @@ func TestRenderConnectedAppSettings(t *testing.T) {
 	app := readTree(t, out)["force-app/main/default/connectedApps/Legacy1_ConnectedApp1.connectedApp-meta.xml"]
 	for _, want := range []string{
 		"        <callbackUrl>https://login.salesforce.com\nhttps://test.salesforce.com</callbackUrl>\n",
-		"        <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n        <isPkceRequired>false</isPkceRequired>\n        <scopes>RefreshToken</scopes>\n",
+		"        <isAdminApproved>true</isAdminApproved>\n        <isClientCredentialEnabled>true</isClientCredentialEnabled>\n        <isConsumerSecretOptional>false</isConsumerSecretOptional>\n",
+		"        <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>\n        <isPkceRequired>false</isPkceRequired>\n        <isSecretRequiredForRefreshToken>true</isSecretRequiredForRefreshToken>\n        <oauthClientCredentialUser>integration@legacy1.example</oauthClientCredentialUser>\n        <scopes>RefreshToken</scopes>\n",
 		"        <ipRelaxation>BYPASS_2FACTOR</ipRelaxation>\n        <refreshTokenPolicy>specific_inactivity:7:DAYS</refreshTokenPolicy>\n",
 	} {
 		if !strings.Contains(app, want) {

@@ -6,16 +6,21 @@ import (
 	"slices"
 	"time"
 
+	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/spec"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // CertOptions are the inputs of cert.
 type CertOptions struct {
-	IO         IO
-	OutDir     string
-	KeyPath    string
+	IO      IO
+	OutDir  string
+	KeyPath string
+	// Prefix names the default key file, <prefix>-server.key.
+	Prefix     string
 	CommonName string
 	Days       int
 	Bits       int
@@ -42,7 +47,10 @@ openssl pkcs8 -v2 aes-256-cbc writes it) when a passphrase is given, from a
 file or an environment variable, never on the command line. An existing key
 or certificate is never replaced without --force.
 
-Keep the key out of the project and out of git: --key puts it elsewhere.`,
+The key stays out of the project and out of git: by default it goes where
+init --cert puts it, beside the project directory (OUT's parent):
+OUT/../../<prefix>-server.key, the prefix from --prefix or from the byoc.yaml
+in OUT's parent (server.key when there is neither). --key puts it elsewhere.`,
 		Example: `  byocpack cert --out certs --key ../acme-server.key --cn "Acme Interaction Service"
   byocpack cert --out certs --key ../acme-server.key --passphrase-env ACME_KEY_PASS`,
 		Args: noArgs,
@@ -51,7 +59,7 @@ Keep the key out of the project and out of git: --key puts it elsewhere.`,
 				return err
 			}
 			if opts.KeyPath == "" {
-				opts.KeyPath = filepath.Join(opts.OutDir, "server.key")
+				opts.KeyPath = defaultKeyPath(opts.OutDir, opts.Prefix)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -60,7 +68,8 @@ Keep the key out of the project and out of git: --key puts it elsewhere.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.OutDir, "out", "certs", "directory of server.crt (and of server.key unless --key)")
-	cmd.Flags().StringVar(&opts.KeyPath, "key", "", "where to write the private key (default OUT/server.key; keep it outside the project)")
+	cmd.Flags().StringVar(&opts.KeyPath, "key", "", "where to write the private key (default OUT/../../<prefix>-server.key, beside the project directory)")
+	cmd.Flags().StringVar(&opts.Prefix, "prefix", "", "the spec's prefix, which names the default key file (default: read from the byoc.yaml in OUT's parent)")
 	cmd.Flags().StringVar(&opts.CommonName, "cn", "Interaction Service JWT", "common name of the certificate")
 	cmd.Flags().IntVar(&opts.Days, "days", 365, "days the certificate is valid")
 	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "RSA key size: 2048, 3072 or 4096")
@@ -69,6 +78,37 @@ Keep the key out of the project and out of git: --key puts it elsewhere.`,
 	opts.Passphrase.register(cmd.Flags(), "encrypts the key")
 	cmd.AddCommand(NewCmdCertRotate(io, nil))
 	return cmd
+}
+
+// defaultKeyPath is where init --cert puts the key: beside the project
+// directory, the parent of the certificate's directory, named after the
+// prefix so two projects side by side never share one key.
+func defaultKeyPath(outDir, prefix string) string {
+	project := filepath.Dir(filepath.Clean(outDir))
+	if prefix == "" {
+		prefix = specPrefix(filepath.Join(project, "byoc.yaml"))
+	}
+	name := "server.key"
+	if prefix != "" {
+		name = spec.KeyFileName(prefix)
+	}
+	return filepath.Join(project, "..", name)
+}
+
+// specPrefix reads the prefix of the spec at path, "" when there is no
+// readable spec or its prefix is not a valid one.
+func specPrefix(path string) string {
+	data, err := tree.ReadPath(path)
+	if err != nil || len(data) > 1<<20 {
+		return ""
+	}
+	var top struct {
+		Prefix string `yaml:"prefix"`
+	}
+	if yaml.Unmarshal(data, &top) != nil || spec.CheckValue("prefix", top.Prefix) != "" || top.Prefix == "" {
+		return ""
+	}
+	return top.Prefix
 }
 
 // checkCertFlags refuses a common name, key size or validity cert and

@@ -289,3 +289,32 @@ func TestExplainCommand(t *testing.T) {
 		t.Errorf("no text: exit %d", code)
 	}
 }
+
+// Without --key, cert puts the key where init --cert does: beside the
+// project directory, named after the spec's prefix; never in the project.
+func TestCertDefaultKeyIsOutsideTheProject(t *testing.T) {
+	dir := t.TempDir()
+	proj := filepath.Join(dir, "acme")
+	if err := os.MkdirAll(proj, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "byoc.yaml"), []byte("prefix: Acme\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "cert", "--out", filepath.Join(proj, "certs")); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "acme-server.key")); err != nil {
+		t.Errorf("the key is not beside the project: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(proj, "certs", "server.key")); err == nil {
+		t.Error("the key was written into the project")
+	}
+	other := filepath.Join(dir, "other")
+	if code, _, stderr := run(t, "cert", "--out", filepath.Join(other, "certs"), "--prefix", "Globex"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "globex-server.key")); err != nil {
+		t.Errorf("--prefix names the key: %v", err)
+	}
+}

@@ -274,7 +274,9 @@ func printMade(w io.Writer, m *made, specLine string) {
 	fmt.Fprintf(w, "wrote %s: self-signed X.509 certificate, CN=%s, SHA-256 with RSA\n", escape.Line(c.CertPath), escape.Line(cert.Subject.CommonName))
 	fmt.Fprintf(w, "  SHA-256 fingerprint: %s\n", cred.Fingerprint(cert))
 	fmt.Fprintf(w, "  expires: %s (%d days); byocpack doctor warns 30 days before\n", cert.NotAfter.UTC().Format("2006-01-02 15:04 MST"), c.Days)
-	fmt.Fprintf(w, "the spec line that uses it (under app:):\n  certificate: %s\n", escape.Line(specLine))
+	if specLine != "" {
+		fmt.Fprintf(w, "the spec line that uses it (under app:):\n  certificate: %s\n", escape.Line(specLine))
+	}
 }
 
 // specRelative is how the spec names path: relative to specDir, with

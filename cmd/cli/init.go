@@ -89,9 +89,6 @@ key is never overwritten, even with --force.`,
 			if opts.Customer && cmd.Flags().Changed("app-type") {
 				return usageErrorf("--customer and --app-type conflict: with connectedAppType Customer the package carries no app")
 			}
-			if opts.Customer && opts.Cert {
-				return usageErrorf("--customer and --cert conflict: with connectedAppType Customer the customer's admin makes the app and its certificate")
-			}
 			if opts.Cert {
 				if err := checkCertFlags(opts.CommonName, opts.Days, opts.Bits, opts.Passphrase); err != nil {
 					return err
@@ -157,6 +154,8 @@ func initValues(opts *InitOptions) map[string]string {
 	if opts.AppType == spec.ConnectedApp {
 		values["app.distributionState"] = ""
 		values["app.name"] = "ConnectedApp1"
+		// The connected app's procedure recommends its own callback URL.
+		values["app.callbackUrl"] = spec.DefaultCallbackURLFor(spec.ConnectedApp)
 	}
 	return values
 }
@@ -218,7 +217,9 @@ func runInit(opts *InitOptions) error {
 		}
 		pair = m
 	}
-	if !opts.Customer {
+	// A Customer channel's partner makes the pair too: each customer's
+	// admin uploads its certificate to the app they create.
+	if !opts.Customer || opts.Cert {
 		if err := os.MkdirAll(certDir, 0o755); err != nil {
 			return err
 		}
@@ -240,7 +241,12 @@ func runInit(opts *InitOptions) error {
 		if err := pair.commit(); err != nil {
 			return err
 		}
-		printMade(out, pair, "certs/server.crt   # already in "+filepath.Base(opts.Output))
+		if opts.Customer {
+			printMade(out, pair, "")
+			fmt.Fprintf(out, "send %s (never the key) with ADMIN-SETUP.md to each customer's admin, who creates the app and sends back its consumer key\n", escape.Line(creds.CertPath))
+		} else {
+			printMade(out, pair, "certs/server.crt   # already in "+filepath.Base(opts.Output))
+		}
 		res.Cert = madeResult(pair, "certs/server.crt")
 	}
 	if opts.Email == placeholderEmail(opts.Prefix) {

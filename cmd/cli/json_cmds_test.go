@@ -12,9 +12,9 @@ import (
 // in it.
 func TestJWTCertInitSchemaHaveJSON(t *testing.T) {
 	dir := t.TempDir()
-	key, crt := filepath.Join(dir, "certs", "server.key"), filepath.Join(dir, "certs", "server.crt")
+	key, crt := filepath.Join(dir, "acme-server.key"), filepath.Join(dir, "certs", "server.crt")
 	var cert certResult
-	code, stdout, stderr := run(t, "cert", "--out", filepath.Join(dir, "certs"), "--cn", "Acme", "--json", "--quiet")
+	code, stdout, stderr := run(t, "cert", "--out", filepath.Join(dir, "certs"), "--key", key, "--cn", "Acme", "--json", "--quiet")
 	if code != 0 || unmarshalResult(stdout, &cert) != nil || cert.Key.Path != key || cert.Certificate.CommonName != "Acme" || len(cert.Certificate.SHA256) == 0 {
 		t.Fatalf("cert --json: exit %d %+v\n%s%s", code, cert, stdout, stderr)
 	}

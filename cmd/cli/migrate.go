@@ -34,15 +34,21 @@ func NewCmdMigrate(io IO, runF func(*MigrateOptions) error) *cobra.Command {
 		Short: "Turn a legacy connected app into the spec of the equivalent external client app",
 		Long: `Read a ConnectedApp metadata file (retrieve it with
 sf project retrieve start -m ConnectedApp:NAME) and write the byoc.yaml of the
-equivalent external client app: the prefix and name from the API name, the
-contact email, the callback URL, the scopes as external client app tokens, the
-certificate (written to NAME.crt beside the spec) and the policies.
+equivalent external client app, with every setting the spec can hold: the
+prefix and name from the API name, the contact email and description, every
+https callback URL, the scopes as written, the certificate (written to NAME.crt
+beside the spec), PKCE, named-user JWT, the client credentials flow and its Run
+As user, and the policies (who may use it, IP relaxation, the refresh token
+policy with its lifetime, the session level). The written spec reads back to
+the same values.
 
 Every setting is accounted for: carried into the spec, the same as what
 byocpack writes anyway, or listed, on stdout and at the top of the spec, as
-having no counterpart, with where it lives on an external client app (canvas,
-SAML, mobile and push, custom attributes, IP ranges, session and refresh token
-policies...). A consumer key or secret is never copied or shown.
+having no counterpart, with why and where it lives on an external client app
+(canvas, SAML, mobile and push, custom attributes, IP ranges, session
+timeout...). An app without OAuth settings gets nothing invented: the notes say
+which values are the procedure's. A consumer key or secret is never copied or
+shown.
 
 The spec's channel block is commented out: fill it in from the existing
 ConversationChannelDefinition, then run byocpack build. An existing spec is

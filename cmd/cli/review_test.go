@@ -46,7 +46,7 @@ func TestReviewPartnerMarkdown(t *testing.T) {
 		"| distribution state | Packaged |\n" +
 		"| contact | dev@partner1.example |\n" +
 		"| JWT bearer | on: the global OAuth settings hold a certificate |\n" +
-		"| named-user JWT access tokens | on |\n" +
+		"| named-user JWT access tokens | off (the external client app's procedure does not ask for it; if the Interaction API refuses calls made with a valid token, set app.namedUserJwt: true) |\n" +
 		"| permitted users | AdminApprovedPreAuthorized |\n" +
 		"| profiles | System Administrator |\n" +
 		"| permission sets | none |\n" +

@@ -213,6 +213,9 @@ func TestSARIFFingerprintIgnoresLines(t *testing.T) {
 		_, out, _ := run(t, "validate", "p", "--format", "sarif")
 		lines, fps := map[string]int{}, map[string]bool{}
 		for _, r := range readSARIF(t, out).Runs[0].Results {
+			if !strings.HasSuffix(r.Locations[0].PhysicalLocation.ArtifactLocation.URI, "-meta.xml") {
+				continue // sfdx-project.json's own problems: its lines do not move
+			}
 			fp := r.PartialFingerprints[fingerprintKey]
 			if fps[fp] {
 				t.Errorf("two results share fingerprint %s", fp)

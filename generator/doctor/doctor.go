@@ -130,7 +130,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r.checkSpec()
 	r.checkCertificate()
 	r.checkKey()
+	r.checkNamespace()
 	r.checkAppSettings()
+	r.checkNamedUserJWT()
 	r.checkProject()
 	r.checkSourceOrg()
 	r.checkLoginURL()
@@ -330,4 +332,37 @@ func (r *run) checkAppSettings() {
 			Message: "app.distributionState is Local: the app lives only in the org that made it, and a subscriber org answers \"External client app is not installed in this org\"",
 			Fix:     "set app.distributionState Packaged before building the managed package."}, "app-not-installed"))
 	}
+}
+
+// checkNamedUserJWT says what each app type's procedure asks of
+// named-user JWT-based access tokens, and what to turn on when the
+// Interaction API refuses calls made with a valid token.
+func (r *run) checkNamedUserJWT() {
+	if r.spec == nil || r.spec.App == nil {
+		return
+	}
+	switch a := r.spec.App; {
+	case a.Stub():
+	case a.NamedUserJWT:
+		r.add(Check{ID: "named-user-jwt", Status: Pass, Message: "the app issues JWT-based access tokens for named users (app.namedUserJwt)"})
+	case a.Type == spec.ConnectedApp:
+		r.add(Check{ID: "named-user-jwt", Status: Warn, Message: "app.namedUserJwt is false: Salesforce's connected-app procedure for the Interaction Service asks for \"Issue JSON Web Token (JWT)-based access tokens for named users\" (step 7)",
+			Fix: "remove app.namedUserJwt: false (a connected app has it on by default), render and deploy again"})
+	default:
+		r.add(Check{ID: "named-user-jwt", Status: Pass, Message: "named-user JWT-based access tokens are off, as the external client app's procedure has it; if the Interaction API refuses calls made with a valid token, set app.namedUserJwt: true, render, and deploy the global OAuth settings again"})
+	}
+}
+
+// checkNamespace: a managed package needs the namespace registered in the
+// Dev Hub; a Local external client app is never packaged.
+func (r *run) checkNamespace() {
+	if r.spec == nil || (r.spec.App != nil && r.spec.App.Type == spec.ExternalClientApplication && r.spec.App.DistributionState == "Local") {
+		return
+	}
+	if ns := r.spec.Package.Namespace; ns != "" {
+		r.add(Check{ID: "namespace", Status: Pass, Message: "package.namespace " + ns})
+		return
+	}
+	r.add(Check{ID: "namespace", Status: Warn, Message: "package.namespace is empty, but a managed package needs one: sf package create --package-type Managed refuses a project without a namespace",
+		Fix: "register a namespace prefix, link it to the Dev Hub, set package.namespace to it and render again"})
 }

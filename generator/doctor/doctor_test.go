@@ -267,6 +267,12 @@ func TestEventAccessGrant(t *testing.T) {
 	expect(t, doctor(t, f.options()), "event-access", Fail, "without Read and Create")
 	f.write(t, ps, grant("true", "true"))
 	expect(t, doctor(t, f.options()), "event-access", Pass, "grants sfdc_scrt2 Read and Create")
+	// A second channel with its own event needs its own grant.
+	two := strings.Replace(specText, "channel:\n  name: ChannelDefinition1\n  label: Acme Messaging\n  vendor: {name: Acme_Vendor, type: BringYourOwnChannelPartner}\n  event: {name: Acme_Event}\n",
+		"channels:\n  - {name: SMS, label: Acme SMS, vendor: {name: Acme_Vendor, type: BringYourOwnChannelPartner}, event: {name: Acme_Event}}\n  - {name: WhatsApp, label: Acme WhatsApp, vendor: {name: Acme_Vendor, type: BringYourOwnChannelPartner}, event: {name: WhatsApp_Event}}\n", 1)
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), two)
+	expect(t, doctor(t, f.options()), "event-access", Fail, "gives sfdc_scrt2 no access to acme__WhatsApp_Event__e")
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), specText)
 	_ = os.Remove(ps)
 	f.write(t, filepath.Join(f.out, "SETUP.md"), "Grant Read and Create on acme__Acme_Event__e to sfdc_scrt2.\n")
 	expect(t, doctor(t, f.options()), "event-access", Pass, "SETUP.md tells")
@@ -305,4 +311,39 @@ func TestGitignoreMatcher(t *testing.T) {
 			t.Errorf("%q: %v, want %v", content, got, want)
 		}
 	}
+}
+
+// Each app type's procedure decides named-user JWT-based access tokens:
+// off passes for an external client app, with what to turn on if the
+// Interaction API refuses a valid token; off warns for a connected app.
+func TestNamedUserJWTFollowsTheAppTypesProcedure(t *testing.T) {
+	f := newFixture(t, false)
+	checks := doctor(t, f.options())
+	expect(t, checks, "named-user-jwt", Pass, "off, as the external client app's procedure has it; if the Interaction API refuses calls made with a valid token, set app.namedUserJwt: true")
+	// Said even while another app check has something to say.
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, "ops@acme.com", "dev@acme.example", 1))
+	expect(t, doctor(t, f.options()), "named-user-jwt", Pass, "set app.namedUserJwt: true")
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, "  name: ExternalClientApp1\n", "  name: ExternalClientApp1\n  namedUserJwt: true\n", 1))
+	expect(t, doctor(t, f.options()), "named-user-jwt", Pass, "issues JWT-based access tokens")
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, "  name: ExternalClientApp1\n", "  type: ConnectedApp\n  name: ExternalClientApp1\n  namedUserJwt: false\n  scopes: [interaction_api, refresh_token]\n", 1))
+	expect(t, doctor(t, f.options()), "named-user-jwt", Warn, "step 7")
+}
+
+// A managed package needs a namespace; the Dev Hub deploy doctor names is
+// the one SETUP.md names, run from the project, with the app.
+func TestNamespaceAndDevHubDeploy(t *testing.T) {
+	f := newFixture(t, true)
+	checks := doctor(t, f.options())
+	expect(t, checks, "namespace", Pass, "acme")
+	want := "sf project deploy start --target-org DEVHUB --source-dir force-app/main/default/externalClientApps/Acme_ExternalClientApp1.eca-meta.xml --source-dir force-app/main/default/extlClntAppOauthSettings/Acme_ExternalClientApp1_oauth.ecaOauth-meta.xml --source-dir source-org"
+	expect(t, checks, "source-org", Pass, "from "+f.out+" (the project: sf needs its sfdx-project.json): "+want)
+	setup, err := os.ReadFile(filepath.Join(f.out, "SETUP.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(strings.Fields(strings.ReplaceAll(string(setup), "\\\n", "")), " "); !strings.Contains(got, want) {
+		t.Errorf("SETUP.md does not say %q", want)
+	}
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, ", namespace: acme", "", 1))
+	expect(t, doctor(t, f.options()), "namespace", Warn, "a managed package needs one")
 }

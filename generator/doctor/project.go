@@ -14,6 +14,7 @@ import (
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/registry"
+	rendering "github.com/byocpack/byocpack/internal/render"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 )
@@ -108,20 +109,27 @@ func (r *run) checkProject() {
 	}
 	for _, t := range []string{spec.ExternalClientApplication, spec.ConnectedApp} {
 		apps = append(apps, r.proj.components[t]...)
-		diffs = append(diffs, compare(t, r.proj.components[t], wantApp[t], s.Prefix)...)
+		diffs = append(diffs, compare(t, r.proj.components[t], s.Prefix, wantApp[t])...)
 	}
-	diffs = append(diffs, compare("ConversationChannelDefinition", r.proj.components["ConversationChannelDefinition"], s.ChannelDeveloperName(), s.Prefix)...)
-	diffs = append(diffs, compare("ConversationVendorInfo", r.proj.components["ConversationVendorInfo"], s.Channel.Vendor.Name, "")...)
-	if !slices.Contains(r.proj.components["CustomObject"], s.Channel.Event.APIName()) {
-		diffs = append(diffs, "no platform event "+s.Channel.Event.APIName())
+	var channels, vendors []string
+	for _, c := range s.AllChannels() {
+		channels = append(channels, s.DeveloperNameOf(c))
+		if !slices.Contains(vendors, c.Vendor.Name) {
+			vendors = append(vendors, c.Vendor.Name)
+		}
+		if ev := c.Event.APIName(); !slices.Contains(r.proj.components["CustomObject"], ev) && !slices.Contains(diffs, "no platform event "+ev) {
+			diffs = append(diffs, "no platform event "+ev)
+		}
 	}
+	diffs = append(diffs, compare("ConversationChannelDefinition", r.proj.components["ConversationChannelDefinition"], s.Prefix, channels...)...)
+	diffs = append(diffs, compare("ConversationVendorInfo", r.proj.components["ConversationVendorInfo"], "", vendors...)...)
 	if len(diffs) > 0 {
 		r.add(Check{ID: "project", Status: Fail,
 			Message: fmt.Sprintf("%s does not match the spec: %s", r.opts.OutDir, strings.Join(diffs, "; ")),
 			Fix:     fmt.Sprintf("render again (byocpack render -f %s -o %s): it writes the spec's components and removes those it wrote before; remove or rename any you wrote yourself", r.specShown(), r.opts.OutDir)})
 		return
 	}
-	r.add(Check{ID: "project", Status: Pass, Message: fmt.Sprintf("%s matches the spec: package %q, prefix %s, %d app(s), channel %s", r.opts.OutDir, s.Package.Name, s.Prefix, len(apps), s.ChannelDeveloperName())})
+	r.add(Check{ID: "project", Status: Pass, Message: fmt.Sprintf("%s matches the spec: package %q, prefix %s, %d app(s), channel %s", r.opts.OutDir, s.Package.Name, s.Prefix, len(apps), strings.Join(channels, ", "))})
 }
 
 func (r *run) specShown() string {
@@ -134,13 +142,15 @@ func (r *run) specShown() string {
 // compare lists what differs between the components of type t on disk
 // and the one the spec makes (want, or none when empty); prefix names
 // the spec's prefix when the type's names carry it.
-func compare(t string, have []string, want, prefix string) []string {
+func compare(t string, have []string, prefix string, wants ...string) []string {
 	var out []string
-	if want != "" && !slices.Contains(have, want) {
-		out = append(out, fmt.Sprintf("no %s %s", t, want))
+	for _, want := range wants {
+		if want != "" && !slices.Contains(have, want) {
+			out = append(out, fmt.Sprintf("no %s %s", t, want))
+		}
 	}
 	for _, h := range have {
-		if h == want {
+		if slices.Contains(wants, h) {
 			continue
 		}
 		why := ""
@@ -205,7 +215,11 @@ func (r *run) checkSourceOrg() {
 			Fix: "add the line " + path.Join(r.spec.Package.SourceOrgPath, "**", "*.ecaGlblOauth-meta.xml") + " to " + filepath.Join(r.opts.OutDir, ".gitignore") + " (byocpack render adds it)"})
 		return
 	}
-	r.add(Check{ID: "source-org", Status: Pass, Message: fmt.Sprintf("%s holds the global OAuth settings, git-ignored (%s); deploy them to the org that owns the app: sf project deploy start --source-dir %s", dir, how, dir)})
+	deploy, err := rendering.DeployCommand(r.spec)
+	if err != nil || deploy == "" {
+		deploy = "sf project deploy start --target-org DEVHUB --source-dir " + r.spec.Package.SourceOrgPath
+	}
+	r.add(Check{ID: "source-org", Status: Pass, Message: fmt.Sprintf("%s holds the global OAuth settings, git-ignored (%s); deploy them with the app to the org that owns it, from %s (the project: sf needs its sfdx-project.json): %s", dir, how, r.opts.OutDir, deploy)})
 }
 
 type gitStateKind int
@@ -296,14 +310,25 @@ func (r *run) checkEventAccess() {
 	if r.spec == nil {
 		return
 	}
-	event := r.spec.Channel.Event.APIName()
-	if ns := r.spec.Package.Namespace; ns != "" {
-		event = ns + "__" + event
+	// Every distinct platform event of the package's channels, as the
+	// subscriber org names it (with the namespace) and as the source does.
+	var events, local []string
+	for _, c := range r.spec.AllChannels() {
+		e := c.Event.APIName()
+		if slices.Contains(local, e) {
+			continue
+		}
+		local = append(local, e)
+		if ns := r.spec.Package.Namespace; ns != "" {
+			e = ns + "__" + e
+		}
+		events = append(events, e)
 	}
+	shown := strings.Join(events, ", ")
 	check := Check{ID: "event-access", Explain: "event-permission",
-		Fix: fmt.Sprintf("in the subscriber org, after installing: Setup → Permission Sets → sfdc_scrt2 → Object Settings → %s → Read and Create → Save (the setup guide should say so)", event)}
+		Fix: fmt.Sprintf("in the subscriber org, after installing: Setup → Permission Sets → sfdc_scrt2 → Object Settings → %s → Read and Create → Save (the setup guide should say so)", shown)}
 	if _, skip := r.readProject(); skip || r.proj == nil {
-		check.Status, check.Message = Warn, "no rendered project to look for the grant in; sfdc_scrt2 needs Read and Create on "+event
+		check.Status, check.Message = Warn, "no rendered project to look for the grant in; sfdc_scrt2 needs Read and Create on "+shown
 		r.add(check)
 		return
 	}
@@ -318,28 +343,38 @@ func (r *run) checkEventAccess() {
 			r.add(check)
 			return
 		}
-		for _, o := range ps.Objects {
-			if o.Object == event || o.Object == r.spec.Channel.Event.APIName() {
-				if o.Read && o.Create {
-					r.add(Check{ID: "event-access", Status: Pass, Message: sf.Path + " grants sfdc_scrt2 Read and Create on " + o.Object})
+		var granted []string
+		for i, event := range events {
+			found := false
+			for _, o := range ps.Objects {
+				if o.Object != event && o.Object != local[i] {
+					continue
+				}
+				found = true
+				if !o.Read || !o.Create {
+					check.Status, check.Message = Fail, fmt.Sprintf("%s grants sfdc_scrt2 on %s without Read and Create (read %v, create %v)", sf.Path, o.Object, o.Read, o.Create)
+					r.add(check)
 					return
 				}
-				check.Status, check.Message = Fail, fmt.Sprintf("%s grants sfdc_scrt2 on %s without Read and Create (read %v, create %v)", sf.Path, o.Object, o.Read, o.Create)
+				granted = append(granted, o.Object)
+				break
+			}
+			if !found {
+				check.Status, check.Message = Fail, sf.Path+" gives sfdc_scrt2 no access to "+event
 				r.add(check)
 				return
 			}
 		}
-		check.Status, check.Message = Fail, sf.Path+" gives sfdc_scrt2 no access to "+event
-		r.add(check)
+		r.add(Check{ID: "event-access", Status: Pass, Message: sf.Path + " grants sfdc_scrt2 Read and Create on " + strings.Join(granted, ", ")})
 		return
 	}
 	for _, guide := range []string{"SETUP.md", "ADMIN-SETUP.md"} {
 		if data, _ := tree.ReadFile(r.opts.OutDir, guide); strings.Contains(string(data), "sfdc_scrt2") {
-			r.add(Check{ID: "event-access", Status: Pass, Message: fmt.Sprintf("%s tells the subscriber's admin to grant sfdc_scrt2 Read and Create on %s", filepath.Join(r.opts.OutDir, guide), event)})
+			r.add(Check{ID: "event-access", Status: Pass, Message: fmt.Sprintf("%s tells the subscriber's admin to grant sfdc_scrt2 Read and Create on %s", filepath.Join(r.opts.OutDir, guide), shown)})
 			return
 		}
 	}
 	check.Status = Warn
-	check.Message = fmt.Sprintf("nothing grants sfdc_scrt2 Read and Create on %s, and no setup guide says to: outbound messages will not reach the partner", event)
+	check.Message = fmt.Sprintf("nothing grants sfdc_scrt2 Read and Create on %s, and no setup guide says to: outbound messages will not reach the partner", shown)
 	r.add(check)
 }

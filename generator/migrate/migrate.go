@@ -87,7 +87,7 @@ func FromConnectedApp(data []byte, opts Options) (*Result, error) {
 	if root.Tag != "ConnectedApp" || root.NamespaceURI() != metadataNS {
 		return nil, fmt.Errorf("%s is not ConnectedApp metadata (<ConnectedApp xmlns=%q>)", opts.FileName, metadataNS)
 	}
-	m := &migration{res: &Result{}, values: map[string]string{}, lists: map[string][]string{}}
+	m := &migration{res: &Result{}, values: map[string]string{}, lists: map[string][]string{}, bools: map[string]bool{}}
 	if err := m.names(opts.FileName); err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func FromConnectedApp(data []byte, opts Options) (*Result, error) {
 	}
 	m.top(root)
 	m.res.Spec = spec.SkeletonOf(spec.SkeletonOptions{
-		Values: m.values, Lists: m.lists, SchemaRef: opts.SchemaRef,
+		Values: m.values, Lists: m.lists, Bools: m.bools, SchemaRef: opts.SchemaRef,
 		Header:    m.header(),
 		Commented: []string{"channel"},
 	})
@@ -107,9 +107,11 @@ type migration struct {
 	res    *Result
 	values map[string]string
 	lists  map[string][]string
-	// What the connected app said about pre-authorization and JWT-based
-	// access tokens; absent means false, as in Setup.
-	adminApproved, namedUserJWT bool
+	bools  map[string]bool
+	// What the connected app said about pre-authorization; absent means
+	// false, as in Setup. hasOAuth is false for an app without OAuth
+	// settings (SAML or a start URL only).
+	adminApproved, hasOAuth bool
 }
 
 // names derives the prefix and the app name from the file's API name,
@@ -136,7 +138,9 @@ func (m *migration) names(fileName string) error {
 	if msg := spec.CheckAPIName("prefix", prefix); msg != "" {
 		return fmt.Errorf("%s: %s", fileName, msg)
 	}
-	if msg := spec.CheckAPIName("app.name", name); msg != "" {
+	// The name part may start with a digit (Office_365): the API name
+	// starts with the prefix.
+	if msg := spec.CheckValue("app.name", name); msg != "" {
 		return fmt.Errorf("%s: %s", fileName, msg)
 	}
 	m.res.Prefix, m.res.Name = prefix, name
@@ -146,6 +150,9 @@ func (m *migration) names(fileName string) error {
 	m.values["app.type"] = spec.ExternalClientApplication
 	m.values["app.name"] = name
 	m.values["app.distributionState"] = "Packaged"
+	// An optional key the connected app leaves out stays out: the
+	// skeleton would otherwise write its example as if it were carried.
+	m.values["app.description"] = ""
 	m.values["app.contactEmail"] = "dev@" + strings.ReplaceAll(strings.ToLower(prefix), "_", "-") + ".example"
 	m.values["channel.label"] = prefix + " Messaging"
 	m.values["channel.vendor.name"] = prefix + "_Vendor"
@@ -199,7 +206,13 @@ var secretWords = []string{"secret", "password", "passwd", "passphrase", "privat
 // in, whatever its element.
 func secretLooking(tag, value string) bool {
 	lower := strings.ToLower(tag)
+	// oauthClientCredentialUser names the Run As user of the client
+	// credentials flow: a username, not a credential.
+	identity := strings.HasSuffix(lower, "user") || strings.HasSuffix(lower, "username")
 	for _, w := range secretWords {
+		if identity {
+			break
+		}
 		if strings.Contains(lower, w) && value != "true" && value != "false" {
 			return true
 		}
@@ -255,14 +268,12 @@ func unmappedNotes(tag string) string {
 		return "custom attributes: ExtlClntAppOauthSettings / ExtlClntAppOauthConfigurablePolicies customAttributes; byoc.yaml has no key for them"
 	case "ipRanges":
 		return "trusted IP ranges: ExtlClntAppOauthSettings trustedIpRanges; byoc.yaml has no key for them"
-	case "sessionPolicy":
-		return "session policies: ExtlClntAppOauthConfigurablePolicies sessionTimeoutInMinutes, requiredSessionLevel, policyAction, set by the subscriber's admin"
 	case "startUrl":
 		return "ExtlClntAppOauthConfigurablePolicies startUrl, set by the subscriber's admin"
 	case "plugin", "pluginExecutionUser":
 		return "the Apex plugin: ExtlClntAppOauthConfigurablePolicies apexHandler and executeHandlerAs, set by the subscriber's admin"
 	case "contactPhone", "infoUrl", "iconUrl", "logoUrl":
-		return "ExternalClientApplication has " + tag + ", but byoc.yaml has no key for it"
+		return "ExternalClientApplication has " + tag + ", but byoc.yaml has no key for it: nothing of the Interaction Service shows it; set it in Setup"
 	case "fullName":
 		return "the API name, taken from the file name instead"
 	}
@@ -288,9 +299,12 @@ func (m *migration) top(root *etree.Element) {
 		case "permissionSetName":
 			m.listItem(p, e, "app.policies.permissionSets")
 		case "oauthConfig":
+			m.hasOAuth = true
 			m.oauthConfig(e)
 		case "oauthPolicy":
 			m.oauthPolicy(e)
+		case "sessionPolicy":
+			m.sessionPolicy(e)
 		default:
 			m.unmapped(p, e, unmappedNotes(e.Tag))
 		}
@@ -298,22 +312,37 @@ func (m *migration) top(root *etree.Element) {
 	m.finish()
 }
 
-// finish fills what the connected app did not say and notes what the
-// Interaction Service needs that it lacked.
+// finish fills what the connected app did not say, saying so, and notes
+// what the Interaction Service needs that it lacked.
 func (m *migration) finish() {
 	if !m.carried("app.contactEmail") {
 		m.res.Notes = append(m.res.Notes, fmt.Sprintf("app.contactEmail is the placeholder %s: replace it", m.values["app.contactEmail"]))
 	}
-	if m.adminApproved {
+	switch {
+	case !m.hasOAuth:
+		// Nothing to carry: the procedure's values are written, and said
+		// to be so, rather than reported as the connected app's.
+		m.values["app.policies.permittedUsers"] = "AdminApprovedPreAuthorized"
+		m.values["app.callbackUrl"] = spec.DefaultCallbackURL
+		m.res.Notes = append(m.res.Notes,
+			fmt.Sprintf("the connected app has no OAuth settings (oauthConfig), so it has no callback URL, scopes, certificate or pre-authorization to carry: app.callbackUrl is the external client app procedure's recommendation %s, app.policies.permittedUsers AdminApprovedPreAuthorized is what the JWT bearer flow needs, and app.scopes is empty until you add interaction_api", spec.DefaultCallbackURL))
+	case m.adminApproved:
 		m.values["app.policies.permittedUsers"] = "AdminApprovedPreAuthorized"
 		m.carry("oauthConfig/isAdminApproved", "app.policies.permittedUsers", "AdminApprovedPreAuthorized")
-	} else {
+	default:
 		m.values["app.policies.permittedUsers"] = "AllSelfAuthorized"
 		m.carry("oauthConfig/isAdminApproved", "app.policies.permittedUsers", "AllSelfAuthorized (the connected app does not pre-authorize)")
 		m.res.Notes = append(m.res.Notes, "the connected app lets users self-authorize; the JWT bearer flow has no consent screen, so the Interaction Service needs app.policies.permittedUsers AdminApprovedPreAuthorized")
 	}
-	if !m.namedUserJWT {
-		m.res.Notes = append(m.res.Notes, "the connected app does not issue JWT-based access tokens for named users; the external client app does (byocpack turns isNamedUserJwtEnabled on, as the Interaction Service requires)")
+	if m.hasOAuth && !m.carried("app.callbackUrl") && !m.carried("app.callbackUrls") {
+		m.values["app.callbackUrl"] = spec.DefaultCallbackURL
+		m.res.Notes = append(m.res.Notes, fmt.Sprintf("the connected app has no callback URL an external client app takes: app.callbackUrl is the procedure's recommendation %s", spec.DefaultCallbackURL))
+	}
+	if m.hasOAuth && !m.bools["app.namedUserJwt"] {
+		m.res.Notes = append(m.res.Notes, "the connected app does not issue JWT-based access tokens for named users, and the external client app's procedure does not ask for them (app.namedUserJwt stays off); turn it on if the Interaction API refuses calls made with a valid token")
+	}
+	if m.bools["app.clientCredentialsFlow"] && m.values["app.policies.clientCredentialsUser"] == "" {
+		m.res.Notes = append(m.res.Notes, "the connected app enables the client credentials flow without a Run As user: set app.policies.clientCredentialsUser, or the flow issues no token")
 	}
 	if !m.carried("app.certificate") {
 		m.values["app.certificate"] = "certs/server.crt"
@@ -357,6 +386,17 @@ func (m *migration) listItem(p string, e *etree.Element, key string) {
 	m.carry(p, key, v)
 }
 
+// flag carries a boolean element; anything but true or false is listed.
+func (m *migration) flag(p string, e *etree.Element, key string) {
+	switch v := text(e); v {
+	case "true", "false":
+		m.bools[key] = v == "true"
+		m.carry(p, key, v)
+	default:
+		m.unmapped(p, e, fmt.Sprintf("not carried: %q is not true or false", v))
+	}
+}
+
 func (m *migration) oauthConfig(oc *etree.Element) {
 	for _, e := range oc.ChildElements() {
 		p := "oauthConfig/" + e.Tag
@@ -370,53 +410,77 @@ func (m *migration) oauthConfig(oc *etree.Element) {
 			m.scope(p, e)
 		case "isAdminApproved":
 			m.adminApproved = v == "true"
+		case "isPkceRequired":
+			m.flag(p, e, "app.pkceRequired")
 		case "isNamedUserJwtEnabled":
-			m.namedUserJWT = v == "true"
-			if m.namedUserJWT {
-				m.carry(p, "the global OAuth settings' isNamedUserJwtEnabled", "true (byocpack always writes it)")
+			if v == "true" {
+				m.flag(p, e, "app.namedUserJwt")
+			} else {
+				m.carry(p, "app.namedUserJwt", v+" (unset: off, the external client app's default)")
 			}
+		case "isClientCredentialEnabled":
+			if v == "true" {
+				m.flag(p, e, "app.clientCredentialsFlow")
+			} else {
+				m.carry(p, "app.clientCredentialsFlow", v+" (unset: off)")
+			}
+		case "oauthClientCredentialUser":
+			m.set(p, e, "app.policies.clientCredentialsUser")
 		case "isConsumerSecretOptional":
 			if v == "false" {
 				m.carry(p, "the global OAuth settings' isConsumerSecretOptional", "false (byocpack writes the same)")
 			} else {
-				m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings isConsumerSecretOptional; byocpack writes false and byoc.yaml has no key for it")
+				m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings isConsumerSecretOptional; byocpack writes false and byoc.yaml has no key for it: the JWT bearer flow signs with the key, never the secret")
 			}
 		case "consumerKey", "consumerSecret":
 			m.list(p, e.Tag, text(e), secretNote)
-		case "isPkceRequired", "isSecretRequiredForRefreshToken", "isSecretRequiredForTokenExchange", "isIntrospectAllTokens",
+		case "isSecretRequiredForRefreshToken":
+			m.flag(p, e, "app.secretRequiredForRefreshToken")
+		case "isSecretRequiredForTokenExchange", "isIntrospectAllTokens",
 			"isRefreshTokenRotationEnabled", "isTokenExchangeEnabled", "idTokenConfig", "singleLogoutUrl":
-			m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings "+e.Tag+"; byoc.yaml has no key for it (byocpack writes Salesforce's default); the JWT bearer flow does not use it")
-		case "isClientCredentialEnabled", "oauthClientCredentialUser":
-			m.unmapped(p, e, "the client credentials flow: ExtlClntAppGlobalOauthSettings isClientCredentialsFlowEnabled and the policies' clientCredentialsFlowUser; byoc.yaml has no key for them")
+			m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings "+e.Tag+"; byoc.yaml has no key for it, because the JWT bearer flow the Interaction Service uses does not read it (byocpack leaves Salesforce's default): set it in Setup if another flow needs it")
+		case "isConsumerKeyOptional":
+			m.unmapped(p, e, "no field of ConnectedAppOauthConfig or of an external client app's settings in the newest Metadata API byocpack has; an external client app always has a consumer key, which the JWT's iss names")
 		case "isCodeCredentialEnabled", "isCodeCredentialPostOnly":
-			m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings isCodeCredFlowEnabled / isCodeCredPostOnly; byoc.yaml has no key for them")
+			m.unmapped(p, e, "ExtlClntAppGlobalOauthSettings isCodeCredFlowEnabled / isCodeCredPostOnly (the headless code credential flow); byoc.yaml has no key for them, because the Interaction Service does not use that flow: set it in Setup")
 		case "assetTokenConfig":
-			m.unmapped(p, e, "asset tokens: ExtlClntAppOauthSettings assetToken* fields; byoc.yaml has no key for them")
+			m.unmapped(p, e, "asset tokens: ExtlClntAppOauthSettings assetToken* fields; byoc.yaml has no key for them, because the Interaction Service does not use asset tokens: set them in Setup")
 		default:
 			m.unmapped(p, e, "no counterpart in byoc.yaml")
 		}
 	}
 }
 
-// callbacks keeps the first https callback URL; byoc.yaml takes one (the
-// JWT bearer flow never calls it) and the rest are listed.
+// callbacks carries every callback URL the spec takes, in order: one as
+// callbackUrl, several as callbackUrls. A URL the spec refuses (a custom
+// scheme of a mobile app, plain http) is listed with why.
 func (m *migration) callbacks(p string, e *etree.Element) {
+	var urls []string
 	for _, u := range strings.Fields(e.Text()) {
 		if secretLooking(e.Tag, u) {
 			// A client secret in a query string, say.
 			m.list(p, e.Tag, u, "")
 			continue
 		}
-		if _, done := m.values["app.callbackUrl"]; !done && spec.CheckValue("app.callbackUrl", u) == "" {
-			m.values["app.callbackUrl"] = u
-			m.carry(p, "app.callbackUrl", u)
+		if msg := spec.CheckValue("app.callbackUrl", u); msg != "" {
+			m.list(p, e.Tag, u, "not carried: "+msg+"; byoc.yaml takes https callback URLs (and http://localhost), as the JWT bearer flow never calls one: add it in Setup if another flow needs it")
 			continue
 		}
-		why := "byoc.yaml takes one callback URL (the JWT bearer flow never calls it)"
-		if msg := spec.CheckValue("app.callbackUrl", u); msg != "" {
-			why = "not carried: " + msg
+		if !slices.Contains(urls, u) {
+			urls = append(urls, u)
 		}
-		m.list(p, e.Tag, u, why)
+	}
+	switch len(urls) {
+	case 0:
+	case 1:
+		m.values["app.callbackUrl"] = urls[0]
+		m.carry(p, "app.callbackUrl", urls[0])
+	default:
+		// callbackUrl and callbackUrls exclude each other; the skeleton
+		// writes callbackUrl's default unless told to leave it out.
+		m.values["app.callbackUrl"] = ""
+		m.lists["app.callbackUrls"] = urls
+		m.carry(p, "app.callbackUrls", strings.Join(urls, ", "))
 	}
 }
 
@@ -445,22 +509,27 @@ func (m *migration) certificate(p string, e *etree.Element) {
 	m.carry(p, "app.certificate", name+" (SHA-256 "+cred.Fingerprint(c)+")")
 }
 
-// scope maps a connected-app scope to the token the external client app
-// writes in commaSeparatedOauthScopes; the two lists differ (SFAP is
-// SFApiPlatform on an external client app).
+// scope carries a connected-app scope as written: byoc.yaml takes the
+// metadata names, and render spells each as the external client app's
+// commaSeparatedOauthScopes does (SFAP as SFApiPlatform). A scope the
+// newest API version no longer has is listed.
 func (m *migration) scope(p string, e *etree.Element) {
 	v := text(e)
-	token := v
-	if v == "SFAP" {
-		token = "SFApiPlatform"
-	}
-	if errMsg := spec.CheckValue("app.scopes", token); errMsg != "" {
-		m.unmapped(p, e, fmt.Sprintf("the external client app's token is %s, which byoc.yaml does not know yet: add it to the app's OAuth settings in Setup", token))
+	if msg := spec.CheckValue("app.scopes", v); msg != "" || !spec.ScopeKnown(spec.ExternalClientApplication, v, spec.LatestAPIVersion()) {
+		m.unmapped(p, e, fmt.Sprintf("not carried: the newest Metadata API byocpack has (%s) lists no OAuth scope %s, so byoc.yaml cannot name it; add it to the external client app in Setup, or import a newer WSDL (byocpack schemas import) and migrate again", spec.LatestAPIVersion(), v))
 		return
 	}
-	m.lists["app.scopes"] = append(m.lists["app.scopes"], token)
-	m.carry(p, "app.scopes", token)
+	if slices.Contains(m.lists["app.scopes"], v) {
+		m.carry(p, "app.scopes", v+" (listed twice in the connected app)")
+		return
+	}
+	m.lists["app.scopes"] = append(m.lists["app.scopes"], v)
+	m.carry(p, "app.scopes", v)
 }
+
+// connectedAppIPRelaxation maps oauthPolicy/ipRelaxation to the external
+// client app's ipRelaxationPolicyType, as render writes it back.
+var connectedAppIPRelaxation = map[string]string{"ENFORCE": "Enforce", "ENFORCE_RELAXREFRESH": "Enforce_RelaxRefresh", "BYPASS_2FACTOR": "Bypass_2factor", "BYPASS": "Bypass"}
 
 func (m *migration) oauthPolicy(op *etree.Element) {
 	for _, e := range op.ChildElements() {
@@ -468,31 +537,79 @@ func (m *migration) oauthPolicy(op *etree.Element) {
 		v := text(e)
 		switch e.Tag {
 		case "ipRelaxation":
-			eca := map[string]string{"ENFORCE": "Enforce", "BYPASS": "Bypass", "BYPASS_2FACTOR": "Bypass_2factor", "ENFORCE_RELAXREFRESH": "Enforce_RelaxRefresh"}[strings.ToUpper(v)]
-			if eca == "Enforce" {
-				m.carry(p, "the OAuth policies' ipRelaxationPolicyType", "Enforce (byocpack writes the same)")
+			if eca, ok := connectedAppIPRelaxation[strings.ToUpper(v)]; ok {
+				m.values["app.policies.ipRelaxation"] = eca
+				m.carry(p, "app.policies.ipRelaxation", eca)
 			} else {
-				m.unmapped(p, e, fmt.Sprintf("ExtlClntAppOauthConfigurablePolicies ipRelaxationPolicyType %s; byocpack writes Enforce and byoc.yaml has no key for it: the subscriber's admin sets it", orUnknown(eca)))
+				m.unmapped(p, e, fmt.Sprintf("not carried: %q is none of the IP relaxation values (ENFORCE, ENFORCE_RELAXREFRESH, BYPASS_2FACTOR, BYPASS); set app.policies.ipRelaxation", v))
 			}
 		case "refreshTokenPolicy":
-			if strings.EqualFold(v, "infinite") {
-				m.carry(p, "the OAuth policies' refreshTokenPolicyType", "Infinite (byocpack writes the same)")
-			} else {
-				m.unmapped(p, e, "ExtlClntAppOauthConfigurablePolicies refreshTokenPolicyType with refreshTokenValidityPeriod and refreshTokenValidityUnit; byocpack writes Infinite and byoc.yaml has no key for it (the JWT bearer flow issues no refresh token)")
-			}
+			m.refreshTokenPolicy(p, e)
 		case "singleLogoutUrl", "isTokenExchangeFlowEnabled":
-			m.unmapped(p, e, "ExtlClntAppOauthConfigurablePolicies "+e.Tag+"; byoc.yaml has no key for it")
+			m.unmapped(p, e, "ExtlClntAppOauthConfigurablePolicies "+e.Tag+"; byoc.yaml has no key for it, because the JWT bearer flow does not use it: set it in Setup")
 		default:
 			m.unmapped(p, e, "no counterpart in byoc.yaml")
 		}
 	}
 }
 
-func orUnknown(s string) string {
-	if s == "" {
-		return "(no equivalent value)"
+// refreshTokenPolicy unpacks a connected app's one string (infinite, zero,
+// specific_lifetime:90:DAYS, specific_inactivity:7:HOURS) into the policy,
+// validity and unit keys.
+func (m *migration) refreshTokenPolicy(p string, e *etree.Element) {
+	v := text(e)
+	parts := strings.Split(strings.ToLower(v), ":")
+	policy := map[string]string{"infinite": "Infinite", "zero": "Zero", "specific_lifetime": "SpecificLifetime", "specific_inactivity": "SpecificInactivity"}[parts[0]]
+	switch {
+	case policy == "":
+	case len(parts) == 1 && !strings.HasPrefix(policy, "Specific"):
+		m.values["app.policies.refreshTokenPolicy"] = policy
+		m.carry(p, "app.policies.refreshTokenPolicy", policy)
+		return
+	case len(parts) == 3 && strings.HasPrefix(policy, "Specific"):
+		unit := map[string]string{"hours": "Hours", "days": "Days", "months": "Months"}[parts[2]]
+		if unit == "" || spec.CheckValue("app.policies.refreshTokenValidity", parts[1]) != "" {
+			break
+		}
+		m.values["app.policies.refreshTokenPolicy"] = policy
+		m.values["app.policies.refreshTokenValidity"] = parts[1]
+		m.values["app.policies.refreshTokenValidityUnit"] = unit
+		m.carry(p, "app.policies.refreshTokenPolicy", fmt.Sprintf("%s, refreshTokenValidity %s, refreshTokenValidityUnit %s", policy, parts[1], unit))
+		return
 	}
-	return s
+	m.unmapped(p, e, fmt.Sprintf("not carried: %q is not infinite, zero, specific_lifetime:N:UNIT or specific_inactivity:N:UNIT (UNIT HOURS, DAYS or MONTHS); set app.policies.refreshTokenPolicy", v))
+}
+
+// sessionPolicy carries the session level a connected app requires; its
+// session timeout has no key (the subscriber's admin sets it).
+func (m *migration) sessionPolicy(sp *etree.Element) {
+	for _, e := range sp.ChildElements() {
+		p := "sessionPolicy/" + e.Tag
+		switch e.Tag {
+		case "sessionLevel":
+			m.enumValue(p, e, "app.policies.sessionLevel")
+		case "policyAction":
+			m.enumValue(p, e, "app.policies.sessionLevelAction")
+		case "sessionTimeout":
+			m.unmapped(p, e, "ExtlClntAppOauthConfigurablePolicies sessionTimeoutInMinutes; byoc.yaml has no key for it, because the policies are the subscriber admin's, generated with defaults on install: set it in Setup")
+		default:
+			m.unmapped(p, e, "no counterpart in byoc.yaml")
+		}
+	}
+}
+
+// enumValue carries a value whose case the connected app may write
+// differently from the spec's enum (Block, BLOCK).
+func (m *migration) enumValue(p string, e *etree.Element, key string) {
+	v := text(e)
+	for _, want := range spec.EnumOf(key) {
+		if strings.EqualFold(v, want) {
+			m.values[key] = want
+			m.carry(p, key, want)
+			return
+		}
+	}
+	m.unmapped(p, e, fmt.Sprintf("not carried: %s takes %s", key, strings.Join(spec.EnumOf(key), ", ")))
 }
 
 // header are the comment lines at the top of the spec: where it came
@@ -502,7 +619,7 @@ func (m *migration) header() []string {
 		"",
 		fmt.Sprintf("Migrated by `byocpack migrate` from the connected app %s to an external client app.", m.res.ConnectedApp),
 		"Complete the channel block at the end (commented out) from your ConversationChannelDefinition:",
-		fmt.Sprintf("its developerName is %s_{channel.name}. Then run byocpack build.", m.res.Prefix),
+		fmt.Sprintf("its developerName is %s_{channel.name}; for several channels of the prefix, list them under channels. Then run byocpack build.", m.res.Prefix),
 	}
 	for _, n := range m.res.Notes {
 		h = append(h, "Note: "+n+".")

@@ -10,9 +10,11 @@ import (
 	"testing"
 
 	"github.com/beevik/etree"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/cred"
+	specpkg "github.com/byocpack/byocpack/generator/spec"
 )
 
 var testCert = sync.OnceValue(func() string {
@@ -50,7 +52,9 @@ https://acme.example/second</callbackUrl>
         <isAdminApproved>true</isAdminApproved>
         <isConsumerSecretOptional>false</isConsumerSecretOptional>
         <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>
-        <isPkceRequired>false</isPkceRequired>
+        <isPkceRequired>true</isPkceRequired>
+        <isClientCredentialEnabled>true</isClientCredentialEnabled>
+        <oauthClientCredentialUser>integration@acme.example</oauthClientCredentialUser>
         <scopes>Interaction</scopes>
         <scopes>RefreshToken</scopes>
         <scopes>Api</scopes>
@@ -65,7 +69,7 @@ https://acme.example/second</callbackUrl>
     <profileName>System Administrator</profileName>
     <profileName>Acme Integration &amp; Support</profileName>
     <samlConfig><acsUrl>https://acme.example/saml</acsUrl></samlConfig>
-    <sessionPolicy><sessionTimeout>30</sessionTimeout></sessionPolicy>
+    <sessionPolicy><policyAction>RaiseSessionLevel</policyAction><sessionLevel>HIGH_ASSURANCE</sessionLevel><sessionTimeout>30</sessionTimeout></sessionPolicy>
     <startUrl>https://acme.example/start</startUrl>
 </ConnectedApp>
 `
@@ -120,10 +124,14 @@ func TestMigrateFullConnectedApp(t *testing.T) {
 	spec := string(res.Spec)
 	for _, want := range []string{
 		"prefix: Acme\n", "name: BYOC\n", "label: Acme BYOC Connector\n", `contactEmail: "integrations@acme.example"`,
-		`callbackUrl: "https://acme.example/callback"`, "scopes: [Interaction, RefreshToken, Api, SFApiPlatform, Basic]",
+		`callbackUrls: ["https://acme.example/callback", "https://acme.example/second"]`, "  # callbackUrl: \n",
+		"scopes: [Interaction, RefreshToken, Api, SFAP, Basic]",
 		"certificate: Acme_BYOC.crt\n", "permittedUsers: AdminApprovedPreAuthorized\n",
 		`profiles: [System Administrator, "Acme Integration & Support"]`, "permissionSets: [Acme_Integration]",
 		"type: ExternalClientApplication\n", "distributionState: Packaged\n",
+		"pkceRequired: true\n", "namedUserJwt: true\n", "clientCredentialsFlow: true\n",
+		"ipRelaxation: Bypass\n", "refreshTokenPolicy: SpecificLifetime\n", "refreshTokenValidity: \"90\"\n", "refreshTokenValidityUnit: Days\n",
+		"sessionLevel: HIGH_ASSURANCE\n", "sessionLevelAction: RaiseSessionLevel\n", `clientCredentialsUser: "integration@acme.example"`,
 		"# channel:\n", "  # name: ChannelDefinition1\n",
 	} {
 		if !strings.Contains(spec, want) {
@@ -137,20 +145,19 @@ func TestMigrateFullConnectedApp(t *testing.T) {
 	for path, want := range map[string]string{
 		"attributes": "customAttributes", "canvasConfig": "canvas plugin", "contactPhone": "no key",
 		"ipRanges": "trustedIpRanges", "mobileAppConfig": "push", "samlConfig": "SAML plugin",
-		"sessionPolicy": "sessionTimeoutInMinutes", "startUrl": "startUrl",
-		"oauthConfig/callbackUrl":        "http://acme.example/insecure",
-		"oauthConfig/consumerKey":        "never carried",
-		"oauthConfig/consumerSecret":     "(not shown)",
-		"oauthConfig/isPkceRequired":     "isPkceRequired",
-		"oauthPolicy/ipRelaxation":       "ipRelaxationPolicyType Bypass",
-		"oauthPolicy/refreshTokenPolicy": "refreshTokenPolicyType",
+		"sessionPolicy/sessionTimeout": "sessionTimeoutInMinutes", "startUrl": "startUrl",
+		"oauthConfig/callbackUrl":    "http://acme.example/insecure",
+		"oauthConfig/consumerKey":    "never carried",
+		"oauthConfig/consumerSecret": "(not shown)",
 	} {
 		if !strings.Contains(unmapped[path], want) {
 			t.Errorf("unmapped %s lacks %q: %q", path, want, unmapped[path])
 		}
 	}
-	if !strings.Contains(unmapped["oauthConfig/callbackUrl"], "https://acme.example/second") {
-		t.Error("the second https callback URL is not listed")
+	for _, carried := range []string{"oauthConfig/isPkceRequired", "oauthPolicy/ipRelaxation", "oauthPolicy/refreshTokenPolicy", "sessionPolicy/sessionLevel", "sessionPolicy/policyAction", "oauthConfig/isNamedUserJwtEnabled", "oauthConfig/isClientCredentialEnabled", "oauthConfig/oauthClientCredentialUser"} {
+		if unmapped[carried] != "" {
+			t.Errorf("%s is a setting the spec holds, but was listed as not carried: %s", carried, unmapped[carried])
+		}
 	}
 	// Secrets are never copied anywhere.
 	js, _ := json.Marshal(res)
@@ -166,6 +173,16 @@ func TestMigrateFullConnectedApp(t *testing.T) {
 		}
 	}
 	out := renderWithChannel(t, res, res.Certificate)
+	a := out.Spec.App
+	want := specpkg.Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator", "Acme Integration & Support"}, PermissionSets: []string{"Acme_Integration"},
+		IPRelaxation: "Bypass", RefreshTokenPolicy: "SpecificLifetime", RefreshTokenValidity: "90", RefreshTokenValidityUnit: "Days",
+		ClientCredentialsUser: "integration@acme.example", SessionLevel: "HIGH_ASSURANCE", SessionLevelAction: "RaiseSessionLevel"}
+	if d := cmp.Diff(want, a.Policies); d != "" {
+		t.Errorf("the rendered spec's policies (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"https://acme.example/callback", "https://acme.example/second"}, a.CallbackURLs); d != "" || !*a.PKCERequired || !a.NamedUserJWT || !a.ClientCredentials {
+		t.Errorf("the rendered spec lost settings: callbacks %s, %+v", d, a)
+	}
 	var gotECA bool
 	for _, f := range out.Files {
 		gotECA = gotECA || strings.HasSuffix(f.Path, "externalClientApps/Acme_BYOC.eca-meta.xml")
@@ -183,6 +200,13 @@ func TestMigrateAccountsForEverySetting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	accountedFor(t, data, res)
+}
+
+// accountedFor fails for every element of the connected app data that
+// res neither carried nor listed: none is dropped silently.
+func accountedFor(t *testing.T, data []byte, res *Result) {
+	t.Helper()
 	seen := map[string]bool{}
 	for _, c := range res.Carried {
 		seen[c.From] = true
@@ -196,7 +220,7 @@ func TestMigrateAccountsForEverySetting(t *testing.T) {
 	}
 	for _, e := range doc.Root().ChildElements() {
 		paths := []string{e.Tag}
-		if e.Tag == "oauthConfig" || e.Tag == "oauthPolicy" {
+		if e.Tag == "oauthConfig" || e.Tag == "oauthPolicy" || e.Tag == "sessionPolicy" {
 			paths = nil
 			for _, k := range e.ChildElements() {
 				paths = append(paths, e.Tag+"/"+k.Tag)

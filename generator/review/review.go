@@ -126,6 +126,11 @@ type App struct {
 // Unknown marks what lives only in the org that owns the app.
 const Unknown = "not in this zip: set in the org that owns the app"
 
+// NamedUserJWTOffECA is what review says of an external client app
+// without named-user JWT-based access tokens: its procedure does not ask
+// for them, but the Interaction API may refuse a valid token without.
+const NamedUserJWTOffECA = "off (the external client app's procedure does not ask for it; if the Interaction API refuses calls made with a valid token, set app.namedUserJwt: true)"
+
 // Channel is a ConversationChannelDefinition.
 type Channel struct {
 	DeveloperName    string   `json:"developerName"`
@@ -370,7 +375,7 @@ func (r *reviewer) eca(c *inspect.Component, used map[*inspect.Component]bool) {
 		}
 		return Unknown
 	}
-	a.JWTBearer, a.NamedUserJWT = orUnknown("off: no certificate in the global OAuth settings"), orUnknown("off")
+	a.JWTBearer, a.NamedUserJWT = orUnknown("off: no certificate in the global OAuth settings"), orUnknown(NamedUserJWTOffECA)
 	a.PermittedUsers, a.RefreshToken, a.IPRelaxation = orUnknown("not set"), orUnknown("not set"), orUnknown("not set")
 	a.ClientCredentials, a.SessionPolicy = orUnknown("off"), orUnknown("not set")
 	if g := r.linked("ExtlClntAppGlobalOauthSettings", c.FullName, used); g != nil {
@@ -386,7 +391,7 @@ func (r *reviewer) eca(c *inspect.Component, used map[*inspect.Component]bool) {
 			a.NamedUserJWT = "on"
 		}
 	} else if known {
-		a.JWTBearer, a.NamedUserJWT = "off: no global OAuth settings", "off"
+		a.JWTBearer, a.NamedUserJWT = "off: no global OAuth settings", NamedUserJWTOffECA
 	}
 	if p := r.linked("ExtlClntAppOauthConfigurablePolicies", c.FullName, used); p != nil {
 		f.policies = p

@@ -43,66 +43,55 @@ func (l *loader) build() *Spec {
 			APIVersion:     l.str("package.apiVersion"),
 			DefinitionFile: l.str("package.definitionFile"),
 		},
-		Channel: Channel{
-			Name:             l.str("channel.name"),
-			Label:            l.str("channel.label"),
-			ConnectedAppType: l.str("channel.connectedAppType"),
-			Vendor: Vendor{
-				Name:  l.str("channel.vendor.name"),
-				Label: l.str("channel.vendor.label"),
-				Type:  l.str("channel.vendor.type"),
-			},
-			Event: Event{
-				Name:         l.str("channel.event.name"),
-				Label:        l.str("channel.event.label"),
-				TypeField:    l.str("channel.event.typeField"),
-				PayloadField: l.str("channel.event.payloadField"),
-			},
-			RoutingOwner: l.str("channel.routingOwner"),
-			ConsentOwner: l.str("channel.consentOwner"),
-			Features: Features{
-				Keywords:                l.optBool("channel.features.keywords"),
-				ExplicitConsent:         l.optBool("channel.features.explicitConsent"),
-				DoubleOptInConsent:      l.optBool("channel.features.doubleOptInConsent"),
-				IsoCountryCode:          l.optBool("channel.features.isoCountryCode"),
-				CustomChannelParameters: l.optBool("channel.features.customChannelParameters"),
-				InboundReceipts:         l.optBool("channel.features.inboundReceipts"),
-				TypingIndicatorHidden:   l.optBool("channel.features.typingIndicatorHidden"),
-				ConferenceSupported:     l.optBool("channel.features.conferenceSupported"),
-			},
-		},
 	}
 	// Parsed once, here. An unsupported version is already a problem of
 	// package.apiVersion and stays zero, so no check judges by it.
 	if v, err := apiver.Parse(s.Package.APIVersion); err == nil && v.IsSupported() {
 		s.Package.api = v
 	}
-	if s.Channel.Vendor.Label == "" {
-		s.Channel.Vendor.Label = s.Channel.Vendor.Name
+	if list := l.vals["channels"]; list != nil && list.present {
+		for _, k := range list.list {
+			s.Channels = append(s.Channels, l.channelAt(k))
+		}
+	} else if l.vals["channel"].present {
+		s.Channels = []Channel{l.channelAt("channel")}
 	}
-	if s.Channel.Event.Label == "" {
-		s.Channel.Event.Label = strings.ReplaceAll(s.Channel.Event.Name, "_", " ")
+	if len(s.Channels) > 0 {
+		s.Channel = s.Channels[0]
+	} else {
+		// Every later check finds the defaults of a channel.
+		s.Channel = l.channelAt("channel")
 	}
 	if l.vals["app"].present {
 		a := &App{
-			Type:                 l.str("app.type"),
-			Name:                 l.str("app.name"),
-			Label:                l.str("app.label"),
-			ContactEmail:         l.str("app.contactEmail"),
-			Description:          l.str("app.description"),
-			CallbackURL:          l.str("app.callbackUrl"),
-			CertificatePath:      l.str("app.certificate"),
-			DistributionState:    l.str("app.distributionState"),
-			PKCERequired:         l.optBool("app.pkceRequired"),
-			OrgScopedExternalApp: l.str("app.orgScopedExternalApp"),
-			OAuthLink:            l.str("app.oauthLink"),
-			ReleasedVersion:      l.str("app.releasedVersion"),
-			Policies:             l.userPolicies("app.policies"),
+			Type:                  l.str("app.type"),
+			Name:                  l.str("app.name"),
+			Label:                 l.str("app.label"),
+			ContactEmail:          l.str("app.contactEmail"),
+			Description:           l.str("app.description"),
+			CallbackURL:           l.str("app.callbackUrl"),
+			CertificatePath:       l.str("app.certificate"),
+			DistributionState:     l.str("app.distributionState"),
+			PKCERequired:          l.optBool("app.pkceRequired"),
+			SecretForRefreshToken: l.optBool("app.secretRequiredForRefreshToken"),
+			OrgScopedExternalApp:  l.str("app.orgScopedExternalApp"),
+			OAuthLink:             l.str("app.oauthLink"),
+			ReleasedVersion:       l.str("app.releasedVersion"),
+			Policies:              l.userPolicies("app.policies"),
 		}
 		p := &a.Policies
 		p.IPRelaxation, p.RefreshTokenPolicy = l.str("app.policies.ipRelaxation"), l.str("app.policies.refreshTokenPolicy")
 		p.RefreshTokenValidity, p.RefreshTokenValidityUnit = l.str("app.policies.refreshTokenValidity"), l.str("app.policies.refreshTokenValidityUnit")
 		p.SessionLevel, p.SessionLevelAction = l.str("app.policies.sessionLevel"), l.str("app.policies.sessionLevelAction")
+		p.ClientCredentialsUser = l.str("app.policies.clientCredentialsUser")
+		a.NamedUserJWT = a.Type == ConnectedApp
+		if v := l.optBool("app.namedUserJwt"); v != nil {
+			a.NamedUserJWT = *v
+		}
+		a.ClientCredentials = l.optBool("app.clientCredentialsFlow") != nil && *l.optBool("app.clientCredentialsFlow")
+		if !l.vals["app.callbackUrl"].present {
+			a.CallbackURL = DefaultCallbackURLFor(a.Type)
+		}
 		a.CallbackURLs = []string{a.CallbackURL}
 		if urls := l.vals["app.callbackUrls"]; urls.present && len(urls.list) > 0 {
 			a.CallbackURLs, a.CallbackURL = urls.list, urls.list[0]
@@ -120,6 +109,9 @@ func (l *loader) build() *Spec {
 			Label:       l.str("customerApp.label"),
 			CallbackURL: l.str("customerApp.callbackUrl"),
 			Policies:    l.userPolicies("customerApp.policies"),
+		}
+		if !l.vals["customerApp.callbackUrl"].present {
+			c.CallbackURL = DefaultCallbackURLFor(c.Type)
 		}
 		c.Scopes = l.scopes("customerApp.scopes", c.Type)
 		if c.Label == "" {
@@ -208,6 +200,10 @@ func ecaSettings() []ecaSetting {
 		{"app.orgScopedExternalApp", header, "orgScopedExternalApp"},
 		{"app.oauthLink", oauth, "oauthLink"},
 		{"app.pkceRequired", global, "isPkceRequired"},
+		{"app.namedUserJwt", global, "isNamedUserJwtEnabled"},
+		{"app.secretRequiredForRefreshToken", global, "isSecretRequiredForRefreshToken"},
+		{"app.clientCredentialsFlow", global, "isClientCredentialsFlowEnabled"},
+		{"app.policies.clientCredentialsUser", policies, "clientCredentialsFlowUser"},
 		{"app.policies.ipRelaxation", policies, "ipRelaxationPolicyType"},
 		{"app.policies.refreshTokenPolicy", policies, "refreshTokenPolicyType"},
 		{"app.policies.refreshTokenValidity", policies, "refreshTokenValidityPeriod"},
@@ -220,7 +216,7 @@ func ecaSettings() []ecaSetting {
 // connectedAppSettings are the ecaSettings a connected app carries too,
 // in its own elements.
 func connectedAppSettings() []string {
-	return []string{"app.pkceRequired", "app.policies.ipRelaxation", "app.policies.refreshTokenPolicy", "app.policies.refreshTokenValidity", "app.policies.refreshTokenValidityUnit"}
+	return []string{"app.pkceRequired", "app.secretRequiredForRefreshToken", "app.namedUserJwt", "app.clientCredentialsFlow", "app.policies.clientCredentialsUser", "app.policies.ipRelaxation", "app.policies.refreshTokenPolicy", "app.policies.refreshTokenValidity", "app.policies.refreshTokenValidityUnit"}
 }
 
 // checkAppSettings checks the optional app settings against each other,
@@ -261,6 +257,14 @@ func (l *loader) checkAppSettings(s *Spec) {
 		l.add(l.vals["app.policies.refreshTokenPolicy"].at, "app.policies.refreshTokenPolicy", "%s needs refreshTokenValidity (and refreshTokenValidityUnit, Days by default); add it, such as refreshTokenValidity: 90", p.RefreshTokenPolicy)
 	case !specific && v.present:
 		l.add(v.at, "app.policies.refreshTokenValidity", "applies only with refreshTokenPolicy SpecificLifetime or SpecificInactivity, but the policy is %s; remove it or change the policy", p.RefreshTokenPolicy)
+	}
+	switch u := l.vals["app.policies.clientCredentialsUser"]; {
+	case u.present && !a.ClientCredentials:
+		l.add(u.at, "app.policies.clientCredentialsUser", "is the Run As user of the client credentials flow, which is off; set app.clientCredentialsFlow: true or remove it")
+	case a.ClientCredentials && !u.present:
+		at := l.vals["app.clientCredentialsFlow"].at
+		l.notes = append(l.notes, diag.Problem{File: l.file, Line: at.line, Column: at.col, Severity: diag.Warning, Rule: RuleSpec,
+			Message: "app.clientCredentialsFlow: the flow issues no token until the app's policies name a Run As user; set app.policies.clientCredentialsUser, or set the user in Setup"})
 	}
 	if act := l.vals["app.policies.sessionLevelAction"]; act.present && p.SessionLevel == "" && a.Type != ConnectedApp {
 		l.add(act.at, "app.policies.sessionLevelAction", "needs sessionLevel, the level a session must reach; add sessionLevel: HIGH_ASSURANCE or remove it")
@@ -303,13 +307,16 @@ func (l *loader) checkReleasedVersion(s *Spec) {
 // crossCheck applies the rules that span keys. Each message is placed at
 // the key the user is most likely to change.
 func (l *loader) crossCheck(s *Spec) {
+	l.checkNamespace(s)
+	l.checkChannelList(s)
 	app := l.vals["app"]
-	cat := l.vals["channel.connectedAppType"]
+	catKey := s.Channel.key + ".connectedAppType"
+	cat := l.vals[catKey]
 	switch {
 	case s.Channel.ConnectedAppType == Customer && app.present:
-		l.add(app.at, "app", "must be absent when channel.connectedAppType is Customer, because the customer's admin creates the app and the package must not carry one; remove the app block, or set connectedAppType: Partner")
+		l.add(app.at, "app", "must be absent when %s is Customer, because the customer's admin creates the app and the package must not carry one; remove the app block, or set connectedAppType: Partner", catKey)
 	case s.Channel.ConnectedAppType == Partner && !app.present && len(l.problemsAt("app")) == 0:
-		l.add(cat.at, "channel.connectedAppType", "is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer")
+		l.add(cat.at, catKey, "is Partner (the default), so the package must carry the app, but the spec has no app block; add app (byocpack init shows one), or set connectedAppType: Customer")
 	}
 	if s.App != nil {
 		l.checkAppSettings(s)
@@ -335,16 +342,13 @@ func (l *loader) crossCheck(s *Spec) {
 		}
 	}
 	if c := l.vals["customerApp"]; c.present && s.Channel.ConnectedAppType != Customer {
-		l.add(c.at, "customerApp", "describes the app a Customer channel's admin creates, but channel.connectedAppType is %s; remove customerApp, or set connectedAppType: Customer", s.Channel.ConnectedAppType)
+		l.add(c.at, "customerApp", "describes the app a Customer channel's admin creates, but %s is %s; remove customerApp, or set connectedAppType: Customer", catKey, s.Channel.ConnectedAppType)
 	}
 	if c := s.CustomerApp; c != nil {
 		l.checkScopes("customerApp.scopes", c.Type, c.Scopes, s.Package.api)
 		if full := s.CustomerAppAPIName(); len(l.problemsAt("customerApp.name"))+len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
 			l.add(l.vals["customerApp.name"].at, "customerApp.name", "the app's API name %q is %d characters long; Salesforce allows at most %d, shorten prefix or customerApp.name", full, len(full), maxAPINameLen)
 		}
-	}
-	if full := s.ChannelDeveloperName(); len(l.problemsAt("channel.name")) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
-		l.add(l.vals["channel.name"].at, "channel.name", "the developerName %q is %d characters long; Salesforce allows at most %d, shorten prefix or channel.name", full, len(full), maxAPINameLen)
 	}
 	// Compared without letter case: macOS and Windows disks fold it, so
 	// Force-App/x lies inside force-app there.
@@ -360,42 +364,8 @@ func (l *loader) crossCheck(s *Spec) {
 			l.add(l.vals["package.path"].at, "package.path", "%q overlaps sourceOrgPath %q (the default)%s, so Dev Hub-only files would be packaged; choose a separate directory such as force-app", p, so, why)
 		}
 	}
-	ev := s.Channel.Event
-	if ev.TypeField != "" && ev.TypeField == ev.PayloadField {
-		l.add(l.vals["channel.event.payloadField"].at, "channel.event.payloadField", "is the same field as typeField (%s); give the payload its own field, such as Payload", ev.TypeField)
-	}
-	messaging := s.Channel.Vendor.Type == "BringYourOwnChannelPartner"
-	if messaging {
-		for _, k := range []string{"routingOwner", "consentOwner"} {
-			if v := l.vals["channel."+k]; v.str == "Partner" {
-				l.add(v.at, "channel."+k, "must be Salesforce for BYOC for Messaging (vendor type BringYourOwnChannelPartner); Partner ownership is for BYOC for CCaaS (BringYourOwnContactCenter)")
-			}
-		}
-	}
-	f := s.Channel.Features
-	if f.DoubleOptInConsent != nil && *f.DoubleOptInConsent {
-		at := l.vals["channel.features.doubleOptInConsent"].at
-		if messaging {
-			l.add(at, "channel.features.doubleOptInConsent", "double opt-in is not supported for BYOC for Messaging, only for CCaaS (BringYourOwnContactCenter); remove it")
-		} else if f.ExplicitConsent == nil || !*f.ExplicitConsent {
-			l.add(at, "channel.features.doubleOptInConsent", "needs explicitConsent: true; add it, or remove doubleOptInConsent")
-		}
-	}
-	if s.Channel.ConsentOwner == "Partner" && f.Keywords != nil && *f.Keywords {
-		l.add(l.vals["channel.features.keywords"].at, "channel.features.keywords", "must be false when consentOwner is Partner (the Consent API fails with error 10023 when keywords are on); remove it or set consentOwner: Salesforce")
-	}
-	if api := s.Package.api; !api.IsZero() {
-		for _, set := range f.Settings() {
-			if set.fieldAt(api) != "" {
-				continue
-			}
-			key := "channel.features." + set.Key
-			if since := set.since(); api.Before(since) {
-				l.add(l.vals[key].at, key, "needs API version %s or later, but package.apiVersion is %s; raise apiVersion or remove the key", since, api)
-			} else {
-				l.add(l.vals[key].at, key, "has no field (%s) in API version %s; remove the key or pick another apiVersion", strings.Join(set.Fields, " or "), api)
-			}
-		}
+	for _, c := range s.Channels {
+		l.checkChannel(s, c)
 	}
 }
 
@@ -457,4 +427,146 @@ func (l *loader) loadCertificate(fsys fs.FS, name string, a *App) {
 // or lies inside it.
 func pathsOverlap(a, b string) bool {
 	return a == b || strings.HasPrefix(b+"/", a+"/") || strings.HasPrefix(a+"/", b+"/")
+}
+
+// checkNamespace warns when the spec makes a managed package without a
+// namespace: sf package create --package-type Managed needs the prefix
+// registered in the Dev Hub. A Local external client app is never
+// packaged, so it needs none.
+func (l *loader) checkNamespace(s *Spec) {
+	v := l.vals["package.namespace"]
+	if s.Package.Namespace != "" || len(l.problemsAt("package.namespace")) > 0 || (s.App != nil && s.App.Type == ExternalClientApplication && s.App.DistributionState == "Local") {
+		return
+	}
+	at := v.at
+	if !v.present {
+		at = l.vals["package"].at
+	}
+	l.notes = append(l.notes, diag.Problem{File: l.file, Line: at.line, Column: at.col, Severity: diag.Warning, Rule: RuleSpec,
+		Message: "package.namespace is empty, but a managed package needs one: set it to the namespace prefix registered in (and linked to) the Dev Hub before sf package create --package-type Managed; deploying the project unpackaged to your own org works without"})
+}
+
+// channelAt reads the channel written at key (channel, channels[1]).
+func (l *loader) channelAt(key string) Channel {
+	c := Channel{
+		key:              key,
+		Name:             l.str(key + ".name"),
+		Label:            l.str(key + ".label"),
+		ConnectedAppType: l.str(key + ".connectedAppType"),
+		Vendor: Vendor{
+			Name:  l.str(key + ".vendor.name"),
+			Label: l.str(key + ".vendor.label"),
+			Type:  l.str(key + ".vendor.type"),
+		},
+		Event: Event{
+			Name:         l.str(key + ".event.name"),
+			Label:        l.str(key + ".event.label"),
+			TypeField:    l.str(key + ".event.typeField"),
+			PayloadField: l.str(key + ".event.payloadField"),
+		},
+		RoutingOwner: l.str(key + ".routingOwner"),
+		ConsentOwner: l.str(key + ".consentOwner"),
+		Features: Features{
+			Keywords:                l.optBool(key + ".features.keywords"),
+			ExplicitConsent:         l.optBool(key + ".features.explicitConsent"),
+			DoubleOptInConsent:      l.optBool(key + ".features.doubleOptInConsent"),
+			IsoCountryCode:          l.optBool(key + ".features.isoCountryCode"),
+			CustomChannelParameters: l.optBool(key + ".features.customChannelParameters"),
+			InboundReceipts:         l.optBool(key + ".features.inboundReceipts"),
+			TypingIndicatorHidden:   l.optBool(key + ".features.typingIndicatorHidden"),
+			ConferenceSupported:     l.optBool(key + ".features.conferenceSupported"),
+		},
+	}
+	if c.Vendor.Label == "" {
+		c.Vendor.Label = c.Vendor.Name
+	}
+	if c.Event.Label == "" {
+		c.Event.Label = strings.ReplaceAll(c.Event.Name, "_", " ")
+	}
+	return c
+}
+
+// checkChannelList applies what spans the channels of a package: one form
+// (channel or channels), one owner of the app, one developerName each,
+// and one definition of each shared vendor and event.
+func (l *loader) checkChannelList(s *Spec) {
+	one, list := l.vals["channel"], l.vals["channels"]
+	switch {
+	case one.present && list.present:
+		l.add(list.at, "channels", "and channel are both set; keep channel for one channel, or move it into channels")
+		return
+	case !one.present && !list.present:
+		l.add(pos{1, 1}, "channel", "missing required key; add channel (the ConversationChannelDefinition and what it references), or channels for several")
+		return
+	case list.present && len(s.Channels) == 0 && len(l.problemsAt("channels")) == 0:
+		l.add(list.at, "channels", "is empty; list at least one channel, or write channel")
+		return
+	}
+	names := map[string]string{}
+	vendors, events := map[string]Channel{}, map[string]Channel{}
+	for _, c := range s.Channels {
+		if c.ConnectedAppType != s.Channel.ConnectedAppType {
+			k := c.key + ".connectedAppType"
+			l.add(l.vals[k].at, k, "is %s, but %s.connectedAppType is %s: the package carries the app for all its channels or for none; give every channel the same connectedAppType", c.ConnectedAppType, s.Channel.key, s.Channel.ConnectedAppType)
+		}
+		if first, dup := names[c.Name]; dup && c.Name != "" {
+			l.add(l.vals[c.key+".name"].at, c.key+".name", "%q is also %s.name: each channel needs a developerName of its own", c.Name, first)
+		}
+		names[c.Name] = c.key
+		if v, seen := vendors[c.Vendor.Name]; seen && v.Vendor != c.Vendor {
+			l.add(l.vals[c.key+".vendor"].at, c.key+".vendor", "names the vendor %s of %s.vendor but describes it differently; a shared vendor is one record: write the same label and type, or give it a name of its own", c.Vendor.Name, v.key)
+		} else if !seen {
+			vendors[c.Vendor.Name] = c
+		}
+		if e, seen := events[c.Event.Name]; seen && e.Event != c.Event {
+			l.add(l.vals[c.key+".event"].at, c.key+".event", "names the event %s of %s.event but describes it differently; a shared event is one platform event: write the same label and fields, or give it a name of its own", c.Event.Name, e.key)
+		} else if !seen {
+			events[c.Event.Name] = c
+		}
+	}
+}
+
+// checkChannel applies the rules of one channel, at its own keys.
+func (l *loader) checkChannel(s *Spec, c Channel) {
+	k := func(sub string) string { return c.key + "." + sub }
+	if full := s.DeveloperNameOf(c); len(l.problemsAt(k("name"))) == 0 && len(l.problemsAt("prefix")) == 0 && len(full) > maxAPINameLen {
+		l.add(l.vals[k("name")].at, k("name"), "the developerName %q is %d characters long; Salesforce allows at most %d, shorten prefix or %s", full, len(full), maxAPINameLen, k("name"))
+	}
+	ev := c.Event
+	if ev.TypeField != "" && ev.TypeField == ev.PayloadField {
+		l.add(l.vals[k("event.payloadField")].at, k("event.payloadField"), "is the same field as typeField (%s); give the payload its own field, such as Payload", ev.TypeField)
+	}
+	messaging := c.Vendor.Type == "BringYourOwnChannelPartner"
+	if messaging {
+		for _, o := range []string{"routingOwner", "consentOwner"} {
+			if v := l.vals[k(o)]; v.str == "Partner" {
+				l.add(v.at, k(o), "must be Salesforce for BYOC for Messaging (vendor type BringYourOwnChannelPartner); Partner ownership is for BYOC for CCaaS (BringYourOwnContactCenter)")
+			}
+		}
+	}
+	f := c.Features
+	if f.DoubleOptInConsent != nil && *f.DoubleOptInConsent {
+		at := l.vals[k("features.doubleOptInConsent")].at
+		if messaging {
+			l.add(at, k("features.doubleOptInConsent"), "double opt-in is not supported for BYOC for Messaging, only for CCaaS (BringYourOwnContactCenter); remove it")
+		} else if f.ExplicitConsent == nil || !*f.ExplicitConsent {
+			l.add(at, k("features.doubleOptInConsent"), "needs explicitConsent: true; add it, or remove doubleOptInConsent")
+		}
+	}
+	if c.ConsentOwner == "Partner" && f.Keywords != nil && *f.Keywords {
+		l.add(l.vals[k("features.keywords")].at, k("features.keywords"), "must be false when consentOwner is Partner (the Consent API fails with error 10023 when keywords are on); remove it or set consentOwner: Salesforce")
+	}
+	if api := s.Package.api; !api.IsZero() {
+		for _, set := range f.Settings() {
+			if set.fieldAt(api) != "" {
+				continue
+			}
+			key := k("features." + set.Key)
+			if since := set.since(); api.Before(since) {
+				l.add(l.vals[key].at, key, "needs API version %s or later, but package.apiVersion is %s; raise apiVersion or remove the key", since, api)
+			} else {
+				l.add(l.vals[key].at, key, "has no field (%s) in API version %s; remove the key or pick another apiVersion", strings.Join(set.Fields, " or "), api)
+			}
+		}
+	}
 }

@@ -40,6 +40,34 @@ func checkAPIName(what, v string) string {
 	return ""
 }
 
+// namePartPattern is the part of an API name after "{prefix}_": the whole
+// name starts with the prefix's letter, so the part may start with a
+// digit (Office_365, which Salesforce accepts, has the part 365).
+var namePartPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9]|_[A-Za-z0-9])*$`) })
+
+// checkNamePart checks a name that byocpack writes after "{prefix}_":
+// app.name and channel.name.
+func checkNamePart(what, v string) string {
+	if v != "" && v[0] >= '0' && v[0] <= '9' && namePartPattern().MatchString(v) && utf8.RuneCountInString(v) <= maxAPINameLen {
+		return ""
+	}
+	return checkAPIName(what, v)
+}
+
+// checkPolicyName accepts a profile or permission set as a retrieve of a
+// connected app names it: a permission set by its API name (sfdc__Name
+// for a packaged one) or its label (API Enabled), a profile by its name.
+// The external client app's policies join the names with commas, so a
+// name must not hold one.
+func checkPolicyName(what string) func(string) string {
+	return func(v string) string {
+		if strings.Contains(v, ",") {
+			return fmt.Sprintf("%q contains a comma, which the external client app's commaSeparated%s reads as two names; pre-authorize it in Setup, or rename it", v, what)
+		}
+		return checkLabel(v)
+	}
+}
+
 // PrefixOf returns the prefix of an API name as Salesforce's BYOC procedure
 // defines it, the text before the first "_" (Partner1 of
 // Partner1_ChannelDefinition1); ok is false when the name has none. The
@@ -181,6 +209,15 @@ func checkEmail(v string) string {
 	return ""
 }
 
+// checkUsername: a Salesforce username has the form of an email address
+// (the domain need not receive mail).
+func checkUsername(v string) string {
+	if checkEmail(v) == "" {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a Salesforce username; write it in the form of an email address, like integration@partner1.example", v)
+}
+
 func checkURL(v string) string {
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && u.Hostname() == "localhost")) {
@@ -232,7 +269,14 @@ func scopeUITokens() []string {
 }
 
 // scopeName maps any accepted spelling to the enum value, "" for none.
+// The Setup name offline_access is RefreshToken: Setup shows one checkbox
+// "refresh_token, offline_access", which a retrieve writes as
+// RefreshToken alone (deploy-semantics §2). The metadata token
+// OfflineAccess, written as such, stays OfflineAccess.
 func scopeName(v string) string {
+	if v == offlineAccessSetupName {
+		return "RefreshToken"
+	}
 	if n, ok := apiver.ScopeFromUIToken(v); ok {
 		return n
 	}
@@ -255,9 +299,17 @@ func DefaultScopes(appType string) []string {
 	return []string{"Interaction"}
 }
 
+// offlineAccessSetupName is the second Setup name of the checkbox
+// "refresh_token, offline_access".
+const offlineAccessSetupName = "offline_access"
+
 // scopeUIName is how messages name a scope: its Setup name when it has
-// one.
+// one. OfflineAccess keeps its metadata name, since its Setup name reads
+// as RefreshToken.
 func scopeUIName(name string) string {
+	if name == "OfflineAccess" {
+		return name
+	}
 	if t := apiver.ScopeUIToken(name); t != "" {
 		return t
 	}
@@ -367,4 +419,33 @@ func reservedDir(p string) string {
 		return "a file or folder of the project itself"
 	}
 	return ""
+}
+
+// ScopeKnown reports whether an app of appType has the scope (any spelling
+// app.scopes takes) at the API version.
+func ScopeKnown(appType, scope, version string) bool {
+	v, err := apiver.Parse(version)
+	name := scopeName(scope)
+	if err != nil || name == "" {
+		return false
+	}
+	d := apiver.ECAScopes
+	if appType == ConnectedApp {
+		d = apiver.ConnectedAppScopes
+	}
+	return slices.Contains(apiver.KnownScopes(d, v), apiver.ScopeToken(d, name))
+}
+
+// EnumOf returns the values the key at a dotted path takes, nil for a key
+// without an enum.
+func EnumOf(key string) []string {
+	defs := specFields()
+	var def *field
+	for _, part := range strings.Split(key, ".") {
+		if def = findField(defs, part); def == nil {
+			return nil
+		}
+		defs = def.fields
+	}
+	return slices.Clone(def.enum)
 }

@@ -35,23 +35,23 @@ func errCases(t *testing.T) []errCase {
 	return []errCase{
 		// Unknown keys, at every level.
 		{name: "unknown top-level typo", edits: []string{"prefix: Partner1\n", "prefix: Partner1\nprefx: Partner1\n"}, want: []string{
-			w + "2:1: error spec: prefx: unknown key (did you mean \"prefix\"?); valid keys at the top level are prefix, package, app, customerApp, channel",
+			w + "2:1: error spec: prefx: unknown key (did you mean \"prefix\"?); valid keys at the top level are prefix, package, app, customerApp, channel, channels",
 		}},
 		{name: "unknown top-level no match", edits: []string{"prefix: Partner1\n", "prefix: Partner1\ncolor: blue\n"}, want: []string{
-			w + "2:1: error spec: color: unknown key; valid keys at the top level are prefix, package, app, customerApp, channel",
+			w + "2:1: error spec: color: unknown key; valid keys at the top level are prefix, package, app, customerApp, channel, channels",
 		}},
 		{name: "unknown package typo", edits: []string{"  versionNumber:", "  versionNumbr:"}, want: []string{
 			w + "5:3: error spec: package.versionNumbr: unknown key (did you mean \"versionNumber\"?); valid keys under package are name, namespace, path, sourceOrgPath, versionNumber, versionName, versionDescription, apiVersion, definitionFile",
 		}},
 		{name: "unknown app typo", edits: []string{"  contactEmail:", "  contactEmial:"}, want: []string{
 			w + "8:3: error spec: app.contactEmail: missing required key; add contactEmail: dev@partner1.example (Email address Salesforce uses to contact the app's admin)",
-			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "9:3: error spec: app.contactEmial: unknown key (did you mean \"contactEmail\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, secretRequiredForRefreshToken, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 		{name: "unknown app no match", edits: []string{"  callbackUrl: https://login.salesforce.com\n", "  callbackUrl: https://login.salesforce.com\n  secret: s3cr3t\n"}, want: []string{
-			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "11:3: error spec: app.secret: unknown key; valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, secretRequiredForRefreshToken, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 		{name: "unknown policies typo", edits: []string{"    profiles:", "    permissionSet: [Perm1]\n    profiles:"}, want: []string{
-			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets, ipRelaxation, refreshTokenPolicy, refreshTokenValidity, refreshTokenValidityUnit, sessionLevel, sessionLevelAction",
+			w + "15:5: error spec: app.policies.permissionSet: unknown key (did you mean \"permissionSets\"?); valid keys under app.policies are permittedUsers, profiles, permissionSets, ipRelaxation, refreshTokenPolicy, refreshTokenValidity, refreshTokenValidityUnit, clientCredentialsUser, sessionLevel, sessionLevelAction",
 		}},
 		{name: "unknown channel typo", edits: []string{"  label:", "  lable:"}, want: []string{
 			w + "17:3: error spec: channel.label: missing required key; add label: Partner1 Messaging (masterLabel shown in Setup; include the channel's name)",
@@ -67,7 +67,7 @@ func errCases(t *testing.T) []errCase {
 			w + "27:5: error spec: channel.features.keyword: unknown key (did you mean \"keywords\"?); valid keys under channel.features are keywords, explicitConsent, doubleOptInConsent, isoCountryCode, customChannelParameters, inboundReceipts, typingIndicatorHidden, conferenceSupported",
 		}},
 		{name: "unknown key case slip", edits: []string{"  callbackUrl:", "  callbackURL:"}, want: []string{
-			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, orgScopedExternalApp, oauthLink, releasedVersion, policies",
+			w + "10:3: error spec: app.callbackURL: unknown key (did you mean \"callbackUrl\"?); valid keys under app are type, name, label, contactEmail, description, callbackUrl, callbackUrls, scopes, certificate, distributionState, pkceRequired, secretRequiredForRefreshToken, namedUserJwt, clientCredentialsFlow, orgScopedExternalApp, oauthLink, releasedVersion, policies",
 		}},
 
 		// Duplicate keys.
@@ -154,7 +154,7 @@ func errCases(t *testing.T) []errCase {
 			w + "8:3: error spec: app.certificate: missing required key; add certificate: certs/server.crt (PEM X.509 certificate (public part only) for the JWT bearer flow, relative to this file)",
 		}},
 		{name: "missing channel", edits: []string{baseSpec[strings.Index(baseSpec, "channel:"):], ""}, want: []string{
-			w + "1:1: error spec: channel: missing required key; add channel (The ConversationChannelDefinition and what it references)",
+			w + "1:1: error spec: channel: missing required key; add channel (the ConversationChannelDefinition and what it references), or channels for several",
 		}},
 		{name: "missing channel.name", edits: []string{"  name: ChannelDefinition1\n", ""}, want: []string{
 			w + "17:3: error spec: channel.name: missing required key; add name: ChannelDefinition1 (Channel name; the developerName is {prefix}_{name})",
@@ -218,8 +218,8 @@ func errCases(t *testing.T) []errCase {
 		{name: "combined channel name too long", edits: []string{"  name: ChannelDefinition1", "  name: " + strings.Repeat("C", 32)}, want: []string{
 			w + "17:9: error spec: channel.name: the developerName \"Partner1_CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC\" is 41 characters long; Salesforce allows at most 40, shorten prefix or channel.name",
 		}},
-		{name: "permission set name", edits: []string{"    profiles: [System Administrator]", "    profiles: [System Administrator]\n    permissionSets: [Perm Set]"}, want: []string{
-			w + "16:22: error spec: app.policies.permissionSets[0]: permission set \"Perm Set\" is not a valid API name; start with a letter and use only letters, digits and single underscores",
+		{name: "permission set name", edits: []string{"    profiles: [System Administrator]", "    profiles: [System Administrator]\n    permissionSets: [\"Perm, Set\"]"}, want: []string{
+			w + "16:22: error spec: app.policies.permissionSets[0]: \"Perm, Set\" contains a comma, which the external client app's commaSeparatedPermissionSet reads as two names; pre-authorize it in Setup, or rename it",
 		}},
 
 		// Namespace, paths, version number, email, URL.

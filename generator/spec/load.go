@@ -54,6 +54,10 @@ type loader struct {
 // million bad entries gave two million problems, 1.6 GB and 38 s.
 const maxProblems = 200
 
+// maxObjectItems bounds a list of objects (channels): each becomes a
+// channel definition, and a package of more is no BYOC package.
+const maxObjectItems = 50
+
 // maxEntries bounds the lines plus list entries of a spec before it is
 // parsed.
 const maxEntries = 20_000
@@ -399,6 +403,32 @@ func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 			l.checkString(key, def, s, at)
 		}
 		l.vals[key] = &value{present: true, str: s, at: at}
+	case kindObjectList:
+		seq, isSeq := n.(*ast.SequenceNode)
+		if !isSeq {
+			l.add(at, key, "expected a list of mappings, one per item, found %s", describe(n))
+			l.vals[key] = &value{at: at}
+			return
+		}
+		if len(seq.Values) > maxObjectItems {
+			l.add(at, key, "lists %d items; a package carries at most %d", len(seq.Values), maxObjectItems)
+			l.vals[key] = &value{at: at}
+			return
+		}
+		v := &value{present: true, at: at, list: []string{}}
+		for i, item := range seq.Values {
+			ik := fmt.Sprintf("%s[%d]", key, i)
+			item, ok := l.unwrap(ik, item)
+			if !ok {
+				continue
+			}
+			ip := tokenPos(item.GetToken())
+			l.object(ik, def.fields, item, true, ip)
+			l.vals[ik] = &value{present: true, at: ip}
+			v.list = append(v.list, ik)
+			v.items = append(v.items, ip)
+		}
+		l.vals[key] = v
 	case kindStringList:
 		seq, isSeq := n.(*ast.SequenceNode)
 		if !isSeq {
@@ -407,7 +437,7 @@ func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 			return
 		}
 		v := &value{present: true, at: at, list: []string{}}
-		seenItem := map[string]int{}
+		seenItem, seenSpelling := map[string]int{}, map[string]string{}
 		for i, item := range seq.Values {
 			ik := fmt.Sprintf("%s[%d]", key, i)
 			item, ok := l.unwrap(ik, item)
@@ -426,11 +456,15 @@ func (l *loader) value(key string, def *field, n ast.Node, keyPos pos) {
 			if def.key == "scopes" {
 				norm = scopeName(s)
 			}
+			if _, dup := seenItem[norm]; dup && def.key == "scopes" && norm == "RefreshToken" && s == offlineAccessSetupName && seenSpelling[norm] == "refresh_token" {
+				// "refresh_token, offline_access" is one Setup checkbox.
+				continue
+			}
 			if j, dup := seenItem[norm]; dup && def.unique {
 				l.add(ip, ik, "%q repeats %s[%d]; list it once", s, key, j)
 				continue
 			}
-			seenItem[norm] = i
+			seenItem[norm], seenSpelling[norm] = i, s
 			v.list = append(v.list, s)
 			v.items = append(v.items, ip)
 		}

@@ -11,6 +11,12 @@ import (
 // what `byocpack render` checks, short of the rules that span keys.
 func JSONSchema() []byte {
 	root := objectSchema(specFields())
+	// The one rule across keys an editor can check: a spec has channel or
+	// channels, not both.
+	root = append(root, struct {
+		k string
+		v any
+	}{"oneOf", []jsonObject{{{"required", []string{"channel"}}}, {{"required", []string{"channels"}}}}})
 	root = append(jsonObject{
 		{"$schema", "https://json-schema.org/draft/2020-12/schema"},
 		{"title", "byocpack spec (byoc.yaml)"},
@@ -86,6 +92,11 @@ func fieldSchema(d *field) jsonObject {
 	switch d.kind {
 	case kindObject:
 		o = append(o, objectSchema(d.fields)...)
+		return o
+	case kindObjectList:
+		add("type", "array")
+		add("minItems", 1)
+		add("items", objectSchema(d.fields))
 		return o
 	case kindBool:
 		add("type", "boolean")

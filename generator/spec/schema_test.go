@@ -329,7 +329,11 @@ channel:
 	if err != nil {
 		t.Fatal(err)
 	}
-	full.positions, min.positions = nil, nil
+	// The notes point at where each spec writes the key.
+	if len(full.Notes) != len(min.Notes) {
+		t.Errorf("notes: %v and %v", full.Notes, min.Notes)
+	}
+	full.positions, min.positions, full.Notes, min.Notes = nil, nil, nil, nil
 	if !reflect.DeepEqual(full, min) {
 		t.Errorf("defaults written out:\n%s\nleft out:\n%s", specString(full), specString(min))
 	}

@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // Skeleton returns a commented byoc.yaml: every key with its description,
@@ -26,6 +29,9 @@ type SkeletonOptions struct {
 	Values map[string]string
 	// Lists are the values of list keys, by path ("app.scopes").
 	Lists map[string][]string
+	// Bools are the values of boolean keys, by path ("app.pkceRequired");
+	// a boolean not here is written commented out.
+	Bools map[string]bool
 	// Customer leaves the app block out (connectedAppType Customer).
 	Customer bool
 	// SchemaRef is written as the yaml-language-server modeline.
@@ -135,10 +141,37 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 			fmt.Fprintf(b, "%s#   byocpack cert --out certs --key ../%s\n", indent, KeyFileName(keyPrefix))
 		}
 		switch d.kind {
+		case kindObjectList:
+			// The example is the spec's own prefix and vendor, never a
+			// demo partner's.
+			pre, ok := values["prefix"]
+			if !ok {
+				pre = findField(specFields(), "prefix").example
+			}
+			vendor, ok := values["channel.vendor.name"]
+			if !ok {
+				vendor = pre + "_Vendor"
+			}
+			fmt.Fprintf(b, "%s# %s:   # each item has the keys of channel, such as:\n", indent, d.key)
+			for _, ch := range []string{"SMS", "WhatsApp"} {
+				fmt.Fprintf(b, "%s#   - {name: %s, label: %s %s, vendor: {name: %s, type: BringYourOwnChannelPartner}, event: {name: Message_Event}}\n", indent, ch, pre, ch, vendor)
+			}
 		case kindObject:
-			fmt.Fprintf(b, "%s%s:\n", indent, d.key)
-			writeFields(b, d.fields, p, depth+1, o)
+			// An object whose every key is left commented out would read
+			// as null, which its JSON Schema refuses: comment it out too.
+			var inner bytes.Buffer
+			writeFields(&inner, d.fields, p, depth+1, o)
+			if onlyComments(inner.String()) {
+				fmt.Fprintf(b, "%s# %s:\n", indent, d.key)
+			} else {
+				fmt.Fprintf(b, "%s%s:\n", indent, d.key)
+			}
+			b.Write(inner.Bytes())
 		case kindBool:
+			if v, ok := o.Bools[p]; ok {
+				fmt.Fprintf(b, "%s%s: %t\n", indent, d.key, v)
+				continue
+			}
 			fmt.Fprintf(b, "%s# %s: true\n", indent, d.key)
 		case kindStringList:
 			given, isGiven := o.Lists[p]
@@ -167,6 +200,13 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 			if p == "channel.connectedAppType" && customer {
 				v = Customer
 			}
+			if p == "package.namespace" && v == "" {
+				// A managed package needs one: the key stays in sight.
+				fmt.Fprintf(b, "%s# A managed package needs the namespace prefix registered in (and linked to) the Dev Hub;\n", indent)
+				fmt.Fprintf(b, "%s# set it before sf package create (render, build, validate and doctor warn while it is empty).\n", indent)
+				fmt.Fprintf(b, "%s%s: \"\"\n", indent, d.key)
+				continue
+			}
 			if v == "" && !d.required {
 				fmt.Fprintf(b, "%s# %s: \n", indent, d.key)
 				continue
@@ -176,16 +216,22 @@ func writeFields(b *bytes.Buffer, defs []*field, prefix string, depth int, o Ske
 	}
 }
 
-// yamlString quotes a value when YAML would read it as something other
-// than the same string; JSON's string syntax is valid YAML.
+// yamlString quotes a value unless YAML reads it back, plain, as the same
+// string in both places the skeleton writes one: a mapping value and a
+// flow-list item. Asking the parser the spec is loaded with, rather than
+// listing what re-types (0x10, 0o17, - dash, yes, .inf, 1_000 ...), keeps
+// the written spec true to its values by construction. looksTyped adds
+// what YAML 1.1 readers (editors) would re-type though goccy does not
+// (yes, off). JSON's string
+// syntax is YAML's double-quoted style.
 func yamlString(s string) string {
-	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`") &&
-		strings.TrimSpace(s) == s && !looksTyped(s)
+	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`\\") &&
+		strings.TrimSpace(s) == s && !strings.ContainsAny(s, "\n\r\t") &&
+		!looksTyped(s) && readsBackPlain("k: "+s+"\n", s) && readsBackPlain("k: ["+s+"]\n", s)
 	if plain {
 		return s
 	}
-	// JSON's string syntax is YAML's double-quoted style; HTML escaping
-	// (\u0026 for &) would be valid but unreadable.
+	// HTML escaping (\u0026 for &) would be valid but unreadable.
 	var q bytes.Buffer
 	enc := json.NewEncoder(&q)
 	enc.SetEscapeHTML(false)
@@ -193,12 +239,26 @@ func yamlString(s string) string {
 	return strings.TrimSuffix(q.String(), "\n")
 }
 
-func looksTyped(s string) bool {
-	switch strings.ToLower(s) {
-	case "true", "false", "yes", "no", "on", "off", "null", "~":
-		return true
+// readsBackPlain reports whether doc, a one-key mapping whose value is s
+// or a one-item list of s, parses to exactly that string.
+func readsBackPlain(doc, s string) bool {
+	f, err := parser.ParseBytes([]byte(doc), 0)
+	if err != nil || len(f.Docs) != 1 {
+		return false
 	}
-	return strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+') }) < 0
+	kv, ok := mappingValues(f.Docs[0].Body)
+	if !ok || len(kv) != 1 {
+		return false
+	}
+	v := kv[0].Value
+	if seq, isSeq := v.(*ast.SequenceNode); isSeq {
+		if len(seq.Values) != 1 {
+			return false
+		}
+		v = seq.Values[0]
+	}
+	str, isStr := v.(*ast.StringNode)
+	return isStr && str.Value == s
 }
 
 func yamlList(items []string) string {
@@ -207,4 +267,24 @@ func yamlList(items []string) string {
 		quoted[i] = yamlString(it)
 	}
 	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// looksTyped: words YAML 1.1 reads as booleans or null, and strings of
+// digits and signs only, which some reader takes for a number.
+func looksTyped(s string) bool {
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~":
+		return true
+	}
+	return strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+') }) < 0
+}
+
+// onlyComments reports whether every non-blank line of s is a comment.
+func onlyComments(s string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			return false
+		}
+	}
+	return true
 }

@@ -28,7 +28,12 @@ type Spec struct {
 	// CustomerApp is the app the customer's admin creates, described in
 	// ADMIN-SETUP.md; set exactly when connectedAppType is Customer.
 	CustomerApp *CustomerApp
-	Channel     Channel
+	// Channel is the first of Channels: the channel of a one-channel
+	// spec.
+	Channel Channel
+	// Channels are every channel of the package, in the spec's order:
+	// channel alone, or the items of channels.
+	Channels []Channel
 }
 
 // Package describes the 2GP package and the Salesforce DX project.
@@ -76,6 +81,15 @@ type App struct {
 	DistributionState string
 	// PKCERequired is nil when the spec leaves Salesforce's default.
 	PKCERequired *bool
+	// SecretForRefreshToken is nil when the spec leaves Salesforce's
+	// default.
+	SecretForRefreshToken *bool
+	// NamedUserJWT is isNamedUserJwtEnabled, defaulted per app type as
+	// each type's procedure asks (on for a connected app only).
+	NamedUserJWT bool
+	// ClientCredentials enables the client credentials flow; its Run As
+	// user is Policies.ClientCredentialsUser.
+	ClientCredentials bool
 	// OrgScopedExternalApp and OAuthLink are the Dev Hub identifiers a
 	// retrieve carries, empty when the spec has none.
 	OrgScopedExternalApp string
@@ -169,6 +183,8 @@ type Policies struct {
 	RefreshTokenPolicy       string
 	RefreshTokenValidity     string
 	RefreshTokenValidityUnit string
+	// ClientCredentialsUser is the client credentials flow's Run As user.
+	ClientCredentialsUser string
 	// SessionLevel and SessionLevelAction are empty unless the spec sets
 	// them (external client apps only).
 	SessionLevel       string
@@ -183,6 +199,8 @@ const (
 
 // Channel is the ConversationChannelDefinition and what it references.
 type Channel struct {
+	// key is where the spec writes it: channel, or channels[1].
+	key              string
 	Name             string
 	Label            string
 	ConnectedAppType string
@@ -196,6 +214,19 @@ type Channel struct {
 // DeveloperName is the channel definition's developerName,
 // {prefix}_{name}.
 func (s *Spec) ChannelDeveloperName() string { return prefixed(s.Prefix, s.Channel.Name) }
+
+// AllChannels are the package's channels: Channels, or Channel alone
+// for a Spec built without the loader.
+func (s *Spec) AllChannels() []Channel {
+	if len(s.Channels) > 0 {
+		return s.Channels
+	}
+	return []Channel{s.Channel}
+}
+
+// DeveloperName is the channel definition's developerName,
+// {prefix}_{name}: every channel of a package shares the spec's prefix.
+func (s *Spec) DeveloperNameOf(c Channel) string { return prefixed(s.Prefix, c.Name) }
 
 // Vendor is the ConversationVendorInfo the channel points to.
 type Vendor struct {

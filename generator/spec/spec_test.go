@@ -64,7 +64,7 @@ func TestLoadFixtures(t *testing.T) {
 		{"customer1", Spec{
 			File:   "fixtures/customer1/byoc.yaml",
 			Prefix: "Customer1",
-			Package: Package{Name: "Customer1 Contact Center", Path: "force-app", SourceOrgPath: "source-org",
+			Package: Package{Name: "Customer1 Contact Center", Namespace: "customer1", Path: "force-app", SourceOrgPath: "source-org",
 				VersionNumber: "2.1.0.NEXT", APIVersion: "65.0", api: version(t, "65.0")},
 			Channel: Channel{Name: "ContactCenter1", Label: "Customer1 Contact Center", ConnectedAppType: Customer,
 				Vendor:       Vendor{Name: "Customer1_Vendor", Label: "Customer1 CCaaS", Type: "BringYourOwnContactCenter"},
@@ -81,10 +81,10 @@ func TestLoadFixtures(t *testing.T) {
 			Package: Package{Name: "Legacy1 Messaging", Namespace: "legacy1", Path: "force-app", SourceOrgPath: "source-org",
 				VersionNumber: "1.4.0.NEXT", APIVersion: "63.0", api: version(t, "63.0")},
 			App: &App{Type: ConnectedApp, Name: "ConnectedApp1", Label: "Legacy1 ConnectedApp1",
-				ContactEmail: "integrations@legacy1.example", CallbackURL: "https://login.salesforce.com", CallbackURLs: []string{"https://login.salesforce.com"},
+				ContactEmail: "integrations@legacy1.example", CallbackURL: "https://salesforce.com", CallbackURLs: []string{"https://salesforce.com"},
 				Scopes:          []string{"Interaction", "RefreshToken", "OfflineAccess"},
 				CertificatePath: "certs/server.crt", CertificatePEM: certPEM(t, "../../fixtures/legacy1/certs/server.crt"),
-				DistributionState: "Packaged",
+				DistributionState: "Packaged", NamedUserJWT: true,
 				Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized",
 					Profiles:       []string{"System Administrator", "Legacy1 Integration & Support"},
 					PermissionSets: []string{"Legacy1_Integration"}, IPRelaxation: "Enforce", RefreshTokenPolicy: "Infinite", RefreshTokenValidityUnit: "Days"}},
@@ -105,6 +105,9 @@ func TestLoadFixtures(t *testing.T) {
 				t.Error("no position recorded for prefix")
 			}
 			s.positions = nil
+			// A one-channel spec: channel is Channels' only item.
+			tc.want.Channel.key = "channel"
+			tc.want.Channels = []Channel{tc.want.Channel}
 			if !reflect.DeepEqual(*s, tc.want) {
 				t.Errorf("Load:\n got %s\nwant %s", specString(s), specString(&tc.want))
 			}
@@ -122,7 +125,7 @@ func specString(s *Spec) string {
 
 // The fixtures point editors at the schema the golden test keeps current.
 func TestFixturesReferenceSchema(t *testing.T) {
-	for _, dir := range []string{"partner1", "customer1", "legacy1"} {
+	for _, dir := range []string{"partner1", "customer1", "legacy1", "partner2"} {
 		b, err := os.ReadFile(filepath.Join("../../fixtures", dir, "byoc.yaml"))
 		if err != nil {
 			t.Fatal(err)
@@ -192,7 +195,15 @@ func TestLoadAccepts(t *testing.T) {
 		{"apiVersion default", []string{"  apiVersion: \"66.0\"\n", ""}, func(s *Spec) any { return s.Package.APIVersion }, LatestAPIVersion()},
 		{"!!str number", []string{"  name: Partner1 Messaging\n", "  name: Partner1 Messaging\n  versionName: !!str 2\n"}, func(s *Spec) any { return s.Package.VersionName }, "2"},
 		{"http localhost callback", []string{"callbackUrl: https://login.salesforce.com", "callbackUrl: http://localhost:1717/OauthRedirect"}, func(s *Spec) any { return s.App.CallbackURL }, "http://localhost:1717/OauthRedirect"},
-		{"metadata scope names", []string{"[interaction_api, refresh_token]", "[Interaction, RefreshToken, offline_access]"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "RefreshToken", "OfflineAccess"}},
+		{"metadata scope names", []string{"[interaction_api, refresh_token]", "[Interaction, RefreshToken, OfflineAccess]"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "RefreshToken", "OfflineAccess"}},
+		{"offline_access is the RefreshToken checkbox", []string{"[interaction_api, refresh_token]", "[interaction_api, offline_access]", "app:\n", "app:\n  type: ConnectedApp\n"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "RefreshToken"}},
+		{"refresh_token, offline_access is one checkbox", []string{"[interaction_api, refresh_token]", "[interaction_api, refresh_token, offline_access]"}, func(s *Spec) any { return s.App.Scopes }, []string{"Interaction", "RefreshToken"}},
+		{"app name starting with a digit", []string{"  name: ExternalClientApp1\n", "  name: \"365\"\n"}, func(s *Spec) any { return s.AppAPIName() }, "Partner1_365"},
+		{"namespaced permission set", []string{"    profiles: [System Administrator]\n", "    profiles: [System Administrator]\n    permissionSets: [sfdc__Integration_User, Acme_Int]\n"}, func(s *Spec) any { return s.App.Policies.PermissionSets }, []string{"sfdc__Integration_User", "Acme_Int"}},
+		{"ECA named-user JWT off by default", nil, func(s *Spec) any { return s.App.NamedUserJWT }, false},
+		{"connected app named-user JWT on by default", []string{"app:\n", "app:\n  type: ConnectedApp\n"}, func(s *Spec) any { return s.App.NamedUserJWT }, true},
+		{"ECA named-user JWT on", []string{"app:\n", "app:\n  namedUserJwt: true\n"}, func(s *Spec) any { return s.App.NamedUserJWT }, true},
+		{"client credentials", []string{"app:\n", "app:\n  clientCredentialsFlow: true\n", "    profiles:", "    clientCredentialsUser: run.as@partner1.example\n    profiles:"}, func(s *Spec) any { return []any{s.App.ClientCredentials, s.App.Policies.ClientCredentialsUser} }, []any{true, "run.as@partner1.example"}},
 		{"flow mappings", []string{"  vendor:\n    name: Vendor1\n    type: BringYourOwnChannelPartner\n", "  vendor: {name: Vendor1, label: Vendor One, type: BringYourOwnChannelPartner}\n"}, func(s *Spec) any { return s.Channel.Vendor }, Vendor{"Vendor1", "Vendor One", "BringYourOwnChannelPartner"}},
 		{"block scalar", []string{"  name: Partner1 Messaging\n", "  name: Partner1 Messaging\n  versionDescription: |-\n    First line\n    second line\n"}, func(s *Spec) any { return s.Package.Description }, "First line\nsecond line"},
 		{"features absent stay nil", []string{"  features:\n    keywords: true\n", ""}, func(s *Spec) any { return s.Channel.Features }, Features{}},
@@ -284,7 +295,7 @@ func TestCustomerApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &CustomerApp{Type: ConnectedApp, Name: "Interaction", Label: "Partner1 Interaction", CallbackURL: "https://login.salesforce.com",
+	want := &CustomerApp{Type: ConnectedApp, Name: "Interaction", Label: "Partner1 Interaction", CallbackURL: "https://salesforce.com",
 		Scopes:   []string{"Interaction", "RefreshToken", "Api"},
 		Policies: Policies{PermittedUsers: "AdminApprovedPreAuthorized", Profiles: []string{"System Administrator"}, PermissionSets: []string{"Acme_Integration"}}}
 	if !reflect.DeepEqual(s.CustomerApp, want) || s.CustomerAppAPIName() != "Partner1_Interaction" {

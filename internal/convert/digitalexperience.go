@@ -58,7 +58,7 @@ func (c *converter) addDigitalExperience(f sfdx.SourceFile) error {
 		c.res.Components = append(c.res.Components, Component{Type: bundle.Name, FullName: rel[1] + "/" + rel[2]})
 		return nil
 	}
-	if rel == nil || len(rel) < 6 {
+	if len(rel) < 6 {
 		return fmt.Errorf("%s: a %s file must sit in %s/<baseType>/<space>/<contentType>/<contentApiName>/ (the Salesforce CLI takes every file under %s/ for one)", f.Path, child.Name, deDir, deDir)
 	}
 	key := strings.TrimSuffix(f.Path, strings.Join(rel, "/")) + strings.Join(rel[:5], "/")

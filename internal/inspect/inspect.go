@@ -9,7 +9,6 @@
 package inspect
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -398,8 +397,6 @@ func (b *builder) content(typ, name, file, rel string, data []byte) {
 }
 
 func baseOf(p string) string { return path.Base(p) }
-
-func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
 
 // Flag is a finding a reviewer must look at, with the rule that found it
 // and its fix: a problem whose Fix is set.

@@ -27,14 +27,19 @@ type ecaGlobalData struct {
 	doc
 	// CallbackURL holds every callback URL, one per line.
 	App, Label, CallbackURL, Certificate string
-	// PKCE is "true" or "false", or "" to keep Salesforce's default.
-	PKCE string
+	// PKCE and SecretForRefreshToken are "true" or "false", or "" to keep
+	// Salesforce's default.
+	PKCE, SecretForRefreshToken string
+	// NamedUserJWT and ClientCredentials are written only when on:
+	// absent is off.
+	NamedUserJWT, ClientCredentials bool
 }
 
 type ecaOauthPolicyData struct {
 	doc
 	App, Label, PermittedUsers string
 	Profiles, PermissionSets   []string
+	ClientCredentials          bool
 	spec.Policies
 }
 
@@ -48,11 +53,14 @@ type connectedAppData struct {
 	ContactEmail, Description, Label, CallbackURL, Certificate string
 	AdminApproved                                              bool
 	Scopes, Profiles, PermissionSets                           []string
-	// PKCE is "true" or "false", or "" to keep Salesforce's default.
-	PKCE string
+	// PKCE and SecretForRefreshToken are "true" or "false", or "" to keep
+	// Salesforce's default.
+	PKCE, SecretForRefreshToken string
 	// IPRelaxation and RefreshTokenPolicy are the connected app's
 	// spellings: ENFORCE, specific_lifetime:90:DAYS.
 	IPRelaxation, RefreshTokenPolicy string
+	NamedUserJWT, ClientCredentials  bool
+	ClientCredentialsUser            string
 }
 
 // connectedAppStubData is the stub that references a connected app

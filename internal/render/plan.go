@@ -158,8 +158,9 @@ func (p *planner) app(s *spec.Spec) error {
 			CallbackURL: callbackURLs, Certificate: a.CertificatePEM,
 			AdminApproved: a.Policies.PermittedUsers == "AdminApprovedPreAuthorized",
 			Scopes:        scopeTokens(apiver.ConnectedAppScopes, a.Scopes), Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets,
-			PKCE:         optBool(a.PKCERequired),
+			PKCE: optBool(a.PKCERequired), SecretForRefreshToken: optBool(a.SecretForRefreshToken),
 			IPRelaxation: connectedAppIPRelaxation(a.Policies.IPRelaxation), RefreshTokenPolicy: connectedAppRefreshTokenPolicy(a.Policies),
+			NamedUserJWT: a.NamedUserJWT, ClientCredentials: a.ClientCredentials, ClientCredentialsUser: a.Policies.ClientCredentialsUser,
 		})
 		return err
 	}
@@ -178,9 +179,10 @@ func (p *planner) app(s *spec.Spec) error {
 		{"ExtlClntAppOauthSettings", "_oauth", true, &ecaOauthData{App: name, Label: labels.OAuthSettings,
 			Scopes: strings.Join(scopeTokens(apiver.ECAScopes, a.Scopes), ", "), OAuthLink: a.OAuthLink}},
 		{globalOauthType, "_glbloauth", false, &ecaGlobalData{App: name, Label: labels.GlobalOAuthSettings,
-			CallbackURL: callbackURLs, Certificate: a.CertificatePEM, PKCE: optBool(a.PKCERequired)}},
+			CallbackURL: callbackURLs, Certificate: a.CertificatePEM, PKCE: optBool(a.PKCERequired), SecretForRefreshToken: optBool(a.SecretForRefreshToken),
+			NamedUserJWT: a.NamedUserJWT, ClientCredentials: a.ClientCredentials}},
 		{"ExtlClntAppOauthConfigurablePolicies", "_oauthPlcy", false, &ecaOauthPolicyData{App: name, Label: labels.OAuthPolicies,
-			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets, Policies: a.Policies}},
+			PermittedUsers: a.Policies.PermittedUsers, Profiles: a.Policies.Profiles, PermissionSets: a.Policies.PermissionSets, ClientCredentials: a.ClientCredentials, Policies: a.Policies}},
 		{"ExtlClntAppConfigurablePolicies", "_plcy", false, &ecaPolicyData{App: name, Label: labels.Policies}},
 	} {
 		if _, err := p.add(c.typ, name+c.suffix, c.inPackage, nil, c.data); err != nil {
@@ -202,12 +204,52 @@ func scopeTokens(d apiver.ScopeDialect, names []string) []string {
 	return out
 }
 
+// eventRefs are the full names a channel definition refers to its
+// platform event and fields by.
+type eventRefs struct{ event, typeField, payload string }
+
+// channel plans every channel of the spec. Channels that name the same
+// event or vendor share one record, planned once (the spec checked that
+// they describe it the same).
 func (p *planner) channel(s *spec.Spec) error {
-	ch := s.Channel
-	ev := ch.Event
+	events, vendors := map[string]eventRefs{}, map[string]string{}
+	for _, ch := range s.AllChannels() {
+		ev, ok := events[ch.Event.Name]
+		if !ok {
+			var err error
+			if ev, err = p.event(ch.Event); err != nil {
+				return err
+			}
+			events[ch.Event.Name] = ev
+		}
+		vendor, ok := vendors[ch.Vendor.Name]
+		if !ok {
+			c, err := p.add("ConversationVendorInfo", ch.Vendor.Name, true, nil,
+				&vendorData{DeveloperName: ch.Vendor.Name, MasterLabel: ch.Vendor.Label, VendorType: ch.Vendor.Type})
+			if err != nil {
+				return err
+			}
+			vendor, vendors[ch.Vendor.Name] = c.FullName, c.FullName
+		}
+		// The channel refers to the event, its fields and the vendor by
+		// the full names planned above.
+		name := s.DeveloperNameOf(ch)
+		if _, err := p.add("ConversationChannelDefinition", name, true, nil, &channelData{
+			ConnectedAppType: ch.ConnectedAppType, ConsentOwner: ch.ConsentOwner, RoutingOwner: ch.RoutingOwner,
+			VendorInfo: vendor, PlatformEvent: ev.event, TypeField: ev.typeField, PayloadField: ev.payload,
+			DeveloperName: name, MasterLabel: ch.Label, flags: channelFlags(ch.Features, p.version),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// event plans a platform event and its two fields.
+func (p *planner) event(ev spec.Event) (eventRefs, error) {
 	event, err := p.add("CustomObject", ev.APIName(), true, nil, &eventData{Label: ev.Label, PluralLabel: ev.Label + "s"})
 	if err != nil {
-		return err
+		return eventRefs{}, err
 	}
 	// Payload carries the whole outbound message as JSON, hence the
 	// platform events' long text maximum.
@@ -215,25 +257,12 @@ func (p *planner) channel(s *spec.Spec) error {
 	payload, err := p.add("CustomField", payloadName, true, &event,
 		&fieldData{APIName: payloadName, Label: ev.PayloadField, Type: "LongTextArea", Length: 131072, VisibleLines: 3})
 	if err != nil {
-		return err
+		return eventRefs{}, err
 	}
 	typeField, err := p.add("CustomField", typeName, true, &event,
 		&fieldData{APIName: typeName, Label: ev.TypeField, Type: "Text", Length: 255})
 	if err != nil {
-		return err
+		return eventRefs{}, err
 	}
-	vendor, err := p.add("ConversationVendorInfo", ch.Vendor.Name, true, nil,
-		&vendorData{DeveloperName: ch.Vendor.Name, MasterLabel: ch.Vendor.Label, VendorType: ch.Vendor.Type})
-	if err != nil {
-		return err
-	}
-	// The channel refers to the event, its fields and the vendor by the
-	// full names planned above.
-	name := s.ChannelDeveloperName()
-	_, err = p.add("ConversationChannelDefinition", name, true, nil, &channelData{
-		ConnectedAppType: ch.ConnectedAppType, ConsentOwner: ch.ConsentOwner, RoutingOwner: ch.RoutingOwner,
-		VendorInfo: vendor.FullName, PlatformEvent: event.FullName, TypeField: typeField.FullName, PayloadField: payload.FullName,
-		DeveloperName: name, MasterLabel: ch.Label, flags: channelFlags(ch.Features, p.version),
-	})
-	return err
+	return eventRefs{event.FullName, typeField.FullName, payload.FullName}, nil
 }

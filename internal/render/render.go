@@ -53,6 +53,7 @@ func New() (*Renderer, error) {
 		"code":  textesc.Code,
 		"codes": codes,
 		"md":    textesc.Text,
+		"inc":   func(n int) int { return n + 1 },
 	}).ParseFS(templates.FS, "*.xml.tmpl", "*.md.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)

@@ -26,6 +26,10 @@ type setupData struct {
 	// it, with the package's namespace.
 	Event, EventLabel string
 	Messaging         bool
+	// Channels are every channel (the first is Channel), Events every
+	// distinct platform event, for the steps that take each.
+	Channels []setupChannel
+	Events   []setupChannel
 	// App is the packaged app; nil for a Customer channel.
 	App *setupApp
 	// CustomerApp is what the customer's admin creates; nil for a
@@ -35,7 +39,14 @@ type setupData struct {
 	// NotPackageable then says why.
 	Packageable    bool
 	NotPackageable string
+	// KeyFile is where byocpack cert puts the private key, beside the
+	// project, for a Customer channel's partner to make the pair.
+	KeyFile string
 }
+
+// setupChannel is a channel definition, or a platform event, as the
+// guides name it.
+type setupChannel struct{ Name, Label string }
 
 // setupApp is an OAuth app as the guides name it.
 type setupApp struct {
@@ -48,6 +59,12 @@ type setupApp struct {
 	Certificate              string // the spec's certificate path
 	HeaderPath, SettingsPath string // the packaged ECA files, for the Dev Hub deploy
 	SourceOrg, PackagePath   string
+	// DevHubDeploy are the --source-dir values of the one Dev Hub deploy
+	// command (devHubDeployDirs).
+	DevHubDeploy []string
+	// NamedUserJWT is what the app's spec says of named-user JWT-based
+	// access tokens.
+	NamedUserJWT bool
 	// Stub is set when the package carries the stub of a connected app
 	// released in a first-generation package: StubPath is its file,
 	// DeveloperName and Version its values.
@@ -58,14 +75,23 @@ type setupApp struct {
 // setupOf gathers the guides' data from the spec and the planned
 // components.
 func setupOf(s *spec.Spec, components []Component) setupData {
-	event := s.Channel.Event.APIName()
-	if ns := s.Package.Namespace; ns != "" {
-		event = ns + "__" + event
+	eventName := func(e spec.Event) string {
+		if ns := s.Package.Namespace; ns != "" {
+			return ns + "__" + e.APIName()
+		}
+		return e.APIName()
 	}
+	event := eventName(s.Channel.Event)
 	d := setupData{
 		Package: s.Package, Channel: s.ChannelDeveloperName(), ChannelLabel: s.Channel.Label,
 		Event: event, EventLabel: s.Channel.Event.Label,
 		Messaging: s.Channel.Vendor.Type == "BringYourOwnChannelPartner",
+	}
+	for _, c := range s.AllChannels() {
+		d.Channels = append(d.Channels, setupChannel{s.DeveloperNameOf(c), c.Label})
+		if e := (setupChannel{eventName(c.Event), c.Event.Label}); !slices.Contains(d.Events, e) {
+			d.Events = append(d.Events, e)
+		}
 	}
 	d.Packageable, d.NotPackageable = s.PackageableAs2GP()
 	if a := s.App; a != nil {
@@ -88,8 +114,13 @@ func setupOf(s *spec.Spec, components []Component) setupData {
 				}
 			}
 		}
+		app.NamedUserJWT = a.NamedUserJWT
+		if app.ECA && app.HeaderPath != "" {
+			app.DevHubDeploy = devHubDeployDirs(s, components)
+		}
 		d.App = app
 	}
+	d.KeyFile = "../" + spec.KeyFileName(s.Prefix)
 	if c := s.CustomerApp; c != nil {
 		d.CustomerApp = &setupApp{
 			ECA: c.Type == spec.ExternalClientApplication, Local: true,
@@ -132,6 +163,88 @@ func codes(items []string) string {
 	out := make([]string, len(items))
 	for i, it := range items {
 		out[i] = textesc.Code(it)
+	}
+	return strings.Join(out, ", ")
+}
+
+// devHubDeployDirs are the --source-dir values of the one command that
+// deploys an external client app to the Dev Hub that owns it: the app's
+// header and OAuth settings from the package directory, with the global
+// settings and policies of the source-org directory, which name the app
+// and fail to deploy without it. The paths are relative to the project
+// byocpack wrote, where sf finds sfdx-project.json.
+func devHubDeployDirs(s *spec.Spec, components []Component) []string {
+	var dirs []string
+	for _, c := range components {
+		if c.Type == spec.ExternalClientApplication || c.Type == "ExtlClntAppOauthSettings" {
+			dirs = append(dirs, c.Path)
+		}
+	}
+	return append(dirs, s.Package.SourceOrgPath)
+}
+
+// DeployCommand is the one command, run from the project directory
+// byocpack wrote, that deploys the spec's external client app with its
+// settings and policies: to the Dev Hub that owns a Packaged app (org
+// alias DEVHUB), or, for a Local app, the whole project to the org it
+// works in (alias ORG). "" when the spec has no external client app.
+// SETUP.md, doctor and the README say these commands alone.
+func DeployCommand(s *spec.Spec) (string, error) {
+	a := s.App
+	if a == nil || a.Type != spec.ExternalClientApplication {
+		return "", nil
+	}
+	if a.DistributionState == "Local" {
+		return "sf project deploy start --target-org ORG --source-dir " + s.Package.Path + " --source-dir " + s.Package.SourceOrgPath, nil
+	}
+	components, err := Plan(s)
+	if err != nil {
+		return "", err
+	}
+	cmd := "sf project deploy start --target-org DEVHUB"
+	for _, d := range devHubDeployDirs(s, components) {
+		cmd += " --source-dir " + d
+	}
+	return cmd, nil
+}
+
+// Several reports whether the package has more than one channel.
+func (d setupData) Several() bool { return len(d.Channels) > 1 }
+
+// ChannelsShown names every channel definition as the guides do:
+// `Name` ("Label"), joined.
+func (d setupData) ChannelsShown() string {
+	var out []string
+	for _, c := range d.Channels {
+		out = append(out, textesc.Code(c.Name)+` ("`+textesc.Text(c.Label)+`")`)
+	}
+	return strings.Join(out, ", ")
+}
+
+// ChannelNames are the channel definitions' developerNames as code.
+func (d setupData) ChannelNames() string {
+	var out []string
+	for _, c := range d.Channels {
+		out = append(out, textesc.Code(c.Name))
+	}
+	return strings.Join(out, ", ")
+}
+
+// ChannelLabels are the channels' labels, quoted, as Messaging Settings
+// lists them.
+func (d setupData) ChannelLabels() string {
+	var out []string
+	for _, c := range d.Channels {
+		out = append(out, `"`+textesc.Text(c.Label)+`"`)
+	}
+	return strings.Join(out, ", ")
+}
+
+// EventsShown names every platform event: Label (`Name`), joined.
+func (d setupData) EventsShown() string {
+	var out []string
+	for _, e := range d.Events {
+		out = append(out, textesc.Text(e.Label)+" ("+textesc.Code(e.Name)+")")
 	}
 	return strings.Join(out, ", ")
 }

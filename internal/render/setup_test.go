@@ -68,11 +68,17 @@ func TestSetupVariants(t *testing.T) {
 		return strings.Replace(s, "distributionState: Packaged", "distributionState: Local", 1)
 	})
 	wantIn(t, local[setupFile], setupFile,
-		"No package version: app.distributionState is Local",
-		"Deploy the whole\nproject there (`sf project deploy start --source-dir force-app --source-dir source-org`)",
-		"## 2. In each subscriber org, after installing", "## 3. Get an access token")
-	if strings.Contains(local[setupFile], "sf package version create") {
-		t.Error("a Local app must not be told to create a package version")
+		"## 1. Deploy the project to your org", "`app.distributionState` is Local",
+		"    sf project deploy start --target-org ORG --source-dir force-app --source-dir source-org\n",
+		"the global OAuth settings and policies of\n`source-org/` included",
+		"## 2. In the org\n\nThe policies deployed in step 1 already say who may use the app.\n\n1. The platform event",
+		"## 3. Get an access token", "a pre-authorized user of the org,")
+	// A Local app is deployed, not packaged: nothing of the Dev Hub, a
+	// package version or a subscriber's install.
+	for _, not := range []string{"sf package", "Dev Hub", "DEVHUB", "subscriber", "installing", "No package version"} {
+		if strings.Contains(local[setupFile], not) {
+			t.Errorf("the Local guide says %q:\n%s", not, local[setupFile])
+		}
 	}
 	if _, ok := local[adminSetupFile]; ok {
 		t.Error("ADMIN-SETUP.md is for a Customer channel only")
@@ -96,7 +102,7 @@ func TestAdminSetupFromCustomerApp(t *testing.T) {
 		"Selected OAuth Scopes: Perform requests at any time (refresh_token, offline_access); Access Interaction API resources (interaction_api).",
 		"Manage Permission Sets (`CCaaS_Agents`)",
 		"Modify Conversation Channel Definition → `Customer1_ContactCenter1`: choose\n`Customer1_Contact_Center`",
-		"(`CCaaS_Event__e`)")
+		"(`customer1__CCaaS_Event__e`)")
 	wantIn(t, g[setupFile], setupFile, "customer's admin creates one as `ADMIN-SETUP.md` describes")
 }
 
@@ -124,5 +130,38 @@ func TestDefinitionFileInProject(t *testing.T) {
 	if !strings.Contains(string(out), `"versionNumber": "1.0.0.NEXT",
       "definitionFile": "config/byoc-scratch-def.json"`) {
 		t.Errorf("sfdx-project.json:\n%s", out)
+	}
+}
+
+// SETUP.md never says --package-type Managed without a namespace unless
+// it warns first that a managed package needs one.
+func TestSetupWarnsOfAManagedPackageWithoutNamespace(t *testing.T) {
+	g := guides(t, "partner1", func(s string) string { return strings.Replace(s, "namespace: partner1", `namespace: ""`, 1) })
+	doc := g[setupFile]
+	warn := strings.Index(doc, "a managed package needs one")
+	create := strings.Index(doc, "--package-type Managed")
+	if warn < 0 || create < 0 || warn > create {
+		t.Errorf("SETUP.md does not warn before sf package create:\n%s", doc)
+	}
+	if strings.Contains(guides(t, "partner1", func(s string) string { return s })[setupFile], "a managed package needs one") {
+		t.Error("warns with a namespace")
+	}
+}
+
+// The Customer guides agree on who does what: the partner makes the key
+// and certificate and sends the certificate; the admin creates the app,
+// uploads it and sends back the consumer key.
+func TestCustomerGuidesAgree(t *testing.T) {
+	g := guides(t, "customer1", func(s string) string { return s })
+	wantIn(t, g[setupFile], setupFile,
+		"byocpack cert --out certs --key ../customer1-server.key",
+		"Send each admin `ADMIN-SETUP.md` and `certs/server.crt`, never the key",
+		"sends you back its consumer key",
+		"signed with your private key (`../customer1-server.key`), whose certificate the admin uploaded")
+	wantIn(t, g[adminSetupFile], adminSetupFile,
+		"upload the certificate your messaging partner gives you; the private\n  key that signs the JWTs stays with them",
+		"send the consumer key\n(never the secret) to your messaging partner")
+	if strings.Contains(g[adminSetupFile], "Issue JSON Web Token") {
+		t.Error("the external client app's procedure does not ask for named-user JWT-based access tokens")
 	}
 }

@@ -39,7 +39,13 @@ func jwkOf(private bool) string {
 
 func ecJWK() string {
 	k := keys().ec
-	b, _ := json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "x": bigB64(k.X), "y": bigB64(k.Y), "d": bigB64(k.D)})
+	// The private scalar from the key's own encoding (PrivateKey.D is
+	// deprecated); X and Y from the uncompressed public point.
+	d, _ := k.Bytes()
+	pub, _ := k.PublicKey.Bytes() // 0x04 || X || Y
+	size := (len(pub) - 1) / 2
+	enc := base64.RawURLEncoding.EncodeToString
+	b, _ := json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "x": enc(pub[1 : 1+size]), "y": enc(pub[1+size:]), "d": enc(d)})
 	return string(b)
 }
 

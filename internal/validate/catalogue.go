@@ -44,6 +44,7 @@ const (
 	RuleScopeToken       = "BYOC-SCOPE-TOKEN"
 	RuleRefreshToken     = "BYOC-REFRESH-TOKEN"
 	RuleNoChannel        = "BYOC-NO-CHANNEL"
+	RuleNamespace        = "BYOC-NAMESPACE"
 	docsFile             = "docs/rules.md"
 )
 
@@ -87,6 +88,7 @@ func Rules() []Rule {
 		{RuleMalformedXML, e, "a metadata file that is not well-formed XML", "", false},
 		{RuleNameFormat, e, "API name that is not letters, digits and single underscores starting with a letter", "", false},
 		{RuleNamePrefix, e, "a Partner channel whose developerName shares its {prefix}_ with no app in the package", "", true},
+		{RuleNamespace, w, "a project whose package directory carries a channel definition, but whose sfdx-project.json has no namespace, which a managed package needs", "", true},
 		{RuleNoChannel, i, "a project with OAuth apps and no channel definition, so no BYOC app rule ran", "", true},
 		{RuleNoConsumerKey, e, "consumerKey or consumerSecret in any file of a package directory, also inside archives", "", false},
 		{RuleNoGlobalOauth, e, "ExtlClntAppGlobalOauthSettings in a package directory, whatever the file's name, also inside archives", "", false},

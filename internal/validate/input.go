@@ -50,6 +50,10 @@ type Input struct {
 	// Namespace is the project's namespace (sfdx-project.json), empty when
 	// it has none: a connected app stub's developerName must carry it.
 	Namespace string
+	// ProjectFile is sfdx-project.json as messages name it, where a
+	// problem of the project's own settings is reported; empty for loose
+	// files.
+	ProjectFile string
 	// Disabled lists rule IDs whose problems are silenced (the project's
 	// list and the command line's); Run counts them in Stats.
 	Disabled []string

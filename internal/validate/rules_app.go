@@ -309,7 +309,10 @@ func (r *run) byocAppRules(p project, a apps) []diag.Problem {
 						"the OAuth policies of %s let users self-authorize (AllSelfAuthorized) but commaSeparatedOauthScopes lacks RefreshToken, so a user who has not approved the app gets \"user hasn't approved this consumer\"; add RefreshToken, or pre-authorize users with AdminApprovedPreAuthorized", name))
 				}
 			case typeGlobalOauth:
-				ps = append(ps, r.jwtNamedUser(d, d.Root, "ExtlClntAppGlobalOauthSettings")...)
+				// The external client app's procedure asks for the JWT
+				// bearer flow (the certificate) but not for named-user
+				// JWT-based access tokens; the connected app's does.
+				ps = append(ps, r.jwtCertificate(d, d.Root, "ExtlClntAppGlobalOauthSettings")...)
 				ps = append(ps, r.byocCert(d, d.Root)...)
 			case typeConnectedApp:
 				if isStub(d) {
@@ -389,6 +392,9 @@ func (r *run) byocScopes(d doc, ccd doc) []diag.Problem {
 		"commaSeparatedOauthScopes of channel %s's app lacks Interaction (%s); add it, such as RefreshToken, Interaction", ccd.Name, why)}
 }
 
+// jwtNamedUser applies the connected app's procedure (step 7: "Issue
+// JSON Web Token (JWT)-based access tokens for named users") and the
+// certificate check.
 func (r *run) jwtNamedUser(d doc, parent *node, where string) []diag.Problem {
 	var ps []diag.Problem
 	if n := parent.child("isNamedUserJwtEnabled"); n == nil || n.Text != "true" {
@@ -397,8 +403,14 @@ func (r *run) jwtNamedUser(d doc, parent *node, where string) []diag.Problem {
 			at = n
 		}
 		ps = append(ps, r.problem(RuleJWTNamedUser, d.File, at,
-			"%s does not set isNamedUserJwtEnabled to true (\"Issue JSON Web Token (JWT)-based access tokens for named users\"); BYOC needs it, set <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>", where))
+			"%s does not set isNamedUserJwtEnabled to true (\"Issue JSON Web Token (JWT)-based access tokens for named users\"), which Salesforce's connected-app procedure for the Interaction Service asks for; set <isNamedUserJwtEnabled>true</isNamedUserJwtEnabled>", where))
 	}
+	return append(ps, r.jwtCertificate(d, parent, where)...)
+}
+
+// jwtCertificate: without a certificate the JWT bearer flow is off.
+func (r *run) jwtCertificate(d doc, parent *node, where string) []diag.Problem {
+	var ps []diag.Problem
 	if c := parent.child("certificate"); c == nil || c.Text == "" {
 		ps = append(ps, r.problem(RuleJWTNamedUser, d.File, parent,
 			"%s has no certificate, so the JWT bearer flow is off; set <certificate> to the PEM contents of the certificate whose key signs the JWT", where))

@@ -76,6 +76,7 @@ func TestBYOCRulesJudgeTheLinkedAppOnly(t *testing.T) {
 // not run.
 func TestCustomerChannelAndNoChannel(t *testing.T) {
 	in := loadTree(t, filepath.Join(fixturesDir, "BYOC-APP-PRESENCE", "pass-customer-unrelated"))
+	in.Namespace = "partner1"
 	ps, err := Run(context.Background(), in, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -88,6 +88,7 @@ func (r *run) crossFile(docs []doc) []diag.Problem {
 	// Channels that share a prefix share their apps: each app's own
 	// problem is reported once, at the first channel that finds it (at
 	// 1,000 channels of one prefix, once per channel was a million checks).
+	add(r.namespace(p)...)
 	appReported := map[string]bool{}
 	for _, ccd := range p.byType[typeCCD] {
 		prefixed := r.namePrefix(p, a, ccd)
@@ -266,4 +267,27 @@ func (r *run) vendor(p project, ccd doc) (string, []diag.Problem) {
 	}
 	return "", []diag.Problem{r.problem(RuleCCDVendor, ccd.File, ref,
 		"conversationVendorInfo %q resolves to no ConversationVendorInfo in the project; add ConversationVendorInformation/%s.ConversationVendorInformation-meta.xml or fix the name", ref.Text, ref.Text)}
+}
+
+// namespace warns once when a package directory carries a channel
+// definition and the project has no namespace: a managed package, which a
+// BYOC channel ships in, needs the Dev Hub's registered namespace (sf
+// package create --package-type Managed refuses a project without one). A
+// warning, as the same files also deploy unpackaged to one's own org.
+func (r *run) namespace(p project) []diag.Problem {
+	if r.in.Namespace != "" {
+		return nil
+	}
+	for _, ccd := range p.byType[typeCCD] {
+		if ccd.InPackage {
+			at := ccd.File
+			if r.in.ProjectFile != "" {
+				// The setting to change is the project's, not the channel's.
+				at = File{Path: r.in.ProjectFile}
+			}
+			return []diag.Problem{r.problem(RuleNamespace, at, nil,
+				"sfdx-project.json has no namespace, but a managed package needs one: set \"namespace\" (the spec's package.namespace) to the namespace prefix registered in the Dev Hub before sf package create --package-type Managed")}
+		}
+	}
+	return nil
 }

@@ -43,7 +43,7 @@ func rulesOf(ps []diag.Problem) []string {
 // A channel validated on its own must not be blamed for the event and app
 // it was not given; the same file in a project must.
 func TestCrossFileRulesNeedProject(t *testing.T) {
-	in := Input{APIVersion: "66.0", Files: []File{{Path: ccdPath, Data: []byte(partnerCCD), InPackage: true}}}
+	in := Input{APIVersion: "66.0", Namespace: "partner1", Files: []File{{Path: ccdPath, Data: []byte(partnerCCD), InPackage: true}}}
 	ps, err := Run(context.Background(), in, Options{})
 	if err != nil {
 		t.Fatal(err)
