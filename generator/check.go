@@ -21,6 +21,7 @@ import (
 	"github.com/byocpack/byocpack/internal/tree"
 	"github.com/byocpack/byocpack/internal/validate"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
+	"github.com/byocpack/byocpack/schemas"
 )
 
 // ValidateOptions are the inputs of Validate.
@@ -82,9 +83,9 @@ func (e *UsageError) Error() string {
 // and dropped by a bounded set of workers.
 func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error) {
 	if opts.APIVersion != "" {
-		v, err := apiver.Parse(opts.APIVersion)
-		if err != nil || v.Before(apiver.Oldest()) {
-			return nil, &UsageError{Option: "APIVersion", Value: opts.APIVersion, Msg: fmt.Sprintf("not a supported API version; use one of %s, or a newer version (judged by the newest, with warnings for what it does not know)", strings.Join(spec.SupportedAPIVersions(), ", "))}
+		oldest, newest := modelRange()
+		if v, err := apiver.Parse(opts.APIVersion); err != nil || v.Before(oldest) {
+			return nil, &UsageError{Option: "APIVersion", Value: opts.APIVersion, Msg: fmt.Sprintf("not a supported API version; use %s to %s, or a newer version (judged by the newest, with warnings for what it does not know)", oldest, newest)}
 		}
 	}
 	if err := checkRuleIDs(opts.Disable); err != nil {
@@ -249,6 +250,9 @@ func (v *validation) project(ctx context.Context, dir string) error {
 		walkErr = sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore)
 	}()
 	checker := projectSchemas(dir, v.mode())
+	if p := newerThanModels(checker, in.APIVersion, display(dir, sfdx.ProjectFile)); p != nil {
+		problems = append(problems, *p)
+	}
 	err = v.run(ctx, in, input{}, checker)
 	// Run has drained the feed, so the walk is over and its problems are
 	// all there.
@@ -321,8 +325,8 @@ func projectHeader(snap *sfdx.Snapshot, shown string, o inputOptions) (validate.
 	in.Disabled = append(disabled, o.disable...)
 	if o.apiVersion == "" {
 		if w := versionWarning(shown, p.SourceAPIVersion); w != nil {
-			in.APIVersion = spec.LatestAPIVersion()
-			problems = append(problems, *w)
+			in.APIVersion = w.use
+			problems = append(problems, w.Problem)
 		}
 	}
 	return in, problems
@@ -362,22 +366,58 @@ func projectFile(reg *registry.Registry, data []byte, shown, rel string, pd sfdx
 	return f, nil
 }
 
-// versionWarning says when a project's sourceApiVersion is missing,
-// malformed or older than every version byocpack has models for; it is
-// then validated against the newest one. A version newer than all of them
-// is no warning here: the files are judged by the newest models, and what
-// those do not know is a warning at the element.
-func versionWarning(shown, sourceAPIVersion string) *diag.Problem {
+// versionWarning says when a project's sourceApiVersion is missing or
+// malformed (a warning; validated against the newest models) or older
+// than every version byocpack has models for (an info; validated against
+// the oldest, 47.0, whose elements a project of 46.0 or older mostly
+// uses). A version newer than all of them is newerThanModels' to say.
+func versionWarning(shown, sourceAPIVersion string) *versionNote {
+	oldest, newest := modelRange()
 	v, err := apiver.Parse(sourceAPIVersion)
-	if err == nil && !v.Before(apiver.Oldest()) {
+	if err == nil && !v.Before(oldest) {
 		return nil
 	}
-	what := fmt.Sprintf("sourceApiVersion %q is outside the supported %s to %s", sourceAPIVersion, spec.SupportedAPIVersions()[0], spec.LatestAPIVersion())
+	file := display(shown, sfdx.ProjectFile)
+	if err == nil {
+		return &versionNote{sourceAPIVersion, diag.Problem{File: file, Severity: diag.Info, Rule: RuleAPIVersion,
+			Message: fmt.Sprintf("sourceApiVersion %s is older than every API version byocpack has models for (%s to %s); its files were judged by %s, the oldest: an element that version lacks may still deploy at %s", sourceAPIVersion, oldest, newest, oldest, sourceAPIVersion)}}
+	}
+	what := fmt.Sprintf("sourceApiVersion %q is not an API version", sourceAPIVersion)
 	if sourceAPIVersion == "" {
 		what = "sfdx-project.json sets no sourceApiVersion"
 	}
-	return &diag.Problem{File: display(shown, sfdx.ProjectFile), Severity: diag.Warning, Rule: RuleAPIVersion,
-		Message: fmt.Sprintf("%s; validated against %s instead: set sourceApiVersion or pass --api-version", what, spec.LatestAPIVersion())}
+	return &versionNote{newest.String(), diag.Problem{File: file, Severity: diag.Warning, Rule: RuleAPIVersion,
+		Message: fmt.Sprintf("%s; validated against %s instead: set sourceApiVersion or pass --api-version", what, newest)}}
+}
+
+// versionNote is what versionWarning says and the version the files are
+// judged by instead.
+type versionNote struct {
+	use string
+	diag.Problem
+}
+
+// modelRange is the oldest and newest API versions byocpack bundles
+// content models for: validate judges a project at its own version
+// between the two.
+func modelRange() (oldest, newest apiver.Version) {
+	vs := schemas.Bundled().Versions()
+	oldest, _ = apiver.Parse(vs[0])
+	newest, _ = apiver.Parse(vs[len(vs)-1])
+	return oldest, newest
+}
+
+// newerThanModels is the one info a run gives when a project is newer
+// than every version its models have (bundled and imported): it is judged
+// by the newest, and what those do not know is a warning at the element.
+// An info, so --strict still passes a clean project.
+func newerThanModels(c *schemaChecker, version, file string) *diag.Problem {
+	use, newer, ok := c.checker.Models.Resolve(version)
+	if !ok || !newer {
+		return nil
+	}
+	return &diag.Problem{File: file, Severity: diag.Info, Rule: RuleAPIVersion,
+		Message: fmt.Sprintf("API %s is newer than every version byocpack has content models for; its files were judged by %s, the newest, and elements or values %s does not know are warnings: import the %s WSDL (Setup → API → Generate Metadata WSDL) with `byocpack schemas import metadata.wsdl` to judge them", version, use, use, version)}
 }
 
 // loose validates files named on the command line. If the working
@@ -402,7 +442,7 @@ func (v *validation) loose(ctx context.Context, files []string) error {
 		in.Disabled, read.problems = projectConfig(data, sfdx.ProjectFile)
 	}
 	in.Disabled = append(in.Disabled, v.opts.Disable...)
-	if pv, err := apiver.Parse(in.APIVersion); err != nil || pv.Before(apiver.Oldest()) {
+	if _, err := apiver.Parse(in.APIVersion); err != nil {
 		in.APIVersion = versionOr(v.opts.APIVersion, spec.LatestAPIVersion())
 	}
 	for _, name := range files {
@@ -429,8 +469,12 @@ func (v *validation) loose(ctx context.Context, files []string) error {
 		}
 		in.Files = append(in.Files, f)
 	}
+	checker := projectSchemas(".", v.mode())
+	if p := newerThanModels(checker, in.APIVersion, sfdx.ProjectFile); p != nil && len(files) > 0 {
+		read.problems = append(read.problems, *p)
+	}
 	read.problems, read.silenced = validate.Silence(read.problems, in.Disabled)
-	return v.run(ctx, in, read, projectSchemas(".", v.mode()))
+	return v.run(ctx, in, read, checker)
 }
 
 // typed infers a file's type from its suffix, as sf does.

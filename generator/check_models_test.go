@@ -2,6 +2,8 @@ package generator
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,10 +129,16 @@ func TestValidateNewerProjectWarnsAtTheElement(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := filepath.Base(globalFile)
-	if got := rulesSeen(res.Problems); got != "warning xsd "+base+"; warning xsd "+base {
+	if got := rulesSeen(res.Problems); got != "info api-version sfdx-project.json; warning xsd "+base+"; warning xsd "+base {
 		t.Fatalf("problems: %s\n%v", got, ProblemList(res.Problems))
 	}
 	for _, p := range res.Problems {
+		if p.Rule == RuleAPIVersion {
+			if p.Severity != SeverityInfo || !strings.Contains(p.Message, "API 67.0 is newer than every version byocpack has content models for; its files were judged by 66.0") {
+				t.Errorf("the one note on the version: %v", p)
+			}
+			continue
+		}
 		if !strings.Contains(p.Message, "API 66.0, the newest version byocpack has, and the project is at 67.0") || !strings.Contains(p.Message, "byocpack schemas import") {
 			t.Errorf("message: %s", p.Message)
 		}
@@ -168,5 +176,51 @@ func TestValidateReportsEveryProblemAndBoundsDepth(t *testing.T) {
 	}
 	if len(deepP) != 1 || !strings.Contains(deepP[0], "BYOC-MALFORMED-XML: not well-formed XML: elements nest more than 64 levels deep") {
 		t.Errorf("deep file: %v", deepP)
+	}
+}
+
+// TestValidateProjectVersions: a project is judged at its own version
+// from 47.0 to 66.0 (--api-version accepts each); a clean 67.0 project
+// gets one info and nothing --strict fails on; one below 47.0 is judged
+// by 47.0 with one info; below 47.0 --api-version is a usage error.
+func TestValidateProjectVersions(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "p")
+	writeTree(t, dir, map[string]string{
+		"sfdx-project.json": `{"packageDirectories":[{"path":"force-app","default":true}],"sourceApiVersion":"67.0"}`,
+		"force-app/main/default/customPermissions/Beta.customPermission-meta.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CustomPermission xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Beta</label>\n</CustomPermission>\n",
+		"force-app/main/default/classes/A.cls-meta.xml":                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>60.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n",
+	})
+	project := filepath.Join(dir, "sfdx-project.json")
+	setVersion := func(v string) {
+		editFile(t, project, func(string) string {
+			return `{"packageDirectories":[{"path":"force-app","default":true}],"sourceApiVersion":"` + v + `"}`
+		})
+	}
+	run := func(opts ValidateOptions) []Problem {
+		t.Helper()
+		opts.Targets, opts.Now = []string{dir}, testNow
+		res, err := Validate(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Problems
+	}
+	if ps := run(ValidateOptions{}); len(ps) != 1 || ps[0].Severity != SeverityInfo || ps[0].Rule != RuleAPIVersion || !strings.Contains(ps[0].Message, "judged by 66.0") {
+		t.Fatalf("67.0: want one info, got %v", ProblemList(ps))
+	}
+	setVersion("45.0")
+	if ps := run(ValidateOptions{}); len(ps) != 1 || ps[0].Severity != SeverityInfo || !strings.Contains(ps[0].Message, "judged by 47.0") {
+		t.Fatalf("45.0: want one info, got %v", ProblemList(ps))
+	}
+	for v := 47; v <= 66; v++ {
+		ver := fmt.Sprintf("%d.0", v)
+		if ps := run(ValidateOptions{APIVersion: ver}); len(ps) != 0 {
+			t.Errorf("--api-version %s: %v", ver, ProblemList(ps))
+		}
+	}
+	var usage *UsageError
+	if _, err := Validate(context.Background(), ValidateOptions{Targets: []string{dir}, APIVersion: "46.0"}); !errors.As(err, &usage) {
+		t.Errorf("--api-version 46.0: %v, want a usage error", err)
 	}
 }

@@ -25,10 +25,10 @@ func TestValidateGoldenProjectsAreClean(t *testing.T) {
 	}
 }
 
-// TestValidateOtherMetadataGetsRulesOnly: a project that also holds an
-// Apex class is not an error for lack of an ApexClass schema, but the
-// secret scan still applies to it.
-func TestValidateOtherMetadataGetsRulesOnly(t *testing.T) {
+// TestValidateOtherMetadataIsJudged: a project that also holds Apex
+// classes has their meta files judged by the ApexClass model like every
+// type's, and the secret scan still applies to the classes.
+func TestValidateOtherMetadataIsJudged(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")
 	renderFixture(t, "partner1", dir)
 	classes := filepath.Join(dir, "force-app", "main", "default", "classes")
@@ -44,8 +44,8 @@ func TestValidateOtherMetadataGetsRulesOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.WithoutSchema != 2 {
-		t.Errorf("WithoutSchema = %d, want the 2 Apex class metadata files", res.WithoutSchema)
+	if res.WithoutSchema != 0 {
+		t.Errorf("WithoutSchema = %d, want every metadata file judged", res.WithoutSchema)
 	}
 	var rules []string
 	for _, p := range res.Problems {

@@ -258,3 +258,29 @@ func TestFormatOlderProjectByTheNewest(t *testing.T) {
 		t.Errorf("not formatted by 66.0:\n%s", got)
 	}
 }
+
+// fmt leaves the types whose retrieve order is not proven as they are:
+// counted and listed by type in a project, named with the reason when a
+// file is passed, never rewritten.
+func TestFormatListsTypesItDoesNotFormat(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	renderFixture(t, "partner1", dir)
+	cls := filepath.Join(dir, "force-app", "main", "default", "classes", "Hook.cls-meta.xml")
+	messy := "<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\"><status>Active</status><apiVersion>66.0</apiVersion></ApexClass>"
+	writeTree(t, filepath.Dir(cls), map[string]string{"Hook.cls-meta.xml": messy, "Hook.cls": "public class Hook {}\n"})
+	res, err := Format(context.Background(), FormatOptions{Targets: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.WithoutModel != 1 || strings.Join(res.NotFormattedTypes, ",") != "ApexClass" {
+		t.Errorf("not formatted: %d %v", res.WithoutModel, res.NotFormattedTypes)
+	}
+	res, err = Format(context.Background(), FormatOptions{Targets: []string{cls}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, res, map[string]string{"Hook.cls-meta.xml": "left: fmt does not format ApexClass files"})
+	if got, _ := os.ReadFile(cls); string(got) != messy {
+		t.Error("an ApexClass file was rewritten")
+	}
+}

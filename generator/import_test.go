@@ -148,7 +148,7 @@ func TestImportNewerVersion(t *testing.T) {
 		return rulesSeen(res.Problems)
 	}
 	base := filepath.Base(globalFile)
-	if got := validateRules(); got != "warning xsd "+base+"; warning xsd "+base {
+	if got := validateRules(); got != "info api-version sfdx-project.json; warning xsd "+base+"; warning xsd "+base {
 		t.Fatalf("before the import: %s", got)
 	}
 	if _, err := ImportSchemas(ImportOptions{WSDL: wsdl, ProjectDir: t.TempDir()}); err == nil {

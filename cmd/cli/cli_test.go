@@ -40,7 +40,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"nope"},
 		{"validate", "--format", "xml"},
 		{"init", "--prefix", "Bad__Prefix"},
-		{"validate", "--api-version", "61.0", "."},
+		{"validate", "--api-version", "46.0", "."},
 	} {
 		code, _, stderr := run(t, args...)
 		if code != 2 {

@@ -116,6 +116,7 @@ type fmtOutput struct {
 	Left         int                       `json:"left"`
 	Failed       int                       `json:"failed"`
 	WithoutModel int                       `json:"withoutModel"`
+	NotFormatted []string                  `json:"notFormattedTypes"`
 	Files        []generator.FormattedFile `json:"files"`
 }
 
@@ -130,7 +131,10 @@ func runFmt(cmd *cobra.Command, opts *FmtOptions) error {
 	changed, failed := res.Count(generator.Formatted), res.Count(generator.Failed)
 	if opts.Format == "json" {
 		out := fmtOutput{Check: opts.Check, Formatted: changed, Unchanged: res.Count(generator.Unchanged), Left: res.Count(generator.Left),
-			Failed: failed, WithoutModel: res.WithoutModel, Files: res.Files}
+			Failed: failed, WithoutModel: res.WithoutModel, NotFormatted: res.NotFormattedTypes, Files: res.Files}
+		if out.NotFormatted == nil {
+			out.NotFormatted = []string{}
+		}
 		if out.Files == nil {
 			out.Files = []generator.FormattedFile{}
 		}
@@ -162,7 +166,7 @@ func runFmt(cmd *cobra.Command, opts *FmtOptions) error {
 			fmt.Fprintf(opts.IO.Out, ", %d failed", failed)
 		}
 		if res.WithoutModel > 0 {
-			fmt.Fprintf(opts.IO.Out, " (%d of a type without a content model not looked at)", res.WithoutModel)
+			fmt.Fprintf(opts.IO.Out, " (%d of types fmt does not format not looked at: %s)", res.WithoutModel, strings.Join(res.NotFormattedTypes, ", "))
 		}
 		fmt.Fprintln(opts.IO.Out)
 	}

@@ -66,6 +66,7 @@ type Rule struct {
 func Rules() []Rule {
 	e, w, i := diag.Error, diag.Warning, diag.Info
 	rules := []Rule{
+		{RulePlaceholder, w, "a template placeholder (###REPLACE_ME###, REPLACE_…, YOUR_…, \"email\") as the whole value of an email, URL, user name, endpoint or run-as field", "", false},
 		{RuleAPIVersionField, e, "a field outside the API-version window of the project's sourceApiVersion", "", false},
 		{RuleAppPresence, e, "a Partner channel's app missing from the package, or a Customer channel's app in it", "", true},
 		{RuleBinaryFile, e, "a metadata file with NUL bytes or invalid UTF-8", "", false},

@@ -60,6 +60,7 @@ func (r *run) fileRules(d doc) []diag.Problem {
 	add := func(p ...diag.Problem) { ps = append(ps, p...) }
 	root := d.Root
 	add(r.versionWindows(d)...)
+	add(r.placeholders(d)...)
 	switch d.Type {
 	case typeECA:
 		add(r.nameFormat(d, d.Name, root, "external client app API name")...)

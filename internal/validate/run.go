@@ -124,6 +124,12 @@ func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 				// What the cross-file rules need is the tree; the bytes
 				// go, so a large tree is never held whole.
 				s.d.Data, s.d.Load, s.f = nil, nil, File{}
+				if s.d.Type != "" && !crossFileTypes()[s.d.Type] {
+					// No cross-file rule reads a Flow's or a Profile's
+					// tree: holding 10,000 of them was most of the
+					// memory of a large repository's run.
+					s.d.Root = nil
+				}
 			}
 		})
 	}
@@ -305,3 +311,13 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 	}
 	return d, append(ps, r.fileRules(d)...)
 }
+
+// crossFileTypes are the types whose trees the cross-file rules read: the
+// types byocpack renders (apiver.Types).
+var crossFileTypes = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for _, t := range apiver.Types() {
+		out[t] = true
+	}
+	return out
+})

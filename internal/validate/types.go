@@ -49,9 +49,12 @@ func TypeOf(p string) string {
 }
 
 func typeOf(reg *registry.Registry, p string) string {
-	_, suffix, ok := splitMetaName(p)
+	name, suffix, ok := splitMetaName(p)
 	if !ok {
 		return ""
+	}
+	if t := bundleMetaType(reg, p, name); t != "" {
+		return t
 	}
 	if t, ok := reg.BySuffix(suffix); ok {
 		return t.Name
@@ -87,4 +90,28 @@ func caseMismatchSuffix(reg *registry.Registry, p string) (got, want string, ok 
 		return suffix, want, true
 	}
 	return "", "", false
+}
+
+// bundleMetaType is the type of the meta file of a bundle or mixed-content
+// component, which sf infers from the folder, not the suffix:
+// lwc/x/x.js-meta.xml is a LightningComponentBundle, aura/x/x.cmp-meta.xml
+// an AuraDefinitionBundle, experiences/x.site-meta.xml an ExperienceBundle
+// (whose suffix is SiteDotCom's). Only the file's own folders are looked
+// at, so a folder above the project named "lwc" changes nothing.
+func bundleMetaType(reg *registry.Registry, p, name string) string {
+	dir := path.Dir(p)
+	parent, grand := path.Base(dir), path.Base(path.Dir(dir))
+	for _, t := range reg.StrictFolderTypesIn([]string{parent, grand}) {
+		switch t.Strategies.Adapter {
+		case "bundle":
+			if grand == t.DirectoryName && parent == name {
+				return t.Name
+			}
+		case "mixedContent":
+			if parent == t.DirectoryName && t.Name == "ExperienceBundle" {
+				return t.Name
+			}
+		}
+	}
+	return ""
 }

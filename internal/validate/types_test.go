@@ -37,3 +37,21 @@ func TestCaseMismatchNamesTheRightSpelling(t *testing.T) {
 		}
 	}
 }
+
+// TestBundleMetaFilesAreTyped: the meta file of a bundle or an experience
+// is typed by its folder as sf types it, so its content model judges it;
+// the same names elsewhere keep their suffix's type.
+func TestBundleMetaFilesAreTyped(t *testing.T) {
+	for p, want := range map[string]string{
+		"force-app/main/default/lwc/orderList/orderList.js-meta.xml": "LightningComponentBundle",
+		"force-app/main/default/aura/orderApp/orderApp.cmp-meta.xml": "AuraDefinitionBundle",
+		"force-app/main/default/experiences/Shop1.site-meta.xml":     "ExperienceBundle",
+		"force-app/main/default/sites/Shop1.site-meta.xml":           "SiteDotCom",
+		"force-app/main/default/lwc/orderList/other.js-meta.xml":     "",
+		"lwc/x/force-app/main/default/classes/A.cls-meta.xml":        "ApexClass",
+	} {
+		if got := TypeOf(p); got != want {
+			t.Errorf("TypeOf(%s) = %q, want %q", p, got, want)
+		}
+	}
+}

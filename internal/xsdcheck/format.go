@@ -41,7 +41,7 @@ func Format(m *model.Model, metadataType string, doc *xmldoc.Document) ([]byte, 
 	}
 	root := m.Root(metadataType)
 	r := doc.Root
-	if root == nil || !Judged(metadataType) {
+	if root == nil || !Formatted(metadataType) {
 		return nil, &NotFormatted{0, fmt.Sprintf("API %s has no content model for %s", m.Version, metadataType)}
 	}
 	if r.Local != metadataType || r.Space != MetadataNamespace {

@@ -22,6 +22,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,6 +74,15 @@ func New(models *model.Set) *Checker { return &Checker{Models: models} }
 // whether apiVersion is newer than every version the set has.
 func (c *Checker) ModelFor(apiVersion string) (m *model.Model, newer bool, err error) {
 	use, newer, ok := c.Models.Resolve(apiVersion)
+	if vs := c.Models.Versions(); !ok && len(vs) > 0 {
+		// Older than every version: judged by the oldest, whose elements
+		// such a project mostly uses; the caller says so once.
+		v, err := apiver.Parse(apiVersion)
+		oldest, _ := apiver.Parse(vs[0])
+		if err == nil && v.Before(oldest) {
+			use, ok = vs[0], true
+		}
+	}
 	if !ok {
 		return nil, false, fmt.Errorf("no content models for API version %q; byocpack has %s (import another with `byocpack schemas import metadata.wsdl`)", apiVersion, strings.Join(c.Models.Versions(), ", "))
 	}
@@ -80,38 +90,28 @@ func (c *Checker) ModelFor(apiVersion string) (m *model.Model, newer bool, err e
 	return m, newer, err
 }
 
-// Has reports whether the models for apiVersion cover metadataType and it
-// is Judged; another type (an Apex class, a layout) is not checked.
+// Has reports whether the models for apiVersion have a document root
+// for metadataType: every metadata type of the version is judged; a file
+// that is no metadata document (an Apex class, a bundle's JavaScript) has
+// no type with a root and is not checked.
 func (c *Checker) Has(apiVersion, metadataType string) bool {
 	m, _, err := c.ModelFor(apiVersion)
-	return err == nil && Judged(metadataType) && m.Root(metadataType) != nil
+	return err == nil && m.Root(metadataType) != nil
 }
 
-// Judged reports whether the content-model check and fmt judge files of
-// metadataType: the types byocpack renders, whose verdicts the tests pin
-// (apiver.Types). The models cover every metadata type of every version
-// (internal/model); judging the others is the next step, kept apart so
-// their verdicts can be proven on real repositories first.
-func Judged(metadataType string) bool { return judged()[metadataType] }
+// Formatted reports whether fmt rewrites files of metadataType: the
+// types whose retrieve order round trips on real files have proven
+// (docs/rules.md, "What fmt formats"). Every other type is validated
+// and left as it is by fmt, listed as not formatted.
+func Formatted(metadataType string) bool { return formatted()[metadataType] }
 
-var judged = sync.OnceValue(func() map[string]bool {
+var formatted = sync.OnceValue(func() map[string]bool {
 	out := map[string]bool{}
 	for _, t := range apiver.Types() {
 		out[t] = true
 	}
 	return out
 })
-
-// judgedRoots are the Judged types m has a document root for.
-func judgedRoots(m *model.Model) []string {
-	var out []string
-	for _, t := range apiver.Types() {
-		if m.Root(t) != nil {
-			out = append(out, t)
-		}
-	}
-	return out
-}
 
 // Check judges doc, the parsed file at path, as a metadataType of a
 // project at apiVersion.
@@ -121,8 +121,8 @@ func (c *Checker) Check(apiVersion, metadataType, path string, doc *xmldoc.Docum
 		return []diag.Problem{problem(path, 0, 0, diag.Error, RuleSchema, err.Error())}
 	}
 	root := m.Root(metadataType)
-	if root == nil || !Judged(metadataType) {
-		return []diag.Problem{problem(path, 0, 0, diag.Error, RuleSchema, fmt.Sprintf("no content model for metadata type %q at API version %s; types with one: %s", metadataType, m.Version, strings.Join(judgedRoots(m), ", ")))}
+	if root == nil {
+		return []diag.Problem{problem(path, 0, 0, diag.Error, RuleSchema, fmt.Sprintf("no content model for metadata type %q at API version %s", metadataType, m.Version))}
 	}
 	r := doc.Root
 	// Formatted only when a root is wrong: once per file it was a tenth
@@ -133,10 +133,12 @@ func (c *Checker) Check(apiVersion, metadataType, path string, doc *xmldoc.Docum
 		return []diag.Problem{problem(path, r.Line, r.Col, diag.Error, RuleSchema, fmt.Sprintf("root element is <%s>; expected %s", r.Local, want()))}
 	case r.Space == "":
 		return []diag.Problem{problem(path, r.Line, r.Col, diag.Error, RuleSchema, fmt.Sprintf("root element <%s> has no namespace; expected %s", r.Local, want()))}
+	case r.Space == ToolingNamespace && c.Mode == Deploy && deviates("tooling-namespace", metadataType):
+		// Deployed as it is (docs/deviations.md, tooling-namespace).
 	case r.Space != MetadataNamespace:
 		return []diag.Problem{problem(path, r.Line, r.Col, diag.Error, RuleSchema, fmt.Sprintf("root element <%s> is in namespace %q; expected %s", r.Local, r.Space, want()))}
 	}
-	w := &walker{m: m, mode: c.Mode, newer: newer, project: apiVersion, file: path}
+	w := &walker{set: c.Models, m: m, mode: c.Mode, newer: newer, project: apiVersion, file: path, typ: metadataType, ns: r.Space}
 	w.complex(r, root, "/"+r.Local, true, false)
 	if w.total > maxProblems {
 		last := &w.out[maxProblems]
@@ -147,11 +149,14 @@ func (c *Checker) Check(apiVersion, metadataType, path string, doc *xmldoc.Docum
 
 // walker checks one document.
 type walker struct {
+	set     *model.Set // every version, for when a name exists
 	m       *model.Model
 	mode    Mode
 	newer   bool   // the project is newer than the models
 	project string // the project's API version
 	file    string
+	typ     string // the document's metadata type
+	ns      string // the namespace its elements are in
 	out     []diag.Problem
 	total   int
 }
@@ -183,13 +188,15 @@ func (w *walker) attrs(el *xmldoc.Element, where string, nillable bool) (isNil b
 		case a.IsNamespaceDecl():
 		case a.Space == xsiNS && (a.Local == "schemaLocation" || a.Local == "noNamespaceSchemaLocation"):
 			// Hints for validators; they change nothing.
+		case a.Space == "" && a.Local == "fqn" && w.mode == Deploy && where == "/"+w.typ && deviates("fqn-attribute", w.typ):
+			// Deployed as it is (docs/deviations.md, fqn-attribute).
 		case a.Space == xsiNS && a.Local == "nil":
 			v := collapse(a.Value)
 			if v != "true" && v != "false" && v != "1" && v != "0" {
 				w.add(el, diag.Error, RuleSchema, "xsi:nil=%q on <%s> at %s is not a boolean; use true or false", a.Value, el.Local, where)
 				continue
 			}
-			if !nillable {
+			if !nillable && !(w.mode == Deploy && nilInDeploy(w.typ, el.Local)) {
 				w.add(el, diag.Error, RuleSchema, "<%s> at %s has xsi:nil, which only nillable elements may carry; remove the attribute", el.Local, where)
 				continue
 			}
@@ -220,7 +227,12 @@ func (w *walker) complex(el *xmldoc.Element, ct *model.Complex, where string, is
 		return
 	}
 	if el.HasText() {
-		w.add(el, diag.Error, RuleSchema, "text is not allowed directly inside <%s> at %s; values belong in its child elements", el.Local, where)
+		if w.mode == XSD {
+			w.add(el, diag.Error, RuleSchema, "text is not allowed directly inside <%s> at %s; values belong in its child elements", el.Local, where)
+		} else {
+			// A deploy ignores it (docs/deviations.md, stray-text).
+			w.add(el, diag.Warning, RuleSchema, "stray text %s directly inside <%s> at %s, between its child elements; the Metadata API deploys it, the XSD refuses it: remove it", strconv.Quote(truncate(strings.TrimSpace(el.Text), 40)), el.Local, where)
+		}
 	}
 	seq := ct.Sequence()
 	counts := make([]int, len(seq))
@@ -229,7 +241,7 @@ func (w *walker) complex(el *xmldoc.Element, ct *model.Complex, where string, is
 	cur := -1 // where the last known child was placed
 	for k, ch := range el.Children {
 		idx[k] = -1
-		if ch.Space == MetadataNamespace {
+		if ch.Space == w.ns {
 			if i := ct.Place(ch.Local, cur, count); i >= 0 {
 				idx[k] = i
 				counts[i]++
@@ -283,7 +295,7 @@ func (w *walker) complex(el *xmldoc.Element, ct *model.Complex, where string, is
 	}
 	var missing []string
 	for i, e := range seq {
-		if counts[i] < e.Min {
+		if counts[i] < e.Min && !(w.mode == Deploy && optionalInDeploy(w.typ, ct.Name, e.Name)) {
 			missing = append(missing, "<"+e.Name+">")
 		}
 	}
@@ -308,12 +320,12 @@ func (w *walker) order(parent, ch *xmldoc.Element, after *model.Element, where s
 
 // unknown reports a child the parent's type does not have.
 func (w *walker) unknown(parent, ch *xmldoc.Element, ct *model.Complex, where string) {
-	if ch.Space != MetadataNamespace {
+	if ch.Space != w.ns {
 		ns := "no namespace"
 		if ch.Space != "" {
 			ns = fmt.Sprintf("namespace %q", ch.Space)
 		}
-		w.add(ch, diag.Error, RuleSchema, "element <%s> in %s is not allowed in <%s> at %s; child elements must be in %s", ch.Local, ns, parent.Local, where, MetadataNamespace)
+		w.add(ch, diag.Error, RuleSchema, "element <%s> in %s is not allowed in <%s> at %s; child elements must be in %s", ch.Local, ns, parent.Local, where, w.ns)
 		return
 	}
 	names := make([]string, 0, len(ct.Sequence()))
@@ -329,8 +341,44 @@ func (w *walker) unknown(parent, ch *xmldoc.Element, ct *model.Complex, where st
 			ch.Local, parent.Local, where, ct.Name, w.m.Version, w.project, hint, w.project)
 		return
 	}
+	if when := w.versionsOf(func(s *model.Set) []string { return s.ElementVersions(ct.Name, ch.Local) }); when != "" {
+		w.add(ch, diag.Error, RuleSchema, "<%s> in <%s> at %s %s; this project is at %s (%s in API %s has no such field), so Salesforce refuses it: \"Element %s invalid at this location in type %s\"; change sourceApiVersion to a version that has it, or remove it",
+			ch.Local, parent.Local, where, when, w.project, ct.Name, w.m.Version, ch.Local, ct.Name)
+		return
+	}
 	w.add(ch, diag.Error, RuleSchema, "unknown element <%s> in <%s> at %s (not a field of %s in API %s)%s; Salesforce refuses it: \"Element %s invalid at this location in type %s\"",
 		ch.Local, parent.Local, where, ct.Name, w.m.Version, hint, ch.Local, ct.Name)
+}
+
+// versionsOf says in which other versions of the set a name the
+// project's version lacks exists ("exists from API 57.0", "exists in API
+// 47.0 to 58.0"), from the versions versions lists; "" when none has it.
+// Only a name already refused costs the look-up.
+func (w *walker) versionsOf(versions func(*model.Set) []string) string {
+	if w.set == nil {
+		return ""
+	}
+	vs := versions(w.set)
+	if len(vs) == 0 {
+		return ""
+	}
+	first, last := vs[0], vs[len(vs)-1]
+	all := w.set.Versions()
+	switch {
+	case model.Since(vs) != "" && last == all[len(all)-1] && isRun(all, vs):
+		return "exists from API " + first
+	case first == last:
+		return "exists only in API " + first
+	case isRun(all, vs):
+		return "exists in API " + first + " to " + last
+	}
+	return "exists in API " + strings.Join(vs, ", ")
+}
+
+// isRun reports whether vs, a subsequence of all, is one unbroken run.
+func isRun(all, vs []string) bool {
+	i := slices.Index(all, vs[0])
+	return i >= 0 && i+len(vs) <= len(all) && slices.Equal(all[i:i+len(vs)], vs)
 }
 
 // loc names a child element for messages, as an XPath: its parent's
@@ -358,6 +406,10 @@ func (w *walker) element(el *xmldoc.Element, e *model.Element, at loc) {
 		// Anything goes.
 	default:
 		if len(el.Attrs) > 0 && w.attrs(el, at.String(), e.Nillable) {
+			return
+		}
+		if len(el.Children) > 0 && e.Builtin() == model.Base64Binary && w.mode == Deploy && treeInDeploy(w.typ, el.Local) {
+			// Deployed as it is (docs/deviations.md, lwc-target-configs).
 			return
 		}
 		if len(el.Children) > 0 {
@@ -396,6 +448,11 @@ func (w *walker) value(el *xmldoc.Element, e *model.Element, where loc) {
 		if w.newer {
 			w.add(el, diag.Warning, RuleSchema, "value %s is not allowed for <%s> at %s in API %s, the newest version byocpack has, and the project is at %s%s; allowed values (%s): %s; if Salesforce added it in %s, import that version's WSDL with `byocpack schemas import metadata.wsdl`",
 				shown(), el.Local, where, w.m.Version, w.project, hint, st.Name, strings.Join(st.Enum, ", "), w.project)
+			return
+		}
+		if when := w.versionsOf(func(s *model.Set) []string { return s.EnumVersions(st.Name, v) }); when != "" {
+			w.add(el, diag.Error, RuleSchema, "value %s of <%s> at %s %s; this project is at %s, whose %s allows: %s; change sourceApiVersion to a version that has it, or use one of those",
+				shown(), el.Local, where, when, w.project, st.Name, strings.Join(st.Enum, ", "))
 			return
 		}
 		w.add(el, diag.Error, RuleSchema, "value %s is not allowed for <%s> at %s%s; allowed values (%s): %s", shown(), el.Local, where, hint, st.Name, strings.Join(st.Enum, ", "))

@@ -69,12 +69,16 @@ func TestCheckDeploy(t *testing.T) {
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A_B</developerName>\n  <masterLabel>A</masterLabel>\n"), nil},
 		{"version spelled v66", "v66", "CustomObject", mkdoc("CustomObject", "  <label>E</label>\n"),
 			[]string{`0 error xsd no content models for API version "v66"|62.0, 63.0, 64.0, 65.0, 66.0|schemas import`}},
-		{"older than every model", "46.0", "CustomObject", mkdoc("CustomObject", ""),
-			[]string{`0 error xsd no content models for API version "46.0"`}},
+		{"older than every model is judged by the oldest", "46.0", "CustomObject", mkdoc("CustomObject", "  <enablePublishStatusTracking>true</enablePublishStatusTracking>\n"),
+			[]string{`3 error xsd <enablePublishStatusTracking> in <CustomObject> at /CustomObject exists from API 49.0; this project is at 46.0 (CustomObject in API 47.0 has no such field)`}},
+		{"not a version", "sixty", "CustomObject", mkdoc("CustomObject", ""),
+			[]string{`0 error xsd no content models for API version "sixty"`}},
 		{"judged by its own older version", "48.0", "CustomObject", mkdoc("CustomObject", "  <enablePublishStatusTracking>true</enablePublishStatusTracking>\n"),
-			[]string{`3 error xsd unknown element <enablePublishStatusTracking> in <CustomObject> at /CustomObject (not a field of CustomObject in API 48.0)`}},
-		{"type without a model", "66.0", "ApexClass", mkdoc("ApexClass", ""),
-			[]string{`0 error xsd no content model for metadata type "ApexClass" at API version 66.0|ConnectedApp,`}},
+			[]string{`3 error xsd <enablePublishStatusTracking> in <CustomObject> at /CustomObject exists from API 49.0; this project is at 48.0|"Element enablePublishStatusTracking invalid at this location in type CustomObject"`}},
+		{"type without a model", "66.0", "NoSuchType", mkdoc("NoSuchType", ""),
+			[]string{`0 error xsd no content model for metadata type "NoSuchType" at API version 66.0`}},
+		{"every type is judged", "66.0", "ApexClass", mkdoc("ApexClass", ""),
+			[]string{`2 error xsd <ApexClass> at /ApexClass is missing required elements <apiVersion>, <status>`}},
 		{"bad enum names allowed values", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  <distributionState>Pkg</distributionState>\n"),
 			[]string{`3 error xsd value "Pkg" is not allowed for <distributionState>|Local, Packaged, Managed, AutoInstalled`}},
@@ -85,7 +89,13 @@ func TestCheckDeploy(t *testing.T) {
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A</developerName>\n  <isInboundReceiptsEnabled>true</isInboundReceiptsEnabled>\n  <masterLabel>A</masterLabel>\n"), nil},
 		{"field removed in 66", "66.0", "ConversationChannelDefinition",
 			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A</developerName>\n  <isInboundReceiptsEnabled>true</isInboundReceiptsEnabled>\n  <masterLabel>A</masterLabel>\n"),
-			[]string{`6 error xsd unknown element <isInboundReceiptsEnabled>|not a field of ConversationChannelDefinition in API 66.0|"Element isInboundReceiptsEnabled invalid at this location in type ConversationChannelDefinition"`}},
+			[]string{`6 error xsd <isInboundReceiptsEnabled> in <ConversationChannelDefinition> at /ConversationChannelDefinition exists in API 63.0 to 65.0; this project is at 66.0|"Element isInboundReceiptsEnabled invalid at this location in type ConversationChannelDefinition"`}},
+		{"unknown in every version", "66.0", "ConversationChannelDefinition",
+			mkdoc("ConversationChannelDefinition", "  <customEventPayloadField>E__e.P__c</customEventPayloadField>\n  <customPlatformEvent>E__e</customPlatformEvent>\n  <developerName>A</developerName>\n  <masterLabl>A</masterLabl>\n  <masterLabel>A</masterLabel>\n"),
+			[]string{`6 error xsd unknown element <masterLabl>|not a field of ConversationChannelDefinition in API 66.0|did you mean <masterLabel>?`}},
+		{"enum value from a later version", "56.0", "ConnectedApp",
+			mkdoc("ConnectedApp", "  <contactEmail>a@example.com</contactEmail>\n  <label>A</label>\n  <oauthConfig>\n    <callbackUrl>https://example.com/cb</callbackUrl>\n    <isCodeCredentialEnabled>false</isCodeCredentialEnabled>\n    <scopes>SFAP</scopes>\n  </oauthConfig>\n"),
+			[]string{`7 error xsd <isCodeCredentialEnabled> in <oauthConfig> at /ConnectedApp/oauthConfig exists from API 57.0; this project is at 56.0`, `8 error xsd value "SFAP" of <scopes> at /ConnectedApp/oauthConfig/scopes exists from API 58.0; this project is at 56.0`}},
 		{"misspelt element", "66.0", "CustomField",
 			mkdoc("CustomField", "  <fullName>A__c</fullName>\n  <label>A</label>\n  <lenght>255</lenght>\n  <type>Text</type>\n"),
 			[]string{"5 error xsd unknown element <lenght>|did you mean <length>?"}},
@@ -125,7 +135,7 @@ func TestCheckDeploy(t *testing.T) {
 			[]string{"3 warning xsd <contactEmail> at /ExternalClientApplication/contactEmail carries the attribute foo"}},
 		{"text in a complex element", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  stray\n  <contactEmail>a</contactEmail>\n  <label>A</label>\n"),
-			[]string{"2 error xsd text is not allowed directly inside <ExternalClientApplication>"}},
+			[]string{`2 warning xsd stray text "stray" directly inside <ExternalClientApplication>|deploys it`}},
 		{"value with children", "66.0", "ExternalClientApplication",
 			mkdoc("ExternalClientApplication", "  <contactEmail><b>a</b></contactEmail>\n  <label>A</label>\n"),
 			[]string{"3 error xsd <contactEmail> at /ExternalClientApplication/contactEmail holds a value and cannot contain child elements"}},
@@ -241,7 +251,7 @@ func TestRepeatedNamesArePositional(t *testing.T) {
 	ct := m.Root("MutingPermissionSet")
 	run := func(body string) []diag.Problem {
 		doc := parse(t, mkdoc("MutingPermissionSet", body))
-		w := &walker{m: m, mode: XSD, project: "59.0", file: "force-app/x.xml"}
+		w := &walker{m: m, mode: XSD, project: "59.0", file: "force-app/x.xml", typ: "MutingPermissionSet", ns: MetadataNamespace}
 		w.complex(doc.Root, ct, "/MutingPermissionSet", true, false)
 		return w.out
 	}

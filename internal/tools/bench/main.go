@@ -48,6 +48,7 @@ func main() {
 type config struct {
 	byocpack, sf, node, xmllint, wsdlDir, repo, keep, baseline, validateDir string
 	runs, sfRuns, files, startup                                            int
+	manyTypes                                                               bool
 }
 
 func run(args []string, out io.Writer) error {
@@ -65,6 +66,7 @@ func run(args []string, out io.Writer) error {
 	fl.StringVar(&c.baseline, "baseline", "", "another byocpack binary (an older commit's) to run beside it, build and validate only")
 	fl.IntVar(&c.startup, "startup", 0, "instead of the rest: this many alternating runs each of --version and build against -baseline, and the inittrace totals")
 	fl.StringVar(&c.validateDir, "validate-dir", "", "with -startup: also compare validate of this project (one -keep wrote)")
+	fl.BoolVar(&c.manyTypes, "many-types", false, "instead of the rest: validate of -files generated files of 16 metadata types (Flows and Profiles among them) against one cat and one xmllint with every root type")
 	fl.StringVar(&c.keep, "keep", "", "also copy the validate benchmark's project to this directory, to profile or rerun it")
 	pc := packFlags(fl)
 	if err := fl.Parse(args); err != nil {
@@ -91,6 +93,9 @@ func run(args []string, out io.Writer) error {
 	}
 	if pc.only {
 		return benchPackage(c, pc, tmp, out)
+	}
+	if c.manyTypes {
+		return benchManyTypes(c, tmp, out)
 	}
 	if err := benchBuild(c, tmp, out); err != nil {
 		return err
@@ -435,20 +440,7 @@ func benchValidate(c config, tmp string, out io.Writer) error {
 		if _, err := exec.LookPath(c.xmllint); err != nil {
 			return fmt.Errorf("%s: %w (apt-get install libxml2-utils, or pass -xmllint '')", c.xmllint, err)
 		}
-		wsdl, err := os.ReadFile(filepath.Join(c.wsdlDir, "metadata-v66.0.wsdl"))
-		if err != nil {
-			return err
-		}
-		license, err := os.ReadFile(filepath.Join(c.wsdlDir, "LICENSE.txt"))
-		if err != nil {
-			return err
-		}
-		xsd, err := schemagen.CombinedSchema("metadata-v66.0.wsdl", "66.0", wsdl, license, schemagen.DefaultRoots())
-		if err != nil {
-			return err
-		}
-		xsdPath = filepath.Join(tmp, "all.xsd")
-		if err := os.WriteFile(xsdPath, xsd, 0o644); err != nil {
+		if xsdPath, err = combinedXSD(c, filepath.Join(tmp, "all.xsd"), schemagen.DefaultRoots()); err != nil {
 			return err
 		}
 		ss = append(ss, xl)
@@ -467,20 +459,13 @@ func benchValidate(c config, tmp string, out io.Writer) error {
 		}
 		bx.samples = append(bx.samples, s)
 		if xsdPath != "" {
-			s, log, err = timed(proj, nil, c.xmllint, append([]string{"--noout", "--schema", xsdPath}, list...)...)
-			if err != nil || s.code != 0 {
-				return fmt.Errorf("xmllint: %v\n%.2000s", err, log)
-			}
-			if n := bytes.Count(log, []byte(" validates\n")); n != len(list) {
-				return fmt.Errorf("xmllint validated %d of %d files", n, len(list))
+			if s, err = timedXmllint(c, proj, xsdPath, list); err != nil {
+				return err
 			}
 			xl.samples = append(xl.samples, s)
 		}
-		if c.baseline != "" {
-			if s, log, err = timed(tmp, nil, c.baseline, "validate", proj); err != nil || s.code > 1 {
-				return fmt.Errorf("baseline validate: %v\n%.2000s", err, log)
-			}
-			vbase.samples = append(vbase.samples, s)
+		if err := runBaseline(c, tmp, proj, vbase); err != nil {
+			return err
 		}
 	}
 	if len(vbase.samples) > 0 {
@@ -492,9 +477,60 @@ func benchValidate(c config, tmp string, out io.Writer) error {
 		fmt.Fprintf(out, "- byocpack validate / xmllint: **%s** (goal ≤ 1×)\n", ratio(bp.median(), xl.median()))
 		fmt.Fprintf(out, "- byocpack validate --xsd / xmllint: **%s**\n", ratio(bx.median(), xl.median()))
 	}
+	baselineAndRSS(out, bp, vbase)
+	return nil
+}
+
+// runBaseline adds a run of the baseline's validate of proj to vbase,
+// when there is a baseline.
+func runBaseline(c config, tmp, proj string, vbase *series) error {
+	if c.baseline == "" {
+		return nil
+	}
+	s, log, err := timed(tmp, nil, c.baseline, "validate", proj)
+	if err != nil || s.code > 1 {
+		return fmt.Errorf("baseline validate: %v\n%.2000s", err, log)
+	}
+	vbase.samples = append(vbase.samples, s)
+	return nil
+}
+
+// baselineAndRSS prints the baseline's ratio (when it ran) and the peak
+// memory of byocpack's validate.
+func baselineAndRSS(out io.Writer, bp, vbase *series) {
 	if len(vbase.samples) > 0 {
 		fmt.Fprintf(out, "- baseline / byocpack validate: **%s**\n", ratio(vbase.median(), bp.median()))
 	}
 	fmt.Fprintf(out, "- peak RSS of byocpack validate: **%.1f MB** (goal < 100 MB)\n", float64(bp.rss())/1024)
-	return nil
+}
+
+// combinedXSD writes, to path, one schema with a global element for each
+// of roots, cut from the 66.0 WSDL as the tests cut theirs.
+func combinedXSD(c config, path string, roots []string) (string, error) {
+	wsdl, err := os.ReadFile(filepath.Join(c.wsdlDir, "metadata-v66.0.wsdl"))
+	if err != nil {
+		return "", err
+	}
+	license, err := os.ReadFile(filepath.Join(c.wsdlDir, "LICENSE.txt"))
+	if err != nil {
+		return "", err
+	}
+	xsd, err := schemagen.CombinedSchema("metadata-v66.0.wsdl", "66.0", wsdl, license, roots)
+	if err != nil {
+		return "", err
+	}
+	return path, os.WriteFile(path, xsd, 0o644)
+}
+
+// timedXmllint runs one xmllint process over list (relative to dir) and
+// checks it accepted every file.
+func timedXmllint(c config, dir, xsdPath string, list []string) (sample, error) {
+	s, log, err := timed(dir, nil, c.xmllint, append([]string{"--noout", "--schema", xsdPath}, list...)...)
+	if err != nil || s.code != 0 {
+		return s, fmt.Errorf("xmllint: %v\n%.2000s", err, log)
+	}
+	if n := bytes.Count(log, []byte(" validates\n")); n != len(list) {
+		return s, fmt.Errorf("xmllint validated %d of %d files", n, len(list))
+	}
+	return s, nil
 }
