@@ -27,9 +27,15 @@ import (
 // ValidateOptions are the inputs of Validate.
 type ValidateOptions struct {
 	// Targets are project directories (holding sfdx-project.json), files,
-	// or doublestar globs such as 'force-app/**/*-meta.xml'. Empty means
-	// the current directory.
+	// or doublestar globs such as 'force-app/**/*-meta.xml', relative to
+	// Dir. Empty means Dir itself.
 	Targets []string
+	// Dir is the directory relative targets are taken from, and whose
+	// project (sfdx-project.json, .forceignore, byocpack-schemas/) gives
+	// loose files their API version, namespace and package directories.
+	// Empty means the process's working directory. Problems name files as
+	// Dir joined with their target.
+	Dir string
 	// APIVersion overrides the projects' sourceApiVersion.
 	APIVersion string
 	// Now is the time certificates are checked against (zero: time.Now).
@@ -92,7 +98,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 		return nil, err
 	}
 	v := &validation{opts: opts, reg: registry.New(), res: &ValidateResult{}}
-	loose, err := eachTarget(ctx, opts.Targets, func(dir string) error { return v.project(ctx, dir) })
+	loose, err := eachTarget(ctx, inDir(opts.Dir, opts.Targets), func(dir string) error { return v.project(ctx, dir) })
 	if err != nil {
 		return nil, withRecovered(err, v.res.Recovered...)
 	}
@@ -104,6 +110,42 @@ func Validate(ctx context.Context, opts ValidateOptions) (*ValidateResult, error
 	res := v.res
 	res.Problems = diag.Sort(res.problems)
 	return res, nil
+}
+
+// inDir resolves relative targets against dir (empty: the working
+// directory); no target means dir itself.
+func inDir(dir string, targets []string) []string {
+	if dir == "" {
+		return targets
+	}
+	if len(targets) == 0 {
+		return []string{dir}
+	}
+	out := make([]string, len(targets))
+	for i, t := range targets {
+		out[i] = t
+		if !filepath.IsAbs(t) {
+			out[i] = filepath.Join(dir, t)
+		}
+	}
+	return out
+}
+
+// base is the directory a call's loose files take their project from.
+func base(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}
+
+// relTo is name relative to dir as a slash path, as .forceignore and
+// package directories match it; name itself when it lies outside dir.
+func relToDir(dir, name string) string {
+	if r, err := filepath.Rel(base(dir), name); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(filepath.Clean(name))
 }
 
 // eachTarget calls dir for each target that is a directory, in order, and
@@ -428,25 +470,26 @@ func (v *validation) loose(ctx context.Context, files []string) error {
 	var read input
 	var pkgDirs []string
 	var ign *sfdx.ForceIgnore
-	if p, err := sfdx.Load("."); err == nil {
+	root := base(v.opts.Dir)
+	if p, err := sfdx.Load(root); err == nil {
 		in.APIVersion, in.Namespace = versionOr(v.opts.APIVersion, p.SourceAPIVersion), p.Namespace
 		for _, pd := range p.PackageDirectories {
 			if pd.Package != "" {
 				pkgDirs = append(pkgDirs, pd.Path)
 			}
 		}
-		if ign, err = sfdx.LoadForceIgnore("."); err != nil {
+		if ign, err = sfdx.LoadForceIgnore(root); err != nil {
 			return err
 		}
-		data, _ := tree.ReadPath(sfdx.ProjectFile)
-		in.Disabled, read.problems = projectConfig(data, sfdx.ProjectFile)
+		data, _ := tree.ReadPath(filepath.Join(root, sfdx.ProjectFile))
+		in.Disabled, read.problems = projectConfig(data, display(v.opts.Dir, sfdx.ProjectFile))
 	}
 	in.Disabled = append(in.Disabled, v.opts.Disable...)
 	if _, err := apiver.Parse(in.APIVersion); err != nil {
 		in.APIVersion = versionOr(v.opts.APIVersion, spec.LatestAPIVersion())
 	}
 	for _, name := range files {
-		rel := filepath.ToSlash(filepath.Clean(name))
+		rel := relToDir(v.opts.Dir, name)
 		if ign != nil && ign.Denies(rel) {
 			continue
 		}
@@ -469,7 +512,7 @@ func (v *validation) loose(ctx context.Context, files []string) error {
 		}
 		in.Files = append(in.Files, f)
 	}
-	checker := projectSchemas(".", v.mode())
+	checker := projectSchemas(root, v.mode())
 	if p := newerThanModels(checker, in.APIVersion, sfdx.ProjectFile); p != nil && len(files) > 0 {
 		read.problems = append(read.problems, *p)
 	}

@@ -27,9 +27,13 @@ import (
 type FormatOptions struct {
 	// Targets are project directories (their package directories are
 	// formatted, .forceignore honoured), other directories (every
-	// *-meta.xml below them), files or doublestar globs. Empty means the
-	// current directory.
+	// *-meta.xml below them), files or doublestar globs, relative to Dir.
+	// Empty means Dir itself.
 	Targets []string
+	// Dir is the directory relative targets are taken from, and whose
+	// project gives loose files their API version; empty means the
+	// process's working directory.
+	Dir string
 	// Check reports what would change and writes nothing.
 	Check bool
 	// APIVersion overrides the projects' sourceApiVersion.
@@ -100,12 +104,12 @@ func Format(ctx context.Context, opts FormatOptions) (*FormatResult, error) {
 		}
 	}
 	f := &formatter{opts: opts, reg: registry.New(), res: &FormatResult{}, dirs: map[string]bool{}}
-	loose, err := eachTarget(ctx, opts.Targets, func(dir string) error { return f.dir(ctx, dir) })
+	loose, err := eachTarget(ctx, inDir(opts.Dir, opts.Targets), func(dir string) error { return f.dir(ctx, dir) })
 	if err != nil {
 		return nil, err
 	}
 	if len(loose) > 0 {
-		version, set, err := f.context(".")
+		version, set, err := f.context(base(opts.Dir))
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +117,7 @@ func Format(ctx context.Context, opts FormatOptions) (*FormatResult, error) {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			f.file(name, filepath.ToSlash(filepath.Clean(name)), version, set, true)
+			f.file(name, relToDir(opts.Dir, name), version, set, true)
 		}
 	}
 	if !opts.Check {
@@ -165,7 +169,7 @@ func (f *formatter) context(dir string) (string, *model.Set, error) {
 // no project, every *-meta.xml below it.
 func (f *formatter) dir(ctx context.Context, dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, sfdx.ProjectFile)); err != nil {
-		version, set, err := f.context(".")
+		version, set, err := f.context(base(f.opts.Dir))
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -60,7 +61,10 @@ type ImportResult struct {
 // WSDL's SHA-256 and depends on nothing but the WSDL's bytes, so the
 // same WSDL gives the same file everywhere. validate, render and fmt then
 // judge and order files of that version by it.
-func ImportSchemas(opts ImportOptions) (*ImportResult, error) {
+func ImportSchemas(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	data, err := tree.ReadPath(opts.WSDL)
 	if err != nil {
 		return nil, &UsageError{Option: "WSDL", Value: opts.WSDL, Msg: fmt.Sprintf("cannot read the WSDL: %v", fserr.Cause(err))}

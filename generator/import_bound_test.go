@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func TestImportRefusesAnAbsurdVersion(t *testing.T) {
 		if err := os.WriteFile(wsdl, wsdlOf(m66, version, nil), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := ImportSchemas(ImportOptions{WSDL: wsdl, ProjectDir: dir})
+		_, err := ImportSchemas(context.Background(), ImportOptions{WSDL: wsdl, ProjectDir: dir})
 		if want == "" {
 			if err != nil {
 				t.Errorf("%s: %v", version, err)

@@ -151,10 +151,10 @@ func TestImportNewerVersion(t *testing.T) {
 	if got := validateRules(); got != "info api-version sfdx-project.json; warning xsd "+base+"; warning xsd "+base {
 		t.Fatalf("before the import: %s", got)
 	}
-	if _, err := ImportSchemas(ImportOptions{WSDL: wsdl, ProjectDir: t.TempDir()}); err == nil {
+	if _, err := ImportSchemas(context.Background(), ImportOptions{WSDL: wsdl, ProjectDir: t.TempDir()}); err == nil {
 		t.Error("imported into a directory that is no project")
 	}
-	res, err := ImportSchemas(ImportOptions{WSDL: wsdl, ProjectDir: dir})
+	res, err := ImportSchemas(context.Background(), ImportOptions{WSDL: wsdl, ProjectDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestImportNewerVersion(t *testing.T) {
 		t.Fatalf("import: %+v", res)
 	}
 	first, _ := os.ReadFile(want)
-	again, err := ImportSchemas(ImportOptions{WSDL: wsdl, ProjectDir: dir})
+	again, err := ImportSchemas(context.Background(), ImportOptions{WSDL: wsdl, ProjectDir: dir})
 	if err != nil || !again.Unchanged {
 		t.Fatalf("second import: %+v %v", again, err)
 	}
@@ -216,7 +216,7 @@ func TestImportNewerVersion(t *testing.T) {
 	}
 
 	// --cache serves projects that do not import the version themselves.
-	cres, err := ImportSchemas(ImportOptions{WSDL: wsdl, Cache: true})
+	cres, err := ImportSchemas(context.Background(), ImportOptions{WSDL: wsdl, Cache: true})
 	if err != nil || !strings.HasPrefix(cres.Path, os.Getenv("XDG_CACHE_HOME")) {
 		t.Fatalf("cache import: %+v %v", cres, err)
 	}
@@ -234,7 +234,7 @@ func TestImportRefusesWhatIsNoMetadataWSDL(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("<?xml version=\"1.0\"?>\n<!-- Salesforce.com Partner Web Services API Version 66.0 -->\n<definitions/>\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ImportSchemas(ImportOptions{WSDL: bad, ProjectDir: dir}); err == nil {
+	if _, err := ImportSchemas(context.Background(), ImportOptions{WSDL: bad, ProjectDir: dir}); err == nil {
 		t.Fatal("imported a WSDL that is not the Metadata API's")
 	}
 	if _, err := os.Stat(filepath.Join(dir, model.ProjectDir)); err == nil {
@@ -252,7 +252,7 @@ func TestImportOfABundledWSDLGivesTheBundledModels(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "p")
 	renderFixture(t, "partner1", dir)
-	res, err := ImportSchemas(ImportOptions{WSDL: wsdl, ProjectDir: dir})
+	res, err := ImportSchemas(context.Background(), ImportOptions{WSDL: wsdl, ProjectDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ func TestImportTwoNewerVersions(t *testing.T) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		res, err := ImportSchemas(ImportOptions{WSDL: p, ProjectDir: dir})
+		res, err := ImportSchemas(context.Background(), ImportOptions{WSDL: p, ProjectDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,7 @@ func TestImportRefusesASymlinkedSchemasFolder(t *testing.T) {
 	if err := os.Symlink(elsewhere, filepath.Join(project, "byocpack-schemas")); err != nil {
 		t.Fatal(err)
 	}
-	_, err = ImportSchemas(ImportOptions{WSDL: wsdl, ProjectDir: project})
+	_, err = ImportSchemas(context.Background(), ImportOptions{WSDL: wsdl, ProjectDir: project})
 	if err == nil || !strings.Contains(err.Error(), "byocpack-schemas is a symbolic link") {
 		t.Errorf("got %v, want a refusal naming the link", err)
 	}

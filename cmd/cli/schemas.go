@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -70,7 +71,7 @@ support.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return runSchemasImport(opts)
+			return runSchemasImport(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.ProjectDir, "project", "p", ".", "the project to import into")
@@ -79,8 +80,8 @@ support.`,
 	return cmd
 }
 
-func runSchemasImport(opts *SchemasImportOptions) error {
-	res, err := generator.ImportSchemas(generator.ImportOptions{WSDL: opts.WSDL, ProjectDir: opts.ProjectDir, Cache: opts.Cache})
+func runSchemasImport(ctx context.Context, opts *SchemasImportOptions) error {
+	res, err := generator.ImportSchemas(ctx, generator.ImportOptions{WSDL: opts.WSDL, ProjectDir: opts.ProjectDir, Cache: opts.Cache})
 	if err != nil {
 		return err
 	}
