@@ -298,6 +298,19 @@ func inside(path, dir string) bool {
 // placeholderDomains are the reserved domains init and migrate write.
 func placeholderDomains() []string { return []string{".example", ".test", ".invalid", "example.com"} }
 
+// contactEmailCheck warns of a placeholder address (init writes one); it
+// is one check among the app's, never the end of them.
+func contactEmailCheck(email string) Check {
+	domain := email[strings.LastIndex(email, "@")+1:]
+	for _, d := range placeholderDomains() {
+		if strings.HasSuffix(domain, d) {
+			return Check{ID: "contact-email", Status: Warn, Message: fmt.Sprintf("app.contactEmail %s is a placeholder", email),
+				Fix: "give the address Salesforce should write to about the app"}
+		}
+	}
+	return Check{ID: "contact-email", Status: Pass, Message: "app.contactEmail " + email}
+}
+
 // checkAppSettings judges what the spec says about the app that only
 // shows at run time.
 func (r *run) checkAppSettings() {
@@ -305,15 +318,7 @@ func (r *run) checkAppSettings() {
 		return
 	}
 	a := r.spec.App
-	domain := a.ContactEmail[strings.LastIndex(a.ContactEmail, "@")+1:]
-	for _, d := range placeholderDomains() {
-		if strings.HasSuffix(domain, d) {
-			r.add(Check{ID: "contact-email", Status: Warn, Message: fmt.Sprintf("app.contactEmail %s is a placeholder", a.ContactEmail),
-				Fix: "give the address Salesforce should write to about the app"})
-			return
-		}
-	}
-	r.add(Check{ID: "contact-email", Status: Pass, Message: "app.contactEmail " + a.ContactEmail})
+	r.add(contactEmailCheck(a.ContactEmail))
 
 	switch p := a.Policies; spec.JudgePreAuthorization(p) {
 	case spec.SelfAuthorized:
