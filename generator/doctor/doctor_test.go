@@ -350,3 +350,17 @@ func TestNamespaceAndDevHubDeploy(t *testing.T) {
 	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, ", namespace: acme", "", 1))
 	expect(t, doctor(t, f.options()), "namespace", Warn, "a managed package needs one")
 }
+
+// The names still match, but a value changed since the render (here the
+// contact; a rotated certificate alike): deploying out would deploy the old
+// value, so the project check fails and says to render again.
+func TestProjectWithOldValuesIsStale(t *testing.T) {
+	f := newFixture(t, true)
+	expect(t, doctor(t, f.options()), "project", Pass, "matches the spec")
+	f.write(t, filepath.Join(f.proj, "byoc.yaml"), strings.Replace(specText, "ops@acme.com", "integrations@acme.com", 1))
+	checks := doctor(t, f.options())
+	expect(t, checks, "project", Fail, ".eca-meta.xml differs from what the spec renders now")
+	if !strings.Contains(checks["project"].Fix, "render again") {
+		t.Errorf("fix: %s", checks["project"].Fix)
+	}
+}

@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -123,6 +124,9 @@ func (r *run) checkProject() {
 	}
 	diffs = append(diffs, compare("ConversationChannelDefinition", r.proj.components["ConversationChannelDefinition"], s.Prefix, channels...)...)
 	diffs = append(diffs, compare("ConversationVendorInfo", r.proj.components["ConversationVendorInfo"], "", vendors...)...)
+	if len(diffs) == 0 {
+		diffs = r.staleFiles()
+	}
 	if len(diffs) > 0 {
 		r.add(Check{ID: "project", Status: Fail,
 			Message: fmt.Sprintf("%s does not match the spec: %s", r.opts.OutDir, strings.Join(diffs, "; ")),
@@ -130,6 +134,44 @@ func (r *run) checkProject() {
 		return
 	}
 	r.add(Check{ID: "project", Status: Pass, Message: fmt.Sprintf("%s matches the spec: package %q, prefix %s, %d app(s), channel %s", r.opts.OutDir, s.Package.Name, s.Prefix, len(apps), strings.Join(channels, ", "))})
+}
+
+// staleFiles renders the spec in memory and lists the files on disk that
+// differ from what render would write now (a rotated certificate, an edited
+// contact or distribution state): the names alone match, yet deploying the
+// project would deploy the old values. Files render merges with the user's
+// (sfdx-project.json, .gitignore) are left out.
+func (r *run) staleFiles() []string {
+	rd, err := rendering.New()
+	if err != nil {
+		return []string{"cannot render the spec to compare: " + err.Error()}
+	}
+	files, err := rd.Render(r.spec, nil, nil)
+	if err != nil {
+		return []string{"cannot render the spec to compare: " + err.Error()}
+	}
+	var stale []string
+	for _, f := range files {
+		if f.Merged {
+			continue
+		}
+		data, ok := r.proj.snap.Tree.Get(f.Path)
+		if !ok {
+			data, err = tree.ReadPath(filepath.Join(r.opts.OutDir, filepath.FromSlash(f.Path)))
+			ok = err == nil && data != nil
+		}
+		switch {
+		case !ok:
+			stale = append(stale, f.Path+" is missing")
+		case !bytes.Equal(data, f.Data):
+			stale = append(stale, f.Path+" differs from what the spec renders now")
+		}
+		if len(stale) == 5 {
+			stale = append(stale, "...")
+			break
+		}
+	}
+	return stale
 }
 
 func (r *run) specShown() string {
