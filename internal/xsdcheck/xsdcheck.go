@@ -99,6 +99,15 @@ func (c *Checker) Has(apiVersion, metadataType string) bool {
 	return err == nil && m.Root(metadataType) != nil
 }
 
+// fmtFix is how a message offers fmt's help: only for the types fmt
+// rewrites, since for the others it leaves the file as it is.
+func (w *walker) fmtFix(how string) string {
+	if Formatted(w.typ) {
+		return how
+	}
+	return ""
+}
+
 // Formatted reports whether fmt rewrites files of metadataType: the
 // types whose retrieve order round trips on real files have proven
 // (docs/rules.md, "What fmt formats"). Every other type is validated
@@ -272,8 +281,8 @@ func (w *walker) complex(el *xmldoc.Element, ct *model.Complex, where string, is
 			}
 			if closed[i] && e.Repeatable() && !reported[i] {
 				reported[i] = true
-				w.add(ch, diag.Error, RuleSchema, "<%s> in <%s>%s is separated from the <%s> before it by other elements; Salesforce refuses it: \"Element %s is duplicated at this location in type %s\"; keep all <%s> together (`byocpack fmt` does)",
-					ch.Local, el.Local, at(where, isRoot), ch.Local, ch.Local, ct.Name, ch.Local)
+				w.add(ch, diag.Error, RuleSchema, "<%s> in <%s>%s is separated from the <%s> before it by other elements; Salesforce refuses it: \"Element %s is duplicated at this location in type %s\"; keep all <%s> together%s",
+					ch.Local, el.Local, at(where, isRoot), ch.Local, ch.Local, ct.Name, ch.Local, w.fmtFix(" (`byocpack fmt` does)"))
 			}
 		}
 		if !reported[i] && e.Max >= 0 && seen[i] > e.Max {
@@ -310,12 +319,12 @@ func (w *walker) complex(el *xmldoc.Element, ct *model.Complex, where string, is
 
 func (w *walker) order(parent, ch *xmldoc.Element, after *model.Element, where string, isRoot bool) {
 	if w.mode == XSD {
-		w.add(ch, diag.Error, RuleOrder, "element <%s> is out of order in <%s>%s: it must come before <%s> (the XSD fixes the element order; `byocpack fmt` fixes it)",
-			ch.Local, parent.Local, at(where, isRoot), after.Name)
+		w.add(ch, diag.Error, RuleOrder, "element <%s> is out of order in <%s>%s: it must come before <%s> (the XSD fixes the element order%s)",
+			ch.Local, parent.Local, at(where, isRoot), after.Name, w.fmtFix("; `byocpack fmt` fixes it"))
 		return
 	}
-	w.add(ch, diag.Warning, RuleOrder, "<%s> in <%s>%s is not in the order Salesforce retrieves it; `byocpack fmt` fixes it (it belongs before <%s>; the Metadata API deploys either order)",
-		ch.Local, parent.Local, at(where, isRoot), after.Name)
+	w.add(ch, diag.Warning, RuleOrder, "<%s> in <%s>%s is not in the order Salesforce retrieves it%s (it belongs before <%s>; the Metadata API deploys either order)",
+		ch.Local, parent.Local, at(where, isRoot), w.fmtFix("; `byocpack fmt` fixes it"), after.Name)
 }
 
 // unknown reports a child the parent's type does not have.
