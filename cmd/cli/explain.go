@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/byocpack/byocpack/internal/escape"
 	"io"
 	"strings"
 
@@ -72,6 +73,11 @@ func runExplain(opts *ExplainOptions) error {
 			text = string(data)
 		}
 		found = explain.Match(text)
+		if len(found) == 0 {
+			if found = explain.Candidates(text); len(found) > 0 {
+				fmt.Fprintf(opts.IO.Err, "%s alone fits %d known errors; paste the whole answer (its error_description) to tell which:\n", escape.Line(strings.TrimSpace(text)), len(found))
+			}
+		}
 	}
 	if opts.JSON {
 		if found == nil {

@@ -331,6 +331,26 @@ func Match(text string) []Entry {
 	return out
 }
 
+// Candidates returns, for a bare error code that matches no entry on its
+// own (invalid_grant, say, which Salesforce answers with several
+// descriptions), the entries whose texts carry it; none for any other
+// text. The caller shows them as the possibilities, asking for the whole
+// answer to tell them apart.
+func Candidates(text string) []Entry {
+	code := strings.TrimSpace(text)
+	if code == "" || strings.ContainsAny(code, " \t\n\"'{}:") || len(code) > 64 {
+		return nil
+	}
+	word := regexp.MustCompile(`(?i)(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(code) + `($|[^A-Za-z0-9_])`)
+	var out []Entry
+	for _, e := range Entries() {
+		if slices.ContainsFunc(e.Texts, word.MatchString) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // DocsFile is where Markdown is kept, relative to the repository root.
 const DocsFile = "docs/errors.md"
 

@@ -147,3 +147,26 @@ func TestInteractionCodesAndSources(t *testing.T) {
 		t.Errorf("%d Interaction Service codes, want every code of ERRORCODES.md but 500", codes)
 	}
 }
+
+// A bare OAuth error code, which Salesforce answers with several
+// descriptions, lists the entries that carry it; a sentence never does.
+func TestBareCodeListsItsCandidates(t *testing.T) {
+	if got := Match("invalid_grant"); len(got) != 0 {
+		t.Skipf("invalid_grant alone now matches %d entries directly", len(got))
+	}
+	got := Candidates(" invalid_grant ")
+	if len(got) < 3 {
+		t.Fatalf("invalid_grant: %d candidates, want the invalid_grant family", len(got))
+	}
+	for _, e := range got {
+		if !strings.Contains(strings.Join(e.Texts, " "), "invalid_grant") {
+			t.Errorf("%s does not carry invalid_grant: %q", e.ID, e.Texts)
+		}
+	}
+	if c := Candidates("the app said invalid_grant"); c != nil {
+		t.Errorf("a sentence is not a bare code: %d candidates", len(c))
+	}
+	if c := Candidates("valid_grant"); c != nil {
+		t.Errorf("a word inside a code is not the code: %d candidates", len(c))
+	}
+}
