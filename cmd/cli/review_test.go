@@ -76,7 +76,7 @@ func TestReviewPartnerMarkdown(t *testing.T) {
 		"| `Payload__c` | LongTextArea | 131072 |\n\n" +
 		"## Vendor `Vendor1`\n\nVendor1, BringYourOwnChannelPartner\n\n" +
 		"## Outside the package\n\n" +
-		"Not packaged: deploy these to the org that owns the app (sf project deploy start --source-dir source-org); subscribers never receive them.\n" +
+		"Not packaged: deploy these, together with the app they name, to the org that owns the app (its Dev Hub), with the command the project's SETUP.md gives (byocpack doctor prints it too); source-org alone fails on a first deploy, and subscribers never receive them.\n" +
 		"- `ExtlClntAppConfigurablePolicies Partner1_ExternalClientApp1_plcy`\n" +
 		"- `ExtlClntAppGlobalOauthSettings Partner1_ExternalClientApp1_glbloauth`\n" +
 		"- `ExtlClntAppOauthConfigurablePolicies Partner1_ExternalClientApp1_oauthPlcy`\n"

@@ -791,7 +791,9 @@ func (r *reviewer) outside() {
 	case !o.Known:
 		o.Note = "This " + string(r.set.Kind) + " holds only what is packaged: the global OAuth settings (certificate, callback URL, named-user JWT) and the OAuth policies (permitted users, profiles, refresh tokens, IP relaxation) are not part of it; they live in the org that owns the app (its Dev Hub), so review them there or review the project."
 	case len(o.Components) > 0:
-		o.Note = "Not packaged: deploy these to the org that owns the app (sf project deploy start --source-dir " + strings.Join(o.Dirs, " --source-dir ") + "); subscribers never receive them."
+		// Not a command of its own: the first deploy needs the app with its
+		// settings, and one function (SETUP.md, doctor) knows which files.
+		o.Note = "Not packaged: deploy these, together with the app they name, to the org that owns the app (its Dev Hub), with the command the project's SETUP.md gives (byocpack doctor prints it too); " + strings.Join(o.Dirs, ", ") + " alone fails on a first deploy, and subscribers never receive them."
 	default:
 		o.Note = "Nothing outside the package."
 	}
