@@ -28,6 +28,9 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 	// What the version zips besides the package directory: the seed and
 	// unpackaged metadata and the scratch org definition.
 	paths := snap.Tree.Under(pd.Path)
+	// The definition file is copied into the version whatever
+	// .forceignore says: it is never skipped here either.
+	var always string
 	if in, err := pd.PackagingInputs(""); err == nil {
 		for _, dir := range []string{in.SeedMetadata, in.UnpackagedMetadata} {
 			if dir != "" {
@@ -35,12 +38,13 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 			}
 		}
 		if in.DefinitionFile != "" {
-			paths = append(paths, in.DefinitionFile)
+			always = in.DefinitionFile
+			paths = append(paths, always)
 		}
 	}
 	var found []diag.Problem
 	for _, p := range paths {
-		if snap.Ignore.Denies(p) {
+		if p != always && snap.Ignore.Denies(p) {
 			continue
 		}
 		data, _ := snap.Tree.Get(p)
@@ -59,8 +63,14 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 // zipped static resource folder, the merged custom labels, recomposed
 // objects) as it goes into package.zip: the gate above read their sources,
 // this reads the exact bytes that are zipped.
-func builtSecretsGate(files []convert.File) error {
+func builtSecretsGate(files []convert.File, descriptor []byte) error {
 	var found []diag.Problem
+	// The descriptor carries sfdx-project.json's values (a version
+	// description, say) to the Dev Hub.
+	for _, s := range secrets.Scan("package2-descriptor.json", descriptor) {
+		found = append(found, diag.Problem{File: "package-version-info.zip/package2-descriptor.json", Severity: diag.Error, Rule: RuleSecretGate,
+			Message: fmt.Sprintf("%s (%s); it comes from the package directory's entry in sfdx-project.json, which sf package version create uploads: remove it from there", s.Detail(), s.Kind)})
+	}
 	for _, f := range files {
 		if !f.Built {
 			continue

@@ -437,7 +437,7 @@ func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown string, opts pack.O
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %w", shown, err)
 	}
-	if err := builtSecretsGate(built.Files); err != nil {
+	if err := builtSecretsGate(built.Files, built.Descriptor); err != nil {
 		return nil, err
 	}
 	return built, nil

@@ -303,7 +303,7 @@ func TestBuiltFilesAreScannedAsZipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = builtSecretsGate(conv.Files)
+	err = builtSecretsGate(conv.Files, nil)
 	if err == nil || !strings.Contains(err.Error(), "package.zip/staticresources/bundle.resource") || !strings.Contains(err.Error(), "certs/server.key") {
 		t.Fatalf("want the zipped resource and its entry named, got %v", err)
 	}

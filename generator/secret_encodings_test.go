@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"math/big"
 	"path/filepath"
@@ -95,5 +96,43 @@ func TestPackageAndBuildRefuseKeysInEveryEncoding(t *testing.T) {
 		if !strings.Contains(err.Error(), "BYOC-NO-PRIVATE-KEY") {
 			t.Errorf("%s: not refused as a private key:\n%v", what, err)
 		}
+	}
+}
+
+// What the version zips besides the package directory is scanned too,
+// whatever .forceignore says: the definition file (copied as
+// scratch-org-definition.json) and sfdx-project.json's entry (carried in
+// package2-descriptor.json).
+func TestKeysInTheDefinitionFileAndTheDescriptorAreRefused(t *testing.T) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	quoted, _ := json.Marshal(pemKey)
+	const cls = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n"
+	for name, tc := range map[string]struct{ project, def, ignore, want string }{
+		"definition file under .forceignore": {
+			project: `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT","definitionFile":"config/def.json","default":true}],"sourceApiVersion":"66.0","namespace":"acme"}`,
+			def:     `{"edition":"Developer","description":` + string(quoted) + `}`, ignore: "config/\n", want: "def.json"},
+		"version description": {
+			project: `{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT","versionDescription":` + string(quoted) + `,"default":true}],"sourceApiVersion":"66.0","namespace":"acme"}`,
+			want:    "package2-descriptor.json"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTree(t, dir, map[string]string{
+				"sfdx-project.json": tc.project, "config/def.json": tc.def, ".forceignore": tc.ignore,
+				"force-app/main/default/classes/A.cls": "public class A {}\n", "force-app/main/default/classes/A.cls-meta.xml": cls,
+			})
+			_, err := Package(context.Background(), PackageOptions{ProjectDir: dir, DryRun: true, Now: testNow})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), RuleSecretGate) {
+				t.Fatalf("the key was zipped, or not named: %v", err)
+			}
+		})
 	}
 }

@@ -17,6 +17,7 @@ package secrets
 import (
 	"bytes"
 	"fmt"
+	"html"
 )
 
 // Kind says what was found. Its value is the BYOC rule ID under which
@@ -209,6 +210,31 @@ func (s *scanner) file(entry string, data []byte, depth int, label string) {
 	}
 	s.deflated(entry, data, depth)
 	s.content(entry, data)
+	s.decoded(entry, data, before)
+}
+
+// decoded scans text as an XML parser hands it to Salesforce: a value
+// written with character references (&#45; for "-", &#10; for a line
+// break) deploys as the plain text, so a key spelled that way is a key.
+// It runs only when the file holds a reference and nothing was found in
+// its raw bytes; findings carry no line (the offsets are the decoded
+// text's).
+func (s *scanner) decoded(entry string, data []byte, before int) {
+	if len(s.findings) > before || s.full() || !bytes.Contains(data, []byte("&#")) {
+		return
+	}
+	text := []byte(html.UnescapeString(string(data)))
+	if bytes.Equal(text, data) {
+		return
+	}
+	sub := &scanner{lim: s.lim, name: s.name}
+	sub.content(join(entry, "(XML character references decoded)"), text)
+	for _, f := range sub.findings {
+		f.Line, f.Column = 0, 0
+		if !s.full() {
+			s.findings = append(s.findings, f)
+		}
+	}
 }
 
 // join appends one level to an entry path.
