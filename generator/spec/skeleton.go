@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/byocpack/byocpack/internal/escape"
 	"path"
 	"regexp"
 	"strconv"
@@ -53,7 +54,10 @@ func SkeletonOf(o SkeletonOptions) []byte {
 	b.WriteString("# byocpack spec: render it with `byocpack render -f byoc.yaml -o out`.\n")
 	b.WriteString("# Every key is described in `byocpack schema` and the README.\n")
 	for _, h := range o.Header {
-		fmt.Fprintf(&b, "# %s\n", h)
+		// One comment line each, whatever the line quotes (a value read
+		// from a migrated app): a line break would end the comment and
+		// write live YAML into the spec.
+		fmt.Fprintf(&b, "# %s\n", escape.Line(h))
 	}
 	for _, d := range specFields() {
 		if !contains(o.Commented, d.key) {
