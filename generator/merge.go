@@ -75,6 +75,11 @@ func Merge(ctx context.Context, opts MergeOptions) (*MergeResult, error) {
 		if err != nil {
 			return &MergeResult{Reason: fmt.Sprintf("%s: %s", [3]string{"the common ancestor", "ours", "theirs"}[i], asSyntax(err))}, nil
 		}
+		if n := countElements(doc.Root); n > maxMergeElements {
+			// The keyed merge grows faster than the file; git's text merge
+			// does not, and a hostile branch must not hang git merge.
+			return &MergeResult{Reason: fmt.Sprintf("%s holds %d elements, more than the %d a keyed merge takes", [3]string{"the common ancestor", "ours", "theirs"}[i], n, maxMergeElements)}, nil
+		}
 		roots[i] = doc.Root
 	}
 	if roots[1].Local != roots[2].Local || (roots[0] != nil && roots[0].Local != roots[1].Local) {
@@ -92,6 +97,20 @@ func Merge(ctx context.Context, opts MergeOptions) (*MergeResult, error) {
 		}
 	}
 	return out, nil
+}
+
+// maxMergeElements bounds a keyed merge, whose cost grows faster than the
+// file: a large retrieved profile (thousands of field permissions, five
+// elements each) is well inside it, and a merge of that size takes
+// seconds. Larger files merge as text.
+const maxMergeElements = 200000
+
+func countElements(e *xmldoc.Element) int {
+	n := 1
+	for _, c := range e.Children {
+		n += countElements(c)
+	}
+	return n
 }
 
 // FormatData formats data, the content of the file at path (which need

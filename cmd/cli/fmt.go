@@ -100,7 +100,7 @@ func runFmtStdin(cmd *cobra.Command, opts *FmtOptions) error {
 		return err
 	}
 	if reason != "" && strings.HasSuffix(opts.Stdin, "-meta.xml") {
-		fmt.Fprintf(opts.IO.Err, "%s: left as it is: %s\n", opts.Stdin, reason)
+		fmt.Fprintf(opts.IO.Err, "%s: left as it is: %s\n", escape.Line(opts.Stdin), escape.Line(reason))
 	}
 	_, err = opts.IO.Out.Write(out)
 	return err

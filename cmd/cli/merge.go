@@ -3,8 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
+	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/internal/fsutil"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -81,11 +83,13 @@ func runMergeDriver(cmd *cobra.Command, opts *MergeDriverOptions) error {
 	if !res.Handled {
 		return textMerge(cmd, opts)
 	}
-	if err := os.WriteFile(opts.Ours, res.Data, 0o644); err != nil {
+	// In place, atomically, never through a link: git hands OURS as a
+	// temporary file, but a hostile checkout may have made it a link.
+	if err := fsutil.WriteFile(filepath.Dir(opts.Ours), filepath.Base(opts.Ours), res.Data, 0o644, true); err != nil {
 		return err
 	}
 	if res.Conflicts > 0 {
-		fmt.Fprintf(opts.IO.Err, "%s: %s marked\n", opts.Path, plural(res.Conflicts, "conflict"))
+		fmt.Fprintf(opts.IO.Err, "%s: %s marked\n", escape.Line(opts.Path), plural(res.Conflicts, "conflict"))
 		return &exitError{exitInvalid}
 	}
 	return nil
@@ -100,11 +104,11 @@ func textMerge(cmd *cobra.Command, opts *MergeDriverOptions) error {
 	err := git.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() > 0 {
-		fmt.Fprintf(opts.IO.Err, "%s: merged as text by git merge-file, %s marked\n", opts.Path, plural(exit.ExitCode(), "conflict"))
+		fmt.Fprintf(opts.IO.Err, "%s: merged as text by git merge-file, %s marked\n", escape.Line(opts.Path), plural(exit.ExitCode(), "conflict"))
 		return &exitError{exitInvalid}
 	}
 	if err != nil {
-		return fmt.Errorf("git merge-file for %s: %w", opts.Path, err)
+		return fmt.Errorf("git merge-file for %s: %w", escape.Line(opts.Path), err)
 	}
 	return nil
 }
