@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -96,10 +97,11 @@ func runRotate(opts *RotateOptions) error {
 	if s.App == nil || s.App.CertificatePath == "" {
 		return fmt.Errorf("%s has no app.certificate to rotate (a Customer channel's app is the customer's)", specPath)
 	}
-	certPath := s.App.CertificatePath
-	if !filepath.IsAbs(certPath) {
-		certPath = filepath.Join(specDir, filepath.FromSlash(certPath))
+	if filepath.IsAbs(s.App.CertificatePath) || path.IsAbs(s.App.CertificatePath) {
+		// Rotation writes beside the spec and nowhere else.
+		return fmt.Errorf("%s: app.certificate %s is an absolute path, and cert rotate writes only inside the spec's directory; make the next pair with byocpack cert --out DIR --key FILE where it belongs and point app.certificate at it", specPath, s.App.CertificatePath)
 	}
+	certPath := filepath.Join(specDir, filepath.FromSlash(s.App.CertificatePath))
 	current, err := cred.ParseCertificate([]byte(s.App.CertificatePEM))
 	if err != nil {
 		return fmt.Errorf("%s: %w", certPath, err)
@@ -116,15 +118,14 @@ func runRotate(opts *RotateOptions) error {
 	if cn == "" {
 		cn = current.Subject.CommonName
 	}
-	c := credentials{KeyPath: nextKey, CertPath: nextCert, CommonName: cn, Days: opts.Days, Bits: opts.Bits, Pass: opts.Passphrase}
+	// CertRoot: the new certificate goes inside the spec's directory, no
+	// link followed below it (a certs folder that links elsewhere).
+	c := credentials{KeyPath: nextKey, CertPath: nextCert, CertRoot: specDir, CommonName: cn, Days: opts.Days, Bits: opts.Bits, Pass: opts.Passphrase}
 	m, err := c.prepare(opts.Now)
 	if err != nil {
 		return err
 	}
 	value := specRelative(specDir, nextCert)
-	if filepath.IsAbs(s.App.CertificatePath) {
-		value = filepath.ToSlash(nextCert)
-	}
 	edited, err := spec.SetCertificatePath(data, value)
 	if err != nil {
 		return fmt.Errorf("%s: %w", specPath, err)

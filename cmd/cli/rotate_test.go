@@ -66,3 +66,49 @@ func TestCertRotate(t *testing.T) {
 		t.Error("a refused rotation wrote a certificate")
 	}
 }
+
+// Rotation writes inside the spec's directory only: not through a certs
+// folder that links elsewhere, and not beside an absolute app.certificate.
+func TestCertRotateWritesOnlyBesideTheSpec(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "acme", "byoc.yaml")
+	if err := os.MkdirAll(filepath.Dir(spec), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "init", "-o", spec, "--prefix", "Acme", "--namespace", "acme", "--cert"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	certs, elsewhere := filepath.Join(dir, "acme", "certs"), filepath.Join(dir, "elsewhere")
+	if err := os.Rename(certs, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, certs); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := run(t, "cert", "rotate", "-f", spec); code == 0 {
+		t.Error("rotate wrote through the linked certs folder")
+	}
+	if _, err := os.Stat(filepath.Join(elsewhere, "server-2.crt")); err == nil {
+		t.Error("a certificate was written outside the spec's directory")
+	}
+
+	abs := filepath.Join(dir, "abs", "server.crt")
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	crt, _ := os.ReadFile(filepath.Join(elsewhere, "server.crt"))
+	if err := os.WriteFile(abs, crt, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(spec)
+	if err := os.WriteFile(spec, []byte(strings.Replace(string(data), "certificate: certs/server.crt", "certificate: "+abs, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "cert", "rotate", "-f", spec)
+	if code == 0 || !strings.Contains(stderr, "absolute path") {
+		t.Errorf("rotate of an absolute certificate: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "abs", "server-2.crt")); err == nil {
+		t.Error("a certificate was written beside the absolute path")
+	}
+}
