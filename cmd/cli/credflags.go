@@ -96,16 +96,11 @@ func readSmall(path string) ([]byte, error) {
 // (--passphrase-file <(pass show acme)): it reads what the writer gives,
 // bounded, and never more than the first line is used.
 func readPassphraseFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	data, ok, err := tree.ReadStream(path, maxCredFile)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCredFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxCredFile {
+	if !ok {
 		return nil, fmt.Errorf("%s is over %d bytes; it is not a passphrase file", path, maxCredFile)
 	}
 	return data, nil

@@ -3,13 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/internal/fsutil"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 
@@ -81,7 +82,7 @@ func runMergeDriver(cmd *cobra.Command, opts *MergeDriverOptions) error {
 	if !res.Handled {
 		return textMerge(cmd, opts)
 	}
-	if err := os.WriteFile(opts.Ours, res.Data, 0o644); err != nil {
+	if err := fsutil.WriteFile(filepath.Dir(opts.Ours), filepath.Base(opts.Ours), res.Data, 0o644, true); err != nil {
 		return err
 	}
 	if res.Conflicts > 0 {
