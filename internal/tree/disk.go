@@ -94,6 +94,12 @@ func ReadFile(root, rel string) ([]byte, error) {
 	return readRegular(name)
 }
 
+// Trace, when a test sets it, is called with the name of every file read
+// from disk (ReadFile, ReadPath, a Reader, DirFS), so that a test can
+// show that a command reads each file once. Set it only while no command
+// runs.
+var Trace func(name string)
+
 // ReadPath reads a file the user named (it may be a link to a regular
 // file), bounded like ReadFile; a FIFO or device is refused, never opened
 // for a blocking read.
