@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,27 +12,11 @@ import (
 	"github.com/byocpack/byocpack/internal/escape"
 )
 
-// InitOptions are the inputs of init.
+// InitOptions are the inputs of init: the library's, plus where to print.
 type InitOptions struct {
-	IO          IO
-	Output      string
-	Prefix      string
-	PackageName string
-	Namespace   string
-	AppType     string
-	Email       string
-	Customer    bool
-	Force       bool
-	// Cert makes the key and certificate too; KeyPath is where the key
-	// goes (default: beside the project directory, named after the
-	// prefix).
-	Cert       bool
-	KeyPath    string
-	CommonName string
-	Days, Bits int
-	Passphrase generator.Passphrase
-	Now        time.Time
-	JSON       bool
+	IO IO
+	generator.InitOptions
+	JSON bool
 }
 
 // NewCmdInit writes a commented byoc.yaml.
@@ -109,10 +92,7 @@ key is never overwritten, even with --force.`,
 }
 
 func runInit(opts *InitOptions) error {
-	done, err := generator.Init(generator.InitOptions{Output: opts.Output, Prefix: opts.Prefix, PackageName: opts.PackageName,
-		Namespace: opts.Namespace, AppType: opts.AppType, Email: opts.Email, Customer: opts.Customer, Force: opts.Force,
-		Cert: opts.Cert, KeyPath: opts.KeyPath, CommonName: opts.CommonName, Days: opts.Days, Bits: opts.Bits,
-		Passphrase: opts.Passphrase, Now: opts.Now})
+	done, err := generator.Init(opts.InitOptions)
 	if err != nil {
 		return err
 	}

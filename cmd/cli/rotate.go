@@ -2,23 +2,16 @@ package cli
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/spf13/cobra"
 )
 
-// RotateOptions are the inputs of cert rotate.
+// RotateOptions are the inputs of cert rotate: the library's, plus where
+// to print.
 type RotateOptions struct {
-	IO         IO
-	SpecPath   string
-	KeyPath    string
-	CommonName string
-	Days       int
-	Bits       int
-	Passphrase generator.Passphrase
-	// Now is when the new certificate's validity starts (zero: now).
-	Now time.Time
+	IO IO
+	generator.RotateOptions
 }
 
 // NewCmdCertRotate makes the next key and certificate and points the spec
@@ -54,7 +47,7 @@ they expire.`,
 			return runRotate(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.SpecPath, "file", "f", "byoc.yaml", "the spec whose app.certificate is rotated")
+	cmd.Flags().StringVarP(&opts.Spec, "file", "f", "byoc.yaml", "the spec whose app.certificate is rotated")
 	cmd.Flags().StringVar(&opts.KeyPath, "key", "", "the current private key: the next one is written beside it (default ../PREFIX-server.key beside the spec's directory, where init --cert puts it)")
 	cmd.Flags().StringVar(&opts.CommonName, "cn", "", "common name of the new certificate (default: the current certificate's)")
 	cmd.Flags().IntVar(&opts.Days, "days", 365, "days the new certificate is valid")
@@ -64,14 +57,13 @@ they expire.`,
 }
 
 func runRotate(opts *RotateOptions) error {
-	res, err := generator.RotateCertificate(generator.RotateOptions{Spec: opts.SpecPath, KeyPath: opts.KeyPath,
-		CommonName: opts.CommonName, Days: opts.Days, Bits: opts.Bits, Passphrase: opts.Passphrase, Now: opts.Now})
+	res, err := generator.RotateCertificate(opts.RotateOptions)
 	if err != nil {
 		return err
 	}
 	w := opts.IO.Out
 	printMade(w, res.Pair, res.To)
-	fmt.Fprintf(w, "updated %s: app.certificate %s -> %s (the current key and certificate are kept)\n", opts.SpecPath, res.From, res.To)
+	fmt.Fprintf(w, "updated %s: app.certificate %s -> %s (the current key and certificate are kept)\n", opts.Spec, res.From, res.To)
 	fmt.Fprintf(w, "the current certificate expires %s\n", res.Current.NotAfter.UTC().Format("2006-01-02"))
 	fmt.Fprintf(w, "cut-over (SETUP.md, \"Rotate the certificate\"):\n")
 	fmt.Fprintf(w, "  1. render the project, and deploy the new certificate to the org that owns the app\n")
