@@ -15,6 +15,7 @@ package generator
 // wrote is ever read back. The apply is one journalled step (internal/outdir).
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -33,6 +34,7 @@ import (
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 	"github.com/byocpack/byocpack/internal/validate"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
 	"github.com/byocpack/byocpack/schemas"
 )
@@ -121,7 +123,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 			next.Set(f.Path, f.Data)
 		}
 	}
-	nextSnap, err := sfdx.ParseSnapshot(next, opts.OutDir)
+	nextSnap, err := nextSnapshot(before, next, opts.OutDir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -149,7 +151,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 			return zipTree(ctx, nextSnap, opts.OutDir, pack.Options{SourceDateEpoch: z.epoch, PackageDir: s.Package.Name})
 		})
 	}
-	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now)
+	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now, renderedParses(files))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -325,7 +327,7 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 	}
 
 	// 4. Validate all of it: what is zipped is what was validated.
-	problems, err := validateTree(ctx, snap, opts.ProjectDir, opts.Now)
+	problems, err := validateTree(ctx, snap, opts.ProjectDir, opts.Now, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -414,10 +416,11 @@ func isState(p string) bool {
 // validateTree runs the checks `byocpack validate` runs on every file of
 // every package directory of the tree, reporting them at the paths they
 // have (or will have) on disk under shown.
-func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now time.Time) ([]diag.Problem, error) {
+// parsed, when set, hands over parses render already made.
+func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now time.Time, parsed func([]byte) *xmldoc.Document) ([]diag.Problem, error) {
 	in, problems := treeInput(registryOf(), snap, shown, "")
 	in.Now = now
-	ps, err := validate.Run(ctx, in, validate.Options{Schema: projectSchemas(shown, xsdcheck.Deploy)})
+	ps, err := validate.Run(ctx, in, validate.Options{Schema: projectSchemas(shown, xsdcheck.Deploy), Parsed: parsed})
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
@@ -589,4 +592,44 @@ func async[T any](f func() (T, error)) func() (T, error) {
 		<-done
 		return v, err
 	}
+}
+
+// renderedParses looks up render's parse of a file by its bytes: the very
+// slice render made (same first byte, same length), which the tree hands
+// on to the validator unchanged, so no rendered file is parsed twice.
+// Bytes from anywhere else (the user's own files) find nothing.
+func renderedParses(files []render.File) func([]byte) *xmldoc.Document {
+	type key struct {
+		first *byte
+		n     int
+	}
+	docs := map[key]*xmldoc.Document{}
+	for _, f := range files {
+		if f.Doc != nil && len(f.Data) > 0 {
+			docs[key{&f.Data[0], len(f.Data)}] = f.Doc
+		}
+	}
+	return func(data []byte) *xmldoc.Document {
+		if len(data) == 0 {
+			return nil
+		}
+		return docs[key{&data[0], len(data)}]
+	}
+}
+
+// nextSnapshot parses the tree as it will be. When its sfdx-project.json
+// and .forceignore are the very bytes already parsed for the tree on disk
+// (a rebuild), that parse is taken rather than made again.
+func nextSnapshot(before *sfdx.Snapshot, next *tree.Tree, shown string) (*sfdx.Snapshot, error) {
+	same := func(name string) bool {
+		b, bok := before.Tree.Get(name)
+		n, nok := next.Get(name)
+		return bok == nok && bytes.Equal(b, n)
+	}
+	if _, parsed := before.Tree.Get(sfdx.ProjectFile); parsed && same(sfdx.ProjectFile) && same(sfdx.ForceIgnoreFile) {
+		p := *before.Project
+		p.Dir = shown
+		return &sfdx.Snapshot{Project: &p, Ignore: before.Ignore, Tree: next}, nil
+	}
+	return sfdx.ParseSnapshot(next, shown)
 }

@@ -3,15 +3,10 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
 	"time"
 
-	"github.com/goccy/go-yaml"
+	"github.com/byocpack/byocpack/generator"
 	"github.com/spf13/cobra"
-
-	"github.com/byocpack/byocpack/generator/cred"
-	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // CertOptions are the inputs of cert.
@@ -25,7 +20,7 @@ type CertOptions struct {
 	Days       int
 	Bits       int
 	Force      bool
-	Passphrase passphraseFlags
+	Passphrase generator.Passphrase
 	// Now is when the certificate's validity starts (zero: now).
 	Now  time.Time
 	JSON bool
@@ -55,11 +50,11 @@ in OUT's parent (server.key when there is neither). --key puts it elsewhere.`,
   byocpack cert --out certs --key ../acme-server.key --passphrase-env ACME_KEY_PASS`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkCertFlags(opts.CommonName, opts.Days, opts.Bits, opts.Passphrase); err != nil {
+			if err := generator.CheckKeyPair(opts.CommonName, opts.Days, opts.Bits, opts.Passphrase); err != nil {
 				return err
 			}
 			if opts.KeyPath == "" {
-				opts.KeyPath = defaultKeyPath(opts.OutDir, opts.Prefix)
+				opts.KeyPath = generator.DefaultKeyPath(opts.OutDir, opts.Prefix)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -75,68 +70,20 @@ in OUT's parent (server.key when there is neither). --key puts it elsewhere.`,
 	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "RSA key size: 2048, 3072 or 4096")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing key and certificate")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print what was written as JSON (paths and fingerprint, never the key)")
-	opts.Passphrase.register(cmd.Flags(), "encrypts the key")
+	registerPassphrase(cmd.Flags(), &opts.Passphrase, "encrypts the key")
 	cmd.AddCommand(NewCmdCertRotate(io, nil))
 	return cmd
 }
 
-// defaultKeyPath is where init --cert puts the key: beside the project
-// directory, the parent of the certificate's directory, named after the
-// prefix so two projects side by side never share one key.
-func defaultKeyPath(outDir, prefix string) string {
-	project := filepath.Dir(filepath.Clean(outDir))
-	if prefix == "" {
-		prefix = specPrefix(filepath.Join(project, "byoc.yaml"))
-	}
-	name := "server.key"
-	if prefix != "" {
-		name = spec.KeyFileName(prefix)
-	}
-	return filepath.Join(project, "..", name)
-}
-
-// specPrefix reads the prefix of the spec at path, "" when there is no
-// readable spec or its prefix is not a valid one.
-func specPrefix(path string) string {
-	data, err := tree.ReadPath(path)
-	if err != nil || len(data) > 1<<20 {
-		return ""
-	}
-	var top struct {
-		Prefix string `yaml:"prefix"`
-	}
-	if yaml.Unmarshal(data, &top) != nil || spec.CheckValue("prefix", top.Prefix) != "" || top.Prefix == "" {
-		return ""
-	}
-	return top.Prefix
-}
-
-// checkCertFlags refuses a common name, key size or validity cert and
-// init --cert would refuse after the fact; an empty cn is init's default.
-func checkCertFlags(cn string, days, bits int, pass passphraseFlags) error {
-	if cn != "" {
-		if err := cred.CheckCommonName(cn); err != nil {
-			return usageErrorf("--cn: %v", err)
-		}
-	}
-	if !slices.Contains(cred.KeySizes(), bits) {
-		return usageErrorf("--bits %d: use 2048 (Salesforce's recipe), 3072 or 4096", bits)
-	}
-	if days < 1 || days > cred.MaxDays {
-		return usageErrorf("--days %d: use 1 to %d (Salesforce's recipe uses 365)", days, cred.MaxDays)
-	}
-	return pass.check()
-}
-
 func runCert(opts *CertOptions) error {
-	c := credentials{KeyPath: opts.KeyPath, CertPath: filepath.Join(opts.OutDir, "server.crt"),
-		CommonName: opts.CommonName, Days: opts.Days, Bits: opts.Bits, Pass: opts.Passphrase,
-		ForceKey: opts.Force, ForceCert: opts.Force}
-	m, err := c.prepare(opts.Now)
+	c := generator.KeyPairOptions{KeyPath: opts.KeyPath, CertPath: filepath.Join(opts.OutDir, "server.crt"),
+		CommonName: opts.CommonName, Days: opts.Days, Bits: opts.Bits, Passphrase: opts.Passphrase,
+		ForceKey: opts.Force, ForceCert: opts.Force, Now: opts.Now}
+	m, err := generator.MakeKeyPair(c)
 	if err != nil {
 		return err
 	}
-	if err := m.commit(); err != nil {
+	if err := m.Write(); err != nil {
 		return err
 	}
 	if opts.JSON {

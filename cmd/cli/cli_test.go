@@ -102,7 +102,7 @@ func TestInitRenderValidate(t *testing.T) {
 	if code, _, stderr := run(t, "init", "-o", spec, "--prefix", "Acme", "--namespace", "acme"); code != 0 {
 		t.Fatalf("init: exit %d: %s", code, stderr)
 	}
-	if code, _, stderr := run(t, "init", "-o", spec); code != 1 || !strings.Contains(stderr, "already exists") {
+	if code, _, stderr := run(t, "init", "-o", spec); code != 1 || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "Pass --force to overwrite it") {
 		t.Fatalf("second init: exit %d, %q; want a refusal to overwrite", code, stderr)
 	}
 	crt, err := os.ReadFile("../../fixtures/partner1/certs/server.crt")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/cred"
 )
 
@@ -35,8 +36,8 @@ type certResult struct {
 	SpecLine string `json:"specLine"`
 }
 
-func madeResult(m *made, specLine string) *certResult {
-	c, cert := m.creds, m.Cert
+func madeResult(m *generator.KeyPair, specLine string) *certResult {
+	c, cert := m.Options, m.Cert
 	return &certResult{
 		Key: keyJSON{Path: c.KeyPath, Bits: c.Bits, Encrypted: m.Encrypted, Mode: "0600"},
 		Certificate: certJSON{Path: c.CertPath, CommonName: cert.Subject.CommonName, SHA256: cred.Fingerprint(cert),

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/doctor"
 	"github.com/byocpack/byocpack/internal/escape"
 )
@@ -18,7 +19,7 @@ type DoctorOptions struct {
 	OutDir     string
 	KeyPath    string
 	LoginURL   string
-	Passphrase passphraseFlags
+	Passphrase generator.Passphrase
 	JSON       bool
 }
 
@@ -51,7 +52,7 @@ otherwise.`,
   byocpack doctor -f byoc.yaml -o out --key ../acme-server.key --login-url https://test.salesforce.com --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.Passphrase.check(); err != nil {
+			if err := opts.Passphrase.Check(); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -65,7 +66,7 @@ otherwise.`,
 	cmd.Flags().StringVar(&opts.KeyPath, "key", "", "the private key that signs the JWT (default ../<prefix>-server.key beside the spec's directory, when it exists)")
 	cmd.Flags().StringVar(&opts.LoginURL, "login-url", "", "the login URL the JWT goes to (default: sfdx-project.json's sfdcLoginUrl)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the report as JSON")
-	opts.Passphrase.register(cmd.Flags(), "decrypts the key")
+	registerPassphrase(cmd.Flags(), &opts.Passphrase, "decrypts the key")
 	return cmd
 }
 
@@ -77,7 +78,7 @@ func runDoctor(cmd *cobra.Command, opts *DoctorOptions) error {
 	abs, _ := filepath.Abs(opts.SpecPath)
 	rep, err := doctor.Run(cmd.Context(), doctor.Options{
 		SpecFS: ro.SpecFS, SpecPath: ro.SpecPath, SpecDisplay: ro.SpecDisplay, SpecDir: filepath.Dir(abs),
-		OutDir: opts.OutDir, KeyPath: opts.KeyPath, Passphrase: opts.Passphrase.source(), LoginURL: opts.LoginURL,
+		OutDir: opts.OutDir, KeyPath: opts.KeyPath, Passphrase: opts.Passphrase.Source(), LoginURL: opts.LoginURL,
 	})
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/internal/escape"
-	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // FmtOptions are the inputs of fmt.
@@ -106,8 +105,8 @@ func runFmtStdin(cmd *cobra.Command, opts *FmtOptions) error {
 	return err
 }
 
-// maxStdinBytes bounds what --stdin reads, as tree bounds a file.
-const maxStdinBytes = tree.MaxFileSize
+// maxStdinBytes bounds what --stdin reads, as a file is bounded.
+const maxStdinBytes = generator.MaxFileSize
 
 type fmtOutput struct {
 	Check        bool                      `json:"check"`

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/cred"
 	"github.com/byocpack/byocpack/internal/escape"
 )
@@ -20,7 +21,7 @@ type assertionFlags struct {
 	User       string
 	Audience   string
 	TTL        time.Duration
-	Passphrase passphraseFlags
+	Passphrase generator.Passphrase
 }
 
 func (a *assertionFlags) register(f *pflag.FlagSet, audienceDefault string) {
@@ -29,7 +30,7 @@ func (a *assertionFlags) register(f *pflag.FlagSet, audienceDefault string) {
 	f.StringVar(&a.User, "user", "", "username of a user the app pre-authorizes (sub)")
 	f.StringVar(&a.Audience, "audience", "", "aud: "+audienceDefault)
 	f.DurationVar(&a.TTL, "ttl", cred.MaxTTL, "how long the assertion is valid, at most 3m")
-	a.Passphrase.register(f, "decrypts the key")
+	registerPassphrase(f, &a.Passphrase, "decrypts the key")
 }
 
 // check refuses, as usage errors, what Salesforce would refuse.
@@ -45,13 +46,13 @@ func (a *assertionFlags) check() error {
 	if _, err := cred.CheckAudience(a.Audience); err != nil {
 		return usageErrorf("--audience: %v", err)
 	}
-	return a.Passphrase.check()
+	return a.Passphrase.Check()
 }
 
 // sign reads the key and signs the assertion; a key shorter than
 // Salesforce's 2048 bits is a warning on warn.
 func (a *assertionFlags) sign(now time.Time, warn io.Writer) (string, cred.Claims, error) {
-	key, err := loadKey(a.KeyPath, a.Passphrase)
+	key, err := generator.LoadKey(a.KeyPath, a.Passphrase)
 	if err != nil {
 		return "", cred.Claims{}, err
 	}
@@ -122,7 +123,7 @@ func runJWT(opts *JWTOptions) error {
 	verified := ""
 	var verifiedWith *certJSON
 	if opts.CertPath != "" {
-		data, err := readSmall(opts.CertPath)
+		data, err := generator.ReadCredentialFile(opts.CertPath)
 		if err != nil {
 			return fmt.Errorf("--cert: %w", err)
 		}

@@ -4,15 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"github.com/byocpack/byocpack/internal/escape"
-	"github.com/byocpack/byocpack/internal/fsutil"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
-	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // MergeDriverOptions are the inputs of merge-driver: git's %O %A %B %P %L.
@@ -68,25 +65,12 @@ Exit status: 0 merged cleanly, 1 with conflicts (OURS holds the markers),
 }
 
 func runMergeDriver(cmd *cobra.Command, opts *MergeDriverOptions) error {
-	var data [3][]byte
-	for i, name := range []string{opts.Base, opts.Ours, opts.Theirs} {
-		d, err := tree.ReadPath(name)
-		if err != nil {
-			return err
-		}
-		data[i] = d
-	}
-	res, err := generator.Merge(cmd.Context(), generator.MergeOptions{Path: opts.Path, Base: data[0], Ours: data[1], Theirs: data[2], MarkerSize: opts.MarkerSize})
+	res, err := generator.MergeFiles(cmd.Context(), generator.MergeFilesOptions{Path: opts.Path, Base: opts.Base, Ours: opts.Ours, Theirs: opts.Theirs, MarkerSize: opts.MarkerSize})
 	if err != nil {
 		return err
 	}
 	if !res.Handled {
 		return textMerge(cmd, opts)
-	}
-	// In place, atomically, never through a link: git hands OURS as a
-	// temporary file, but a hostile checkout may have made it a link.
-	if err := fsutil.WriteFile(filepath.Dir(opts.Ours), filepath.Base(opts.Ours), res.Data, 0o644, true); err != nil {
-		return err
 	}
 	if res.Conflicts > 0 {
 		fmt.Fprintf(opts.IO.Err, "%s: %s marked\n", escape.Line(opts.Path), plural(res.Conflicts, "conflict"))

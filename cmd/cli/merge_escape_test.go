@@ -15,13 +15,11 @@ func TestMergeDriverPrintsThePathInert(t *testing.T) {
 	doc := func(label string) string {
 		return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>" + label + "</label>\n</PermissionSet>\n"
 	}
-	var names []string
 	for name, label := range map[string]string{"base": "P", "ours": "A", "theirs": "B"} {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte(doc(label)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		names = append(names, p)
 	}
 	hostile := "x\n::error file=a::PWNED\x1b[31m.permissionset-meta.xml"
 	_, _, stderr := run(t, "merge-driver", filepath.Join(dir, "base"), filepath.Join(dir, "ours"), filepath.Join(dir, "theirs"), hostile)

@@ -1,19 +1,13 @@
 package cli
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/migrate"
-	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/escape"
-	"github.com/byocpack/byocpack/internal/fsutil"
-	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // MigrateOptions are the inputs of migrate.
@@ -76,48 +70,11 @@ never overwritten without --force.`,
 }
 
 func runMigrate(opts *MigrateOptions) error {
-	data, err := readSmall(opts.File)
+	done, err := migrate.Write(migrate.WriteOptions{File: opts.File, Output: opts.Output, Force: opts.Force})
 	if err != nil {
 		return err
 	}
-	res, err := migrate.FromConnectedApp(data, migrate.Options{FileName: opts.File, SchemaRef: schemaFileName})
-	if err != nil {
-		return err
-	}
-	dir := filepath.Dir(opts.Output)
-	schemaPath := filepath.Join(dir, schemaFileName)
-	certPath := filepath.Join(dir, filepath.FromSlash(res.CertificatePath))
-	// The spec is never overwritten without --force; the schema and the
-	// certificate may already hold the same bytes (another spec beside).
-	type file struct {
-		path   string
-		data   []byte
-		sameOK bool
-	}
-	files := []file{{opts.Output, res.Spec, false}, {schemaPath, spec.JSONSchema(), true}}
-	if res.Certificate != nil {
-		files = append(files, file{certPath, res.Certificate, true})
-	}
-	for _, f := range files {
-		cur, err := tree.ReadPath(f.path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist) || opts.Force || (err == nil && f.sameOK && bytes.Equal(cur, f.data)):
-		case err != nil:
-			return err
-		default:
-			return fmt.Errorf("%s already exists; nothing was written. Pass --force to overwrite it, or -o to write elsewhere", f.path)
-		}
-	}
-	for _, f := range files {
-		// Inside the spec's folder, never through a link.
-		rel, err := filepath.Rel(dir, f.path)
-		if err != nil {
-			return err
-		}
-		if err := fsutil.WriteFile(dir, filepath.ToSlash(rel), f.data, 0o644, true); err != nil {
-			return err
-		}
-	}
+	res, dir, certPath := done.Result, filepath.Dir(opts.Output), done.Certificate
 	if opts.JSON {
 		return emit(opts.IO.Out, "migrate", statusOK, exitOK, struct {
 			Spec string `json:"spec"`

@@ -3,14 +3,12 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/internal/escape"
-	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // RenderOptions are the inputs of render.
@@ -55,28 +53,9 @@ render removes its own stale files and never touches a file you wrote.`,
 	return cmd
 }
 
-// specSource opens the spec's directory, so the certificate it names
-// resolves beside it. "-" reads the spec from standard input; its relative
-// paths then resolve from the working directory. Either way reads are
-// bounded and a FIFO or device is refused rather than blocked on.
+// specSource is the spec -f names ("-": standard input).
 func specSource(io IO, specPath string) (generator.RenderOptions, error) {
-	if specPath == "-" {
-		data, err := tree.ReadAllLimited(io.In, tree.MaxInputFile, "the spec on standard input")
-		if err != nil {
-			return generator.RenderOptions{}, err
-		}
-		const name = "<stdin>"
-		return generator.RenderOptions{SpecFS: tree.WithFile(tree.DirFS(".", tree.MaxInputFile), name, data), SpecPath: name, SpecDisplay: name}, nil
-	}
-	abs, err := filepath.Abs(specPath)
-	if err != nil {
-		return generator.RenderOptions{}, err
-	}
-	return generator.RenderOptions{
-		SpecFS:      tree.DirFS(filepath.Dir(abs), tree.MaxInputFile),
-		SpecPath:    filepath.Base(abs),
-		SpecDisplay: filepath.ToSlash(specPath),
-	}, nil
+	return generator.SpecInput(specPath, io.In)
 }
 
 func runRender(cmd *cobra.Command, opts *RenderOptions) error {

@@ -126,6 +126,7 @@ func printable(err error) string {
 	var conflict *generator.ConflictError
 	var kept *generator.KeptError
 	var usage *generator.UsageError
+	var option *generator.OptionError
 	switch {
 	case errors.As(err, &conflict):
 		return strings.Replace(err.Error(), "run with the Force option", "pass --force", 1)
@@ -133,7 +134,12 @@ func printable(err error) string {
 		return err.Error()
 	case errors.As(err, &usage) && usage.Option != "":
 		// The library names the option; the command line knows it as a flag.
+		if usage.Value == "" {
+			return escape.Line(flagOf(usage.Option) + ": " + usage.Msg)
+		}
 		return escape.Line(flagOf(usage.Option) + " " + usage.Value + ": " + usage.Msg)
+	case errors.As(err, &option):
+		return escape.Line(option.Msg + ". Pass " + flagOf(option.Option) + " to " + option.Fix)
 	}
 	return escape.Line(err.Error())
 }
@@ -146,6 +152,13 @@ var optionFlags = map[string]string{
 	"ProjectDir": "--project",
 	"WSDL":       "the WSDL",
 	"Force":      "--force",
+	"CertDir":    "--out",
+	"KeyPath":    "--key",
+	"Spec":       "-f",
+	"CommonName": "--cn",
+	"Days":       "--days",
+	"Bits":       "--bits",
+	"Passphrase": "--passphrase-file and --passphrase-env",
 }
 
 func flagOf(option string) string {

@@ -12,13 +12,7 @@ import (
 	"strings"
 
 	"github.com/byocpack/byocpack/docs"
-	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/internal/registry"
-	"github.com/byocpack/byocpack/internal/render"
-	"github.com/byocpack/byocpack/internal/sfdx"
-	"github.com/byocpack/byocpack/internal/tree"
-	"github.com/byocpack/byocpack/internal/xmldoc"
-	"github.com/byocpack/byocpack/internal/xmlkey"
+	"github.com/byocpack/byocpack/generator"
 )
 
 // SARIF 2.1.0 as GitHub code scanning takes it: every location a URI
@@ -190,16 +184,14 @@ var digits = regexp.MustCompile(`[0-9]+`)
 
 // locator turns a finding's file into a SARIF location.
 type locator struct {
-	opts     sarifOptions
-	cwd      string
-	reg      *registry.Registry
-	docs     map[string]*xmldoc.Document
-	specData map[string][]byte
+	opts    sarifOptions
+	cwd     string
+	sources *generator.Sources
 }
 
 func newLocator(opts sarifOptions) *locator {
 	cwd, _ := os.Getwd()
-	return &locator{opts: opts, cwd: cwd, reg: registry.New(), docs: map[string]*xmldoc.Document{}, specData: map[string][]byte{}}
+	return &locator{opts: opts, cwd: cwd, sources: generator.NewSources()}
 }
 
 // locate returns where f is, the path its fingerprint uses and the path
@@ -211,7 +203,7 @@ func (l *locator) locate(f finding) (sarifLocation, string, string) {
 		}
 		return l.at(outer, 0, 0), l.shown(outer) + "!" + inner, ""
 	}
-	element := l.elementPath(f.File, f.Line)
+	element := l.sources.ElementPath(f.File, f.Line)
 	if rel, inside := l.relative(f.File); inside || l.opts.Spec == "" {
 		return l.at(f.File, f.Line, f.Col), rel, element
 	}
@@ -268,7 +260,7 @@ func (l *locator) at(name string, line, col int) sarifLocation {
 	// A finding on a whole project (diff's namespace) is one on its
 	// sfdx-project.json, where the namespace and versions are.
 	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
-		name = filepath.Join(name, sfdx.ProjectFile)
+		name = filepath.Join(name, generator.ProjectFile)
 	}
 	var a sarifArtifact
 	if rel, inside := l.relative(name); inside {
@@ -284,36 +276,5 @@ func (l *locator) at(name string, line, col int) sarifLocation {
 // inSpec is the line of specFile that produced the rendered file inner
 // (its path below the output directory), or the spec's first line.
 func (l *locator) inSpec(specFile, inner string) sarifLocation {
-	data, ok := l.specData[specFile]
-	if !ok {
-		data, _ = tree.ReadPath(specFile)
-		l.specData[specFile] = data
-	}
-	typ := ""
-	if sf, err := sfdx.Infer(l.reg, inner); err == nil && sf.Type != nil {
-		typ = sf.Type.Name
-	}
-	line := 1
-	if key := render.SpecKey(inner, typ); key != "" && data != nil {
-		line = max(spec.KeyLine(data, key), 1)
-	}
-	return l.at(specFile, line, 0)
-}
-
-// elementPath reads name (once) and names the element at line.
-func (l *locator) elementPath(name string, line int) string {
-	if line <= 0 || !strings.HasSuffix(name, ".xml") {
-		return ""
-	}
-	doc, ok := l.docs[name]
-	if !ok {
-		if data, err := tree.ReadPath(name); err == nil {
-			doc, _ = xmldoc.Parse(data)
-		}
-		l.docs[name] = doc
-	}
-	if doc == nil {
-		return ""
-	}
-	return xmlkey.PathAt(doc.Root, line)
+	return l.at(specFile, l.sources.SpecLine(specFile, inner), 0)
 }

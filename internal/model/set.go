@@ -12,7 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
+
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // ProjectDir is the folder at a project's root that `byocpack schemas
@@ -140,22 +141,12 @@ func (s *Set) addDir(dir, kind string, override bool) error {
 			continue
 		}
 		p := filepath.Join(dir, de.Name())
-		if kind == "cache" && !openable(p) {
+		if kind == "cache" && !tree.Openable(p) {
 			continue // an unreadable cache file must not shadow a fallback
 		}
 		s.entries[v] = &entry{origin: Origin{Version: v, Kind: kind, Path: filepath.ToSlash(p)}, load: func() (*Model, error) { return s.loadFile(p, v) }}
 	}
 	return nil
-}
-
-// openable reports whether p opens for reading (without blocking).
-func openable(p string) bool {
-	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return false
-	}
-	f.Close()
-	return true
 }
 
 // loadFile reads the models file at p, which its name says holds version
@@ -212,7 +203,7 @@ func readBounded(p string) ([]byte, error) {
 	if !fi.Mode().IsRegular() || fi.Size() > maxFile {
 		return nil, fmt.Errorf("%s: not a regular file under %d MiB", filepath.ToSlash(p), maxFile>>20)
 	}
-	return os.ReadFile(p)
+	return tree.ReadPath(p)
 }
 
 // Versions lists the versions of the set, oldest first.

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"bytes"
+
 	"github.com/byocpack/byocpack/internal/xmldoc"
 	"github.com/byocpack/byocpack/internal/xsdcheck"
 	"github.com/byocpack/byocpack/schemas"
@@ -13,21 +15,32 @@ import (
 // file formats back to exactly what render writes. A document the
 // formatter would leave alone (a template bug) is kept as the template
 // wrote it, for the validator to report.
-func retrieveLayout(apiVersion, metadataType string, data []byte) []byte {
-	if out, err := layout(apiVersion, metadataType, data); err == nil {
-		return out
+//
+// The parse is returned too when it is the parse of the bytes returned (the
+// template wrote them in order already, as it does), so the validator need
+// not parse them again; nil otherwise.
+func retrieveLayout(apiVersion, metadataType string, data []byte) ([]byte, *xmldoc.Document) {
+	out, doc, err := layout(apiVersion, metadataType, data)
+	switch {
+	case err != nil:
+		return data, nil
+	case bytes.Equal(out, data):
+		// Format moved nothing: doc, parsed from data, is data's parse
+		// (its lines too).
+		return data, doc
 	}
-	return data
+	return out, nil
 }
 
-func layout(apiVersion, metadataType string, data []byte) ([]byte, error) {
+func layout(apiVersion, metadataType string, data []byte) ([]byte, *xmldoc.Document, error) {
 	m, err := schemas.Bundled().Get(apiVersion)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	doc, err := xmldoc.Parse(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return xsdcheck.Format(m, metadataType, doc)
+	out, err := xsdcheck.Format(m, metadataType, doc)
+	return out, doc, err
 }

@@ -25,7 +25,7 @@ func TestTemplatesWriteWhatTheSerializerWrites(t *testing.T) {
 			if err := r.tmpl.ExecuteTemplate(&buf, c.template(), c.data); err != nil {
 				t.Fatal(err)
 			}
-			out, err := layout(s.Package.APIVersion, c.Type, buf.Bytes())
+			out, _, err := layout(s.Package.APIVersion, c.Type, buf.Bytes())
 			if err != nil {
 				t.Errorf("%s: %s: the formatter refuses what the template wrote: %v", name, c.Path, err)
 				continue

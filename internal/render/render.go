@@ -13,6 +13,7 @@ import (
 	"github.com/byocpack/byocpack/generator/spec"
 	textesc "github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/xmldoc"
 	"github.com/byocpack/byocpack/templates"
 )
 
@@ -21,6 +22,10 @@ type File struct {
 	// Path is relative to the output directory, slash-separated.
 	Path string
 	Data []byte
+	// Doc is Data parsed, when rendering parsed it (nil otherwise): the
+	// validator takes it rather than parsing the same bytes again. It
+	// shares Data's bytes; neither may change.
+	Doc *xmldoc.Document
 	// Type is the metadata type, empty for project files.
 	Type string
 	// FullName is the component's name as package.xml lists it, empty for
@@ -90,8 +95,8 @@ func (r *Renderer) Render(s *spec.Spec, existingProject, existingGitignore []byt
 		if err := r.tmpl.ExecuteTemplate(&buf, c.template(), c.data); err != nil {
 			return nil, fmt.Errorf("render %s %s: %w", c.Type, c.FullName, err)
 		}
-		data := retrieveLayout(s.Package.APIVersion, c.Type, buf.Bytes())
-		files = append(files, File{Path: c.Path, Data: data, Type: c.Type, FullName: c.FullName, InPackage: c.InPackage})
+		data, doc := retrieveLayout(s.Package.APIVersion, c.Type, buf.Bytes())
+		files = append(files, File{Path: c.Path, Data: data, Doc: doc, Type: c.Type, FullName: c.FullName, InPackage: c.InPackage})
 	}
 	// The guides are ordinary project files at the output root, written
 	// from the same plan.

@@ -40,7 +40,7 @@ func TestRenderConnectedAppStub(t *testing.T) {
 		t.Errorf("stub:\n%s\nwant:\n%s", got.Data, want)
 	}
 	// What fmt writes, so fmt leaves a rendered stub as it is.
-	if out, err := layout("63.0", spec.ConnectedApp, got.Data); err != nil || string(out) != want {
+	if out, _, err := layout("63.0", spec.ConnectedApp, got.Data); err != nil || string(out) != want {
 		t.Errorf("the formatter turns the stub into %q, %v", out, err)
 	}
 	if got.Type != spec.ConnectedApp || got.FullName != "Legacy1_ConnectedApp1" || !got.InPackage {

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"go/format"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/byocpack/byocpack/internal/fsutil"
 )
 
 // topFields returns the top-level fields of complexType name: the elements
@@ -256,8 +257,5 @@ func writeGenerated(file string, gen func(Result) ([]byte, error), res Result) e
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(file, src, 0o644)
+	return fsutil.WriteFile(filepath.Dir(file), filepath.Base(file), src, 0o644, true)
 }

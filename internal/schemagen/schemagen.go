@@ -30,6 +30,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/byocpack/byocpack/internal/fsutil"
 )
 
 const (
@@ -510,11 +512,7 @@ func Write(dir string, res Result) error {
 	want := map[string]bool{}
 	for _, f := range slices.Concat(res.Files, res.Models) {
 		want[f.Path] = true
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+		if err := fsutil.WriteFile(dir, f.Path, f.Data, 0o644, true); err != nil {
 			return err
 		}
 	}

@@ -116,9 +116,16 @@ func lineOf(data []byte, offset int64) int {
 	return bytes.Count(data[:offset], []byte("\n")) + 1
 }
 
+// Trace, when a test sets it, is called with the name of every
+// sfdx-project.json Parse checks. Set it only while no command runs.
+var Trace func(file string)
+
 // Parse checks the bytes of an sfdx-project.json; file is its name in
 // messages. It does not look at the disk.
 func Parse(data []byte, file string) (*Project, error) {
+	if Trace != nil {
+		Trace(file)
+	}
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		data = data[3:]
 	}

@@ -94,6 +94,12 @@ func ReadFile(root, rel string) ([]byte, error) {
 	return readRegular(name)
 }
 
+// Trace, when a test sets it, is called with the name of every file read
+// from disk (ReadFile, ReadPath, a Reader, DirFS), so that a test can
+// show that a command reads each file once. Set it only while no command
+// runs.
+var Trace func(name string)
+
 // ReadPath reads a file the user named (it may be a link to a regular
 // file), bounded like ReadFile; a FIFO or device is refused, never opened
 // for a blocking read.
@@ -297,4 +303,32 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 		}
 		return r.add(relp, p, b)
 	})
+}
+
+// ReadStream reads a file the user named that may be a pipe
+// (--passphrase-file <(pass show acme)): what the writer gives, at most
+// limit bytes; ok is false when there was more. Unlike ReadPath it waits
+// for a FIFO's writer, since reading one is what the user asked for.
+func ReadStream(name string, limit int64) (data []byte, ok bool, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	data, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	return data, int64(len(data)) <= limit, nil
+}
+
+// Openable reports whether the file at name opens for reading, without
+// blocking on a FIFO.
+func Openable(name string) bool {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
 }

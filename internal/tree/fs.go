@@ -48,7 +48,19 @@ func (b boundedFS) Open(name string) (fs.File, error) {
 		f.Close()
 		return nil, err
 	}
+	if Trace != nil {
+		Trace(full)
+	}
 	return &limitedFile{File: f, left: b.limit + 1, limit: b.limit}, nil
+}
+
+// Stat answers fs.Stat without opening the file, so that ReadFS's check
+// before the open does not open it a first time.
+func (b boundedFS) Stat(name string) (fs.FileInfo, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+	}
+	return os.Stat(filepath.Join(b.dir, filepath.FromSlash(name)))
 }
 
 // limitedFile stops a file that grows while it is read.

@@ -2,4 +2,9 @@
 
 package tree
 
-func readRegular(name string) ([]byte, error) { return readRegularFile(name) }
+func readRegular(name string) ([]byte, error) {
+	if Trace != nil {
+		Trace(name)
+	}
+	return readRegularFile(name)
+}

@@ -14,6 +14,9 @@ import (
 // is most of what reading 10,000 small files costs. O_NONBLOCK keeps the
 // open of a FIFO from blocking; the fstat then refuses it.
 func readRegular(name string) ([]byte, error) {
+	if Trace != nil {
+		Trace(name)
+	}
 	var fd int
 	var err error
 	for {

@@ -35,6 +35,10 @@ type Options struct {
 	SchemaOnly bool
 	// Stats, when set, receives counts of the run.
 	Stats *Stats
+	// Parsed, when set, returns a parse the caller already has of a
+	// file's exact bytes (render's, for build), nil when it has none; Run
+	// parses the rest itself. The document must not change.
+	Parsed func(data []byte) *xmldoc.Document
 }
 
 // sharedVersionKnowledge is built once per process: it depends on the
@@ -72,6 +76,8 @@ type run struct {
 	reg        *registry.Registry
 	schemaOnly bool
 	certs      *certCache
+	// parsed is Options.Parsed.
+	parsed func([]byte) *xmldoc.Document
 }
 
 func (r *run) problem(rule string, f File, n *node, format string, args ...any) diag.Problem {
@@ -102,6 +108,7 @@ func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 	}
 
 	r.schemaOnly = opts.SchemaOnly
+	r.parsed = opts.Parsed
 	// One slot per file, in the order the files came, so the cross-file
 	// rules see them in that order whichever worker finished first.
 	type slot struct {
@@ -286,7 +293,7 @@ func (r *run) checkFile(f File, schema SchemaChecker) (doc, []diag.Problem) {
 			"file is binary (NUL bytes or invalid UTF-8), not a metadata document; save it as UTF-8 XML"))
 	}
 	// One parse feeds the content-model check and every rule.
-	parsed, err := xmldoc.Parse(f.Data)
+	parsed, err := r.parse(f.Data)
 	if err != nil {
 		pe := asParseError(err)
 		return d, append(ps, diag.Problem{File: f.Path, Line: pe.Line, Column: pe.Col, Severity: r.sev[RuleMalformedXML],
@@ -321,3 +328,13 @@ var crossFileTypes = sync.OnceValue(func() map[string]bool {
 	}
 	return out
 })
+
+// parse is the caller's parse of data when it has one, else a new one.
+func (r *run) parse(data []byte) (*xmldoc.Document, error) {
+	if r.parsed != nil {
+		if d := r.parsed(data); d != nil {
+			return d, nil
+		}
+	}
+	return xmldoc.Parse(data)
+}

@@ -107,12 +107,20 @@ const (
 	nsXMLNS = "http://www.w3.org/2000/xmlns/"
 )
 
+// Trace, when a test sets it, is called with the bytes of every document
+// Parse is given, so that a test can show a command parses each file at
+// most once. Set it only while no command runs.
+var Trace func(data []byte)
+
 // Parse reads data, which must be UTF-8 (a leading byte-order mark is
 // skipped). The document shares data's bytes (Raw, and Text where it is a
 // run of the input as written): data must not change while it is in use. Anything that is not well-formed XML 1.0 with namespaces, a
 // DTD, a declared encoding other than UTF-8 and nesting beyond MaxDepth
 // are a *SyntaxError.
 func Parse(data []byte) (*Document, error) {
+	if Trace != nil {
+		Trace(data)
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	p := &parser{data: data, line: 1, doc: &Document{}, stack: make([]frame, 0, 8), kids: make([]*Element, 0, 32)}
 	if err := p.document(); err != nil {
