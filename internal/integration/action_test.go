@@ -206,8 +206,10 @@ func TestActionInstallRefuses(t *testing.T) {
 	}{
 		"tampered":  {[]string{"BYOCPACK_VERSION=" + releaseVersion, "BYOCPACK_BASE_URL=" + serve(t, dir, true)}, "refusing to install it"},
 		"plainhttp": {[]string{"BYOCPACK_VERSION=" + releaseVersion, "BYOCPACK_BASE_URL=http://example.com/releases"}, "must be https://"},
-		"not a tag": {[]string{"BYOCPACK_VERSION=../../etc", "BYOCPACK_BASE_URL=" + serve(t, dir, false)}, "is not a release tag"},
-		"unlisted":  {[]string{"BYOCPACK_VERSION=" + releaseVersion, "BYOCPACK_BASE_URL=" + serve(t, dir, false), "RUNNER_ARCH=ARM64", "RUNNER_OS=Windows"}, "cannot download"},
+		// curl takes the host after the @: a plain-text download from it.
+		"loopback as user info": {[]string{"BYOCPACK_VERSION=" + releaseVersion, "BYOCPACK_BASE_URL=http://127.0.0.1:1@example.com/releases"}, "without user information"},
+		"not a tag":             {[]string{"BYOCPACK_VERSION=../../etc", "BYOCPACK_BASE_URL=" + serve(t, dir, false)}, "is not a release tag"},
+		"unlisted":              {[]string{"BYOCPACK_VERSION=" + releaseVersion, "BYOCPACK_BASE_URL=" + serve(t, dir, false), "RUNNER_ARCH=ARM64", "RUNNER_OS=Windows"}, "cannot download"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := newRunner(t, tc.env...)

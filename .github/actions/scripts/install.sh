@@ -46,9 +46,15 @@ else
   # A tag, not a path or a query: it becomes part of a URL and a file name.
   [[ "$version" =~ ^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] || fail "version '$version' is not a release tag such as v1.2.3"
   base="${BYOCPACK_BASE_URL:?BYOCPACK_BASE_URL names where releases live}"
-  # Only HTTPS, except a server on this machine (the tests').
+  # Only HTTPS, except a server on this machine (the tests'). The
+  # authority is judged whole: "http://127.0.0.1:1@host" is host, reached
+  # in plain text, and no credentials or odd characters belong in it.
+  authority="${base#*://}"
+  authority="${authority%%/*}"
+  [[ "$authority" =~ ^[A-Za-z0-9.-]+(:[0-9]+)?$ ]] || fail "download-url must name a host, without user information or odd characters (got '$base')"
   case "$base" in
-    https://*|http://127.0.0.1:*|http://127.0.0.1/*) ;;
+    https://*) ;;
+    http://*) [[ "$authority" =~ ^127\.0\.0\.1(:[0-9]+)?$ ]] || fail "download-url must be https:// (got '$base')" ;;
     *) fail "download-url must be https:// (got '$base')" ;;
   esac
   asset="byocpack-$version-$os-$arch$ext"
