@@ -1,6 +1,9 @@
 package doctor
 
 import (
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,5 +120,27 @@ func TestIgnoreRulesAgreeWithGit(t *testing.T) {
 				t.Errorf("root %q sub %q exclude %q: %s ignored %v, git says %v", tc.root, tc.sub, tc.exclude, p, got, want)
 			}
 		}
+	}
+}
+
+// A version-4 index whose every entry adds to the name before it would
+// grow names quadratically; past git's own path limit it is refused, at
+// once.
+func TestHostileIndexIsRefusedNotGrown(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("DIRC")
+	binary.Write(&b, binary.BigEndian, uint32(4))
+	binary.Write(&b, binary.BigEndian, uint32(20000))
+	part := bytes.Repeat([]byte("a"), 1000)
+	for i := 0; i < 20000; i++ {
+		b.Write(make([]byte, 40+20+2)) // stat fields, SHA-1, flags
+		b.WriteByte(0)                 // strip nothing of the previous name
+		b.Write(part)
+		b.WriteByte(0)
+	}
+	n := 0
+	err := indexPaths(b.Bytes(), 20, func(string) bool { n++; return true })
+	if !errors.Is(err, errIndex) || n > 5 {
+		t.Fatalf("err %v after %d names: want the index refused within git's path limit", err, n)
 	}
 }

@@ -140,6 +140,10 @@ var errIndex = errors.New("not a git index this doctor reads")
 // indexPaths calls each with the path of every entry of a git index
 // (versions 2 to 4, as gitformat-index(5) lays them out) until it returns
 // false.
+// maxIndexPath is the longest path an index entry may name: git's own
+// limit on a path (PATH_MAX on Linux).
+const maxIndexPath = 4096
+
 func indexPaths(b []byte, hashLen int, each func(string) bool) error {
 	if len(b) < 12 || string(b[:4]) != "DIRC" {
 		return errIndex
@@ -173,6 +177,11 @@ func indexPaths(b []byte, hashLen int, each func(string) bool) error {
 			off += used
 			end := bytes.IndexByte(b[off:], 0)
 			if end < 0 {
+				return errIndex
+			}
+			if len(prev)-int(strip)+end > maxIndexPath {
+				// Each entry may add to the one before: without a bound a
+				// small hostile index grows names quadratically.
 				return errIndex
 			}
 			name = prev[:len(prev)-int(strip)] + string(b[off:off+end])
