@@ -244,3 +244,21 @@ func TestScanOfManyKeyMarkersStaysLinear(t *testing.T) {
 		t.Fatalf("the key at the end was not found: %v", summary(fs))
 	}
 }
+
+// What openssl enc encrypts with a password cannot be looked into, and
+// openssl enc -d gives it back: refused as unscannable, raw or base64.
+func TestOpensslEncryptedDataIsRefused(t *testing.T) {
+	raw := append([]byte("Salted__\x01\x02\x03\x04\x05\x06\x07\x08"), bytes.Repeat([]byte{0x9c, 0x21, 0xe7}, 400)...)
+	for name, data := range map[string][]byte{
+		"raw":    raw,
+		"base64": []byte(base64.StdEncoding.EncodeToString(raw) + "\n"),
+	} {
+		fs := Scan("staticresources/logo.resource", data)
+		if len(fs) == 0 || fs[0].Kind != Unscannable {
+			t.Errorf("%s: %+v, want it refused as unscannable", name, fs)
+		}
+	}
+	if fs := Scan("notes.txt", []byte("the salt goes in: Salted__ butter\n")); len(fs) != 0 {
+		t.Errorf("the word inside text is no cipher text: %+v", fs)
+	}
+}

@@ -165,6 +165,10 @@ const globalOauthRoot = "ExtlClntAppGlobalOauthSettings"
 var globalOauthSuffixes = []string{".ecaGlblOauth-meta.xml", ".ecaGlblOauth"}
 
 // content runs the checks that read one file's own bytes.
+// opensslSalted starts what openssl enc writes with a password, raw or
+// base64 (-a).
+var opensslSalted, opensslSaltedB64 = []byte("Salted__"), []byte("U2FsdGVkX1")
+
 func (s *scanner) content(entry string, data []byte) {
 	if text, ok := utf16Text(data); ok {
 		// Windows tools (PowerShell 5's ">") write UTF-16; a key saved
@@ -179,6 +183,12 @@ func (s *scanner) content(entry string, data []byte) {
 	}
 	if label := derKey(data); label != "" {
 		s.add(entry, nil, -1, PrivateKey, "DER-encoded %s; %s", label, keyFix)
+	}
+	if bytes.HasPrefix(data, opensslSalted) || bytes.HasPrefix(bytes.TrimSpace(data), opensslSaltedB64) {
+		// openssl enc writes "Salted__" and the salt before the cipher
+		// text: whatever it encrypts, nothing here can see into it, and
+		// `openssl enc -d` gives it back to whoever has the password.
+		s.refuse(entry, "data encrypted with openssl enc (it starts with %q)", "Salted__")
 	}
 	if bytes.HasPrefix(data, jksMagic) || bytes.HasPrefix(data, jceksMagic) {
 		switch label, err := javaKeystore(data, s.lim.entries); {
