@@ -87,6 +87,13 @@ type zipEntry struct {
 // indices ("0", "42") come first in numeric order; only a file at the top
 // can have such a name.
 func resourceZip(files []zipEntry) ([]byte, error) {
+	for _, f := range files {
+		// A backslash is a separator to Windows extractors: "..\\x" would
+		// climb out of the folder a subscriber's browser or tool unpacks.
+		if strings.ContainsRune(f.name, '\\') {
+			return nil, fmt.Errorf("%q: a file name with a backslash would be a path on Windows once zipped (a zip-slip when it holds ..); rename it", f.name)
+		}
+	}
 	slices.SortFunc(files, func(a, b zipEntry) int { return slices.Compare(strings.Split(a.name, "/"), strings.Split(b.name, "/")) })
 	var names []string
 	data := map[string][]byte{}
