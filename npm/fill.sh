@@ -26,7 +26,16 @@ node_os() { case $1 in windows) echo win32 ;; *) echo "$1" ;; esac; }
 node_cpu() { case $1 in amd64) echo x64 ;; *) echo "$1" ;; esac; }
 
 deps=
+# Only what SHA256SUMS lists and checked above: a file merely lying in the
+# folder (byocpack-TAG-linux-x64 beside -linux-amd64) would land in the
+# same package and replace the checked binary.
 for f in "$release"/byocpack-"$tag"-*; do
+  listed=$(awk -v f="${f##*/}" '$2 == f || $2 == "*" f { print "yes" }' "$release/SHA256SUMS")
+  [ "$listed" = yes ] || continue
+  case "${f##*/byocpack-"$tag"-}" in
+    linux-amd64|linux-arm64|darwin-amd64|darwin-arm64|windows-amd64.exe|windows-arm64.exe) ;;
+    *) echo "$0: ${f##*/} is no platform byocpack releases for" >&2; exit 1 ;;
+  esac
   name=${f##*/byocpack-"$tag"-}
   name=${name%.exe}
   goos=${name%-*} goarch=${name#*-}
