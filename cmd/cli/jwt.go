@@ -132,7 +132,8 @@ func runJWT(opts *JWTOptions) error {
 			return fmt.Errorf("%s: %w", opts.CertPath, err)
 		}
 		if _, err := cred.VerifyWithCertificate(token, cert); err != nil {
-			return fmt.Errorf("%s: %w; make a new pair with byocpack cert and upload the certificate", opts.CertPath, err)
+			// Most often a rotated pair mixed up: server-2.crt with the old key.
+			return fmt.Errorf("%s: %w; the key %s is not this certificate's: pass the key made with it (after cert rotate, the numbered key beside the old one, such as ../PREFIX-server-2.key for certs/server-2.crt), or make a new pair with byocpack cert and deploy its certificate", opts.CertPath, err, opts.KeyPath)
 		}
 		verified = fmt.Sprintf("; signature verified with %s (SHA-256 %s)", opts.CertPath, cred.Fingerprint(cert))
 		verifiedWith = &certJSON{Path: opts.CertPath, CommonName: cert.Subject.CommonName, SHA256: cred.Fingerprint(cert), NotAfter: cert.NotAfter.UTC().Format(time.RFC3339)}
