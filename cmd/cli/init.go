@@ -41,6 +41,10 @@ key is never overwritten, even with --force.`,
 				msg = "--prefix: " + msg
 				return usageErrorf("%s", msg)
 			}
+			if !cmd.Flags().Changed("prefix") {
+				// The example's prefix names every API name: say so, once.
+				fmt.Fprintf(opts.IO.Err, "note: no --prefix given, so the spec uses the example's %s; pass --prefix with your own (the text before the first _ of every API name)\n", opts.Prefix)
+			}
 			if opts.Email == "" {
 				opts.Email = generator.PlaceholderEmail(opts.Prefix)
 			}
