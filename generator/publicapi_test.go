@@ -22,7 +22,7 @@ func TestPublicRuleIDsAreTheValidators(t *testing.T) {
 // publicPackages are the packages a Go program embedding byocpack imports.
 var publicPackages = []string{
 	"generator", "generator/problem", "generator/spec", "generator/cred", "generator/oauth",
-	"generator/explain", "generator/doctor", "generator/migrate", "generator/review", "generator/diff",
+	"generator/explain", "generator/doctor", "generator/migrate", "generator/review", "generator/diff", "generator/escape",
 }
 
 // go doc of every public package names no type, function or value of a

@@ -9,7 +9,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/cred"
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 )
 
 // registerPassphrase adds the flags that say where a key's passphrase

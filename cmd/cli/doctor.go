@@ -9,7 +9,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/doctor"
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 )
 
 // DoctorOptions are the inputs of doctor.

@@ -2,7 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 	"io"
 	"strings"
 

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 )
 
 // FmtOptions are the inputs of fmt.

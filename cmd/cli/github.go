@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/byocpack/byocpack/generator"
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 )
 
 // annotation is one GitHub Actions workflow command

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // InitOptions are the inputs of init: the library's, plus where to print.

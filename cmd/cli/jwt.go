@@ -10,7 +10,7 @@ import (
 
 	"github.com/byocpack/byocpack/generator"
 	"github.com/byocpack/byocpack/generator/cred"
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 )
 
 // assertionFlags are what a JWT bearer assertion is made of; jwt and

@@ -3,7 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 	"os/exec"
 	"strconv"
 

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/migrate"
-	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // MigrateOptions are the inputs of migrate.

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/review"
-	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // ReviewOptions are the inputs of review.

@@ -18,8 +18,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // Exit codes.

@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator/cred"
+	"github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/explain"
 	"github.com/byocpack/byocpack/generator/oauth"
-	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // TokenOptions are the inputs of token.

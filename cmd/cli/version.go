@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/byocpack/byocpack/generator"
+	"github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/spec"
-	"github.com/byocpack/byocpack/internal/escape"
 )
 
 // VersionOptions are the inputs of version.

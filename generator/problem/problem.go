@@ -16,7 +16,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 )
 
 // Severity says whether a problem blocks the run.

@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/internal/fserr"
 	"github.com/byocpack/byocpack/internal/tree"
 )

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/internal/tree"
 )
 

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"text/template"
 
+	textesc "github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/spec"
-	textesc "github.com/byocpack/byocpack/internal/escape"
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/xmldoc"
 	"github.com/byocpack/byocpack/templates"

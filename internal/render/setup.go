@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strings"
 
+	textesc "github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/apiver"
-	textesc "github.com/byocpack/byocpack/internal/escape"
 )
 
 // The setup guides are written from the same plan as the metadata, so every

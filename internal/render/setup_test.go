@@ -6,8 +6,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	textesc "github.com/byocpack/byocpack/generator/escape"
 	"github.com/byocpack/byocpack/generator/spec"
-	textesc "github.com/byocpack/byocpack/internal/escape"
 )
 
 // renderEdited renders a fixture's spec, edited, with the fixture's

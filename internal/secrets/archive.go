@@ -13,7 +13,7 @@ import (
 	"github.com/mholt/archives"
 	fastxz "github.com/mikelolasagasti/xz"
 
-	"github.com/byocpack/byocpack/internal/escape"
+	"github.com/byocpack/byocpack/generator/escape"
 )
 
 // maxWindow is the most history a decompressor may allocate. xz's default
