@@ -57,6 +57,9 @@ type Origin struct {
 type Set struct {
 	mu      sync.Mutex
 	entries map[string]*entry
+	// sorted caches Versions, which a check asks for per file and per
+	// element; any change to entries drops it.
+	sorted []string
 	// bundled is the bundled models file, which deltas are relative to;
 	// err says why it could not be read.
 	bundled *Bundle
@@ -103,6 +106,7 @@ func ForProject(base *Set, dir string, cache bool) (*Set, error) {
 	base.mu.Lock()
 	for v, e := range base.entries {
 		s.entries[v] = e
+		s.sorted = nil
 	}
 	base.mu.Unlock()
 	if dir != "" {
@@ -145,6 +149,7 @@ func (s *Set) addDir(dir, kind string, override bool) error {
 			continue // an unreadable cache file must not shadow a fallback
 		}
 		s.entries[v] = &entry{origin: Origin{Version: v, Kind: kind, Path: filepath.ToSlash(p)}, load: func() (*Model, error) { return s.loadFile(p, v) }}
+		s.sorted = nil
 	}
 	return nil
 }
@@ -210,12 +215,14 @@ func readBounded(p string) ([]byte, error) {
 func (s *Set) Versions() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.entries))
-	for v := range s.entries {
-		out = append(out, v)
+	if s.sorted == nil {
+		s.sorted = make([]string, 0, len(s.entries))
+		for v := range s.entries {
+			s.sorted = append(s.sorted, v)
+		}
+		slices.SortFunc(s.sorted, compareVersions)
 	}
-	slices.SortFunc(out, compareVersions)
-	return out
+	return slices.Clone(s.sorted)
 }
 
 // Origins lists where each version comes from, oldest first.
@@ -275,6 +282,7 @@ func (s *Set) dropBrokenCache(v string) bool {
 	}
 	s.mu.Lock()
 	delete(s.entries, v)
+	s.sorted = nil
 	s.mu.Unlock()
 	return true
 }
