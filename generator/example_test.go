@@ -39,8 +39,8 @@ func ExampleBuild() {
 	}
 	// Output:
 	// 15 files written, 7 components packaged
-	// package.zip 24e8cfc2698b
-	// package-version-info.zip 48a2b45c6f46
+	// package.zip 5ba3f96f014b
+	// package-version-info.zip e6c2aa457374
 }
 
 // A render that would overwrite a file byocpack did not write returns a

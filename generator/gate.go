@@ -16,8 +16,9 @@ const RuleSecretGate = "secret-in-package"
 // secretsGate refuses a package directory that holds a private key, a
 // consumer key or secret, or global OAuth settings, in any file whatever
 // its suffix: these must never reach a package or a zip. It runs on the
-// exact bytes that are zipped.
-func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
+// exact bytes that are zipped. memo holds what validation found clean:
+// bytes scanned in this run are compared, not scanned again.
+func secretsGate(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Memo) error {
 	pd := snap.Project.DefaultPackageDir()
 	for i := range snap.Project.PackageDirectories {
 		c := &snap.Project.PackageDirectories[i]
@@ -48,7 +49,7 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 			continue
 		}
 		data, _ := snap.Tree.Get(p)
-		for _, f := range secrets.Scan(p, data) {
+		for _, f := range memo.Scan(p, data) {
 			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Column: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
 				Message: fmt.Sprintf("%s (%s); it would be zipped into the package: remove it from %s, keep it outside the project, or in the non-packaged source-org directory where Salesforce says so", f.Detail(), f.Kind, pd.Path)})
 		}
@@ -63,11 +64,11 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string) error {
 // zipped static resource folder, the merged custom labels, recomposed
 // objects) as it goes into package.zip: the gate above read their sources,
 // this reads the exact bytes that are zipped.
-func builtSecretsGate(files []convert.File, descriptor []byte) error {
+func builtSecretsGate(files []convert.File, descriptor []byte, memo *secrets.Memo) error {
 	var found []diag.Problem
 	// The descriptor carries sfdx-project.json's values (a version
 	// description, say) to the Dev Hub.
-	for _, s := range secrets.Scan("package2-descriptor.json", descriptor) {
+	for _, s := range memo.Scan("package2-descriptor.json", descriptor) {
 		found = append(found, diag.Problem{File: "package-version-info.zip/package2-descriptor.json", Severity: diag.Error, Rule: RuleSecretGate,
 			Message: fmt.Sprintf("%s (%s); it comes from the package directory's entry in sfdx-project.json, which sf package version create uploads: remove it from there", s.Detail(), s.Kind)})
 	}
@@ -75,7 +76,7 @@ func builtSecretsGate(files []convert.File, descriptor []byte) error {
 		if !f.Built {
 			continue
 		}
-		for _, s := range secrets.Scan(f.Path, f.Data) {
+		for _, s := range memo.Scan(f.Path, f.Data) {
 			found = append(found, diag.Problem{File: "package.zip/" + f.Path, Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
 				Message: fmt.Sprintf("%s (%s); the converted file would carry it into the package: remove it from the source files this is built from", s.Detail(), s.Kind)})
 		}

@@ -31,6 +31,7 @@ import (
 	"github.com/byocpack/byocpack/internal/outdir"
 	"github.com/byocpack/byocpack/internal/pack"
 	"github.com/byocpack/byocpack/internal/render"
+	"github.com/byocpack/byocpack/internal/secrets"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 	"github.com/byocpack/byocpack/internal/validate"
@@ -68,6 +69,9 @@ var beforePlan func()
 type zipping struct{ epoch *int64 }
 
 func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderResult, _ *PackageResult, err error) {
+	// Build zips in the background (step 5); a refusal stops it.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	// 1. Load the spec and plan its components; no disk beyond the spec.
 	// The templates parse meanwhile, and the spec's content model decodes
 	// while the output directory opens: each is a millisecond of a cold
@@ -143,15 +147,14 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	// writes; build zips the tree, so it refuses on any file. Build zips
 	// the same tree meanwhile (step 6 takes the zips only if validation
 	// lets the tree through; nothing is written before step 8).
+	memo := secrets.NewMemo()
 	var zipped func() (*pack.Result, error)
 	if z != nil {
 		// byocpack's own package directory, by its package name: the user
 		// may mark another one default.
-		zipped = async(func() (*pack.Result, error) {
-			return zipTree(ctx, nextSnap, opts.OutDir, pack.Options{SourceDateEpoch: z.epoch, PackageDir: s.Package.Name})
-		})
+		zipped = startZip(ctx, nextSnap, opts.OutDir, pack.Options{SourceDateEpoch: z.epoch, PackageDir: s.Package.Name})
 	}
-	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now, renderedParses(files))
+	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now, renderedParses(files), memo)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -204,7 +207,7 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 	inputs := inputsDigest(nextSnap)
 	var built *pack.Result
 	if z != nil {
-		if built, err = zipped(); err != nil {
+		if built, err = gateZip(nextSnap, opts.OutDir, s.Package.Name, memo, zipped); err != nil {
 			return nil, nil, err
 		}
 		plan = append(plan, zipFiles(built, DistDirName, ".", inputs)...)
@@ -262,6 +265,9 @@ func Package(ctx context.Context, opts PackageOptions) (*PackageResult, error) {
 }
 
 func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult, err error) {
+	// The zips are made in the background (step 4); a refusal stops them.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	// 1. Where the zips go decides who owns them: the project's manifest
 	// when they land inside the project, else the dist directory's own.
 	dist := opts.DistDir
@@ -326,8 +332,12 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 		}
 	}
 
-	// 4. Validate all of it: what is zipped is what was validated.
-	problems, err := validateTree(ctx, snap, opts.ProjectDir, opts.Now, nil)
+	// 4. Validate all of it: what is zipped is what was validated. The
+	// zips are made in memory meanwhile; step 5 takes them only if
+	// validation and the secrets gates let the tree through.
+	memo := secrets.NewMemo()
+	zipped := startZip(ctx, snap, opts.ProjectDir, pack.Options{SourceDateEpoch: opts.SourceDateEpoch, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage})
+	problems, err := validateTree(ctx, snap, opts.ProjectDir, opts.Now, nil, memo)
 	if err != nil {
 		return nil, err
 	}
@@ -341,8 +351,8 @@ func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult,
 		return nil, diag.List(errs)
 	}
 
-	// 5. The secrets gate, then convert and zip in memory.
-	built, err := zipTree(ctx, snap, opts.ProjectDir, pack.Options{SourceDateEpoch: opts.SourceDateEpoch, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage})
+	// 5. The secrets gate, then the zips.
+	built, err := gateZip(snap, opts.ProjectDir, opts.PackageDir, memo, zipped)
 	if err != nil {
 		return nil, err
 	}
@@ -417,10 +427,11 @@ func isState(p string) bool {
 // every package directory of the tree, reporting them at the paths they
 // have (or will have) on disk under shown.
 // parsed, when set, hands over parses render already made.
-func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now time.Time, parsed func([]byte) *xmldoc.Document) ([]diag.Problem, error) {
+// memo receives what the secrets scan found clean, for the gates.
+func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now time.Time, parsed func([]byte) *xmldoc.Document, memo *secrets.Memo) ([]diag.Problem, error) {
 	in, problems := treeInput(registryOf(), snap, shown, "")
 	in.Now = now
-	ps, err := validate.Run(ctx, in, validate.Options{Schema: projectSchemas(shown, xsdcheck.Deploy), Parsed: parsed})
+	ps, err := validate.Run(ctx, in, validate.Options{Schema: projectSchemas(shown, xsdcheck.Deploy), Parsed: parsed, Secrets: memo})
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
@@ -430,17 +441,31 @@ func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now ti
 	return diag.Sort(append(problems, ps...)), nil
 }
 
-// zipTree runs the secrets gate on the package directory that goes into
-// the zip and builds both zips from the tree.
-func zipTree(ctx context.Context, snap *sfdx.Snapshot, shown string, opts pack.Options) (*pack.Result, error) {
-	if err := secretsGate(snap, shown, opts.PackageDir); err != nil {
+// startZip converts the tree's package directory and builds both zips in
+// memory, in the background: they wait for gateZip, and nothing of them
+// leaves the process before it lets them through.
+func startZip(ctx context.Context, snap *sfdx.Snapshot, shown string, opts pack.Options) func() (*pack.Result, error) {
+	return async(func() (*pack.Result, error) {
+		built, err := pack.Snapshot(ctx, snap, opts)
+		if err != nil {
+			return nil, fmt.Errorf("package %s: %w", shown, err)
+		}
+		return built, nil
+	})
+}
+
+// gateZip runs the secrets gate on the package directory that goes into
+// the zips, then waits for them and runs the gate on what the converter
+// built. memo holds what validation found clean.
+func gateZip(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Memo, zipped func() (*pack.Result, error)) (*pack.Result, error) {
+	if err := secretsGate(snap, shown, packageDir, memo); err != nil {
 		return nil, err
 	}
-	built, err := pack.Snapshot(ctx, snap, opts)
+	built, err := zipped()
 	if err != nil {
-		return nil, fmt.Errorf("package %s: %w", shown, err)
+		return nil, err
 	}
-	if err := builtSecretsGate(built.Files, built.Descriptor); err != nil {
+	if err := builtSecretsGate(built.Files, built.Descriptor, memo); err != nil {
 		return nil, err
 	}
 	return built, nil

@@ -281,7 +281,7 @@ func TestSecretsGateLooksInsideArchives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = secretsGate(snap, "proj", "")
+	err = secretsGate(snap, "proj", "", nil)
 	if err == nil || !strings.Contains(err.Error(), "proj/force-app/main/default/staticresources/bundle.resource") || !strings.Contains(err.Error(), "certs/server.key") {
 		t.Fatalf("want the gate to name the resource and the entry, got %v", err)
 	}
@@ -303,7 +303,7 @@ func TestBuiltFilesAreScannedAsZipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = builtSecretsGate(conv.Files, nil)
+	err = builtSecretsGate(conv.Files, nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "package.zip/staticresources/bundle.resource") || !strings.Contains(err.Error(), "certs/server.key") {
 		t.Fatalf("want the zipped resource and its entry named, got %v", err)
 	}

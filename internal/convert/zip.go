@@ -3,15 +3,20 @@ package convert
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
+	"cmp"
+	"context"
+
 	"fmt"
 	"io"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // MaxStaticResourceSize is Salesforce's limit for one static resource.
@@ -34,15 +39,6 @@ const ZipLevel = flate.BestSpeed
 // project's files was most of zipping it.
 var deflaters sync.Pool
 
-// pooledDeflater returns its writer to deflaters when closed.
-type pooledDeflater struct{ *flate.Writer }
-
-func (d pooledDeflater) Close() error {
-	err := d.Writer.Close()
-	deflaters.Put(d.Writer)
-	return err
-}
-
 // compressedMagic are the first bytes of formats that are compressed
 // already: PNG, JPEG, GIF, zip (a zipped static resource, package.zip
 // inside package-version-info.zip), gzip. Deflating them again gains a
@@ -61,18 +57,108 @@ func ZipMethod(data []byte) uint16 {
 	return zip.Deflate
 }
 
-// NewZipWriter is a zip.Writer that deflates at ZipLevel.
-func NewZipWriter(w io.Writer) *zip.Writer {
+// ZipFile is one entry for WriteZip: its header (name, method, mode,
+// time) and its bytes. The header's method is ZipMethod's, or Store.
+type ZipFile struct {
+	Header *zip.FileHeader
+	Data   []byte
+}
+
+// WriteZip writes files, in their order, as a zip into w. The entries to
+// deflate are deflated first, on every core, each by a writer of its own
+// at ZipLevel; the zip.Writer then takes each entry's stream as it would
+// have made it (it still sums and counts the entry's own bytes), so the
+// zip is the same, byte for byte, as one written entry after entry, on
+// any number of cores.
+func WriteZip(ctx context.Context, w io.Writer, files []ZipFile) error {
+	streams, err := deflateAll(ctx, files)
+	if err != nil {
+		return err
+	}
 	zw := zip.NewWriter(w)
+	var stream []byte
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		if fw, ok := deflaters.Get().(*flate.Writer); ok {
-			fw.Reset(w)
-			return pooledDeflater{fw}, nil
-		}
-		fw, err := flate.NewWriter(w, ZipLevel)
-		return pooledDeflater{fw}, err
+		return &deflated{w: w, stream: stream}, nil
 	})
-	return zw
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		stream = streams[i]
+		fw, err := zw.CreateHeader(f.Header)
+		if err != nil {
+			return fmt.Errorf("zipping %s: %w", f.Header.Name, err)
+		}
+		if _, err := fw.Write(f.Data); err != nil {
+			return fmt.Errorf("zipping %s: %w", f.Header.Name, err)
+		}
+	}
+	return zw.Close()
+}
+
+// deflateAll deflates the data of every entry whose method is Deflate,
+// on GOMAXPROCS goroutines; the others are nil.
+func deflateAll(ctx context.Context, files []ZipFile) ([][]byte, error) {
+	streams := make([][]byte, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			fw, _ := deflaters.Get().(*flate.Writer)
+			defer func() {
+				if fw != nil {
+					deflaters.Put(fw)
+				}
+			}()
+			for i := range next {
+				var buf bytes.Buffer
+				if fw == nil {
+					fw, _ = flate.NewWriter(&buf, ZipLevel) // the level is a constant that is valid
+				} else {
+					fw.Reset(&buf)
+				}
+				_, err := fw.Write(files[i].Data)
+				if err == nil {
+					err = fw.Close()
+				}
+				if err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, fmt.Errorf("zipping %s: %w", files[i].Header.Name, err))
+					mu.Unlock()
+				}
+				streams[i] = buf.Bytes()
+			}
+		})
+	}
+	var err error
+	for i, f := range files {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		if f.Header.Method == zip.Deflate {
+			next <- i
+		}
+	}
+	close(next)
+	wg.Wait()
+	return streams, cmp.Or(err, firstErr)
+}
+
+// deflated is the compressor WriteZip gives the zip.Writer for an entry:
+// it drops the entry's bytes (the zip.Writer sums and counts them before
+// they reach it) and writes the stream deflateAll made of them.
+type deflated struct {
+	w      io.Writer
+	stream []byte
+}
+
+func (d *deflated) Write(p []byte) (int, error) { return len(p), nil }
+
+func (d *deflated) Close() error {
+	_, err := d.w.Write(d.stream)
+	return err
 }
 
 type zipEntry struct {
@@ -122,8 +208,7 @@ func resourceZip(files []zipEntry) ([]byte, error) {
 	})
 	names = append(index, slices.DeleteFunc(names, isArrayIndex)...)
 
-	var buf bytes.Buffer
-	zw := NewZipWriter(&buf)
+	entries := make([]ZipFile, 0, len(names))
 	for _, n := range names {
 		h := &zip.FileHeader{Name: n, Method: ZipMethod(data[n]), Modified: zipTime}
 		if strings.HasSuffix(n, "/") {
@@ -132,15 +217,10 @@ func resourceZip(files []zipEntry) ([]byte, error) {
 		} else {
 			h.SetMode(0o644)
 		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			return nil, fmt.Errorf("zipping %s: %w", n, err)
-		}
-		if _, err := w.Write(data[n]); err != nil {
-			return nil, fmt.Errorf("zipping %s: %w", n, err)
-		}
+		entries = append(entries, ZipFile{Header: h, Data: data[n]})
 	}
-	if err := zw.Close(); err != nil {
+	var buf bytes.Buffer
+	if err := WriteZip(context.Background(), &buf, entries); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -452,12 +452,8 @@ func (f fixedInfo) Mode() fs.FileMode {
 
 // writeZip stores the entries in the given order with DEFLATE.
 func writeZip(ctx context.Context, entries []entry, mtime time.Time) ([]byte, error) {
-	var buf bytes.Buffer
-	zw := convert.NewZipWriter(&buf)
+	files := make([]convert.ZipFile, 0, len(entries))
 	for _, e := range entries {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		h, err := zip.FileInfoHeader(fixedInfo{e: e, mtime: mtime})
 		if err != nil {
 			return nil, fmt.Errorf("writing zip: %s: %w", e.name, err)
@@ -466,15 +462,13 @@ func writeZip(ctx context.Context, entries []entry, mtime time.Time) ([]byte, er
 		if e.dir {
 			h.Method = zip.Store
 		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			return nil, fmt.Errorf("writing zip: %s: %w", e.name, err)
-		}
-		if _, err := w.Write(e.data); err != nil {
-			return nil, fmt.Errorf("writing zip: %s: %w", e.name, err)
-		}
+		files = append(files, convert.ZipFile{Header: h, Data: e.data})
 	}
-	if err := zw.Close(); err != nil {
+	var buf bytes.Buffer
+	if err := convert.WriteZip(ctx, &buf, files); err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("writing zip: %w", err)
 	}
 	return buf.Bytes(), nil

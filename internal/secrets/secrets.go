@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"strings"
 )
 
 // Kind says what was found. Its value is the BYOC rule ID under which
@@ -151,6 +152,7 @@ type scanner struct {
 	entries  int   // archive entries visited so far
 	budget   int64 // bytes that may still be decompressed
 	stopped  bool  // a whole-scan limit was hit; no more work
+	memo     *Memo // contents scanned clean before in this run; nil for none
 }
 
 func scanWith(lim limits, name string, data []byte) []Finding {
@@ -187,7 +189,16 @@ func (s *scanner) file(entry string, data []byte, depth int, label string) {
 	if s.stopped || s.full() {
 		return
 	}
-	before := len(s.findings)
+	// The name the global OAuth check reads: the entry's own, inside an
+	// archive.
+	name := s.name
+	if entry != "" {
+		name = entry[strings.LastIndexByte(entry, '!')+1:]
+	}
+	if s.memo.passed(name, data) {
+		return
+	}
+	before, budget := len(s.findings), s.budget
 	if s.container(entry, data, depth) {
 		// An archive's raw bytes can hold what its entries do not (a zip
 		// comment, bytes between entries); keep what they show only for
@@ -211,6 +222,9 @@ func (s *scanner) file(entry string, data []byte, depth int, label string) {
 	s.deflated(entry, data, depth)
 	s.content(entry, data)
 	s.decoded(entry, data, before)
+	if len(s.findings) == before && s.budget == budget && !s.stopped {
+		s.memo.pass(data)
+	}
 }
 
 // decoded scans text as an XML parser hands it to Salesforce: a value

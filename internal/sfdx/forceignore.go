@@ -50,6 +50,28 @@ type ignoreRule struct {
 	dirOnly  bool
 	anchored bool // matched against the whole path, not only the base name
 	glob     string
+	// needle is the longest run of plain characters in glob, which every
+	// path it matches holds: a path without it is passed over without
+	// matching the glob (most rules are "**/name/**" or "**/*.ext",
+	// and a project has hundreds of files a rule does not name).
+	needle string
+}
+
+// needleOf is the longest piece of glob between wildcards and slashes
+// ("**/" may match no folder at all, so the slashes are not required),
+// or "" when glob has classes, alternatives or escapes, whose characters
+// a match need not hold.
+func needleOf(glob string) string {
+	if strings.ContainsAny(glob, "[{\\") {
+		return ""
+	}
+	needle := ""
+	for _, piece := range strings.FieldsFunc(glob, func(r rune) bool { return r == '*' || r == '?' || r == '/' }) {
+		if len(piece) > len(needle) {
+			needle = piece
+		}
+	}
+	return needle
 }
 
 // ForceIgnore holds gitignore-style rules relative to the project root. The
@@ -130,12 +152,19 @@ func parseIgnoreLine(line string) (ignoreRule, bool, error) {
 	if !doublestar.ValidatePattern(line) {
 		return r, false, fmt.Errorf("%q is not a valid pattern", line)
 	}
-	r.glob = line
+	r.glob, r.needle = line, needleOf(line)
 	return r, true, nil
 }
 
 func (r ignoreRule) matches(rel string, isDir bool) bool {
 	if r.dirOnly && !isDir {
+		return false
+	}
+	subject := rel
+	if !r.anchored {
+		subject = path.Base(rel)
+	}
+	if !strings.Contains(subject, r.needle) {
 		return false
 	}
 	if r.anchored {
@@ -149,7 +178,7 @@ func (r ignoreRule) matches(rel string, isDir bool) bool {
 		}
 		return ok
 	}
-	ok, _ := doublestar.Match(r.glob, path.Base(rel))
+	ok, _ := doublestar.Match(r.glob, subject)
 	return ok
 }
 

@@ -10,6 +10,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"unicode"
 )
@@ -99,6 +101,17 @@ func ReadFile(root, rel string) ([]byte, error) {
 // show that a command reads each file once. Set it only while no command
 // runs.
 var Trace func(name string)
+
+// traceMu serialises calls of Trace: Dir reads on several goroutines.
+var traceMu sync.Mutex
+
+func trace(name string) {
+	if Trace != nil {
+		traceMu.Lock()
+		defer traceMu.Unlock()
+		Trace(name)
+	}
+}
 
 // ReadPath reads a file the user named (it may be a link to a regular
 // file), bounded like ReadFile; a FIFO or device is refused, never opened
@@ -220,16 +233,24 @@ func (r *Reader) add(rel, name string, b []byte) error {
 	r.files++
 	r.bytes += int64(len(b))
 	if r.files > MaxFiles {
-		return fmt.Errorf("%s: more than %d files; byocpack reads package directories only, check sfdx-project.json's \"path\" entries or list generated folders in .forceignore", filepath.ToSlash(r.Root), MaxFiles)
+		return r.tooMany()
 	}
 	if r.bytes > MaxTotalSize {
-		return fmt.Errorf("%s: more than %d GiB of files; list large folders in .forceignore", filepath.ToSlash(r.Root), MaxTotalSize>>30)
+		return r.tooLarge()
 	}
 	if r.OnFile != nil && b == nil {
 		return r.OnFile(rel, name)
 	}
 	r.Tree.Set(rel, b)
 	return nil
+}
+
+func (r *Reader) tooMany() error {
+	return fmt.Errorf("%s: more than %d files; byocpack reads package directories only, check sfdx-project.json's \"path\" entries or list generated folders in .forceignore", filepath.ToSlash(r.Root), MaxFiles)
+}
+
+func (r *Reader) tooLarge() error {
+	return fmt.Errorf("%s: more than %d GiB of files; list large folders in .forceignore", filepath.ToSlash(r.Root), MaxTotalSize>>30)
 }
 
 // Dir adds every regular file under root/rel for which keep returns true.
@@ -251,7 +272,11 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 		}
 		return nil
 	}
-	return filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+	var pool *readPool
+	if !r.ListOnly {
+		pool = newReadPool(r.Ctx, MaxFiles-r.files, MaxTotalSize-r.bytes)
+	}
+	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -297,12 +322,120 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 		case r.ListOnly:
 			return r.add(relp, p, nil)
 		}
-		b, err := readRegular(p)
-		if err != nil {
+		return pool.read(relp, p)
+	})
+	if pool == nil {
+		return err
+	}
+	// The files read, in the walk's order: the first error in that order
+	// is the one reported, whichever reader met it first.
+	reads, readErr := pool.wait()
+	for _, f := range reads {
+		switch {
+		case f.err == errPoolFull:
+			return r.tooLarge()
+		case f.err != nil:
+			return f.err
+		}
+		if err := r.add(f.rel, f.name, f.data); err != nil {
 			return err
 		}
-		return r.add(relp, p, b)
-	})
+	}
+	switch {
+	case err == errPoolFull:
+		return r.tooMany()
+	case err != nil:
+		return err
+	}
+	return readErr
+}
+
+// readWorkers is how many files are read at once. Reading a file the
+// system has cached is four system calls of CPU work; a project of
+// hundreds of small files reads in a third of the time on four readers,
+// and a cold disk gets several requests to order.
+const readWorkers = 4
+
+// readPool reads the files a walk finds while it walks on. It holds no
+// more files and bytes than the Reader may still take: past either it
+// stops with errPoolFull, and Dir reports the limit.
+type readPool struct {
+	ctx      context.Context
+	maxFiles int
+	maxBytes int64
+	jobs     chan int
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	reads    []poolRead
+	bytes    atomic.Int64
+}
+
+type poolRead struct {
+	rel, name string
+	data      []byte
+	err       error
+}
+
+// errPoolFull stops a walk or a read at a limit of the Reader.
+var errPoolFull = errors.New("read limit reached")
+
+func newReadPool(ctx context.Context, maxFiles int, maxBytes int64) *readPool {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	p := &readPool{ctx: ctx, maxFiles: maxFiles, maxBytes: maxBytes, jobs: make(chan int, 64)}
+	for range readWorkers {
+		p.wg.Go(p.work)
+	}
+	return p
+}
+
+func (p *readPool) work() {
+	for i := range p.jobs {
+		p.mu.Lock()
+		name := p.reads[i].name
+		p.mu.Unlock()
+		var data []byte
+		err := p.ctx.Err()
+		switch {
+		case err != nil:
+		case p.bytes.Load() > p.maxBytes:
+			err = errPoolFull
+		default:
+			data, err = readRegular(name)
+			if p.bytes.Add(int64(len(data))) > p.maxBytes {
+				data, err = nil, errPoolFull
+			}
+		}
+		p.mu.Lock()
+		p.reads[i].data, p.reads[i].err = data, err
+		p.mu.Unlock()
+	}
+}
+
+// read queues one file; it fails only when the walk has found more files
+// than the Reader may take, or the run was stopped.
+func (p *readPool) read(rel, name string) error {
+	p.mu.Lock()
+	if len(p.reads) >= p.maxFiles {
+		p.mu.Unlock()
+		return errPoolFull
+	}
+	p.reads = append(p.reads, poolRead{rel: rel, name: name})
+	i := len(p.reads) - 1
+	p.mu.Unlock()
+	select {
+	case p.jobs <- i:
+		return nil
+	case <-p.ctx.Done():
+		return p.ctx.Err()
+	}
+}
+
+func (p *readPool) wait() ([]poolRead, error) {
+	close(p.jobs)
+	p.wg.Wait()
+	return p.reads, p.ctx.Err()
 }
 
 // ReadStream reads a file the user named that may be a pipe

@@ -48,9 +48,7 @@ func (b boundedFS) Open(name string) (fs.File, error) {
 		f.Close()
 		return nil, err
 	}
-	if Trace != nil {
-		Trace(full)
-	}
+	trace(full)
 	return &limitedFile{File: f, left: b.limit + 1, limit: b.limit}, nil
 }
 

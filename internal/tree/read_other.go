@@ -3,8 +3,6 @@
 package tree
 
 func readRegular(name string) ([]byte, error) {
-	if Trace != nil {
-		Trace(name)
-	}
+	trace(name)
 	return readRegularFile(name)
 }

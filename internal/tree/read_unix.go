@@ -14,9 +14,7 @@ import (
 // is most of what reading 10,000 small files costs. O_NONBLOCK keeps the
 // open of a FIFO from blocking; the fstat then refuses it.
 func readRegular(name string) ([]byte, error) {
-	if Trace != nil {
-		Trace(name)
-	}
+	trace(name)
 	var fd int
 	var err error
 	for {

@@ -23,7 +23,7 @@ var apiNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 // the file itself (that is what ships), with the entry in the message.
 func (r *run) secretScan(f File) []diag.Problem {
 	var ps []diag.Problem
-	for _, s := range secrets.Scan(f.Path, f.Data) {
+	for _, s := range r.secrets.Scan(f.Path, f.Data) {
 		p := diag.Problem{File: f.Path, Severity: r.sev[string(s.Kind)], Rule: string(s.Kind), Message: s.Detail()}
 		if s.Entry == "" {
 			p.Line, p.Column = s.Line, s.Column
@@ -40,7 +40,7 @@ func (r *run) secretScan(f File) []diag.Problem {
 // settings live there).
 func (r *run) keyOutsidePackage(f File) []diag.Problem {
 	var ps []diag.Problem
-	for _, s := range secrets.Scan(f.Path, f.Data) {
+	for _, s := range r.secrets.Scan(f.Path, f.Data) {
 		if s.Kind != secrets.PrivateKey {
 			continue
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/fserr"
 	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/secrets"
 	"github.com/byocpack/byocpack/internal/tree"
 	"github.com/byocpack/byocpack/internal/xmldoc"
 )
@@ -39,6 +40,9 @@ type Options struct {
 	// file's exact bytes (render's, for build), nil when it has none; Run
 	// parses the rest itself. The document must not change.
 	Parsed func(data []byte) *xmldoc.Document
+	// Secrets, when set, remembers what the secrets scan found clean, for
+	// the packaging gates that scan the same bytes after validation.
+	Secrets *secrets.Memo
 }
 
 // sharedVersionKnowledge is built once per process: it depends on the
@@ -78,6 +82,8 @@ type run struct {
 	certs      *certCache
 	// parsed is Options.Parsed.
 	parsed func([]byte) *xmldoc.Document
+	// secrets is Options.Secrets.
+	secrets *secrets.Memo
 }
 
 func (r *run) problem(rule string, f File, n *node, format string, args ...any) diag.Problem {
@@ -109,6 +115,7 @@ func Run(ctx context.Context, in Input, opts Options) ([]diag.Problem, error) {
 
 	r.schemaOnly = opts.SchemaOnly
 	r.parsed = opts.Parsed
+	r.secrets = opts.Secrets
 	// One slot per file, in the order the files came, so the cross-file
 	// rules see them in that order whichever worker finished first.
 	type slot struct {

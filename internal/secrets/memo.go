@@ -1,0 +1,87 @@
+package secrets
+
+import (
+	"bytes"
+	"hash/maphash"
+	"path"
+	"strings"
+	"sync"
+)
+
+// Memo remembers the contents scans of one run found nothing in, so that
+// the next scan of the same bytes is a comparison rather than a scan:
+// package scans each file when validating it, again at the secrets gate
+// before converting, and a third time inside the static resource zips the
+// converter builds from those files. A hit needs the very bytes (compared
+// in full, not only by hash), so what passes is exactly what was scanned.
+//
+// Only results that do not depend on where the bytes sit are kept: content
+// that is no archive and in which no compressed stream was opened (whose
+// scan reads nothing but its own bytes, whatever the depth or the bytes
+// left to decompress), under a name that does not mark global OAuth
+// settings. A nil *Memo remembers nothing. A Memo is safe for concurrent
+// use and lives as long as the run that made it.
+type Memo struct {
+	seed  maphash.Seed
+	mu    sync.RWMutex
+	clean map[memoKey][]byte
+}
+
+type memoKey struct {
+	sum uint64
+	n   int
+}
+
+// NewMemo returns an empty Memo.
+func NewMemo() *Memo {
+	return &Memo{seed: maphash.MakeSeed(), clean: map[memoKey][]byte{}}
+}
+
+// Scan is the package's Scan, with the memo: the same findings, in the
+// same order.
+func (m *Memo) Scan(name string, data []byte) []Finding {
+	s := &scanner{lim: defaultLimits, name: name, budget: defaultLimits.total, memo: m}
+	s.file("", data, 0, "")
+	return s.findings
+}
+
+func (m *Memo) key(data []byte) memoKey {
+	return memoKey{maphash.Bytes(m.seed, data), len(data)}
+}
+
+// passed reports whether data, named name, was scanned clean before.
+func (m *Memo) passed(name string, data []byte) bool {
+	if m == nil || oauthNamed(name) {
+		return false
+	}
+	k := m.key(data)
+	m.mu.RLock()
+	seen, ok := m.clean[k]
+	m.mu.RUnlock()
+	return ok && bytes.Equal(seen, data)
+}
+
+// pass records data as scanned clean.
+func (m *Memo) pass(data []byte) {
+	if m == nil {
+		return
+	}
+	k := m.key(data)
+	m.mu.Lock()
+	if _, ok := m.clean[k]; !ok {
+		m.clean[k] = data
+	}
+	m.mu.Unlock()
+}
+
+// oauthNamed reports whether a file or entry name alone marks global
+// OAuth settings, a finding no memory of the content may skip.
+func oauthNamed(name string) bool {
+	base := path.Base(name)
+	for _, suf := range globalOauthSuffixes {
+		if strings.HasSuffix(base, suf) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,90 @@
+package secrets
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/zlib"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// A Memo changes what a scan costs, never what it finds: whatever the
+// memo has seen before (the same bytes as a plain file, as an archive
+// entry, under another name), a scan through it finds what Scan finds.
+func TestMemoFindsWhatScanFinds(t *testing.T) {
+	keyPEM := []byte("\n" + pemHeader("RSA ") + "\nTk9UIEEgS0VZ\n" + pemFooter("RSA "))
+	js := []byte("console.log('hello');\n")
+	oauth := []byte(xmlHead + "<ExtlClntAppGlobalOauthSettings/>")
+	settings := []byte(xmlHead + "<Settings><enabled>true</enabled></Settings>\n")
+	var zl bytes.Buffer
+	zw := zlib.NewWriter(&zl)
+	zw.Write(bytes.Repeat([]byte("plain text deflated with zlib\n"), 20))
+	zw.Close()
+	nested := []byte("x")
+	for range 6 {
+		nested = gz(t, nested)
+	}
+	type input struct {
+		name string
+		data []byte
+	}
+	inputs := []input{
+		{"app.js", js},
+		{"settings.xml", settings},
+		{"key.pem", keyPEM},
+		{"A.ecaGlblOauth-meta.xml", settings}, // clean bytes, a name that alone is a finding
+		{"a.xml", oauth},
+		{"zlib.bin", zl.Bytes()},
+		{"x", []byte("x")},
+		{"nested.gz", nested},
+		{"clean.zip", zipOf(t, zip.Deflate, e("js/app.js", js), e("settings.xml", settings))},
+		{"named.zip", zipOf(t, zip.Deflate, e("js/app.js", js), e("sets/A.ecaGlblOauth", settings))},
+		{"key.zip", zipOf(t, zip.Deflate, e("js/app.js", js), e("k.pem", keyPEM))},
+		{"zlib.zip", zipOf(t, zip.Store, e("z.bin", zl.Bytes()), e("zz.zip", zipOf(t, zip.Deflate, e("z.bin", zl.Bytes()))))},
+		{"nested.zip", zipOf(t, zip.Deflate, e("n.gz", nested), e("x", "x"))},
+	}
+	want := map[string][]string{}
+	for _, in := range inputs {
+		want[in.name] = summary(Scan(in.name, in.data))
+	}
+	// The cases must show something: findings, and clean files.
+	if len(want["key.zip"]) == 0 || len(want["A.ecaGlblOauth-meta.xml"]) == 0 || len(want["nested.gz"]) == 0 || want["clean.zip"] != nil {
+		t.Fatalf("the corpus does not test what it should: %v", want)
+	}
+	backward := slices.Clone(inputs)
+	slices.Reverse(backward)
+	for _, order := range [][]input{inputs, backward} {
+		m := NewMemo()
+		for range 2 {
+			for _, in := range order {
+				if diff := cmp.Diff(want[in.name], summary(m.Scan(in.name, in.data))); diff != "" {
+					t.Errorf("%s through the memo (-Scan +Memo.Scan):\n%s", in.name, diff)
+				}
+			}
+		}
+	}
+	var m *Memo
+	if diff := cmp.Diff(want["key.zip"], summary(m.Scan("key.zip", inputs[10].data))); diff != "" {
+		t.Errorf("a nil Memo scans as Scan does:\n%s", diff)
+	}
+}
+
+// A hit needs the very bytes: content that hashes alike but differs is
+// scanned, and a memo never answers for bytes changed after it saw them.
+func TestMemoComparesTheBytes(t *testing.T) {
+	m := NewMemo()
+	clean := []byte("console.log('hello');\n")
+	if got := m.Scan("a.js", clean); got != nil {
+		t.Fatal(got)
+	}
+	if !m.passed("a.js", slices.Clone(clean)) {
+		t.Error("a copy of bytes scanned clean is not remembered")
+	}
+	changed := slices.Clone(clean)
+	changed[0] = 'C'
+	if m.passed("a.js", changed) {
+		t.Error("changed bytes are taken for the clean ones")
+	}
+}
