@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/klauspost/compress/flate"
@@ -105,5 +106,14 @@ func TestWriteZipStopsOnCancel(t *testing.T) {
 	cancel()
 	if err := WriteZip(ctx, io.Discard, testZipFiles()); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
+	}
+}
+
+// A resource file named with backslashes would be a path once a Windows
+// tool unpacks the zip: refused, with the name.
+func TestResourceZipRefusesBackslashNames(t *testing.T) {
+	_, err := resourceZip([]zipEntry{{name: "ok.txt", data: []byte("a")}, {name: `..\..\evil.txt`, data: []byte("b")}})
+	if err == nil || !strings.Contains(err.Error(), "backslash") {
+		t.Fatalf("err %v", err)
 	}
 }
