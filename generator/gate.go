@@ -76,7 +76,14 @@ func builtSecretsGate(files []convert.File, descriptor []byte, memo *secrets.Mem
 		if !f.Built {
 			continue
 		}
-		for _, s := range memo.Scan(f.Path, f.Data) {
+		// A zip the converter wrote is read from the bytes it deflated.
+		var in []secrets.Finding
+		if f.Zipped != nil {
+			in = memo.ScanEntries(f.Path, zipEntries(f.Zipped))
+		} else {
+			in = memo.Scan(f.Path, f.Data)
+		}
+		for _, s := range in {
 			found = append(found, diag.Problem{File: "package.zip/" + f.Path, Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
 				Message: fmt.Sprintf("%s (%s); the converted file would carry it into the package: remove it from the source files this is built from", s.Detail(), s.Kind)})
 		}
@@ -85,4 +92,13 @@ func builtSecretsGate(files []convert.File, descriptor []byte, memo *secrets.Mem
 		return diag.List(diag.Sort(found))
 	}
 	return nil
+}
+
+// zipEntries are a zip's entries as the secrets scan takes them.
+func zipEntries(files []convert.ZipFile) []secrets.Entry {
+	es := make([]secrets.Entry, len(files))
+	for i, f := range files {
+		es[i] = secrets.Entry{Name: f.Header.Name, Data: f.Data}
+	}
+	return es
 }

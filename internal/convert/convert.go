@@ -25,6 +25,11 @@ type File struct {
 	// static resource, merged labels, a recomposed object): what is zipped
 	// must be scanned for secrets as written, not only as read.
 	Built bool
+	// Zipped, for a zip the converter wrote (a static resource folder),
+	// is what Data holds: its entries in order, each with the bytes that
+	// were deflated, and nothing else. A scan reads these rather than
+	// inflating Data again.
+	Zipped []ZipFile
 }
 
 // Component is one package.xml member.

@@ -223,6 +223,7 @@ func (c *converter) staticResource(fc *folderComponent) error {
 		return err
 	}
 	var body []byte
+	var zipped []ZipFile
 	contentPath := fc.dir + "/" + content
 	if isFolder(fc, content) {
 		o, err := c.parseMetadata(xml.file.Path, fc.typ.Name)
@@ -247,7 +248,7 @@ func (c *converter) staticResource(fc *folderComponent) error {
 			}
 			entries = append(entries, zipEntry{name: strings.TrimPrefix(f.file.Path, contentPath+"/"), data: data})
 		}
-		if body, err = resourceZip(entries); err != nil {
+		if body, zipped, err = resourceZip(entries); err != nil {
 			return fmt.Errorf("%s: %w", contentPath, err)
 		}
 		if len(body) > MaxStaticResourceSize {
@@ -265,6 +266,7 @@ func (c *converter) staticResource(fc *folderComponent) error {
 	if err := c.emitBuilt(dir+"/"+cliBaseName(content)+"."+fc.typ.Suffix, contentPath, body, isFolder(fc, content)); err != nil {
 		return err
 	}
+	c.res.Files[len(c.res.Files)-1].Zipped = zipped
 	if err := c.emit(dir+"/"+xml.top, xml.file.Path, xmlData); err != nil {
 		return err
 	}

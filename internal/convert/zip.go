@@ -172,12 +172,12 @@ type zipEntry struct {
 // DEFLATE at ZipLevel. The CLI's zip library keeps entries in a JavaScript object, whose keys that are array
 // indices ("0", "42") come first in numeric order; only a file at the top
 // can have such a name.
-func resourceZip(files []zipEntry) ([]byte, error) {
+func resourceZip(files []zipEntry) ([]byte, []ZipFile, error) {
 	for _, f := range files {
 		// A backslash is a separator to Windows extractors: "..\\x" would
 		// climb out of the folder a subscriber's browser or tool unpacks.
 		if strings.ContainsRune(f.name, '\\') {
-			return nil, fmt.Errorf("%q: a file name with a backslash would be a path on Windows once zipped (a zip-slip when it holds ..); rename it", f.name)
+			return nil, nil, fmt.Errorf("%q: a file name with a backslash would be a path on Windows once zipped (a zip-slip when it holds ..); rename it", f.name)
 		}
 	}
 	slices.SortFunc(files, func(a, b zipEntry) int { return slices.Compare(strings.Split(a.name, "/"), strings.Split(b.name, "/")) })
@@ -221,9 +221,9 @@ func resourceZip(files []zipEntry) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if err := WriteZip(context.Background(), &buf, entries); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), entries, nil
 }
 
 // isArrayIndex reports whether a JavaScript object orders key s as an

@@ -45,6 +45,57 @@ func (m *Memo) Scan(name string, data []byte) []Finding {
 	return s.findings
 }
 
+// Entry is a file an archive is about to hold: its path there and its
+// bytes.
+type Entry struct {
+	Name string
+	Data []byte
+}
+
+// ScanEntries is Scan of a zip that holds entries, in their order, and
+// nothing else (no comment, no bytes between entries), as a zip byocpack
+// writes itself does: the entries are scanned as Scan scans a zip's
+// entries, from the bytes that were deflated rather than by inflating
+// them again, and the entry names as the zip's raw bytes show them. A
+// folder's entry ends with "/" and has no data.
+func (m *Memo) ScanEntries(name string, entries []Entry) []Finding {
+	s := &scanner{lim: defaultLimits, name: name, budget: defaultLimits.total, memo: m}
+	var names bytes.Buffer
+	for _, e := range entries {
+		s.entries++
+		if s.entries > s.lim.entries {
+			s.stopped = true
+			s.refuse("", "archive holds more than %d entries", s.lim.entries)
+			break
+		}
+		names.WriteString(e.Name + "\n")
+		if strings.HasSuffix(e.Name, "/") {
+			continue
+		}
+		sub := clean(e.Name)
+		if b, ok := s.read(sub, "the entry", bytes.NewReader(e.Data)); ok {
+			s.file(sub, b, 1, "")
+		}
+		if s.stopped || s.full() {
+			break
+		}
+	}
+	// The names, as a scan of the zip's raw bytes reads them; what the
+	// entries showed already is not reported twice.
+	seen := map[Kind]bool{}
+	for _, f := range s.findings {
+		seen[f.Kind] = true
+	}
+	raw := &scanner{lim: s.lim, name: name}
+	raw.content("", names.Bytes())
+	for _, f := range raw.findings {
+		if !seen[f.Kind] && !s.full() {
+			s.findings = append(s.findings, f)
+		}
+	}
+	return s.findings
+}
+
 func (m *Memo) key(data []byte) memoKey {
 	return memoKey{maphash.Bytes(m.seed, data), len(data)}
 }

@@ -4,7 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/zlib"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,5 +88,52 @@ func TestMemoComparesTheBytes(t *testing.T) {
 	changed[0] = 'C'
 	if m.passed("a.js", changed) {
 		t.Error("changed bytes are taken for the clean ones")
+	}
+}
+
+// ScanEntries of a zip's entries finds what Scan finds in the zip itself
+// (a finding in the raw bytes, such as a key in an entry's name, has a
+// position in the bytes each reads, so positions of the zip's own
+// findings are left out; and the zip's bytes hold each name twice, in its
+// local header and its central directory, where ScanEntries reads it
+// once, so the same finding twice counts once).
+func TestScanEntriesFindsWhatScanOfTheZipFinds(t *testing.T) {
+	keyPEM := []byte("\n" + pemHeader("RSA ") + "\nTk9UIEEgS0VZ\n" + pemFooter("RSA "))
+	js := []byte("console.log('hello');\n")
+	settings := []byte(xmlHead + "<Settings><enabled>true</enabled></Settings>\n")
+	many := make([]entry, MaxEntries+1)
+	for i := range many {
+		many[i] = e(fmt.Sprintf("f%d.js", i), js)
+	}
+	cases := map[string][]entry{
+		"clean":             {e("js/", ""), e("js/app.js", js), e("settings.xml", settings)},
+		"key":               {e("js/app.js", js), e("certs/k.pem", keyPEM)},
+		"oauth name":        {e("sets/A.ecaGlblOauth", settings)},
+		"nested zip":        {e("lib.zip", zipOf(t, zip.Deflate, e("inner/k.pem", keyPEM)))},
+		"gzip entry":        {e("k.pem.gz", gz(t, keyPEM))},
+		"consumer key name": {e("3MVG9"+strings.Repeat("A", 80)+".txt", js)},
+		"empty file":        {e("empty.txt", "")},
+		"too many entries":  many,
+	}
+	for name, files := range cases {
+		var entries []Entry
+		for _, f := range files {
+			entries = append(entries, Entry{Name: f.name, Data: f.data})
+		}
+		strip := func(fs []Finding) []string {
+			for i := range fs {
+				if fs[i].Entry == "" {
+					fs[i].Line, fs[i].Column = 0, 0
+				}
+			}
+			return slices.Compact(summary(fs))
+		}
+		want := strip(Scan("r.resource", zipOf(t, zip.Deflate, files...)))
+		m := NewMemo()
+		for range 2 { // the second time, the memo knows the clean entries
+			if diff := cmp.Diff(want, strip(m.ScanEntries("r.resource", entries))); diff != "" {
+				t.Errorf("%s (-Scan of the zip +ScanEntries):\n%s", name, diff)
+			}
+		}
 	}
 }
