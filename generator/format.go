@@ -194,42 +194,68 @@ func (f *formatter) dir(ctx context.Context, dir string) error {
 	}
 	// A project: finish or undo an interrupted byocpack run and hold the
 	// lock, so fmt never races a render.
-	d, err := outdir.Open(dir, outdir.OpenOptions{Done: ctx.Done()})
-	if err != nil {
-		return publicError(err)
+	r := &run{ctx: ctx, dir: dir, format: f}
+	err := r.exec(fmtSteps)
+	for _, n := range r.recovered {
+		if n != "" {
+			f.res.Recovered = append(f.res.Recovered, dir+": "+n)
+		}
 	}
-	defer d.Close()
-	if d.Recovered != "" {
-		f.res.Recovered = append(f.res.Recovered, dir+": "+d.Recovered)
-	}
-	version, set, err := f.context(dir)
+	return publicError(err)
+}
+
+// fmtSteps are fmt's, for each project directory it is given.
+var fmtSteps = []step{openProject, formatContext, listMetaFiles, formatFiles}
+
+// formatRun is what fmt's steps read of a project.
+type formatRun struct {
+	version string
+	models  *model.Set
+	listed  []string
+}
+
+// formatContext is the API version and models the project is formatted
+// with.
+var formatContext = step{"formatContext", func(r *run) (err error) {
+	r.fmtRun.version, r.fmtRun.models, err = r.format.context(r.dir)
+	return err
+}}
+
+// listMetaFiles lists the *-meta.xml files of the package directories,
+// honouring .forceignore.
+var listMetaFiles = step{"listMetaFiles", func(r *run) error {
+	p, err := sfdx.Load(r.dir)
 	if err != nil {
 		return err
 	}
-	p, err := sfdx.Load(dir)
-	if err != nil {
-		return publicError(err)
-	}
-	ign, err := sfdx.LoadForceIgnore(dir)
+	ign, err := sfdx.LoadForceIgnore(r.dir)
 	if err != nil {
 		return err
 	}
-	r := tree.NewReader(d.Path)
-	r.ListOnly, r.Ctx = true, ctx
-	if err := sfdx.ReadPackageDirs(r, p, ign); err != nil {
-		return publicError(err)
+	rd := r.proj.reader(r.ctx)
+	rd.ListOnly = true
+	if err := sfdx.ReadPackageDirs(rd, p, ign); err != nil {
+		return err
 	}
-	for _, rel := range r.Tree.Paths() {
-		if err := ctx.Err(); err != nil {
-			return err
+	for _, rel := range rd.Tree.Paths() {
+		if !isState(rel) && strings.HasSuffix(rel, "-meta.xml") {
+			r.fmtRun.listed = append(r.fmtRun.listed, rel)
 		}
-		if isState(rel) || !strings.HasSuffix(rel, "-meta.xml") {
-			continue
-		}
-		f.file(filepath.Join(dir, filepath.FromSlash(rel)), rel, version, set, false)
 	}
 	return nil
-}
+}}
+
+// formatFiles formats each listed file, each written on its own
+// (atomically) when it changes.
+var formatFiles = step{"formatFiles", func(r *run) error {
+	for _, rel := range r.fmtRun.listed {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		r.format.file(filepath.Join(r.dir, filepath.FromSlash(rel)), rel, r.fmtRun.version, r.fmtRun.models, false)
+	}
+	return nil
+}}
 
 // file formats one file; named says the user named it, so a type without
 // a model is reported rather than counted.
