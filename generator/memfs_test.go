@@ -9,8 +9,8 @@ package generator
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"io/fs"
 	"slices"
 	"strings"
@@ -222,7 +222,9 @@ func TestInMemoryRenderReportsWhatBuildRefuses(t *testing.T) {
 			}
 			continue
 		}
-		if got := problemLines(r.reported); !slices.ContainsFunc(got, func(l string) bool { return strings.HasPrefix(l, "out/force-app/main/default/classes/Mine.cls-meta.xml:2:1: error BYOC-MALFORMED-XML") }) {
+		if got := problemLines(r.reported); !slices.ContainsFunc(got, func(l string) bool {
+			return strings.HasPrefix(l, "out/force-app/main/default/classes/Mine.cls-meta.xml:2:1: error BYOC-MALFORMED-XML")
+		}) {
 			t.Errorf("render reported %q", got)
 		}
 	}
