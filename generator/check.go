@@ -218,10 +218,8 @@ func (v *validation) run(ctx context.Context, in validate.Input, read input, che
 func (v *validation) project(ctx context.Context, dir string) error {
 	r := &run{ctx: ctx, dir: dir, val: v}
 	err := r.exec(validateSteps)
-	for _, n := range r.recovered {
-		if n != "" {
-			v.res.Recovered = append(v.res.Recovered, dir+": "+n)
-		}
+	if n := r.recoveredNote(); n != "" {
+		v.res.Recovered = append(v.res.Recovered, dir+": "+n)
 	}
 	return publicError(err)
 }

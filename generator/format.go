@@ -196,10 +196,8 @@ func (f *formatter) dir(ctx context.Context, dir string) error {
 	// lock, so fmt never races a render.
 	r := &run{ctx: ctx, dir: dir, format: f}
 	err := r.exec(fmtSteps)
-	for _, n := range r.recovered {
-		if n != "" {
-			f.res.Recovered = append(f.res.Recovered, dir+": "+n)
-		}
+	if n := r.recoveredNote(); n != "" {
+		f.res.Recovered = append(f.res.Recovered, dir+": "+n)
 	}
 	return publicError(err)
 }
