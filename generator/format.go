@@ -146,16 +146,22 @@ type formatter struct {
 // with: dir's sfdx-project.json and imports when it is a project, the
 // working directory's otherwise.
 func (f *formatter) context(dir string) (string, *model.Set, error) {
+	source := ""
+	if f.opts.APIVersion == "" {
+		if p, err := sfdx.Load(dir); err == nil {
+			source = p.SourceAPIVersion
+		}
+	}
+	return f.contextAt(dir, source)
+}
+
+// contextAt is context for a project whose sourceApiVersion is source.
+func (f *formatter) contextAt(dir, source string) (string, *model.Set, error) {
 	set, err := projectModels(dir)
 	if err != nil {
 		return "", nil, err
 	}
-	version := f.opts.APIVersion
-	if version == "" {
-		if p, err := sfdx.Load(dir); err == nil {
-			version = p.SourceAPIVersion
-		}
-	}
+	version := versionOr(f.opts.APIVersion, source)
 	// Like validate, a project older than the versions byocpack renders
 	// is formatted by the newest models (the older models are there, for
 	// the checks that will judge such projects by their own version).
@@ -203,7 +209,7 @@ func (f *formatter) dir(ctx context.Context, dir string) error {
 }
 
 // fmtSteps are fmt's, for each project directory it is given.
-var fmtSteps = []step{openProject, formatContext, listMetaFiles, formatFiles}
+var fmtSteps = []step{openProject, readProjectConfig, formatContext, listMetaFiles, formatFiles}
 
 // formatRun is what fmt's steps read of a project.
 type formatRun struct {
@@ -213,26 +219,19 @@ type formatRun struct {
 }
 
 // formatContext is the API version and models the project is formatted
-// with.
+// with: its sourceApiVersion (readProjectConfig read it) unless the call
+// gives one.
 var formatContext = step{"formatContext", func(r *run) (err error) {
-	r.fmtRun.version, r.fmtRun.models, err = r.format.context(r.dir)
+	r.fmtRun.version, r.fmtRun.models, err = r.format.contextAt(r.dir, r.snap.Project.SourceAPIVersion)
 	return err
 }}
 
 // listMetaFiles lists the *-meta.xml files of the package directories,
 // honouring .forceignore.
 var listMetaFiles = step{"listMetaFiles", func(r *run) error {
-	p, err := sfdx.Load(r.dir)
-	if err != nil {
-		return err
-	}
-	ign, err := sfdx.LoadForceIgnore(r.dir)
-	if err != nil {
-		return err
-	}
 	rd := r.proj.reader(r.ctx)
 	rd.ListOnly = true
-	if err := sfdx.ReadPackageDirs(rd, p, ign); err != nil {
+	if err := sfdx.ReadPackageDirs(rd, r.snap.Project, r.snap.Ignore); err != nil {
 		return err
 	}
 	for _, rel := range rd.Tree.Paths() {

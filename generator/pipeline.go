@@ -9,7 +9,7 @@ package generator
 //	build:    loadSpec openOutput renderFiles snapshotOutput layRendered start(gateSecrets+convertAndZip) validate(any) await(gateSecrets+convertAndZip) stageRendered stageZips planChanges apply
 //	package:  placeDist openProject openDist snapshotProject validate(any) gateSecrets convertAndZip stageZips planChanges apply
 //	validate: openProject readProjectConfig streamValidate
-//	fmt:      openProject formatContext listMetaFiles formatFiles
+//	fmt:      openProject readProjectConfig formatContext listMetaFiles formatFiles
 //
 // TestPipelineCommentListsTheSteps keeps these lines true. validate and
 // fmt run their list once for each project directory among their targets
