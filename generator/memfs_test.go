@@ -12,6 +12,8 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +22,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/pack"
 	"github.com/byocpack/byocpack/internal/registry"
 )
 
@@ -84,8 +87,10 @@ func memProjectFS(files ...fstest.MapFS) fstest.MapFS {
 	return fsys
 }
 
-func TestInMemoryValidateReportsProblemsInline(t *testing.T) {
-	fsys := memProjectFS(memClass("Hello"), fstest.MapFS{
+// memBrokenProject holds a file of each kind of problem validate finds,
+// one ignored by .forceignore and one outside any package directory.
+func memBrokenProject() fstest.MapFS {
+	return memProjectFS(memClass("Hello"), fstest.MapFS{
 		".forceignore": memFile("**/ignored/**\n"),
 		"force-app/main/default/classes/Bad.cls-meta.xml": memFile(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 			`<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>62.0</apiVersion><status>Sleeping</status></ApexClass>` + "\n"),
@@ -94,6 +99,10 @@ func TestInMemoryValidateReportsProblemsInline(t *testing.T) {
 		"force-app/main/default/classes/Broken.cls-meta.xml":          memFile("<ApexClass>\n<status>Active</status>\n"),
 		"outside/classes/NotInAPackageDirectory.cls-meta.xml":         memFile("<ApexClass/>\n"),
 	})
+}
+
+func TestInMemoryValidateReportsProblemsInline(t *testing.T) {
+	fsys := memBrokenProject()
 	want := []string{
 		`proj/force-app/main/default/classes/Bad.cls-meta.xml:2:89: error xsd: value "Sleeping" is not allowed for <status> at /ApexClass/status; allowed values (ApexCodeUnitStatus): Inactive, Active, Deleted`,
 		"proj/force-app/main/default/classes/Broken.cls-meta.xml:3:1: error BYOC-MALFORMED-XML: not well-formed XML: the file ends before <ApexClass> is closed (truncated?); fix the syntax so sf can read the file",
@@ -226,6 +235,47 @@ func TestInMemoryRenderReportsWhatBuildRefuses(t *testing.T) {
 			return strings.HasPrefix(l, "out/force-app/main/default/classes/Mine.cls-meta.xml:2:1: error BYOC-MALFORMED-XML")
 		}) {
 			t.Errorf("render reported %q", got)
+		}
+	}
+}
+
+// The harness is the command, not a copy of it: the same project on disk
+// gives the same problems and the same zip, byte for byte.
+func TestInMemoryAgreesWithDisk(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "proj")
+	if err := os.CopyFS(dir, memBrokenProject()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Validate(ctx, ValidateOptions{Targets: []string{dir}, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onDisk []string
+	for _, p := range res.Problems {
+		onDisk = append(onDisk, strings.Replace(p.String(), filepath.ToSlash(dir), "proj", 1))
+	}
+	if diff := cmp.Diff(onDisk, validateInMemory(t, memBrokenProject())); diff != "" {
+		t.Errorf("validate on disk and in memory differ (-disk +memory):\n%s", diff)
+	}
+
+	project := memProjectFS(memClass("Hello"), memClass("World"))
+	dir = filepath.Join(t.TempDir(), "proj")
+	if err := os.CopyFS(dir, project); err != nil {
+		t.Fatal(err)
+	}
+	epoch := int64(1700000000)
+	pres, err := Package(ctx, PackageOptions{ProjectDir: dir, DryRun: true, Now: testNow, SourceDateEpoch: &epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &run{dir: "proj", now: testNow, pack: pack.Options{SourceDateEpoch: &epoch}}
+	if err := inMemory(r, project, packageSteps); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range artifacts(r.built) {
+		if got := pres.Artifacts[i]; got.Name != a.Name || got.SHA256 != a.SHA256 {
+			t.Errorf("%s: on disk %s, in memory %s", a.Name, got.SHA256, a.SHA256)
 		}
 	}
 }
