@@ -19,11 +19,15 @@ package generator
 // next steps run, until await(s).
 //
 // review, diff and doctor (generator/review, generator/diff,
-// generator/doctor) are not lists here: they cannot import this package,
-// and none opens a workspace or writes. review is inspect.Load then the
-// review of the loaded set; diff is inspect.Load of each side then the
-// comparison; doctor is its own ordered list of checks (doctor.Run), each
-// reporting pass, warn, fail or skip rather than stopping the run.
+// generator/doctor) are not lists here: each is two or three calls in its
+// own package, none writes, and none needs a run's state. review is
+// inspect.Load (a project through the same bounded reader,
+// sfdx.ReadProjectContext, or a zip within the inspector's bounds) then
+// the review of the loaded set; diff is inspect.Load of each side then
+// the comparison; doctor is its own ordered list of checks (doctor.Run),
+// each reporting pass, warn, fail or skip rather than stopping the run.
+// Unlike openProject, inspect.Load neither takes a project's lock nor
+// finishes an interrupted run before reading.
 //
 // The snapshot reads only what matters (sfdx-project.json, .forceignore,
 // .gitignore, the package directories sfdx-project.json lists, the files
