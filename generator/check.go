@@ -15,7 +15,6 @@ import (
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/apiver"
 	"github.com/byocpack/byocpack/internal/diag"
-	"github.com/byocpack/byocpack/internal/outdir"
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
@@ -217,43 +216,49 @@ func (v *validation) run(ctx context.Context, in validate.Input, read input, che
 // interrupted byocpack run there first, then lists the package
 // directories and streams their files through the checks.
 func (v *validation) project(ctx context.Context, dir string) error {
-	d, err := outdir.Open(dir, outdir.OpenOptions{Done: ctx.Done()})
-	if err != nil {
-		return publicError(err)
+	r := &run{ctx: ctx, dir: dir, val: v}
+	err := r.exec(validateSteps)
+	if n := r.recoveredNote(); n != "" {
+		v.res.Recovered = append(v.res.Recovered, dir+": "+n)
 	}
-	defer d.Close()
-	if d.Recovered != "" {
-		v.res.Recovered = append(v.res.Recovered, dir+": "+d.Recovered)
-	}
-	project, err := d.ReadFile(sfdx.ProjectFile)
+	return publicError(err)
+}
+
+// validateSteps are validate's, for each project directory it is given.
+var validateSteps = []step{openProject, readProjectConfig, streamValidate}
+
+// readProjectConfig reads the project's sfdx-project.json and
+// .forceignore, and checks that its package directories exist.
+var readProjectConfig = step{"readProjectConfig", func(r *run) error {
+	project, err := r.proj.ReadFile(sfdx.ProjectFile)
 	if err != nil {
-		return publicError(err)
+		return err
 	}
 	if project == nil {
-		return fmt.Errorf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", dir)
+		return fmt.Errorf("%s has no sfdx-project.json; pass a Salesforce DX project directory, or files and globs", r.dir)
 	}
 	t := tree.New()
 	t.Set(sfdx.ProjectFile, project)
-	ignore, err := d.ReadFile(sfdx.ForceIgnoreFile)
+	ignore, err := r.proj.ReadFile(sfdx.ForceIgnoreFile)
 	if err != nil {
-		return publicError(err)
+		return err
 	}
 	if ignore != nil {
 		t.Set(sfdx.ForceIgnoreFile, ignore)
 	}
-	snap, err := sfdx.ParseSnapshot(t, d.Path)
-	if err != nil {
-		return publicError(err)
+	if r.snap, err = sfdx.ParseSnapshot(t, r.proj.path); err != nil {
+		return err
 	}
-	if err := snap.Project.CheckDirs(filepath.Join(dir, sfdx.ProjectFile), func(rel string) bool {
-		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
-		return err == nil && fi.IsDir()
-	}); err != nil {
-		return publicError(err)
-	}
-	// List, do not read: the workers start on the first files while the
-	// walk goes on, and each file is read by the worker that checks it.
-	o := inputOptions{apiVersion: v.opts.APIVersion, lazyRoot: d.Path, disable: v.opts.Disable}
+	return r.snap.Project.CheckDirs(filepath.Join(r.dir, sfdx.ProjectFile), r.proj.isDir)
+}}
+
+// streamValidate lists the package directories and streams their files
+// through the checks. List, do not read: the workers start on the first
+// files while the walk goes on, and each file is read by the worker that
+// checks it, then dropped.
+var streamValidate = step{"streamValidate", func(r *run) error {
+	ctx, v, snap, dir := r.ctx, r.val, r.snap, r.dir
+	o := inputOptions{apiVersion: v.opts.APIVersion, disable: v.opts.Disable}
 	in, problems := projectHeader(snap, dir, o)
 	feed := make(chan validate.File, 64)
 	in.Feed = feed
@@ -261,9 +266,9 @@ func (v *validation) project(ctx context.Context, dir string) error {
 	go func() {
 		defer close(feed)
 		seen := map[string]bool{}
-		r := tree.NewReader(d.Path)
-		r.ListOnly, r.Ctx = true, ctx
-		r.OnFile = func(rel, name string) error {
+		rd := r.proj.reader(ctx)
+		rd.ListOnly = true
+		rd.OnFile = func(rel, name string) error {
 			if seen[rel] || isState(rel) {
 				return nil
 			}
@@ -277,7 +282,7 @@ func (v *validation) project(ctx context.Context, dir string) error {
 					break
 				}
 			}
-			f, problem := listedFile(v.reg, rel, name, pd)
+			f, problem := listedFile(v.reg, rel, name, pd, r.proj.load(rel, name))
 			if problem != nil {
 				problems = append(problems, *problem)
 				return nil
@@ -289,17 +294,17 @@ func (v *validation) project(ctx context.Context, dir string) error {
 				return ctx.Err()
 			}
 		}
-		walkErr = sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore)
+		walkErr = sfdx.ReadPackageDirs(rd, snap.Project, snap.Ignore)
 	}()
 	checker := projectSchemas(dir, v.mode())
 	if p := newerThanModels(checker, in.APIVersion, display(dir, sfdx.ProjectFile)); p != nil {
 		problems = append(problems, *p)
 	}
-	err = v.run(ctx, in, input{}, checker)
+	err := v.run(ctx, in, input{}, checker)
 	// Run has drained the feed, so the walk is over and its problems are
 	// all there.
 	if walkErr != nil {
-		return publicError(walkErr)
+		return walkErr
 	}
 	if err != nil {
 		return err
@@ -308,7 +313,7 @@ func (v *validation) project(ctx context.Context, dir string) error {
 	v.res.problems = append(v.res.problems, kept...)
 	v.res.Silenced += silenced
 	return nil
-}
+}}
 
 // input is what reading a tree found besides the files: problems of the
 // reading itself, and how many of them were silenced.
@@ -379,15 +384,12 @@ func projectHeader(snap *sfdx.Snapshot, shown string, o inputOptions) (validate.
 // listedFile is projectFile for a file the walk listed, named by the
 // system as name under the directory the user gave: shown and read by
 // that name, without joining the two paths again for each file.
-func listedFile(reg *registry.Registry, rel, name string, pd sfdx.PackageDir) (validate.File, *diag.Problem) {
+func listedFile(reg *registry.Registry, rel, name string, pd sfdx.PackageDir, load func() ([]byte, error)) (validate.File, *diag.Problem) {
 	f, problem := typed(reg, nil, filepath.ToSlash(name), rel)
 	if problem != nil {
 		return f, problem
 	}
-	// The listing refused links and special files; the read is bounded as
-	// every read is, without checking every parent again for a link
-	// (validate only reads).
-	f.Load = func() ([]byte, error) { return tree.ReadPath(name) }
+	f.Load = load
 	f.InPackage = pd.Package != ""
 	return f, nil
 }

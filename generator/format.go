@@ -146,16 +146,22 @@ type formatter struct {
 // with: dir's sfdx-project.json and imports when it is a project, the
 // working directory's otherwise.
 func (f *formatter) context(dir string) (string, *model.Set, error) {
+	source := ""
+	if f.opts.APIVersion == "" {
+		if p, err := sfdx.Load(dir); err == nil {
+			source = p.SourceAPIVersion
+		}
+	}
+	return f.contextAt(dir, source)
+}
+
+// contextAt is context for a project whose sourceApiVersion is source.
+func (f *formatter) contextAt(dir, source string) (string, *model.Set, error) {
 	set, err := projectModels(dir)
 	if err != nil {
 		return "", nil, err
 	}
-	version := f.opts.APIVersion
-	if version == "" {
-		if p, err := sfdx.Load(dir); err == nil {
-			version = p.SourceAPIVersion
-		}
-	}
+	version := versionOr(f.opts.APIVersion, source)
 	// Like validate, a project older than the versions byocpack renders
 	// is formatted by the newest models (the older models are there, for
 	// the checks that will judge such projects by their own version).
@@ -194,42 +200,59 @@ func (f *formatter) dir(ctx context.Context, dir string) error {
 	}
 	// A project: finish or undo an interrupted byocpack run and hold the
 	// lock, so fmt never races a render.
-	d, err := outdir.Open(dir, outdir.OpenOptions{Done: ctx.Done()})
-	if err != nil {
-		return publicError(err)
+	r := &run{ctx: ctx, dir: dir, format: f}
+	err := r.exec(fmtSteps)
+	if n := r.recoveredNote(); n != "" {
+		f.res.Recovered = append(f.res.Recovered, dir+": "+n)
 	}
-	defer d.Close()
-	if d.Recovered != "" {
-		f.res.Recovered = append(f.res.Recovered, dir+": "+d.Recovered)
-	}
-	version, set, err := f.context(dir)
-	if err != nil {
+	return publicError(err)
+}
+
+// fmtSteps are fmt's, for each project directory it is given.
+var fmtSteps = []step{openProject, readProjectConfig, formatContext, listMetaFiles, formatFiles}
+
+// formatRun is what fmt's steps read of a project.
+type formatRun struct {
+	version string
+	models  *model.Set
+	listed  []string
+}
+
+// formatContext is the API version and models the project is formatted
+// with: its sourceApiVersion (readProjectConfig read it) unless the call
+// gives one.
+var formatContext = step{"formatContext", func(r *run) (err error) {
+	r.fmtRun.version, r.fmtRun.models, err = r.format.contextAt(r.dir, r.snap.Project.SourceAPIVersion)
+	return err
+}}
+
+// listMetaFiles lists the *-meta.xml files of the package directories,
+// honouring .forceignore.
+var listMetaFiles = step{"listMetaFiles", func(r *run) error {
+	rd := r.proj.reader(r.ctx)
+	rd.ListOnly = true
+	if err := sfdx.ReadPackageDirs(rd, r.snap.Project, r.snap.Ignore); err != nil {
 		return err
 	}
-	p, err := sfdx.Load(dir)
-	if err != nil {
-		return publicError(err)
-	}
-	ign, err := sfdx.LoadForceIgnore(dir)
-	if err != nil {
-		return err
-	}
-	r := tree.NewReader(d.Path)
-	r.ListOnly, r.Ctx = true, ctx
-	if err := sfdx.ReadPackageDirs(r, p, ign); err != nil {
-		return publicError(err)
-	}
-	for _, rel := range r.Tree.Paths() {
-		if err := ctx.Err(); err != nil {
-			return err
+	for _, rel := range rd.Tree.Paths() {
+		if !isState(rel) && strings.HasSuffix(rel, "-meta.xml") {
+			r.fmtRun.listed = append(r.fmtRun.listed, rel)
 		}
-		if isState(rel) || !strings.HasSuffix(rel, "-meta.xml") {
-			continue
-		}
-		f.file(filepath.Join(dir, filepath.FromSlash(rel)), rel, version, set, false)
 	}
 	return nil
-}
+}}
+
+// formatFiles formats each listed file, each written on its own
+// (atomically) when it changes.
+var formatFiles = step{"formatFiles", func(r *run) error {
+	for _, rel := range r.fmtRun.listed {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		r.format.file(filepath.Join(r.dir, filepath.FromSlash(rel)), rel, r.fmtRun.version, r.fmtRun.models, false)
+	}
+	return nil
+}}
 
 // file formats one file; named says the user named it, so a type without
 // a model is reported rather than counted.

@@ -79,7 +79,7 @@ func builtSecretsGate(files []convert.File, descriptor []byte, memo *secrets.Mem
 		// A zip the converter wrote is read from the bytes it deflated.
 		var in []secrets.Finding
 		if f.Zipped != nil {
-			in = memo.ScanEntries(f.Path, zipEntries(f.Zipped))
+			in = memo.ScanEntries(f.Path, secretsEntries(f.Zipped))
 		} else {
 			in = memo.Scan(f.Path, f.Data)
 		}
@@ -94,8 +94,8 @@ func builtSecretsGate(files []convert.File, descriptor []byte, memo *secrets.Mem
 	return nil
 }
 
-// zipEntries are a zip's entries as the secrets scan takes them.
-func zipEntries(files []convert.ZipFile) []secrets.Entry {
+// secretsEntries are a zip's entries as the secrets scan takes them.
+func secretsEntries(files []convert.ZipFile) []secrets.Entry {
 	es := make([]secrets.Entry, len(files))
 	for i, f := range files {
 		es[i] = secrets.Entry{Name: f.Header.Name, Data: f.Data}

@@ -1,24 +1,52 @@
 package generator
 
-// The pipeline, top to bottom. Every command is this one flow, started
-// from a spec or from a tree on disk and stopped at a different point:
+// The commands, top to bottom. Each is a list of named steps over one run
+// (the state below, filled in as the steps go); exec runs a list, checking
+// for Ctrl-C between steps. Render and build differ in which steps run,
+// never in a mode the steps are told:
 //
-//	render:   spec → plan+render → open OUT → snapshot → next tree → validate (refuse on rendered files) → apply
-//	build:    spec → plan+render → open OUT → snapshot → next tree → validate (refuse on any file) → secrets gate → convert+zip → apply (files and zips)
-//	package:  open PROJECT → snapshot → validate (refuse on any file) → secrets gate → convert+zip → apply (zips)
-//	validate: open PROJECT (finishing an interrupted run) → snapshot → validate
+//	render:   loadSpec openOutput renderFiles snapshotOutput layRendered validate(rendered) stageRendered planChanges apply
+//	build:    loadSpec openOutput renderFiles snapshotOutput layRendered start(convertAndZip) validate(any) gateSecrets await(convertAndZip) gateBuilt stageRendered stageZips planChanges apply
+//	package:  placeDist openProject openDist snapshotProject start(convertAndZip) validate(any) gateSecrets await(convertAndZip) gateBuilt stageZips planChanges apply
+//	validate: openProject readProjectConfig streamValidate
+//	fmt:      openProject readProjectConfig formatContext listMetaFiles formatFiles
+//
+// TestPipelineCommentListsTheSteps keeps these lines true. validate and
+// fmt run their list once for each project directory among their targets
+// (check.go, format.go); loose files and globs are read one by one without
+// a workspace. validate(rendered) refuses only on the files render writes,
+// validate(any) on any file; start(s) runs s in the background while the
+// next steps run, until await(s).
+//
+// review, diff and doctor (generator/review, generator/diff,
+// generator/doctor) are not lists here: each is two or three calls in its
+// own package, none writes, and none needs a run's state. review is
+// inspect.Load (a project through the same bounded reader,
+// sfdx.ReadProjectContext, or a zip within the inspector's bounds) then
+// the review of the loaded set; diff is inspect.Load of each side then
+// the comparison; doctor is its own ordered list of checks (doctor.Run),
+// each reporting pass, warn, fail or skip rather than stopping the run.
+// Unlike openProject, inspect.Load neither takes a project's lock nor
+// finishes an interrupted run before reading.
 //
 // The snapshot reads only what matters (sfdx-project.json, .forceignore,
 // .gitignore, the package directories sfdx-project.json lists, the files
-// byocpack owns) into memory; every later stage works on that tree, so
+// byocpack owns) into memory; every later step works on that tree, so
 // what is zipped is exactly what was validated, and nothing the process
-// wrote is ever read back. The apply is one journalled step (internal/outdir).
+// wrote is ever read back. The apply is one journalled step
+// (internal/outdir).
+//
+// A new command is a new list: reuse the steps below, add the ones it
+// needs (a step does one thing to the run and says why), list it above,
+// and test it over an fs.FS with the in-memory harness
+// (memfs_test.go): set run.fsys and run the list up to planChanges.
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -40,12 +68,132 @@ import (
 	"github.com/byocpack/byocpack/schemas"
 )
 
+var (
+	renderSteps = []step{loadSpec, openOutput, renderFiles, snapshotOutput, layRendered, validateAll(refuseRendered),
+		stageRendered, planChanges, apply}
+	buildSteps = []step{loadSpec, openOutput, renderFiles, snapshotOutput, layRendered, start(convertAndZip), validateAll(refuseAny), gateSecrets, await(convertAndZip),
+		gateBuilt, stageRendered, stageZips, planChanges, apply}
+	packageSteps = []step{placeDist, openProject, openDist, snapshotProject, start(convertAndZip), validateAll(refuseAny), gateSecrets, await(convertAndZip),
+		gateBuilt, stageZips, planChanges, apply}
+)
+
+// run is one command's state: what it was given, then what its steps
+// make, in the order they make it.
+type run struct {
+	ctx context.Context
+
+	// What the command was given.
+	dir                   string // the directory the command reads: OUT (render, build) or the project
+	specFS                fs.FS
+	specPath, specDisplay string
+	force, dryRun         bool
+	now                   time.Time
+	lockWait              time.Duration
+	pack                  pack.Options // build, package
+	distDir               string       // package: where the zips go ("": DIR/dist)
+	// fsys, set by tests only, holds the project instead of dir on disk:
+	// the in-memory harness (workspace).
+	fsys fs.FS
+
+	// What the steps make.
+	ran       []string // the names of the steps that ran, in order
+	closers   []func()
+	recovered []string // what each open did about an interrupted run
+	pending   map[string]func() error
+	// memo holds what validation's secrets scan found clean: the gates
+	// after it compare those bytes rather than scan them again.
+	memo *secrets.Memo
+
+	spec        *spec.Spec
+	newRenderer func() (*render.Renderer, error)
+	proj        *workspace // the project read
+	out         *workspace // where the run writes: proj, or package's dist directory
+	// distRel is where the zips go inside out; projectRel is the project
+	// as out's manifest names it; createProject says the project is
+	// written to (and made when missing).
+	distRel, projectRel string
+	createProject       bool
+	project, gitignore  []byte // as read, before any merge
+	files               []render.File
+	rendered            map[string]bool
+	before, snap        *sfdx.Snapshot // the tree on disk, and the tree validated and zipped
+	reported            []diag.Problem // what did not refuse the run
+	built               *pack.Result
+	writes              []outdir.File
+	stale               []string
+	plan                *outdir.Plan
+
+	// validate and fmt: the call the run is part of, and what they read
+	// of each project (check.go, format.go).
+	val    *validation
+	format *formatter
+	fmtRun formatRun
+}
+
+// step is one named thing a command does to its run.
+type step struct {
+	name string
+	do   func(*run) error
+}
+
+// exec runs steps in order until one fails or the context is canceled
+// (checked between steps; long steps check it too), then closes what
+// they opened.
+func (r *run) exec(steps []step) error {
+	// A step started in the background (start) stops when the run does.
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	r.ctx = ctx
+	if r.memo == nil {
+		r.memo = secrets.NewMemo()
+	}
+	defer r.close()
+	for _, s := range steps {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		r.ran = append(r.ran, s.name)
+		if err := s.do(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) close() {
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		r.closers[i]()
+	}
+	r.closers = nil
+}
+
+// start runs s in the background while the next steps run; await(s)
+// waits for it and fails with its error. s must write only what no step
+// between the two reads or writes.
+func start(s step) step {
+	return step{"start(" + s.name + ")", func(r *run) error {
+		wait := async(func() (struct{}, error) { return struct{}{}, s.do(r) })
+		if r.pending == nil {
+			r.pending = map[string]func() error{}
+		}
+		r.pending[s.name] = func() error { _, err := wait(); return err }
+		return nil
+	}}
+}
+
+func await(s step) step {
+	return step{"await(" + s.name + ")", func(r *run) error { return r.pending[s.name]() }}
+}
+
 // Render turns a spec into a Salesforce DX project in opts.OutDir. Nothing
 // is written when the spec is invalid or a rendered file breaks a schema
 // or a BYOC rule: those come back as a ProblemList.
 func Render(ctx context.Context, opts RenderOptions) (*RenderResult, error) {
-	res, _, err := fromSpec(ctx, opts, nil)
-	return res, publicError(err)
+	r := specRun(ctx, opts)
+	if err := r.exec(renderSteps); err != nil {
+		return nil, publicError(withRecovered(err, r.recovered...))
+	}
+	return r.renderResult(), nil
 }
 
 // Build renders the spec, validates the whole next tree (rendered files
@@ -53,206 +201,13 @@ func Render(ctx context.Context, opts RenderOptions) (*RenderResult, error) {
 // the zips (under dist/) in one step. Nothing is written when any step
 // fails.
 func Build(ctx context.Context, opts BuildOptions) (*BuildResult, error) {
-	epoch := opts.SourceDateEpoch
-	r, p, err := fromSpec(ctx, opts.Render, &zipping{epoch: epoch})
-	if err != nil {
-		return nil, publicError(err)
+	r := specRun(ctx, opts.Render)
+	r.pack.SourceDateEpoch = opts.SourceDateEpoch
+	if err := r.exec(buildSteps); err != nil {
+		return nil, publicError(withRecovered(err, r.recovered...))
 	}
-	return &BuildResult{Render: r, Package: p}, nil
-}
-
-// beforePlan, set by tests only, runs between render's read of the
-// output directory and the plan: where a user's edit during a run lands.
-var beforePlan func()
-
-// zipping asks fromSpec to package the tree too.
-type zipping struct{ epoch *int64 }
-
-func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderResult, _ *PackageResult, err error) {
-	// Build zips in the background (step 5); a refusal stops it.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	// 1. Load the spec and plan its components; no disk beyond the spec.
-	// The templates parse meanwhile, and the spec's content model decodes
-	// while the output directory opens: each is a millisecond of a cold
-	// start, and none depends on the others.
-	newRenderer := async(render.New)
-	s, err := spec.Load(opts.SpecFS, opts.SpecPath, opts.SpecDisplay)
-	if err != nil {
-		return nil, nil, err
-	}
-	go schemas.Bundled().Get(s.Package.APIVersion) // render and validate wait for it
-
-	// 2. Open the output directory: wait for its lock, finish or undo an
-	// interrupted run, read the manifest.
-	out, err := outdir.Open(opts.OutDir, outdir.OpenOptions{Create: !opts.DryRun, LockWait: opts.LockWait, Done: ctx.Done()})
-	if err != nil {
-		return nil, nil, err
-	}
-	defer out.Close()
-	defer func() { err = withRecovered(err, out.Recovered) }()
-	renderer, err := newRenderer()
-	if err != nil {
-		return nil, nil, err
-	}
-
-	// 3. Render into memory, merging the user's sfdx-project.json and
-	// .gitignore.
-	project, err := out.ReadFile(sfdx.ProjectFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	gitignore, err := out.ReadFile(".gitignore")
-	if err != nil {
-		return nil, nil, err
-	}
-	files, err := renderer.Render(s, project, gitignore)
-	if err != nil {
-		return nil, nil, err
-	}
-
-	// 4. Snapshot what matters on disk and lay the rendered files over it:
-	// the tree as it will be.
-	rendered := map[string]bool{}
-	for _, f := range files {
-		rendered[f.Path] = true
-	}
-	before, err := snapshot(ctx, out, project)
-	if err != nil {
-		return nil, nil, err
-	}
-	next := before.Tree.Clone()
-	for _, f := range files {
-		if f.Path == sfdx.ProjectFile {
-			next.Set(f.Path, f.Data)
-		}
-	}
-	nextSnap, err := nextSnapshot(before, next, opts.OutDir)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := readPackageDirs(ctx, out, nextSnap); err != nil {
-		return nil, nil, err
-	}
-	for _, e := range out.Owned() {
-		if e.Role == outdir.RoleRendered && !e.Merged && !rendered[e.Path] {
-			next.Delete(e.Path) // stale: the plan removes it
-		}
-	}
-	for _, f := range files {
-		next.Set(f.Path, f.Data)
-	}
-
-	// 5. Validate the next tree. Render refuses only on the files it
-	// writes; build zips the tree, so it refuses on any file. Build zips
-	// the same tree meanwhile (step 6 takes the zips only if validation
-	// lets the tree through; nothing is written before step 8).
-	memo := secrets.NewMemo()
-	var zipped func() (*pack.Result, error)
-	if z != nil {
-		// byocpack's own package directory, by its package name: the user
-		// may mark another one default.
-		zipped = startZip(ctx, nextSnap, opts.OutDir, pack.Options{SourceDateEpoch: z.epoch, PackageDir: s.Package.Name})
-	}
-	problems, err := validateTree(ctx, nextSnap, opts.OutDir, opts.Now, renderedParses(files), memo)
-	if err != nil {
-		return nil, nil, err
-	}
-	blocking := func(p diag.Problem) bool {
-		if p.Severity != diag.Error {
-			return false
-		}
-		if p.File == s.File {
-			return true // a rendered file's problem, moved to its cause
-		}
-		rel, ok := relTo(opts.OutDir, p.File)
-		return z != nil || !ok || rendered[rel]
-	}
-	var refused, reported []diag.Problem
-	reported = append(reported, s.Notes...)
-	for _, p := range problems {
-		if rel, ok := relTo(opts.OutDir, p.File); ok && rendered[rel] {
-			p = atSpec(s, p, rel)
-		}
-		if blocking(p) {
-			refused = append(refused, p)
-		} else {
-			reported = append(reported, p)
-		}
-	}
-	if len(refused) > 0 {
-		return nil, nil, diag.List(diag.Sort(refused))
-	}
-	res := &RenderResult{Spec: s, Files: renderedFiles(files), Problems: reported, DryRun: opts.DryRun, Recovered: out.Recovered}
-	for _, f := range files {
-		if f.Path == sfdx.ProjectFile {
-			res.ProjectChanges = f.Changes
-		}
-	}
-
-	// 6. For build: the secrets gate, then convert and zip in memory.
-	plan := make([]outdir.File, 0, len(files)+2)
-	for _, f := range files {
-		of := outdir.File{Path: f.Path, Data: f.Data, Merged: f.Merged}
-		// A merged file is made from the user's file as step 3 read it:
-		// one edited since is a conflict, never overwritten.
-		switch {
-		case f.Merged && f.Path == sfdx.ProjectFile:
-			of.Base = outdir.BaseOf(project)
-		case f.Merged && f.Path == ".gitignore":
-			of.Base = outdir.BaseOf(gitignore)
-		}
-		plan = append(plan, of)
-	}
-	inputs := inputsDigest(nextSnap)
-	var built *pack.Result
-	if z != nil {
-		if built, err = gateZip(nextSnap, opts.OutDir, s.Package.Name, memo, zipped); err != nil {
-			return nil, nil, err
-		}
-		plan = append(plan, zipFiles(built, DistDirName, ".", inputs)...)
-	}
-
-	// 7. Plan against the manifest: rendered files replace the earlier
-	// ones; a zip of this project is stale when the tree it was built from
-	// is not the tree this run leaves.
-	staleInputs := inputsDigest(before)
-	var stale []string
-	replaces := func(e outdir.Entry) bool {
-		switch {
-		case e.Role == outdir.RoleRendered:
-			return true
-		case e.Role == outdir.RoleZip && e.Project == ".":
-			if z != nil {
-				return true
-			}
-			if e.Inputs == inputs || (e.Inputs == "" && staleInputs == inputs) {
-				return false
-			}
-			stale = append(stale, e.Path)
-			return true
-		}
-		return false
-	}
-	if beforePlan != nil {
-		beforePlan()
-	}
-	changes, err := out.Plan(plan, outdir.PlanOptions{Force: opts.Force, Replaces: replaces})
-	if err != nil {
-		return nil, nil, err
-	}
-
-	// 8. Apply: files, removals, zips and the manifest, as one step.
-	if !opts.DryRun {
-		if err := out.Apply(changes); err != nil {
-			return nil, nil, err
-		}
-	}
-	res.Changes = changesOf(changes.Result, removedOnly(stale, changes.Result.Removed))
-	if built == nil {
-		return res, nil, nil
-	}
-	return res, packageResult(built, opts.OutDir, DistDirName, reported, res.Changes, opts.DryRun, out.Recovered), nil
+	res := r.renderResult()
+	return &BuildResult{Render: res, Package: r.packageResult(res.Changes)}, nil
 }
 
 // Package validates a project's tree as it is on disk, converts its
@@ -260,168 +215,352 @@ func fromSpec(ctx context.Context, opts RenderOptions, z *zipping) (_ *RenderRes
 // package-version-info.zip, reproducibly. Nothing is written when any file
 // is refused.
 func Package(ctx context.Context, opts PackageOptions) (*PackageResult, error) {
-	res, err := packageProject(ctx, opts)
-	return res, publicError(err)
+	r := &run{ctx: ctx, dir: opts.ProjectDir, distDir: opts.DistDir, force: opts.Force, dryRun: opts.DryRun, now: opts.Now, lockWait: opts.LockWait,
+		pack: pack.Options{SourceDateEpoch: opts.SourceDateEpoch, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage}}
+	if err := r.exec(packageSteps); err != nil {
+		return nil, publicError(withRecovered(err, r.recovered...))
+	}
+	return r.packageResult(changesOf(r.plan.Result, nil)), nil
 }
 
-func packageProject(ctx context.Context, opts PackageOptions) (_ *PackageResult, err error) {
-	// The zips are made in the background (step 4); a refusal stops them.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	// 1. Where the zips go decides who owns them: the project's manifest
-	// when they land inside the project, else the dist directory's own.
-	dist := opts.DistDir
-	if dist == "" {
-		dist = filepath.Join(opts.ProjectDir, DistDirName)
-	}
-	// Compare where the paths really lead: a link must not smuggle the
-	// zips into a package directory.
-	distRel, inside := relTo(realPath(opts.ProjectDir), filepath.ToSlash(realPath(dist)))
-	ownerDir, projectRel := opts.ProjectDir, "."
-	if !inside {
-		ownerDir, distRel = dist, "."
-		r, err := filepath.Rel(absPath(dist), absPath(opts.ProjectDir))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", opts.ProjectDir, err)
-		}
-		projectRel = filepath.ToSlash(r)
-	}
-
-	if fi, err := os.Stat(opts.ProjectDir); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory; pass the directory that holds sfdx-project.json", opts.ProjectDir)
-	}
-
-	// 2. Open the project (and the dist directory, when it is another).
-	proj, err := outdir.Open(opts.ProjectDir, outdir.OpenOptions{Create: inside && !opts.DryRun, LockWait: opts.LockWait, Done: ctx.Done()})
-	if err != nil {
-		return nil, err
-	}
-	defer proj.Close()
-	var ownerRecovered string
-	defer func() { err = withRecovered(err, proj.Recovered, ownerRecovered) }()
-	if proj.Missing() {
-		return nil, fmt.Errorf("%s does not exist; pass the directory that holds sfdx-project.json", opts.ProjectDir)
-	}
-	owner := proj
-	if !inside {
-		if owner, err = outdir.Open(ownerDir, outdir.OpenOptions{Create: !opts.DryRun, LockWait: opts.LockWait, Done: ctx.Done()}); err != nil {
-			return nil, err
-		}
-		defer owner.Close()
-		ownerRecovered = owner.Recovered
-	}
-
-	// 3. Snapshot the project.
-	project, err := proj.ReadFile(sfdx.ProjectFile)
-	if err != nil {
-		return nil, err
-	}
-	if project == nil {
-		return nil, fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", filepath.Join(opts.ProjectDir, sfdx.ProjectFile), sfdx.ProjectFile)
-	}
-	snap, err := snapshot(ctx, proj, project)
-	if err != nil {
-		return nil, err
-	}
-	if inside {
-		for _, pd := range snap.Project.PackageDirectories {
-			// Without letter case: macOS and Windows disks fold it.
-			if d, p := strings.ToLower(distRel), strings.ToLower(pd.Path); d == p || strings.HasPrefix(d, p+"/") || p == "." {
-				return nil, &UsageError{Option: "DistDir", Value: dist, Msg: fmt.Sprintf("is inside the package directory %q: the zips would be packaged into the next version; write them outside it (the default is %s)", pd.Path, filepath.Join(opts.ProjectDir, DistDirName))}
-			}
-		}
-	}
-
-	// 4. Validate all of it: what is zipped is what was validated. The
-	// zips are made in memory meanwhile; step 5 takes them only if
-	// validation and the secrets gates let the tree through.
-	memo := secrets.NewMemo()
-	zipped := startZip(ctx, snap, opts.ProjectDir, pack.Options{SourceDateEpoch: opts.SourceDateEpoch, PackageDir: opts.PackageDir, CodeCoverage: opts.CodeCoverage})
-	problems, err := validateTree(ctx, snap, opts.ProjectDir, opts.Now, nil, memo)
-	if err != nil {
-		return nil, err
-	}
-	if diag.HasErrors(problems, false) {
-		var errs []diag.Problem
-		for _, p := range problems {
-			if p.Severity == diag.Error {
-				errs = append(errs, p)
-			}
-		}
-		return nil, diag.List(errs)
-	}
-
-	// 5. The secrets gate, then the zips.
-	built, err := gateZip(snap, opts.ProjectDir, opts.PackageDir, memo, zipped)
-	if err != nil {
-		return nil, err
-	}
-
-	// 6. Plan and apply the zips in the owner's manifest; earlier zips of
-	// this project elsewhere in it are stale.
-	changes, err := owner.Plan(zipFiles(built, distRel, projectRel, inputsDigest(snap)), outdir.PlanOptions{
-		Force:    opts.Force,
-		Replaces: func(e outdir.Entry) bool { return e.Role == outdir.RoleZip && e.Project == projectRel },
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !opts.DryRun {
-		if err := owner.Apply(changes); err != nil {
-			return nil, err
-		}
-	}
-	return packageResult(built, ownerDir, distRel, problems, changesOf(changes.Result, nil), opts.DryRun, strings.TrimSpace(proj.Recovered+" "+owner.Recovered)), nil
+func specRun(ctx context.Context, opts RenderOptions) *run {
+	return &run{ctx: ctx, dir: opts.OutDir, specFS: opts.SpecFS, specPath: opts.SpecPath, specDisplay: opts.SpecDisplay,
+		force: opts.Force, dryRun: opts.DryRun, now: opts.Now, lockWait: opts.LockWait, distRel: DistDirName, projectRel: "."}
 }
 
-// snapshot reads the project in d whose sfdx-project.json holds project:
-// the project files and every package directory, honouring .forceignore.
-// A directory that does not exist yet gives an empty tree.
-func snapshot(ctx context.Context, d *outdir.Dir, project []byte) (*sfdx.Snapshot, error) {
-	t := tree.New()
-	for _, name := range []string{sfdx.ForceIgnoreFile, ".gitignore"} {
-		b, err := d.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		if b != nil {
-			t.Set(name, b)
+func (r *run) renderResult() *RenderResult {
+	res := &RenderResult{Spec: r.spec, Files: renderedFiles(r.files), Problems: r.reported, DryRun: r.dryRun, Recovered: r.recoveredNote()}
+	for _, f := range r.files {
+		if f.Path == sfdx.ProjectFile {
+			res.ProjectChanges = f.Changes
 		}
 	}
-	if project == nil {
-		return &sfdx.Snapshot{Project: &sfdx.Project{Dir: d.Path}, Ignore: &sfdx.ForceIgnore{}, Tree: t}, nil
-	}
-	t.Set(sfdx.ProjectFile, project)
-	snap, err := sfdx.ParseSnapshot(t, d.Path)
-	if err != nil {
-		return nil, err
-	}
-	return snap, readPackageDirs(ctx, d, snap)
+	res.Changes = changesOf(r.plan.Result, removedOnly(r.stale, r.plan.Result.Removed))
+	return res
 }
 
-// readPackageDirs adds to the snapshot's tree the files on disk in its
-// package directories that it does not hold yet.
-func readPackageDirs(ctx context.Context, d *outdir.Dir, snap *sfdx.Snapshot) error {
-	if d.Missing() {
-		return nil
-	}
-	r := tree.NewReader(d.Path)
-	r.Ctx = ctx
-	if err := sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore); err != nil {
+func (r *run) packageResult(changes Changes) *PackageResult {
+	return packageResult(r.built, r.out.path, r.distRel, r.reported, changes, r.dryRun, r.recoveredNote())
+}
+
+func (r *run) recoveredNote() string {
+	return strings.Join(slices.DeleteFunc(slices.Clone(r.recovered), func(s string) bool { return s == "" }), " ")
+}
+
+// beforePlan, set by tests only, runs between render's read of the
+// output directory and the plan: where a user's edit during a run lands.
+var beforePlan func()
+
+// loadSpec loads the spec and plans its components; no disk beyond the
+// spec. The templates parse meanwhile, and the spec's content model
+// decodes while the output directory opens: each is a millisecond of a
+// cold start, and none depends on the others.
+var loadSpec = step{"loadSpec", func(r *run) error {
+	r.newRenderer = async(render.New)
+	s, err := spec.Load(r.specFS, r.specPath, r.specDisplay)
+	if err != nil {
 		return err
 	}
-	for _, p := range r.Tree.Paths() {
-		if _, ok := snap.Tree.Get(p); !ok && !isState(p) {
-			b, _ := r.Tree.Get(p)
-			snap.Tree.Set(p, b)
+	go schemas.Bundled().Get(s.Package.APIVersion) // render and validate wait for it
+	r.spec = s
+	// byocpack's own package directory, by its package name: the user may
+	// mark another one default.
+	r.pack.PackageDir = s.Package.Name
+	return nil
+}}
+
+// openOutput opens the output directory: waits for its lock, finishes or
+// undoes an interrupted run, reads the manifest.
+var openOutput = step{"openOutput", func(r *run) (err error) {
+	r.out, err = r.open(r.dir, !r.dryRun)
+	r.proj = r.out
+	return err
+}}
+
+// renderFiles renders into memory, merging the user's sfdx-project.json
+// and .gitignore.
+var renderFiles = step{"renderFiles", func(r *run) error {
+	renderer, err := r.newRenderer()
+	if err != nil {
+		return err
+	}
+	if r.project, err = r.out.ReadFile(sfdx.ProjectFile); err != nil {
+		return err
+	}
+	if r.gitignore, err = r.out.ReadFile(".gitignore"); err != nil {
+		return err
+	}
+	if r.files, err = renderer.Render(r.spec, r.project, r.gitignore); err != nil {
+		return err
+	}
+	r.rendered = map[string]bool{}
+	for _, f := range r.files {
+		r.rendered[f.Path] = true
+	}
+	return nil
+}}
+
+// snapshotOutput reads what matters in the output directory as it is.
+var snapshotOutput = step{"snapshotOutput", func(r *run) (err error) {
+	r.before, err = snapshot(r.ctx, r.out, r.project)
+	return err
+}}
+
+// layRendered lays the rendered files over the snapshot: the tree as it
+// will be, with the rendered files of an earlier run that this one no
+// longer makes taken out (the plan removes them).
+var layRendered = step{"layRendered", func(r *run) error {
+	next := r.before.Tree.Clone()
+	for _, f := range r.files {
+		if f.Path == sfdx.ProjectFile {
+			next.Set(f.Path, f.Data)
+		}
+	}
+	snap, err := nextSnapshot(r.before, next, r.dir)
+	if err != nil {
+		return err
+	}
+	if err := readPackageDirs(r.ctx, r.out, snap); err != nil {
+		return err
+	}
+	for _, e := range r.out.Owned() {
+		if e.Role == outdir.RoleRendered && !e.Merged && !r.rendered[e.Path] {
+			next.Delete(e.Path)
+		}
+	}
+	for _, f := range r.files {
+		next.Set(f.Path, f.Data)
+	}
+	r.snap = snap
+	return nil
+}}
+
+// refusal says which of validation's errors stop a run.
+type refusal struct {
+	name    string
+	refuses func(r *run, p diag.Problem) bool
+}
+
+var (
+	// refuseAny: a run that zips the tree refuses on any file's error.
+	refuseAny = refusal{"any", func(*run, diag.Problem) bool { return true }}
+	// refuseRendered: render refuses only on the files it writes (and on
+	// what it cannot place); the user's own files are theirs to fix.
+	refuseRendered = refusal{"rendered", func(r *run, p diag.Problem) bool {
+		if p.File == r.spec.File {
+			return true // a rendered file's problem, moved to its cause
+		}
+		rel, ok := relTo(r.dir, p.File)
+		return !ok || r.rendered[rel]
+	}}
+)
+
+// validateAll validates the whole tree the run holds: what is zipped is
+// what was validated. A rendered file's problem is moved to the spec key
+// that caused it. Errors that refuse stop the run; the rest is reported.
+func validateAll(refuse refusal) step {
+	return step{"validate(" + refuse.name + ")", func(r *run) error {
+		var parsed func([]byte) *xmldoc.Document
+		if r.files != nil {
+			parsed = renderedParses(r.files)
+		}
+		problems, err := validateTree(r.ctx, r.snap, r.dir, r.now, parsed, r.memo)
+		if err != nil {
+			return err
+		}
+		var refused []diag.Problem
+		if r.spec != nil {
+			r.reported = append(r.reported, r.spec.Notes...)
+		}
+		for _, p := range problems {
+			if rel, ok := relTo(r.dir, p.File); ok && r.rendered[rel] {
+				p = atSpec(r.spec, p, rel)
+			}
+			if p.Severity == diag.Error && refuse.refuses(r, p) {
+				refused = append(refused, p)
+			} else {
+				r.reported = append(r.reported, p)
+			}
+		}
+		if len(refused) > 0 {
+			return diag.List(diag.Sort(refused))
+		}
+		return nil
+	}}
+}
+
+// gateSecrets refuses a package directory that holds a secret, on the
+// exact bytes that are zipped (gate.go). After validation, whose scan of
+// the same bytes it shares (run.memo).
+var gateSecrets = step{"gateSecrets", func(r *run) error {
+	return secretsGate(r.snap, r.dir, r.pack.PackageDir, r.memo)
+}}
+
+// convertAndZip converts the package directory and zips both zips in
+// memory. Build and package start it while they validate: nothing is
+// taken from the zips unless validation and the gates let the tree
+// through, and nothing is written before apply.
+var convertAndZip = step{"convertAndZip", func(r *run) error {
+	built, err := pack.Snapshot(r.ctx, r.snap, r.pack)
+	if err != nil {
+		return fmt.Errorf("package %s: %w", r.dir, err)
+	}
+	r.built = built
+	return nil
+}}
+
+// gateBuilt scans what the converter made rather than copied, as it goes
+// into the zips (gate.go).
+var gateBuilt = step{"gateBuilt", func(r *run) error {
+	return builtSecretsGate(r.built.Files, r.built.Descriptor, r.memo)
+}}
+
+// stageRendered adds the rendered files to what the run writes. A merged
+// file is made from the user's file as renderFiles read it: one edited
+// since is a conflict, never overwritten.
+var stageRendered = step{"stageRendered", func(r *run) error {
+	for _, f := range r.files {
+		of := outdir.File{Path: f.Path, Data: f.Data, Merged: f.Merged}
+		switch {
+		case f.Merged && f.Path == sfdx.ProjectFile:
+			of.Base = outdir.BaseOf(r.project)
+		case f.Merged && f.Path == ".gitignore":
+			of.Base = outdir.BaseOf(r.gitignore)
+		}
+		r.writes = append(r.writes, of)
+	}
+	return nil
+}}
+
+// stageZips adds the zips to what the run writes, each recording the
+// digest of the tree it was built from.
+var stageZips = step{"stageZips", func(r *run) error {
+	r.writes = append(r.writes, zipFiles(r.built, r.distRel, r.projectRel, inputsDigest(r.snap))...)
+	return nil
+}}
+
+// planChanges plans the writes against the manifest: rendered files
+// replace the earlier ones; zips of this project replace the earlier ones
+// when the run makes zips, and otherwise are stale, and removed, when the
+// tree they were built from is not the tree this run leaves.
+var planChanges = step{"planChanges", func(r *run) (err error) {
+	inputs, staleInputs := "", ""
+	replaces := func(e outdir.Entry) bool {
+		switch {
+		case e.Role == outdir.RoleRendered:
+			return r.spec != nil
+		case e.Role == outdir.RoleZip && e.Project == r.projectRel:
+			if r.built != nil {
+				return true
+			}
+			if inputs == "" {
+				inputs, staleInputs = inputsDigest(r.snap), inputsDigest(r.before)
+			}
+			if e.Inputs == inputs || (e.Inputs == "" && staleInputs == inputs) {
+				return false
+			}
+			r.stale = append(r.stale, e.Path)
+			return true
+		}
+		return false
+	}
+	if beforePlan != nil {
+		beforePlan()
+	}
+	r.plan, err = r.out.dir.Plan(r.writes, outdir.PlanOptions{Force: r.force, Replaces: replaces})
+	return err
+}}
+
+// apply writes files, removals, zips and the manifest as one step.
+var apply = step{"apply", func(r *run) error {
+	if r.dryRun {
+		return nil
+	}
+	return r.out.dir.Apply(r.plan)
+}}
+
+// placeDist works out where package's zips go, which decides who owns
+// them: the project's manifest when they land inside the project, else
+// the dist directory's own.
+var placeDist = step{"placeDist", func(r *run) error {
+	dist := r.distDir
+	if dist == "" {
+		dist = filepath.Join(r.dir, DistDirName)
+	}
+	r.distDir = dist
+	// Compare where the paths really lead: a link must not smuggle the
+	// zips into a package directory.
+	distRel, inside := relTo(realPath(r.dir), filepath.ToSlash(realPath(dist)))
+	r.distRel, r.projectRel, r.createProject = distRel, ".", inside && !r.dryRun
+	if !inside {
+		rel, err := filepath.Rel(absPath(dist), absPath(r.dir))
+		if err != nil {
+			return fmt.Errorf("%s: %v", r.dir, err)
+		}
+		r.distRel, r.projectRel = ".", filepath.ToSlash(rel)
+	}
+	return nil
+}}
+
+// openProject opens the project directory: waits for its lock and
+// finishes or undoes an interrupted byocpack run there.
+var openProject = step{"openProject", func(r *run) (err error) {
+	if !r.isDirectory(r.dir) {
+		return fmt.Errorf("%s is not a directory; pass the directory that holds sfdx-project.json", r.dir)
+	}
+	if r.proj, err = r.open(r.dir, r.createProject); err != nil {
+		return err
+	}
+	if r.proj.Missing() {
+		return fmt.Errorf("%s does not exist; pass the directory that holds sfdx-project.json", r.dir)
+	}
+	r.out = r.proj
+	return nil
+}}
+
+// isDirectory reports whether dir is a directory (the root of an fs.FS
+// always is).
+func (r *run) isDirectory(dir string) bool {
+	if r.fsys != nil {
+		return true
+	}
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir()
+}
+
+// openDist opens package's dist directory when it lies outside the
+// project.
+var openDist = step{"openDist", func(r *run) (err error) {
+	if r.projectRel != "." {
+		r.out, err = r.open(r.distDir, !r.dryRun)
+	}
+	return err
+}}
+
+// snapshotProject reads the project as it is; the zips must not land in
+// one of its package directories.
+var snapshotProject = step{"snapshotProject", func(r *run) error {
+	project, err := r.proj.ReadFile(sfdx.ProjectFile)
+	if err != nil {
+		return err
+	}
+	if project == nil {
+		return fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", filepath.Join(r.dir, sfdx.ProjectFile), sfdx.ProjectFile)
+	}
+	if r.snap, err = snapshot(r.ctx, r.proj, project); err != nil {
+		return err
+	}
+	if r.projectRel != "." {
+		return nil // the zips go outside the project
+	}
+	for _, pd := range r.snap.Project.PackageDirectories {
+		// Without letter case: macOS and Windows disks fold it.
+		if d, p := strings.ToLower(r.distRel), strings.ToLower(pd.Path); d == p || strings.HasPrefix(d, p+"/") || p == "." {
+			return &UsageError{Option: "DistDir", Value: r.distDir, Msg: fmt.Sprintf("is inside the package directory %q: the zips would be packaged into the next version; write them outside it (the default is %s)", pd.Path, filepath.Join(r.dir, DistDirName))}
 		}
 	}
 	return nil
-}
-
-func isState(p string) bool {
-	return p == outdir.ManifestName || p == outdir.StateDirName || strings.HasPrefix(p, outdir.StateDirName+"/") || strings.Contains(p, "/"+outdir.StateDirName+"/")
-}
+}}
 
 // validateTree runs the checks `byocpack validate` runs on every file of
 // every package directory of the tree, reporting them at the paths they
@@ -439,36 +578,6 @@ func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now ti
 		return nil, fmt.Errorf("validate %s: %w", shown, err)
 	}
 	return diag.Sort(append(problems, ps...)), nil
-}
-
-// startZip converts the tree's package directory and builds both zips in
-// memory, in the background: they wait for gateZip, and nothing of them
-// leaves the process before it lets them through.
-func startZip(ctx context.Context, snap *sfdx.Snapshot, shown string, opts pack.Options) func() (*pack.Result, error) {
-	return async(func() (*pack.Result, error) {
-		built, err := pack.Snapshot(ctx, snap, opts)
-		if err != nil {
-			return nil, fmt.Errorf("package %s: %w", shown, err)
-		}
-		return built, nil
-	})
-}
-
-// gateZip runs the secrets gate on the package directory that goes into
-// the zips, then waits for them and runs the gate on what the converter
-// built. memo holds what validation found clean.
-func gateZip(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Memo, zipped func() (*pack.Result, error)) (*pack.Result, error) {
-	if err := secretsGate(snap, shown, packageDir, memo); err != nil {
-		return nil, err
-	}
-	built, err := zipped()
-	if err != nil {
-		return nil, err
-	}
-	if err := builtSecretsGate(built.Files, built.Descriptor, memo); err != nil {
-		return nil, err
-	}
-	return built, nil
 }
 
 func zipFiles(built *pack.Result, dir, project, inputs string) []outdir.File {

@@ -24,7 +24,3 @@ func Compare(a, b Problem) int { return problem.Compare(a, b) }
 
 // Sort sorts problems in place and drops exact duplicates.
 func Sort(ps []Problem) []Problem { return problem.Sort(ps) }
-
-// HasErrors reports whether any problem is an error (strict also counts
-// warnings).
-func HasErrors(ps []Problem, strict bool) bool { return problem.HasErrors(ps, strict) }

@@ -209,7 +209,10 @@ type Reader struct {
 	OnFile func(rel, name string) error
 	// Ctx, when set, stops a walk at its cancellation (Ctrl-C): a deep
 	// tree checked against many .forceignore rules takes a while.
-	Ctx   context.Context
+	Ctx context.Context
+	// FS, when set, is where the project is read from instead of Root on
+	// disk (fsys.go); Root then only names it in messages.
+	FS    fs.FS
 	files int
 	bytes int64
 }
@@ -219,6 +222,9 @@ func NewReader(root string) *Reader { return &Reader{Root: root, Tree: New()} }
 
 // File adds root/rel when it exists; a missing file is skipped.
 func (r *Reader) File(rel string) error {
+	if r.FS != nil {
+		return r.fileFS(rel)
+	}
 	if _, ok := r.Tree.Get(rel); ok {
 		return nil
 	}
@@ -258,6 +264,9 @@ func (r *Reader) tooLarge() error {
 // directory is an error naming it, as sf cannot package it either. skipDir
 // prunes directories (node_modules, .git, byocpack's own state).
 func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel string) bool) error {
+	if r.FS != nil {
+		return r.dirFS(rel, keep, skipDir)
+	}
 	if err := NoSymlinkedParents(r.Root, rel+"/x"); err != nil {
 		return err
 	}
