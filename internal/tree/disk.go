@@ -251,6 +251,38 @@ func (r *Reader) add(rel, name string, b []byte) error {
 	return nil
 }
 
+// judge is what a walk, on disk or over an fs.FS, does with the entry d
+// at rel (named shown in messages; start says it is where the walk
+// began): read reports a regular file to read; otherwise err is nil to
+// pass over it, fs.SkipDir to prune a folder, or what is wrong with it.
+func judge(rel, shown string, d fs.DirEntry, start bool, keep, skipDir func(rel string) bool) (read bool, err error) {
+	// A name with a control character is refused unless it is ignored
+	// (macOS writes Icon\r files into folders).
+	badName := strings.ContainsFunc(d.Name(), unicode.IsControl)
+	if d.IsDir() {
+		if !start && skipDir != nil && skipDir(rel) {
+			return false, fs.SkipDir
+		}
+		if badName {
+			return false, controlCharacterError(rel)
+		}
+		return false, nil
+	}
+	if keep != nil && !keep(rel) {
+		return false, nil
+	}
+	if badName {
+		return false, controlCharacterError(rel)
+	}
+	switch {
+	case d.Type()&fs.ModeSymlink != 0:
+		return false, fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace the link with the file or folder it points to", shown)
+	case !d.Type().IsRegular():
+		return false, fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", shown, kind(d.Type()))
+	}
+	return true, nil
+}
+
 func (r *Reader) tooMany() error {
 	return fmt.Errorf("%s: more than %d files; byocpack reads package directories only, check sfdx-project.json's \"path\" entries or list generated folders in .forceignore", filepath.ToSlash(r.Root), MaxFiles)
 }
@@ -305,30 +337,10 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 			}
 			relp = filepath.ToSlash(r)
 		}
-		// A name with a control character is refused unless it is
-		// ignored (macOS writes Icon\r files into folders).
-		badName := strings.ContainsFunc(d.Name(), unicode.IsControl)
-		if d.IsDir() {
-			if p != start && skipDir != nil && skipDir(relp) {
-				return filepath.SkipDir
-			}
-			if badName {
-				return controlCharacterError(relp)
-			}
-			return nil
+		if read, err := judge(relp, filepath.ToSlash(p), d, p == start, keep, skipDir); !read {
+			return err
 		}
-		if keep != nil && !keep(relp) {
-			return nil
-		}
-		if badName {
-			return controlCharacterError(relp)
-		}
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace the link with the file or folder it points to", filepath.ToSlash(p))
-		case !d.Type().IsRegular():
-			return fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", filepath.ToSlash(p), kind(d.Type()))
-		case r.ListOnly:
+		if r.ListOnly {
 			return r.add(relp, p, nil)
 		}
 		return pool.read(relp, p)

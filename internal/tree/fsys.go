@@ -7,7 +7,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"unicode"
 )
 
 // This file is the Reader over an fs.FS (Reader.FS): a project a test
@@ -106,28 +105,10 @@ func (r *Reader) dirFS(rel string, keep func(rel string) bool, skipDir func(rel 
 				return err
 			}
 		}
-		badName := strings.ContainsFunc(d.Name(), unicode.IsControl)
-		if d.IsDir() {
-			if p != start && skipDir != nil && skipDir(p) {
-				return fs.SkipDir
-			}
-			if badName {
-				return controlCharacterError(p)
-			}
-			return nil
+		if read, err := judge(p, p, d, p == start, keep, skipDir); !read {
+			return err
 		}
-		if keep != nil && !keep(p) {
-			return nil
-		}
-		if badName {
-			return controlCharacterError(p)
-		}
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace the link with the file or folder it points to", p)
-		case !d.Type().IsRegular():
-			return fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", p, kind(d.Type()))
-		case r.ListOnly:
+		if r.ListOnly {
 			return r.add(p, filepath.Join(r.Root, filepath.FromSlash(p)), nil)
 		}
 		b, err := ReadFSPath(r.FS, p)
