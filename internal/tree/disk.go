@@ -125,6 +125,12 @@ func readRegularFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readOpened(f, name)
+}
+
+// readOpened reads an open file, checked from its stat: a regular file
+// within MaxFileSize.
+func readOpened(f fs.File, name string) ([]byte, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err

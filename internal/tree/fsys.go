@@ -38,22 +38,13 @@ func ReadFSFile(fsys fs.FS, rel string) ([]byte, error) {
 // ReadFSPath reads a regular file of fsys, checked from the open file's
 // stat and bounded while it is read, as ReadPath is on disk.
 func ReadFSPath(fsys fs.FS, rel string) ([]byte, error) {
-	if Trace != nil {
-		Trace(rel)
-	}
+	trace(rel)
 	f, err := fsys.Open(rel)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRegular(rel, fi.Mode(), fi.Size()); err != nil {
-		return nil, err
-	}
-	return readSized(f, rel, fi.Size())
+	return readOpened(f, rel)
 }
 
 // fileFS is File over r.FS.
