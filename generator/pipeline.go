@@ -119,6 +119,7 @@ type run struct {
 	before, snap        *sfdx.Snapshot // the tree on disk, and the tree validated and zipped
 	reported            []diag.Problem // what did not refuse the run
 	built               *pack.Result
+	inputs              string // inputsDigest of snap, made with the zips
 	writes              []outdir.File
 	stale               []string
 	plan                *outdir.Plan
@@ -405,7 +406,7 @@ var convertAndZip = step{"convertAndZip", func(r *run) error {
 	if err != nil {
 		return fmt.Errorf("package %s: %w", r.dir, err)
 	}
-	r.built = built
+	r.built, r.inputs = built, inputsDigest(r.snap)
 	return nil
 }}
 
@@ -435,7 +436,7 @@ var stageRendered = step{"stageRendered", func(r *run) error {
 // stageZips adds the zips to what the run writes, each recording the
 // digest of the tree it was built from.
 var stageZips = step{"stageZips", func(r *run) error {
-	r.writes = append(r.writes, zipFiles(r.built, r.distRel, r.projectRel, inputsDigest(r.snap))...)
+	r.writes = append(r.writes, zipFiles(r.built, r.distRel, r.projectRel, r.inputs)...)
 	return nil
 }}
 
@@ -583,7 +584,7 @@ func validateTree(ctx context.Context, snap *sfdx.Snapshot, shown string, now ti
 func zipFiles(built *pack.Result, dir, project, inputs string) []outdir.File {
 	var out []outdir.File
 	for _, a := range artifacts(built) {
-		out = append(out, outdir.File{Path: path.Join(dir, a.Name), Data: a.Data, Role: outdir.RoleZip, Project: project, Inputs: inputs})
+		out = append(out, outdir.File{Path: path.Join(dir, a.Name), Data: a.Data, SHA256: a.SHA256, Role: outdir.RoleZip, Project: project, Inputs: inputs})
 	}
 	return out
 }

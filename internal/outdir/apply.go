@@ -107,7 +107,10 @@ func (d *Dir) Apply(p *Plan) (err error) {
 	j := journal{State: statePrepared, Removes: p.removes, Digests: map[string]string{}, IDs: map[string]string{}, AsideIDs: map[string]string{}, Aside: map[string]seen{}, Layout: flatLayout}
 	for _, f := range p.writes {
 		j.Writes = append(j.Writes, f.Path)
-		j.Digests[f.Path] = Digest(f.Data)
+		j.Digests[f.Path] = f.SHA256
+		if f.SHA256 == "" {
+			j.Digests[f.Path] = Digest(f.Data)
+		}
 	}
 	for _, rel := range append(slices.Clone(j.Writes), j.Removes...) {
 		if err := tree.NoSymlinkedParents(d.Path, rel); err != nil {

@@ -44,6 +44,9 @@ type File struct {
 	// of the file as the run read it, or Absent. A file that changed since
 	// is a conflict: the merge would drop the change.
 	Base string
+	// SHA256, when set, is Digest(Data), which the caller made already
+	// (a zip's, as it was built); Plan makes it when it is empty.
+	SHA256 string
 }
 
 // Absent is the Base of a Merged file that was made without an existing
@@ -311,6 +314,12 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			}
 		}
 	}
+	files = slices.Clone(files)
+	for i := range files {
+		if files[i].SHA256 == "" {
+			files[i].SHA256 = Digest(files[i].Data)
+		}
+	}
 	p := &Plan{seen: map[string]seen{}}
 	var conflicts []string
 	next := map[string]bool{}
@@ -352,7 +361,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			continue
 		}
 		if claim {
-			entries = append(entries, Entry{Path: f.Path, SHA256: Digest(f.Data), Merged: f.Merged, Role: f.Role, Project: f.Project, Inputs: f.Inputs})
+			entries = append(entries, Entry{Path: f.Path, SHA256: f.SHA256, Merged: f.Merged, Role: f.Role, Project: f.Project, Inputs: f.Inputs})
 		}
 	}
 	for _, e := range d.Owned() {
