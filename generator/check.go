@@ -354,6 +354,7 @@ func readProjectTree(reg *registry.Registry, snap *sfdx.Snapshot, shown string, 
 				problems = append(problems, *problem)
 				continue
 			}
+			f.Lazy = snap.Tree.Lazy(rel)
 			in.Files = append(in.Files, f)
 		}
 	}

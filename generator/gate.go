@@ -48,8 +48,14 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Me
 		if p != always && snap.Ignore.Denies(p) {
 			continue
 		}
-		data, _ := snap.Tree.Get(p)
-		for _, f := range memo.Scan(p, data) {
+		var in []secrets.Finding
+		if l := snap.Tree.Lazy(p); l != nil {
+			in = l.Findings // scanned as it was read
+		} else {
+			data, _ := snap.Tree.Get(p)
+			in = memo.Scan(p, data)
+		}
+		for _, f := range in {
 			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Column: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
 				Message: fmt.Sprintf("%s (%s); it would be zipped into the package: remove it from %s, keep it outside the project, or in the non-packaged source-org directory where Salesforce says so", f.Detail(), f.Kind, pd.Path)})
 		}

@@ -602,7 +602,9 @@ func packageResult(built *pack.Result, dir, rel string, problems []diag.Problem,
 func inputsDigest(snap *sfdx.Snapshot) string {
 	var b strings.Builder
 	add := func(p string) {
-		if data, ok := snap.Tree.Get(p); ok {
+		if l := snap.Tree.Lazy(p); l != nil {
+			fmt.Fprintf(&b, "%s\x00%s\n", p, l.Digest())
+		} else if data, ok := snap.Tree.Get(p); ok {
 			fmt.Fprintf(&b, "%s\x00%s\n", p, outdir.Digest(data))
 		}
 	}

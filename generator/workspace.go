@@ -129,17 +129,24 @@ func readPackageDirs(ctx context.Context, w *workspace, snap *sfdx.Snapshot) err
 		return nil
 	}
 	r := w.reader(ctx)
+	// A large content file is hashed and scanned as it is read, then held
+	// by that record only; the zip reads it again and checks the digest.
+	r.Lazy = lazyContent
 	if err := sfdx.ReadPackageDirs(r, snap.Project, snap.Ignore); err != nil {
 		return err
 	}
 	for _, p := range r.Tree.Paths() {
 		if _, ok := snap.Tree.Get(p); !ok && !isState(p) {
-			b, _ := r.Tree.Get(p)
-			snap.Tree.Set(p, b)
+			snap.Tree.Copy(r.Tree, p)
 		}
 	}
 	return nil
 }
+
+// lazyContent says whether the snapshot keeps large content files by
+// their record (tree.LazyOver); tests turn it off to compare with a run
+// that holds every byte.
+var lazyContent = true
 
 func isState(p string) bool {
 	return p == outdir.ManifestName || p == outdir.StateDirName || strings.HasPrefix(p, outdir.StateDirName+"/") || strings.Contains(p, "/"+outdir.StateDirName+"/")

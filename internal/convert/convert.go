@@ -13,6 +13,7 @@ import (
 
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // File is one file of the Metadata API tree.
@@ -30,6 +31,18 @@ type File struct {
 	// were deflated, and nothing else. A scan reads these rather than
 	// inflating Data again.
 	Zipped []ZipFile
+	// Lazy, set instead of Data, is a large source file copied as it is,
+	// which the tree holds by its record: it is read again, and checked
+	// to be the bytes validated, when it is zipped.
+	Lazy *tree.Lazy
+}
+
+// Size is the file's size in bytes.
+func (f File) Size() int64 {
+	if f.Lazy != nil {
+		return f.Lazy.Size
+	}
+	return int64(len(f.Data))
 }
 
 // Component is one package.xml member.
@@ -77,21 +90,28 @@ func Tree(ctx context.Context, snap *sfdx.Snapshot, pd *sfdx.PackageDir, opts Op
 		return nil, err
 	}
 	read := func(rel string) ([]byte, error) {
-		b, ok := snap.Tree.Get(rel)
-		if !ok {
+		b, ok, err := snap.Tree.Read(ctx, rel)
+		if !ok && err == nil {
 			return nil, fmt.Errorf("%s: not in the project", rel)
 		}
-		return b, nil
+		return b, err
 	}
-	return Files(ctx, files, read)
+	return convertFiles(ctx, files, read, snap.Tree.Lazy)
 }
 
 // Files converts already inferred source files; read returns a file's bytes
 // by its SourceFile path. It lets callers convert trees that are not on disk.
 func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) ([]byte, error)) (*Result, error) {
+	return convertFiles(ctx, files, read, nil)
+}
+
+// convertFiles is Files where lazy, when set, gives the record of a file held
+// without its bytes: copied as it is, such a file stays one.
+func convertFiles(ctx context.Context, files []sfdx.SourceFile, read func(rel string) ([]byte, error), lazy func(rel string) *tree.Lazy) (*Result, error) {
 	c := &converter{
 		ctx:         ctx,
 		read:        read,
+		lazy:        lazy,
 		byPath:      map[string]sfdx.SourceFile{},
 		used:        map[string]bool{},
 		objects:     map[string]*objectParts{},
@@ -154,6 +174,7 @@ type objectParts struct {
 type converter struct {
 	ctx     context.Context // checked between components: zipping a resource folder takes a while
 	read    func(string) ([]byte, error)
+	lazy    func(string) *tree.Lazy // nil: every file is read
 	byPath  map[string]sfdx.SourceFile
 	used    map[string]bool
 	objects map[string]*objectParts
@@ -172,12 +193,37 @@ func (c *converter) emit(out, src string, data []byte) error {
 
 // emitBuilt is emit for bytes the converter made rather than copied.
 func (c *converter) emitBuilt(out, src string, data []byte, built bool) error {
-	if prev, ok := c.outputs[out]; ok {
-		return fmt.Errorf("%s: converts to %s, which %s already produces: rename one of them", src, out, prev)
+	return c.emitFile(File{Path: out, Data: data, Built: built}, src)
+}
+
+func (c *converter) emitFile(f File, src string) error {
+	if prev, ok := c.outputs[f.Path]; ok {
+		return fmt.Errorf("%s: converts to %s, which %s already produces: rename one of them", src, f.Path, prev)
 	}
-	c.outputs[out] = src
-	c.res.Files = append(c.res.Files, File{Path: out, Data: data, Built: built})
+	c.outputs[f.Path] = src
+	c.res.Files = append(c.res.Files, f)
 	return nil
+}
+
+// copy emits the source file src as it is at out: one the tree holds by
+// its record stays one, read again when it is zipped.
+func (c *converter) copy(out, src string) error {
+	if l := c.lazyOf(src); l != nil {
+		return c.emitFile(File{Path: out, Lazy: l}, src)
+	}
+	data, err := c.read(src)
+	if err != nil {
+		return err
+	}
+	return c.emit(out, src, data)
+}
+
+// lazyOf is the record of a source file held without its bytes, or nil.
+func (c *converter) lazyOf(rel string) *tree.Lazy {
+	if c.lazy == nil {
+		return nil
+	}
+	return c.lazy(rel)
 }
 
 // unsupported explains why a type is refused instead of being converted
@@ -267,12 +313,8 @@ func (c *converter) add(f sfdx.SourceFile) error {
 		if !ok {
 			return fmt.Errorf("%s: the %s content file %s is missing (or ignored by .forceignore): add it beside the metadata file", f.Path, t.Name, name)
 		}
-		body, err := c.read(cf.Path)
-		if err != nil {
-			return err
-		}
 		c.used[cf.Path] = true
-		if err := c.emit(dir+"/"+name, cf.Path, body); err != nil {
+		if err := c.copy(dir+"/"+name, cf.Path); err != nil {
 			return err
 		}
 		if err := c.emit(dir+"/"+name+"-meta.xml", f.Path, data); err != nil {

@@ -79,12 +79,8 @@ func (c *converter) addInFolder(f sfdx.SourceFile) error {
 		if _, ok := c.byPath[body]; !ok {
 			return fmt.Errorf("%s: the %s content file %s is missing (or ignored by .forceignore): add it beside the metadata file", f.Path, t.Name, path.Base(body))
 		}
-		b, err := c.read(body)
-		if err != nil {
-			return err
-		}
 		c.used[body] = true
-		if err := c.emit(strings.TrimSuffix(out, "-meta.xml"), body, b); err != nil {
+		if err := c.copy(strings.TrimSuffix(out, "-meta.xml"), body); err != nil {
 			return err
 		}
 		if err := c.emit(out, f.Path, data); err != nil {
@@ -145,11 +141,7 @@ func (c *converter) document(fc *folderComponent) error {
 		m   member
 		out string
 	}{{content, content.out}, {*xml, xmlOut}} {
-		data, err := c.read(w.m.file.Path)
-		if err != nil {
-			return err
-		}
-		if err := c.emit(w.out, w.m.file.Path, data); err != nil {
+		if err := c.copy(w.out, w.m.file.Path); err != nil {
 			return err
 		}
 	}

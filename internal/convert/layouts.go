@@ -128,11 +128,7 @@ func (c *converter) finishFolders() error {
 // lists the component in package.xml.
 func (c *converter) copyComponent(fc *folderComponent, files []member) error {
 	for _, m := range files {
-		data, err := c.read(m.file.Path)
-		if err != nil {
-			return err
-		}
-		if err := c.emit(m.out, m.file.Path, data); err != nil {
+		if err := c.copy(m.out, m.file.Path); err != nil {
 			return err
 		}
 	}
@@ -222,9 +218,8 @@ func (c *converter) staticResource(fc *folderComponent) error {
 	if err != nil {
 		return err
 	}
-	var body []byte
-	var zipped []ZipFile
 	contentPath := fc.dir + "/" + content
+	out := fc.typ.DirectoryName + "/" + cliBaseName(content) + "." + fc.typ.Suffix
 	if isFolder(fc, content) {
 		o, err := c.parseMetadata(xml.file.Path, fc.typ.Name)
 		if err != nil {
@@ -248,26 +243,25 @@ func (c *converter) staticResource(fc *folderComponent) error {
 			}
 			entries = append(entries, zipEntry{name: strings.TrimPrefix(f.file.Path, contentPath+"/"), data: data})
 		}
-		if body, zipped, err = resourceZip(entries); err != nil {
+		body, zipped, err := resourceZip(entries)
+		if err != nil {
 			return fmt.Errorf("%s: %w", contentPath, err)
 		}
 		if len(body) > MaxStaticResourceSize {
 			return fmt.Errorf("%s: zipped, the static resource is %d bytes, more than Salesforce's %d-byte (5 MB) limit for one static resource: split it or remove files", contentPath, len(body), MaxStaticResourceSize)
 		}
-	} else {
-		if body, err = c.read(contentPath); err != nil {
+		if err := c.emitFile(File{Path: out, Data: body, Built: true, Zipped: zipped}, contentPath); err != nil {
 			return err
 		}
-		if len(body) > MaxStaticResourceSize {
-			return fmt.Errorf("%s: %d bytes, more than Salesforce's %d-byte (5 MB) limit for one static resource", contentPath, len(body), MaxStaticResourceSize)
+	} else {
+		if err := c.copy(out, contentPath); err != nil {
+			return err
+		}
+		if n := c.res.Files[len(c.res.Files)-1].Size(); n > MaxStaticResourceSize {
+			return fmt.Errorf("%s: %d bytes, more than Salesforce's %d-byte (5 MB) limit for one static resource", contentPath, n, MaxStaticResourceSize)
 		}
 	}
-	dir := fc.typ.DirectoryName
-	if err := c.emitBuilt(dir+"/"+cliBaseName(content)+"."+fc.typ.Suffix, contentPath, body, isFolder(fc, content)); err != nil {
-		return err
-	}
-	c.res.Files[len(c.res.Files)-1].Zipped = zipped
-	if err := c.emit(dir+"/"+xml.top, xml.file.Path, xmlData); err != nil {
+	if err := c.emit(fc.typ.DirectoryName+"/"+xml.top, xml.file.Path, xmlData); err != nil {
 		return err
 	}
 	c.res.Components = append(c.res.Components, Component{Type: fc.typ.Name, FullName: fc.name})

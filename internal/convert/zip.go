@@ -62,6 +62,11 @@ func ZipMethod(data []byte) uint16 {
 type ZipFile struct {
 	Header *zip.FileHeader
 	Data   []byte
+	// Open, set instead of Data, gives the bytes of an entry too large to
+	// hold (tree.Lazy.Open): they are read while the zip is written, and
+	// an error the reader returns, at its end too (a file changed since
+	// it was read), fails the zip.
+	Open func(context.Context) (io.ReadCloser, error)
 }
 
 // WriteZip writes files, in their order, as a zip into w. The entries to
@@ -69,7 +74,8 @@ type ZipFile struct {
 // at ZipLevel; the zip.Writer then takes each entry's stream as it would
 // have made it (it still sums and counts the entry's own bytes), so the
 // zip is the same, byte for byte, as one written entry after entry, on
-// any number of cores.
+// any number of cores. An entry read through Open (rare, and large) is
+// deflated in this last pass, as it is copied.
 func WriteZip(ctx context.Context, w io.Writer, files []ZipFile) error {
 	streams, err := deflateAll(ctx, files)
 	if err != nil {
@@ -77,23 +83,64 @@ func WriteZip(ctx context.Context, w io.Writer, files []ZipFile) error {
 	}
 	zw := zip.NewWriter(w)
 	var stream []byte
+	var live bool
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		if live {
+			return newDeflater(w), nil
+		}
 		return &deflated{w: w, stream: stream}, nil
 	})
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		stream = streams[i]
+		stream, live = streams[i], f.Open != nil
 		fw, err := zw.CreateHeader(f.Header)
 		if err != nil {
 			return fmt.Errorf("zipping %s: %w", f.Header.Name, err)
 		}
-		if _, err := fw.Write(f.Data); err != nil {
+		if live {
+			err = copyOpened(ctx, fw, f.Open)
+		} else {
+			_, err = fw.Write(f.Data)
+		}
+		if err != nil {
 			return fmt.Errorf("zipping %s: %w", f.Header.Name, err)
 		}
 	}
 	return zw.Close()
+}
+
+// copyOpened copies what open gives into w, to its end.
+func copyOpened(ctx context.Context, w io.Writer, open func(context.Context) (io.ReadCloser, error)) error {
+	r, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = io.Copy(w, r)
+	return err
+}
+
+// pooledDeflater is a flate.Writer of deflaters, given back when closed.
+type pooledDeflater struct{ fw *flate.Writer }
+
+func newDeflater(w io.Writer) *pooledDeflater {
+	fw, _ := deflaters.Get().(*flate.Writer)
+	if fw == nil {
+		fw, _ = flate.NewWriter(w, ZipLevel) // the level is a constant that is valid
+	} else {
+		fw.Reset(w)
+	}
+	return &pooledDeflater{fw: fw}
+}
+
+func (d *pooledDeflater) Write(p []byte) (int, error) { return d.fw.Write(p) }
+
+func (d *pooledDeflater) Close() error {
+	err := d.fw.Close()
+	deflaters.Put(d.fw)
+	return err
 }
 
 // deflateAll deflates the data of every entry whose method is Deflate,
@@ -137,7 +184,7 @@ func deflateAll(ctx context.Context, files []ZipFile) ([][]byte, error) {
 		if err = ctx.Err(); err != nil {
 			break
 		}
-		if f.Header.Method == zip.Deflate {
+		if f.Header.Method == zip.Deflate && f.Open == nil {
 			next <- i
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/sfdx"
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // DefaultEpoch is the zip timestamp when no SOURCE_DATE_EPOCH is given:
@@ -52,7 +53,7 @@ func checkLimits(pd *sfdx.PackageDir, conv *convert.Result) error {
 	}
 	var total int64
 	for _, f := range conv.Files {
-		total += int64(len(f.Data))
+		total += f.Size()
 	}
 	if total > MaxUnzippedSize {
 		return fmt.Errorf("%s converts to %d MiB of files, more than the %d MiB Salesforce unzips for one deploy: split the package or list large files in .forceignore", pd.Path, total>>20, MaxUnzippedSize>>20)
@@ -175,8 +176,11 @@ func Snapshot(ctx context.Context, snap *sfdx.Snapshot, opts Options) (*Result, 
 	}
 	var def *definition
 	if inputs.DefinitionFile != "" {
-		data, ok := snap.Tree.Get(inputs.DefinitionFile)
+		data, ok, err := snap.Tree.Read(ctx, inputs.DefinitionFile)
 		shown := filepath.Join(projectDir, filepath.FromSlash(inputs.DefinitionFile))
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			return nil, fmt.Errorf("%s:%d: \"definitionFile\" %s does not exist; create the scratch org definition or remove the key", projectFile, pd.Line, shown)
 		}
@@ -293,7 +297,7 @@ func sideZip(ctx context.Context, snap *sfdx.Snapshot, dir, key, projectFile str
 func metadataZip(ctx context.Context, pkgXML []byte, files []convert.File, mtime time.Time) ([]byte, error) {
 	entries := []entry{{name: "package.xml", data: pkgXML}}
 	for _, f := range files {
-		entries = append(entries, entry{name: f.Path, data: f.Data})
+		entries = append(entries, entry{name: f.Path, data: f.Data, lazy: f.Lazy})
 	}
 	return writeZip(ctx, withDirs(entries), mtime)
 }
@@ -413,6 +417,9 @@ func artifact(name string, data []byte) Artifact {
 type entry struct {
 	name string
 	data []byte
+	// lazy, set instead of data, is a large file streamed into the zip
+	// and checked to be the bytes validated (tree.Lazy.Open).
+	lazy *tree.Lazy
 	dir  bool
 }
 
@@ -439,7 +446,7 @@ type fixedInfo struct {
 }
 
 func (f fixedInfo) Name() string       { return path.Base(strings.TrimSuffix(f.e.name, "/")) }
-func (f fixedInfo) Size() int64        { return int64(len(f.e.data)) }
+func (f fixedInfo) Size() int64        { return convert.File{Data: f.e.data, Lazy: f.e.lazy}.Size() }
 func (f fixedInfo) ModTime() time.Time { return f.mtime }
 func (f fixedInfo) IsDir() bool        { return f.e.dir }
 func (f fixedInfo) Sys() any           { return nil }
@@ -462,7 +469,11 @@ func writeZip(ctx context.Context, entries []entry, mtime time.Time) ([]byte, er
 		if e.dir {
 			h.Method = zip.Store
 		}
-		files = append(files, convert.ZipFile{Header: h, Data: e.data})
+		zf := convert.ZipFile{Header: h, Data: e.data}
+		if e.lazy != nil {
+			h.Method, zf.Open = convert.ZipMethod(e.lazy.Head), e.lazy.Open
+		}
+		files = append(files, zf)
 	}
 	var buf bytes.Buffer
 	if err := convert.WriteZip(ctx, &buf, files); err != nil {

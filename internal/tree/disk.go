@@ -218,7 +218,11 @@ type Reader struct {
 	Ctx context.Context
 	// FS, when set, is where the project is read from instead of Root on
 	// disk (fsys.go); Root then only names it in messages.
-	FS    fs.FS
+	FS fs.FS
+	// Lazy makes Dir keep a content file over LazyOver bytes by its
+	// record (Lazy: digest, size, secrets scan of the bytes read) rather
+	// than its bytes, for callers that only scan and zip such files.
+	Lazy  bool
 	files int
 	bytes int64
 }
@@ -242,8 +246,16 @@ func (r *Reader) File(rel string) error {
 }
 
 func (r *Reader) add(rel, name string, b []byte) error {
+	return r.addRead(rel, name, b, nil)
+}
+
+// addRead adds a file read (b) or held by its record (l).
+func (r *Reader) addRead(rel, name string, b []byte, l *Lazy) error {
 	r.files++
 	r.bytes += int64(len(b))
+	if l != nil {
+		r.bytes += l.Size
+	}
 	if r.files > MaxFiles {
 		return r.tooMany()
 	}
@@ -253,8 +265,17 @@ func (r *Reader) add(rel, name string, b []byte) error {
 	if r.OnFile != nil && b == nil {
 		return r.OnFile(rel, name)
 	}
+	if l != nil {
+		r.Tree.SetLazy(rel, l)
+		return nil
+	}
 	r.Tree.Set(rel, b)
 	return nil
+}
+
+// keepLazy reports whether a file read as data is kept by its record.
+func (r *Reader) keepLazy(rel string, data []byte) bool {
+	return r.Lazy && len(data) > LazyOver && !holdsXML(rel)
 }
 
 // judge is what a walk, on disk or over an fs.FS, does with the entry d
@@ -322,6 +343,7 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 	var pool *readPool
 	if !r.ListOnly {
 		pool = newReadPool(r.Ctx, MaxFiles-r.files, MaxTotalSize-r.bytes)
+		pool.owner = r
 	}
 	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -364,7 +386,7 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 		case f.err != nil:
 			return f.err
 		}
-		if err := r.add(f.rel, f.name, f.data); err != nil {
+		if err := r.addRead(f.rel, f.name, f.data, f.lazy); err != nil {
 			return err
 		}
 	}
@@ -395,11 +417,15 @@ type readPool struct {
 	mu       sync.Mutex
 	reads    []poolRead
 	bytes    atomic.Int64
+	// owner is the Reader the pool reads for (whether it keeps large
+	// content by its record).
+	owner *Reader
 }
 
 type poolRead struct {
 	rel, name string
 	data      []byte
+	lazy      *Lazy
 	err       error
 }
 
@@ -420,9 +446,10 @@ func newReadPool(ctx context.Context, maxFiles int, maxBytes int64) *readPool {
 func (p *readPool) work() {
 	for i := range p.jobs {
 		p.mu.Lock()
-		name := p.reads[i].name
+		rel, name := p.reads[i].rel, p.reads[i].name
 		p.mu.Unlock()
 		var data []byte
+		var lazy *Lazy
 		err := p.ctx.Err()
 		switch {
 		case err != nil:
@@ -433,9 +460,14 @@ func (p *readPool) work() {
 			if p.bytes.Add(int64(len(data))) > p.maxBytes {
 				data, err = nil, errPoolFull
 			}
+			if err == nil && p.owner.keepLazy(rel, data) {
+				// Hashed and scanned here, on the reader's goroutine,
+				// then dropped.
+				data, lazy = nil, newLazy(name, p.owner.Root, rel, nil, data)
+			}
 		}
 		p.mu.Lock()
-		p.reads[i].data, p.reads[i].err = data, err
+		p.reads[i].data, p.reads[i].lazy, p.reads[i].err = data, lazy, err
 		p.mu.Unlock()
 	}
 }

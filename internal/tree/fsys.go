@@ -106,6 +106,10 @@ func (r *Reader) dirFS(rel string, keep func(rel string) bool, skipDir func(rel 
 		if err != nil {
 			return err
 		}
-		return r.add(p, filepath.Join(r.Root, filepath.FromSlash(p)), b)
+		name := filepath.Join(r.Root, filepath.FromSlash(p))
+		if r.keepLazy(p, b) {
+			return r.addRead(p, name, nil, newLazy(name, "", p, r.FS, b))
+		}
+		return r.add(p, name, b)
 	})
 }

@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// noFollow makes an open refuse a symbolic link at the name itself.
+const noFollow = syscall.O_NOFOLLOW
+
 // readRegular reads a regular file with four system calls (open, fstat,
 // read, close): package os would also register the descriptor with the
 // poller and query its flags, half again as many calls per file, which

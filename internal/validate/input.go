@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/tree"
 	"github.com/byocpack/byocpack/internal/xmldoc"
 )
 
@@ -24,6 +25,11 @@ type File struct {
 	// than held in memory.
 	Data []byte
 	Load func() ([]byte, error)
+	// Lazy, for a large content file the tree holds by its record, is
+	// what its read found: the secrets scan of its bytes (Lazy.Findings)
+	// is the file's, and Data stays nil (no other check reads a file
+	// whose name does not end in .xml).
+	Lazy *tree.Lazy
 	// InPackage is true for files under a packaged package directory (one
 	// with a "package" key in sfdx-project.json), where secrets and
 	// Dev Hub-only metadata must never appear.

@@ -23,7 +23,7 @@ var apiNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 // the file itself (that is what ships), with the entry in the message.
 func (r *run) secretScan(f File) []diag.Problem {
 	var ps []diag.Problem
-	for _, s := range r.secrets.Scan(f.Path, f.Data) {
+	for _, s := range r.scan(f) {
 		p := diag.Problem{File: f.Path, Severity: r.sev[string(s.Kind)], Rule: string(s.Kind), Message: s.Detail()}
 		if s.Entry == "" {
 			p.Line, p.Column = s.Line, s.Column
@@ -40,7 +40,7 @@ func (r *run) secretScan(f File) []diag.Problem {
 // settings live there).
 func (r *run) keyOutsidePackage(f File) []diag.Problem {
 	var ps []diag.Problem
-	for _, s := range r.secrets.Scan(f.Path, f.Data) {
+	for _, s := range r.scan(f) {
 		if s.Kind != secrets.PrivateKey {
 			continue
 		}
@@ -52,6 +52,15 @@ func (r *run) keyOutsidePackage(f File) []diag.Problem {
 		ps = append(ps, p)
 	}
 	return ps
+}
+
+// scan is what the secrets scan finds in f: in a file held by its record,
+// what it found when the file was read.
+func (r *run) scan(f File) []secrets.Finding {
+	if f.Lazy != nil {
+		return f.Lazy.Findings
+	}
+	return r.secrets.Scan(f.Path, f.Data)
 }
 
 // fileRules runs every rule that needs only this document.
