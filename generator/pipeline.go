@@ -252,6 +252,10 @@ func (r *run) recoveredNote() string {
 // output directory and the plan: where a user's edit during a run lands.
 var beforePlan func()
 
+// beforeZip, set by tests only, runs after the snapshot was read (and its
+// large content hashed and scanned) and before the zips are made.
+var beforeZip func()
+
 // loadSpec loads the spec and plans its components; no disk beyond the
 // spec. The templates parse meanwhile, and the spec's content model
 // decodes while the output directory opens: each is a millisecond of a
@@ -402,6 +406,9 @@ var gateSecrets = step{"gateSecrets", func(r *run) error {
 // taken from the zips unless validation and the gates let the tree
 // through, and nothing is written before apply.
 var convertAndZip = step{"convertAndZip", func(r *run) error {
+	if beforeZip != nil {
+		beforeZip()
+	}
 	built, err := pack.Snapshot(r.ctx, r.snap, r.pack)
 	if err != nil {
 		return fmt.Errorf("package %s: %w", r.dir, err)

@@ -9,8 +9,10 @@ import (
 	"io"
 	"io/fs"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -74,15 +76,19 @@ func TestWriteZipEqualsOneByOne(t *testing.T) {
 	files := testZipFiles()
 	want := zipOneByOne(t, testZipFiles())
 	for _, procs := range []int{1, 2, 5} {
-		old := runtime.GOMAXPROCS(procs)
-		var got bytes.Buffer
-		err := WriteZip(context.Background(), &got, testZipFiles())
-		runtime.GOMAXPROCS(old)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got.Bytes(), want) {
-			t.Fatalf("GOMAXPROCS=%d: WriteZip wrote %d bytes that differ from the one-by-one zip's %d", procs, got.Len(), len(want))
+		// The large entries given as they are read, in uneven pieces
+		// (tree.Lazy.Open), deflated as they are copied: the same zip.
+		for name, files := range map[string][]ZipFile{"held": testZipFiles(), "streamed": streamed(testZipFiles(), "big.js", "lib.js", "image.png")} {
+			old := runtime.GOMAXPROCS(procs)
+			var got bytes.Buffer
+			err := WriteZip(context.Background(), &got, files)
+			runtime.GOMAXPROCS(old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Fatalf("GOMAXPROCS=%d, %s: WriteZip wrote %d bytes that differ from the one-by-one zip's %d", procs, name, got.Len(), len(want))
+			}
 		}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(want), int64(len(want)))
@@ -98,6 +104,38 @@ func TestWriteZipEqualsOneByOne(t *testing.T) {
 		if err != nil || !bytes.Equal(b, files[i].Data) {
 			t.Fatalf("%s: read back %d bytes (%v), want the %d written", f.Name, len(b), err, len(files[i].Data))
 		}
+	}
+}
+
+// streamed gives the named entries' bytes through Open instead of Data,
+// read in pieces of uneven size.
+func streamed(files []ZipFile, names ...string) []ZipFile {
+	for i, f := range files {
+		if slices.Contains(names, f.Header.Name) {
+			data := f.Data
+			files[i].Data, files[i].Open = nil, func(context.Context) (io.ReadCloser, error) {
+				return io.NopCloser(iotest.HalfReader(bytes.NewReader(data))), nil
+			}
+		}
+	}
+	return files
+}
+
+// An entry whose reader fails, at its very end too (a file that changed
+// since it was read), fails the zip with the entry's name.
+func TestWriteZipFailsWhenAStreamFails(t *testing.T) {
+	changed := errors.New("big.js changed")
+	files := testZipFiles()
+	for i, f := range files {
+		if f.Header.Name == "big.js" {
+			data := f.Data
+			files[i].Data, files[i].Open = nil, func(context.Context) (io.ReadCloser, error) {
+				return io.NopCloser(io.MultiReader(bytes.NewReader(data), iotest.ErrReader(changed))), nil
+			}
+		}
+	}
+	if err := WriteZip(context.Background(), io.Discard, files); !errors.Is(err, changed) || !strings.Contains(err.Error(), "zipping big.js") {
+		t.Fatalf("got %v, want the stream's error", err)
 	}
 }
 
