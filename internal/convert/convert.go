@@ -99,14 +99,9 @@ func Tree(ctx context.Context, snap *sfdx.Snapshot, pd *sfdx.PackageDir, opts Op
 	return convertFiles(ctx, files, read, snap.Tree.Lazy)
 }
 
-// Files converts already inferred source files; read returns a file's bytes
-// by its SourceFile path. It lets callers convert trees that are not on disk.
-func Files(ctx context.Context, files []sfdx.SourceFile, read func(rel string) ([]byte, error)) (*Result, error) {
-	return convertFiles(ctx, files, read, nil)
-}
-
-// convertFiles is Files where lazy, when set, gives the record of a file held
-// without its bytes: copied as it is, such a file stays one.
+// convertFiles converts already inferred source files; read returns a
+// file's bytes by its SourceFile path, and lazy the record of a file the
+// tree holds without its bytes (copied as it is, such a file stays one).
 func convertFiles(ctx context.Context, files []sfdx.SourceFile, read func(rel string) ([]byte, error), lazy func(rel string) *tree.Lazy) (*Result, error) {
 	c := &converter{
 		ctx:         ctx,
