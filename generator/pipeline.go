@@ -33,7 +33,10 @@ package generator
 // .gitignore, the package directories sfdx-project.json lists, the files
 // byocpack owns) into memory; every later step works on that tree, so
 // what is zipped is exactly what was validated, and nothing the process
-// wrote is ever read back. The apply is one journalled step
+// wrote is ever read back. A content file over tree.LazyOver (a large
+// static resource or document) is hashed and scanned as it is read and
+// held by that record only: the zip streams it from disk again and fails,
+// naming it, when its digest differs. The apply is one journalled step
 // (internal/outdir).
 //
 // A new command is a new list: reuse the steps below, add the ones it

@@ -2,7 +2,8 @@
 // output directory, with what it rendered laid over it. Every later stage
 // (validation, conversion, zipping) works on a Tree, so what is zipped is
 // exactly what was validated and nothing is read back from disk after the
-// process itself wrote it.
+// process itself wrote it. Large content is the one exception, read again
+// when it is zipped and checked against its digest (lazy.go).
 package tree
 
 import (
