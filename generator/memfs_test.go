@@ -4,7 +4,9 @@ package generator
 // fs.FS (a fstest.MapFS literal), with the expected output inline. The
 // project is read through the same bounded reader as on disk (internal/
 // tree, Reader.FS); nothing is opened, locked or written: the steps run up
-// to planChanges, and run.writes is what the command would write.
+// to planChanges, and run.writes is what the command would write. A
+// content file over tree.LazyOver is held by its record and read again
+// from the FS when zipped, as on disk (lazy_test.go).
 
 import (
 	"archive/zip"
