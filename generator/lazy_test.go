@@ -34,9 +34,9 @@ func largeText(n int, seed uint32) []byte {
 	return b.Bytes()[:n]
 }
 
-func resourceMeta(contentType string) string {
+func resourceMeta(contentType, description string) string {
 	return `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">` +
-		"\n    <cacheControl>Private</cacheControl>\n    <contentType>" + contentType + "</contentType>\n</StaticResource>\n"
+		"\n    <cacheControl>Private</cacheControl>\n    <contentType>" + contentType + "</contentType>\n    <description>" + description + "</description>\n</StaticResource>\n"
 }
 
 // largeProject is a project on disk with a class and large static
@@ -52,15 +52,15 @@ func largeProject(t *testing.T, n int) (dir string, large []string) {
 	for i := range n {
 		name := fmt.Sprintf("lib%d", i)
 		files[resourcesDir+name+".resource"] = string(largeText(2<<20, uint32(i+1)))
-		files[resourcesDir+name+".resource-meta.xml"] = resourceMeta("application/javascript")
+		files[resourcesDir+name+".resource-meta.xml"] = resourceMeta("application/javascript", name)
 		large = append(large, resourcesDir+name+".resource")
 	}
 	png := append([]byte("\x89PNG\r\n\x1a\n"), largeText(3<<19, 99)...)
 	files[resourcesDir+"logo.resource"] = string(png)
-	files[resourcesDir+"logo.resource-meta.xml"] = resourceMeta("image/png")
+	files[resourcesDir+"logo.resource-meta.xml"] = resourceMeta("image/png", "logo")
 	files[resourcesDir+"bundle/js/big.js"] = string(largeText(3<<19, 7))
 	files[resourcesDir+"bundle/index.html"] = "<html></html>\n"
-	files[resourcesDir+"bundle.resource-meta.xml"] = resourceMeta("application/zip")
+	files[resourcesDir+"bundle.resource-meta.xml"] = resourceMeta("application/zip", "bundle")
 	large = append(large, resourcesDir+"logo.resource", resourcesDir+"bundle/js/big.js")
 	writeTree(t, dir, files)
 	return dir, large
@@ -91,9 +91,19 @@ func TestLargeContentZipsAsWhenHeld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tr := traceIO(t)
 	withLazy(true, func() { lazy, err = packageRun(dir, "", true) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Each large file is read twice, by design: hashed and scanned, then
+	// streamed into the zip (or, in a folder resource, read to be zipped
+	// by the converter); every other file once.
+	tr.check(t, "package", 2)
+	for _, p := range large {
+		if n := tr.reads[filepath.Join(dir, filepath.FromSlash(p))]; n != 2 {
+			t.Errorf("%s read %d times, want 2", p, n)
+		}
 	}
 	for _, p := range large {
 		if b, ok := lazy.snap.Tree.Get(p); !ok || b != nil || lazy.snap.Tree.Lazy(p) == nil {
@@ -156,7 +166,7 @@ func TestLargeContentHoldingAKeyIsRefused(t *testing.T) {
 	body := append(largeText(2<<20, 5), "\n-----BEGIN "+"PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END "+"PRIVATE KEY-----\n"...)
 	fsys := memProjectFS(memClass("Hello"), fstest.MapFS{
 		resourcesDir + "lib.resource":          &fstest.MapFile{Data: body, Mode: 0o644},
-		resourcesDir + "lib.resource-meta.xml": memFile(resourceMeta("application/javascript")),
+		resourcesDir + "lib.resource-meta.xml": memFile(resourceMeta("application/javascript", "lib")),
 	})
 	r, err := packageInMemory(fsys)
 	if err == nil || !strings.Contains(err.Error(), "proj/"+resourcesDir+"lib.resource:98393:1: error "+string(secrets.PrivateKey)+": PEM private key") {
