@@ -62,6 +62,14 @@ func largeProject(t *testing.T, n int) (dir string, large []string) {
 	files[resourcesDir+"bundle/index.html"] = "<html></html>\n"
 	files[resourcesDir+"bundle.resource-meta.xml"] = resourceMeta("application/zip", "bundle")
 	large = append(large, resourcesDir+"logo.resource", resourcesDir+"bundle/js/big.js")
+	// A document, copied as it is too.
+	const documents = "force-app/main/default/documents/"
+	files[documents+"Brand.documentFolder-meta.xml"] = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+		`<DocumentFolder xmlns="http://soap.sforce.com/2006/04/metadata"><accessType>Public</accessType><name>Brand</name><publicFolderAccess>ReadOnly</publicFolderAccess></DocumentFolder>` + "\n"
+	files[documents+"Brand/guide.pdf"] = "%PDF-1.4\n" + string(largeText(3<<19, 11))
+	files[documents+"Brand/guide.document-meta.xml"] = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+		`<Document xmlns="http://soap.sforce.com/2006/04/metadata"><internalUseOnly>false</internalUseOnly><name>guide</name><public>false</public></Document>` + "\n"
+	large = append(large, documents+"Brand/guide.pdf")
 	writeTree(t, dir, files)
 	return dir, large
 }
@@ -120,7 +128,7 @@ func TestLargeContentZipsAsWhenHeld(t *testing.T) {
 		t.Errorf("inputs digest %q held, %q lazy", held.inputs, lazy.inputs)
 	}
 	names := zipEntries(t, lazy.built.Package.Data)
-	for _, want := range []string{"staticresources/lib0.resource", "staticresources/logo.resource", "staticresources/bundle.resource"} {
+	for _, want := range []string{"staticresources/lib0.resource", "staticresources/logo.resource", "staticresources/bundle.resource", "documents/Brand/guide.pdf"} {
 		if !strings.Contains(strings.Join(names, "\n"), want) {
 			t.Errorf("package.zip lacks %s: %v", want, names)
 		}
