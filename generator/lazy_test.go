@@ -5,9 +5,11 @@ package generator
 // streamed into the zip with its digest checked again (issue 19, item 4).
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -213,5 +215,43 @@ func TestLargeContentIsNotHeldWhilePackaging(t *testing.T) {
 	lazy, held := heapAtZip(true), heapAtZip(false)
 	if total := uint64(n * 2 << 20); lazy+total/2 > held {
 		t.Errorf("heap when the zips start: %d MiB with large content held by its record, %d MiB with every byte held; want at least %d MiB less", lazy>>20, held>>20, total>>21)
+	}
+}
+
+// Build's snapshot of its output directory holds large content by its
+// record too: the zip carries the file's bytes.
+func TestBuildZipsLargeContent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := buildFixture(t, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	body := largeText(2<<20, 13)
+	writeTree(t, filepath.Join(out, filepath.FromSlash(resourcesDir)), map[string]string{
+		"lib.resource":          string(body),
+		"lib.resource-meta.xml": resourceMeta("application/javascript", "lib"),
+	})
+	tr := traceIO(t)
+	if _, err := buildFixture(t, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Read once more than its metadata file, which is held: streamed
+	// into the zip.
+	dir := filepath.Join(out, filepath.FromSlash(resourcesDir))
+	if n, meta := tr.reads[filepath.Join(dir, "lib.resource")], tr.reads[filepath.Join(dir, "lib.resource-meta.xml")]; n != meta+1 {
+		t.Errorf("lib.resource read %d times, its metadata file %d; want one more (the zip's)", n, meta)
+	}
+	zr, err := zip.OpenReader(filepath.Join(out, "dist", "package.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	rc, err := zr.Open("staticresources/lib.resource")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || !bytes.Equal(got, body) {
+		t.Fatalf("package.zip holds %d bytes of lib.resource (%v), want the %d written", len(got), err, len(body))
 	}
 }
