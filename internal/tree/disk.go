@@ -262,12 +262,12 @@ func (r *Reader) addRead(rel, name string, b []byte, l *Lazy) error {
 	if r.bytes > MaxTotalSize {
 		return r.tooLarge()
 	}
-	if r.OnFile != nil && b == nil {
-		return r.OnFile(rel, name)
-	}
 	if l != nil {
 		r.Tree.SetLazy(rel, l)
 		return nil
+	}
+	if r.OnFile != nil && b == nil {
+		return r.OnFile(rel, name)
 	}
 	r.Tree.Set(rel, b)
 	return nil
