@@ -26,8 +26,8 @@ package generator
 // the review of the loaded set; diff is inspect.Load of each side then
 // the comparison; doctor is its own ordered list of checks (doctor.Run),
 // each reporting pass, warn, fail or skip rather than stopping the run.
-// Unlike openProject, inspect.Load neither takes a project's lock nor
-// finishes an interrupted run before reading.
+// Like openProject, inspect.Load takes a project's lock and finishes or
+// undoes an interrupted run before reading (outdir.Open).
 //
 // The snapshot reads only what matters (sfdx-project.json, .forceignore,
 // .gitignore, the package directories sfdx-project.json lists, the files
