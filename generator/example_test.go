@@ -39,8 +39,8 @@ func ExampleBuild() {
 	}
 	// Output:
 	// 15 files written, 7 components packaged
-	// package.zip 5ba3f96f014b
-	// package-version-info.zip e6c2aa457374
+	// package.zip 8a8fa9e561e2
+	// package-version-info.zip eb2a6039f1ec
 }
 
 // A render that would overwrite a file byocpack did not write returns a

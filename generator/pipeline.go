@@ -26,8 +26,8 @@ package generator
 // the review of the loaded set; diff is inspect.Load of each side then
 // the comparison; doctor is its own ordered list of checks (doctor.Run),
 // each reporting pass, warn, fail or skip rather than stopping the run.
-// Unlike openProject, inspect.Load neither takes a project's lock nor
-// finishes an interrupted run before reading.
+// Like openProject, inspect.Load takes a project's lock and finishes or
+// undoes an interrupted run before reading (outdir.Open).
 //
 // The snapshot reads only what matters (sfdx-project.json, .forceignore,
 // .gitignore, the package directories sfdx-project.json lists, the files
@@ -310,7 +310,7 @@ var renderFiles = step{"renderFiles", func(r *run) error {
 
 // snapshotOutput reads what matters in the output directory as it is.
 var snapshotOutput = step{"snapshotOutput", func(r *run) (err error) {
-	r.before, err = snapshot(r.ctx, r.out, r.project)
+	r.before, err = snapshot(r.ctx, r.out, r.project, map[string][]byte{".gitignore": r.gitignore})
 	return err
 }}
 
@@ -324,12 +324,16 @@ var layRendered = step{"layRendered", func(r *run) error {
 			next.Set(f.Path, f.Data)
 		}
 	}
-	snap, err := nextSnapshot(r.before, next, r.dir)
+	snap, same, err := nextSnapshot(r.before, next, r.dir)
 	if err != nil {
 		return err
 	}
-	if err := readPackageDirs(r.ctx, r.out, snap); err != nil {
-		return err
+	// A project that lists other package directories than the one on
+	// disk (the first build, say) has folders the snapshot did not read.
+	if !same {
+		if err := readPackageDirs(r.ctx, r.out, snap); err != nil {
+			return err
+		}
 	}
 	for _, e := range r.out.Owned() {
 		if e.Role == outdir.RoleRendered && !e.Merged && !r.rendered[e.Path] {
@@ -478,7 +482,7 @@ var planChanges = step{"planChanges", func(r *run) (err error) {
 	if beforePlan != nil {
 		beforePlan()
 	}
-	r.plan, err = r.out.dir.Plan(r.writes, outdir.PlanOptions{Force: r.force, Replaces: replaces})
+	r.plan, err = r.out.dir.Plan(r.writes, outdir.PlanOptions{Force: r.force, Replaces: replaces, Read: r.readEarlier()})
 	return err
 }}
 
@@ -558,7 +562,7 @@ var snapshotProject = step{"snapshotProject", func(r *run) error {
 	if project == nil {
 		return fmt.Errorf("%s: not found: a Salesforce DX project needs %s at its root", filepath.Join(r.dir, sfdx.ProjectFile), sfdx.ProjectFile)
 	}
-	if r.snap, err = snapshot(r.ctx, r.proj, project); err != nil {
+	if r.snap, err = snapshot(r.ctx, r.proj, project, nil); err != nil {
 		return err
 	}
 	if r.projectRel != "." {
@@ -766,17 +770,33 @@ func renderedParses(files []render.File) func([]byte) *xmldoc.Document {
 
 // nextSnapshot parses the tree as it will be. When its sfdx-project.json
 // and .forceignore are the very bytes already parsed for the tree on disk
-// (a rebuild), that parse is taken rather than made again.
-func nextSnapshot(before *sfdx.Snapshot, next *tree.Tree, shown string) (*sfdx.Snapshot, error) {
-	same := func(name string) bool {
+// (a rebuild), that parse is taken rather than made again, and same says
+// so: the package directories are the ones the snapshot read.
+func nextSnapshot(before *sfdx.Snapshot, next *tree.Tree, shown string) (_ *sfdx.Snapshot, same bool, _ error) {
+	unchanged := func(name string) bool {
 		b, bok := before.Tree.Get(name)
 		n, nok := next.Get(name)
 		return bok == nok && bytes.Equal(b, n)
 	}
-	if _, parsed := before.Tree.Get(sfdx.ProjectFile); parsed && same(sfdx.ProjectFile) && same(sfdx.ForceIgnoreFile) {
+	if _, parsed := before.Tree.Get(sfdx.ProjectFile); parsed && unchanged(sfdx.ProjectFile) && unchanged(sfdx.ForceIgnoreFile) {
 		p := *before.Project
 		p.Dir = shown
-		return &sfdx.Snapshot{Project: &p, Ignore: before.Ignore, Tree: next}, nil
+		return &sfdx.Snapshot{Project: &p, Ignore: before.Ignore, Tree: next}, true, nil
 	}
-	return sfdx.ParseSnapshot(next, shown)
+	snap, err := sfdx.ParseSnapshot(next, shown)
+	return snap, false, err
+}
+
+// readEarlier gives the plan the bytes the snapshot read of a file in the
+// output directory, so that a rebuild does not read its files again to
+// plan (outdir.PlanOptions.Read).
+func (r *run) readEarlier() func(string) ([]byte, bool) {
+	disk := r.before
+	if disk == nil {
+		disk = r.snap // package: the project as read, nothing laid over it
+	}
+	if disk == nil || r.out != r.proj && r.spec == nil {
+		return nil // the zips go to a directory the run did not read
+	}
+	return func(rel string) ([]byte, bool) { return disk.Tree.Get(rel) }
 }

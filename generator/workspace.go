@@ -100,10 +100,17 @@ func (w *workspace) load(rel, name string) func() ([]byte, error) {
 // snapshot reads the project in w whose sfdx-project.json holds project:
 // the project files and every package directory, honouring .forceignore.
 // A directory that does not exist yet gives an empty tree.
-func snapshot(ctx context.Context, w *workspace, project []byte) (*sfdx.Snapshot, error) {
+//
+// read holds files the run read already (nil for one that is not there),
+// which are not read again.
+func snapshot(ctx context.Context, w *workspace, project []byte, read map[string][]byte) (*sfdx.Snapshot, error) {
 	t := tree.New()
 	for _, name := range []string{sfdx.ForceIgnoreFile, ".gitignore"} {
-		b, err := w.ReadFile(name)
+		b, known := read[name]
+		var err error
+		if !known {
+			b, err = w.ReadFile(name)
+		}
 		if err != nil {
 			return nil, err
 		}

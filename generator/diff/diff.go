@@ -118,6 +118,11 @@ func compareSets(old, new *inspect.Set) *Result {
 		Old: Side{old.Source, string(old.Kind)}, New: Side{new.Source, string(new.Kind)},
 		Package: []FieldChange{}, Added: []Ref{}, Removed: []Ref{}, Renamed: []Rename{}, Changed: []Change{}, Flags: []Flag{}, Notes: []string{},
 	}
+	for _, s := range []*inspect.Set{old, new} {
+		if s.Recovered != "" {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s: a byocpack run was killed part-way through writing it; before reading it, byocpack %s", s.Source, s.Recovered))
+		}
+	}
 	r.comparePackage(old, new)
 	r.compareList(old.Packaged, new.Packaged, false)
 	olds, news := old.Packaged, new.Packaged

@@ -38,6 +38,7 @@ const (
 	RuleCertExpired   = "REVIEW-CERT-EXPIRED"
 	RuleCertExpiring  = "REVIEW-CERT-EXPIRING"
 	RuleSAMLSHA1      = "REVIEW-SAML-SHA1"
+	RuleRecovered     = "REVIEW-RECOVERED"
 )
 
 // CertWarnDays is how long before expiry a certificate is flagged: a
@@ -218,6 +219,11 @@ func reviewSet(set *inspect.Set, opts Options) *Report {
 		Package: Package{Name: set.PackageName, Namespace: set.Namespace, VersionName: set.VersionName, VersionNumber: set.VersionNumber, APIVersion: set.APIVersion},
 		Apps:    []App{}, Channels: []Channel{}, Events: []Event{}, Vendors: []Vendor{}, Other: []string{}, Flags: []inspect.Flag{},
 	}}
+	if set.Recovered != "" {
+		r.rep.Flags = append(r.rep.Flags, inspect.Flag{Rule: RuleRecovered, Severity: problem.Info, File: set.Source,
+			Message: "a byocpack run was killed part-way through writing this project; before reading it, byocpack " + set.Recovered,
+			Fix:     "check the files the note names, then run the command that was interrupted again"})
+	}
 	r.byoc = r.byocApps()
 	used := map[*inspect.Component]bool{}
 	shown := map[string]bool{}

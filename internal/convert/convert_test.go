@@ -349,18 +349,22 @@ func TestNestedTypeFoldersAreRefused(t *testing.T) {
 // Files already compressed are stored, judged by their bytes alone;
 // everything else is deflated.
 func TestZipMethod(t *testing.T) {
+	big := strings.Repeat("\x00", storeBelow)
 	for _, c := range []struct {
 		data string
 		want uint16
 	}{
-		{"\x89PNG\r\n\x1a\n\x00\x00", zip.Store},
-		{"\xff\xd8\xff\xe0", zip.Store},
-		{"GIF89a", zip.Store},
-		{"PK\x03\x04rest", zip.Store},
-		{"\x1f\x8b\x08", zip.Store},
-		{"<?xml version=\"1.0\"?>", zip.Deflate},
-		{"PNG", zip.Deflate},
-		{"", zip.Deflate},
+		{"\x89PNG\r\n\x1a\n" + big, zip.Store},
+		{"\xff\xd8\xff\xe0" + big, zip.Store},
+		{"GIF89a" + big, zip.Store},
+		{"PK\x03\x04rest" + big, zip.Store},
+		{"\x1f\x8b\x08" + big, zip.Store},
+		{"<?xml version=\"1.0\"?>" + big, zip.Deflate},
+		{"PNG" + big, zip.Deflate},
+		{"<?xml version=\"1.0\"?>", zip.Store}, // small
+		{"", zip.Store},
+		{strings.Repeat("x", storeBelow-1), zip.Store},
+		{strings.Repeat("x", storeBelow), zip.Deflate},
 	} {
 		if got := ZipMethod([]byte(c.data)); got != c.want {
 			t.Errorf("ZipMethod(%q) = %d, want %d", c.data, got, c.want)

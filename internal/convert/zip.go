@@ -45,10 +45,21 @@ var deflaters sync.Pool
 // percent or two and cost a quarter of zipping lwc-recipes.
 var compressedMagic = [][]byte{[]byte("\x89PNG\r\n\x1a\n"), {0xff, 0xd8, 0xff}, []byte("GIF8"), []byte("PK\x03\x04"), {0x1f, 0x8b}}
 
+// storeBelow is the size under which a file is stored rather than
+// deflated. Deflating any entry costs about 12 µs for its Huffman tables
+// whatever its size, and a file this small shrinks by a few hundred bytes
+// at most: on lwc-recipes, storing its 355 files under 512 bytes makes
+// package.zip 39 KB (4 %) larger and saves a fifth of the deflating.
+const storeBelow = 512
+
 // ZipMethod is how a file with this content is stored in a zip byocpack
-// writes: as it is when it is compressed already, else deflated. It
-// depends on the bytes alone, so the zip stays the same on any machine.
+// writes: as it is when it is compressed already or smaller than
+// storeBelow, else deflated. It depends on the bytes alone, so the zip
+// stays the same on any machine.
 func ZipMethod(data []byte) uint16 {
+	if len(data) < storeBelow {
+		return zip.Store
+	}
 	for _, m := range compressedMagic {
 		if bytes.HasPrefix(data, m) {
 			return zip.Store

@@ -24,6 +24,7 @@ import (
 	"github.com/byocpack/byocpack/generator/spec"
 	"github.com/byocpack/byocpack/internal/archive"
 	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/outdir"
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/render"
 	"github.com/byocpack/byocpack/internal/sfdx"
@@ -119,6 +120,10 @@ type Set struct {
 	OutsideKnown bool         `json:"outsideKnown"`
 	// OutsideDirs are those directories.
 	OutsideDirs []string `json:"outsideDirs,omitempty"`
+	// Recovered, for a project directory, says what was done about a
+	// byocpack run killed part-way through writing it, before it was
+	// read (outdir.Dir.Recovered); "" when there was none.
+	Recovered string `json:"recovered,omitempty"`
 }
 
 // All returns the packaged components, then the outside ones.
@@ -152,11 +157,23 @@ func Load(ctx context.Context, target string, opts Options) (*Set, error) {
 	}
 	reg := registry.New()
 	if fi.IsDir() {
+		// As validate does: under the project's lock, once a byocpack run
+		// killed part-way through writing it is finished or undone, so
+		// that a half-written tree is never read.
+		d, err := outdir.Open(target, outdir.OpenOptions{Done: ctx.Done()})
+		if err != nil {
+			return nil, err
+		}
+		defer d.Close()
 		snap, err := sfdx.ReadProjectContext(ctx, target)
 		if err != nil {
 			return nil, err
 		}
-		return fromProject(reg, newBudget(), snap, target, func(p string) string { return filepath.ToSlash(filepath.Join(target, p)) }, KindProject)
+		set, err := fromProject(reg, newBudget(), snap, target, func(p string) string { return filepath.ToSlash(filepath.Join(target, p)) }, KindProject)
+		if set != nil {
+			set.Recovered = d.Recovered
+		}
+		return set, err
 	}
 	data, err := tree.ReadPath(target)
 	if err != nil {

@@ -118,6 +118,7 @@ type Dir struct {
 	createdFrom string
 	lock        *lock
 	owned       map[string]Entry
+	manifest    []byte // as Open read it
 	// Recovered says what Open did about a run that was killed part-way:
 	// "" when there was none.
 	Recovered string
@@ -181,6 +182,7 @@ func Open(dir string, opts OpenOptions) (*Dir, error) {
 		d.Close()
 		return nil, err
 	}
+	d.manifest = mb
 	return d, nil
 }
 
@@ -289,6 +291,12 @@ type PlanOptions struct {
 	// the others are kept as they are (render keeps zips that still match
 	// the tree; package keeps the rendered files).
 	Replaces func(Entry) bool
+	// Read, when set, gives the bytes of rel as the run read them before
+	// (its snapshot of the directory), so that the plan does not read the
+	// file a second time. The plan stamps the file all the same, and the
+	// commit re-checks the file against these bytes' digest before it
+	// moves it: an edit made since the snapshot is kept, never lost.
+	Read func(rel string) ([]byte, bool)
 }
 
 // Plan is a change worked out against the directory, applied by Apply.
@@ -332,7 +340,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			return nil, fmt.Errorf("%s is produced twice", f.Path)
 		}
 		next[f.Path] = true
-		cur, err := d.look(p, f.Path)
+		cur, err := d.look(p, f.Path, opts.Read)
 		if err != nil {
 			return nil, err
 		}
@@ -372,7 +380,7 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 			entries = append(entries, e)
 			continue
 		}
-		cur, err := d.look(p, e.Path)
+		cur, err := d.look(p, e.Path, opts.Read)
 		if err != nil {
 			return nil, err
 		}
@@ -390,7 +398,9 @@ func (d *Dir) Plan(files []File, opts PlanOptions) (*Plan, error) {
 		return nil, &ConflictError{Dir: d.Path, Conflicts: conflicts}
 	}
 	mb := marshalManifest(entries)
-	if cur, err := d.look(p, ManifestName); err != nil {
+	// The manifest as Open read it (the lock keeps other runs out); an
+	// edit by hand since shows at the commit's re-check.
+	if cur, err := d.look(p, ManifestName, func(string) ([]byte, bool) { return d.manifest, true }); err != nil {
 		return nil, err
 	} else if string(cur) != string(mb) {
 		p.writes = append(p.writes, File{Path: ManifestName, Data: mb})

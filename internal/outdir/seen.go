@@ -28,16 +28,23 @@ const changedWhileRunning = " (changed while byocpack was running; kept as it is
 
 // look reads the file at rel as ReadFile does and records in p what it
 // read. The stat comes first: an edit between it and the read shows as a
-// newer time than the one recorded, so it is caught, never missed.
-func (d *Dir) look(p *Plan, rel string) ([]byte, error) {
+// newer time than the one recorded, so it is caught, never missed. read,
+// when it has rel, gives the bytes the run read earlier instead: an edit
+// since then shows as bytes other than the digest recorded here.
+func (d *Dir) look(p *Plan, rel string, read func(string) ([]byte, bool)) ([]byte, error) {
 	if d.missing {
 		p.seen[rel] = seen{}
 		return nil, nil
 	}
 	fi, err := os.Lstat(d.abs(rel))
-	b, rerr := d.ReadFile(rel)
-	if rerr != nil {
-		return nil, rerr
+	var b []byte
+	if known, ok := readEarlier(read, rel); ok && err == nil && fi.Mode().IsRegular() {
+		b = known
+	} else {
+		var rerr error
+		if b, rerr = d.ReadFile(rel); rerr != nil {
+			return nil, rerr
+		}
 	}
 	s := seen{}
 	if err == nil && b != nil {
@@ -151,4 +158,12 @@ func (e *KeptError) Error() string {
 		msg += "\n  " + escape.Line(k)
 	}
 	return msg + "\ncompare each kept version with the file in place and keep the one you want"
+}
+
+func readEarlier(read func(string) ([]byte, bool), rel string) ([]byte, bool) {
+	if read == nil {
+		return nil, false
+	}
+	b, ok := read(rel)
+	return b, ok && b != nil
 }
