@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/flate"
+
+	"github.com/byocpack/byocpack/internal/tree"
 )
 
 // MaxStaticResourceSize is Salesforce's limit for one static resource.
@@ -56,12 +58,19 @@ const storeBelow = 512
 // writes: as it is when it is compressed already or smaller than
 // storeBelow, else deflated. It depends on the bytes alone, so the zip
 // stays the same on any machine.
-func ZipMethod(data []byte) uint16 {
-	if len(data) < storeBelow {
+func ZipMethod(data []byte) uint16 { return zipMethod(data, int64(len(data))) }
+
+// LazyZipMethod is ZipMethod of the file a tree holds by its record,
+// from the first bytes and the size the record keeps.
+func LazyZipMethod(l *tree.Lazy) uint16 { return zipMethod(l.Head, l.Size) }
+
+// zipMethod is ZipMethod of a file of size bytes that starts with head.
+func zipMethod(head []byte, size int64) uint16 {
+	if size < storeBelow {
 		return zip.Store
 	}
 	for _, m := range compressedMagic {
-		if bytes.HasPrefix(data, m) {
+		if bytes.HasPrefix(head, m) {
 			return zip.Store
 		}
 	}

@@ -471,7 +471,7 @@ func writeZip(ctx context.Context, entries []entry, mtime time.Time) ([]byte, er
 		}
 		zf := convert.ZipFile{Header: h, Data: e.data}
 		if e.lazy != nil {
-			h.Method, zf.Open = convert.ZipMethod(e.lazy.Head), e.lazy.Open
+			h.Method, zf.Open = convert.LazyZipMethod(e.lazy), e.lazy.Open
 		}
 		files = append(files, zf)
 	}
