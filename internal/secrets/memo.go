@@ -18,8 +18,9 @@ import (
 // Only results that do not depend on where the bytes sit are kept: content
 // that is no archive and in which no compressed stream was opened (whose
 // scan reads nothing but its own bytes, whatever the depth or the bytes
-// left to decompress), under a name that does not mark global OAuth
-// settings. A nil *Memo remembers nothing. A Memo is safe for concurrent
+// left to decompress), scanned above the depth limit (where a raw deflate
+// stream would be passed over), under a name that does not mark global
+// OAuth settings. A nil *Memo remembers nothing. A Memo is safe for concurrent
 // use and lives as long as the run that made it.
 type Memo struct {
 	seed  maphash.Seed

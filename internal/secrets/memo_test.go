@@ -28,6 +28,14 @@ func TestMemoFindsWhatScanFinds(t *testing.T) {
 	for range 6 {
 		nested = gz(t, nested)
 	}
+	// A raw deflate stream of a key, which a scan inflates above the
+	// depth limit and passes over at it: the same bytes once at the
+	// limit, inside three zips, and once just inside the outer zip.
+	rawKey := deflateOf(t, []byte(string(keyPEM)+strings.Repeat("\n", 200)), false)
+	deep := zipOf(t, zip.Store, e("x.bin", rawKey))
+	for range 2 {
+		deep = zipOf(t, zip.Store, e("inner.zip", deep))
+	}
 	type input struct {
 		name string
 		data []byte
@@ -46,13 +54,16 @@ func TestMemoFindsWhatScanFinds(t *testing.T) {
 		{"key.zip", zipOf(t, zip.Deflate, e("js/app.js", js), e("k.pem", keyPEM))},
 		{"zlib.zip", zipOf(t, zip.Store, e("z.bin", zl.Bytes()), e("zz.zip", zipOf(t, zip.Deflate, e("z.bin", zl.Bytes()))))},
 		{"nested.zip", zipOf(t, zip.Deflate, e("n.gz", nested), e("x", "x"))},
+		{"deep first.zip", zipOf(t, zip.Store, e("a.zip", deep), e("key.bin", rawKey))},
+		{"raw key.bin", rawKey},
 	}
 	want := map[string][]string{}
 	for _, in := range inputs {
 		want[in.name] = summary(Scan(in.name, in.data))
 	}
 	// The cases must show something: findings, and clean files.
-	if len(want["key.zip"]) == 0 || len(want["A.ecaGlblOauth-meta.xml"]) == 0 || len(want["nested.gz"]) == 0 || want["clean.zip"] != nil {
+	if len(want["key.zip"]) == 0 || len(want["A.ecaGlblOauth-meta.xml"]) == 0 || len(want["nested.gz"]) == 0 || want["clean.zip"] != nil ||
+		len(want["deep first.zip"]) == 0 || len(want["raw key.bin"]) == 0 {
 		t.Fatalf("the corpus does not test what it should: %v", want)
 	}
 	backward := slices.Clone(inputs)

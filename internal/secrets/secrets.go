@@ -222,7 +222,10 @@ func (s *scanner) file(entry string, data []byte, depth int, label string) {
 	s.deflated(entry, data, depth)
 	s.content(entry, data)
 	s.decoded(entry, data, before)
-	if len(s.findings) == before && s.budget == budget && !s.stopped {
+	// Remembered only when the scan read the bytes as it would at any
+	// depth: at the depth limit a raw deflate stream is passed over, so
+	// bytes that are clean there may hold a key one level up.
+	if len(s.findings) == before && s.budget == budget && !s.stopped && depth < s.lim.depth {
 		s.memo.pass(data)
 	}
 }
