@@ -262,3 +262,23 @@ func TestOpensslEncryptedDataIsRefused(t *testing.T) {
 		t.Errorf("the word inside text is no cipher text: %+v", fs)
 	}
 }
+
+// Base64 wrapped at 76 columns whose lines start like a key's first word
+// (the user's trial: a 4.7 MB resource took 4 s) is read a bounded number
+// of times, not once for each such line, and a key after it is found.
+func TestWrappedBase64StaysLinear(t *testing.T) {
+	var b strings.Builder
+	line := "MAAA" + strings.Repeat("QUJD", 18)
+	for b.Len() < 2<<20 {
+		b.WriteString(line + "\n")
+	}
+	data := []byte(b.String() + "\n" + string(pemOf("PRIVATE KEY", keys().pkcs8RSA)))
+	s := &scanner{lim: defaultLimits, name: "r.resource", budget: defaultLimits.total}
+	s.base64Keys("", data, nil)
+	if s.b64Read > 2*len(data) {
+		t.Errorf("the base64 search went over %d bytes of a %d-byte file", s.b64Read, len(data))
+	}
+	if fs := Scan("r.resource", data); len(fs) == 0 || fs[0].Kind != PrivateKey {
+		t.Errorf("the key after the base64 was not found: %v", summary(fs))
+	}
+}

@@ -153,6 +153,7 @@ type scanner struct {
 	budget   int64 // bytes that may still be decompressed
 	stopped  bool  // a whole-scan limit was hit; no more work
 	memo     *Memo // contents scanned clean before in this run; nil for none
+	b64Read  int   // bytes collectB64 went over, which tests hold linear
 }
 
 func scanWith(lim limits, name string, data []byte) []Finding {

@@ -377,19 +377,19 @@ func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
 				i += line
 				continue
 			}
-			if buf, _ = collectB64(buf[:0], data, i, minB64Line); len(buf) < minB64Line {
+			if buf, _ = s.collectB64(buf[:0], data, i, minB64Line); len(buf) < minB64Line {
 				i += line
 				continue
 			}
 		}
 		// The first 32 characters say whether this can be a key at all;
 		// a certificate body stops here.
-		if buf, _ = collectB64(buf[:0], data, i, 32); !keyPrefix(decodeB64(buf)) {
+		if buf, _ = s.collectB64(buf[:0], data, i, 32); !keyPrefix(decodeB64(buf)) {
 			i += 2
 			continue
 		}
 		var end int
-		buf, end = collectB64(buf[:0], data, i, maxB64Key)
+		buf, end = s.collectB64(buf[:0], data, i, maxB64Key)
 		if label := derKey(decodeB64(buf)); label != "" {
 			s.add(entry, data, i, PrivateKey, "base64-encoded %s (a key body without its PEM header); %s", label, keyFix)
 		}
@@ -406,7 +406,7 @@ func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
 			continue
 		}
 		var end int
-		buf, end = collectB64(buf[:0], data, i, 256)
+		buf, end = s.collectB64(buf[:0], data, i, 256)
 		dec := decodeB64(buf)
 		if m := pemKeyRE().FindSubmatchIndex(dec); m != nil {
 			s.add(entry, data, i, PrivateKey, "base64-encoded PEM private key (%s block); %s", pemLabel(dec, m), keyFix)
@@ -467,15 +467,22 @@ func joinLiteral(data []byte, i int) int {
 
 // collectB64 appends to buf at most limit base64 characters of the run at
 // data[i:] (line breaks and blanks inside it skipped, "=" padding ending
-// it) and returns where the run ends, so the caller can go on from there.
-func collectB64(buf, data []byte, i, limit int) ([]byte, int) {
+// it) and returns where it stopped: the run's end, or the character past
+// the limit, so the caller goes on from there. Stopping at the limit keeps
+// the scan linear: in base64 wrapped at 76 columns, a line may start with
+// what looks like a key's first word, and collecting each such line's run
+// to its end read the rest of the body once a line (4.7 MB took 4 s).
+func (s *scanner) collectB64(buf, data []byte, i, limit int) ([]byte, int) {
+	start := i
+	defer func() { s.b64Read += i - start }()
 	for ; i < len(data); i++ {
 		c := data[i]
 		switch {
 		case isB64URL(c):
-			if len(buf) < limit {
-				buf = append(buf, c)
+			if len(buf) >= limit {
+				return buf, i
 			}
+			buf = append(buf, c)
 		case isQuote(c):
 			// A body split across string literals goes on in the next.
 			next := joinLiteral(data, i)
@@ -488,10 +495,11 @@ func collectB64(buf, data []byte, i, limit int) ([]byte, int) {
 			i++
 		case c == '\\' && i+1 < len(data) && data[i+1] == '/':
 			// JSON may escape the slash.
-			i++
-			if len(buf) < limit {
-				buf = append(buf, '/')
+			if len(buf) >= limit {
+				return buf, i
 			}
+			i++
+			buf = append(buf, '/')
 		case isSpace(c):
 		case c == '=':
 			for i < len(data) && data[i] == '=' {
