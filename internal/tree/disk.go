@@ -93,7 +93,7 @@ func ReadFile(root, rel string) ([]byte, error) {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		return nil, fmt.Errorf("%s is a symbolic link; byocpack reads only regular files here: replace it with the file", filepath.ToSlash(name))
 	}
-	return readRegular(name)
+	return readNoLink(name)
 }
 
 // Trace, when a test sets it, is called with the name of every file read
@@ -303,11 +303,16 @@ func judge(rel, shown string, d fs.DirEntry, start bool, keep, skipDir func(rel 
 	}
 	switch {
 	case d.Type()&fs.ModeSymlink != 0:
-		return false, fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace the link with the file or folder it points to", shown)
+		return false, linkError(shown)
 	case !d.Type().IsRegular():
 		return false, fmt.Errorf("%s: %s, not a file; remove it or list it in .forceignore", shown, kind(d.Type()))
 	}
 	return true, nil
+}
+
+// linkError is the error of a symbolic link where a project holds files.
+func linkError(name string) error {
+	return fmt.Errorf("%s: symbolic links are not packaged reproducibly; replace the link with the file or folder it points to", filepath.ToSlash(name))
 }
 
 func (r *Reader) tooMany() error {
@@ -456,7 +461,7 @@ func (p *readPool) work() {
 		case p.bytes.Load() > p.maxBytes:
 			err = errPoolFull
 		default:
-			data, err = readRegular(name)
+			data, err = readNoLink(name)
 			if p.bytes.Add(int64(len(data))) > p.maxBytes {
 				data, err = nil, errPoolFull
 			}

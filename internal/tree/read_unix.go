@@ -3,6 +3,7 @@
 package tree
 
 import (
+	"errors"
 	"io"
 	"io/fs"
 	"syscall"
@@ -16,12 +17,25 @@ const noFollow = syscall.O_NOFOLLOW
 // poller and query its flags, half again as many calls per file, which
 // is most of what reading 10,000 small files costs. O_NONBLOCK keeps the
 // open of a FIFO from blocking; the fstat then refuses it.
-func readRegular(name string) ([]byte, error) {
+func readRegular(name string) ([]byte, error) { return readRegularFlags(name, 0) }
+
+// readNoLink is readRegular of a file a walk or a project read found to
+// be a regular file: a symbolic link put in its place since is refused,
+// never followed (O_NOFOLLOW).
+func readNoLink(name string) ([]byte, error) {
+	b, err := readRegularFlags(name, noFollow)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, linkError(name)
+	}
+	return b, err
+}
+
+func readRegularFlags(name string, flags int) ([]byte, error) {
 	trace(name)
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|flags, 0)
 		if err != syscall.EINTR {
 			break
 		}
