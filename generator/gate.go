@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/diag"
@@ -77,6 +78,20 @@ func builtSecretsGate(files []convert.File, descriptor []byte, memo *secrets.Mem
 	for _, s := range memo.Scan("package2-descriptor.json", descriptor) {
 		found = append(found, diag.Problem{File: "package-version-info.zip/package2-descriptor.json", Severity: diag.Error, Rule: RuleSecretGate,
 			Message: fmt.Sprintf("%s (%s); it comes from the package directory's entry in sfdx-project.json, which sf package version create uploads: remove it from there", s.Detail(), s.Kind)})
+	}
+	// The file names go into package.zip and, as API names, into
+	// package.xml: a consumer key written as a component's name ships too.
+	var names strings.Builder
+	for _, f := range files {
+		names.WriteString(f.Path + "\n")
+	}
+	for _, s := range memo.Scan("package.zip entry names", []byte(names.String())) {
+		name := "package.zip"
+		if s.Line > 0 && s.Line <= len(files) {
+			name += "/" + files[s.Line-1].Path
+		}
+		found = append(found, diag.Problem{File: name, Severity: diag.Error, Rule: RuleSecretGate,
+			Message: fmt.Sprintf("in the file's name: %s (%s); names go into the package, and into package.xml as API names, as they are: rename the component or file", s.Detail(), s.Kind)})
 	}
 	for _, f := range files {
 		if !f.Built {

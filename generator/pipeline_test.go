@@ -411,3 +411,21 @@ func TestFailedRunKeepsTheRecoveryNote(t *testing.T) {
 		t.Fatalf("want the error with the recovery's note, got %#v", err)
 	}
 }
+
+// A consumer key written as a component's name ships in package.zip's
+// entry names and package.xml: the gate refuses it, naming the file (the
+// attacker trial packaged a static resource so named).
+func TestAConsumerKeyAsAFileNameIsRefused(t *testing.T) {
+	key := "a3MVG9A2kN3Bn17hsWsLDatwIVMEUBoPKv7ksp0tzmzMgpA8zAjv0ac8c5IJh0gv"
+	files := []convert.File{
+		{Path: "staticresources/ok.resource", Data: []byte("x")},
+		{Path: "staticresources/" + key + ".resource", Data: []byte("x")},
+	}
+	err := builtSecretsGate(files, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "package.zip/staticresources/"+key+".resource") || !strings.Contains(err.Error(), "file's name") {
+		t.Fatalf("want the name refused, naming the file; got %v", err)
+	}
+	if err := builtSecretsGate(files[:1], nil, nil); err != nil {
+		t.Fatalf("an ordinary name: %v", err)
+	}
+}
