@@ -61,13 +61,37 @@ func toJSONProblems(ps []generator.Problem) []problemJSON {
 				j.Key = m[1]
 			}
 		}
-		// Messages say the cause, then after "; " what to do.
-		if i := strings.LastIndex(p.Message, "; "); i >= 0 {
-			j.Fix = p.Message[i+2:]
+		j.Fix = p.Fix
+		if j.Fix == "" {
+			j.Fix = fixOf(p.Message)
 		}
 		out = append(out, j)
 	}
 	return out
+}
+
+// fixOf is what a message says to do: messages say the cause, then after
+// "; " the fix. A "; " inside parentheses is part of an aside ("(it
+// belongs before <x>; the Metadata API deploys either order)"), not the
+// start of a fix; a message without one has no fix.
+func fixOf(msg string) string {
+	depth, at := 0, -1
+	for i := 0; i < len(msg); i++ {
+		switch msg[i] {
+		case '(':
+			depth++
+		case ')':
+			depth = max(0, depth-1)
+		case ';':
+			if depth == 0 && i+1 < len(msg) && msg[i+1] == ' ' {
+				at = i
+			}
+		}
+	}
+	if at < 0 {
+		return ""
+	}
+	return msg[at+2:]
 }
 
 // jsonRequested reports whether cmd was asked for JSON.

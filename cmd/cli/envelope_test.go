@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/byocpack/byocpack/generator"
 )
 
 // unmarshalResult decodes a command's JSON envelope and its result into v.
@@ -231,5 +233,24 @@ func TestEveryJSONOutputFollowsTheSchema(t *testing.T) {
 	code, stdout, _ := run(t, "render", "-f", spec, "-o", out, "--json")
 	if code != 1 || !strings.Contains(stdout, `"status": "refused"`) || !strings.Contains(stdout, `"conflicts"`) {
 		t.Errorf("conflict: exit %d\n%s", code, stdout)
+	}
+}
+
+// A JSON problem's fix is what the message says after its last "; ",
+// unless that is inside an aside in parentheses (the new-user trial saw
+// "fix": "the Metadata API deploys either order)" on xsd-order), and the
+// problem's own Fix when it has one.
+func TestJSONFixIsTheMessagesFix(t *testing.T) {
+	for _, c := range []struct{ msg, fix, want string }{
+		{"certificate expired; issue a new one", "", "issue a new one"},
+		{"<a> in <b> is not in the order Salesforce retrieves it (it belongs before <c>; the Metadata API deploys either order)", "", ""},
+		{"x (a; b) is wrong; do y", "", "do y"},
+		{"no fix here", "", ""},
+		{"cause; message fix", "the problem's fix", "the problem's fix"},
+	} {
+		got := toJSONProblems([]generator.Problem{{Message: c.msg, Fix: c.fix}})[0].Fix
+		if got != c.want {
+			t.Errorf("%q: fix %q, want %q", c.msg, got, c.want)
+		}
 	}
 }
