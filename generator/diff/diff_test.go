@@ -247,3 +247,41 @@ func TestRefreshLife(t *testing.T) {
 		}
 	}
 }
+
+// Static resources of a project are components too: a single file
+// (chartJs.js beside chartJs.resource-meta.xml) and a folder (d3/ beside
+// d3.resource-meta.xml). The new-user trial saw a project's diff miss a
+// cacheControl going from Private to Public, and its review list two
+// resources of seven.
+func TestStaticResourcesOfAProjectAreCompared(t *testing.T) {
+	meta := func(cache string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><StaticResource ` + ns + `><cacheControl>` + cache + `</cacheControl><contentType>application/zip</contentType></StaticResource>`
+	}
+	files := func(cache, js string) map[string]string {
+		return map[string]string{
+			"staticresources/chartJs.resource-meta.xml": meta("Private"),
+			"staticresources/chartJs.js":                js,
+			"staticresources/d3.resource-meta.xml":      meta(cache),
+			"staticresources/d3/d3.min.js":              "d3",
+		}
+	}
+	old, new := project(t, files("Private", "a")), project(t, files("Public", "b"))
+	var names []string
+	for _, c := range old.OfType("StaticResource") {
+		names = append(names, c.FullName)
+	}
+	if diff := cmp.Diff([]string{"chartJs", "d3"}, names); diff != "" {
+		t.Errorf("static resources of the project (-want +got):\n%s", diff)
+	}
+	r := compareSets(old, new)
+	if got := lines(r); !strings.Contains(got, `StaticResource d3: cacheControl: "Private" -> "Public"`) {
+		t.Errorf("the cacheControl change is not in the diff:\n%s", got)
+	}
+	changed := false
+	for _, c := range r.Changed {
+		changed = changed || c.String() == "StaticResource chartJs"
+	}
+	if !changed {
+		t.Errorf("chartJs's changed content is not in the diff: %+v", r.Changed)
+	}
+}

@@ -34,13 +34,35 @@ func fromSource(reg *registry.Registry, xb *xmlBudget, snap *sfdx.Snapshot, pd *
 		case sfdx.Content:
 			b.content(f.Type.Name, f.FullName, shown, baseOf(f.Path), data)
 		case sfdx.InStrictFolder:
-			name, rel, ok := bundlePart(f.Type, f.Path)
-			if ok {
+			if name, rel, ok := bundlePart(f.Type, f.Path); ok {
 				b.content(f.Type.Name, name, shown, rel, data)
+				continue
+			}
+			if err := topOfMixedFolder(b, xb, f.Type, f.Path, shown, data); err != nil {
+				return nil, err
 			}
 		}
 	}
 	return b.order, nil
+}
+
+// topOfMixedFolder takes a file at the top of a mixed-content type's
+// folder (staticresources/): the component's metadata file
+// (chartJs.resource-meta.xml), or a single-file component's content
+// (chartJs.js), which the converter names NAME.SUFFIX, as package.zip
+// holds it. Other files there are no component.
+func topOfMixedFolder(b *builder, xb *xmlBudget, t *registry.Type, p, shown string, data []byte) error {
+	parts := strings.Split(p, "/")
+	if t.Strategies.Adapter != "mixedContent" || len(parts) < 2 || parts[len(parts)-2] != t.DirectoryName {
+		return nil
+	}
+	base := parts[len(parts)-1]
+	if name, ok := strings.CutSuffix(base, "."+t.Suffix+"-meta.xml"); ok {
+		return b.get(t.Name, name, shown).setXML(xb, shown, data)
+	}
+	name, _, _ := strings.Cut(base, ".")
+	b.content(t.Name, name, shown, name+"."+t.Suffix, data)
+	return nil
 }
 
 // bundlePart splits a file inside a bundle folder (lwc/card/card.js) into
