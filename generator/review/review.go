@@ -39,6 +39,7 @@ const (
 	RuleCertExpiring  = "REVIEW-CERT-EXPIRING"
 	RuleSAMLSHA1      = "REVIEW-SAML-SHA1"
 	RuleRecovered     = "REVIEW-RECOVERED"
+	RuleSecret        = "REVIEW-SECRET"
 )
 
 // CertWarnDays is how long before expiry a certificate is flagged: a
@@ -223,6 +224,15 @@ func reviewSet(set *inspect.Set, opts Options) *Report {
 		r.rep.Flags = append(r.rep.Flags, inspect.Flag{Rule: RuleRecovered, Severity: problem.Info, File: set.Source,
 			Message: "a byocpack run was killed part-way through writing this project; before reading it, byocpack " + set.Recovered,
 			Fix:     "check the files the note names, then run the command that was interrupted again"})
+	}
+	for _, s := range set.Secrets {
+		f := inspect.Flag{Rule: RuleSecret, Severity: problem.Error, File: strings.TrimSuffix(s.Name, "!"+s.Entry),
+			Message: fmt.Sprintf("%s (%s), in what the package ships", s.Detail(), s.Kind),
+			Fix:     "remove it from the package directory and rebuild; byocpack package and build refuse it, so this package was made another way"}
+		if s.Entry == "" {
+			f.Line, f.Column = s.Line, s.Column
+		}
+		r.rep.Flags = append(r.rep.Flags, f)
 	}
 	r.byoc = r.byocApps()
 	used := map[*inspect.Component]bool{}

@@ -27,6 +27,7 @@ import (
 	"github.com/byocpack/byocpack/internal/outdir"
 	"github.com/byocpack/byocpack/internal/registry"
 	"github.com/byocpack/byocpack/internal/render"
+	"github.com/byocpack/byocpack/internal/secrets"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/strictjson"
 	"github.com/byocpack/byocpack/internal/tree"
@@ -124,6 +125,19 @@ type Set struct {
 	// byocpack run killed part-way through writing it, before it was
 	// read (outdir.Dir.Recovered); "" when there was none.
 	Recovered string `json:"recovered,omitempty"`
+	// Secrets are what the secrets scan (the one package and validate run)
+	// found in the files that ship: the packaged package directories of a
+	// project, every file of a zip.
+	Secrets []secrets.Finding `json:"-"`
+}
+
+// scanFiles runs the secrets scan on each path of t that ships, naming
+// each finding's file as show does.
+func scanFiles(set *Set, t *tree.Tree, paths []string, show func(string) string) {
+	for _, p := range paths {
+		data, _ := t.Get(p)
+		set.Secrets = append(set.Secrets, secrets.Scan(show(p), data)...)
+	}
 }
 
 // All returns the packaged components, then the outside ones.
@@ -250,6 +264,13 @@ func fromProject(reg *registry.Registry, xb *xmlBudget, snap *sfdx.Snapshot, sou
 			return nil, err
 		}
 		if packaged(pd) {
+			var ships []string
+			for _, f := range snap.Tree.Under(pd.Path) {
+				if !snap.Ignore.Denies(f) {
+					ships = append(ships, f)
+				}
+			}
+			scanFiles(set, snap.Tree, ships, show)
 			set.Packaged = append(set.Packaged, cs...)
 			if pd.Default || set.PackageName == "" {
 				set.PackageName, set.VersionName, set.VersionNumber = pd.Package, pd.VersionName, pd.VersionNumber
@@ -279,6 +300,7 @@ func fromArchive(ctx context.Context, reg *registry.Registry, xb *xmlBudget, tar
 			return nil, fmt.Errorf("%s!package.zip holds no package.xml; a package-version-info.zip holds the package.zip that byocpack package or sf package version create builds", target)
 		}
 		set.Source, set.Kind = target, KindVersionInfo
+		scanFiles(set, t, slices.DeleteFunc(t.Paths(), func(p string) bool { return p == "package.zip" }), show)
 		if desc, ok := t.Get("package2-descriptor.json"); ok {
 			var d struct{ VersionName, VersionNumber string }
 			if err := strictjson.Unmarshal(desc, &d); err != nil {
@@ -320,6 +342,7 @@ func fromArchive(ctx context.Context, reg *registry.Registry, xb *xmlBudget, tar
 		t = sub
 	}
 	set := &Set{Source: target, Kind: KindPackageZip}
+	scanFiles(set, t, t.Paths(), func(p string) string { return show(root + p) })
 	pkg, _ := t.Get("package.xml")
 	members, version, err := parsePackageXML(show(root+"package.xml"), pkg)
 	if err != nil {
