@@ -277,7 +277,9 @@ func (s *scanner) deflated(entry string, data []byte, depth int) {
 	// A stream cut short or with a bad checksum still shows what it
 	// inflated to, which is scanned all the same.
 	b, _ := io.ReadAll(io.LimitReader(r, limit+1))
-	if len(b) < minDeflated {
+	if len(b) < minDeflated && int64(len(b)) <= limit {
+		// Too short to hold a key, and it ended there. One cut short by
+		// what is left of the budget is refused below, never passed over.
 		return
 	}
 	if depth >= s.lim.depth {

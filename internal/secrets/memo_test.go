@@ -148,3 +148,36 @@ func TestScanEntriesFindsWhatScanOfTheZipFinds(t *testing.T) {
 		}
 	}
 }
+
+// A key behind a byte-order mark: the mark does not make ASCII text UTF-16
+// (the second attacker trial hid a PEM key behind FF FE).
+func TestAKeyBehindAByteOrderMarkIsFound(t *testing.T) {
+	keyPEM := "\n" + pemHeader("RSA ") + "\nTk9UIEEgS0VZ\n" + pemFooter("RSA ")
+	for _, bom := range []string{"\xff\xfe", "\xfe\xff", "\xef\xbb\xbf"} {
+		fs := Scan("k.resource", []byte(bom+keyPEM))
+		if len(fs) == 0 || fs[0].Kind != PrivateKey {
+			t.Errorf("% x then a PEM key: %v", bom, summary(fs))
+		}
+	}
+}
+
+// A compressed stream cut short by what is left of the scan's budget is
+// refused, not passed over as too short to hold a key, and the bytes are
+// not remembered as clean (the second attacker trial put a zlib key after
+// 64 MiB of filler in one resource, and the same stream in another file).
+func TestAStreamCutByTheBudgetIsRefusedNotRemembered(t *testing.T) {
+	keyPEM := []byte("\n" + pemHeader("RSA ") + "\nTk9UIEEgS0VZ\n" + pemFooter("RSA ") + strings.Repeat("\n", 100))
+	stream := deflateOf(t, keyPEM, true)
+	m := NewMemo()
+	s := &scanner{lim: defaultLimits, name: "lib.resource", budget: 10, memo: m}
+	s.file("z.bin", stream, 1, "")
+	if len(s.findings) == 0 || s.findings[0].Kind != Unscannable {
+		t.Errorf("a stream cut at the budget's end: %v; want it refused", summary(s.findings))
+	}
+	if m.passed("zkey.resource", stream) {
+		t.Error("the stream's bytes were remembered as clean")
+	}
+	if fs := m.Scan("zkey.resource", stream); len(fs) == 0 || fs[0].Kind != PrivateKey {
+		t.Errorf("the stream on its own: %v; want the key", summary(fs))
+	}
+}

@@ -224,9 +224,11 @@ func (s *scanner) file(entry string, data []byte, depth int, label string) {
 	s.content(entry, data)
 	s.decoded(entry, data, before)
 	// Remembered only when the scan read the bytes as it would at any
-	// depth: at the depth limit a raw deflate stream is passed over, so
-	// bytes that are clean there may hold a key one level up.
-	if len(s.findings) == before && s.budget == budget && !s.stopped && depth < s.lim.depth {
+	// depth and with the whole budget: at the depth limit a raw deflate
+	// stream is passed over, so bytes that are clean there may hold a key
+	// one level up; a stream inside them is read only as far as the budget
+	// left allows.
+	if len(s.findings) == before && s.budget == budget && !s.stopped && depth < s.lim.depth && budget >= s.lim.entry {
 		s.memo.pass(data)
 	}
 }

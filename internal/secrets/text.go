@@ -172,11 +172,11 @@ var opensslSalted, opensslSaltedB64 = []byte("Salted__"), []byte("U2FsdGVkX1")
 func (s *scanner) content(entry string, data []byte) {
 	if text, ok := utf16Text(data); ok {
 		// Windows tools (PowerShell 5's ">") write UTF-16; a key saved
-		// that way has NUL bytes between the letters of its header.
+		// that way has NUL bytes between the letters of its header. The
+		// bytes themselves are scanned too: a byte-order mark in front of
+		// ASCII text says nothing about what follows it.
 		s.text(entry, text)
-		return
-	}
-	if text, ok := wideText(data); ok {
+	} else if text, ok := wideText(data); ok {
 		// The same without a byte-order mark, or UTF-32; the bytes
 		// themselves are scanned too, since this is judged by a guess.
 		s.text(entry, text)
