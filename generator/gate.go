@@ -45,10 +45,12 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Me
 		}
 	}
 	var found []diag.Problem
+	var zipped []string
 	for _, p := range paths {
 		if p != always && snap.Ignore.Denies(p) {
 			continue
 		}
+		zipped = append(zipped, p)
 		var in []secrets.Finding
 		if l := snap.Tree.Lazy(p); l != nil {
 			in = l.Findings // scanned as it was read
@@ -61,6 +63,9 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Me
 				Message: fmt.Sprintf("%s (%s); it would be zipped into the package: remove it from %s, keep it outside the project, or in the non-packaged source-org directory where Salesforce says so", f.Detail(), f.Kind, pd.Path)})
 		}
 	}
+	// The names go into the zips and their package.xml files (the seed
+	// and unpackaged metadata's too) as API names.
+	found = append(found, nameFindings(zipped, func(i int) string { return filepath.ToSlash(filepath.Join(shown, zipped[i])) }, memo)...)
 	if len(found) > 0 {
 		return diag.List(diag.Sort(found))
 	}
@@ -81,18 +86,11 @@ func builtSecretsGate(files []convert.File, descriptor []byte, memo *secrets.Mem
 	}
 	// The file names go into package.zip and, as API names, into
 	// package.xml: a consumer key written as a component's name ships too.
-	var names strings.Builder
-	for _, f := range files {
-		names.WriteString(f.Path + "\n")
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Path
 	}
-	for _, s := range memo.Scan("package.zip entry names", []byte(names.String())) {
-		name := "package.zip"
-		if s.Line > 0 && s.Line <= len(files) {
-			name += "/" + files[s.Line-1].Path
-		}
-		found = append(found, diag.Problem{File: name, Severity: diag.Error, Rule: RuleSecretGate,
-			Message: fmt.Sprintf("in the file's name: %s (%s); names go into the package, and into package.xml as API names, as they are: rename the component or file", s.Detail(), s.Kind)})
-	}
+	found = append(found, nameFindings(names, func(i int) string { return "package.zip/" + names[i] }, memo)...)
 	for _, f := range files {
 		if !f.Built {
 			continue
@@ -122,4 +120,20 @@ func secretsEntries(files []convert.ZipFile) []secrets.Entry {
 		es[i] = secrets.Entry{Name: f.Header.Name, Data: f.Data}
 	}
 	return es
+}
+
+// nameFindings scans file names as the lines of one text: what a name
+// carries ships as the name of a zip entry and, in package.xml, of a
+// component. shown names the i-th file in a problem.
+func nameFindings(names []string, shown func(i int) string, memo *secrets.Memo) []diag.Problem {
+	var found []diag.Problem
+	for _, s := range memo.Scan("file names", []byte(strings.Join(names, "\n")+"\n")) {
+		file := "file names"
+		if s.Line > 0 && s.Line <= len(names) {
+			file = shown(s.Line - 1)
+		}
+		found = append(found, diag.Problem{File: file, Severity: diag.Error, Rule: RuleSecretGate,
+			Message: fmt.Sprintf("in the file's name: %s (%s); names go into the package, and into package.xml as API names, as they are: rename the component or file", s.Detail(), s.Kind)})
+	}
+	return found
 }

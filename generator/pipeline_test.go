@@ -429,3 +429,23 @@ func TestAConsumerKeyAsAFileNameIsRefused(t *testing.T) {
 		t.Fatalf("an ordinary name: %v", err)
 	}
 }
+
+// The names of the seed metadata's files go into package-version-info.zip
+// and its seed package.xml too (the second attacker trial named a seed
+// static resource after a consumer key): the gate scans the names of
+// every file it zips.
+func TestAConsumerKeyAsASeedFileNameIsRefused(t *testing.T) {
+	name := "X3MVG9A2kN3Bn17hsWsLDatw_IVMEUBoPKv7ksp0tzmzMgpA8zAjv0ac8c5IJh0gv"
+	tr := tree.New()
+	tr.Set("sfdx-project.json", []byte(`{"packageDirectories":[{"path":"force-app","package":"P","versionNumber":"1.0.0.NEXT","seedMetadata":{"path":"seed"}}],"sourceApiVersion":"66.0"}`))
+	tr.Set("force-app/main/default/classes/A.cls", []byte("public class A {}"))
+	tr.Set("seed/main/default/staticresources/"+name+".resource", []byte("x"))
+	snap, err := sfdx.ParseSnapshot(tr, "proj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = secretsGate(snap, "proj", "", nil)
+	if err == nil || !strings.Contains(err.Error(), "proj/seed/main/default/staticresources/"+name+".resource") || !strings.Contains(err.Error(), "file's name") {
+		t.Fatalf("want the seed file's name refused, naming it; got %v", err)
+	}
+}
