@@ -7,6 +7,7 @@ import (
 
 	"github.com/byocpack/byocpack/internal/convert"
 	"github.com/byocpack/byocpack/internal/diag"
+	"github.com/byocpack/byocpack/internal/pack"
 	"github.com/byocpack/byocpack/internal/secrets"
 	"github.com/byocpack/byocpack/internal/sfdx"
 )
@@ -76,10 +77,17 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Me
 // zipped static resource folder, the merged custom labels, recomposed
 // objects) as it goes into package.zip: the gate above read their sources,
 // this reads the exact bytes that are zipped.
-func builtSecretsGate(files []convert.File, descriptor []byte, memo *secrets.Memo) error {
+func builtSecretsGate(built *pack.Result, memo *secrets.Memo) error {
+	files, descriptor := built.Files, built.Descriptor
 	var found []diag.Problem
 	// The descriptor carries sfdx-project.json's values (a version
 	// description, say) to the Dev Hub.
+	// package.xml, made from the components' names: two names each too
+	// short to be a key may make one as Parent.Child.
+	for _, s := range memo.Scan("package.xml", built.PackageXML) {
+		found = append(found, diag.Problem{File: "package.zip/package.xml", Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
+			Message: fmt.Sprintf("%s (%s); package.xml names the components as their files and folders are named: rename them", s.Detail(), s.Kind)})
+	}
 	for _, s := range memo.Scan("package2-descriptor.json", descriptor) {
 		found = append(found, diag.Problem{File: "package-version-info.zip/package2-descriptor.json", Severity: diag.Error, Rule: RuleSecretGate,
 			Message: fmt.Sprintf("%s (%s); it comes from the package directory's entry in sfdx-project.json, which sf package version create uploads: remove it from there", s.Detail(), s.Kind)})

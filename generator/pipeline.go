@@ -427,7 +427,7 @@ var convertAndZip = step{"convertAndZip", func(r *run) error {
 // gateBuilt scans what the converter made rather than copied, as it goes
 // into the zips (gate.go).
 var gateBuilt = step{"gateBuilt", func(r *run) error {
-	return builtSecretsGate(r.built.Files, r.built.Descriptor, r.memo)
+	return builtSecretsGate(r.built, r.memo)
 }}
 
 // stageRendered adds the rendered files to what the run writes. A merged

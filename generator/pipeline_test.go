@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/byocpack/byocpack/internal/convert"
+	"github.com/byocpack/byocpack/internal/pack"
 	"github.com/byocpack/byocpack/internal/sfdx"
 	"github.com/byocpack/byocpack/internal/tree"
 	"os"
@@ -303,7 +304,7 @@ func TestBuiltFilesAreScannedAsZipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = builtSecretsGate(conv.Files, nil, nil)
+	err = builtSecretsGate(&pack.Result{Files: conv.Files}, nil)
 	if err == nil || !strings.Contains(err.Error(), "package.zip/staticresources/bundle.resource") || !strings.Contains(err.Error(), "certs/server.key") {
 		t.Fatalf("want the zipped resource and its entry named, got %v", err)
 	}
@@ -421,11 +422,11 @@ func TestAConsumerKeyAsAFileNameIsRefused(t *testing.T) {
 		{Path: "staticresources/ok.resource", Data: []byte("x")},
 		{Path: "staticresources/" + key + ".resource", Data: []byte("x")},
 	}
-	err := builtSecretsGate(files, nil, nil)
+	err := builtSecretsGate(&pack.Result{Files: files}, nil)
 	if err == nil || !strings.Contains(err.Error(), "package.zip/staticresources/"+key+".resource") || !strings.Contains(err.Error(), "file's name") {
 		t.Fatalf("want the name refused, naming the file; got %v", err)
 	}
-	if err := builtSecretsGate(files[:1], nil, nil); err != nil {
+	if err := builtSecretsGate(&pack.Result{Files: files[:1]}, nil); err != nil {
 		t.Fatalf("an ordinary name: %v", err)
 	}
 }
@@ -447,5 +448,15 @@ func TestAConsumerKeyAsASeedFileNameIsRefused(t *testing.T) {
 	err = secretsGate(snap, "proj", "", nil)
 	if err == nil || !strings.Contains(err.Error(), "proj/seed/main/default/staticresources/"+name+".resource") || !strings.Contains(err.Error(), "file's name") {
 		t.Fatalf("want the seed file's name refused, naming it; got %v", err)
+	}
+}
+
+// package.xml is scanned as zipped: two component names each too short
+// to be a key make one as Parent.Child (the second attacker trial).
+func TestAConsumerKeyInPackageXMLIsRefused(t *testing.T) {
+	xml := []byte("<Package><types><members>3MVG9AAAAAAAAAAAAAAAAAAAAA__e.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB__c</members><name>CustomField</name></types></Package>\n")
+	err := builtSecretsGate(&pack.Result{PackageXML: xml}, nil)
+	if err == nil || !strings.Contains(err.Error(), "package.zip/package.xml") {
+		t.Fatalf("want package.xml refused; got %v", err)
 	}
 }
