@@ -282,3 +282,21 @@ func TestWrappedBase64StaysLinear(t *testing.T) {
 		t.Errorf("the key after the base64 was not found: %v", summary(fs))
 	}
 }
+
+// A key-shaped line that is no key, right above a key body in the same
+// base64 run, does not hide the key (the second attacker trial); a file
+// of nothing but such lines is refused, not scanned without end.
+func TestADecoyLineDoesNotHideAKey(t *testing.T) {
+	decoy := "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + strings.Repeat("A", 44)
+	body := wrapped(keys().pkcs8RSA, 64, "")
+	fs := Scan("d.txt", []byte(decoy+"\n"+body))
+	if len(fs) == 0 || fs[0].Kind != PrivateKey {
+		t.Errorf("the key under a decoy line: %v", summary(fs))
+	}
+	many := []byte(strings.Repeat(decoy+"\n", 200_000))
+	s := &scanner{lim: defaultLimits, name: "many.txt", budget: defaultLimits.total}
+	s.base64Keys("", many, nil)
+	if s.b64Read > 9*len(many)+maxB64Key*2 {
+		t.Errorf("the search went over %d bytes of %d", s.b64Read, len(many))
+	}
+}

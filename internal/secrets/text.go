@@ -392,8 +392,22 @@ func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
 		buf, end = s.collectB64(buf[:0], data, i, maxB64Key)
 		if label := derKey(decodeB64(buf)); label != "" {
 			s.add(entry, data, i, PrivateKey, "base64-encoded %s (a key body without its PEM header); %s", label, keyFix)
+			i = end
+			continue
 		}
-		i = end
+		// Shaped like a key and not one: a key may start on the next
+		// line of the same run (a decoy line above a key body hid it).
+		// Each such word costs up to maxB64Key; a file made of them is
+		// refused once the search has gone over it many times.
+		if s.b64Read > 8*len(data)+maxB64Key {
+			s.refuse(entry, "text with more words shaped like base64 private keys than byocpack checks")
+			return
+		}
+		if nl := bytes.IndexByte(data[i:end], '\n'); nl >= 0 {
+			i += nl + 1
+		} else {
+			i = end
+		}
 	}
 	for i := 0; i < len(data) && !s.full(); {
 		j := bytes.Index(data[i:], []byte(pemB64))
