@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -298,5 +301,32 @@ func TestADecoyLineDoesNotHideAKey(t *testing.T) {
 	s.base64Keys("", many, nil)
 	if s.b64Read > 9*len(many)+maxB64Key*2 {
 		t.Errorf("the search went over %d bytes of %d", s.b64Read, len(many))
+	}
+}
+
+// A key body in a JSON string, its slashes escaped (\/) within its first
+// line, is found (the second attacker trial: about a third of PKCS#1
+// bodies have a slash in their first 40 characters). Keys are made until
+// one has.
+func TestAJSONEscapedKeyBodyIsFound(t *testing.T) {
+	var der []byte
+	for range 40 {
+		k, err := rsa.GenerateKey(rand.Reader, 1024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		der = x509.MarshalPKCS1PrivateKey(k)
+		if i := strings.IndexByte(base64.StdEncoding.EncodeToString(der), '/'); i >= 0 && i < 40 {
+			break
+		}
+		der = nil
+	}
+	if der == nil {
+		t.Fatal("no key of 40 had a slash in its first 40 base64 characters")
+	}
+	escaped := strings.NewReplacer("/", `\/`, "\n", `\n`).Replace(wrapped(der, 64, ""))
+	fs := Scan("k.json", []byte(`{"key": "`+escaped+`"}`))
+	if len(fs) == 0 || fs[0].Kind != PrivateKey {
+		t.Errorf("the JSON-escaped key body: %v", summary(fs))
 	}
 }

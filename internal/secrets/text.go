@@ -372,8 +372,9 @@ func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
 		}
 		if line := b64Len(data[i:]); line < minB64Line {
 			// A body split into short string literals ('MIIEv' +
-			// '...') counts as one line.
-			if i+line >= len(data) || !isQuote(data[i+line]) {
+			// '...') counts as one line, as does one with JSON's
+			// escapes (\/, \n) in its first characters.
+			if i+line >= len(data) || !isQuote(data[i+line]) && data[i+line] != '\\' {
 				i += line
 				continue
 			}
