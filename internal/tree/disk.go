@@ -93,7 +93,22 @@ func ReadFile(root, rel string) ([]byte, error) {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		return nil, fmt.Errorf("%s is a symbolic link; byocpack reads only regular files here: replace it with the file", filepath.ToSlash(name))
 	}
-	return readNoLink(name)
+	return readBeneath(realDir(root), rel, name)
+}
+
+// realDir is dir with the links in its own path resolved, "" when that
+// fails: a read below it refuses a link in the part below (readBeneath),
+// not in the path the user gave.
+func realDir(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return ""
+	}
+	return real
 }
 
 // Trace, when a test sets it, is called with the name of every file read
@@ -348,7 +363,7 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 	var pool *readPool
 	if !r.ListOnly {
 		pool = newReadPool(r.Ctx, MaxFiles-r.files, MaxTotalSize-r.bytes)
-		pool.owner = r
+		pool.owner, pool.root = r, realDir(r.Root)
 	}
 	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -423,8 +438,10 @@ type readPool struct {
 	reads    []poolRead
 	bytes    atomic.Int64
 	// owner is the Reader the pool reads for (whether it keeps large
-	// content by its record).
+	// content by its record); root is its Root with the links in that
+	// path resolved, below which no link is followed.
 	owner *Reader
+	root  string
 }
 
 type poolRead struct {
@@ -461,7 +478,7 @@ func (p *readPool) work() {
 		case p.bytes.Load() > p.maxBytes:
 			err = errPoolFull
 		default:
-			data, err = readNoLink(name)
+			data, err = readBeneath(p.root, rel, name)
 			if p.bytes.Add(int64(len(data))) > p.maxBytes {
 				data, err = nil, errPoolFull
 			}

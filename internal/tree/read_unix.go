@@ -32,10 +32,17 @@ func readNoLink(name string) ([]byte, error) {
 
 func readRegularFlags(name string, flags int) ([]byte, error) {
 	trace(name)
+	return readOpen(name, func() (int, error) {
+		return syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|flags, 0)
+	})
+}
+
+// readOpen reads the regular file open gives a descriptor of.
+func readOpen(name string, open func() (int, error)) ([]byte, error) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|flags, 0)
+		fd, err = open()
 		if err != syscall.EINTR {
 			break
 		}
