@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -279,5 +280,31 @@ func TestInMemoryAgreesWithDisk(t *testing.T) {
 		if got := pres.Artifacts[i]; got.Name != a.Name || got.SHA256 != a.SHA256 {
 			t.Errorf("%s: on disk %s, in memory %s", a.Name, got.SHA256, a.SHA256)
 		}
+	}
+}
+
+// validate reads each listed file after the walk: one swapped for a link,
+// or under a folder swapped for one, by then is refused, never followed
+// into what it points to (on Linux, where openat2 can say so).
+func TestValidateLoadRefusesALinkMadeAfterTheWalk(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("openat2 is Linux's")
+	}
+	base := t.TempDir()
+	outside, root := filepath.Join(base, "outside"), filepath.Join(base, "project")
+	for _, d := range []string{outside, root} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(outside, "f.js"), []byte("OUTSIDE"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "d")); err != nil {
+		t.Fatal(err)
+	}
+	w := &workspace{path: root}
+	if b, err := w.load("d/f.js", filepath.Join(root, "d", "f.js"))(); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("%q, %v; want the link refused", b, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/byocpack/byocpack/internal/fserr"
 	"github.com/byocpack/byocpack/internal/outdir"
@@ -25,6 +26,9 @@ type workspace struct {
 	path string
 	dir  *outdir.Dir // on disk; nil over fsys
 	fsys fs.FS
+	// real is path with the links in it resolved, below which a read
+	// follows none (tree.ReadBelow); made once, when first needed.
+	real func() string
 }
 
 // open opens dir as a workspace of the run and closes it when the run
@@ -94,7 +98,12 @@ func (w *workspace) load(rel, name string) func() ([]byte, error) {
 	if w.fsys != nil {
 		return func() ([]byte, error) { return tree.ReadFSPath(w.fsys, rel) }
 	}
-	return func() ([]byte, error) { return tree.ReadPath(name) }
+	// Read below the project as the walk that listed it would: a file or
+	// folder swapped for a link since is refused, never followed.
+	if w.real == nil {
+		w.real = sync.OnceValue(func() string { return tree.RealDir(w.path) })
+	}
+	return func() ([]byte, error) { return tree.ReadBelow(w.real(), rel, name) }
 }
 
 // snapshot reads the project in w whose sfdx-project.json holds project:

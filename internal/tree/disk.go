@@ -93,13 +93,13 @@ func ReadFile(root, rel string) ([]byte, error) {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		return nil, fmt.Errorf("%s is a symbolic link; byocpack reads only regular files here: replace it with the file", filepath.ToSlash(name))
 	}
-	return readBeneath(realDir(root), rel, name)
+	return readBeneath(RealDir(root), rel, name)
 }
 
-// realDir is dir with the links in its own path resolved, "" when that
-// fails: a read below it refuses a link in the part below (readBeneath),
+// RealDir is dir with the links in its own path resolved, "" when that
+// fails: a read below it refuses a link in the part below (ReadBelow),
 // not in the path the user gave.
-func realDir(dir string) string {
+func RealDir(dir string) string {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return ""
@@ -110,6 +110,11 @@ func realDir(dir string) string {
 	}
 	return real
 }
+
+// ReadBelow reads rel under root, a RealDir, as a walk's reads do: a
+// link in any part of rel is refused, never followed (on Linux; the last
+// name elsewhere); name is the file as messages show it.
+func ReadBelow(root, rel, name string) ([]byte, error) { return readBeneath(root, rel, name) }
 
 // Trace, when a test sets it, is called with the name of every file read
 // from disk (ReadFile, ReadPath, a Reader, DirFS), so that a test can
@@ -363,7 +368,7 @@ func (r *Reader) Dir(rel string, keep func(rel string) bool, skipDir func(rel st
 	var pool *readPool
 	if !r.ListOnly {
 		pool = newReadPool(r.Ctx, MaxFiles-r.files, MaxTotalSize-r.bytes)
-		pool.owner, pool.root = r, realDir(r.Root)
+		pool.owner, pool.root = r, RealDir(r.Root)
 	}
 	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -54,7 +54,7 @@ func TestAFolderSwappedForALinkIsNotFollowed(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(root, "d")); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := readBeneath(realDir(root), "d/f.js", filepath.Join(root, "d", "f.js")); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if b, err := readBeneath(RealDir(root), "d/f.js", filepath.Join(root, "d", "f.js")); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Fatalf("a file under a linked folder: %q, %v; want the link refused", b, err)
 	}
 	// The project reached through a link of the user's: read as usual.
