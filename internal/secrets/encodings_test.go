@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
@@ -15,6 +16,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io/fs"
 	"math/big"
 	"strings"
 	"testing"
@@ -328,5 +330,37 @@ func TestAJSONEscapedKeyBodyIsFound(t *testing.T) {
 	fs := Scan("k.json", []byte(`{"key": "`+escaped+`"}`))
 	if len(fs) == 0 || fs[0].Kind != PrivateKey {
 		t.Errorf("the JSON-escaped key body: %v", summary(fs))
+	}
+}
+
+// Third attacker pass: a key in a zip entry marked a link or a folder, a
+// key body whose first letter is a literal of its own, and a key-shaped
+// decoy on the same line as the body.
+func TestKeysTheThirdAttackHid(t *testing.T) {
+	k := keys()
+	pemKey := pemOf("PRIVATE KEY", k.pkcs8RSA)
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	for _, m := range []fs.FileMode{fs.ModeSymlink | 0o777, fs.ModeDevice | fs.ModeCharDevice | 0o644} {
+		h := &zip.FileHeader{Name: fmt.Sprintf("key%d.pem", m), Method: zip.Deflate}
+		h.SetMode(m)
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(pemKey)
+	}
+	zw.Close()
+	body := base64.StdEncoding.EncodeToString(k.pkcs8RSA)
+	decoy := "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + strings.Repeat("A", 44)
+	for name, data := range map[string][]byte{
+		"entries marked link and device": zbuf.Bytes(),
+		"first letter split off":         []byte("var k = '" + body[:1] + "' + '" + body[1:] + "';\n"),
+		"decoy on the same line":         []byte(decoy + " " + body + "\n"),
+	} {
+		fs := Scan(name, data)
+		if len(fs) == 0 || fs[0].Kind != PrivateKey {
+			t.Errorf("%s: %v", name, summary(fs))
+		}
 	}
 }

@@ -366,7 +366,8 @@ func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
 			break
 		}
 		i += j
-		if (i > 0 && isB64(data[i-1])) || i+1 >= len(data) || data[i+1] < 'A' || data[i+1] > 'P' || inPEM(i) {
+		// 'M' + 'IIEv…': a body's first letter may end a string literal.
+		if (i > 0 && isB64(data[i-1])) || i+1 >= len(data) || (data[i+1] < 'A' || data[i+1] > 'P') && !isQuote(data[i+1]) || inPEM(i) {
 			i++
 			continue
 		}
@@ -396,19 +397,16 @@ func (s *scanner) base64Keys(entry string, data []byte, skip [][2]int) {
 			i = end
 			continue
 		}
-		// Shaped like a key and not one: a key may start on the next
-		// line of the same run (a decoy line above a key body hid it).
+		// Shaped like a key and not one: a key may start later in the
+		// same run, on the next line or after a blank (a decoy above or
+		// before a key body hid it).
 		// Each such word costs up to maxB64Key; a file made of them is
 		// refused once the search has gone over it many times.
 		if s.b64Read > 8*len(data)+maxB64Key {
 			s.refuse(entry, "text with more words shaped like base64 private keys than byocpack checks")
 			return
 		}
-		if nl := bytes.IndexByte(data[i:end], '\n'); nl >= 0 {
-			i += nl + 1
-		} else {
-			i = end
-		}
+		i += 2
 	}
 	for i := 0; i < len(data) && !s.full(); {
 		j := bytes.Index(data[i:], []byte(pemB64))
