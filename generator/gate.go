@@ -1,7 +1,10 @@
 package generator
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -88,6 +91,11 @@ func builtSecretsGate(built *pack.Result, memo *secrets.Memo) error {
 		found = append(found, diag.Problem{File: "package.zip/package.xml", Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
 			Message: fmt.Sprintf("%s (%s); package.xml names the components as their files and folders are named: rename them", s.Detail(), s.Kind)})
 	}
+	// What the version zip holds besides package.zip and the descriptor
+	// is made here too: the seed and unpackaged metadata's zips (their
+	// package.xml from the files' names) and settings.zip (the definition
+	// file's settings as metadata).
+	found = append(found, versionInfoFindings(built.VersionInfo.Data, memo)...)
 	for _, s := range memo.Scan("package2-descriptor.json", descriptor) {
 		found = append(found, diag.Problem{File: "package-version-info.zip/package2-descriptor.json", Severity: diag.Error, Rule: RuleSecretGate,
 			Message: fmt.Sprintf("%s (%s); it comes from the package directory's entry in sfdx-project.json, which sf package version create uploads: remove it from there", s.Detail(), s.Kind)})
@@ -142,6 +150,39 @@ func nameFindings(names []string, shown func(i int) string, memo *secrets.Memo) 
 		}
 		found = append(found, diag.Problem{File: file, Severity: diag.Error, Rule: RuleSecretGate,
 			Message: fmt.Sprintf("in the file's name: %s (%s); names go into the package, and into package.xml as API names, as they are: rename the component or file", s.Detail(), s.Kind)})
+	}
+	return found
+}
+
+// versionInfoFindings scans the entries of package-version-info.zip that
+// the gates have not read as zipped: all but package.zip and the
+// descriptor.
+func versionInfoFindings(data []byte, memo *secrets.Memo) []diag.Problem {
+	if data == nil {
+		return nil
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return []diag.Problem{{File: "package-version-info.zip", Severity: diag.Error, Rule: RuleSecretGate, Message: "the zip just built cannot be read back (" + err.Error() + "); report this as a byocpack bug"}}
+	}
+	var found []diag.Problem
+	for _, f := range zr.File {
+		if f.Name == "package.zip" || f.Name == "package2-descriptor.json" || strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		rc, err := f.Open()
+		if err == nil {
+			var b []byte
+			b, err = io.ReadAll(io.LimitReader(rc, secrets.MaxEntrySize+1))
+			rc.Close()
+			for _, s := range memo.Scan(f.Name, b) {
+				found = append(found, diag.Problem{File: "package-version-info.zip/" + f.Name, Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
+					Message: fmt.Sprintf("%s (%s); the packaging library builds it from the project (seed or unpackaged metadata, the definition file's settings): remove it from the files this is built from", s.Detail(), s.Kind)})
+			}
+		}
+		if err != nil {
+			found = append(found, diag.Problem{File: "package-version-info.zip/" + f.Name, Severity: diag.Error, Rule: RuleSecretGate, Message: "cannot be read back (" + err.Error() + "); report this as a byocpack bug"})
+		}
 	}
 	return found
 }

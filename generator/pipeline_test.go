@@ -460,3 +460,24 @@ func TestAConsumerKeyInPackageXMLIsRefused(t *testing.T) {
 		t.Fatalf("want package.xml refused; got %v", err)
 	}
 }
+
+// What package-version-info.zip holds besides package.zip is scanned as
+// built: the third attacker pass wrote a consumer key and secret into a
+// definition file's settings with JSON escapes (\u004B for K), which the
+// scan of the definition file's text missed and settings.zip then held
+// as plain XML.
+func TestTheVersionZipsSettingsAreScanned(t *testing.T) {
+	zipOf := func(name string, data []byte) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		w, _ := zw.Create(name)
+		w.Write(data)
+		zw.Close()
+		return b.Bytes()
+	}
+	settings := zipOf("settings/Foo.settings", []byte("<FooSettings><consumerSecret>ABCDEFGHIJKLMNOPQRSTUVWXYZ012345</consumerSecret></FooSettings>\n"))
+	err := builtSecretsGate(&pack.Result{VersionInfo: pack.Artifact{Data: zipOf("settings.zip", settings)}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "package-version-info.zip/settings.zip") {
+		t.Fatalf("want settings.zip's secret refused; got %v", err)
+	}
+}
