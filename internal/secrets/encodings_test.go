@@ -364,3 +364,25 @@ func TestKeysTheThirdAttackHid(t *testing.T) {
 		}
 	}
 }
+
+// Spellings a reader undoes (third attacker pass): JSON \uXXXX escapes,
+// an XML comment or an empty CDATA section inside a value.
+func TestKeysSpelledForTheirReaderAreFound(t *testing.T) {
+	k := keys()
+	body := base64.StdEncoding.EncodeToString(k.pkcs8RSA)
+	pemKey := string(pemOf("PRIVATE KEY", k.pkcs8RSA))
+	ck := "3MVG9" + strings.Repeat("Ab1_", 20)
+	for name, data := range map[string]string{
+		"json \\u at the start":       `{"k": "\u004D` + body[1:] + `"}`,
+		"json \\u in the middle":      `{"k": "` + body[:20] + `\u00` + fmt.Sprintf("%02X", body[20]) + body[21:] + `"}`,
+		"json pem with \\u002D":       `{"k": "` + strings.NewReplacer("-", `\u002D`, "\n", `\n`).Replace(pemKey) + `"}`,
+		"xml comment in a body":       "<CustomMetadata><values><value>" + body[:30] + "<!-- x -->" + body[30:] + "</value></values></CustomMetadata>",
+		"empty cdata in a body":       "<CustomMetadata><values><value>" + body[:30] + "<![CDATA[]]>" + body[30:] + "</value></values></CustomMetadata>",
+		"xml comment in consumer key": "<CustomMetadata><values><value>" + ck[:5] + "<!-- -->" + ck[5:] + "</value></values></CustomMetadata>",
+	} {
+		fs := Scan(name, []byte(data))
+		if len(fs) == 0 {
+			t.Errorf("%s: nothing found", name)
+		}
+	}
+}

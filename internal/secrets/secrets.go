@@ -18,7 +18,10 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // Kind says what was found. Its value is the BYOC rule ID under which
@@ -233,22 +236,39 @@ func (s *scanner) file(entry string, data []byte, depth int, label string) {
 	}
 }
 
-// decoded scans text as an XML parser hands it to Salesforce: a value
-// written with character references (&#45; for "-", &#10; for a line
-// break) deploys as the plain text, so a key spelled that way is a key.
-// It runs only when the file holds a reference and nothing was found in
-// its raw bytes; findings carry no line (the offsets are the decoded
-// text's).
+// decoded scans text as the program reading it sees it: an XML parser
+// hands Salesforce a value written with character references (&#45; for
+// "-", &#10; for a line break), split by a comment (<!-- -->) or wrapped
+// in CDATA as the plain text; a JSON or JavaScript string written with
+// \uXXXX escapes is the plain text to its reader. A key spelled so is a
+// key. It runs only when the file holds such a spelling and nothing was
+// found in its raw bytes; findings carry no line (the offsets are the
+// decoded text's).
 func (s *scanner) decoded(entry string, data []byte, before int) {
-	if len(s.findings) > before || s.full() || !bytes.Contains(data, []byte("&#")) {
+	if len(s.findings) > before || s.full() {
 		return
 	}
-	text := []byte(html.UnescapeString(string(data)))
+	text := data
+	if bytes.Contains(text, []byte("<!--")) {
+		text = xmlComment().ReplaceAll(text, nil)
+	}
+	if bytes.Contains(text, []byte("<![CDATA[")) {
+		text = bytes.ReplaceAll(bytes.ReplaceAll(text, []byte("<![CDATA["), nil), []byte("]]>"), nil)
+	}
+	if bytes.Contains(text, []byte("&#")) {
+		text = []byte(html.UnescapeString(string(text)))
+	}
+	if bytes.Contains(text, []byte(`\u`)) {
+		text = unicodeEscape().ReplaceAllFunc(text, func(m []byte) []byte {
+			r, _ := strconv.ParseUint(string(m[2:]), 16, 32)
+			return []byte(string(rune(r)))
+		})
+	}
 	if bytes.Equal(text, data) {
 		return
 	}
 	sub := &scanner{lim: s.lim, name: s.name}
-	sub.content(join(entry, "(XML character references decoded)"), text)
+	sub.content(join(entry, "(as its reader decodes it)"), text)
 	for _, f := range sub.findings {
 		f.Line, f.Column = 0, 0
 		if !s.full() {
@@ -270,3 +290,9 @@ func lineCol(data []byte, off int) (int, int) {
 	before := data[:off]
 	return bytes.Count(before, []byte{'\n'}) + 1, off - bytes.LastIndexByte(before, '\n')
 }
+
+// xmlComment matches an XML comment; unicodeEscape a \uXXXX escape.
+var (
+	xmlComment    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->`) })
+	unicodeEscape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\u[0-9A-Fa-f]{4}`) })
+)
