@@ -386,3 +386,36 @@ func TestKeysSpelledForTheirReaderAreFound(t *testing.T) {
 		}
 	}
 }
+
+// UTF-16 that the byte-order-mark and first-512-bytes guesses miss (third
+// attacker pass): a stray byte after the mark, a mark naming the wrong
+// order, and UTF-16 appended to ASCII text.
+func TestWideTextTheGuessesMissIsScanned(t *testing.T) {
+	pemKey := string(pemOf("PRIVATE KEY", keys().pkcs8RSA))
+	le := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			b.WriteByte(byte(r))
+			b.WriteByte(0)
+		}
+		return b.String()
+	}
+	be := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			b.WriteByte(0)
+			b.WriteByte(byte(r))
+		}
+		return b.String()
+	}
+	for name, data := range map[string]string{
+		"stray byte after the mark":   "\xff\xfeX" + le(pemKey),
+		"mark naming the wrong order": "\xff\xfe" + be(pemKey),
+		"utf-16 after ascii":          strings.Repeat("# notes, plain ASCII text\n", 40) + le(pemKey),
+	} {
+		fs := Scan(name, []byte(data))
+		if len(fs) == 0 || fs[0].Kind != PrivateKey {
+			t.Errorf("%s: %v", name, summary(fs))
+		}
+	}
+}

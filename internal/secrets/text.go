@@ -170,15 +170,26 @@ var globalOauthSuffixes = []string{".ecaGlblOauth-meta.xml", ".ecaGlblOauth"}
 var opensslSalted, opensslSaltedB64 = []byte("Salted__"), []byte("U2FsdGVkX1")
 
 func (s *scanner) content(entry string, data []byte) {
+	var wide []byte
 	if text, ok := utf16Text(data); ok {
 		// Windows tools (PowerShell 5's ">") write UTF-16; a key saved
 		// that way has NUL bytes between the letters of its header. The
 		// bytes themselves are scanned too: a byte-order mark in front of
 		// ASCII text says nothing about what follows it.
 		s.text(entry, text)
+		wide = text
 	} else if text, ok := wideText(data); ok {
 		// The same without a byte-order mark, or UTF-32; the bytes
 		// themselves are scanned too, since this is judged by a guess.
+		s.text(entry, text)
+		wide = text
+	}
+	if text, ok := withoutNULs(data); ok && !bytes.Equal(bytes.TrimLeft(text, "\xff\xfe"), wide) {
+		// Text with NULs among its letters that the guesses read
+		// otherwise: a byte-order mark naming the wrong order or a stray
+		// byte after it, or UTF-16 appended to a file begun in ASCII
+		// (PowerShell 5's >>). ASCII in any wide encoding is its bytes
+		// without the NULs.
 		s.text(entry, text)
 	}
 	if label := derKey(data); label != "" {
@@ -546,4 +557,30 @@ func decodeB64(b []byte) []byte {
 		return nil
 	}
 	return out[:n]
+}
+
+// withoutNULs is data without its NUL bytes when the rest is text (at
+// least nine bytes in ten NUL, printable ASCII or a blank): ASCII written
+// as UTF-16 or UTF-32 in either order, aligned or not. Binary data (an
+// image, a zip) is not text and gives false.
+func withoutNULs(data []byte) ([]byte, bool) {
+	if bytes.IndexByte(data, 0) < 0 {
+		return nil, false
+	}
+	nuls, other := 0, 0
+	for _, c := range data {
+		switch {
+		case c == 0:
+			nuls++
+		case c >= 0x20 && c < 0x7f, c == '\n', c == '\r', c == '\t', c == 0xff, c == 0xfe:
+		default:
+			if other++; other*10 > len(data) {
+				return nil, false // binary: no need to look further
+			}
+		}
+	}
+	if nuls < len(data)/8 {
+		return nil, false
+	}
+	return bytes.ReplaceAll(data, []byte{0}, nil), true
 }
