@@ -283,11 +283,10 @@ func (s *scanner) deflated(entry string, data []byte, depth int) {
 		return
 	}
 	if depth >= s.lim.depth {
-		// Raw deflate is a guess at any binary file; only a zlib header
-		// says a stream is there.
-		if name == "zlib" {
-			s.refuse(entry, "zlib stream inside %d levels of archives, deeper than byocpack scans", depth)
-		}
+		// Deeper than the scan goes: what inflates here is refused, a
+		// raw deflate guess too (four stored zips around a raw-deflated
+		// key hid it); a file this deep is a leaf of nested archives.
+		s.refuse(entry, "%s stream inside %d levels of archives, deeper than byocpack scans", name, depth)
 		return
 	}
 	s.budget -= int64(len(b))

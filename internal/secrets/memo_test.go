@@ -181,3 +181,17 @@ func TestAStreamCutByTheBudgetIsRefusedNotRemembered(t *testing.T) {
 		t.Errorf("the stream on its own: %v; want the key", summary(fs))
 	}
 }
+
+// A raw deflate stream at the depth limit, where the scan stops opening
+// things, is refused rather than passed over (third attacker pass: four
+// stored zips around a raw-deflated key).
+func TestARawDeflateStreamAtTheDepthLimitIsRefused(t *testing.T) {
+	keyPEM := []byte("\n" + pemHeader("RSA ") + "\nTk9UIEEgS0VZ\n" + pemFooter("RSA ") + strings.Repeat("\n", 200))
+	deep := zipOf(t, zip.Store, e("x.bin", deflateOf(t, keyPEM, false)))
+	for range 3 {
+		deep = zipOf(t, zip.Store, e("inner.zip", deep))
+	}
+	if fs := Scan("n4.resource", deep); len(fs) == 0 {
+		t.Error("a raw deflate key four archives deep: nothing found")
+	}
+}
