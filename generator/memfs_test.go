@@ -27,6 +27,7 @@ import (
 	"github.com/byocpack/byocpack/internal/diag"
 	"github.com/byocpack/byocpack/internal/pack"
 	"github.com/byocpack/byocpack/internal/registry"
+	"github.com/byocpack/byocpack/internal/testtool"
 )
 
 // inMemory runs steps over r with its project read from fsys, stopping
@@ -290,19 +291,7 @@ func TestValidateLoadRefusesALinkMadeAfterTheWalk(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("openat2 is Linux's")
 	}
-	base := t.TempDir()
-	outside, root := filepath.Join(base, "outside"), filepath.Join(base, "project")
-	for _, d := range []string{outside, root} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(outside, "f.js"), []byte("OUTSIDE"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(outside, filepath.Join(root, "d")); err != nil {
-		t.Fatal(err)
-	}
+	root := testtool.LinkedFolder(t)
 	w := &workspace{path: root}
 	if b, err := w.load("d/f.js", filepath.Join(root, "d", "f.js"))(); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Fatalf("%q, %v; want the link refused", b, err)

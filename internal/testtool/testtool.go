@@ -66,3 +66,26 @@ const (
 	Actionlint     = "v1.7.7"
 	SARIFMultitool = "5.7.0"
 )
+
+// LinkedFolder makes, in a new temporary directory, a project folder and
+// an outside folder holding f.js ("OUTSIDE"), and a link project/d to the
+// outside folder: a folder swapped for a link, as an attacker would. It
+// skips the test where links cannot be made.
+func LinkedFolder(t *testing.T) (root string) {
+	t.Helper()
+	base := t.TempDir()
+	outside := filepath.Join(base, "outside")
+	root = filepath.Join(base, "project")
+	for _, d := range []string{outside, root} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(outside, "f.js"), []byte("OUTSIDE"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "d")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	return root
+}

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/byocpack/byocpack/internal/testtool"
 )
 
 // A file the walk found regular, replaced by a link before a reader opens
@@ -40,20 +42,7 @@ func TestAFolderSwappedForALinkIsNotFollowed(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("openat2 is Linux's")
 	}
-	base := t.TempDir()
-	outside := filepath.Join(base, "outside")
-	root := filepath.Join(base, "project")
-	for _, d := range []string{outside, root} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(outside, "f.js"), []byte("OUTSIDE"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(outside, filepath.Join(root, "d")); err != nil {
-		t.Fatal(err)
-	}
+	root := testtool.LinkedFolder(t)
 	if b, err := readBeneath(RealDir(root), "d/f.js", filepath.Join(root, "d", "f.js")); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Fatalf("a file under a linked folder: %q, %v; want the link refused", b, err)
 	}
@@ -61,7 +50,7 @@ func TestAFolderSwappedForALinkIsNotFollowed(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "a.js"), []byte("A"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	via := filepath.Join(base, "via")
+	via := filepath.Join(filepath.Dir(root), "via")
 	if err := os.Symlink(root, via); err != nil {
 		t.Fatal(err)
 	}
