@@ -63,8 +63,7 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Me
 			in = memo.Scan(p, data)
 		}
 		for _, f := range in {
-			found = append(found, diag.Problem{File: filepath.ToSlash(filepath.Join(shown, p)), Line: f.Line, Column: f.Column, Severity: diag.Error, Rule: RuleSecretGate,
-				Message: fmt.Sprintf("%s (%s); it would be zipped into the package: remove it from %s, keep it outside the project, or in the non-packaged source-org directory where Salesforce says so", f.Detail(), f.Kind, pd.Path)})
+			found = append(found, gated(filepath.ToSlash(filepath.Join(shown, p)), f, "it would be zipped into the package: remove it from "+pd.Path+", keep it outside the project, or in the non-packaged source-org directory where Salesforce says so"))
 		}
 	}
 	// The names go into the zips and their package.xml files (the seed
@@ -83,22 +82,20 @@ func secretsGate(snap *sfdx.Snapshot, shown, packageDir string, memo *secrets.Me
 func builtSecretsGate(built *pack.Result, memo *secrets.Memo) error {
 	files, descriptor := built.Files, built.Descriptor
 	var found []diag.Problem
-	// The descriptor carries sfdx-project.json's values (a version
-	// description, say) to the Dev Hub.
 	// package.xml, made from the components' names: two names each too
 	// short to be a key may make one as Parent.Child.
 	for _, s := range memo.Scan("package.xml", built.PackageXML) {
-		found = append(found, diag.Problem{File: "package.zip/package.xml", Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
-			Message: fmt.Sprintf("%s (%s); package.xml names the components as their files and folders are named: rename them", s.Detail(), s.Kind)})
+		found = append(found, gated("package.zip/package.xml", s, "package.xml names the components as their files and folders are named: rename them"))
 	}
 	// What the version zip holds besides package.zip and the descriptor
 	// is made here too: the seed and unpackaged metadata's zips (their
 	// package.xml from the files' names) and settings.zip (the definition
 	// file's settings as metadata).
 	found = append(found, versionInfoFindings(built.VersionInfo.Data, memo)...)
+	// The descriptor carries sfdx-project.json's values (a version
+	// description, say) to the Dev Hub.
 	for _, s := range memo.Scan("package2-descriptor.json", descriptor) {
-		found = append(found, diag.Problem{File: "package-version-info.zip/package2-descriptor.json", Severity: diag.Error, Rule: RuleSecretGate,
-			Message: fmt.Sprintf("%s (%s); it comes from the package directory's entry in sfdx-project.json, which sf package version create uploads: remove it from there", s.Detail(), s.Kind)})
+		found = append(found, gated("package-version-info.zip/package2-descriptor.json", s, "it comes from the package directory's entry in sfdx-project.json, which sf package version create uploads: remove it from there"))
 	}
 	// The file names go into package.zip and, as API names, into
 	// package.xml: a consumer key written as a component's name ships too.
@@ -119,8 +116,7 @@ func builtSecretsGate(built *pack.Result, memo *secrets.Memo) error {
 			in = memo.Scan(f.Path, f.Data)
 		}
 		for _, s := range in {
-			found = append(found, diag.Problem{File: "package.zip/" + f.Path, Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
-				Message: fmt.Sprintf("%s (%s); the converted file would carry it into the package: remove it from the source files this is built from", s.Detail(), s.Kind)})
+			found = append(found, gated("package.zip/"+f.Path, s, "the converted file would carry it into the package: remove it from the source files this is built from"))
 		}
 	}
 	if len(found) > 0 {
@@ -148,8 +144,10 @@ func nameFindings(names []string, shown func(i int) string, memo *secrets.Memo) 
 		if s.Line > 0 && s.Line <= len(names) {
 			file = shown(s.Line - 1)
 		}
-		found = append(found, diag.Problem{File: file, Severity: diag.Error, Rule: RuleSecretGate,
-			Message: fmt.Sprintf("in the file's name: %s (%s); names go into the package, and into package.xml as API names, as they are: rename the component or file", s.Detail(), s.Kind)})
+		s.Line, s.Column = 0, 0 // the line is the name's, in the list
+		p := gated(file, s, "names go into the package, and into package.xml as API names, as they are: rename the component or file")
+		p.Message = "in the file's name: " + p.Message
+		found = append(found, p)
 	}
 	return found
 }
@@ -176,8 +174,7 @@ func versionInfoFindings(data []byte, memo *secrets.Memo) []diag.Problem {
 			b, err = io.ReadAll(io.LimitReader(rc, secrets.MaxEntrySize+1))
 			rc.Close()
 			for _, s := range memo.Scan(f.Name, b) {
-				found = append(found, diag.Problem{File: "package-version-info.zip/" + f.Name, Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
-					Message: fmt.Sprintf("%s (%s); the packaging library builds it from the project (seed or unpackaged metadata, the definition file's settings): remove it from the files this is built from", s.Detail(), s.Kind)})
+				found = append(found, gated("package-version-info.zip/"+f.Name, s, "the packaging library builds it from the project (seed or unpackaged metadata, the definition file's settings): remove it from the files this is built from"))
 			}
 		}
 		if err != nil {
@@ -185,4 +182,11 @@ func versionInfoFindings(data []byte, memo *secrets.Memo) []diag.Problem {
 		}
 	}
 	return found
+}
+
+// gated is the gate's problem for finding s in file: what was found, then
+// why it would ship and what to do.
+func gated(file string, s secrets.Finding, why string) diag.Problem {
+	return diag.Problem{File: file, Line: s.Line, Column: s.Column, Severity: diag.Error, Rule: RuleSecretGate,
+		Message: fmt.Sprintf("%s (%s); %s", s.Detail(), s.Kind, why)}
 }

@@ -81,19 +81,8 @@ func (m *Memo) ScanEntries(name string, entries []Entry) []Finding {
 			break
 		}
 	}
-	// The names, as a scan of the zip's raw bytes reads them; what the
-	// entries showed already is not reported twice.
-	seen := map[Kind]bool{}
-	for _, f := range s.findings {
-		seen[f.Kind] = true
-	}
-	raw := &scanner{lim: s.lim, name: name}
-	raw.content("", names.Bytes())
-	for _, f := range raw.findings {
-		if !seen[f.Kind] && !s.full() {
-			s.findings = append(s.findings, f)
-		}
-	}
+	// The names, as a scan of the zip's raw bytes reads them.
+	s.raw("", names.Bytes(), 0)
 	return s.findings
 }
 
@@ -128,12 +117,15 @@ func (m *Memo) pass(data []byte) {
 
 // oauthNamed reports whether a file or entry name alone marks global
 // OAuth settings, a finding no memory of the content may skip.
-func oauthNamed(name string) bool {
+func oauthNamed(name string) bool { return oauthSuffix(name) != "" }
+
+// oauthSuffix is the suffix of global OAuth settings name ends with, or "".
+func oauthSuffix(name string) string {
 	base := path.Base(name)
 	for _, suf := range globalOauthSuffixes {
 		if strings.HasSuffix(base, suf) {
-			return true
+			return suf
 		}
 	}
-	return false
+	return ""
 }

@@ -193,31 +193,14 @@ func (s *scanner) file(entry string, data []byte, depth int, label string) {
 	if s.stopped || s.full() {
 		return
 	}
-	// The name the global OAuth check reads: the entry's own, inside an
-	// archive.
-	name := s.name
-	if entry != "" {
-		name = entry[strings.LastIndexByte(entry, '!')+1:]
-	}
-	if s.memo.passed(name, data) {
+	if s.memo.passed(s.nameOf(entry), data) {
 		return
 	}
 	before, budget := len(s.findings), s.budget
 	if s.container(entry, data, depth) {
 		// An archive's raw bytes can hold what its entries do not (a zip
-		// comment, bytes between entries); keep what they show only for
-		// kinds the entries did not already report.
-		seen := map[Kind]bool{}
-		for _, f := range s.findings[before:] {
-			seen[f.Kind] = true
-		}
-		raw := &scanner{lim: s.lim, name: s.name}
-		raw.content(entry, data)
-		for _, f := range raw.findings {
-			if !seen[f.Kind] && !s.full() {
-				s.findings = append(s.findings, f)
-			}
-		}
+		// comment, bytes between entries).
+		s.raw(entry, data, before)
 		return
 	}
 	if label != "" {
@@ -296,3 +279,29 @@ var (
 	xmlComment    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->`) })
 	unicodeEscape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\u[0-9A-Fa-f]{4}`) })
 )
+
+// nameOf is the name the global OAuth check reads for entry: the entry's
+// own inside an archive, the file's at the top.
+func (s *scanner) nameOf(entry string) string {
+	if entry == "" {
+		return s.name
+	}
+	return entry[strings.LastIndexByte(entry, '!')+1:]
+}
+
+// raw scans an archive's own bytes (or what stands for them) and keeps
+// what they show only for kinds its entries, found since before, did not
+// already report.
+func (s *scanner) raw(entry string, data []byte, before int) {
+	seen := map[Kind]bool{}
+	for _, f := range s.findings[before:] {
+		seen[f.Kind] = true
+	}
+	raw := &scanner{lim: s.lim, name: s.name}
+	raw.content(entry, data)
+	for _, f := range raw.findings {
+		if !seen[f.Kind] && !s.full() {
+			s.findings = append(s.findings, f)
+		}
+	}
+}

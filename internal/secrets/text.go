@@ -6,10 +6,8 @@ import (
 	"encoding/binary"
 	"encoding/xml"
 	"io"
-	"path"
 	"regexp"
 	"slices"
-	"strings"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -271,16 +269,9 @@ func (s *scanner) globalOauth(entry string, data []byte) {
 			return
 		}
 	}
-	name := s.name
-	if entry != "" {
-		name = entry[strings.LastIndexByte(entry, '!')+1:]
-	}
-	for _, suf := range globalOauthSuffixes {
-		if strings.HasSuffix(path.Base(name), suf) {
-			s.add(entry, nil, -1, GlobalOauth,
-				"file named as ExtlClntAppGlobalOauthSettings (%s), which \"can't be packaged and must not be added to source control\"; move it out of the package directory and deploy it to the Dev Hub only", suf)
-			return
-		}
+	if suf := oauthSuffix(s.nameOf(entry)); suf != "" {
+		s.add(entry, nil, -1, GlobalOauth,
+			"file named as ExtlClntAppGlobalOauthSettings (%s), which \"can't be packaged and must not be added to source control\"; move it out of the package directory and deploy it to the Dev Hub only", suf)
 	}
 }
 
